@@ -1,0 +1,168 @@
+//! Form fields that show their label, hint and error together, and keep what
+//! was typed when the page comes back with errors.
+
+use leptos::prelude::*;
+
+use crate::domain::request::Choice;
+
+use super::request_form::FormContext;
+
+fn described_by(hint: bool, id: &str) -> String {
+    if hint { format!("{id}-hint {id}-error") } else { format!("{id}-error") }
+}
+
+/// Label, optional hint and error line: the parts every field has.
+#[component]
+fn FieldFrame(
+    name: &'static str,
+    label: &'static str,
+    hint: Option<&'static str>,
+    required: bool,
+    children: Children,
+) -> impl IntoView {
+    let ctx = expect_context::<FormContext>();
+    let id = format!("f-{name}");
+    let error = move || ctx.error(name);
+    view! {
+        <div class="field" class:has-error=move || error().is_some()>
+            <label for=id.clone()>
+                {label}
+                {(!required).then(|| view! { <span class="optional">" (optional)"</span> })}
+            </label>
+            {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
+            <p class="error" id=format!("{id}-error")>
+                {move || error().map(|e| view! { <span class="visually-hidden">"Error: "</span> {e} })}
+            </p>
+            {children()}
+        </div>
+    }
+}
+
+#[component]
+pub fn TextField(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] width: Option<&'static str>,
+) -> impl IntoView {
+    let ctx = expect_context::<FormContext>();
+    let id = format!("f-{name}");
+    let described = described_by(hint.is_some(), &id);
+    let value = ctx.initial(name);
+    view! {
+        <FieldFrame name label hint required>
+            <input
+                id=id
+                name=name
+                type=input_type
+                value=value
+                class=width.unwrap_or("w-full")
+                autocomplete=autocomplete
+                aria-required=required.then_some("true")
+                aria-invalid=move || ctx.error(name).is_some().then_some("true")
+                aria-describedby=described
+            />
+        </FieldFrame>
+    }
+}
+
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    max: u64,
+) -> impl IntoView {
+    let ctx = expect_context::<FormContext>();
+    let id = format!("f-{name}");
+    let described = format!("{} {id}-count", described_by(hint.is_some(), &id));
+    let initial = ctx.initial(name);
+    let count = RwSignal::new(initial.chars().count() as u64);
+    let count_text = move || {
+        let used = count.get();
+        if used > max {
+            format!("{} characters too many", used - max)
+        } else {
+            format!("{} characters left", max - used)
+        }
+    };
+    view! {
+        <FieldFrame name label hint required>
+            <textarea
+                id=id.clone()
+                name=name
+                rows="5"
+                aria-required=required.then_some("true")
+                aria-invalid=move || ctx.error(name).is_some().then_some("true")
+                aria-describedby=described
+                on:input=move |ev| count.set(event_target_value(&ev).chars().count() as u64)
+            >
+                {initial}
+            </textarea>
+            <p class="count" class:over={move || count.get() > max} id=format!("{id}-count") aria-live="polite">
+                {count_text}
+            </p>
+        </FieldFrame>
+    }
+}
+
+/// The options of a fixed choice, for [`ChoiceField`].
+pub fn options_of<C: Choice>() -> Vec<(&'static str, &'static str)> {
+    C::options().iter().map(|c| (c.key(), c.label())).collect()
+}
+
+/// A fixed choice shown as radio buttons in a fieldset.
+#[component]
+pub fn ChoiceField(
+    name: &'static str,
+    legend: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    /// The choices as (stored key, label), from [`options_of`].
+    options: Vec<(&'static str, &'static str)>,
+) -> impl IntoView {
+    let ctx = expect_context::<FormContext>();
+    let id = format!("f-{name}");
+    let chosen = ctx.initial(name);
+    let error = move || ctx.error(name);
+    let described = described_by(hint.is_some(), &id);
+    let options = options
+        .into_iter()
+        .enumerate()
+        .map(|(index, (key, label))| {
+            // The first radio carries the field's id, so the error summary's
+            // link lands on it.
+            let option_id = if index == 0 { id.clone() } else { format!("{id}-{key}") };
+            view! {
+                <div class="radio">
+                    <input
+                        type="radio"
+                        id=option_id.clone()
+                        name=name
+                        value=key
+                        checked=chosen == key
+                    />
+                    <label for=option_id>{label}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset
+            class="field"
+            class:has-error=move || error().is_some()
+            aria-describedby=described
+            aria-invalid=move || error().is_some().then_some("true")
+        >
+            <legend>{legend}</legend>
+            {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
+            <p class="error" id=format!("{id}-error")>
+                {move || error().map(|e| view! { <span class="visually-hidden">"Error: "</span> {e} })}
+            </p>
+            <div class="radios">{options}</div>
+        </fieldset>
+    }
+}

@@ -1,0 +1,193 @@
+//! The frame of every customer form. Without JavaScript it is a plain HTML
+//! form that the server validates and answers. With JavaScript the same
+//! rules run in the browser first: errors appear as soon as a field is left
+//! and the form is only sent once it would pass.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+
+use crate::domain::{FieldErrors, FormState, RequestForm};
+
+/// What the fields of the current form read: their initial values, and the
+/// errors that may change while the person types.
+#[derive(Clone, Copy)]
+pub struct FormContext {
+    initial: StoredValue<HashMap<String, String>>,
+    errors: RwSignal<FieldErrors>,
+}
+
+impl FormContext {
+    pub fn initial(&self, field: &str) -> String {
+        self.initial.with_value(|values| values.get(field).cloned().unwrap_or_default())
+    }
+
+    pub fn error(&self, field: &str) -> Option<String> {
+        self.errors.with(|e| e.get(field).map(str::to_owned))
+    }
+}
+
+/// The field names and values of a form, as it would be posted.
+fn as_pairs<F: RequestForm>(form: &F) -> HashMap<String, String> {
+    serde_urlencoded::to_string(form)
+        .ok()
+        .and_then(|encoded| serde_urlencoded::from_str(&encoded).ok())
+        .unwrap_or_default()
+}
+
+/// Which form field each error is for, in the order the fields appear, so
+/// the summary lists problems top to bottom.
+fn ordered_errors<F: RequestForm>(errors: &FieldErrors) -> Vec<(String, String)> {
+    let order: Vec<String> = serde_urlencoded::to_string(F::default())
+        .map(|encoded| encoded.split('&').map(|pair| pair.split('=').next().unwrap_or("").to_owned()).collect())
+        .unwrap_or_default();
+    let mut list: Vec<(String, String)> = errors.iter().map(|(f, m)| (f.to_owned(), m.to_owned())).collect();
+    list.sort_by_key(|(field, _)| order.iter().position(|f| f == field).unwrap_or(usize::MAX));
+    list
+}
+
+#[component]
+pub fn RequestFormView<F: RequestForm>(
+    /// Where the form posts: the page's own address.
+    action: &'static str,
+    state: FormState<F>,
+    /// Whether the browser sent a Global Privacy Control signal.
+    #[prop(optional)]
+    gpc: bool,
+    submit_label: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let errors = RwSignal::new(state.errors);
+    let submitting = RwSignal::new(false);
+    provide_context(FormContext { initial: StoredValue::new(as_pairs(&state.values)), errors });
+    let summary_ref = NodeRef::<leptos::html::Div>::new();
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        if submitting.get_untracked() {
+            ev.prevent_default();
+            return;
+        }
+        match browser::read_form::<F>(&ev).map(|values| values.parse(&browser::context(gpc))) {
+            Some(Err(found)) => {
+                ev.prevent_default();
+                errors.set(found);
+                if let Some(summary) = summary_ref.get_untracked() {
+                    browser::focus(&summary);
+                }
+            }
+            _ => submitting.set(true),
+        }
+    };
+
+    // Leaving a field checks it; typing into a field marked wrong clears
+    // the mark as soon as it is right. Other fields are left alone so that
+    // nobody is told off for a field they have not reached yet.
+    let recheck = move |ev: &leptos::web_sys::Event, only_if_marked: bool| {
+        let Some((name, values)) = browser::field_and_form::<F>(ev) else { return };
+        if only_if_marked && errors.with_untracked(|e| e.get(&name).is_none()) {
+            return;
+        }
+        let found = values.parse(&browser::context(gpc)).err().unwrap_or_default();
+        errors.update(|current| match found.get(&name) {
+            Some(message) => {
+                current.0.insert(name.clone(), message.to_owned());
+            }
+            None => {
+                current.0.remove(&name);
+            }
+        });
+    };
+
+    view! {
+        <div class="error-summary" role="alert" tabindex="-1" node_ref=summary_ref hidden=move || errors.with(FieldErrors::is_empty)>
+            <h2>"Please check the form"</h2>
+            <p>
+                {move || match errors.with(FieldErrors::len) {
+                    1 => "One answer needs your attention. What you typed is kept.".to_owned(),
+                    n => format!("{n} answers need your attention. What you typed is kept."),
+                }}
+            </p>
+            <ul>
+                {move || {
+                    errors
+                        .with(ordered_errors::<F>)
+                        .into_iter()
+                        .map(|(field, message)| view! { <li><a href=format!("#f-{field}")>{message}</a></li> })
+                        .collect_view()
+                }}
+            </ul>
+        </div>
+        <form
+            method="post"
+            action=action
+            novalidate
+            on:submit=on_submit
+            on:focusout=move |ev| recheck(&ev, false)
+            on:input=move |ev| recheck(&ev, true)
+        >
+            {children()}
+            <div class="actions">
+                <button type="submit" class="button" disabled=move || submitting.get()>
+                    {move || if submitting.get() { "Sending…" } else { submit_label }}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// What only the browser can do: read the live form and today's date.
+/// On the server these are never called, as events only fire in a browser.
+#[cfg(feature = "hydrate")]
+mod browser {
+    use leptos::wasm_bindgen::JsCast;
+    use web_sys::{FormData, HtmlElement, HtmlFormElement, UrlSearchParams};
+
+    use crate::domain::{ParseContext, RequestForm};
+
+    fn decode<F: RequestForm>(form: &HtmlFormElement) -> Option<F> {
+        let data = FormData::new_with_form(form).ok()?;
+        let params = UrlSearchParams::new_with_str_sequence_sequence(&data).ok()?;
+        serde_urlencoded::from_str(&String::from(params.to_string())).ok()
+    }
+
+    pub fn read_form<F: RequestForm>(ev: &leptos::ev::SubmitEvent) -> Option<F> {
+        decode(&ev.target()?.dyn_into::<HtmlFormElement>().ok()?)
+    }
+
+    pub fn field_and_form<F: RequestForm>(ev: &web_sys::Event) -> Option<(String, F)> {
+        let target = ev.target()?;
+        let name = target.dyn_ref::<web_sys::Element>()?.get_attribute("name")?;
+        let form = target.dyn_ref::<web_sys::Element>()?.closest("form").ok()??;
+        Some((name, decode(&form.dyn_into::<HtmlFormElement>().ok()?)?))
+    }
+
+    pub fn context(gpc: bool) -> ParseContext {
+        let now = js_sys::Date::new_0();
+        let today = chrono::NaiveDate::from_ymd_opt(now.get_full_year() as i32, now.get_month() + 1, now.get_date())
+            .unwrap_or(chrono::NaiveDate::MAX);
+        ParseContext { today, gpc }
+    }
+
+    pub fn focus(element: &HtmlElement) {
+        let _ = element.focus();
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod browser {
+    use crate::domain::{ParseContext, RequestForm};
+
+    pub fn read_form<F: RequestForm>(_: &leptos::ev::SubmitEvent) -> Option<F> {
+        None
+    }
+
+    pub fn field_and_form<F: RequestForm>(_: &leptos::web_sys::Event) -> Option<(String, F)> {
+        None
+    }
+
+    pub fn context(gpc: bool) -> ParseContext {
+        ParseContext { today: chrono::NaiveDate::MAX, gpc }
+    }
+
+    pub fn focus(_: &leptos::web_sys::HtmlElement) {}
+}

@@ -1,0 +1,111 @@
+//! The kinds of request, their statuses and the channels they arrive by.
+//! Each has one stable machine name, used in the database, URLs and the API.
+
+named_enum! {
+    /// The three things the privacy notice promises a customer may ask for.
+    RequestKind {
+        OptOut => "opt_out",
+        Amendment => "amendment",
+        Complaint => "complaint",
+    }
+}
+
+impl RequestKind {
+    /// How the kind is named to a customer.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::OptOut => "Opt-out of information sharing",
+            Self::Amendment => "Amendment of personal information",
+            Self::Complaint => "Privacy complaint",
+        }
+    }
+
+    /// The status a request of this kind starts in when a customer submits it.
+    pub fn initial_status(self) -> RequestStatus {
+        RequestStatus::Received
+    }
+}
+
+named_enum! {
+    /// Where a request is in its life. Which status may follow which is
+    /// decided in one place, the workflow's state machine.
+    RequestStatus {
+        Unverified => "unverified",
+        Received => "received",
+        InProgress => "in_progress",
+        AwaitingCustomer => "awaiting_customer",
+        Completed => "completed",
+        Denied => "denied",
+        Closed => "closed",
+    }
+}
+
+impl RequestStatus {
+    /// How the status is named to a customer.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Unverified => "Waiting for you to confirm your email address",
+            Self::Received => "Received",
+            Self::InProgress => "Being worked on",
+            Self::AwaitingCustomer => "Waiting for information from you",
+            Self::Completed => "Completed",
+            Self::Denied => "Decided: not granted",
+            Self::Closed => "Closed",
+        }
+    }
+
+    pub fn is_open(self) -> bool {
+        !matches!(self, Self::Completed | Self::Denied | Self::Closed)
+    }
+}
+
+named_enum! {
+    /// How a request reached the retailer.
+    Channel {
+        Web => "web",
+        Phone => "phone",
+        Mail => "mail",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_parses_back_to_its_value() {
+        for kind in RequestKind::ALL {
+            assert_eq!(RequestKind::parse(kind.as_str()), Some(*kind));
+        }
+        for status in RequestStatus::ALL {
+            assert_eq!(RequestStatus::parse(status.as_str()), Some(*status));
+        }
+        for channel in Channel::ALL {
+            assert_eq!(Channel::parse(channel.as_str()), Some(*channel));
+        }
+        assert_eq!(RequestKind::parse("OPT_OUT"), None);
+    }
+}
+
+named_enum! {
+    /// What happened to a request, as written in its history.
+    EventKind {
+        Submitted => "submitted",
+    }
+}
+
+impl EventKind {
+    /// Whether the customer sees this event on the tracking page.
+    pub fn customer_visible(self) -> bool {
+        match self {
+            Self::Submitted => true,
+        }
+    }
+
+    /// How the event is told to the customer.
+    pub fn customer_title(self) -> &'static str {
+        match self {
+            Self::Submitted => "We received your request",
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! Rules of the privacy-request domain that browser and server share.
+
+/// An enum of fixed choices with one stable machine name each, used in the
+/// database, in form values and in URLs.
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $key:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The stable name stored in the database and used in URLs.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $key),+ }
+            }
+
+            pub fn parse(value: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == value)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+
+pub mod form;
+pub mod gpc;
+pub mod forms;
+pub mod kind;
+pub mod reference;
+pub mod request;
+pub mod site;
+pub mod tracking;
+
+pub use form::{FieldErrors, FormState, ParseContext, RequestForm};
+pub use kind::{Channel, EventKind, RequestKind, RequestStatus};
+pub use reference::ReferenceCode;
+pub use request::{Contact, NewRequest, RequestDetails};
+pub use site::SiteInfo;
+pub use tracking::{TimelineEntry, TrackingView};

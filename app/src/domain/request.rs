@@ -1,0 +1,140 @@
+//! A request as the domain knows it once its form has been parsed: typed,
+//! trimmed and trusted from here on.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::RequestKind;
+
+/// How to reach the person who asked, and how to find them in the records.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub full_name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub postal_address: Option<String>,
+    pub account_number: Option<String>,
+}
+
+/// A request ready to be stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewRequest {
+    pub contact: Contact,
+    pub details: RequestDetails,
+}
+
+impl NewRequest {
+    pub fn kind(&self) -> RequestKind {
+        self.details.kind()
+    }
+}
+
+/// What was asked, by kind. Stored as it is, so a request keeps exactly the
+/// answers its form collected.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RequestDetails {
+    OptOut {
+        scope: OptOutScope,
+        joint_account: JointAccount,
+        /// The browser sent a Global Privacy Control signal with the request.
+        gpc: bool,
+    },
+    Amendment {
+        category: AmendmentCategory,
+        date_of_birth: Option<NaiveDate>,
+        current_information: String,
+        corrected_information: String,
+        reason: String,
+        supporting_details: Option<String>,
+    },
+    Complaint {
+        category: ComplaintCategory,
+        occurred_on: NaiveDate,
+        description: String,
+    },
+}
+
+impl RequestDetails {
+    pub fn kind(&self) -> RequestKind {
+        match self {
+            Self::OptOut { .. } => RequestKind::OptOut,
+            Self::Amendment { .. } => RequestKind::Amendment,
+            Self::Complaint { .. } => RequestKind::Complaint,
+        }
+    }
+
+    /// A one-line account of what was asked, safe to show on the tracking
+    /// page: it names choices, never free text the customer typed.
+    pub fn summary(&self) -> String {
+        match self {
+            Self::OptOut { scope, joint_account, .. } => {
+                format!("{} ({})", scope.label(), joint_account.label().to_lowercase())
+            }
+            Self::Amendment { category, .. } => format!("Amend {}", category.label().to_lowercase()),
+            Self::Complaint { category, .. } => format!("Complaint about {}", category.label().to_lowercase()),
+        }
+    }
+}
+
+/// A fixed choice offered on a form: its stored name and what the form says.
+pub trait Choice: Copy + 'static {
+    fn options() -> &'static [Self];
+    fn key(self) -> &'static str;
+    fn label(self) -> &'static str;
+
+    fn from_key(key: &str) -> Option<Self> {
+        Self::options().iter().copied().find(|c| c.key() == key)
+    }
+}
+
+macro_rules! choice {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $key:literal : $label:literal),+ $(,)? }) => {
+        named_enum! { $(#[$meta])* $name { $($variant => $key),+ } }
+
+        impl Choice for $name {
+            fn options() -> &'static [Self] { Self::ALL }
+            fn key(self) -> &'static str { self.as_str() }
+            fn label(self) -> &'static str {
+                match self { $(Self::$variant => $label),+ }
+            }
+        }
+    };
+}
+
+choice! {
+    /// Which sharing the opt-out stops.
+    OptOutScope {
+        AllSharing => "all_sharing": "All sharing with unaffiliated third parties",
+        MarketingOnly => "marketing_only": "Sharing for third parties' own marketing",
+    }
+}
+
+choice! {
+    /// Who a joint-account opt-out covers. Each holder may opt out alone;
+    /// one holder may never be required to act for all.
+    JointAccount {
+        NotJoint => "not_joint": "Not a joint account",
+        JustMe => "just_me": "Only me, not the other holders",
+        AllHolders => "all_holders": "All holders of the joint account",
+    }
+}
+
+choice! {
+    AmendmentCategory {
+        ContactDetails => "contact_details": "Contact details",
+        Insurance => "insurance": "Insurance information",
+        MedicalRecord => "medical_record": "Medical record",
+        Account => "account": "Account information",
+    }
+}
+
+choice! {
+    ComplaintCategory {
+        UnauthorisedDisclosure => "unauthorised_disclosure": "Information shared without permission",
+        UnwantedMarketing => "unwanted_marketing": "Unwanted marketing contact",
+        SecurityConcern => "security_concern": "A security concern",
+        RefusedRequest => "refused_request": "A request of mine that was refused",
+        Other => "other": "Something else",
+    }
+}

@@ -1,0 +1,34 @@
+//! What the pages say about the organisation, from the server's configuration.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteInfo {
+    pub org_name: String,
+    pub org_address: String,
+    /// The privacy office's line, for questions and complaints.
+    pub privacy_phone: String,
+    /// The toll-free line where a customer may opt out by phone.
+    pub opt_out_phone: String,
+    /// Where customers reach the portal, for links that leave the page.
+    pub public_url: String,
+}
+
+impl Default for SiteInfo {
+    fn default() -> Self {
+        Self {
+            org_name: "Example Medical Supply".into(),
+            org_address: "100 Main Street, Springfield, IL 62701".into(),
+            privacy_phone: "1-800-555-0199".into(),
+            opt_out_phone: "1-800-555-0142".into(),
+            public_url: "http://127.0.0.1:3000".into(),
+        }
+    }
+}
+
+impl SiteInfo {
+    /// The private tracking link for a token.
+    pub fn tracking_url(&self, token: &str) -> String {
+        format!("{}/track/{token}", self.public_url.trim_end_matches('/'))
+    }
+}

@@ -1,0 +1,26 @@
+//! What a customer sees of their request through the private tracking link.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{ReferenceCode, RequestKind, RequestStatus};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrackingView {
+    pub reference: ReferenceCode,
+    pub kind: RequestKind,
+    pub status: RequestStatus,
+    pub summary: String,
+    pub received_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Oldest first.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// One event of a request's history that the customer may see.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    pub title: String,
+    pub body: Option<String>,
+}

@@ -1,0 +1,16 @@
+//! The portal's user interface and the contract shared by browser and server:
+//! form types with their validation rules, domain rules, pages and server
+//! functions. Nothing here knows of databases, SMTP or password hashing.
+
+pub mod components;
+pub mod domain;
+pub mod pages;
+pub mod services;
+pub mod shell;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(shell::App);
+}

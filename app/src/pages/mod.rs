@@ -1,0 +1,38 @@
+//! One module per page.
+
+mod amendment;
+mod complaint;
+mod home;
+mod not_found;
+mod opt_out;
+mod tracking;
+
+pub use amendment::AmendmentPage;
+pub use complaint::ComplaintPage;
+pub use home::HomePage;
+pub use not_found::NotFound;
+pub use opt_out::OptOutPage;
+pub use tracking::TrackingPage;
+
+use leptos::prelude::*;
+
+use crate::domain::{FormState, RequestForm};
+
+/// A form page's starting point: empty on a first visit, or what was typed
+/// and what was wrong with it when the server sends the page back. Carried
+/// into the browser with the page so hydration starts from the same state.
+fn form_state<F: RequestForm>() -> FormState<F> {
+    SharedValue::new(|| use_context::<FormState<F>>().unwrap_or_default()).into_inner()
+}
+
+/// Sets the HTTP status of the page being rendered on the server.
+fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(options), Ok(status)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(code))
+    {
+        options.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}

@@ -1,0 +1,89 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::components::{ChoiceField, RequestFormView, TextField, options_of};
+use crate::domain::SiteInfo;
+use crate::domain::forms::OptOutForm;
+use crate::domain::request::{JointAccount, OptOutScope};
+
+use super::form_state;
+
+/// Whether the request that rendered this page carried a GPC signal.
+fn gpc_from_request() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use crate::domain::gpc;
+        use_context::<http::request::Parts>()
+            .is_some_and(|parts| gpc::is_signal(parts.headers.get(gpc::HEADER).map(|v| v.as_bytes())))
+    }
+    #[cfg(not(feature = "ssr"))]
+    false
+}
+
+#[component]
+pub fn OptOutPage() -> impl IntoView {
+    let site = expect_context::<SiteInfo>();
+    let state = form_state::<OptOutForm>();
+    let gpc = SharedValue::new(gpc_from_request).into_inner();
+    view! {
+        <Title text="Opt out of information sharing"/>
+        <div class="wrap narrow">
+            <h1>"Stop us sharing your information"</h1>
+            <p class="lead">
+                "We may share information about you with companies that are not part of "
+                {site.org_name.clone()}
+                ". You can tell us to stop at any time. Your choice lasts until you tell us otherwise."
+            </p>
+            <p>
+                "There is no charge and we do not need to check your identity for an opt-out. "
+                "If you prefer, call us toll-free on "
+                <a href=format!("tel:{}", site.opt_out_phone)>{site.opt_out_phone.clone()}</a>
+                "."
+            </p>
+            {gpc.then(|| view! {
+                <div class="notice" role="status" id="gpc-notice">
+                    <h2>"Your browser's privacy signal was detected"</h2>
+                    <p>
+                        "Your browser sent a Global Privacy Control signal, and we honour it as an opt-out "
+                        "for this browser. Send this form as well to apply your opt-out to your account, "
+                        "whichever device you use. The signal will be recorded with your request."
+                    </p>
+                </div>
+            })}
+            <RequestFormView action="/opt-out" state gpc submit_label="Send my opt-out">
+                <h2 class="section-title">"Your details"</h2>
+                <TextField name="full_name" label="Full name" required=true autocomplete="name"/>
+                <TextField
+                    name="email"
+                    label="Email address"
+                    hint="We send your confirmation here."
+                    required=true
+                    input_type="email"
+                    autocomplete="email"
+                />
+                <TextField name="phone" label="Phone number" input_type="tel" autocomplete="tel" width="w-medium"/>
+                <TextField
+                    name="postal_address"
+                    label="Postal address"
+                    hint="The address on your account, so we can find your records."
+                    required=true
+                    autocomplete="street-address"
+                />
+                <TextField
+                    name="account_number"
+                    label="Account or order number"
+                    hint="Helps us find your records faster."
+                    width="w-medium"
+                />
+                <h2 class="section-title">"Your choice"</h2>
+                <ChoiceField name="scope" legend="What should the opt-out cover?" options={options_of::<OptOutScope>()}/>
+                <ChoiceField
+                    name="joint_account"
+                    legend="Is this a joint account?"
+                    hint="On a joint account you may opt out for yourself or for every holder. The other holders do not need to do anything."
+                    options={options_of::<JointAccount>()}
+                />
+            </RequestFormView>
+        </div>
+    }
+}

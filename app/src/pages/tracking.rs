@@ -1,0 +1,106 @@
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::domain::{SiteInfo, TrackingView};
+use crate::services::load_tracking;
+
+use super::set_status;
+
+fn long_date(at: DateTime<Utc>) -> String {
+    at.format("%-d %B %Y").to_string()
+}
+
+#[component]
+pub fn TrackingPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let data = Resource::new(token, load_tracking);
+    let just_sent = move || query.read().get("new").is_some();
+
+    view! {
+        <Title text="Your request"/>
+        <div class="wrap narrow">
+            <Suspense fallback=|| view! { <p>"Loading your request…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(Some(view)) => {
+                            view! { <TrackingDetails view token=token() just_sent=just_sent()/> }.into_any()
+                        }
+                        Ok(None) => {
+                            set_status(404);
+                            view! { <UnknownLink/> }.into_any()
+                        }
+                        Err(_) => {
+                            set_status(503);
+                            view! { <Unavailable/> }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn TrackingDetails(view: TrackingView, token: String, just_sent: bool) -> impl IntoView {
+    let site = expect_context::<SiteInfo>();
+    let link = site.tracking_url(&token);
+    let open = view.status.is_open();
+    view! {
+        {just_sent.then(|| view! {
+            <div class="panel success" role="status">
+                <h1>"Request received"</h1>
+                <p class="reference-line">"Your reference number is " <strong class="reference">{view.reference.to_string()}</strong></p>
+                <p>
+                    "Keep this page's address: it is your private link to follow your request. "
+                    "Anyone with the link can see the request's progress, so do not share it."
+                </p>
+                <label class="link-label" for="tracking-link">"Your private link"</label>
+                <input id="tracking-link" class="w-full" readonly value=link.clone()/>
+            </div>
+        })}
+        <h1 class:visually-hidden=just_sent>"Your request"</h1>
+        <dl class="facts">
+            <div><dt>"Reference"</dt><dd class="reference">{view.reference.to_string()}</dd></div>
+            <div><dt>"Request"</dt><dd>{view.kind.label()}</dd></div>
+            <div><dt>"What you asked"</dt><dd>{view.summary}</dd></div>
+            <div><dt>"Status"</dt><dd><span class="status" class:open=open>{view.status.label()}</span></dd></div>
+            <div><dt>"Received"</dt><dd>{long_date(view.received_at)}</dd></div>
+            <div><dt>"Last update"</dt><dd>{long_date(view.updated_at)}</dd></div>
+        </dl>
+        <h2>"What has happened so far"</h2>
+        <ol class="timeline">
+            {view.timeline.into_iter().rev().map(|entry| view! {
+                <li>
+                    <time datetime=entry.at.to_rfc3339()>{long_date(entry.at)}</time>
+                    <p class="timeline-title">{entry.title}</p>
+                    {entry.body.map(|body| view! { <p class="timeline-body">{body}</p> })}
+                </li>
+            }).collect_view()}
+        </ol>
+        <p class="note">
+            "Questions? Call " {site.privacy_phone} " and quote your reference number."
+        </p>
+    }
+}
+
+#[component]
+fn UnknownLink() -> impl IntoView {
+    let site = expect_context::<SiteInfo>();
+    view! {
+        <h1>"We could not find a request at this link"</h1>
+        <p>"Please check that you copied the whole link from your confirmation email."</p>
+        <p>"If it still does not work, call " {site.privacy_phone} " and quote your reference number."</p>
+    }
+}
+
+#[component]
+fn Unavailable() -> impl IntoView {
+    view! {
+        <h1>"We cannot show your request right now"</h1>
+        <p>"Something went wrong on our side. Your request is safe. Please try again in a few minutes."</p>
+    }
+}

@@ -1,0 +1,15 @@
+//! The portal's schema, one migration per change, for SQLite and PostgreSQL
+//! alike. Migrations run at start-up and with `server migrate`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_requests;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_requests::Migration)]
+    }
+}

@@ -1,0 +1,38 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "requests")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub reference: String,
+    pub kind: String,
+    pub status: String,
+    pub channel: String,
+    pub tracking_hash: String,
+    pub full_name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub postal_address: Option<String>,
+    pub account_number: Option<String>,
+    /// The kind's own answers, as JSON of `app::domain::RequestDetails`.
+    pub details: String,
+    pub gpc: bool,
+    pub received_at: DateTimeUtc,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::request_event::Entity")]
+    Events,
+}
+
+impl Related<super::request_event::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Events.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

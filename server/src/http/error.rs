@@ -1,0 +1,63 @@
+//! The HTTP layer's errors, mapped to responses in one place. Problems with
+//! what the browser sent are explained; problems on our side are logged with
+//! an incident reference and shown as a calm page quoting it.
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::requests::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    #[error("the request body is larger than allowed")]
+    TooLarge,
+    #[error("the form could not be read: {detail}")]
+    UnreadableForm { status: StatusCode, detail: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl IntoResponse for HttpError {
+    fn into_response(self) -> Response {
+        match self {
+            Self::TooLarge => page(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "That was too much to send",
+                "What you sent is larger than this form accepts. Please shorten your answers and try again.",
+            ),
+            Self::UnreadableForm { status, detail } => {
+                tracing::info!(%status, %detail, "unreadable form submission");
+                page(
+                    status,
+                    "We could not read the form",
+                    "Your browser sent something we could not understand. Please go back and send the form again.",
+                )
+            }
+            Self::Store(error) => {
+                let reference = crate::incident::new_reference();
+                tracing::error!(%reference, %error, "request failed on our side");
+                page(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Sorry, something went wrong on our side",
+                    &format!(
+                        "Your request was not sent. Please try again in a few minutes. \
+                         If it keeps happening, call us and quote incident {reference}."
+                    ),
+                )
+            }
+        }
+    }
+}
+
+/// A plain page for the rare answers that are not rendered by the app. The
+/// texts are ours alone: nothing the person sent is echoed back.
+fn page(status: StatusCode, title: &str, message: &str) -> Response {
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/portal.css\"></head>\
+         <body><main id=\"content\" class=\"wrap narrow\"><h1>{title}</h1><p>{message}</p>\
+         <p><a href=\"/\">Back to your privacy choices</a></p></main></body></html>"
+    );
+    (status, Html(html)).into_response()
+}

@@ -1,0 +1,38 @@
+//! Rendering the Leptos app outside its own routes: for a form sent back
+//! with errors, and for addresses that match nothing.
+
+use app::shell::shell;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{Method, Request, header, request::Parts};
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+
+/// Renders the page at `parts`' address with extra context, as a GET of
+/// that page would.
+pub async fn render_with(
+    state: &AppState,
+    mut parts: Parts,
+    extra: impl Fn() + Clone + Send + Sync + 'static,
+) -> Response {
+    parts.method = Method::GET;
+    parts.headers.remove(header::CONTENT_TYPE);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let context_state = state.clone();
+    let leptos = state.leptos.clone();
+    let handler = leptos_axum::render_app_to_stream_with_context(
+        move || {
+            context_state.provide_context();
+            extra();
+        },
+        move || shell(leptos.clone()),
+    );
+    handler(Request::from_parts(parts, Body::empty())).await.into_response()
+}
+
+/// Anything no route claims: the app's own "page not found", with 404.
+pub async fn fallback(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let (parts, _) = request.into_parts();
+    render_with(&state, parts, || ()).await
+}

@@ -1,0 +1,12 @@
+//! The privacy-request portal's server: configuration, persistence, the web
+//! router and the command line. `app` holds the pages; this crate gives them
+//! a database and a network.
+
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod incident;
+pub mod requests;
+mod startup;
+
+pub use startup::{Application, StartError};
