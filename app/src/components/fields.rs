@@ -100,9 +100,10 @@ pub fn TextArea(
                 aria-invalid=move || ctx.error(name).is_some().then_some("true")
                 aria-describedby=described
                 on:input=move |ev| count.set(event_target_value(&ev).chars().count() as u64)
-            >
-                {initial}
-            </textarea>
+                // Leptos writes a textarea's children unescaped, so the text
+                // is escaped here: typed markup must stay text.
+                inner_html=html_escape::encode_text(&initial).into_owned()
+            ></textarea>
             <p class="count" class:over={move || count.get() > max} id=format!("{id}-count") aria-live="polite">
                 {count_text}
             </p>

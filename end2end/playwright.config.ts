@@ -1,0 +1,116 @@
+/*
+ * End-to-end tests of the privacy-request portal, in Chromium.
+ *
+ * How to run (from the repository root):
+ *
+ *   cargo leptos build                 # builds target/debug/server and target/site/pkg
+ *   cd end2end
+ *   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci   # once; browsers are never downloaded
+ *   npx playwright test                # or: npx playwright test tests/gpc.spec.ts
+ *
+ * Playwright starts the already-built server itself on 127.0.0.1:3100 with a
+ * fresh SQLite database in a new temporary folder per run, and stops it at the
+ * end. The browser is Debian's /usr/bin/chromium (override with
+ * PORTAL_CHROMIUM). Other settings, all optional:
+ *
+ *   PORTAL_SERVER_BIN  the server binary (default <repo>/target/debug/server;
+ *                      a relative path is taken from the current folder)
+ *   PORTAL_SITE_ROOT   the compiled site (default target/site, from the repo root)
+ *   PORTAL_URL         test a portal that is already running at this address
+ *                      instead of starting one (its PUBLIC_URL must be the same
+ *                      address, so tracking links can be opened)
+ *
+ * The server's stdout (its log) goes to server.log in the run's temporary
+ * folder, whose path is printed at the start of the run; when a test fails,
+ * the log lines written during that test are attached to it and printed
+ * (see tests/fixtures.ts). The server's stderr is shown on the console.
+ */
+import { defineConfig, devices } from '@playwright/test';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const repoRoot = path.resolve(__dirname, '..');
+const port = 3100;
+const defaultUrl = `http://127.0.0.1:${port}`;
+const externalUrl = process.env.PORTAL_URL;
+const baseURL = (externalUrl ?? defaultUrl).replace(/\/+$/, '');
+
+// Playwright evaluates this file in its main process and again in every
+// worker. The run folder is made once, in the main process, and handed to
+// the workers (which inherit the environment) so that all agree on it.
+if (!externalUrl && !process.env.PORTAL_E2E_RUN_DIR) {
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), `portal-e2e-${process.pid}-${Date.now()}-`));
+  process.env.PORTAL_E2E_RUN_DIR = runDir;
+  process.env.PORTAL_E2E_SERVER_LOG = path.join(runDir, 'server.log');
+  fs.writeFileSync(process.env.PORTAL_E2E_SERVER_LOG, '');
+  console.log(`Portal database and server log: ${runDir}`);
+}
+const runDir = process.env.PORTAL_E2E_RUN_DIR;
+const serverLog = process.env.PORTAL_E2E_SERVER_LOG;
+
+const serverBin = process.env.PORTAL_SERVER_BIN
+  ? path.resolve(process.cwd(), process.env.PORTAL_SERVER_BIN)
+  : path.join(repoRoot, 'target', 'debug', 'server');
+
+/** Quotes a value for the POSIX shell that Playwright runs the command in. */
+const sh = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 2,
+  reporter: 'list',
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    locale: 'en-US',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        launchOptions: {
+          executablePath: process.env.PORTAL_CHROMIUM ?? '/usr/bin/chromium',
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
+        },
+      },
+    },
+  ],
+  webServer: externalUrl
+    ? undefined
+    : {
+        // `exec` so that the server itself receives Playwright's stop signal.
+        command: `exec ${sh(serverBin)} >> ${sh(serverLog!)}`,
+        cwd: repoRoot,
+        url: `${defaultUrl}/`,
+        reuseExistingServer: false,
+        timeout: 120_000,
+        stdout: 'ignore',
+        stderr: 'pipe',
+        gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+        env: {
+          LEPTOS_SITE_ROOT: process.env.PORTAL_SITE_ROOT ?? 'target/site',
+          LEPTOS_OUTPUT_NAME: 'portal',
+          LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+          PUBLIC_URL: defaultUrl,
+          DATABASE_URL: `sqlite://${path.join(runDir!, 'portal.db')}?mode=rwc`,
+          RUST_LOG: process.env.RUST_LOG ?? 'info,sqlx=warn',
+        },
+      },
+});

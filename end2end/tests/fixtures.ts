@@ -1,0 +1,131 @@
+/*
+ * What every test shares: a `test` whose pages note when the WebAssembly has
+ * started (so tests can wait for hydration), fail the test on a script error
+ * in the page, and attach the server's log when the test fails.
+ */
+import fs from 'node:fs';
+import {
+  test as base,
+  expect,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from '@playwright/test';
+
+export { expect };
+
+/**
+ * Runs in every page before its own scripts. wasm-bindgen instantiates the
+ * module, and the hydration script calls `hydrate()` in the promise chain
+ * that follows, without giving the event loop a turn in between. So once a
+ * later task sees this flag, hydration has run.
+ */
+function markWasmStart() {
+  const w = window as unknown as { __e2eWasmStarted?: boolean };
+  for (const name of ['instantiateStreaming', 'instantiate'] as const) {
+    const original = WebAssembly[name] as (...args: unknown[]) => Promise<unknown>;
+    if (typeof original !== 'function') continue;
+    (WebAssembly as unknown as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]) {
+      return original.apply(this, args).then((result) => {
+        w.__e2eWasmStarted = true;
+        return result;
+      });
+    };
+  }
+}
+
+/** Script errors and console errors a page reported; the test fails on any. */
+type ProblemLog = string[];
+
+/** Console messages that are a page's normal business, not a fault. */
+const expectedConsole = [
+  // Chromium logs every 4xx answer, including the 404 and 422 pages that
+  // some tests ask for on purpose.
+  /^Failed to load resource: the server responded with a status of (404|422)/,
+];
+
+function watch(context: BrowserContext, problems: ProblemLog) {
+  const attach = (page: Page) => {
+    page.on('pageerror', (error) => problems.push(`page error on ${page.url()}: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      const text = message.text();
+      if (expectedConsole.some((pattern) => pattern.test(text))) return;
+      problems.push(`console error on ${page.url()}: ${text}`);
+    });
+  };
+  context.pages().forEach(attach);
+  context.on('page', attach);
+}
+
+async function prepare(context: BrowserContext, problems: ProblemLog) {
+  await context.addInitScript(markWasmStart);
+  watch(context, problems);
+}
+
+type Fixtures = {
+  /** Opens another browser context (other options, or a fresh visitor), closed after the test. */
+  openContext: (options?: BrowserContextOptions) => Promise<BrowserContext>;
+  problems: ProblemLog;
+  serverLog: void;
+};
+
+export const test = base.extend<Fixtures>({
+  problems: async ({}, use) => {
+    const problems: ProblemLog = [];
+    await use(problems);
+    expect(problems, 'the pages reported script or console errors').toEqual([]);
+  },
+
+  context: async ({ context, problems }, use) => {
+    await prepare(context, problems);
+    await use(context);
+  },
+
+  openContext: async ({ browser, problems }, use) => {
+    const opened: BrowserContext[] = [];
+    await use(async (options) => {
+      const context = await (browser as Browser).newContext(options);
+      opened.push(context);
+      await prepare(context, problems);
+      return context;
+    });
+    for (const context of opened) await context.close();
+  },
+
+  serverLog: [
+    async ({}, use, testInfo) => {
+      const file = process.env.PORTAL_E2E_SERVER_LOG;
+      const start = file && fs.existsSync(file) ? fs.statSync(file).size : 0;
+      await use();
+      if (!file || testInfo.status === testInfo.expectedStatus || !fs.existsSync(file)) return;
+      const end = fs.statSync(file).size;
+      const buffer = Buffer.alloc(Math.max(0, end - start));
+      const fd = fs.openSync(file, 'r');
+      try {
+        fs.readSync(fd, buffer, 0, buffer.length, start);
+      } finally {
+        fs.closeSync(fd);
+      }
+      // Strip colour codes so the log reads well in the report.
+      const text = buffer.toString('utf8').replace(/\x1b\[[0-9;]*m/g, '');
+      await testInfo.attach('server.log', { body: text, contentType: 'text/plain' });
+      console.log(`--- server log during "${testInfo.title}" (${file}) ---\n${text || '(nothing)'}\n--- end of server log ---`);
+    },
+    { auto: true },
+  ],
+});
+
+/** Waits until the page's WebAssembly has loaded and hydrated the page. */
+export async function waitForHydration(page: Page) {
+  await page.waitForLoadState('networkidle');
+  await page.waitForFunction(() => (window as unknown as { __e2eWasmStarted?: boolean }).__e2eWasmStarted === true);
+}
+
+/** Opens a page and waits until it is interactive. */
+export async function gotoHydrated(page: Page, url: string) {
+  const response = await page.goto(url);
+  await waitForHydration(page);
+  return response;
+}

@@ -1,0 +1,276 @@
+//! Customer intake through the real router, on SQLite and PostgreSQL: each
+//! kind of request, validation, tracking and Global Privacy Control.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{Reply, TestApp};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use server::db::entities::{request, request_event};
+
+const OPT_OUT: &[(&str, &str)] = &[
+    ("full_name", "Ada Lovelace"),
+    ("email", "ada@example.com"),
+    ("phone", ""),
+    ("postal_address", "12 St James's Square, London"),
+    ("account_number", "A-1001"),
+    ("scope", "all_sharing"),
+    ("joint_account", "all_holders"),
+];
+
+const AMENDMENT: &[(&str, &str)] = &[
+    ("full_name", "Alan Turing"),
+    ("email", "alan@example.com"),
+    ("date_of_birth", "1912-06-23"),
+    ("category", "insurance"),
+    ("current_information", "Member number 1234"),
+    ("corrected_information", "Member number 4321"),
+    ("reason", "The digits were swapped when my card was entered."),
+];
+
+const COMPLAINT: &[(&str, &str)] = &[
+    ("full_name", "Grace Hopper"),
+    ("email", "grace@example.com"),
+    ("category", "unwanted_marketing"),
+    ("occurred_on", "2026-10-01"),
+    ("description", "I opted out and was still called twice."),
+];
+
+/// Submits a form, follows the redirect and returns the receipt page.
+async fn submit(app: &TestApp, path: &str, form: &[(&str, &str)]) -> (String, Reply) {
+    let reply = app.post_form(path, form).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}: {}", reply.main_text());
+    let location = reply.location().to_owned();
+    assert!(location.starts_with("/track/") && location.ends_with("?new=1"), "{location}");
+    let receipt = app.get(&location).await;
+    assert_eq!(receipt.status, StatusCode::OK);
+    let link = location.trim_end_matches("?new=1").to_owned();
+    (link, receipt)
+}
+
+fn reference_in(page: &Reply) -> String {
+    let text = page.main_text();
+    let at = text.find("PR-").expect("the page shows a reference");
+    text[at..at + "PR-XXXX-XXXX".len()].to_owned()
+}
+
+async fn each_kind_is_received_stored_and_trackable(app: TestApp) {
+    for (path, form, label) in [
+        ("/opt-out", OPT_OUT, "Opt-out of information sharing"),
+        ("/amendment", AMENDMENT, "Amendment of personal information"),
+        ("/complaint", COMPLAINT, "Privacy complaint"),
+    ] {
+        let (link, receipt) = submit(&app, path, form).await;
+        let reference = reference_in(&receipt);
+        assert!(receipt.main_text().contains("Request received"));
+        assert_eq!(receipt.input_value("tracking-link"), Some(format!("http://portal.test{link}")));
+
+        let tracking = app.get(&link).await;
+        assert_eq!(tracking.status, StatusCode::OK);
+        let text = tracking.main_text();
+        assert!(text.contains(&reference), "{text}");
+        assert!(text.contains(label), "{text}");
+        assert!(text.contains("We received your request"), "{text}");
+        assert!(!text.contains("Request received"), "the banner is for the first visit only");
+
+        let stored = request::Entity::find()
+            .filter(request::Column::Reference.eq(reference.clone()))
+            .one(app.app.database())
+            .await
+            .expect("query")
+            .expect("the acknowledged request is stored");
+        assert_eq!(stored.status, "received");
+        assert_eq!(stored.channel, "web");
+        assert!(!stored.tracking_hash.contains(link.trim_start_matches("/track/")), "only a hash is stored");
+        let events = request_event::Entity::find()
+            .filter(request_event::Column::RequestId.eq(stored.id))
+            .count(app.app.database())
+            .await
+            .expect("query");
+        assert_eq!(events, 1, "the first history event is stored with the request");
+    }
+}
+
+async fn references_differ_and_are_not_sequential(app: TestApp) {
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        let (_, receipt) = submit(&app, "/opt-out", OPT_OUT).await;
+        seen.push(reference_in(&receipt));
+    }
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len(), "{seen:?}");
+    assert_ne!(unique, seen, "five random codes in ascending order is a one-in-120 accident at most twice in a row");
+}
+
+async fn invalid_forms_come_back_with_errors_and_what_was_typed(app: TestApp) {
+    let typed = [("full_name", "  "), ("email", "ada@"), ("postal_address", "1 Way"), ("scope", "all_sharing")];
+    let reply = app.post_form("/opt-out", &typed).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.text_of("f-full_name-error").as_deref(), Some("Error: This field is required."));
+    assert_eq!(
+        reply.text_of("f-email-error").as_deref(),
+        Some("Error: Please enter an email address like name@example.com.")
+    );
+    assert_eq!(reply.text_of("f-joint_account-error").as_deref(), Some("Error: Please say whether this is a joint account."));
+    assert_eq!(reply.text_of("f-postal_address-error").as_deref(), Some(""));
+    assert_eq!(reply.input_value("f-email").as_deref(), Some("ada@"));
+    assert_eq!(reply.input_value("f-postal_address").as_deref(), Some("1 Way"));
+    assert!(reply.body.contains(r#"value="all_sharing" checked"#), "the chosen radio stays chosen");
+    assert!(reply.main_text().contains("3 answers need your attention"));
+
+    let count = request::Entity::find().count(app.app.database()).await.expect("query");
+    assert_eq!(count, 0, "nothing is stored from an invalid form");
+
+    let long = "x".repeat(2001);
+    let mut amendment = AMENDMENT.to_vec();
+    amendment.retain(|(k, _)| *k != "reason");
+    amendment.push(("reason", &long));
+    let reply = app.post_form("/amendment", &amendment).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.text_of("f-reason-error").as_deref(), Some("Error: Please keep this to 2000 characters or fewer."));
+    assert!(reply.body.contains(&long), "the long text is kept for the person to shorten");
+
+    let mut complaint = COMPLAINT.to_vec();
+    complaint.retain(|(k, _)| *k != "occurred_on");
+    complaint.push(("occurred_on", "2999-01-01"));
+    let reply = app.post_form("/complaint", &complaint).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.text_of("f-occurred_on-error").is_some_and(|e| e.contains("future")));
+}
+
+async fn markup_is_stored_as_typed_and_shown_escaped(app: TestApp) {
+    let script = r#"<script>alert("x")</script><img src=x onerror=alert(1)>"#;
+    let reply = app.post_form("/complaint", &[("full_name", script), ("description", script)]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!reply.body.contains("<script>alert"), "markup must never be rendered raw");
+    assert!(!reply.body.contains("<img src=x"), "markup must never be rendered raw");
+    assert_eq!(reply.input_value("f-full_name").as_deref(), Some(script));
+    assert!(reply.body.contains("&lt;script&gt;alert"), "the text is shown, escaped");
+
+    let mut complaint = COMPLAINT.to_vec();
+    complaint.retain(|(k, _)| *k != "description");
+    complaint.push(("description", script));
+    submit(&app, "/complaint", &complaint).await;
+    let stored = request::Entity::find().one(app.app.database()).await.expect("query").expect("stored");
+    assert!(stored.details.contains(r#"<script>alert(\"x\")</script>"#), "{}", stored.details);
+}
+
+async fn unknown_and_malformed_tokens_look_the_same(app: TestApp) {
+    let (link, _) = submit(&app, "/opt-out", OPT_OUT).await;
+    let real = link.trim_start_matches("/track/");
+    let mut altered = real.to_owned();
+    let last = if altered.ends_with('A') { "B" } else { "A" };
+    altered.replace_range(altered.len() - 1.., last);
+
+    let wrong = app.get(&format!("/track/{altered}")).await;
+    let malformed = app.get("/track/not-a-token").await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+    assert_eq!(malformed.status, StatusCode::NOT_FOUND);
+    assert!(wrong.main_text().contains("We could not find a request at this link"));
+    assert_eq!(wrong.main_text(), malformed.main_text());
+}
+
+async fn tracking_data_is_served_to_the_browser_by_token_only(app: TestApp) {
+    let (link, _) = submit(&app, "/opt-out", OPT_OUT).await;
+    let token = link.trim_start_matches("/track/");
+    let call = |token: String| {
+        Request::post("/api/track")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("token={token}")))
+            .expect("a request")
+    };
+    let found = app.send(call(token.to_owned())).await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert!(found.body.contains("\"kind\":\"opt_out\""), "{}", found.body);
+    assert!(!found.body.contains("ada@example.com"), "the tracking data carries no contact details");
+    let missing = app.send(call("x".repeat(43))).await;
+    assert_eq!(missing.body, "null");
+}
+
+async fn gpc_signal_is_shown_and_recorded(app: TestApp) {
+    let with = app
+        .send(Request::get("/opt-out").header("Sec-GPC", "1").body(Body::empty()).expect("a request"))
+        .await;
+    assert!(with.main_text().contains("Your browser's privacy signal was detected"));
+    let without = app.get("/opt-out").await;
+    assert!(!without.main_text().contains("privacy signal was detected"));
+    let not_one = app
+        .send(Request::get("/opt-out").header("Sec-GPC", "true").body(Body::empty()).expect("a request"))
+        .await;
+    assert!(!not_one.main_text().contains("privacy signal was detected"), "only the exact value 1 counts");
+
+    let signalled = app.post_form_with("/opt-out", OPT_OUT, &[("Sec-GPC", "1")]).await;
+    assert_eq!(signalled.status, StatusCode::SEE_OTHER);
+    let plain = app.post_form("/opt-out", OPT_OUT).await;
+    assert_eq!(plain.status, StatusCode::SEE_OTHER);
+    let recorded = request::Entity::find()
+        .filter(request::Column::Gpc.eq(true))
+        .count(app.app.database())
+        .await
+        .expect("query");
+    assert_eq!(recorded, 1);
+
+    let document = app.get("/.well-known/gpc.json").await;
+    assert_eq!(document.status, StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_str(&document.body).expect("JSON");
+    assert_eq!(json["gpc"], serde_json::Value::Bool(true));
+    assert!(json["lastUpdate"].as_str().is_some_and(|d| d.len() == 10));
+}
+
+async fn oversized_and_malformed_bodies_are_refused_politely(app: TestApp) {
+    let huge = "a".repeat(70 * 1024);
+    let reply = app.post_form("/opt-out", &[("full_name", &huge)]).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(reply.main_text().contains("too much to send"));
+
+    let json = app
+        .send(
+            Request::post("/complaint")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{}"))
+                .expect("a request"),
+        )
+        .await;
+    assert_eq!(json.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(json.main_text().contains("We could not read the form"));
+
+    let garbage = app
+        .send(
+            Request::post("/amendment")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(vec![0xff, 0xfe, b'=', b'%', b'&', b'&', b'=']))
+                .expect("a request"),
+        )
+        .await;
+    assert!(garbage.status.is_client_error(), "{}", garbage.status);
+}
+
+async fn pages_render_and_unknown_addresses_are_404(app: TestApp) {
+    let home = app.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    for link in ["/opt-out", "/amendment", "/complaint"] {
+        assert!(home.body.contains(&format!("href=\"{link}\"")), "{link}");
+    }
+    assert!(home.main_text().contains("1-800-555-0142"), "the phone alternative is shown");
+    for page in ["/opt-out", "/amendment", "/complaint"] {
+        assert_eq!(app.get(page).await.status, StatusCode::OK, "{page}");
+    }
+    let missing = app.get("/no-such-page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.main_text().contains("Page not found"));
+}
+
+on_both_databases!(
+    each_kind_is_received_stored_and_trackable,
+    references_differ_and_are_not_sequential,
+    invalid_forms_come_back_with_errors_and_what_was_typed,
+    markup_is_stored_as_typed_and_shown_escaped,
+    unknown_and_malformed_tokens_look_the_same,
+    tracking_data_is_served_to_the_browser_by_token_only,
+    gpc_signal_is_shown_and_recorded,
+    oversized_and_malformed_bodies_are_refused_politely,
+    pages_render_and_unknown_addresses_are_404,
+);
