@@ -1,0 +1,89 @@
+# Shared set-up for the portal's scripts: each function installs one thing
+# when it is missing and does nothing when it is already there.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+loud() { printf '\n\033[1;33m!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n!!! %s\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\033[0m\n\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi
+}
+
+APT_UPDATED=
+apt_install() {
+  command -v apt-get >/dev/null || return 1
+  if [ -z "$APT_UPDATED" ]; then as_root apt-get update -qq || return 1; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# The wasm32 target, cargo-leptos and the wasm-bindgen CLI of exactly the
+# version in Cargo.lock (see ../shared/docs/toolchain.md for why these
+# versions and flags).
+ensure_rust_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "Adding the wasm32 target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! cargo leptos --version >/dev/null 2>&1; then
+    say "Installing cargo-leptos 0.3.10 (about 13 minutes, once)"
+    cargo install cargo-leptos --version 0.3.10 --locked
+  fi
+  local wanted
+  wanted=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wanted" ]; then
+    say "Installing wasm-bindgen-cli $wanted (about 4 minutes, once)"
+    cargo install wasm-bindgen-cli --version "$wanted" --force
+  fi
+}
+
+# wasm-opt, which release builds need and cargo-leptos cannot download here.
+ensure_wasm_opt() {
+  if ! command -v wasm-opt >/dev/null; then
+    say "Installing wasm-opt (binaryen) from npm"
+    as_root npm install -g --silent binaryen@132
+  fi
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    say "Installing Chromium from Debian"
+    apt_install chromium
+  fi
+}
+
+ensure_end2end_packages() {
+  if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] || [ "$ROOT/end2end/package-lock.json" -nt "$ROOT/end2end/node_modules/.package-lock.json" ]; then
+    say "Installing the end-to-end test packages"
+    (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  fi
+}
+
+# Starts a PostgreSQL server on loopback (installing it from Debian when
+# needed) and exports TEST_POSTGRES_URL for the integration tests. Returns
+# non-zero when PostgreSQL cannot be had on this machine.
+ensure_postgres() {
+  if [ -n "${TEST_POSTGRES_URL:-}" ]; then return 0; fi
+  if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+    say "Installing PostgreSQL from Debian"
+    apt_install postgresql || return 1
+  fi
+  local version
+  version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+  if ! pg_lsclusters -h 2>/dev/null | awk '{print $1" "$2}' | grep -qx "$version main"; then
+    as_root pg_createcluster "$version" main >/dev/null || return 1
+  fi
+  if ! pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $4}' | grep -qx online; then
+    say "Starting PostgreSQL $version"
+    as_root pg_ctlcluster "$version" main start || return 1
+  fi
+  local port
+  port=$(pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $3}')
+  as_root su postgres -c "psql -q -p $port -tc \"SELECT 1 FROM pg_roles WHERE rolname = 'portal_test'\" | grep -q 1 || psql -q -p $port -c \"CREATE ROLE portal_test LOGIN CREATEDB PASSWORD 'portal_test'\"" || return 1
+  # Databases left by earlier runs.
+  as_root su postgres -c "psql -q -p $port -tAc \"SELECT datname FROM pg_database WHERE datname LIKE 'portal_test_%'\"" \
+    | while read -r db; do [ -n "$db" ] && as_root su postgres -c "dropdb -p $port --if-exists $db" >/dev/null 2>&1 || true; done
+  export TEST_POSTGRES_URL="postgres://portal_test:portal_test@127.0.0.1:$port/postgres"
+}

@@ -1,0 +1,67 @@
+/*
+ * Automated accessibility checks with axe-core: no serious or critical
+ * violations on any page a customer can reach, including a form showing
+ * errors and a tracking page. This does not replace testing with a screen
+ * reader; it catches what a machine can.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { test, expect, gotoHydrated } from './fixtures';
+import { createRequest, forms } from './forms';
+
+async function expectNoSeriousViolations(page: Page, what: string) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = serious
+    .map(
+      (v) =>
+        `[${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n` +
+        v.nodes.map((n) => `    ${n.target.join(' ')}\n      ${n.failureSummary?.replace(/\n/g, '\n      ')}`).join('\n'),
+    )
+    .join('\n');
+  if (serious.length) console.log(`Accessibility violations on ${what}:\n${report}`);
+  expect(serious, `serious or critical accessibility violations on ${what}:\n${report}`).toEqual([]);
+}
+
+for (const path of ['/', '/opt-out', '/amendment', '/complaint']) {
+  test(`${path} has no serious accessibility violations`, async ({ page }) => {
+    await gotoHydrated(page, path);
+    await expectNoSeriousViolations(page, path);
+  });
+}
+
+test('a form showing errors has no serious accessibility violations', async ({ page }) => {
+  const spec = forms['opt-out'];
+  await gotoHydrated(page, spec.path);
+  await page.getByRole('button', { name: spec.submit }).click();
+  await expect(page.locator('.error-summary')).toBeVisible();
+  await expectNoSeriousViolations(page, 'the opt-out form with errors');
+});
+
+test('a form sent back by the server with errors has no serious accessibility violations', async ({ openContext }) => {
+  const page = await (await openContext({ javaScriptEnabled: false })).newPage();
+  const spec = forms.complaint;
+  await page.goto(spec.path);
+  await page.getByRole('button', { name: spec.submit }).click();
+  await expect(page.locator('.error-summary')).toBeVisible();
+  await expectNoSeriousViolations(page, 'the complaint form sent back with errors');
+});
+
+test('the receipt and the tracking page have no serious accessibility violations', async ({ page, request }) => {
+  const receipt = await createRequest(request, forms['opt-out']);
+  await gotoHydrated(page, receipt);
+  await expect(page.getByRole('heading', { name: 'Request received' })).toBeVisible();
+  await expectNoSeriousViolations(page, 'the receipt');
+
+  await gotoHydrated(page, receipt.replace(/\?new=1$/, ''));
+  await expect(page.getByRole('heading', { level: 1, name: 'Your request' })).toBeVisible();
+  await expectNoSeriousViolations(page, 'the tracking page');
+});
+
+test('the unknown-link page has no serious accessibility violations', async ({ page }) => {
+  await gotoHydrated(page, '/track/not-a-real-token');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expectNoSeriousViolations(page, 'the unknown tracking link page');
+});
