@@ -9,7 +9,7 @@ use leptos_router::{
 };
 
 use crate::domain::SiteInfo;
-use crate::pages::{AmendmentPage, ComplaintPage, HomePage, NotFound, OptOutPage, TrackingPage};
+use crate::pages::{AmendmentPage, ComplaintPage, HomePage, NotFound, OptOutPage, TrackingPage, VerifyPage};
 
 /// The whole document, rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("amendment") view=AmendmentPage/>
                     <Route path=StaticSegment("complaint") view=ComplaintPage/>
                     <Route path=path!("/track/:token") view=TrackingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/verify/:token") view=VerifyPage/>
                 </Routes>
             </main>
             <Footer/>

@@ -63,6 +63,44 @@ pub struct Config {
     #[arg(long, env = "LEPTOS_OUTPUT_NAME", default_value = "portal", global = true)]
     pub output_name: String,
 
+    /// SMTP server for outgoing mail, as a lettre URL: `smtp://host:port`,
+    /// `smtps://user:pass@host`, `smtp://host?tls=required`. Without it,
+    /// letters are written as .eml files into MAIL_DIR.
+    #[arg(long, env = "SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of every letter.
+    #[arg(long, env = "MAIL_FROM", default_value = "Example Medical Supply Privacy Office <privacy@example.com>", global = true)]
+    pub mail_from: String,
+
+    /// Where letters go when no SMTP server is set. Defaults to a `mail`
+    /// folder next to the SQLite database.
+    #[arg(long, env = "MAIL_DIR", global = true)]
+    pub mail_dir: Option<PathBuf>,
+
+    /// Hours a verification link stays valid.
+    #[arg(long, env = "VERIFICATION_HOURS", default_value_t = 72, global = true)]
+    pub verification_hours: u32,
+
+    /// Days after which a request whose email address was never confirmed
+    /// is closed, with a letter saying so.
+    #[arg(long, env = "UNVERIFIED_CLOSE_DAYS", default_value_t = 30, global = true)]
+    pub unverified_close_days: u32,
+
+    /// Delivery attempts before a letter is marked failed for staff.
+    #[arg(long, env = "MAIL_MAX_ATTEMPTS", default_value_t = 10, global = true)]
+    pub mail_max_attempts: u32,
+
+    /// Seconds to wait after a first failed delivery; doubles each time, up
+    /// to an hour.
+    #[arg(long, env = "MAIL_RETRY_SECONDS", default_value_t = 30.0, global = true)]
+    pub mail_retry_seconds: f64,
+
+    /// Seconds between looks at the outbox when nothing new was written
+    /// (new letters are sent at once).
+    #[arg(long, env = "MAIL_POLL_SECONDS", default_value_t = 5.0, global = true)]
+    pub mail_poll_seconds: f64,
+
     /// Largest request body accepted, in bytes; larger ones get 413.
     #[arg(long, env = "BODY_LIMIT", default_value_t = 64 * 1024, global = true)]
     pub body_limit: usize,
@@ -85,6 +123,28 @@ impl Config {
             opt_out_phone: self.opt_out_phone.clone(),
             public_url: self.public_url(),
         }
+    }
+
+    /// The folder for .eml files: MAIL_DIR, or `mail` beside a SQLite file.
+    pub fn mail_dir(&self) -> PathBuf {
+        if let Some(dir) = &self.mail_dir {
+            return dir.clone();
+        }
+        let sqlite_file = self
+            .database_url
+            .strip_prefix("sqlite://")
+            .or_else(|| self.database_url.strip_prefix("sqlite:"))
+            .map(|rest| PathBuf::from(rest.split('?').next().unwrap_or(rest)));
+        match sqlite_file.as_deref().and_then(std::path::Path::parent) {
+            Some(parent) => parent.join("mail"),
+            None => PathBuf::from("mail"),
+        }
+    }
+
+    /// The domain part of the sender's address, for Message-IDs.
+    pub fn mail_domain(&self) -> String {
+        let address = self.mail_from.rsplit('<').next().unwrap_or(&self.mail_from);
+        address.trim_end_matches('>').rsplit('@').next().unwrap_or("localhost").trim().to_owned()
     }
 
     /// Defaults suitable for tests: a given database, any free port.

@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod http;
 pub mod incident;
+pub mod mail;
 pub mod requests;
 mod startup;
 

@@ -7,11 +7,15 @@ use std::sync::Arc;
 use leptos::config::{Env, LeptosOptions};
 use sea_orm::{DatabaseConnection, DbErr};
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
 
 use crate::config::Config;
 use crate::db;
 use crate::http::{self, AppState, CustomerPortal};
-use crate::requests::RequestStore;
+use crate::mail::transport::TransportError;
+use crate::mail::{Letters, Outbox, OutboxWorker, RetryPolicy, Transport};
+use crate::requests::{Mailing, RequestStore};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -21,12 +25,28 @@ pub enum StartError {
     Migrate(#[source] DbErr),
     #[error("cannot listen on {address}: {source}")]
     Bind { address: SocketAddr, source: std::io::Error },
+    #[error("cannot set up mail: {0}")]
+    Mail(#[from] TransportError),
 }
 
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     db: DatabaseConnection,
+    store: RequestStore,
+    _background: Background,
+}
+
+/// The outbox worker and the unverified-request sweep, stopped when the
+/// application is dropped.
+struct Background(Vec<JoinHandle<()>>);
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
+    }
 }
 
 impl Application {
@@ -38,7 +58,28 @@ impl Application {
             .map_err(|source| StartError::Bind { address: config.listen, source })?;
         let address = listener.local_addr().map_err(|source| StartError::Bind { address: config.listen, source })?;
 
-        let store = RequestStore::new(db.clone());
+        let site = config.site_info();
+        let transport = match &config.smtp_url {
+            Some(url) => Transport::smtp(url, &config.mail_from)?,
+            None => Transport::files(config.mail_dir(), &config.mail_from)?,
+        };
+        tracing::info!(to = %transport.describe(), "letters are delivered by");
+        let wake = Arc::new(Notify::new());
+        let store = RequestStore::new(
+            db.clone(),
+            Mailing {
+                letters: Arc::new(Letters::new(site.clone())),
+                outbox: Outbox::new(&config.mail_domain()),
+                wake: wake.clone(),
+                public_url: site.public_url.clone(),
+                verification_ttl: chrono::Duration::hours(i64::from(config.verification_hours)),
+            },
+        );
+        let worker = OutboxWorker::new(db.clone(), Arc::new(transport), retry_policy(&config), wake);
+        let background = vec![
+            tokio::spawn(worker.run()),
+            tokio::spawn(sweep_unverified(store.clone(), chrono::Duration::days(i64::from(config.unverified_close_days)))),
+        ];
         let leptos = LeptosOptions::builder()
             .output_name(config.output_name.clone())
             .site_root(config.site_root.to_string_lossy().into_owned())
@@ -51,13 +92,13 @@ impl Application {
             .build();
         let state = AppState {
             leptos,
-            site: config.site_info(),
+            site,
             store: store.clone(),
-            customer: Arc::new(CustomerPortal::new(store)),
+            customer: Arc::new(CustomerPortal::new(store.clone())),
             site_root: config.site_root.clone(),
             body_limit: config.body_limit,
         };
-        Ok(Self { listener, router: http::router(state), db })
+        Ok(Self { listener, router: http::router(state), db, store, _background: Background(background) })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -73,9 +114,41 @@ impl Application {
         &self.db
     }
 
+    pub fn store(&self) -> &RequestStore {
+        &self.store
+    }
+
     /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
     pub async fn run(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await
+        let Self { listener, router, _background, .. } = self;
+        axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await
+    }
+}
+
+fn retry_policy(config: &Config) -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: config.mail_max_attempts.max(1),
+        base_delay: seconds(config.mail_retry_seconds),
+        max_delay: std::time::Duration::from_secs(3600),
+        lease: std::time::Duration::from_secs(300),
+        poll: seconds(config.mail_poll_seconds),
+    }
+}
+
+fn seconds(value: f64) -> std::time::Duration {
+    std::time::Duration::try_from_secs_f64(value).unwrap_or(std::time::Duration::from_secs(1)).max(std::time::Duration::from_millis(10))
+}
+
+/// Closes unconfirmed requests once they are old enough, every few minutes.
+async fn sweep_unverified(store: RequestStore, after: chrono::Duration) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        match store.close_unverified(after).await {
+            Ok(0) => {}
+            Ok(closed) => tracing::info!(closed, "closed requests whose email address was never confirmed"),
+            Err(error) => tracing::error!(%error, "the unverified-request sweep failed"),
+        }
     }
 }
 

@@ -80,7 +80,8 @@ async fn each_kind_is_received_stored_and_trackable(app: TestApp) {
             .await
             .expect("query")
             .expect("the acknowledged request is stored");
-        assert_eq!(stored.status, "received");
+        let expected_status = if path == "/opt-out" { "received" } else { "unverified" };
+        assert_eq!(stored.status, expected_status);
         assert_eq!(stored.channel, "web");
         assert!(!stored.tracking_hash.contains(link.trim_start_matches("/track/")), "only a hash is stored");
         let events = request_event::Entity::find()

@@ -20,9 +20,16 @@ impl RequestKind {
         }
     }
 
+    /// Whether the requester must confirm their email address before work
+    /// starts. Opt-outs need no verification (CCPA says so outright, and
+    /// GLBA forbids making opting out a burden), so they take effect at once.
+    pub fn needs_verification(self) -> bool {
+        !matches!(self, Self::OptOut)
+    }
+
     /// The status a request of this kind starts in when a customer submits it.
     pub fn initial_status(self) -> RequestStatus {
-        RequestStatus::Received
+        if self.needs_verification() { RequestStatus::Unverified } else { RequestStatus::Received }
     }
 }
 
@@ -91,6 +98,9 @@ named_enum! {
     /// What happened to a request, as written in its history.
     EventKind {
         Submitted => "submitted",
+        VerificationSent => "verification_sent",
+        Verified => "verified",
+        ClosedUnverified => "closed_unverified",
     }
 }
 
@@ -98,7 +108,7 @@ impl EventKind {
     /// Whether the customer sees this event on the tracking page.
     pub fn customer_visible(self) -> bool {
         match self {
-            Self::Submitted => true,
+            Self::Submitted | Self::VerificationSent | Self::Verified | Self::ClosedUnverified => true,
         }
     }
 
@@ -106,6 +116,9 @@ impl EventKind {
     pub fn customer_title(self) -> &'static str {
         match self {
             Self::Submitted => "We received your request",
+            Self::VerificationSent => "We sent you a new email to confirm your address",
+            Self::Verified => "You confirmed your email address",
+            Self::ClosedUnverified => "Closed because the email address was not confirmed",
         }
     }
 }

@@ -6,6 +6,7 @@ mod home;
 mod not_found;
 mod opt_out;
 mod tracking;
+mod verify;
 
 pub use amendment::AmendmentPage;
 pub use complaint::ComplaintPage;
@@ -13,6 +14,7 @@ pub use home::HomePage;
 pub use not_found::NotFound;
 pub use opt_out::OptOutPage;
 pub use tracking::TrackingPage;
+pub use verify::VerifyPage;
 
 use leptos::prelude::*;
 

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::domain::{SiteInfo, TrackingView};
+use crate::domain::{RequestStatus, SiteInfo, TrackingView};
 use crate::services::load_tracking;
 
 use super::set_status;
@@ -19,6 +19,7 @@ pub fn TrackingPage() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let data = Resource::new(token, load_tracking);
     let just_sent = move || query.read().get("new").is_some();
+    let resend = move || query.read().get("resend");
 
     view! {
         <Title text="Your request"/>
@@ -27,7 +28,7 @@ pub fn TrackingPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(Some(view)) => {
-                            view! { <TrackingDetails view token=token() just_sent=just_sent()/> }.into_any()
+                            view! { <TrackingDetails view token=token() just_sent=just_sent() resend=resend()/> }.into_any()
                         }
                         Ok(None) => {
                             set_status(404);
@@ -45,11 +46,29 @@ pub fn TrackingPage() -> impl IntoView {
 }
 
 #[component]
-fn TrackingDetails(view: TrackingView, token: String, just_sent: bool) -> impl IntoView {
+fn TrackingDetails(view: TrackingView, token: String, just_sent: bool, resend: Option<String>) -> impl IntoView {
     let site = expect_context::<SiteInfo>();
     let link = site.tracking_url(&token);
     let open = view.status.is_open();
+    let unverified = view.status == RequestStatus::Unverified;
     view! {
+        {unverified.then(|| view! {
+            <div class="notice" id="verify-notice">
+                <h2>"Please confirm your email address"</h2>
+                <p>
+                    "We have sent you an email with a link to confirm your address. "
+                    "We start work on your request once it is confirmed."
+                </p>
+                {match resend.as_deref() {
+                    Some("sent") => Some(view! { <p role="status"><strong>"We have sent you a new confirmation email."</strong></p> }.into_any()),
+                    Some("wait") => Some(view! { <p role="status"><strong>"We sent one moments ago. Please check your inbox and spam folder, or try again in a few minutes."</strong></p> }.into_any()),
+                    _ => None,
+                }}
+                <form method="post" action=format!("/track/{token}/resend")>
+                    <button type="submit" class="button secondary">"Send me a new confirmation email"</button>
+                </form>
+            </div>
+        })}
         {just_sent.then(|| view! {
             <div class="panel success" role="status">
                 <h1>"Request received"</h1>

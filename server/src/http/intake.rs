@@ -6,20 +6,52 @@
 use app::domain::forms::{AmendmentForm, ComplaintForm, OptOutForm};
 use app::domain::{FormState, ParseContext, RequestForm, gpc};
 use axum::body::Body;
-use axum::extract::{Form, FromRequest, State};
+use axum::extract::{Form, FromRequest, Path, State};
 use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use chrono::Utc;
 
 use super::{AppState, HttpError, pages};
-use crate::requests::Intake;
+use crate::requests::{Intake, Resend, Verification};
 
 pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/opt-out", post(submit::<OptOutForm>))
         .route("/amendment", post(submit::<AmendmentForm>))
         .route("/complaint", post(submit::<ComplaintForm>))
+        .route("/verify/{token}", post(verify))
+        .route("/track/{token}/resend", post(resend_verification))
+}
+
+/// A secret from the path, fit to be written back into a Location header;
+/// anything that cannot be one of our tokens becomes a harmless stand-in.
+fn echoable(token: &str) -> &str {
+    if !token.is_empty() && token.len() <= 64 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        token
+    } else {
+        "invalid"
+    }
+}
+
+async fn verify(State(state): State<AppState>, Path(token): Path<String>) -> Result<Redirect, HttpError> {
+    let token = echoable(&token);
+    let result = match state.store.verify(token).await? {
+        Verification::Confirmed => "ok",
+        Verification::Expired => "expired",
+        Verification::Unknown => "unknown",
+    };
+    Ok(Redirect::to(&format!("/verify/{token}?result={result}")))
+}
+
+async fn resend_verification(State(state): State<AppState>, Path(token): Path<String>) -> Result<Redirect, HttpError> {
+    let token = echoable(&token);
+    let page = format!("/track/{token}");
+    Ok(Redirect::to(&match state.store.resend_verification(token).await? {
+        Resend::Sent => format!("{page}?resend=sent"),
+        Resend::TooSoon => format!("{page}?resend=wait"),
+        Resend::NotApplicable => page,
+    }))
 }
 
 async fn submit<F: RequestForm>(State(state): State<AppState>, request: Request<Body>) -> Result<Response, HttpError> {

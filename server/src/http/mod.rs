@@ -103,10 +103,12 @@ pub fn router(state: AppState) -> Router {
 
 /// Tracking links carry a secret, so logs show only which page it was.
 fn redacted_path(path: &str) -> String {
-    match path.strip_prefix("/track/") {
-        Some(_) => "/track/…".to_owned(),
-        None => path.to_owned(),
+    for secret in ["/track/", "/verify/"] {
+        if path.starts_with(secret) {
+            return format!("{secret}…");
+        }
     }
+    path.to_owned()
 }
 
 fn security_headers() -> tower::layer::util::Stack<

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode, header};
 use http_body_util::BodyExt;
@@ -20,6 +22,8 @@ pub enum Backend {
 
 pub struct TestApp {
     pub app: Application,
+    pub mail: smtp::SmtpSink,
+    pub config: Config,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -34,6 +38,11 @@ impl TestApp {
     /// PostgreSQL is asked for and none is configured (which fails instead
     /// when `REQUIRE_POSTGRES` is set, as it is in CI).
     pub async fn start(backend: Backend) -> Option<Self> {
+        Self::start_with(backend, smtp::SmtpSink::start().await, |_| {}).await
+    }
+
+    /// Starts with a given mail server and adjusted settings.
+    pub async fn start_with(backend: Backend, mail: smtp::SmtpSink, adjust: impl FnOnce(&mut Config)) -> Option<Self> {
         let (url, dir) = match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("a temporary folder");
@@ -52,8 +61,19 @@ impl TestApp {
                 }
             },
         };
-        let app = Application::build(Config::for_tests(url)).await.expect("the application starts");
-        Some(Self { app, _dir: dir })
+        let mut config = Config::for_tests(url);
+        config.smtp_url = Some(mail.url());
+        config.mail_retry_seconds = 0.05;
+        config.mail_poll_seconds = 0.05;
+        adjust(&mut config);
+        let app = Application::build(config.clone()).await.expect("the application starts");
+        Some(Self { app, mail, config, _dir: dir })
+    }
+
+    /// A second instance of the portal on the same database, as behind a
+    /// load balancer.
+    pub async fn another_instance(&self) -> Application {
+        Application::build(self.config.clone()).await.expect("a second instance starts")
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {

@@ -1,2 +1,3 @@
 pub mod request;
 pub mod request_event;
+pub mod outbox;

@@ -21,6 +21,11 @@ pub struct Model {
     pub received_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub verified_at: Option<DateTimeUtc>,
+    /// SHA-256 of the current single-use verification token, if one is open.
+    pub verification_hash: Option<String>,
+    pub verification_expires_at: Option<DateTimeUtc>,
+    pub verification_sent_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,145 @@
+//! The outbox table: letters waiting to be delivered. Rows are written in
+//! the caller's transaction and claimed by workers with a lease, so that
+//! several server instances never hold the same row at once, and a row
+//! whose worker died mid-send is picked up again when its lease runs out.
+
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, FromQueryResult, Set, Statement,
+};
+
+use super::Composed;
+use crate::db::entities::outbox;
+
+pub const PENDING: &str = "pending";
+pub const SENT: &str = "sent";
+pub const FAILED: &str = "failed";
+
+/// A claimed row: everything needed to send it.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct Claimed {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub message_id: String,
+    pub attempts: i32,
+}
+
+#[derive(Clone)]
+pub struct Outbox {
+    /// The domain of Message-IDs, taken from the sender's address.
+    id_domain: String,
+}
+
+impl Outbox {
+    pub fn new(sender_domain: &str) -> Self {
+        Self { id_domain: sender_domain.to_owned() }
+    }
+
+    /// Adds a letter to the outbox inside the caller's transaction: it is
+    /// sent if and only if that transaction commits.
+    pub async fn enqueue(
+        &self,
+        txn: &impl ConnectionTrait,
+        request_id: Option<i64>,
+        recipient: &str,
+        letter: Composed,
+    ) -> Result<(), DbErr> {
+        let now = Utc::now();
+        outbox::ActiveModel {
+            request_id: Set(request_id),
+            template: Set(letter.template.to_owned()),
+            recipient: Set(recipient.to_owned()),
+            subject: Set(letter.subject),
+            text_body: Set(letter.text),
+            html_body: Set(letter.html),
+            message_id: Set(self.new_message_id()),
+            status: Set(PENDING.to_owned()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        Ok(())
+    }
+
+    /// A Message-ID fixed when the row is written, so a letter resent after
+    /// a crash is recognisably the same letter.
+    fn new_message_id(&self) -> String {
+        let mut bytes = [0u8; 16];
+        rand::rng().fill_bytes(&mut bytes);
+        let unique: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        format!("<{unique}@{}>", self.id_domain)
+    }
+}
+
+/// Claims up to `limit` due rows for `worker` until `now + lease`.
+pub async fn claim(
+    db: &DatabaseConnection,
+    worker: &str,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: u64,
+) -> Result<Vec<Claimed>, DbErr> {
+    let backend = db.get_database_backend();
+    // PostgreSQL lets concurrent claimers skip each other's rows instead of
+    // queueing behind them; SQLite has one writer at a time anyway. Either
+    // way the outer conditions are checked again on the row being updated,
+    // so a row is never held by two workers.
+    let skip_locked = if backend == DatabaseBackend::Postgres { "FOR UPDATE SKIP LOCKED" } else { "" };
+    let sql = format!(
+        "UPDATE outbox SET locked_by = $1, locked_until = $2 \
+         WHERE status = 'pending' AND next_attempt_at <= $3 AND (locked_until IS NULL OR locked_until <= $3) \
+           AND id IN (SELECT id FROM outbox \
+                      WHERE status = 'pending' AND next_attempt_at <= $3 \
+                        AND (locked_until IS NULL OR locked_until <= $3) \
+                      ORDER BY id LIMIT $4 {skip_locked}) \
+         RETURNING id, recipient, subject, text_body, html_body, message_id, attempts"
+    );
+    let statement = Statement::from_sql_and_values(
+        backend,
+        sql,
+        [worker.into(), (now + lease).into(), now.into(), (limit as i64).into()],
+    );
+    Claimed::find_by_statement(statement).all(db).await
+}
+
+/// Records a delivery. Only the worker holding the lease may record it.
+pub async fn mark_sent(db: &DatabaseConnection, id: i64, worker: &str, at: DateTime<Utc>) -> Result<(), DbErr> {
+    db.execute_raw(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, locked_by = NULL, \
+         locked_until = NULL, last_error = NULL WHERE id = $2 AND locked_by = $3",
+        [at.into(), id.into(), worker.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Records a failed attempt: the row waits until `retry_at`, or is marked
+/// failed for staff to see when `retry_at` is `None`.
+pub async fn mark_attempt_failed(
+    db: &DatabaseConnection,
+    id: i64,
+    worker: &str,
+    error: &str,
+    retry_at: Option<DateTime<Utc>>,
+) -> Result<(), DbErr> {
+    let (status, next) = match retry_at {
+        Some(at) => (PENDING, at),
+        None => (FAILED, Utc::now()),
+    };
+    db.execute_raw(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "UPDATE outbox SET status = $1, next_attempt_at = $2, attempts = attempts + 1, last_error = $3, \
+         locked_by = NULL, locked_until = NULL WHERE id = $4 AND locked_by = $5",
+        [status.into(), next.into(), error.into(), id.into(), worker.into()],
+    ))
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! Where letters go: an SMTP server through lettre, or, with no SMTP
+//! configured, `.eml` files in a folder for a person to open.
+
+use std::path::PathBuf;
+
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use super::outbox::Claimed;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    #[error("invalid SMTP_URL: {0}")]
+    Url(String),
+    #[error("invalid sender address {0:?}")]
+    Sender(String),
+    #[error("the letter cannot be built: {0}")]
+    Build(String),
+    #[error("delivery failed: {0}")]
+    Delivery(String),
+}
+
+pub enum Transport {
+    Smtp { mailer: AsyncSmtpTransport<Tokio1Executor>, from: Mailbox },
+    Files { dir: PathBuf, from: Mailbox },
+}
+
+impl Transport {
+    pub fn smtp(url: &str, from: &str) -> Result<Self, TransportError> {
+        let mailer = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| TransportError::Url(e.to_string()))?
+            .build();
+        Ok(Self::Smtp { mailer, from: parse_sender(from)? })
+    }
+
+    pub fn files(dir: PathBuf, from: &str) -> Result<Self, TransportError> {
+        Ok(Self::Files { dir, from: parse_sender(from)? })
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Smtp { .. } => "SMTP".to_owned(),
+            Self::Files { dir, .. } => format!("files in {}", dir.display()),
+        }
+    }
+
+    pub async fn send(&self, letter: &Claimed) -> Result<(), TransportError> {
+        match self {
+            Self::Smtp { mailer, from } => {
+                let message = build(letter, from)?;
+                mailer.send(message).await.map_err(|e| TransportError::Delivery(e.to_string()))?;
+            }
+            Self::Files { dir, from } => {
+                let message = build(letter, from)?;
+                tokio::fs::create_dir_all(dir).await.map_err(|e| TransportError::Delivery(e.to_string()))?;
+                // Written under a temporary name and renamed, so a reader
+                // never sees half a letter.
+                let name = format!("{:08}.eml", letter.id);
+                let partial = dir.join(format!(".{name}.partial"));
+                tokio::fs::write(&partial, message.formatted())
+                    .await
+                    .map_err(|e| TransportError::Delivery(e.to_string()))?;
+                tokio::fs::rename(&partial, dir.join(name)).await.map_err(|e| TransportError::Delivery(e.to_string()))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn parse_sender(from: &str) -> Result<Mailbox, TransportError> {
+    from.parse().map_err(|_| TransportError::Sender(from.to_owned()))
+}
+
+fn build(letter: &Claimed, from: &Mailbox) -> Result<Message, TransportError> {
+    let to: Mailbox = letter.recipient.parse().map_err(|_| TransportError::Build(format!("recipient {:?}", letter.recipient)))?;
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(letter.subject.clone())
+        .message_id(Some(letter.message_id.clone()))
+        .multipart(MultiPart::alternative_plain_html(letter.text_body.clone(), letter.html_body.clone()))
+        .map_err(|e| TransportError::Build(e.to_string()))
+}

@@ -1,0 +1,126 @@
+//! The background worker that empties the outbox: it wakes when a letter is
+//! written (or every few seconds), claims due rows, sends them, and on a
+//! failure waits longer each time before trying again.
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::{Duration, Utc};
+use rand::Rng;
+use sea_orm::DatabaseConnection;
+use tokio::sync::Notify;
+
+use super::Transport;
+use super::outbox::{self, Claimed};
+
+#[derive(Clone, Copy, Debug)]
+pub struct RetryPolicy {
+    /// Attempts before a letter is marked failed for staff to look at.
+    pub max_attempts: u32,
+    /// The wait after the first failure; it doubles with each failure.
+    pub base_delay: StdDuration,
+    pub max_delay: StdDuration,
+    /// How long a claim holds a row; a worker that dies mid-send gives it
+    /// up when this runs out.
+    pub lease: StdDuration,
+    /// How often to look for due rows when nobody rings.
+    pub poll: StdDuration,
+}
+
+impl RetryPolicy {
+    /// The wait before attempt `failures + 1`: exponential, capped, with
+    /// jitter so that many letters failing together do not retry together.
+    pub fn delay_after(&self, failures: u32) -> StdDuration {
+        let exponential = self.base_delay.saturating_mul(2u32.saturating_pow(failures.saturating_sub(1)));
+        let capped = exponential.min(self.max_delay);
+        capped.mul_f64(rand::rng().random_range(0.75..=1.25))
+    }
+}
+
+pub struct OutboxWorker {
+    db: DatabaseConnection,
+    transport: Arc<Transport>,
+    policy: RetryPolicy,
+    wake: Arc<Notify>,
+    name: String,
+}
+
+const BATCH: u64 = 20;
+
+impl OutboxWorker {
+    pub fn new(db: DatabaseConnection, transport: Arc<Transport>, policy: RetryPolicy, wake: Arc<Notify>) -> Self {
+        let mut suffix = [0u8; 6];
+        rand::rng().fill(&mut suffix);
+        let name = format!("worker-{}-{}", std::process::id(), suffix.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        Self { db, transport, policy, wake, name }
+    }
+
+    /// Runs until the task is dropped.
+    pub async fn run(self) {
+        loop {
+            match self.run_once().await {
+                Ok(0) => {
+                    tokio::select! {
+                        () = self.wake.notified() => {}
+                        () = tokio::time::sleep(self.policy.poll) => {}
+                    }
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    tracing::error!(%error, "outbox worker cannot reach the database; retrying");
+                    tokio::time::sleep(self.policy.poll).await;
+                }
+            }
+        }
+    }
+
+    /// Claims and sends one batch; returns how many letters it tried.
+    pub async fn run_once(&self) -> Result<usize, sea_orm::DbErr> {
+        let lease = Duration::from_std(self.policy.lease).unwrap_or(Duration::minutes(5));
+        let batch = outbox::claim(&self.db, &self.name, Utc::now(), lease, BATCH).await?;
+        for letter in &batch {
+            self.deliver(letter).await?;
+        }
+        Ok(batch.len())
+    }
+
+    async fn deliver(&self, letter: &Claimed) -> Result<(), sea_orm::DbErr> {
+        match self.transport.send(letter).await {
+            Ok(()) => {
+                tracing::info!(id = letter.id, message_id = %letter.message_id, "letter sent");
+                outbox::mark_sent(&self.db, letter.id, &self.name, Utc::now()).await
+            }
+            Err(error) => {
+                let failures = letter.attempts.max(0) as u32 + 1;
+                let retry_at = (failures < self.policy.max_attempts).then(|| {
+                    Utc::now() + Duration::from_std(self.policy.delay_after(failures)).unwrap_or(Duration::hours(1))
+                });
+                match retry_at {
+                    Some(at) => tracing::warn!(id = letter.id, failures, %error, retry_at = %at, "letter not sent; will retry"),
+                    None => tracing::error!(id = letter.id, failures, %error, "letter not sent; giving up until staff retry it"),
+                }
+                outbox::mark_attempt_failed(&self.db, letter.id, &self.name, &error.to_string(), retry_at).await
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_double_within_jitter_and_stop_at_the_cap() {
+        let policy = RetryPolicy {
+            max_attempts: 10,
+            base_delay: StdDuration::from_secs(30),
+            max_delay: StdDuration::from_secs(3600),
+            lease: StdDuration::from_secs(300),
+            poll: StdDuration::from_secs(5),
+        };
+        for (failures, nominal) in [(1, 30.0), (2, 60.0), (3, 120.0), (10, 3600.0), (40, 3600.0)] {
+            let delay = policy.delay_after(failures).as_secs_f64();
+            assert!((nominal * 0.75..=nominal * 1.25).contains(&delay), "{failures}: {delay}");
+        }
+    }
+}

@@ -1,0 +1,297 @@
+//! Letters through a real SMTP server on loopback: what they say, the
+//! verification flow they drive, and delivery through outages, refusals,
+//! crashes and several server instances.
+
+mod common;
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use chrono::Utc;
+use common::smtp::{Mode, SmtpSink};
+use common::{Backend, TestApp};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use server::db::entities::{outbox, request};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+const OPT_OUT: &[(&str, &str)] = &[
+    ("full_name", "Ada <b>Lovelace</b> & co"),
+    ("email", "ada@example.com"),
+    ("postal_address", "12 St James's Square, London"),
+    ("scope", "marketing_only"),
+    ("joint_account", "just_me"),
+];
+
+const AMENDMENT: &[(&str, &str)] = &[
+    ("full_name", "Alan Turing"),
+    ("email", "alan@example.com"),
+    ("category", "medical_record"),
+    ("current_information", "Allergy: none"),
+    ("corrected_information", "Allergy: penicillin"),
+    ("reason", "The allergy was missed at intake."),
+];
+
+/// Submits a form and returns the private tracking path.
+async fn submit(app: &TestApp, path: &str, form: &[(&str, &str)]) -> String {
+    let reply = app.post_form(path, form).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.main_text());
+    reply.location().trim_end_matches("?new=1").to_owned()
+}
+
+fn path_of(url: &str) -> String {
+    url.trim_start_matches("http://portal.test").to_owned()
+}
+
+async fn outbox_rows(app: &TestApp) -> Vec<outbox::Model> {
+    outbox::Entity::find().all(app.app.database()).await.expect("outbox query")
+}
+
+/// Waits until every outbox row satisfies `done`.
+async fn wait_for_outbox(app: &TestApp, what: &str, done: impl Fn(&[outbox::Model]) -> bool) -> Vec<outbox::Model> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let rows = outbox_rows(app).await;
+        if done(&rows) {
+            return rows;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}: {rows:#?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn receipts_say_what_was_asked_with_the_private_link(app: TestApp) {
+    let tracking = submit(&app, "/opt-out", OPT_OUT).await;
+    let page = app.get(&tracking).await;
+    let reference = {
+        let text = page.main_text();
+        let at = text.find("PR-").expect("a reference");
+        text[at..at + 12].to_owned()
+    };
+    let inbox = app.mail.wait_for(1, WAIT).await;
+    let receipt = &inbox[0];
+    assert_eq!(receipt.recipients, vec!["ada@example.com".to_owned()]);
+    assert_eq!(receipt.subject(), format!("We received your request {reference}: Opt-out of information sharing"));
+    let link = format!("http://portal.test{tracking}");
+    for body in [receipt.text(), receipt.html()] {
+        assert!(body.contains(&reference), "{body}");
+        assert!(body.contains(&link), "{body}");
+        assert!(body.contains("Sharing for third parties' own marketing") || body.contains("Sharing for third parties&#x27; own marketing"), "{body}");
+        assert!(body.contains("What happens next") || body.contains("WHAT HAPPENS NEXT"), "{body}");
+        assert!(!body.contains("confirm your email address"), "opt-outs need no verification");
+    }
+    assert!(receipt.text().contains("Dear Ada <b>Lovelace</b> & co,"));
+    assert!(receipt.html().contains("Dear Ada &lt;b&gt;Lovelace&lt;&#x2f;b&gt; &amp; co,"), "{}", receipt.html());
+    assert!(!receipt.html().contains("<b>Lovelace"));
+    assert!(receipt.message_id().contains("@example.com"));
+
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(app.mail.inbox().len(), 1, "one submission, one letter");
+}
+
+async fn verification_link_confirms_once(app: TestApp) {
+    let tracking = submit(&app, "/amendment", AMENDMENT).await;
+    let before = app.get(&tracking).await;
+    assert!(before.main_text().contains("Waiting for you to confirm your email address"));
+    assert!(before.main_text().contains("Please confirm your email address"));
+
+    let inbox = app.mail.wait_for(2, WAIT).await;
+    let receipt = inbox.iter().find(|m| m.subject().starts_with("We received")).expect("a receipt");
+    assert!(receipt.text().contains("First, please confirm your email address"));
+    let verification = inbox.iter().find(|m| m.subject().starts_with("Please confirm")).expect("a verification letter");
+    assert_eq!(verification.recipients, vec!["alan@example.com".to_owned()]);
+    let link = verification.link("http://portal.test/verify/").expect("a verification link");
+    assert!(verification.html().contains(&link));
+    assert!(verification.text().contains("expires in 72 hours"));
+    assert!(!verification.text().contains(tracking.trim_start_matches("/track/")), "one secret per letter");
+
+    let landing = app.get(&path_of(&link)).await;
+    assert_eq!(landing.status, StatusCode::OK);
+    assert!(landing.main_text().contains("Confirm my email address"));
+    let still = app.get(&tracking).await;
+    assert!(still.main_text().contains("Waiting for you to confirm"), "opening the link alone changes nothing");
+
+    let confirmed = app.post_form(&path_of(&link), &[]).await;
+    assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
+    assert!(confirmed.location().ends_with("?result=ok"));
+    let after = app.get(&tracking).await.main_text();
+    assert!(after.contains("You confirmed your email address"), "{after}");
+    assert!(after.contains("Received") && !after.contains("Waiting for you to confirm"), "{after}");
+
+    let again = app.post_form(&path_of(&link), &[]).await;
+    assert!(again.location().ends_with("?result=unknown"), "the link works once");
+    let stored = request::Entity::find().one(app.app.database()).await.expect("query").expect("a request");
+    assert!(stored.verified_at.is_some());
+    assert_eq!(stored.verification_hash, None);
+}
+
+async fn expired_links_are_refused_and_a_new_one_can_be_asked_for(app: TestApp) {
+    let tracking = submit(&app, "/amendment", AMENDMENT).await;
+    let inbox = app.mail.wait_for(2, WAIT).await;
+    let first = inbox.iter().find(|m| m.subject().starts_with("Please confirm")).expect("verification");
+    let first_link = path_of(&first.link("http://portal.test/verify/").expect("link"));
+
+    let too_soon = app.post_form(&format!("{tracking}/resend"), &[]).await;
+    assert!(too_soon.location().ends_with("?resend=wait"), "{}", too_soon.location());
+    assert!(app.get(too_soon.location()).await.main_text().contains("We sent one moments ago"));
+
+    // An hour later, the first link has run out.
+    let an_hour_ago = Utc::now() - chrono::Duration::hours(1);
+    request::Entity::update_many()
+        .col_expr(request::Column::VerificationSentAt, Expr::value(an_hour_ago))
+        .col_expr(request::Column::VerificationExpiresAt, Expr::value(an_hour_ago))
+        .exec(app.app.database())
+        .await
+        .expect("update");
+    let expired = app.post_form(&first_link, &[]).await;
+    assert!(expired.location().ends_with("?result=expired"));
+    assert!(app.get(expired.location()).await.main_text().contains("This link has expired"));
+
+    let resent = app.post_form(&format!("{tracking}/resend"), &[]).await;
+    assert!(resent.location().ends_with("?resend=sent"));
+    let inbox = app.mail.wait_for(3, WAIT).await;
+    let second = inbox.iter().rev().find(|m| m.subject().starts_with("Please confirm")).expect("a new letter");
+    let second_link = path_of(&second.link("http://portal.test/verify/").expect("link"));
+    assert_ne!(first_link, second_link);
+    assert!(app.post_form(&second_link, &[]).await.location().ends_with("?result=ok"));
+    assert!(app.get(&tracking).await.main_text().contains("We sent you a new email to confirm your address"));
+}
+
+async fn unconfirmed_requests_close_themselves_with_a_letter(app: TestApp) {
+    let amendment = submit(&app, "/amendment", AMENDMENT).await;
+    let opt_out = submit(&app, "/opt-out", OPT_OUT).await;
+    app.mail.wait_for(3, WAIT).await;
+    assert_eq!(app.app.store().close_unverified(chrono::Duration::days(30)).await.expect("sweep"), 0, "too recent");
+    assert_eq!(app.app.store().close_unverified(chrono::Duration::zero()).await.expect("sweep"), 1);
+    assert_eq!(app.app.store().close_unverified(chrono::Duration::zero()).await.expect("sweep"), 0, "closed once");
+
+    let inbox = app.mail.wait_for(4, WAIT).await;
+    let closed = inbox.iter().find(|m| m.subject().contains("has been closed")).expect("a closing letter");
+    assert_eq!(closed.recipients, vec!["alan@example.com".to_owned()]);
+    assert!(closed.text().contains("was not confirmed within 0 days"));
+    let page = app.get(&amendment).await.main_text();
+    assert!(page.contains("Closed because the email address was not confirmed"), "{page}");
+    assert!(app.get(&opt_out).await.main_text().contains("Received"), "opt-outs are never closed this way");
+}
+
+async fn letters_written_while_smtp_is_down_arrive_when_it_returns(app: TestApp) {
+    let mut app = app;
+    app.mail.go_down();
+    submit(&app, "/opt-out", OPT_OUT).await;
+    wait_for_outbox(&app, "a failed attempt", |rows| rows.iter().all(|r| r.attempts >= 1 && r.last_error.is_some())).await;
+    assert!(app.mail.inbox().is_empty());
+    app.mail.come_up().await;
+    let inbox = app.mail.wait_for(1, WAIT).await;
+    assert!(inbox[0].subject().starts_with("We received your request"));
+    let rows = wait_for_outbox(&app, "the letter marked sent", |rows| rows.iter().all(|r| r.status == "sent")).await;
+    assert_eq!(rows[0].message_id, inbox[0].message_id().replace(['<', '>'], "").pipe_wrap());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(app.mail.inbox().len(), 1, "delivered once");
+}
+
+async fn temporary_then_permanent_refusals_are_retried_until_delivered(app: TestApp) {
+    app.mail.set_mode(Mode::Temporary);
+    submit(&app, "/opt-out", OPT_OUT).await;
+    let rows = wait_for_outbox(&app, "two 4xx refusals", |rows| rows.iter().all(|r| r.attempts >= 2)).await;
+    assert!(rows[0].last_error.as_deref().is_some_and(|e| e.contains("451")), "{:?}", rows[0].last_error);
+    app.mail.set_mode(Mode::Permanent);
+    let rows = wait_for_outbox(&app, "a 5xx refusal", |rows| {
+        rows.iter().all(|r| r.last_error.as_deref().is_some_and(|e| e.contains("554")))
+    })
+    .await;
+    assert_eq!(rows[0].status, "pending", "a refusal is retried until the attempts run out");
+    app.mail.set_mode(Mode::Accept);
+    app.mail.wait_for(1, WAIT).await;
+    wait_for_outbox(&app, "the letter marked sent", |rows| rows.iter().all(|r| r.status == "sent")).await;
+    assert_eq!(app.mail.inbox().len(), 1);
+}
+
+async fn a_letter_claimed_by_a_worker_that_died_is_sent_by_another(app: TestApp) {
+    let mut app = app;
+    app.mail.go_down();
+    submit(&app, "/opt-out", OPT_OUT).await;
+    wait_for_outbox(&app, "a first attempt", |rows| rows.iter().all(|r| r.attempts >= 1)).await;
+    // A worker claims the letter and is killed before it sends.
+    let claimed = loop {
+        let claimed = server::mail::outbox::claim(
+            app.app.database(),
+            "killed-worker",
+            Utc::now(),
+            chrono::Duration::milliseconds(600),
+            10,
+        )
+        .await
+        .expect("claim");
+        if !claimed.is_empty() {
+            break claimed;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    let claimed_at = tokio::time::Instant::now();
+    app.mail.come_up().await;
+    let inbox = app.mail.wait_for(1, WAIT).await;
+    assert!(claimed_at.elapsed() >= Duration::from_millis(500), "nobody else sends while the lease holds");
+    assert_eq!(inbox[0].message_id(), claimed[0].message_id.trim_matches(['<', '>']), "the same letter, recognisably");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(app.mail.inbox().len(), 1);
+}
+
+async fn letters_that_keep_failing_are_marked_failed_with_the_error(app: TestApp) {
+    drop(app);
+    let sink = SmtpSink::start().await;
+    sink.set_mode(Mode::Permanent);
+    let Some(app) = TestApp::start_with(Backend::Sqlite, sink, |config| config.mail_max_attempts = 3).await else {
+        return;
+    };
+    submit(&app, "/opt-out", OPT_OUT).await;
+    let rows = wait_for_outbox(&app, "the letter marked failed", |rows| rows.iter().all(|r| r.status == "failed")).await;
+    assert_eq!(rows[0].attempts, 3);
+    assert!(rows[0].last_error.as_deref().is_some_and(|e| e.contains("554")));
+}
+
+async fn two_instances_never_send_a_letter_twice(app: TestApp) {
+    let second = app.another_instance().await;
+    let mut expected = 0;
+    for _ in 0..15 {
+        submit(&app, "/amendment", AMENDMENT).await;
+        expected += 2;
+    }
+    let inbox = app.mail.wait_for(expected, WAIT).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let inbox_now = app.mail.inbox();
+    assert_eq!(inbox_now.len(), inbox.len(), "nothing arrives twice");
+    let ids: HashSet<String> = inbox_now.iter().map(|m| m.message_id()).collect();
+    assert_eq!(ids.len(), expected, "every Message-ID once");
+    let sent = outbox::Entity::find()
+        .filter(outbox::Column::Status.eq("sent"))
+        .all(app.app.database())
+        .await
+        .expect("query");
+    assert_eq!(sent.len(), expected);
+    drop(second);
+}
+
+trait PipeWrap {
+    fn pipe_wrap(self) -> String;
+}
+
+impl PipeWrap for String {
+    /// Message-IDs are stored with their angle brackets.
+    fn pipe_wrap(self) -> String {
+        format!("<{self}>")
+    }
+}
+
+on_both_databases!(
+    receipts_say_what_was_asked_with_the_private_link,
+    verification_link_confirms_once,
+    expired_links_are_refused_and_a_new_one_can_be_asked_for,
+    unconfirmed_requests_close_themselves_with_a_letter,
+    letters_written_while_smtp_is_down_arrive_when_it_returns,
+    temporary_then_permanent_refusals_are_retried_until_delivered,
+    a_letter_claimed_by_a_worker_that_died_is_sent_by_another,
+    letters_that_keep_failing_are_marked_failed_with_the_error,
+    two_instances_never_send_a_letter_twice,
+);
