@@ -60,10 +60,16 @@ impl Application {
 
         let site = config.site_info();
         let transport = match &config.smtp_url {
-            Some(url) => Transport::smtp(url, &config.mail_from)?,
-            None => Transport::files(config.mail_dir(), &config.mail_from)?,
+            Some(url) => {
+                tracing::info!("letters are sent through the SMTP server in SMTP_URL");
+                Transport::smtp(url, &config.mail_from)?
+            }
+            None => {
+                let folder = std::path::absolute(config.mail_dir()).unwrap_or_else(|_| config.mail_dir());
+                tracing::info!(folder = %folder.display(), "no SMTP_URL set: letters are written as .eml files");
+                Transport::files(folder, &config.mail_from)?
+            }
         };
-        tracing::info!(to = %transport.describe(), "letters are delivered by");
         let wake = Arc::new(Notify::new());
         let store = RequestStore::new(
             db.clone(),

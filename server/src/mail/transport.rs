@@ -37,13 +37,6 @@ impl Transport {
         Ok(Self::Files { dir, from: parse_sender(from)? })
     }
 
-    pub fn describe(&self) -> String {
-        match self {
-            Self::Smtp { .. } => "SMTP".to_owned(),
-            Self::Files { dir, .. } => format!("files in {}", dir.display()),
-        }
-    }
-
     pub async fn send(&self, letter: &Claimed) -> Result<(), TransportError> {
         match self {
             Self::Smtp { mailer, from } => {
