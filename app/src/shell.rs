@@ -44,7 +44,9 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/portal.css"/>
         <Title formatter=move |page: String| format!("{page} | {}", site.org_name)/>
         <Router>
-            <a class="skip-link" href="#content">"Skip to main content"</a>
+            // rel="external" keeps the router's hands off: the browser's own
+            // jump to the fragment is what moves focus.
+            <a class="skip-link" href="#content" rel="external">"Skip to main content"</a>
             <Header/>
             <main id="content" tabindex="-1">
                 <Routes fallback=NotFound>

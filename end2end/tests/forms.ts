@@ -43,8 +43,15 @@ export type FormSpec = {
   kindLabel: string;
   /** What the tracking page says was asked, for `answers`. */
   summary: string;
+  /** Whether the requester must confirm their email address first (not for opt-outs). */
+  verifies: boolean;
+  /** The status a new request shows. */
+  status: string;
   answers: Answer[];
 };
+
+/** The status of an amendment or complaint until its email address is confirmed. */
+export const unverified = 'Waiting for you to confirm your email address';
 
 const text = (name: string, label: string, value: string): Text => ({ kind: 'text', name, label, value });
 const radio = (name: string, value: string, label: string): Radio => ({ kind: 'radio', name, value, label });
@@ -58,6 +65,8 @@ export const forms: Record<FormKey, FormSpec> = {
     submit: 'Send my opt-out',
     kindLabel: 'Opt-out of information sharing',
     summary: 'Sharing for third parties\' own marketing (all holders of the joint account)',
+    verifies: false,
+    status: 'Received',
     answers: [
       text('full_name', 'Full name', 'Ada Lovelace'),
       text('email', 'Email address', 'ada@example.com'),
@@ -76,6 +85,8 @@ export const forms: Record<FormKey, FormSpec> = {
     submit: 'Send my request',
     kindLabel: 'Amendment of personal information',
     summary: 'Amend insurance information',
+    verifies: true,
+    status: unverified,
     answers: [
       text('full_name', 'Full name', 'Grace Hopper'),
       text('email', 'Email address', 'grace@example.com'),
@@ -97,6 +108,8 @@ export const forms: Record<FormKey, FormSpec> = {
     submit: 'Send my complaint',
     kindLabel: 'Privacy complaint',
     summary: 'Complaint about unwanted marketing contact',
+    verifies: true,
+    status: unverified,
     answers: [
       text('full_name', 'Full name', 'Alan Turing'),
       text('email', 'Email address', 'alan@example.com'),
@@ -209,4 +222,12 @@ export async function expectNoErrors(page: Page, spec: FormSpec) {
   for (const answer of spec.answers) {
     await expect(page.locator(`#f-${answer.name}-error`)).toHaveText('');
   }
+}
+
+/** The value shown against a term in the tracking page's list of facts. */
+export function facts(page: Page, term: string) {
+  return page
+    .locator('dl.facts > div')
+    .filter({ has: page.locator('dt', { hasText: new RegExp(`^${term}$`) }) })
+    .locator('dd');
 }

@@ -45,6 +45,23 @@ test.describe('home page', () => {
     }
   });
 
+  for (const javaScriptEnabled of [true, false]) {
+    test(`the skip link takes the keyboard past the header (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({
+      openContext,
+    }) => {
+      const page = await (await openContext({ javaScriptEnabled })).newPage();
+      if (javaScriptEnabled) await gotoHydrated(page, '/opt-out');
+      else await page.goto('/opt-out');
+      await page.keyboard.press('Tab');
+      await expect(page.getByRole('link', { name: 'Skip to main content' })).toBeFocused();
+      await page.keyboard.press('Enter');
+      await expect(page.locator('main#content')).toBeFocused();
+      // The next Tab lands in the page's own content, not on the header's links.
+      await page.keyboard.press('Tab');
+      await expect(page.locator('main').getByRole('link', { name: site.optOutPhone })).toBeFocused();
+    });
+  }
+
   test('can be used with the keyboard alone: Tab to a right, Enter opens its form', async ({ page }) => {
     await gotoHydrated(page, '/');
 

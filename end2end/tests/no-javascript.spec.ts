@@ -103,10 +103,11 @@ for (const { spec, first, errors } of cases) {
     await expectErrors(page, spec, errors);
     await expectAnswers(page, first);
 
-    // The summary's links lead to the fields, without any script.
-    const firstLink = page.locator('.error-summary').getByRole('link').first();
-    await firstLink.click();
+    // The summary's links lead to the fields, and put the focus there.
+    await page.locator('.error-summary').getByRole('link').first().focus();
+    await page.keyboard.press('Enter');
     await expect(page).toHaveURL(`${spec.path}#f-${errors[0][0]}`);
+    await expect(page.locator(`#f-${errors[0][0]}`)).toBeFocused();
 
     // Put everything right and send again.
     await fillAnswers(page, spec.answers);

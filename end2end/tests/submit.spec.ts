@@ -3,7 +3,7 @@
  * receipt with a reference and a private link, and can open that link later.
  */
 import { test, expect, gotoHydrated, waitForHydration } from './fixtures';
-import { allForms, fillAnswers, longDate, referencePattern, site } from './forms';
+import { allForms, facts, fillAnswers, longDate, referencePattern, site } from './forms';
 
 for (const spec of allForms) {
   test(`${spec.key}: filled in and sent, gives a reference and a private link that shows the request`, async ({
@@ -36,6 +36,8 @@ for (const spec of allForms) {
     // The same details below the receipt.
     await expect(facts(page, 'Reference')).toHaveText(reference);
     await expect(facts(page, 'Request')).toHaveText(spec.kindLabel);
+    await expect(facts(page, 'Status')).toHaveText(spec.status);
+    await expect(page.locator('#verify-notice')).toHaveCount(spec.verifies ? 1 : 0);
     await waitForHydration(page);
     await expect(receipt).toBeVisible();
 
@@ -50,7 +52,14 @@ for (const spec of allForms) {
     await expect(facts(later, 'Reference')).toHaveText(reference);
     await expect(facts(later, 'Request')).toHaveText(spec.kindLabel);
     await expect(facts(later, 'What you asked')).toHaveText(spec.summary);
-    await expect(facts(later, 'Status')).toHaveText('Received');
+    await expect(facts(later, 'Status')).toHaveText(spec.status);
+    const verifyNotice = later.locator('#verify-notice');
+    if (spec.verifies) {
+      await expect(verifyNotice.getByRole('heading')).toHaveText('Please confirm your email address');
+      await expect(verifyNotice.getByRole('button', { name: 'Send me a new confirmation email' })).toBeVisible();
+    } else {
+      await expect(verifyNotice).toHaveCount(0);
+    }
     const days = new Set([longDate(before), longDate(new Date())]);
     expect(days).toContain(await facts(later, 'Received').innerText());
     expect(days).toContain(await facts(later, 'Last update').innerText());
@@ -63,7 +72,3 @@ for (const spec of allForms) {
   });
 }
 
-/** The value shown against a term in the tracking page's list of facts. */
-function facts(page: import('@playwright/test').Page, term: string) {
-  return page.locator('dl.facts > div').filter({ has: page.locator('dt', { hasText: new RegExp(`^${term}$`) }) }).locator('dd');
-}

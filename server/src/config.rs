@@ -8,7 +8,7 @@ use app::domain::SiteInfo;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "server", version, about = "The privacy-request portal: customer forms, tracking and (soon) the staff workspace")]
+#[command(name = "server", version, about = "The privacy-request portal: customer request forms, private tracking and email")]
 pub struct Cli {
     #[command(flatten)]
     pub config: Config,

@@ -112,7 +112,7 @@ pub fn RequestFormView<F: RequestForm>(
                     errors
                         .with(ordered_errors::<F>)
                         .into_iter()
-                        .map(|(field, message)| view! { <li><a href=format!("#f-{field}")>{message}</a></li> })
+                        .map(|(field, message)| view! { <li><a href=format!("#f-{field}") rel="external">{message}</a></li> })
                         .collect_view()
                 }}
             </ul>
@@ -168,7 +168,10 @@ mod browser {
         ParseContext { today, gpc }
     }
 
+    /// Focuses an element that the reactive system is about to reveal: it
+    /// is shown first, because a hidden element cannot take focus.
     pub fn focus(element: &HtmlElement) {
+        let _ = element.remove_attribute("hidden");
         let _ = element.focus();
     }
 }

@@ -8,7 +8,7 @@ use crate::domain::request::{JointAccount, OptOutScope};
 
 use super::form_state;
 
-/// Whether the request that rendered this page carried a GPC signal.
+/// Whether the browser is sending a Global Privacy Control signal.
 fn gpc_from_request() -> bool {
     #[cfg(feature = "ssr")]
     {
@@ -16,7 +16,15 @@ fn gpc_from_request() -> bool {
         use_context::<http::request::Parts>()
             .is_some_and(|parts| gpc::is_signal(parts.headers.get(gpc::HEADER).map(|v| v.as_bytes())))
     }
-    #[cfg(not(feature = "ssr"))]
+    // Reached by a link inside the site, the page is drawn in the browser,
+    // which exposes the same signal to scripts.
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        web_sys::window()
+            .and_then(|window| js_sys::Reflect::get(&window.navigator(), &"globalPrivacyControl".into()).ok())
+            .is_some_and(|value| value.as_bool() == Some(true))
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
     false
 }
 
