@@ -30,6 +30,12 @@ pub struct Config {
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://portal.db", global = true)]
     pub database_url: String,
 
+    /// When a SQLite commit counts as done: `full` flushes every commit to
+    /// disk first; `normal` survives a crash of the portal but may lose the
+    /// last commits in a power cut.
+    #[arg(long, env = "SQLITE_SYNCHRONOUS", value_enum, default_value_t = crate::db::Durability::Full, global = true)]
+    pub sqlite_synchronous: crate::db::Durability,
+
     /// Address and port to listen on.
     #[arg(long = "listen", env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
     pub listen: SocketAddr,

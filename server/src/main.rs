@@ -11,7 +11,7 @@ async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cli.config).await,
-        Command::Migrate => migrate(&cli.config.database_url).await,
+        Command::Migrate => migrate(&cli.config).await,
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -30,8 +30,8 @@ async fn serve(config: server::config::Config) -> Result<(), String> {
     app.run().await.map_err(|e| format!("server stopped: {e}"))
 }
 
-async fn migrate(url: &str) -> Result<(), String> {
-    let db = db::connect(url).await.map_err(|e| format!("cannot open the database: {e}"))?;
+async fn migrate(config: &server::config::Config) -> Result<(), String> {
+    let db = db::connect(&config.database_url, config.sqlite_synchronous).await.map_err(|e| format!("cannot open the database: {e}"))?;
     db::migrate(&db).await.map_err(|e| format!("cannot apply migrations: {e}"))?;
     println!("The database is up to date.");
     Ok(())

@@ -51,7 +51,7 @@ impl Drop for Background {
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
-        let db = db::connect(&config.database_url).await.map_err(StartError::Database)?;
+        let db = db::connect(&config.database_url, config.sqlite_synchronous).await.map_err(StartError::Database)?;
         db::migrate(&db).await.map_err(StartError::Migrate)?;
         let listener = TcpListener::bind(config.listen)
             .await
