@@ -264,7 +264,33 @@ async fn pages_render_and_unknown_addresses_are_404(app: TestApp) {
     assert!(missing.main_text().contains("Page not found"));
 }
 
+async fn simultaneous_submissions_are_each_stored_with_their_history(app: TestApp) {
+    use tower::ServiceExt;
+    let body = serde_urlencoded::to_string(OPT_OUT).expect("encodes");
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..60 {
+        let router = app.app.router();
+        let body = body.clone();
+        tasks.spawn(async move {
+            let request = Request::post("/opt-out")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .expect("a request");
+            router.oneshot(request).await.expect("an answer").status()
+        });
+    }
+    while let Some(status) = tasks.join_next().await {
+        assert_eq!(status.expect("the task ran"), StatusCode::SEE_OTHER);
+    }
+    let db = app.app.database();
+    assert_eq!(request::Entity::find().count(db).await.expect("query"), 60);
+    assert_eq!(request_event::Entity::find().count(db).await.expect("query"), 60);
+    let letters = server::db::entities::outbox::Entity::find().count(db).await.expect("query");
+    assert_eq!(letters, 60, "one receipt each");
+}
+
 on_both_databases!(
+    simultaneous_submissions_are_each_stored_with_their_history,
     each_kind_is_received_stored_and_trackable,
     references_differ_and_are_not_sequential,
     invalid_forms_come_back_with_errors_and_what_was_typed,

@@ -109,13 +109,23 @@ pub async fn claim(
     Claimed::find_by_statement(statement).all(db).await
 }
 
-/// Records a delivery. Only the worker holding the lease may record it.
-pub async fn mark_sent(db: &DatabaseConnection, id: i64, worker: &str, at: DateTime<Utc>) -> Result<(), DbErr> {
+/// Records deliveries, in one statement for a whole batch. Only the worker
+/// holding the lease may record them.
+pub async fn mark_sent(db: &DatabaseConnection, ids: &[i64], worker: &str, at: DateTime<Utc>) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
+    let mut values: Vec<sea_orm::Value> = vec![at.into(), worker.into()];
+    values.extend(ids.iter().map(|&id| id.into()));
     db.execute_raw(Statement::from_sql_and_values(
         db.get_database_backend(),
-        "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, locked_by = NULL, \
-         locked_until = NULL, last_error = NULL WHERE id = $2 AND locked_by = $3",
-        [at.into(), id.into(), worker.into()],
+        format!(
+            "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, locked_by = NULL, \
+             locked_until = NULL, last_error = NULL WHERE locked_by = $2 AND id IN ({})",
+            placeholders.join(", ")
+        ),
+        values,
     ))
     .await?;
     Ok(())

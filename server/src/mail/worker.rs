@@ -78,30 +78,30 @@ impl OutboxWorker {
     pub async fn run_once(&self) -> Result<usize, sea_orm::DbErr> {
         let lease = Duration::from_std(self.policy.lease).unwrap_or(Duration::minutes(5));
         let batch = outbox::claim(&self.db, &self.name, Utc::now(), lease, BATCH).await?;
+        let mut sent = Vec::with_capacity(batch.len());
         for letter in &batch {
-            self.deliver(letter).await?;
+            match self.transport.send(letter).await {
+                Ok(()) => {
+                    tracing::info!(id = letter.id, message_id = %letter.message_id, "letter sent");
+                    sent.push(letter.id);
+                }
+                Err(error) => self.record_failure(letter, &error.to_string()).await?,
+            }
         }
+        outbox::mark_sent(&self.db, &sent, &self.name, Utc::now()).await?;
         Ok(batch.len())
     }
 
-    async fn deliver(&self, letter: &Claimed) -> Result<(), sea_orm::DbErr> {
-        match self.transport.send(letter).await {
-            Ok(()) => {
-                tracing::info!(id = letter.id, message_id = %letter.message_id, "letter sent");
-                outbox::mark_sent(&self.db, letter.id, &self.name, Utc::now()).await
-            }
-            Err(error) => {
-                let failures = letter.attempts.max(0) as u32 + 1;
-                let retry_at = (failures < self.policy.max_attempts).then(|| {
-                    Utc::now() + Duration::from_std(self.policy.delay_after(failures)).unwrap_or(Duration::hours(1))
-                });
-                match retry_at {
-                    Some(at) => tracing::warn!(id = letter.id, failures, %error, retry_at = %at, "letter not sent; will retry"),
-                    None => tracing::error!(id = letter.id, failures, %error, "letter not sent; giving up until staff retry it"),
-                }
-                outbox::mark_attempt_failed(&self.db, letter.id, &self.name, &error.to_string(), retry_at).await
-            }
+    async fn record_failure(&self, letter: &Claimed, error: &str) -> Result<(), sea_orm::DbErr> {
+        let failures = letter.attempts.max(0) as u32 + 1;
+        let retry_at = (failures < self.policy.max_attempts).then(|| {
+            Utc::now() + Duration::from_std(self.policy.delay_after(failures)).unwrap_or(Duration::hours(1))
+        });
+        match retry_at {
+            Some(at) => tracing::warn!(id = letter.id, failures, %error, retry_at = %at, "letter not sent; will retry"),
+            None => tracing::error!(id = letter.id, failures, %error, "letter not sent; giving up until staff retry it"),
         }
+        outbox::mark_attempt_failed(&self.db, letter.id, &self.name, error, retry_at).await
     }
 }
 

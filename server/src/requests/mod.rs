@@ -1,5 +1,6 @@
 //! Requests: storing what customers submit, and reading it back for them.
 
+mod group_commit;
 pub mod token;
 
 use app::domain::{
@@ -19,6 +20,7 @@ use tokio::sync::Notify;
 
 use crate::db::entities::{request, request_event};
 use crate::mail::{Letter, Letters, Outbox};
+use group_commit::{GroupCommit, Prepared};
 pub use token::TrackingToken;
 
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +69,7 @@ pub struct Mailing {
 pub struct RequestStore {
     db: DatabaseConnection,
     mail: Mailing,
+    intake: GroupCommit,
 }
 
 /// What became of a click on a verification link.
@@ -95,12 +98,15 @@ const RESEND_INTERVAL: Duration = Duration::minutes(2);
 const REFERENCE_ATTEMPTS: usize = 5;
 
 impl RequestStore {
+    /// Must be called inside a Tokio runtime: it starts the intake writer.
     pub fn new(db: DatabaseConnection, mail: Mailing) -> Self {
-        Self { db, mail }
+        let intake = GroupCommit::start(db.clone(), mail.outbox.clone());
+        Self { db, mail, intake }
     }
 
-    /// Stores a request and its first history event in one transaction. When
-    /// this returns, both are committed; when it fails, neither is.
+    /// Stores a request, its first history event and its letters in one
+    /// transaction. When this returns, all are committed; when it fails,
+    /// none is.
     pub async fn submit(&self, request: &NewRequest, intake: Intake) -> Result<Receipt, StoreError> {
         let mut attempt = 0;
         loop {
@@ -151,8 +157,7 @@ impl RequestStore {
             None => None,
         };
 
-        let txn = self.db.begin().await?;
-        let stored = request::ActiveModel {
+        let row = request::ActiveModel {
             reference: Set(reference.to_string()),
             kind: Set(kind.as_str().to_owned()),
             status: Set(kind.initial_status().as_str().to_owned()),
@@ -173,15 +178,9 @@ impl RequestStore {
             verification_expires_at: Set(verification.as_ref().map(|_| now + self.mail.verification_ttl)),
             verification_sent_at: Set(verification.as_ref().map(|_| now)),
             ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        record_event(&txn, stored.id, EventKind::Submitted, now).await?;
-        self.mail.outbox.enqueue(&txn, Some(stored.id), &contact.email, receipt).await?;
-        if let Some(letter) = verification_letter {
-            self.mail.outbox.enqueue(&txn, Some(stored.id), &contact.email, letter).await?;
-        }
-        txn.commit().await?;
+        };
+        let letters = std::iter::once(receipt).chain(verification_letter).collect();
+        self.intake.write(Prepared { row, email: contact.email.clone(), letters, at: now }).await?;
         Ok(token)
     }
 

@@ -1,0 +1,107 @@
+//! Group commit. Every acknowledged submission must be on disk, and on
+//! SQLite each commit waits for the disk; so submissions that arrive while
+//! a commit is under way are gathered and written together in the next
+//! transaction, and each is acknowledged once that one commit is done.
+//! Should anything in a batch fail, its submissions are written again one
+//! by one, so one bad submission never takes the others down with it.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
+use tokio::sync::{mpsc, oneshot};
+
+use app::domain::EventKind;
+
+use super::record_event;
+use crate::db::entities::request;
+use crate::mail::{Composed, Outbox};
+
+/// The most submissions written in one transaction.
+const MAX_BATCH: usize = 256;
+
+/// A submission ready to be written: its row and the letters it causes.
+#[derive(Clone)]
+pub struct Prepared {
+    pub row: request::ActiveModel,
+    pub email: String,
+    pub letters: Vec<Composed>,
+    pub at: DateTime<Utc>,
+}
+
+struct Job {
+    prepared: Prepared,
+    done: oneshot::Sender<Result<(), DbErr>>,
+}
+
+#[derive(Clone)]
+pub struct GroupCommit {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl GroupCommit {
+    pub fn start(db: DatabaseConnection, outbox: Outbox) -> Self {
+        let (jobs, queue) = mpsc::channel(4 * MAX_BATCH);
+        tokio::spawn(run(db, outbox, queue));
+        Self { jobs }
+    }
+
+    /// Writes the submission; returns once it is committed.
+    pub async fn write(&self, prepared: Prepared) -> Result<(), DbErr> {
+        let (done, committed) = oneshot::channel();
+        let stopped = || DbErr::Custom("the intake writer has stopped".into());
+        self.jobs.send(Job { prepared, done }).await.map_err(|_| stopped())?;
+        committed.await.map_err(|_| stopped())?
+    }
+}
+
+async fn run(db: DatabaseConnection, outbox: Outbox, mut queue: mpsc::Receiver<Job>) {
+    while let Some(first) = queue.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let together = if batch.len() > 1 { write_together(&db, &outbox, &batch).await } else { Err(None) };
+        match together {
+            Ok(()) => {
+                for job in batch {
+                    let _ = job.done.send(Ok(()));
+                }
+            }
+            Err(error) => {
+                if let Some(error) = error {
+                    tracing::warn!(%error, size = batch.len(), "a batch of submissions failed; writing them one by one");
+                }
+                for job in batch {
+                    let result = write_alone(&db, &outbox, &job.prepared).await;
+                    let _ = job.done.send(result);
+                }
+            }
+        }
+    }
+}
+
+async fn write_together(db: &DatabaseConnection, outbox: &Outbox, batch: &[Job]) -> Result<(), Option<DbErr>> {
+    let txn = db.begin().await.map_err(Some)?;
+    for job in batch {
+        write(&txn, outbox, &job.prepared).await.map_err(Some)?;
+    }
+    txn.commit().await.map_err(Some)
+}
+
+async fn write_alone(db: &DatabaseConnection, outbox: &Outbox, prepared: &Prepared) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
+    write(&txn, outbox, prepared).await?;
+    txn.commit().await
+}
+
+/// The request, its first history event and its letters.
+async fn write(txn: &impl ConnectionTrait, outbox: &Outbox, prepared: &Prepared) -> Result<(), DbErr> {
+    let stored = prepared.row.clone().insert(txn).await?;
+    record_event(txn, stored.id, EventKind::Submitted, prepared.at).await?;
+    for letter in &prepared.letters {
+        outbox.enqueue(txn, Some(stored.id), &prepared.email, letter.clone()).await?;
+    }
+    Ok(())
+}
