@@ -31,5 +31,7 @@ pub type SharedCustomerService = std::sync::Arc<dyn CustomerService>;
 #[server(endpoint = "track")]
 pub async fn load_tracking(token: String) -> Result<Option<TrackingView>, ServerFnError> {
     let service = expect_context::<SharedCustomerService>();
-    service.track(&token).await.map_err(|e| ServerFnError::new(e.to_string()))
+    // Only the incident reference crosses to the browser; the details are in
+    // the server's log under it.
+    service.track(&token).await.map_err(|e| ServerFnError::new(e.reference))
 }

@@ -34,9 +34,13 @@ pub fn TrackingPage() -> impl IntoView {
                             set_status(404);
                             view! { <UnknownLink/> }.into_any()
                         }
-                        Err(_) => {
+                        Err(error) => {
                             set_status(503);
-                            view! { <Unavailable/> }.into_any()
+                            let incident = match error {
+                                ServerFnError::ServerError(reference) => reference,
+                                _ => String::new(),
+                            };
+                            view! { <Unavailable incident/> }.into_any()
                         }
                     }
                 })}
@@ -117,9 +121,13 @@ fn UnknownLink() -> impl IntoView {
 }
 
 #[component]
-fn Unavailable() -> impl IntoView {
+fn Unavailable(incident: String) -> impl IntoView {
+    let site = expect_context::<SiteInfo>();
     view! {
         <h1>"We cannot show your request right now"</h1>
         <p>"Something went wrong on our side. Your request is safe. Please try again in a few minutes."</p>
+        {(!incident.is_empty()).then(|| view! {
+            <p>"If it keeps happening, call " {site.privacy_phone.clone()} " and quote incident " <strong>{incident}</strong> "."</p>
+        })}
     }
 }
