@@ -13,8 +13,18 @@ export const site = {
   optOutPhone: '1-800-555-0142',
 };
 
+/** What the form says when a required field is left empty (app/src/domain/form.rs). */
+export const required = (field: string): string =>
+  ({
+    full_name: 'Please enter your full name.',
+    postal_address: 'Please enter your postal address.',
+    current_information: 'Please tell us what the information says now.',
+    corrected_information: 'Please tell us what it should say.',
+    reason: 'Please tell us why it should change.',
+    description: 'Please tell us what happened.',
+  })[field] ?? 'Please answer this question.';
+
 export const messages = {
-  required: 'This field is required.',
   emailMissing: 'Please enter your email address so we can reply.',
   emailInvalid: 'Please enter an email address like name@example.com.',
   phoneInvalid: 'Please enter a phone number like 555-123-4567, or leave it empty.',

@@ -13,6 +13,7 @@ import {
   fillAnswers,
   forms,
   messages,
+  required,
   referencePattern,
 } from './forms';
 
@@ -42,7 +43,7 @@ const cases: Case[] = [
     errors: [
       ['email', messages.emailInvalid],
       ['phone', messages.phoneInvalid],
-      ['postal_address', messages.required],
+      ['postal_address', required('postal_address')],
       ['joint_account', messages.joint],
     ],
   },
@@ -59,7 +60,7 @@ const cases: Case[] = [
       ['email', messages.emailMissing],
       ['date_of_birth', messages.birthInFuture],
       ['category', messages.amendmentCategory],
-      ['corrected_information', messages.required],
+      ['corrected_information', required('corrected_information')],
     ],
   },
   {
@@ -70,7 +71,7 @@ const cases: Case[] = [
       answer(forms.complaint, 'description'),
     ],
     errors: [
-      ['full_name', messages.required],
+      ['full_name', required('full_name')],
       ['occurred_on', messages.occurredMissing],
     ],
   },

@@ -5,7 +5,7 @@
  */
 import type { Page, Request } from '@playwright/test';
 import { test, expect, gotoHydrated } from './fixtures';
-import { expectErrors, expectNoErrors, field, fillAnswers, forms, messages } from './forms';
+import { expectErrors, expectNoErrors, field, fillAnswers, forms, messages, required } from './forms';
 
 /** Records every POST the page makes from now on. */
 function recordPosts(page: Page) {
@@ -29,9 +29,9 @@ test('opt-out: sending an empty form stops in the browser with a summary that ta
   // Soft, so the rest of the behaviour is still checked when this fails.
   await expect.soft(summary, 'the error summary takes the focus on the first failed submit').toBeFocused();
   await expectErrors(page, spec, [
-    ['full_name', messages.required],
+    ['full_name', required('full_name')],
     ['email', messages.emailMissing],
-    ['postal_address', messages.required],
+    ['postal_address', required('postal_address')],
     ['scope', messages.scope],
     ['joint_account', messages.joint],
   ]);
@@ -73,10 +73,10 @@ test('opt-out: a link in the error summary leads to its field', async ({ page })
   await gotoHydrated(page, spec.path);
   await fillAnswers(page, spec.answers.filter((a) => a.name !== 'postal_address'));
   await page.getByRole('button', { name: spec.submit }).click();
-  await expectErrors(page, spec, [['postal_address', messages.required]]);
+  await expectErrors(page, spec, [['postal_address', required('postal_address')]]);
 
   // As a keyboard user: the summary has the focus, Tab to the link, Enter.
-  const link = page.locator('.error-summary').getByRole('link', { name: messages.required });
+  const link = page.locator('.error-summary').getByRole('link', { name: required('postal_address') });
   await link.focus();
   await page.keyboard.press('Enter');
   const address = field(page, 'Postal address');
@@ -98,7 +98,7 @@ test('leaving a field checks that field only', async ({ page }) => {
   // Passing through an empty required field marks it once it is left...
   await field(page, 'Full name').focus();
   await page.keyboard.press('Tab');
-  await expect(page.locator('#f-full_name-error')).toHaveText(`Error: ${messages.required}`);
+  await expect(page.locator('#f-full_name-error')).toHaveText(`Error: ${required('full_name')}`);
   await expect(field(page, 'Full name')).toHaveAttribute('aria-invalid', 'true');
   // ...but fields not reached yet are left alone.
   await expect(page.locator('#f-description-error')).toHaveText('');

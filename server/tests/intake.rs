@@ -110,7 +110,7 @@ async fn invalid_forms_come_back_with_errors_and_what_was_typed(app: TestApp) {
     let typed = [("full_name", "  "), ("email", "ada@"), ("postal_address", "1 Way"), ("scope", "all_sharing")];
     let reply = app.post_form("/opt-out", &typed).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(reply.text_of("f-full_name-error").as_deref(), Some("Error: This field is required."));
+    assert_eq!(reply.text_of("f-full_name-error").as_deref(), Some("Error: Please enter your full name."));
     assert_eq!(
         reply.text_of("f-email-error").as_deref(),
         Some("Error: Please enter an email address like name@example.com.")

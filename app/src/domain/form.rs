@@ -39,7 +39,7 @@ impl FieldErrors {
         let mut out = Self::default();
         for (field, list) in errors.field_errors() {
             if let Some(first) = list.first() {
-                out.insert(&field, message_for(first));
+                out.insert(&field, message_for(&field, first));
             }
         }
         out
@@ -47,12 +47,14 @@ impl FieldErrors {
 }
 
 /// Turns a validator error into a sentence. Rules that carry their own
-/// message keep it; the generic ones get a generic sentence.
-fn message_for(error: &ValidationError) -> String {
+/// message keep it; a missing answer is asked for by name, so that the error
+/// summary reads well on its own; other rules get a generic sentence.
+fn message_for(field: &str, error: &ValidationError) -> String {
     if let Some(message) = &error.message {
         return message.to_string();
     }
     match error.code.as_ref() {
+        "required" => required_message(field).into(),
         "length" => match error.params.get("max") {
             Some(max) => format!("Please keep this to {max} characters or fewer."),
             None => "This is not the right length.".into(),
@@ -119,13 +121,22 @@ pub fn parse_date(value: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok()
 }
 
+/// What to say when a required field is left empty.
+pub fn required_message(field: &str) -> &'static str {
+    match field {
+        "full_name" => "Please enter your full name.",
+        "postal_address" => "Please enter your postal address.",
+        "current_information" => "Please tell us what the information says now.",
+        "corrected_information" => "Please tell us what it should say.",
+        "reason" => "Please tell us why it should change.",
+        "description" => "Please tell us what happened.",
+        _ => "Please answer this question.",
+    }
+}
+
 /// Validator rule: a field that must hold more than white space.
 pub fn required(value: &str) -> Result<(), ValidationError> {
-    if value.trim().is_empty() {
-        Err(ValidationError::new("required").with_message("This field is required.".into()))
-    } else {
-        Ok(())
-    }
+    if value.trim().is_empty() { Err(ValidationError::new("required")) } else { Ok(()) }
 }
 
 /// Validator rule: an optional phone number, made of what phone numbers are

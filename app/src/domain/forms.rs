@@ -248,7 +248,7 @@ mod tests {
     fn blank_is_not_a_name_and_limits_are_counted_in_characters() {
         let mut form = opt_out();
         form.full_name = "   ".into();
-        assert_eq!(form.parse(&ctx()).expect_err("blank").get("full_name"), Some("This field is required."));
+        assert_eq!(form.parse(&ctx()).expect_err("blank").get("full_name"), Some("Please enter your full name."));
         form.full_name = "é".repeat(limits::NAME as usize);
         assert!(form.parse(&ctx()).is_ok());
         form.full_name.push('é');
