@@ -25,6 +25,7 @@ enum Outbox {
     Subject,
     TextBody,
     HtmlBody,
+    Secret,
     MessageId,
     Status,
     Attempts,
@@ -73,6 +74,9 @@ impl MigrationTrait for Migration {
                     .col(text(Outbox::Subject))
                     .col(text(Outbox::TextBody))
                     .col(text(Outbox::HtmlBody))
+                    // The private link a letter carries, so that it can be
+                    // blanked out of the stored bodies once the letter is sent.
+                    .col(text_null(Outbox::Secret))
                     .col(string_len_uniq(Outbox::MessageId, 200))
                     // pending, sent or failed
                     .col(string_len(Outbox::Status, 16))

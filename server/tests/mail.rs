@@ -89,6 +89,10 @@ async fn receipts_say_what_was_asked_with_the_private_link(app: TestApp) {
 
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(app.mail.inbox().len(), 1, "one submission, one letter");
+    let token = tracking.trim_start_matches("/track/");
+    let stored = wait_for_outbox(&app, "the letter marked sent", |rows| rows.iter().all(|r| r.status == "sent")).await;
+    assert!(!stored[0].text_body.contains(token) && !stored[0].html_body.contains(token), "sent letters keep no link");
+    assert!(stored[0].text_body.contains("[private link, removed after sending]"));
 }
 
 async fn verification_link_confirms_once(app: TestApp) {

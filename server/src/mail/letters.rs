@@ -12,6 +12,8 @@ pub struct Composed {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// The private link in the letter, if it carries one.
+    pub secret: Option<String>,
 }
 
 /// What the portal writes to customers, with what each letter needs.
@@ -121,7 +123,13 @@ impl Letters {
         };
         let values = context! { org => Org::from(&self.org), subject => &subject, ..values };
         let template = letter.template();
+        let secret = match letter {
+            Letter::Receipt { tracking_url, .. } => Some((*tracking_url).to_owned()),
+            Letter::Verification { verify_url, .. } => Some((*verify_url).to_owned()),
+            Letter::ClosedUnverified { .. } => None,
+        };
         Ok(Composed {
+            secret,
             template,
             text: self.env.get_template(&format!("{template}.txt"))?.render(&values)?,
             html: self.env.get_template(&format!("{template}.html"))?.render(&values)?,

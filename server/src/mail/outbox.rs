@@ -13,8 +13,10 @@ use super::Composed;
 use crate::db::entities::outbox;
 
 pub const PENDING: &str = "pending";
-pub const SENT: &str = "sent";
 pub const FAILED: &str = "failed";
+
+/// What stands in a sent letter's stored copy where its private link was.
+const SENT_LINK: &str = "[private link, removed after sending]";
 
 /// A claimed row: everything needed to send it.
 #[derive(Clone, Debug, FromQueryResult)]
@@ -56,6 +58,7 @@ impl Outbox {
             subject: Set(letter.subject),
             text_body: Set(letter.text),
             html_body: Set(letter.html),
+            secret: Set(letter.secret),
             message_id: Set(self.new_message_id()),
             status: Set(PENDING.to_owned()),
             attempts: Set(0),
@@ -109,20 +112,26 @@ pub async fn claim(
     Claimed::find_by_statement(statement).all(db).await
 }
 
-/// Records deliveries, in one statement for a whole batch. Only the worker
-/// holding the lease may record them.
+/// Records deliveries, in one statement for a whole batch, and blanks the
+/// private links out of the stored bodies: once a letter is sent, the
+/// database holds its links only as hashes again. Only the worker holding
+/// the lease may record them.
 pub async fn mark_sent(db: &DatabaseConnection, ids: &[i64], worker: &str, at: DateTime<Utc>) -> Result<(), DbErr> {
     if ids.is_empty() {
         return Ok(());
     }
-    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
-    let mut values: Vec<sea_orm::Value> = vec![at.into(), worker.into()];
+    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 4)).collect();
+    let mut values: Vec<sea_orm::Value> = vec![at.into(), worker.into(), SENT_LINK.into()];
     values.extend(ids.iter().map(|&id| id.into()));
     db.execute_raw(Statement::from_sql_and_values(
         db.get_database_backend(),
         format!(
             "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, locked_by = NULL, \
-             locked_until = NULL, last_error = NULL WHERE locked_by = $2 AND id IN ({})",
+             locked_until = NULL, last_error = NULL, \
+             text_body = CASE WHEN secret IS NULL THEN text_body ELSE REPLACE(text_body, secret, $3) END, \
+             html_body = CASE WHEN secret IS NULL THEN html_body ELSE REPLACE(html_body, secret, $3) END, \
+             secret = NULL \
+             WHERE locked_by = $2 AND id IN ({})",
             placeholders.join(", ")
         ),
         values,

@@ -11,6 +11,8 @@ pub struct Model {
     pub subject: String,
     pub text_body: String,
     pub html_body: String,
+    /// The private link in the bodies until the letter is sent.
+    pub secret: Option<String>,
     pub message_id: String,
     pub status: String,
     pub attempts: i32,
