@@ -3,11 +3,21 @@
  * amendment or complaint waits until the link in the verification letter is
  * used; an opt-out takes effect at once and asks for nothing.
  */
+import type { Page } from '@playwright/test';
 import { test, expect, gotoHydrated, waitForHydration } from './fixtures';
-import { facts, fillAnswers, forms, unverified } from './forms';
+import { type FormSpec, facts, fillAnswers, forms, unverified } from './forms';
 import { linkIn, lettersTo, waitForLetter } from './mail';
 
 test.skip(!process.env.PORTAL_E2E_MAIL_DIR, 'letters can only be read from a server this suite started (PORTAL_URL is set)');
+
+/** Fills in and sends a form as the owner of `email`, up to the receipt. */
+async function submitAs(page: Page, spec: FormSpec, email: string) {
+  await gotoHydrated(page, spec.path);
+  await fillAnswers(page, spec.answers);
+  await page.getByLabel('Email address', { exact: true }).fill(email);
+  await page.getByRole('button', { name: spec.submit }).click();
+  await expect(page.getByRole('heading', { name: 'Request received' })).toBeVisible();
+}
 
 /** An address no other test uses, so its letters are this test's alone. */
 function uniqueAddress(label: string) {
@@ -20,11 +30,7 @@ test('a complaint waits for the email address to be confirmed, and the letter\'s
 }) => {
   const spec = forms.complaint;
   const email = uniqueAddress('complaint');
-  await gotoHydrated(page, spec.path);
-  await fillAnswers(page, spec.answers);
-  await page.getByLabel('Email address', { exact: true }).fill(email);
-  await page.getByRole('button', { name: spec.submit }).click();
-  await expect(page.getByRole('heading', { name: 'Request received' })).toBeVisible();
+  await submitAs(page, spec, email);
   const reference = (await page.locator('.panel .reference').innerText()).trim();
   const trackingLink = await page.getByLabel('Your private link').inputValue();
   await expect(facts(page, 'Status')).toHaveText(unverified);
@@ -78,11 +84,7 @@ test('a complaint waits for the email address to be confirmed, and the letter\'s
 test('a confirmation link works without JavaScript too', async ({ page, openContext }) => {
   const spec = forms.amendment;
   const email = uniqueAddress('amendment');
-  await gotoHydrated(page, spec.path);
-  await fillAnswers(page, spec.answers);
-  await page.getByLabel('Email address', { exact: true }).fill(email);
-  await page.getByRole('button', { name: spec.submit }).click();
-  await expect(page.getByRole('heading', { name: 'Request received' })).toBeVisible();
+  await submitAs(page, spec, email);
   const trackingLink = await page.getByLabel('Your private link').inputValue();
 
   const verification = await waitForLetter(email, /^Please confirm your email address/);
@@ -98,11 +100,7 @@ test('a confirmation link works without JavaScript too', async ({ page, openCont
 test('an opt-out takes effect at once: a receipt, and no confirmation needed', async ({ page }) => {
   const spec = forms['opt-out'];
   const email = uniqueAddress('opt-out');
-  await gotoHydrated(page, spec.path);
-  await fillAnswers(page, spec.answers);
-  await page.getByLabel('Email address', { exact: true }).fill(email);
-  await page.getByRole('button', { name: spec.submit }).click();
-  await expect(page.getByRole('heading', { name: 'Request received' })).toBeVisible();
+  await submitAs(page, spec, email);
   const reference = (await page.locator('.panel .reference').innerText()).trim();
   await expect(facts(page, 'Status')).toHaveText('Received');
   await expect(page.locator('#verify-notice')).toHaveCount(0);
