@@ -170,9 +170,3 @@ pub fn email(value: &str) -> Result<(), ValidationError> {
             .with_message("Please enter an email address like name@example.com.".into()))
     }
 }
-
-/// Deserialises an HTML checkbox: present (any value) means ticked.
-pub fn checkbox<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
-    let value = Option::<String>::deserialize(deserializer)?;
-    Ok(value.is_some_and(|v| v != "false" && v != "off"))
-}
