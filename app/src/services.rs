@@ -5,6 +5,11 @@
 use leptos::prelude::*;
 
 use crate::domain::TrackingView;
+use crate::domain::access::{AccessError, Action, Viewer};
+use crate::domain::case::{CaseView, LetterState, StaffMember};
+use crate::domain::queue::{QueuePage, QueueQuery};
+#[cfg(feature = "ssr")]
+use crate::domain::{ReferenceCode, access};
 
 /// The customer-facing operations the pages need from the server.
 #[cfg(feature = "ssr")]
@@ -34,4 +39,112 @@ pub async fn load_tracking(token: String) -> Result<Option<TrackingView>, Server
     // Only the incident reference crosses to the browser; the details are in
     // the server's log under it.
     service.track(&token).await.map_err(|e| ServerFnError::new(e.reference))
+}
+
+/// Why a staff page shows no data.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Refusal {
+    SignedOut,
+    Forbidden,
+    NotFound,
+}
+
+impl From<AccessError> for Refusal {
+    fn from(error: AccessError) -> Self {
+        match error {
+            AccessError::SignedOut => Self::SignedOut,
+            AccessError::Forbidden => Self::Forbidden,
+        }
+    }
+}
+
+/// A staff page's data, or why the viewer may not have it.
+pub type Answer<T> = Result<T, Refusal>;
+
+/// The staff-facing reads the pages need. Changes go through the server's
+/// form handlers, which work without JavaScript.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait StaffService: Send + Sync + 'static {
+    async fn queue(&self, viewer: &Viewer, query: &QueueQuery) -> Result<QueuePage, ServiceError>;
+    /// Opening a case is itself recorded in the audit log.
+    async fn case(&self, viewer: &Viewer, reference: &ReferenceCode) -> Result<Option<CaseView>, ServiceError>;
+    async fn staff(&self) -> Result<Vec<StaffMember>, ServiceError>;
+    async fn undelivered_letters(&self) -> Result<Vec<LetterState>, ServiceError>;
+}
+
+#[cfg(feature = "ssr")]
+pub type SharedStaffService = std::sync::Arc<dyn StaffService>;
+
+/// The staff member the server signed in for this request, if any.
+#[cfg(feature = "ssr")]
+pub fn current_viewer() -> Option<Viewer> {
+    use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<Viewer>().cloned())
+}
+
+/// The service and the viewer, once the viewer may take `action`.
+#[cfg(feature = "ssr")]
+fn admit(action: Action) -> Answer<(SharedStaffService, Viewer)> {
+    let viewer = current_viewer();
+    access::require(viewer.as_ref(), action)?;
+    let viewer = viewer.ok_or(Refusal::SignedOut)?;
+    Ok((expect_context::<SharedStaffService>(), viewer))
+}
+
+#[cfg(feature = "ssr")]
+fn unavailable(error: ServiceError) -> ServerFnError {
+    ServerFnError::new(error.reference)
+}
+
+/// Who is signed in, for the staff header and the forms' CSRF token.
+#[server(endpoint = "staff/viewer")]
+pub async fn load_viewer() -> Result<Option<Viewer>, ServerFnError> {
+    Ok(current_viewer())
+}
+
+/// A page of the queue, and the staff it may be filtered by. `query` is the
+/// page's query string.
+#[server(endpoint = "staff/queue")]
+pub async fn load_queue(query: String) -> Result<Answer<(QueuePage, Vec<StaffMember>)>, ServerFnError> {
+    let (service, viewer) = match admit(Action::ViewQueue) {
+        Ok(admitted) => admitted,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let query = QueueQuery::from_query_string(&query);
+    let page = service.queue(&viewer, &query).await.map_err(unavailable)?;
+    Ok(Ok((page, service.staff().await.map_err(unavailable)?)))
+}
+
+/// One case, and the staff it may be assigned to.
+#[server(endpoint = "staff/case")]
+pub async fn load_case(reference: String) -> Result<Answer<(CaseView, Vec<StaffMember>)>, ServerFnError> {
+    let (service, viewer) = match admit(Action::OpenCase) {
+        Ok(admitted) => admitted,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let Ok(reference) = ReferenceCode::parse(&reference) else {
+        return Ok(Err(Refusal::NotFound));
+    };
+    match service.case(&viewer, &reference).await.map_err(unavailable)? {
+        Some(case) => Ok(Ok((case, service.staff().await.map_err(unavailable)?))),
+        None => Ok(Err(Refusal::NotFound)),
+    }
+}
+
+/// Every staff account, for the administrator's page.
+#[server(endpoint = "staff/people")]
+pub async fn load_people() -> Result<Answer<Vec<StaffMember>>, ServerFnError> {
+    match admit(Action::ManageStaff) {
+        Ok((service, _)) => Ok(Ok(service.staff().await.map_err(unavailable)?)),
+        Err(refusal) => Ok(Err(refusal)),
+    }
+}
+
+/// Letters that have not gone out yet, failed ones first.
+#[server(endpoint = "staff/mail")]
+pub async fn load_undelivered_letters() -> Result<Answer<Vec<LetterState>>, ServerFnError> {
+    match admit(Action::ManageMail) {
+        Ok((service, _)) => Ok(Ok(service.undelivered_letters().await.map_err(unavailable)?)),
+        Err(refusal) => Ok(Err(refusal)),
+    }
 }

@@ -5,10 +5,15 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
     SsrMode, StaticSegment,
     components::{A, Route, Router, Routes},
+    hooks::use_location,
     path,
 };
 
 use crate::domain::SiteInfo;
+use crate::pages::staff::{
+    CasePage, MailPage, NewRequestPage, PeoplePage, QueuePage, SignInPage, StaffAmendmentPage, StaffComplaintPage,
+    StaffHeader, StaffOptOutPage, WelcomePage, provide_viewer,
+};
 use crate::pages::{AmendmentPage, ComplaintPage, HomePage, NotFound, OptOutPage, TrackingPage, VerifyPage};
 
 /// The whole document, rendered on the server around [`App`].
@@ -47,19 +52,41 @@ pub fn App() -> impl IntoView {
             // rel="external" keeps the router's hands off: the browser's own
             // jump to the fragment is what moves focus.
             <a class="skip-link" href="#content" rel="external">"Skip to main content"</a>
-            <Header/>
-            <main id="content" tabindex="-1">
-                <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=HomePage/>
-                    <Route path=StaticSegment("opt-out") view=OptOutPage/>
-                    <Route path=StaticSegment("amendment") view=AmendmentPage/>
-                    <Route path=StaticSegment("complaint") view=ComplaintPage/>
-                    <Route path=path!("/track/:token") view=TrackingPage ssr=SsrMode::Async/>
-                    <Route path=path!("/verify/:token") view=VerifyPage/>
-                </Routes>
-            </main>
-            <Footer/>
+            <Frame/>
         </Router>
+    }
+}
+
+/// Customers and staff share the document but not its frame: customers see
+/// the privacy office's contacts, staff see who is signed in and their tools.
+#[component]
+fn Frame() -> impl IntoView {
+    let pathname = use_location().pathname;
+    let staff_side = Memo::new(move |_| pathname.with(|path| path == "/staff" || path.starts_with("/staff/")));
+    provide_viewer(staff_side);
+    view! {
+        {move || if staff_side.get() { view! { <StaffHeader/> }.into_any() } else { view! { <Header/> }.into_any() }}
+        <main id="content" tabindex="-1">
+            <Routes fallback=NotFound>
+                <Route path=StaticSegment("") view=HomePage/>
+                <Route path=StaticSegment("opt-out") view=OptOutPage/>
+                <Route path=StaticSegment("amendment") view=AmendmentPage/>
+                <Route path=StaticSegment("complaint") view=ComplaintPage/>
+                <Route path=path!("/track/:token") view=TrackingPage ssr=SsrMode::Async/>
+                <Route path=path!("/verify/:token") view=VerifyPage/>
+                <Route path=path!("/staff") view=QueuePage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/welcome/:token") view=WelcomePage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/requests/:reference") view=CasePage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/new") view=NewRequestPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/new/opt-out") view=StaffOptOutPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/new/amendment") view=StaffAmendmentPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/new/complaint") view=StaffComplaintPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/mail") view=MailPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/people") view=PeoplePage ssr=SsrMode::Async/>
+            </Routes>
+        </main>
+        {move || (!staff_side.get()).then(|| view! { <Footer/> })}
     }
 }
 

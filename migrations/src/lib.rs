@@ -5,12 +5,17 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_requests;
 mod m20261125_000002_outbox;
+mod m20261125_000003_staff;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_requests::Migration), Box::new(m20261125_000002_outbox::Migration)]
+        vec![
+            Box::new(m20261125_000001_requests::Migration),
+            Box::new(m20261125_000002_outbox::Migration),
+            Box::new(m20261125_000003_staff::Migration),
+        ]
     }
 }

@@ -22,6 +22,33 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations, then exit.
     Migrate,
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a staff account. The password is read from standard input
+    /// (with a prompt when it is a terminal), never from a flag.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// The name colleagues see; defaults to the part of the address before the @.
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, value_parser = ["agent", "manager", "admin"], default_value = "agent")]
+        role: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chain and report the first entry that was altered or removed.
+    Verify,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -60,6 +87,46 @@ pub struct Config {
     /// The toll-free number for opting out by phone.
     #[arg(long, env = "OPT_OUT_PHONE", default_value = "1-800-555-0142", global = true)]
     pub opt_out_phone: String,
+
+    /// Who handles complaints and statements of disagreement, as named in
+    /// letters (a title is enough).
+    #[arg(long, env = "PRIVACY_CONTACT", default_value = "Privacy Officer", global = true)]
+    pub privacy_contact: String,
+
+    /// Minutes without activity after which a staff session ends.
+    #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = 30, global = true)]
+    pub session_idle_minutes: u32,
+
+    /// Hours after sign-in at which a staff session ends, however active.
+    #[arg(long, env = "SESSION_MAX_HOURS", default_value_t = 12, global = true)]
+    pub session_max_hours: u32,
+
+    /// The regimes whose deadlines apply, comma-separated: glba, hipaa,
+    /// ccpa, gdpr. When several cover a request, the earliest deadline wins.
+    #[arg(long, env = "REGIMES", value_delimiter = ',', default_value = "glba,hipaa", global = true)]
+    pub regimes: Vec<String>,
+
+    /// A TOML file of deadline rules replacing the built-in ones.
+    #[arg(long, env = "RULES_FILE", global = true)]
+    pub rules_file: Option<PathBuf>,
+
+    /// A TOML file of holidays replacing the built-in US federal calendar.
+    #[arg(long, env = "HOLIDAYS_FILE", global = true)]
+    pub holidays_file: Option<PathBuf>,
+
+    /// The organisation's time zone: it decides which day a request arrived
+    /// on and what "today" is for deadlines.
+    #[arg(long, env = "ORG_TIME_ZONE", default_value = "America/New_York", global = true)]
+    pub time_zone: chrono_tz::Tz,
+
+    /// Requests arriving at or after this local time count from the next
+    /// business day, for business-day deadlines.
+    #[arg(long, env = "BUSINESS_CLOSE", default_value = "17:00", global = true)]
+    pub business_close: chrono::NaiveTime,
+
+    /// A request is "due soon" within this many days of its deadline.
+    #[arg(long, env = "DUE_SOON_DAYS", default_value_t = 5, global = true)]
+    pub due_soon_days: u32,
 
     /// Folder holding the compiled site (the `pkg` folder and public files).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
@@ -127,6 +194,7 @@ impl Config {
             org_address: self.org_address.clone(),
             privacy_phone: self.privacy_phone.clone(),
             opt_out_phone: self.opt_out_phone.clone(),
+            privacy_contact: self.privacy_contact.clone(),
             public_url: self.public_url(),
         }
     }

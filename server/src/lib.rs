@@ -2,12 +2,15 @@
 //! router and the command line. `app` holds the pages; this crate gives them
 //! a database and a network.
 
+pub mod audit;
+pub mod cases;
 pub mod config;
 pub mod db;
 pub mod http;
 pub mod incident;
 pub mod mail;
 pub mod requests;
+pub mod staff;
 mod startup;
 
 pub use startup::{Application, StartError};

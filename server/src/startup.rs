@@ -12,7 +12,11 @@ use tokio::task::JoinHandle;
 
 use crate::config::Config;
 use crate::db;
-use crate::http::{self, AppState, CustomerPortal};
+use crate::cases::CaseDesk;
+use crate::http::{self, AppState, CustomerPortal, SessionSettings, StaffPortal};
+use crate::requests::clocks::{ClockSetupError, Clocks};
+use crate::staff::StaffAccounts;
+use crate::staff::sessions::DbSessionStore;
 use crate::mail::transport::TransportError;
 use crate::mail::{Letters, Outbox, OutboxWorker, RetryPolicy, Transport};
 use crate::requests::{Mailing, RequestStore};
@@ -27,6 +31,8 @@ pub enum StartError {
     Bind { address: SocketAddr, source: std::io::Error },
     #[error("cannot set up mail: {0}")]
     Mail(#[from] TransportError),
+    #[error("cannot set up deadlines: {0}")]
+    Clocks(#[from] ClockSetupError),
 }
 
 pub struct Application {
@@ -71,20 +77,28 @@ impl Application {
             }
         };
         let wake = Arc::new(Notify::new());
-        let store = RequestStore::new(
+        let clocks = Arc::new(clocks(&config)?);
+        let mailing = Mailing {
+            letters: Arc::new(Letters::new(site.clone())),
+            outbox: Outbox::new(&config.mail_domain()),
+            wake: wake.clone(),
+            public_url: site.public_url.clone(),
+            verification_ttl: chrono::Duration::hours(i64::from(config.verification_hours)),
+            clocks: clocks.clone(),
+        };
+        let store = RequestStore::new(db.clone(), mailing.clone());
+        let staff = StaffAccounts::new(
             db.clone(),
-            Mailing {
-                letters: Arc::new(Letters::new(site.clone())),
-                outbox: Outbox::new(&config.mail_domain()),
-                wake: wake.clone(),
-                public_url: site.public_url.clone(),
-                verification_ttl: chrono::Duration::hours(i64::from(config.verification_hours)),
-            },
+            mailing.clone(),
+            chrono::Duration::hours(i64::from(config.session_max_hours.max(1))),
         );
+        let desk = CaseDesk::new(db.clone(), mailing, staff.clone());
+        let sessions = DbSessionStore::new(db.clone());
         let worker = OutboxWorker::new(db.clone(), Arc::new(transport), retry_policy(&config), wake);
         let background = vec![
             tokio::spawn(worker.run()),
             tokio::spawn(sweep_unverified(store.clone(), chrono::Duration::days(i64::from(config.unverified_close_days)))),
+            tokio::spawn(sweep_sessions(sessions.clone())),
         ];
         let leptos = LeptosOptions::builder()
             .output_name(config.output_name.clone())
@@ -101,6 +115,15 @@ impl Application {
             site,
             store: store.clone(),
             customer: Arc::new(CustomerPortal::new(store.clone())),
+            staff,
+            staff_service: Arc::new(StaffPortal::new(desk.clone())),
+            desk,
+            clocks,
+            sessions: SessionSettings {
+                store: sessions,
+                idle: std::time::Duration::from_secs(u64::from(config.session_idle_minutes.max(1)) * 60),
+                secure: config.public_url().starts_with("https://"),
+            },
             site_root: config.site_root.clone(),
             body_limit: config.body_limit,
         };
@@ -127,7 +150,9 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
     pub async fn run(self) -> std::io::Result<()> {
         let Self { listener, router, _background, .. } = self;
-        axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await
     }
 }
 
@@ -143,6 +168,28 @@ fn retry_policy(config: &Config) -> RetryPolicy {
 
 fn seconds(value: f64) -> std::time::Duration {
     std::time::Duration::try_from_secs_f64(value).unwrap_or(std::time::Duration::from_secs(1)).max(std::time::Duration::from_millis(10))
+}
+
+fn clocks(config: &Config) -> Result<Clocks, StartError> {
+    Ok(Clocks::new(
+        &config.regimes,
+        config.rules_file.as_deref(),
+        config.holidays_file.as_deref(),
+        config.time_zone,
+        config.business_close,
+        config.due_soon_days,
+    )?)
+}
+
+/// Forgets expired staff sessions once an hour.
+async fn sweep_sessions(sessions: DbSessionStore) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        if let Err(error) = sessions.delete_expired().await {
+            tracing::error!(%error, "the expired-session sweep failed");
+        }
+    }
 }
 
 /// Closes unconfirmed requests once they are old enough, every few minutes.

@@ -1,7 +1,11 @@
 //! Building blocks that pages share.
 
 mod fields;
+mod request_fields;
 mod request_form;
+mod staff_fields;
 
 pub use fields::{ChoiceField, TextArea, TextField, options_of};
+pub use request_fields::{AmendmentFields, ComplaintFields, OptOutFields};
 pub use request_form::RequestFormView;
+pub use staff_fields::{FormAlert, InputField, SelectField, StaffForm, TextAreaField, choices};

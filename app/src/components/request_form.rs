@@ -49,7 +49,8 @@ fn ordered_errors<F: RequestForm>(errors: &FieldErrors) -> Vec<(String, String)>
 #[component]
 pub fn RequestFormView<F: RequestForm>(
     /// Where the form posts: the page's own address.
-    action: &'static str,
+    #[prop(into)]
+    action: String,
     state: FormState<F>,
     /// Whether the browser sent a Global Privacy Control signal.
     #[prop(optional)]

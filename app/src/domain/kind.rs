@@ -26,11 +26,6 @@ impl RequestKind {
     pub fn needs_verification(self) -> bool {
         !matches!(self, Self::OptOut)
     }
-
-    /// The status a request of this kind starts in when a customer submits it.
-    pub fn initial_status(self) -> RequestStatus {
-        if self.needs_verification() { RequestStatus::Unverified } else { RequestStatus::Received }
-    }
 }
 
 named_enum! {
@@ -98,27 +93,49 @@ named_enum! {
     /// What happened to a request, as written in its history.
     EventKind {
         Submitted => "submitted",
+        EnteredByStaff => "entered_by_staff",
         VerificationSent => "verification_sent",
         Verified => "verified",
+        VerifiedByStaff => "verified_by_staff",
         ClosedUnverified => "closed_unverified",
+        Assigned => "assigned",
+        Note => "note",
+        Message => "message",
+        WorkStarted => "work_started",
+        AskedCustomer => "asked_customer",
+        Resumed => "resumed",
+        Resolved => "resolved",
+        Closed => "closed",
+        Extended => "extended",
     }
 }
 
 impl EventKind {
-    /// Whether the customer sees this event on the tracking page.
+    /// Whether the customer sees this event on the tracking page. Internal
+    /// notes and assignments stay inside.
     pub fn customer_visible(self) -> bool {
-        match self {
-            Self::Submitted | Self::VerificationSent | Self::Verified | Self::ClosedUnverified => true,
-        }
+        !matches!(self, Self::Assigned | Self::Note)
     }
 
-    /// How the event is told to the customer.
+    /// How the event is told: to the customer on the tracking page, and as
+    /// the headline of a case's timeline for staff.
     pub fn customer_title(self) -> &'static str {
         match self {
             Self::Submitted => "We received your request",
+            Self::EnteredByStaff => "We recorded your request",
             Self::VerificationSent => "We sent you a new email to confirm your address",
             Self::Verified => "You confirmed your email address",
+            Self::VerifiedByStaff => "We confirmed your identity",
             Self::ClosedUnverified => "Closed because the email address was not confirmed",
+            Self::Assigned => "Assigned",
+            Self::Note => "Internal note",
+            Self::Message => "Message from our privacy team",
+            Self::WorkStarted => "We started work on your request",
+            Self::AskedCustomer => "We need information from you",
+            Self::Resumed => "We resumed work on your request",
+            Self::Resolved => "Your request is decided",
+            Self::Closed => "Your request was closed",
+            Self::Extended => "We extended the time to respond",
         }
     }
 }

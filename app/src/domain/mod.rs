@@ -31,15 +31,36 @@ macro_rules! named_enum {
 }
 
 
+/// A [`named_enum!`] offered as a form choice, with what the form says.
+macro_rules! choice {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $key:literal : $label:literal),+ $(,)? }) => {
+        named_enum! { $(#[$meta])* $name { $($variant => $key),+ } }
+
+        impl Choice for $name {
+            fn options() -> &'static [Self] { Self::ALL }
+            fn key(self) -> &'static str { self.as_str() }
+            fn label(self) -> &'static str {
+                match self { $(Self::$variant => $label),+ }
+            }
+        }
+    };
+}
+
+pub mod access;
+pub mod case;
+pub mod clock;
 pub mod form;
 pub mod gpc;
 pub mod forms;
 pub mod kind;
+pub mod queue;
 pub mod reference;
 pub mod request;
 pub mod site;
 pub mod tracking;
+pub mod workflow;
 
+pub use access::{Action, Role, Viewer};
 pub use form::{FieldErrors, FormState, ParseContext, RequestForm};
 pub use kind::{Channel, EventKind, RequestKind, RequestStatus};
 pub use reference::ReferenceCode;

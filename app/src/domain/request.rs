@@ -88,19 +88,6 @@ pub trait Choice: Copy + 'static {
     }
 }
 
-macro_rules! choice {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $key:literal : $label:literal),+ $(,)? }) => {
-        named_enum! { $(#[$meta])* $name { $($variant => $key),+ } }
-
-        impl Choice for $name {
-            fn options() -> &'static [Self] { Self::ALL }
-            fn key(self) -> &'static str { self.as_str() }
-            fn label(self) -> &'static str {
-                match self { $(Self::$variant => $label),+ }
-            }
-        }
-    };
-}
 
 choice! {
     /// Which sharing the opt-out stops.

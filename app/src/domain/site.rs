@@ -10,6 +10,8 @@ pub struct SiteInfo {
     pub privacy_phone: String,
     /// The toll-free line where a customer may opt out by phone.
     pub opt_out_phone: String,
+    /// Who handles complaints and statements of disagreement, by title.
+    pub privacy_contact: String,
     /// Where customers reach the portal, for links that leave the page.
     pub public_url: String,
 }
@@ -21,6 +23,7 @@ impl Default for SiteInfo {
             org_address: "100 Main Street, Springfield, IL 62701".into(),
             privacy_phone: "1-800-555-0199".into(),
             opt_out_phone: "1-800-555-0142".into(),
+            privacy_contact: "Privacy Officer".into(),
             public_url: "http://127.0.0.1:3000".into(),
         }
     }

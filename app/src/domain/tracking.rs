@@ -1,6 +1,6 @@
 //! What a customer sees of their request through the private tracking link.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{ReferenceCode, RequestKind, RequestStatus};
@@ -13,6 +13,8 @@ pub struct TrackingView {
     pub summary: String,
     pub received_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When the customer can expect an answer, while the request is open.
+    pub answer_by: Option<NaiveDate>,
     /// Oldest first.
     pub timeline: Vec<TimelineEntry>,
 }

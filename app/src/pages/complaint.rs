@@ -1,10 +1,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::{ChoiceField, RequestFormView, TextArea, TextField, options_of};
+use crate::components::{ComplaintFields, RequestFormView};
 use crate::domain::SiteInfo;
-use crate::domain::forms::{ComplaintForm, limits};
-use crate::domain::request::ComplaintCategory;
+use crate::domain::forms::ComplaintForm;
 
 use super::form_state;
 
@@ -27,34 +26,7 @@ pub fn ComplaintPage() -> impl IntoView {
                 ", or complain to the US Department of Health and Human Services."
             </p>
             <RequestFormView action="/complaint" state submit_label="Send my complaint">
-                <h2 class="section-title">"Your details"</h2>
-                <TextField name="full_name" label="Full name" required=true autocomplete="name"/>
-                <TextField
-                    name="email"
-                    label="Email address"
-                    hint="We send your confirmation and our answer here."
-                    required=true
-                    input_type="email"
-                    autocomplete="email"
-                />
-                <TextField name="phone" label="Phone number" input_type="tel" autocomplete="tel" width="w-medium"/>
-                <h2 class="section-title">"Your complaint"</h2>
-                <ChoiceField name="category" legend="What is it about?" options={options_of::<ComplaintCategory>()}/>
-                <TextField
-                    name="occurred_on"
-                    label="When did it happen?"
-                    hint="An approximate date is fine."
-                    required=true
-                    input_type="date"
-                    width="w-medium"
-                />
-                <TextArea
-                    name="description"
-                    label="What happened"
-                    hint="Tell us in your own words. Include anything that will help us look into it."
-                    required=true
-                    max=limits::LONG_TEXT
-                />
+                <ComplaintFields/>
             </RequestFormView>
         </div>
     }

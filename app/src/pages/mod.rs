@@ -5,6 +5,7 @@ mod complaint;
 mod home;
 mod not_found;
 mod opt_out;
+pub mod staff;
 mod tracking;
 mod verify;
 

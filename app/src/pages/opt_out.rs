@@ -1,10 +1,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::{ChoiceField, RequestFormView, TextField, options_of};
+use crate::components::{OptOutFields, RequestFormView};
 use crate::domain::SiteInfo;
 use crate::domain::forms::OptOutForm;
-use crate::domain::request::{JointAccount, OptOutScope};
 
 use super::form_state;
 
@@ -59,38 +58,7 @@ pub fn OptOutPage() -> impl IntoView {
                 </div>
             })}
             <RequestFormView action="/opt-out" state gpc submit_label="Send my opt-out">
-                <h2 class="section-title">"Your details"</h2>
-                <TextField name="full_name" label="Full name" required=true autocomplete="name"/>
-                <TextField
-                    name="email"
-                    label="Email address"
-                    hint="We send your confirmation here."
-                    required=true
-                    input_type="email"
-                    autocomplete="email"
-                />
-                <TextField name="phone" label="Phone number" input_type="tel" autocomplete="tel" width="w-medium"/>
-                <TextField
-                    name="postal_address"
-                    label="Postal address"
-                    hint="The address on your account, so we can find your records."
-                    required=true
-                    autocomplete="street-address"
-                />
-                <TextField
-                    name="account_number"
-                    label="Account or order number"
-                    hint="Helps us find your records faster."
-                    width="w-medium"
-                />
-                <h2 class="section-title">"Your choice"</h2>
-                <ChoiceField name="scope" legend="What should the opt-out cover?" options={options_of::<OptOutScope>()}/>
-                <ChoiceField
-                    name="joint_account"
-                    legend="Is this a joint account?"
-                    hint="On a joint account you may opt out for yourself or for every holder. The other holders do not need to do anything."
-                    options={options_of::<JointAccount>()}
-                />
+                <OptOutFields/>
             </RequestFormView>
         </div>
     }

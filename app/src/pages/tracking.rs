@@ -93,6 +93,9 @@ fn TrackingDetails(view: TrackingView, token: String, just_sent: bool, resend: O
             <div><dt>"Status"</dt><dd><span class="status" class:open=open>{view.status.label()}</span></dd></div>
             <div><dt>"Received"</dt><dd>{long_date(view.received_at)}</dd></div>
             <div><dt>"Last update"</dt><dd>{long_date(view.updated_at)}</dd></div>
+            {view.answer_by.map(|day| view! {
+                <div><dt>"We will answer by"</dt><dd id="answer-by">{day.format("%-d %B %Y").to_string()}</dd></div>
+            })}
         </dl>
         <h2>"What has happened so far"</h2>
         <ol class="timeline">

@@ -15,6 +15,17 @@ pub enum HttpError {
     UnreadableForm { status: StatusCode, detail: String },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("the viewer's role does not allow this")]
+    Forbidden,
+    /// A form posted from another site, or with a stale anti-forgery token.
+    #[error("cross-site or stale form")]
+    Forged,
+    #[error("staff accounts: {0}")]
+    Staff(#[from] crate::staff::StaffError),
+    #[error("case handling: {0}")]
+    Case(crate::cases::CaseError),
+    #[error("session store: {0}")]
+    Session(#[from] tower_sessions::session::Error),
 }
 
 impl IntoResponse for HttpError {
@@ -33,14 +44,24 @@ impl IntoResponse for HttpError {
                     "Your browser sent something we could not understand. Please go back and send the form again.",
                 )
             }
-            Self::Store(error) => {
+            Self::Forbidden => page(
+                StatusCode::FORBIDDEN,
+                "You do not have access to this",
+                "Your role does not allow this. If you need it, ask an administrator.",
+            ),
+            Self::Forged => page(
+                StatusCode::FORBIDDEN,
+                "This form has expired",
+                "For your security we could not accept this form. Go back, reload the page and try again.",
+            ),
+            error @ (Self::Store(_) | Self::Staff(_) | Self::Case(_) | Self::Session(_)) => {
                 let reference = crate::incident::new_reference();
                 tracing::error!(%reference, %error, "request failed on our side");
                 page(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "Sorry, something went wrong on our side",
                     &format!(
-                        "Your request was not sent. Please try again in a few minutes. \
+                        "Nothing was changed. Please try again in a few minutes. \
                          If it keeps happening, call us and quote incident {reference}."
                     ),
                 )

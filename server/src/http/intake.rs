@@ -26,7 +26,7 @@ pub fn routes() -> axum::Router<AppState> {
 
 /// A secret from the path, fit to be written back into a Location header;
 /// anything that cannot be one of our tokens becomes a harmless stand-in.
-fn echoable(token: &str) -> &str {
+pub(super) fn echoable(token: &str) -> &str {
     if !token.is_empty() && token.len() <= 64 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
         token
     } else {
@@ -66,7 +66,7 @@ async fn submit<F: RequestForm>(State(state): State<AppState>, request: Request<
     let context = ParseContext { today: Utc::now().date_naive(), gpc };
     match values.parse(&context) {
         Ok(request) => {
-            let receipt = state.store.submit(&request, Intake::web_now()).await?;
+            let receipt = state.store.submit(&request, &Intake::web_now()).await?;
             tracing::info!(reference = %receipt.reference, kind = %F::KIND, "request received");
             Ok(Redirect::to(&format!("/track/{}?new=1", receipt.token.expose())).into_response())
         }

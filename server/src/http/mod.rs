@@ -3,14 +3,19 @@
 
 mod assets;
 mod error;
+mod gate;
 mod intake;
 mod pages;
+mod staff;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use app::domain::{SiteInfo, TrackingView};
-use app::services::{CustomerService, ServiceError, SharedCustomerService};
+use app::domain::case::{CaseView, LetterState, StaffMember};
+use app::domain::queue::{QueuePage, QueueQuery};
+use app::domain::{ReferenceCode, Viewer};
+use app::services::{CustomerService, ServiceError, SharedCustomerService, SharedStaffService, StaffService};
 use app::shell::{App, shell};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
@@ -22,7 +27,11 @@ use tower_http::trace::TraceLayer;
 
 pub use error::HttpError;
 
+use crate::cases::CaseDesk;
 use crate::requests::RequestStore;
+use crate::requests::clocks::Clocks;
+use crate::staff::StaffAccounts;
+use crate::staff::sessions::DbSessionStore;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -30,8 +39,22 @@ pub struct AppState {
     pub site: SiteInfo,
     pub store: RequestStore,
     pub customer: SharedCustomerService,
+    pub staff: StaffAccounts,
+    pub desk: CaseDesk,
+    pub staff_service: SharedStaffService,
+    pub clocks: std::sync::Arc<Clocks>,
+    pub sessions: SessionSettings,
     pub site_root: PathBuf,
     pub body_limit: usize,
+}
+
+/// How staff session cookies are set.
+#[derive(Clone)]
+pub struct SessionSettings {
+    pub store: DbSessionStore,
+    pub idle: Duration,
+    /// Cookies marked Secure when the portal is served over HTTPS.
+    pub secure: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -45,6 +68,44 @@ impl AppState {
     fn provide_context(&self) {
         leptos::prelude::provide_context(self.site.clone());
         leptos::prelude::provide_context(self.customer.clone());
+        leptos::prelude::provide_context(self.staff_service.clone());
+    }
+}
+
+/// Logs a failure under an incident reference, which is all the page shows.
+fn incident(error: impl std::fmt::Display, what: &str) -> ServiceError {
+    let reference = crate::incident::new_reference();
+    tracing::error!(%reference, %error, "{what} failed");
+    ServiceError { reference }
+}
+
+/// The staff-facing reads, over the case desk.
+pub struct StaffPortal {
+    desk: CaseDesk,
+}
+
+impl StaffPortal {
+    pub fn new(desk: CaseDesk) -> Self {
+        Self { desk }
+    }
+}
+
+#[async_trait::async_trait]
+impl StaffService for StaffPortal {
+    async fn queue(&self, viewer: &Viewer, query: &QueueQuery) -> Result<QueuePage, ServiceError> {
+        self.desk.queue(viewer, query).await.map_err(|e| incident(e, "the queue"))
+    }
+
+    async fn case(&self, viewer: &Viewer, reference: &ReferenceCode) -> Result<Option<CaseView>, ServiceError> {
+        self.desk.open(viewer, reference).await.map_err(|e| incident(e, "opening a case"))
+    }
+
+    async fn staff(&self) -> Result<Vec<StaffMember>, ServiceError> {
+        self.desk.staff_list().await.map_err(|e| incident(e, "the staff list"))
+    }
+
+    async fn undelivered_letters(&self) -> Result<Vec<LetterState>, ServiceError> {
+        self.desk.undelivered().await.map_err(|e| incident(e, "the undelivered letters"))
     }
 }
 
@@ -62,11 +123,7 @@ impl CustomerPortal {
 #[async_trait::async_trait]
 impl CustomerService for CustomerPortal {
     async fn track(&self, token: &str) -> Result<Option<TrackingView>, ServiceError> {
-        self.store.track(token).await.map_err(|error| {
-            let reference = crate::incident::new_reference();
-            tracing::error!(%reference, %error, "tracking lookup failed");
-            ServiceError { reference }
-        })
+        self.store.track(token).await.map_err(|e| incident(e, "tracking lookup"))
     }
 }
 
@@ -74,8 +131,18 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let leptos = state.leptos.clone();
+    let sessions = tower_sessions::SessionManagerLayer::new(state.sessions.store.clone())
+        .with_name("portal_staff")
+        .with_http_only(true)
+        .with_same_site(tower_sessions::cookie::SameSite::Strict)
+        .with_secure(state.sessions.secure)
+        .with_always_save(true)
+        .with_expiry(tower_sessions::Expiry::OnInactivity(
+            time::Duration::try_from(state.sessions.idle).unwrap_or(time::Duration::minutes(30)),
+        ));
     Router::new()
         .merge(intake::routes())
+        .merge(staff::routes())
         .merge(assets::routes(&state.site_root))
         .leptos_routes_with_context(
             &state,
@@ -84,6 +151,9 @@ pub fn router(state: AppState) -> Router {
             move || shell(leptos.clone()),
         )
         .fallback(pages::fallback)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), gate::identify_staff))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(gate::same_origin_only))
         .layer(DefaultBodyLimit::max(state.body_limit))
         .layer(security_headers())
         .layer(
@@ -103,7 +173,7 @@ pub fn router(state: AppState) -> Router {
 
 /// Tracking links carry a secret, so logs show only which page it was.
 fn redacted_path(path: &str) -> String {
-    for secret in ["/track/", "/verify/"] {
+    for secret in ["/track/", "/verify/", "/staff/welcome/"] {
         if path.starts_with(secret) {
             return format!("{secret}…");
         }

@@ -21,7 +21,9 @@ pub async fn render_with(
     parts.headers.remove(header::CONTENT_LENGTH);
     let context_state = state.clone();
     let leptos = state.leptos.clone();
-    let handler = leptos_axum::render_app_to_stream_with_context(
+    // Rendered whole, as async routes are: a page sent back with feedback must
+    // show its data, not a loading placeholder.
+    let handler = leptos_axum::render_app_async_with_context(
         move || {
             context_state.provide_context();
             extra();

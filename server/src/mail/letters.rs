@@ -1,9 +1,21 @@
 //! Composing letters from the template files in `server/templates/email`.
 //! HTML templates escape every value; plain-text templates need no escaping.
 
+use app::domain::request::Choice;
+use app::domain::workflow::Outcome;
 use app::domain::{ReferenceCode, RequestKind, SiteInfo};
 use minijinja::{Environment, Value, context};
 use serde::Serialize;
+
+macro_rules! template {
+    ($name:literal) => {
+        (
+            $name,
+            include_str!(concat!("../../templates/email/", $name, ".txt")),
+            include_str!(concat!("../../templates/email/", $name, ".html")),
+        )
+    };
+}
 
 /// A letter ready for the outbox.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,6 +38,8 @@ pub enum Letter<'a> {
         received_on: String,
         tracking_url: &'a str,
         needs_verification: bool,
+        /// The response deadline, when a rule sets one.
+        answer_by: Option<String>,
     },
     Verification {
         name: &'a str,
@@ -39,7 +53,67 @@ pub enum Letter<'a> {
         kind: RequestKind,
         close_days: u32,
     },
+    StaffInvite {
+        name: &'a str,
+        invited_by: &'a str,
+        role: &'a str,
+        welcome_url: &'a str,
+        valid_days: u32,
+    },
+    /// A message a staff member wrote to the customer.
+    CaseMessage {
+        name: &'a str,
+        reference: &'a ReferenceCode,
+        kind: RequestKind,
+        body: &'a str,
+    },
+    AwaitingCustomer {
+        name: &'a str,
+        reference: &'a ReferenceCode,
+        kind: RequestKind,
+        what: &'a str,
+        /// Whether the response clock stops while the customer answers.
+        pauses: bool,
+    },
+    /// The notice an extension of the response deadline requires.
+    Extension {
+        name: &'a str,
+        reference: &'a ReferenceCode,
+        kind: RequestKind,
+        reason: &'a str,
+        old_date: String,
+        new_date: String,
+        citation: &'a str,
+    },
+    Outcome {
+        name: &'a str,
+        reference: &'a ReferenceCode,
+        outcome: &'a Outcome,
+    },
+    CaseClosed {
+        name: &'a str,
+        reference: &'a ReferenceCode,
+        kind: RequestKind,
+        reason: &'a str,
+        note: &'a str,
+    },
 }
+
+/// Every template shipped with the binary, by name without extension.
+const TEMPLATES: &[(&str, &str, &str)] = &[
+    template!("receipt"),
+    template!("verification"),
+    template!("closed_unverified"),
+    template!("staff_invite"),
+    template!("case_message"),
+    template!("awaiting_customer"),
+    template!("extension"),
+    template!("opt_out_applied"),
+    template!("amendment_accepted"),
+    template!("amendment_denied"),
+    template!("complaint_resolved"),
+    template!("case_closed"),
+];
 
 impl Letter<'_> {
     fn template(&self) -> &'static str {
@@ -47,6 +121,17 @@ impl Letter<'_> {
             Self::Receipt { .. } => "receipt",
             Self::Verification { .. } => "verification",
             Self::ClosedUnverified { .. } => "closed_unverified",
+            Self::StaffInvite { .. } => "staff_invite",
+            Self::CaseMessage { .. } => "case_message",
+            Self::AwaitingCustomer { .. } => "awaiting_customer",
+            Self::Extension { .. } => "extension",
+            Self::Outcome { outcome, .. } => match outcome {
+                Outcome::OptOutApplied { .. } => "opt_out_applied",
+                Outcome::AmendmentAccepted { .. } | Outcome::AmendmentPartlyAccepted { .. } => "amendment_accepted",
+                Outcome::AmendmentDenied { .. } => "amendment_denied",
+                Outcome::ComplaintResolved { .. } => "complaint_resolved",
+            },
+            Self::CaseClosed { .. } => "case_closed",
         }
     }
 
@@ -54,7 +139,22 @@ impl Letter<'_> {
         match self {
             Self::Receipt { reference, kind, .. } => format!("We received your request {reference}: {}", kind.label()),
             Self::Verification { reference, .. } => format!("Please confirm your email address for request {reference}"),
-            Self::ClosedUnverified { reference, .. } => format!("Your request {reference} has been closed"),
+            Self::ClosedUnverified { reference, .. } | Self::CaseClosed { reference, .. } => {
+                format!("Your request {reference} has been closed")
+            }
+            Self::StaffInvite { .. } => "You are invited to the privacy-request portal".to_owned(),
+            Self::CaseMessage { reference, .. } => format!("A message about your request {reference}"),
+            Self::AwaitingCustomer { reference, .. } => format!("We need information for your request {reference}"),
+            Self::Extension { reference, .. } => format!("We need more time for your request {reference}"),
+            Self::Outcome { reference, outcome, .. } => match outcome {
+                Outcome::OptOutApplied { .. } => format!("Your opt-out {reference} has taken effect"),
+                Outcome::AmendmentAccepted { .. } => format!("Your amendment request {reference} is accepted"),
+                Outcome::AmendmentPartlyAccepted { .. } => {
+                    format!("Your amendment request {reference} is partly accepted")
+                }
+                Outcome::AmendmentDenied { .. } => format!("Our decision on your amendment request {reference}"),
+                Outcome::ComplaintResolved { .. } => format!("Your complaint {reference} is resolved"),
+            },
         }
     }
 }
@@ -78,6 +178,8 @@ fn next_steps(kind: RequestKind) -> &'static str {
     }
 }
 
+const SHIPPED: &str = "the email templates shipped with the binary parse";
+
 pub struct Letters {
     env: Environment<'static>,
     org: SiteInfo,
@@ -86,17 +188,12 @@ pub struct Letters {
 impl Letters {
     pub fn new(org: SiteInfo) -> Self {
         let mut env = Environment::new();
-        for (name, source) in [
-            ("base.html", include_str!("../../templates/email/base.html")),
-            ("base.txt", include_str!("../../templates/email/base.txt")),
-            ("receipt.html", include_str!("../../templates/email/receipt.html")),
-            ("receipt.txt", include_str!("../../templates/email/receipt.txt")),
-            ("verification.html", include_str!("../../templates/email/verification.html")),
-            ("verification.txt", include_str!("../../templates/email/verification.txt")),
-            ("closed_unverified.html", include_str!("../../templates/email/closed_unverified.html")),
-            ("closed_unverified.txt", include_str!("../../templates/email/closed_unverified.txt")),
-        ] {
-            env.add_template(name, source).expect("the email templates shipped with the binary parse");
+        env.add_template("base.html", include_str!("../../templates/email/base.html")).expect(SHIPPED);
+        env.add_template("base.txt", include_str!("../../templates/email/base.txt")).expect(SHIPPED);
+        env.add_template("reference.html", include_str!("../../templates/email/reference.html")).expect(SHIPPED);
+        for (name, text, html) in TEMPLATES {
+            env.add_template_owned(format!("{name}.txt"), *text).expect(SHIPPED);
+            env.add_template_owned(format!("{name}.html"), *html).expect(SHIPPED);
         }
         Self { env, org }
     }
@@ -108,10 +205,10 @@ impl Letters {
         // not turn every slash into an entity.
         let url = |link: &str| Value::from_safe_string(link.to_owned());
         let values = match letter {
-            Letter::Receipt { name, reference, kind, summary, received_on, tracking_url, needs_verification } => {
+            Letter::Receipt { name, reference, kind, summary, received_on, tracking_url, needs_verification, answer_by } => {
                 context! {
                     name, reference => reference.as_str(), kind_label => kind.label(), summary, received_on,
-                    tracking_url => url(tracking_url), needs_verification, next_steps => next_steps(*kind),
+                    tracking_url => url(tracking_url), needs_verification, next_steps => next_steps(*kind), answer_by,
                 }
             }
             Letter::Verification { name, reference, verify_url, valid_hours } => {
@@ -120,13 +217,57 @@ impl Letters {
             Letter::ClosedUnverified { name, reference, kind, close_days } => {
                 context! { name, reference => reference.as_str(), kind_label => kind.label(), close_days }
             }
+            Letter::StaffInvite { name, invited_by, role, welcome_url, valid_days } => {
+                context! { name, invited_by, role, welcome_url => url(welcome_url), valid_days }
+            }
+            Letter::CaseMessage { name, reference, kind, body } => {
+                context! { name, reference => reference.as_str(), kind_label => kind.label(), body }
+            }
+            Letter::AwaitingCustomer { name, reference, kind, what, pauses } => {
+                context! { name, reference => reference.as_str(), kind_label => kind.label(), what, pauses }
+            }
+            Letter::Extension { name, reference, kind, reason, old_date, new_date, citation } => {
+                context! {
+                    name, reference => reference.as_str(), kind_label => kind.label(), reason, old_date, new_date,
+                    citation,
+                }
+            }
+            Letter::Outcome { name, reference, outcome } => {
+                let base = context! { name, reference => reference.as_str() };
+                match outcome {
+                    Outcome::OptOutApplied { effective_on } => {
+                        context! { effective_on => effective_on.format("%-d %B %Y").to_string(), ..base }
+                    }
+                    Outcome::AmendmentAccepted { records_changed } => {
+                        context! { records_changed, partly => false, ..base }
+                    }
+                    Outcome::AmendmentPartlyAccepted { records_changed, reason } => {
+                        context! { records_changed, reason, partly => true, ..base }
+                    }
+                    Outcome::AmendmentDenied { ground, explanation } => {
+                        context! { ground => ground.label(), explanation, ..base }
+                    }
+                    Outcome::ComplaintResolved { category, resolution } => {
+                        context! { category => category.label().to_lowercase(), resolution, ..base }
+                    }
+                }
+            }
+            Letter::CaseClosed { name, reference, kind, reason, note } => {
+                context! { name, reference => reference.as_str(), kind_label => kind.label(), reason, note }
+            }
         };
         let values = context! { org => Org::from(&self.org), subject => &subject, ..values };
         let template = letter.template();
         let secret = match letter {
             Letter::Receipt { tracking_url, .. } => Some((*tracking_url).to_owned()),
             Letter::Verification { verify_url, .. } => Some((*verify_url).to_owned()),
-            Letter::ClosedUnverified { .. } => None,
+            Letter::StaffInvite { welcome_url, .. } => Some((*welcome_url).to_owned()),
+            Letter::ClosedUnverified { .. }
+            | Letter::CaseMessage { .. }
+            | Letter::AwaitingCustomer { .. }
+            | Letter::Extension { .. }
+            | Letter::Outcome { .. }
+            | Letter::CaseClosed { .. } => None,
         };
         Ok(Composed {
             secret,
@@ -144,6 +285,7 @@ struct Org<'a> {
     org_address: &'a str,
     privacy_phone: &'a str,
     opt_out_phone: &'a str,
+    privacy_contact: &'a str,
 }
 
 impl<'a> From<&'a SiteInfo> for Org<'a> {
@@ -153,6 +295,7 @@ impl<'a> From<&'a SiteInfo> for Org<'a> {
             org_address: &site.org_address,
             privacy_phone: &site.privacy_phone,
             opt_out_phone: &site.opt_out_phone,
+            privacy_contact: &site.privacy_contact,
         }
     }
 }
@@ -172,6 +315,7 @@ mod tests {
                 received_on: "25 November 2026".into(),
                 tracking_url: "https://privacy.example.com/track/TOKEN",
                 needs_verification: true,
+                answer_by: Some("24 January 2027".into()),
             })
             .expect("composes")
     }
@@ -187,6 +331,7 @@ mod tests {
             assert!(body.contains("confirm your email address"));
             assert!(body.contains("Example Medical Supply"));
             assert!(body.contains("1-800-555-0199"));
+            assert!(body.contains("24 January 2027"));
         }
     }
 

@@ -162,3 +162,17 @@ pub async fn mark_attempt_failed(
     .await?;
     Ok(())
 }
+
+/// Sends a failed letter again, with a fresh set of attempts and the same
+/// Message-ID. `false` when there is no such failed letter.
+pub async fn retry(txn: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
+    let done = txn
+        .execute_raw(Statement::from_sql_and_values(
+            txn.get_database_backend(),
+            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $1, locked_by = NULL, \
+             locked_until = NULL WHERE id = $2 AND status = 'failed'",
+            [Utc::now().into(), id.into()],
+        ))
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -11,7 +11,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use app::domain::EventKind;
 
-use super::record_event;
+use super::record_event_by;
+use crate::audit::{self, Actor};
 use crate::db::entities::request;
 use crate::mail::{Composed, Outbox};
 
@@ -25,6 +26,10 @@ pub struct Prepared {
     pub email: String,
     pub letters: Vec<Composed>,
     pub at: DateTime<Utc>,
+    /// The first history event: a customer's submission, or staff entering
+    /// a request received by phone or mail (with who did it).
+    pub event: EventKind,
+    pub entered_by: Option<Actor>,
 }
 
 struct Job {
@@ -99,7 +104,15 @@ async fn write_alone(db: &DatabaseConnection, outbox: &Outbox, prepared: &Prepar
 /// The request, its first history event and its letters.
 async fn write(txn: &impl ConnectionTrait, outbox: &Outbox, prepared: &Prepared) -> Result<(), DbErr> {
     let stored = prepared.row.clone().insert(txn).await?;
-    record_event(txn, stored.id, EventKind::Submitted, prepared.at).await?;
+    let actor_id = match &prepared.entered_by {
+        Some(Actor::Staff { id, .. }) => Some(*id),
+        _ => None,
+    };
+    record_event_by(txn, stored.id, prepared.event, prepared.at, None, actor_id).await?;
+    if let Some(actor) = &prepared.entered_by {
+        let detail = serde_json::json!({ "reference": stored.reference, "channel": stored.channel });
+        audit::append(txn, actor, "request.entered", Some(stored.id), detail).await?;
+    }
     for letter in &prepared.letters {
         outbox.enqueue(txn, Some(stored.id), &prepared.email, letter.clone()).await?;
     }

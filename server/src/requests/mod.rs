@@ -1,5 +1,6 @@
 //! Requests: storing what customers submit, and reading it back for them.
 
+pub mod clocks;
 mod group_commit;
 pub mod token;
 
@@ -9,7 +10,8 @@ use app::domain::{
 };
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc};
+use app::domain::clock::RequestClock;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::RngCore;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -18,7 +20,9 @@ use sea_orm::{
 };
 use tokio::sync::Notify;
 
+use crate::audit::Actor;
 use crate::db::entities::{request, request_event};
+use clocks::{ClockState, Clocks};
 use crate::mail::{Letter, Letters, Outbox};
 use group_commit::{GroupCommit, Prepared};
 pub use token::TrackingToken;
@@ -41,15 +45,19 @@ pub struct Receipt {
 }
 
 /// How a request arrived, and when the clock started.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Intake {
     pub channel: Channel,
     pub received_at: DateTime<Utc>,
+    /// The staff member who entered a request received by phone or mail.
+    /// They spoke with or wrote to the requester, so no email verification
+    /// is asked for.
+    pub entered_by: Option<Actor>,
 }
 
 impl Intake {
     pub fn web_now() -> Self {
-        Self { channel: Channel::Web, received_at: Utc::now() }
+        Self { channel: Channel::Web, received_at: Utc::now(), entered_by: None }
     }
 }
 
@@ -63,6 +71,7 @@ pub struct Mailing {
     pub public_url: String,
     /// How long a verification link works.
     pub verification_ttl: Duration,
+    pub clocks: Arc<Clocks>,
 }
 
 #[derive(Clone)]
@@ -107,7 +116,7 @@ impl RequestStore {
     /// Stores a request, its first history event and its letters in one
     /// transaction. When this returns, all are committed; when it fails,
     /// none is.
-    pub async fn submit(&self, request: &NewRequest, intake: Intake) -> Result<Receipt, StoreError> {
+    pub async fn submit(&self, request: &NewRequest, intake: &Intake) -> Result<Receipt, StoreError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -131,7 +140,7 @@ impl RequestStore {
     async fn insert(
         &self,
         request: &NewRequest,
-        intake: Intake,
+        intake: &Intake,
         reference: &ReferenceCode,
     ) -> Result<TrackingToken, StoreError> {
         let token = TrackingToken::generate();
@@ -141,7 +150,10 @@ impl RequestStore {
             .map_err(|e| DbErr::Custom(format!("request details do not serialise: {e}")))?;
         let gpc = matches!(request.details, RequestDetails::OptOut { gpc: true, .. });
         let contact = &request.contact;
-        let verification = kind.needs_verification().then(TrackingToken::generate);
+        let by_staff = intake.entered_by.is_some();
+        let verification = (kind.needs_verification() && !by_staff).then(TrackingToken::generate);
+        let status = if verification.is_some() { RequestStatus::Unverified } else { RequestStatus::Received };
+        let clock = self.mail.clocks.compute(kind, intake.received_at, &ClockState::default());
 
         let receipt = self.mail.letters.compose(&Letter::Receipt {
             name: &contact.full_name,
@@ -151,6 +163,7 @@ impl RequestStore {
             received_on: long_date(intake.received_at),
             tracking_url: &self.link("track", &token),
             needs_verification: verification.is_some(),
+            answer_by: clock.as_ref().map(|c| long_day(c.due())),
         })?;
         let verification_letter = match &verification {
             Some(secret) => Some(self.verification_letter(&contact.full_name, reference, secret)?),
@@ -160,7 +173,7 @@ impl RequestStore {
         let row = request::ActiveModel {
             reference: Set(reference.to_string()),
             kind: Set(kind.as_str().to_owned()),
-            status: Set(kind.initial_status().as_str().to_owned()),
+            status: Set(status.as_str().to_owned()),
             channel: Set(intake.channel.as_str().to_owned()),
             tracking_hash: Set(token.hash()),
             full_name: Set(contact.full_name.clone()),
@@ -177,10 +190,16 @@ impl RequestStore {
             verification_hash: Set(verification.as_ref().map(TrackingToken::hash)),
             verification_expires_at: Set(verification.as_ref().map(|_| now + self.mail.verification_ttl)),
             verification_sent_at: Set(verification.as_ref().map(|_| now)),
+            due_on: Set(clock.as_ref().map(RequestClock::due)),
+            clock: Set(clock.as_ref().map(to_json).transpose()?),
+            clock_state: Set(Some(to_json(&ClockState::default())?)),
+            version: Set(0),
             ..Default::default()
         };
         let letters = std::iter::once(receipt).chain(verification_letter).collect();
-        self.intake.write(Prepared { row, email: contact.email.clone(), letters, at: now }).await?;
+        let event = if by_staff { EventKind::EnteredByStaff } else { EventKind::Submitted };
+        let entered_by = intake.entered_by.clone();
+        self.intake.write(Prepared { row, email: contact.email.clone(), letters, at: now, event, entered_by }).await?;
         Ok(token)
     }
 
@@ -363,12 +382,26 @@ async fn record_event(
     kind: EventKind,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    record_event_by(txn, request_id, kind, at, None, None).await
+}
+
+/// Writes one history event; whether the customer sees it follows from its
+/// kind.
+pub(crate) async fn record_event_by(
+    txn: &impl ConnectionTrait,
+    request_id: i64,
+    kind: EventKind,
+    at: DateTime<Utc>,
+    body: Option<&str>,
+    actor_id: Option<i64>,
+) -> Result<(), DbErr> {
     request_event::ActiveModel {
         request_id: Set(request_id),
         at: Set(at),
         kind: Set(kind.as_str().to_owned()),
         customer_visible: Set(kind.customer_visible()),
-        body: Set(None),
+        body: Set(body.map(str::to_owned)),
+        actor_id: Set(actor_id),
         ..Default::default()
     }
     .insert(txn)
@@ -377,7 +410,15 @@ async fn record_event(
 }
 
 fn long_date(at: DateTime<Utc>) -> String {
-    at.format("%-d %B %Y").to_string()
+    long_day(at.date_naive())
+}
+
+pub(crate) fn long_day(day: NaiveDate) -> String {
+    day.format("%-d %B %Y").to_string()
+}
+
+pub(crate) fn to_json(value: &impl serde::Serialize) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Db(DbErr::Custom(format!("cannot serialise: {e}"))))
 }
 
 fn tracking_view(found: request::Model, events: Vec<request_event::Model>) -> Result<TrackingView, StoreError> {
@@ -393,7 +434,9 @@ fn tracking_view(found: request::Model, events: Vec<request_event::Model>) -> Re
             Some(TimelineEntry { at: event.at, title: kind.customer_title().to_owned(), body: event.body })
         })
         .collect();
+    let clock: Option<RequestClock> = found.clock.as_deref().and_then(|json| serde_json::from_str(json).ok());
     Ok(TrackingView {
+        answer_by: clock.filter(|_| status.is_open() && status != RequestStatus::Unverified).map(|c| c.due()),
         reference,
         kind,
         status,

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod smtp;
+pub mod staff;
 
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode, header};

@@ -1,3 +1,7 @@
+pub mod audit_entry;
+pub mod outbox;
 pub mod request;
 pub mod request_event;
-pub mod outbox;
+pub mod sign_in_failure;
+pub mod staff_session;
+pub mod staff_user;

@@ -26,6 +26,20 @@ pub struct Model {
     pub verification_hash: Option<String>,
     pub verification_expires_at: Option<DateTimeUtc>,
     pub verification_sent_at: Option<DateTimeUtc>,
+    pub assignee_id: Option<i64>,
+    /// Raised by every change, so that a change made from an older view of
+    /// the case is refused instead of overwriting a colleague's.
+    pub version: i64,
+    /// JSON of `app::domain::workflow::Outcome`, once decided.
+    pub outcome: Option<String>,
+    pub resolved_at: Option<DateTimeUtc>,
+    /// The response deadline in force.
+    pub due_on: Option<Date>,
+    /// JSON of the computed `app::domain::clock::RequestClock`.
+    pub clock: Option<String>,
+    /// JSON of what the clock is computed from besides receipt: pauses and
+    /// any extension.
+    pub clock_state: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

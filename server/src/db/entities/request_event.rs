@@ -10,6 +10,8 @@ pub struct Model {
     pub kind: String,
     pub customer_visible: bool,
     pub body: Option<String>,
+    /// The staff member who did it; `None` for the customer or the system.
+    pub actor_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,143 @@
+//! The fields of each kind of request, shared by the customer's form and the
+//! form staff fill in for a request received by phone or mail, so that the
+//! two never ask different questions.
+
+use leptos::prelude::*;
+
+use crate::domain::forms::limits;
+use crate::domain::request::{AmendmentCategory, ComplaintCategory, JointAccount, OptOutScope};
+
+use super::{ChoiceField, TextArea, TextField, options_of};
+
+/// Section headings speak to whoever fills the form in: the customer, or a
+/// staff member typing in what the customer said.
+fn heading(staff: bool, customer: &'static str, for_staff: &'static str) -> &'static str {
+    if staff { for_staff } else { customer }
+}
+
+/// A staff member's browser would offer their own name and address, so it
+/// is told not to fill in the customer's details.
+fn autofill(staff: bool, token: &'static str) -> &'static str {
+    if staff { "off" } else { token }
+}
+
+#[component]
+pub fn OptOutFields(#[prop(optional)] staff: bool) -> impl IntoView {
+    view! {
+        <h2 class="section-title">{heading(staff, "Your details", "The customer's details")}</h2>
+        <TextField name="full_name" label="Full name" required=true autocomplete=autofill(staff, "name")/>
+        <TextField
+            name="email"
+            label="Email address"
+            hint="We send your confirmation here."
+            required=true
+            input_type="email"
+            autocomplete=autofill(staff, "email")
+        />
+        <TextField name="phone" label="Phone number" input_type="tel" autocomplete=autofill(staff, "tel") width="w-medium"/>
+        <TextField
+            name="postal_address"
+            label="Postal address"
+            hint="The address on your account, so we can find your records."
+            required=true
+            autocomplete=autofill(staff, "street-address")
+        />
+        <TextField
+            name="account_number"
+            label="Account or order number"
+            hint="Helps us find your records faster."
+            width="w-medium"
+        />
+        <h2 class="section-title">{heading(staff, "Your choice", "The customer's choice")}</h2>
+        <ChoiceField name="scope" legend="What should the opt-out cover?" options={options_of::<OptOutScope>()}/>
+        <ChoiceField
+            name="joint_account"
+            legend="Is this a joint account?"
+            hint="On a joint account you may opt out for yourself or for every holder. The other holders do not need to do anything."
+            options={options_of::<JointAccount>()}
+        />
+    }
+}
+
+#[component]
+pub fn AmendmentFields(#[prop(optional)] staff: bool) -> impl IntoView {
+    view! {
+        <h2 class="section-title">{heading(staff, "Your details", "The customer's details")}</h2>
+        <TextField name="full_name" label="Full name" required=true autocomplete=autofill(staff, "name")/>
+        <TextField
+            name="email"
+            label="Email address"
+            hint="We send your confirmation and our answer here."
+            required=true
+            input_type="email"
+            autocomplete=autofill(staff, "email")
+        />
+        <TextField name="phone" label="Phone number" input_type="tel" autocomplete=autofill(staff, "tel") width="w-medium"/>
+        <TextField name="account_number" label="Account, member or order number" width="w-medium"/>
+        <TextField
+            name="date_of_birth"
+            label="Date of birth"
+            hint="Helps us find the right medical or insurance record."
+            input_type="date"
+            autocomplete=autofill(staff, "bday")
+            width="w-medium"
+        />
+        <h2 class="section-title">"What should change"</h2>
+        <ChoiceField name="category" legend="Which information is it?" options={options_of::<AmendmentCategory>()}/>
+        <TextArea
+            name="current_information"
+            label="What it says now"
+            hint="Copy it as it appears, or describe it."
+            required=true
+            max=limits::TEXT
+        />
+        <TextArea name="corrected_information" label="What it should say" required=true max=limits::TEXT/>
+        <TextArea
+            name="reason"
+            label="Why it should change"
+            hint="For example: I moved house, my insurer changed, or a test result was recorded against the wrong visit."
+            required=true
+            max=limits::TEXT
+        />
+        <TextArea
+            name="supporting_details"
+            label="Anything else that supports your request"
+            hint="Dates, names of people you dealt with, or documents you can send us."
+            max=limits::LONG_TEXT
+        />
+    }
+}
+
+#[component]
+pub fn ComplaintFields(#[prop(optional)] staff: bool) -> impl IntoView {
+    view! {
+        <h2 class="section-title">{heading(staff, "Your details", "The customer's details")}</h2>
+        <TextField name="full_name" label="Full name" required=true autocomplete=autofill(staff, "name")/>
+        <TextField
+            name="email"
+            label="Email address"
+            hint="We send your confirmation and our answer here."
+            required=true
+            input_type="email"
+            autocomplete=autofill(staff, "email")
+        />
+        <TextField name="phone" label="Phone number" input_type="tel" autocomplete=autofill(staff, "tel") width="w-medium"/>
+        <h2 class="section-title">{heading(staff, "Your complaint", "The complaint")}</h2>
+        <ChoiceField name="category" legend="What is it about?" options={options_of::<ComplaintCategory>()}/>
+        <TextField
+            name="occurred_on"
+            label="When did it happen?"
+            hint="An approximate date is fine."
+            required=true
+            input_type="date"
+            width="w-medium"
+        />
+        <TextArea
+            name="description"
+            label="What happened"
+            hint="Tell us in your own words. Include anything that will help us look into it."
+            required=true
+            max=limits::LONG_TEXT
+        />
+    }
+}

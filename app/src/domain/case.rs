@@ -1,0 +1,90 @@
+//! What staff see of one request, and of their colleagues.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::clock::RequestClock;
+use super::workflow::{Outcome, StepKind};
+use super::{Channel, Contact, ReferenceCode, RequestDetails, RequestKind, RequestStatus, Role};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseView {
+    pub reference: ReferenceCode,
+    pub kind: RequestKind,
+    pub status: RequestStatus,
+    pub channel: Channel,
+    pub received_at: DateTime<Utc>,
+    pub verified_at: Option<DateTime<Utc>>,
+    pub contact: Contact,
+    pub details: RequestDetails,
+    pub assignee: Option<StaffMember>,
+    pub outcome: Option<Outcome>,
+    /// The legal deadlines, with which rule and start date set them.
+    pub clock: Option<RequestClock>,
+    /// Changes must quote it: a form sent from an older view is refused.
+    pub version: i64,
+    /// What this viewer may do next, from the state machine.
+    pub steps: Vec<StepKind>,
+    /// Oldest first.
+    pub timeline: Vec<CaseEvent>,
+    pub letters: Vec<LetterState>,
+}
+
+/// One entry of a case's history, as staff see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseEvent {
+    pub at: DateTime<Utc>,
+    pub title: String,
+    pub body: Option<String>,
+    /// Who did it; `None` for the customer or the system.
+    pub actor: Option<String>,
+    /// Whether the customer sees it on the tracking page.
+    pub customer_visible: bool,
+}
+
+named_enum! {
+    LetterStatus {
+        Pending => "pending",
+        Sent => "sent",
+        Failed => "failed",
+    }
+}
+
+/// An email owed to the customer, and whether it went.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LetterState {
+    pub id: i64,
+    pub reference: Option<ReferenceCode>,
+    pub subject: String,
+    pub recipient: String,
+    pub status: LetterStatus,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub active: bool,
+}
+
+/// What a staff form handler sends back with the page when it refuses a
+/// change: which form, why, and what was typed, so nothing is lost.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffFeedback {
+    /// The form's name, as in its hidden `form` field.
+    pub form: String,
+    pub message: String,
+    pub values: std::collections::BTreeMap<String, String>,
+}
+
+impl StaffFeedback {
+    /// What was typed into `field` of `form`, if this feedback is for it.
+    pub fn value(&self, form: &str, field: &str) -> Option<String> {
+        (self.form == form).then(|| self.values.get(field).cloned()).flatten()
+    }
+}

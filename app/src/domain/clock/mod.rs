@@ -1,0 +1,35 @@
+//! Legal clocks: acknowledgement and response deadlines for each request.
+//!
+//! Pure arithmetic over data. The regulations' clocks live in rules.toml and
+//! the business days in holidays.toml, because every number is a default
+//! the organisation must be able to change and the law itself moves. Given a
+//! request's kind, its local time of arrival, the time spent waiting on the
+//! customer and any extension, [`RequestClock::compute`] works out each
+//! applicable rule's deadline, lets the earliest win, and says in words which
+//! rule and start date it used so staff can check it.
+//! [`RequestClock::grant_extension`] grants the one extension the law
+//! allows; store its reason and pass it back in [`ClockInput`] so every
+//! later clock keeps it.
+//!
+//! Conventions: the day of receipt never counts; business-day clocks count
+//! from the first business day on which the request counts as received
+//! (arrivals after closing or on a closed day move to the next one);
+//! calendar clocks count from the date of receipt and are not moved off
+//! weekends, which could only make them later than the law allows.
+
+mod extension;
+#[cfg(test)]
+mod fixtures;
+mod holidays;
+mod pauses;
+#[cfg(test)]
+mod properties;
+mod request_clock;
+mod rules;
+mod span;
+
+pub use extension::{Extension, ExtensionError};
+pub use holidays::{Holidays, HolidaysError};
+pub use pauses::{Pause, Pauses};
+pub use request_clock::{ClockInput, Deadline, RequestClock, Urgency};
+pub use rules::{Regime, Rules, RulesError};

@@ -1,0 +1,218 @@
+//! Which clocks the law sets, kept as data (rules.toml) because every
+//! number is a default the organisation must be able to change, and because
+//! the organisation decides which regimes it answers to.
+
+use serde::Deserialize;
+
+use super::span::Span;
+use crate::domain::RequestKind;
+
+named_enum! {
+    /// A body of law whose clocks the organisation may choose to follow.
+    Regime {
+        Glba => "glba",
+        Hipaa => "hipaa",
+        Ccpa => "ccpa",
+        Gdpr => "gdpr",
+    }
+}
+
+/// One regime's clock for one kind of request.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Rule {
+    pub(super) id: String,
+    regime: Regime,
+    pub(super) kind: RequestKind,
+    pub(super) citation: String,
+    pub(super) acknowledge: Option<Span>,
+    pub(super) respond: Span,
+    pub(super) pauses_while_waiting: bool,
+    pub(super) extension: Option<ExtensionRule>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ExtensionRule {
+    pub(super) by: Span,
+    pub(super) notice_required: bool,
+}
+
+/// The clocks in force: checked once when parsed, so the arithmetic can
+/// trust every rule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rules {
+    rules: Vec<Rule>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    rule: Vec<Rule>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    #[error("the clock rules are not valid TOML of the expected shape: {0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("a clock rule has a blank {field}")]
+    Blank { field: &'static str },
+    #[error("two clock rules share the id {0:?}")]
+    DuplicateId(String),
+    #[error("two {regime} clock rules apply to {kind} requests; keep one")]
+    DuplicateRule { regime: Regime, kind: RequestKind },
+}
+
+impl Rules {
+    /// Parses and checks rules written like rules.toml.
+    pub fn from_toml(text: &str) -> Result<Self, RulesError> {
+        let RulesFile { rule: rules } = toml::from_str(text)?;
+        for (index, rule) in rules.iter().enumerate() {
+            if rule.id.trim().is_empty() {
+                return Err(RulesError::Blank { field: "id" });
+            }
+            if rule.citation.trim().is_empty() {
+                return Err(RulesError::Blank { field: "citation" });
+            }
+            let earlier = &rules[..index];
+            if earlier.iter().any(|other| other.id == rule.id) {
+                return Err(RulesError::DuplicateId(rule.id.clone()));
+            }
+            // One rule per regime and kind, so "earliest rule wins" compares
+            // regimes rather than two opinions of the same law.
+            if earlier
+                .iter()
+                .any(|other| other.regime == rule.regime && other.kind == rule.kind)
+            {
+                return Err(RulesError::DuplicateRule {
+                    regime: rule.regime,
+                    kind: rule.kind,
+                });
+            }
+        }
+        Ok(Self { rules })
+    }
+
+    /// Only the rules of the regimes the organisation answers to.
+    pub fn for_regimes(&self, enabled: &[Regime]) -> Self {
+        let rules = self
+            .rules
+            .iter()
+            .filter(|rule| enabled.contains(&rule.regime))
+            .cloned()
+            .collect();
+        Self { rules }
+    }
+
+    pub(super) fn for_kind(&self, kind: RequestKind) -> impl Iterator<Item = &Rule> {
+        self.rules.iter().filter(move |rule| rule.kind == kind)
+    }
+}
+
+impl Default for Rules {
+    /// Every rule in rules.toml, for all regimes.
+    fn default() -> Self {
+        Self::from_toml(include_str!("rules.toml")).expect("the embedded rules.toml is valid")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VALID: &str = r#"
+        [[rule]]
+        id = "hipaa_complaint"
+        regime = "hipaa"
+        kind = "complaint"
+        citation = "HIPAA 45 CFR 164.530(d)"
+        respond = "30 calendar days"
+        pauses_while_waiting = true
+    "#;
+
+    fn ids(rules: &Rules) -> Vec<&str> {
+        rules.rules.iter().map(|rule| rule.id.as_str()).collect()
+    }
+
+    #[test]
+    fn the_embedded_rules_cover_every_kind() {
+        let rules = Rules::default();
+        assert_eq!(
+            ids(&rules),
+            [
+                "glba_opt_out",
+                "ccpa_opt_out",
+                "hipaa_amendment",
+                "ccpa_correct",
+                "gdpr_rectification",
+                "hipaa_complaint"
+            ]
+        );
+        for kind in RequestKind::ALL {
+            assert!(rules.for_kind(*kind).next().is_some(), "{kind}");
+        }
+    }
+
+    #[test]
+    fn the_organisation_chooses_its_regimes() {
+        let rules = Rules::default();
+        assert_eq!(
+            ids(&rules.for_regimes(&[Regime::Hipaa])),
+            ["hipaa_amendment", "hipaa_complaint"]
+        );
+        assert_eq!(
+            ids(&rules.for_regimes(&[Regime::Glba, Regime::Gdpr])),
+            ["glba_opt_out", "gdpr_rectification"]
+        );
+        assert!(ids(&rules.for_regimes(&[])).is_empty());
+    }
+
+    #[test]
+    fn a_valid_file_parses() {
+        let rules = Rules::from_toml(VALID).unwrap();
+        assert_eq!(ids(&rules), ["hipaa_complaint"]);
+    }
+
+    #[test]
+    fn mistakes_in_the_rules_are_rejected() {
+        let twice = format!(
+            "{VALID}\n{}",
+            VALID.replace("\"hipaa_complaint\"", "\"other\"")
+        );
+        let cases = [
+            (
+                VALID.replace("\"complaint\"", "\"access\""),
+                "unknown variant `access`",
+            ),
+            (
+                VALID.replace("\"hipaa\"", "\"pipeda\""),
+                "unknown variant `pipeda`",
+            ),
+            (
+                VALID.replace("30 calendar", "0 calendar"),
+                "not a length of time",
+            ),
+            (
+                VALID.replace("calendar days", "fortnights"),
+                "not a length of time",
+            ),
+            (
+                VALID.replace("respond =", "answer ="),
+                "unknown field `answer`",
+            ),
+            (
+                VALID.replace("HIPAA 45 CFR 164.530(d)", " "),
+                "blank citation",
+            ),
+            (
+                format!("{VALID}\n{VALID}"),
+                "share the id \"hipaa_complaint\"",
+            ),
+            (twice, "two hipaa clock rules apply to complaint requests"),
+        ];
+        for (text, message) in cases {
+            let error = Rules::from_toml(&text).unwrap_err().to_string();
+            assert!(error.contains(message), "{error}");
+        }
+    }
+}

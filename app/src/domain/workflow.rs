@@ -1,0 +1,321 @@
+//! The request state machine: which step may be taken from which status,
+//! for which kind of request, and what each step must record. Server and
+//! pages both ask here; nothing else decides.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::request::{Choice, ComplaintCategory};
+use super::{RequestKind, RequestStatus};
+
+choice! {
+    /// The grounds on which HIPAA (45 CFR 164.526(a)(2)) lets an amendment
+    /// be denied.
+    DenialGround {
+        NotCreatedByUs => "not_created_by_us": "We did not create the information",
+        NotInRecordSet => "not_in_record_set": "It is not part of the records we keep about you",
+        NotOpenToInspection => "not_open_to_inspection": "It is not information you may inspect",
+        AccurateAndComplete => "accurate_and_complete": "The information is accurate and complete",
+    }
+}
+
+choice! {
+    /// Why a request was closed without an outcome.
+    CloseReason {
+        Withdrawn => "withdrawn": "The customer withdrew it",
+        Duplicate => "duplicate": "It repeats another request",
+        NoResponse => "no_response": "The customer did not send what we needed",
+        Unverifiable => "unverifiable": "We could not confirm who asked",
+    }
+}
+
+/// How a request ended, with what each kind of ending must record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    OptOutApplied { effective_on: NaiveDate },
+    AmendmentAccepted { records_changed: String },
+    AmendmentPartlyAccepted { records_changed: String, reason: String },
+    AmendmentDenied { ground: DenialGround, explanation: String },
+    ComplaintResolved { category: ComplaintCategory, resolution: String },
+}
+
+impl Outcome {
+    pub fn kind(&self) -> RequestKind {
+        match self {
+            Self::OptOutApplied { .. } => RequestKind::OptOut,
+            Self::AmendmentAccepted { .. } | Self::AmendmentPartlyAccepted { .. } | Self::AmendmentDenied { .. } => {
+                RequestKind::Amendment
+            }
+            Self::ComplaintResolved { .. } => RequestKind::Complaint,
+        }
+    }
+
+    /// The status a request ends in with this outcome.
+    pub fn status(&self) -> RequestStatus {
+        match self {
+            Self::AmendmentDenied { .. } => RequestStatus::Denied,
+            _ => RequestStatus::Completed,
+        }
+    }
+
+    /// How the outcome is named to staff and to the customer.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::OptOutApplied { .. } => "Opt-out applied",
+            Self::AmendmentAccepted { .. } => "Amendment accepted",
+            Self::AmendmentPartlyAccepted { .. } => "Amendment partly accepted",
+            Self::AmendmentDenied { .. } => "Amendment denied",
+            Self::ComplaintResolved { .. } => "Complaint resolved",
+        }
+    }
+}
+
+/// A step a staff member takes on a case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Step {
+    /// Staff confirmed the requester's identity another way (by phone, say).
+    MarkVerified,
+    StartWork,
+    /// Ask the customer for something; the response clock may pause.
+    AskCustomer { what: String },
+    /// The customer answered; work goes on.
+    Resume,
+    Resolve(Outcome),
+    Close { reason: CloseReason, note: String },
+}
+
+named_enum! {
+    /// The steps, without what they carry: what a page offers as buttons.
+    StepKind {
+        MarkVerified => "mark_verified",
+        StartWork => "start_work",
+        AskCustomer => "ask_customer",
+        Resume => "resume",
+        Resolve => "resolve",
+        Close => "close",
+    }
+}
+
+impl StepKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::MarkVerified => "Mark identity verified",
+            Self::StartWork => "Start work",
+            Self::AskCustomer => "Ask the customer for information",
+            Self::Resume => "Resume work",
+            Self::Resolve => "Record the outcome",
+            Self::Close => "Close without an outcome",
+        }
+    }
+}
+
+impl Step {
+    pub fn kind(&self) -> StepKind {
+        match self {
+            Self::MarkVerified => StepKind::MarkVerified,
+            Self::StartWork => StepKind::StartWork,
+            Self::AskCustomer { .. } => StepKind::AskCustomer,
+            Self::Resume => StepKind::Resume,
+            Self::Resolve(_) => StepKind::Resolve,
+            Self::Close { .. } => StepKind::Close,
+        }
+    }
+}
+
+/// Why a step cannot be taken.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum StepError {
+    #[error("A request that is “{}” cannot take the step “{}”.", .from.label(), .step.label())]
+    NotFromHere { from: RequestStatus, step: StepKind },
+    #[error("That outcome belongs to another kind of request.")]
+    WrongKind,
+    #[error("{0}")]
+    Missing(&'static str),
+}
+
+/// The steps open to a request of `kind` in `status`, in the order a page
+/// should offer them.
+pub fn available(kind: RequestKind, status: RequestStatus) -> Vec<StepKind> {
+    use RequestStatus as S;
+    use StepKind as K;
+    let steps: &[StepKind] = match status {
+        S::Unverified => &[K::MarkVerified, K::Close],
+        S::Received => &[K::StartWork, K::AskCustomer, K::Resolve, K::Close],
+        S::InProgress => &[K::AskCustomer, K::Resolve, K::Close],
+        S::AwaitingCustomer => &[K::Resume, K::Resolve, K::Close],
+        S::Completed | S::Denied | S::Closed => &[],
+    };
+    // An opt-out is honoured as soon as practicable; it never waits on the
+    // customer, since nothing more may be asked of them.
+    steps.iter().copied().filter(|step| !(kind == RequestKind::OptOut && *step == K::AskCustomer)).collect()
+}
+
+/// The status after taking `step`, or why it may not be taken.
+pub fn next(kind: RequestKind, status: RequestStatus, step: &Step) -> Result<RequestStatus, StepError> {
+    if !available(kind, status).contains(&step.kind()) {
+        return Err(StepError::NotFromHere { from: status, step: step.kind() });
+    }
+    match step {
+        Step::MarkVerified => Ok(RequestStatus::Received),
+        Step::StartWork | Step::Resume => Ok(RequestStatus::InProgress),
+        Step::AskCustomer { what } => {
+            required(what, "Say what the customer needs to send.")?;
+            Ok(RequestStatus::AwaitingCustomer)
+        }
+        Step::Close { note, .. } => {
+            required(note, "Give a short note on why the request is closed.")?;
+            Ok(RequestStatus::Closed)
+        }
+        Step::Resolve(outcome) => {
+            if outcome.kind() != kind {
+                return Err(StepError::WrongKind);
+            }
+            match outcome {
+                Outcome::OptOutApplied { .. } => {}
+                Outcome::AmendmentAccepted { records_changed } => {
+                    required(records_changed, "List the records that were changed.")?;
+                }
+                Outcome::AmendmentPartlyAccepted { records_changed, reason } => {
+                    required(records_changed, "List the records that were changed.")?;
+                    required(reason, "Explain why part of the request was not accepted.")?;
+                }
+                Outcome::AmendmentDenied { explanation, .. } => {
+                    required(explanation, "Explain the denial in plain language.")?;
+                }
+                Outcome::ComplaintResolved { resolution, .. } => {
+                    required(resolution, "Describe how the complaint was resolved.")?;
+                }
+            }
+            Ok(outcome.status())
+        }
+    }
+}
+
+fn required(text: &str, message: &'static str) -> Result<(), StepError> {
+    if text.trim().is_empty() { Err(StepError::Missing(message)) } else { Ok(()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use RequestStatus as S;
+
+    fn resolve(outcome: Outcome) -> Step {
+        Step::Resolve(outcome)
+    }
+
+    #[test]
+    fn a_request_moves_from_receipt_to_an_outcome() {
+        let kind = RequestKind::Amendment;
+        let mut status = S::Unverified;
+        for step in [
+            Step::MarkVerified,
+            Step::StartWork,
+            Step::AskCustomer { what: "A copy of the insurance card".into() },
+            Step::Resume,
+            resolve(Outcome::AmendmentAccepted { records_changed: "Insurance policy number".into() }),
+        ] {
+            status = next(kind, status, &step).unwrap();
+        }
+        assert_eq!(status, S::Completed);
+    }
+
+    #[test]
+    fn finished_requests_take_no_more_steps() {
+        for status in [S::Completed, S::Denied, S::Closed] {
+            for kind in RequestKind::ALL {
+                assert!(available(*kind, status).is_empty());
+                assert_eq!(
+                    next(*kind, status, &Step::StartWork),
+                    Err(StepError::NotFromHere { from: status, step: StepKind::StartWork })
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn unverified_requests_must_be_verified_before_work() {
+        assert!(next(RequestKind::Complaint, S::Unverified, &Step::StartWork).is_err());
+        assert_eq!(next(RequestKind::Complaint, S::Unverified, &Step::MarkVerified), Ok(S::Received));
+    }
+
+    #[test]
+    fn opt_outs_never_wait_on_the_customer() {
+        let ask = Step::AskCustomer { what: "Anything".into() };
+        assert!(next(RequestKind::OptOut, S::Received, &ask).is_err());
+        assert!(next(RequestKind::Amendment, S::Received, &ask).is_ok());
+    }
+
+    #[test]
+    fn denials_and_partial_acceptances_need_their_reasons() {
+        let kind = RequestKind::Amendment;
+        let denied = |explanation: &str| {
+            resolve(Outcome::AmendmentDenied {
+                ground: DenialGround::AccurateAndComplete,
+                explanation: explanation.into(),
+            })
+        };
+        assert!(matches!(next(kind, S::InProgress, &denied("  ")), Err(StepError::Missing(_))));
+        assert_eq!(next(kind, S::InProgress, &denied("Our records match the insurer's.")), Ok(S::Denied));
+        let partly = |reason: &str| {
+            resolve(Outcome::AmendmentPartlyAccepted { records_changed: "Phone".into(), reason: reason.into() })
+        };
+        assert!(next(kind, S::InProgress, &partly("")).is_err());
+        assert_eq!(next(kind, S::InProgress, &partly("The address was already right.")), Ok(S::Completed));
+    }
+
+    #[test]
+    fn an_outcome_must_fit_the_kind_of_request() {
+        let applied = resolve(Outcome::OptOutApplied { effective_on: NaiveDate::from_ymd_opt(2026, 1, 2).unwrap() });
+        assert_eq!(next(RequestKind::Complaint, S::InProgress, &applied), Err(StepError::WrongKind));
+        assert_eq!(next(RequestKind::OptOut, S::Received, &applied), Ok(S::Completed));
+    }
+}
+
+/// Reads a step from a submitted form's fields (see the case page's status
+/// form). `Err` names what is missing or unreadable.
+pub fn step_from_form(
+    kind: RequestKind,
+    field: impl Fn(&str) -> Option<String>,
+) -> Result<Step, StepError> {
+    let text = |name: &str| field(name).unwrap_or_default().trim().to_owned();
+    let step = StepKind::parse(&text("step")).ok_or(StepError::Missing("Choose what to do next."))?;
+    Ok(match step {
+        StepKind::MarkVerified => Step::MarkVerified,
+        StepKind::StartWork => Step::StartWork,
+        StepKind::Resume => Step::Resume,
+        StepKind::AskCustomer => Step::AskCustomer { what: text("what") },
+        StepKind::Close => Step::Close {
+            reason: CloseReason::from_key(&text("close_reason"))
+                .ok_or(StepError::Missing("Choose why the request is closed."))?,
+            note: text("note"),
+        },
+        StepKind::Resolve => Step::Resolve(match kind {
+            RequestKind::OptOut => Outcome::OptOutApplied {
+                effective_on: text("effective_on")
+                    .parse()
+                    .map_err(|_| StepError::Missing("Give the date the opt-out took effect."))?,
+            },
+            RequestKind::Amendment => match text("outcome").as_str() {
+                "accepted" => Outcome::AmendmentAccepted { records_changed: text("records_changed") },
+                "partly_accepted" => Outcome::AmendmentPartlyAccepted {
+                    records_changed: text("records_changed"),
+                    reason: text("reason"),
+                },
+                "denied" => Outcome::AmendmentDenied {
+                    ground: DenialGround::from_key(&text("ground"))
+                        .ok_or(StepError::Missing("Choose the ground for the denial."))?,
+                    explanation: text("explanation"),
+                },
+                _ => return Err(StepError::Missing("Choose the outcome of the amendment.")),
+            },
+            RequestKind::Complaint => Outcome::ComplaintResolved {
+                category: ComplaintCategory::from_key(&text("category"))
+                    .ok_or(StepError::Missing("Choose what the complaint was about."))?,
+                resolution: text("resolution"),
+            },
+        }),
+    })
+}

@@ -1,0 +1,319 @@
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::components::FormAlert;
+use crate::domain::access::Viewer;
+use crate::domain::clock::{Deadline, RequestClock};
+use crate::domain::case::{CaseEvent, CaseView, LetterState, LetterStatus, StaffFeedback, StaffMember};
+use crate::domain::request::Choice;
+use crate::domain::workflow::Outcome;
+use crate::domain::{Contact, EventKind, RequestDetails};
+use crate::services::load_case;
+
+use super::case_forms::{AssignForm, CaseForms, MessageForm, NoteForm, StepForms};
+use super::frame::viewer;
+use super::mail::RetryButton;
+use super::{Done, labels, long_date, received_date, staff_feedback, staff_view, today};
+
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let viewer = viewer();
+    let feedback = staff_feedback();
+    let today = today();
+    let params = use_params_map();
+    let reference = move || params.read().get("reference").unwrap_or_default();
+    let data = Resource::new(reference, load_case);
+    view! {
+        <Title text=move || format!("Request {}", reference())/>
+        <div class="wrap wide">
+            <Suspense fallback=|| view! { <p>"Loading the request…"</p> }>
+                {move || {
+                    let feedback = feedback.clone();
+                    Suspend::new(async move {
+                        staff_view(viewer.await, data.await, |viewer, (case, staff)| {
+                            view! { <Case viewer case staff feedback today/> }.into_any()
+                        })
+                    })
+                }}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn Case(viewer: Viewer, case: CaseView, staff: Vec<StaffMember>, feedback: StaffFeedback, today: NaiveDate) -> impl IntoView {
+    let reference = case.reference.to_string();
+    let forms = CaseForms::new(&reference, &viewer, case.version, feedback);
+    let category = match &case.details {
+        RequestDetails::Complaint { category, .. } => Some(*category),
+        _ => None,
+    };
+    view! {
+        <p class="back"><a href="/staff">"Back to the queue"</a></p>
+        <h1><span class="visually-hidden">"Request "</span><span class="reference">{reference.clone()}</span></h1>
+        <p class="lead">{case.kind.label()}</p>
+        <Done/>
+        <NotSaved forms=forms.clone()/>
+        <dl class="facts">
+            <div><dt>"Status"</dt><dd><span class="status" class:open=case.status.is_open()>{labels::status(case.status)}</span></dd></div>
+            <div><dt>"Assigned to"</dt><dd>{case.assignee.as_ref().map_or_else(|| "Unassigned".to_owned(), |a| a.name.clone())}</dd></div>
+            <div><dt>"Channel"</dt><dd>{labels::channel(case.channel)}</dd></div>
+            <div><dt>"Received"</dt><dd>{received_date(case.received_at)}</dd></div>
+            <div><dt>"Verification"</dt><dd>{verification(&case)}</dd></div>
+        </dl>
+        {case.outcome.clone().map(|outcome| view! { <OutcomeFacts outcome/> })}
+        <Deadlines clock=case.clock/>
+        <div class="case-grid">
+            <div class="case-main">
+                <section aria-labelledby="asked-title">
+                    <h2 id="asked-title">"What the customer asked"</h2>
+                    <Facts facts=asked(case.contact, case.details)/>
+                </section>
+                <section aria-labelledby="timeline-title">
+                    <h2 id="timeline-title">"Timeline"</h2>
+                    <Timeline events=case.timeline/>
+                </section>
+                <section id="emails" aria-labelledby="emails-title">
+                    <h2 id="emails-title">"Emails"</h2>
+                    <Letters letters=case.letters forms=forms.clone() return_to=format!("/staff/requests/{reference}")/>
+                </section>
+            </div>
+            <div class="case-actions">
+                <AssignForm forms=forms.clone() viewer assignee=case.assignee staff/>
+                <StepForms forms=forms.clone() kind=case.kind status=case.status steps=case.steps category today/>
+                <NoteForm forms=forms.clone()/>
+                <MessageForm forms/>
+            </div>
+        </div>
+    }
+}
+
+/// How the requester's identity was confirmed. The case says when, not
+/// how, so a confirmation by staff is told by its timeline entry.
+fn verification(case: &CaseView) -> String {
+    let by_staff = case.timeline.iter().any(|event| event.title == EventKind::VerifiedByStaff.customer_title());
+    match case.verified_at {
+        Some(at) if by_staff => format!("Identity confirmed by staff on {}", received_date(at)),
+        Some(at) => format!("Email confirmed on {}", received_date(at)),
+        None if !case.kind.needs_verification() => "Not needed for an opt-out".to_owned(),
+        None => "Not verified".to_owned(),
+    }
+}
+
+/// The legal deadlines, with the rule and start date behind each, so staff
+/// can check the arithmetic.
+#[component]
+fn Deadlines(clock: Option<RequestClock>) -> impl IntoView {
+    let Some(clock) = clock else {
+        return view! {
+            <section aria-labelledby="deadlines-title">
+                <h2 id="deadlines-title">"Deadlines"</h2>
+                <p>"No legal deadline applies to this request."</p>
+            </section>
+        }
+        .into_any();
+    };
+    let in_effect = clock.extended.as_ref().map_or(&clock.respond_by, |extension| &extension.respond_by).clone();
+    let extension = clock.extended.map(|extension| {
+        let notice = extension.notice_required.then_some(" The customer must be sent a written notice before the original date.");
+        view! {
+            <div>
+                <dt>"Extended"</dt>
+                <dd class="text">"From " {long_date(clock.respond_by.due)} ". Reason: " {extension.reason} "." {notice}</dd>
+            </div>
+        }
+    });
+    let paused = (clock.paused_days > 0).then(|| {
+        let days = match clock.paused_days {
+            1 => "1 day".to_owned(),
+            n => format!("{n} days"),
+        };
+        view! { <div><dt>"Paused"</dt><dd>{days} " added for time spent waiting for the customer."</dd></div> }
+    });
+    view! {
+        <section aria-labelledby="deadlines-title">
+            <h2 id="deadlines-title">"Deadlines"</h2>
+            <dl class="facts">
+                {clock.acknowledge_by.map(|deadline| view! { <DeadlineFact term="Acknowledge by" deadline/> })}
+                <DeadlineFact term="Answer by" deadline=in_effect/>
+                {extension}
+                {paused}
+            </dl>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn DeadlineFact(term: &'static str, deadline: Deadline) -> impl IntoView {
+    view! {
+        <div>
+            <dt>{term}</dt>
+            <dd>
+                <strong>{long_date(deadline.due)}</strong>
+                <span class="explanation">{deadline.explanation}</span>
+            </dd>
+        </div>
+    }
+}
+
+/// A pointer from the top of a long page to the form the server refused.
+#[component]
+fn NotSaved(forms: CaseForms) -> impl IntoView {
+    forms.refused_anchor().map(|anchor| {
+        view! {
+            <div class="notice warning">
+                <p>"Your last change was not saved. " <a href=format!("#{anchor}") rel="external">"See why"</a></p>
+            </div>
+        }
+    })
+}
+
+/// Label and text pairs. Everything typed by a person is shown as text.
+#[component]
+fn Facts(facts: Vec<(&'static str, String)>) -> impl IntoView {
+    view! {
+        <dl class="facts">
+            {facts.into_iter().map(|(term, text)| view! { <div><dt>{term}</dt><dd class="text">{text}</dd></div> }).collect_view()}
+        </dl>
+    }
+}
+
+fn or_not_given(value: Option<String>) -> String {
+    value.unwrap_or_else(|| "Not given".to_owned())
+}
+
+fn asked(contact: Contact, details: RequestDetails) -> Vec<(&'static str, String)> {
+    let mut facts = vec![
+        ("Name", contact.full_name),
+        ("Email", contact.email),
+        ("Phone", or_not_given(contact.phone)),
+        ("Postal address", or_not_given(contact.postal_address)),
+        ("Account number", or_not_given(contact.account_number)),
+    ];
+    match details {
+        RequestDetails::OptOut { scope, joint_account, gpc } => facts.extend([
+            ("Opt-out covers", scope.label().to_owned()),
+            ("Joint account", joint_account.label().to_owned()),
+            ("Browser privacy signal", if gpc { "Sent with the request" } else { "Not sent" }.to_owned()),
+        ]),
+        RequestDetails::Amendment {
+            category,
+            date_of_birth,
+            current_information,
+            corrected_information,
+            reason,
+            supporting_details,
+        } => facts.extend([
+            ("Information", category.label().to_owned()),
+            ("Date of birth", or_not_given(date_of_birth.map(long_date))),
+            ("What it says now", current_information),
+            ("What it should say", corrected_information),
+            ("Why it should change", reason),
+            ("Anything else", or_not_given(supporting_details)),
+        ]),
+        RequestDetails::Complaint { category, occurred_on, description } => facts.extend([
+            ("About", category.label().to_owned()),
+            ("When it happened", long_date(occurred_on)),
+            ("What happened", description),
+        ]),
+    }
+    facts
+}
+
+#[component]
+fn OutcomeFacts(outcome: Outcome) -> impl IntoView {
+    let label = outcome.label();
+    let facts = match outcome {
+        Outcome::OptOutApplied { effective_on } => vec![("Effective from", long_date(effective_on))],
+        Outcome::AmendmentAccepted { records_changed } => vec![("Records changed", records_changed)],
+        Outcome::AmendmentPartlyAccepted { records_changed, reason } => {
+            vec![("Records changed", records_changed), ("Why part was not accepted", reason)]
+        }
+        Outcome::AmendmentDenied { ground, explanation } => {
+            vec![("Ground", ground.label().to_owned()), ("Explanation", explanation)]
+        }
+        Outcome::ComplaintResolved { category, resolution } => {
+            vec![("Category", category.label().to_owned()), ("Resolution", resolution)]
+        }
+    };
+    view! {
+        <section class="panel outcome" aria-labelledby="outcome-title">
+            <h2 id="outcome-title">"Outcome: " {label}</h2>
+            <Facts facts/>
+        </section>
+    }
+}
+
+#[component]
+fn Timeline(events: Vec<CaseEvent>) -> impl IntoView {
+    if events.is_empty() {
+        return view! { <p class="empty">"Nothing has happened yet."</p> }.into_any();
+    }
+    let entries = events
+        .into_iter()
+        .rev()
+        .map(|event| {
+            let (class, seen_by) =
+                if event.customer_visible { ("badge public", "Customer can see") } else { ("badge internal", "Internal") };
+            view! {
+                <li class:internal=!event.customer_visible>
+                    <time datetime=event.at.to_rfc3339()>{received_date(event.at)}</time>
+                    <p class="timeline-title">{event.title}</p>
+                    <p class="timeline-meta">
+                        <span class=class>{seen_by}</span>
+                        " "
+                        {event.actor.map_or_else(|| "Customer or system".to_owned(), |name| format!("By {name}"))}
+                    </p>
+                    {event.body.map(|body| view! { <p class="timeline-body">{body}</p> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ol class="timeline">{entries}</ol> }.into_any()
+}
+
+#[component]
+fn Letters(letters: Vec<LetterState>, forms: CaseForms, return_to: String) -> impl IntoView {
+    if letters.is_empty() {
+        return view! { <p class="empty">"No emails for this request yet."</p> }.into_any();
+    }
+    let refusal = forms.refusal("retry");
+    let items = letters
+        .into_iter()
+        .map(|letter| {
+            let retry = (letter.status != LetterStatus::Sent).then(|| {
+                view! {
+                    <RetryButton
+                        letter=letter.id
+                        subject=letter.subject.clone()
+                        csrf=forms.csrf.clone()
+                        return_to=return_to.clone()
+                    />
+                }
+            });
+            view! {
+                <li class="letter" class:failed=letter.status == LetterStatus::Failed>
+                    <p class="letter-subject">{letter.subject}</p>
+                    <p class="letter-meta">
+                        <span class="badge">{labels::letter_status(letter.status)}</span>
+                        " To " {letter.recipient} " · "
+                        {match letter.attempts {
+                            1 => "1 attempt".to_owned(),
+                            n => format!("{n} attempts"),
+                        }}
+                    </p>
+                    {letter.last_error.map(|error| view! { <p class="letter-error">"Last error: " {error}</p> })}
+                    {retry}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        {refusal.map(|message| view! { <FormAlert message/> })}
+        <ul class="letters">{items}</ul>
+    }
+    .into_any()
+}

@@ -1,0 +1,366 @@
+//! The forms that change a case. Each is its own plain HTML form, quoting
+//! the case version it was drawn from.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+
+use crate::components::{FormAlert, InputField, SelectField, StaffForm, TextAreaField, choices, options_of};
+use crate::domain::access::{Action, Actor, Viewer, permits};
+use crate::domain::case::{StaffFeedback, StaffMember};
+use crate::domain::request::ComplaintCategory;
+use crate::domain::workflow::{CloseReason, DenialGround, StepKind};
+use crate::domain::{RequestKind, RequestStatus};
+
+use super::{labels, refusal_for, typed};
+
+/// What every form of one case shares.
+#[derive(Clone)]
+pub(super) struct CaseForms {
+    base: String,
+    pub csrf: String,
+    version: i64,
+    feedback: StaffFeedback,
+}
+
+impl CaseForms {
+    pub fn new(reference: &str, viewer: &Viewer, version: i64, feedback: StaffFeedback) -> Self {
+        Self { base: format!("/staff/requests/{reference}"), csrf: viewer.csrf.clone(), version, feedback }
+    }
+
+    fn action(&self, verb: &str) -> String {
+        format!("{}/{verb}", self.base)
+    }
+
+    pub fn refusal(&self, form: &str) -> Option<String> {
+        refusal_for(&self.feedback, form)
+    }
+
+    fn typed(&self, form: &str, field: &str, default: impl Into<String>) -> String {
+        typed(&self.feedback, form, field, default)
+    }
+
+    /// Which status step the server refused, when it said.
+    fn refused_step(&self) -> Option<String> {
+        self.refusal("step").and(self.feedback.value("step", "step"))
+    }
+
+    /// Where on the page the refused form is.
+    pub fn refused_anchor(&self) -> Option<String> {
+        self.refusal(&self.feedback.form)?;
+        Some(match self.feedback.form.as_str() {
+            "step" => self.refused_step().map_or_else(|| "change-status".to_owned(), |step| format!("step-{step}")),
+            "retry" => "emails".to_owned(),
+            form => format!("form-{form}"),
+        })
+    }
+}
+
+#[component]
+pub(super) fn AssignForm(
+    forms: CaseForms,
+    viewer: Viewer,
+    assignee: Option<StaffMember>,
+    staff: Vec<StaffMember>,
+) -> impl IntoView {
+    let mut options = choices([("me", "Assign to me")]);
+    if permits(Actor::Staff(&viewer), Action::AssignToOthers) {
+        options.extend(
+            staff
+                .into_iter()
+                .filter(|member| member.active && member.id != viewer.id)
+                .map(|member| (member.id.to_string(), member.name)),
+        );
+    }
+    options.extend(choices([("none", "Unassigned")]));
+    let current = match assignee {
+        Some(member) if member.id == viewer.id => "me".to_owned(),
+        Some(member) => member.id.to_string(),
+        None => "none".to_owned(),
+    };
+    view! {
+        <section class="action-card" aria-labelledby="assign-title">
+            <h2 id="assign-title">"Assignment"</h2>
+            <StaffForm
+                action=forms.action("assign")
+                name="assign"
+                csrf=forms.csrf.clone()
+                version=forms.version
+                refusal=forms.refusal("assign")
+                id="form-assign"
+            >
+                <SelectField
+                    id="assign-assignee"
+                    name="assignee"
+                    label="Assign to"
+                    options
+                    selected=forms.typed("assign", "assignee", current)
+                />
+                <button type="submit" class="button secondary">"Assign"</button>
+            </StaffForm>
+        </section>
+    }
+}
+
+#[component]
+pub(super) fn NoteForm(forms: CaseForms) -> impl IntoView {
+    view! {
+        <section class="action-card" aria-labelledby="note-title">
+            <h2 id="note-title">"Internal note"</h2>
+            <StaffForm
+                action=forms.action("note")
+                name="note"
+                csrf=forms.csrf.clone()
+                version=forms.version
+                refusal=forms.refusal("note")
+                id="form-note"
+            >
+                <TextAreaField
+                    id="note-body"
+                    name="body"
+                    label="Note"
+                    hint="Only staff see notes."
+                    required=true
+                    value=forms.typed("note", "body", "")
+                />
+                <button type="submit" class="button secondary">"Add note"</button>
+            </StaffForm>
+        </section>
+    }
+}
+
+#[component]
+pub(super) fn MessageForm(forms: CaseForms) -> impl IntoView {
+    view! {
+        <section class="action-card" aria-labelledby="message-title">
+            <h2 id="message-title">"Message to the customer"</h2>
+            <StaffForm
+                action=forms.action("message")
+                name="message"
+                csrf=forms.csrf.clone()
+                version=forms.version
+                refusal=forms.refusal("message")
+                id="form-message"
+            >
+                <TextAreaField
+                    id="message-body"
+                    name="body"
+                    label="Message"
+                    hint="Sent by email and shown on the customer's tracking page."
+                    required=true
+                    value=forms.typed("message", "body", "")
+                />
+                <button type="submit" class="button secondary">"Send message"</button>
+            </StaffForm>
+        </section>
+    }
+}
+
+/// The steps the state machine allows from here, each its own small form,
+/// so every step's inputs are in view and usable without JavaScript.
+#[component]
+pub(super) fn StepForms(
+    forms: CaseForms,
+    kind: RequestKind,
+    status: RequestStatus,
+    steps: Vec<StepKind>,
+    /// A complaint's category as the customer chose it, the default of the
+    /// category it is resolved under.
+    category: Option<ComplaintCategory>,
+    today: NaiveDate,
+) -> impl IntoView {
+    // A refusal that does not say which step it was for is shown above all.
+    let unplaced = forms.refusal("step").filter(|_| forms.refused_step().is_none());
+    let finished = steps.is_empty().then(|| view! { <p>"This request is finished: it takes no further steps."</p> });
+    let steps = steps
+        .into_iter()
+        .map(|step| view! { <StepForm forms=forms.clone() step kind category today/> })
+        .collect_view();
+    view! {
+        <section class="action-card" id="change-status" aria-labelledby="status-title">
+            <h2 id="status-title">"Change status"</h2>
+            <p>"Now: " <span class="status" class:open=status.is_open()>{labels::status(status)}</span></p>
+            {unplaced.map(|message| view! { <FormAlert message/> })}
+            {finished}
+            {steps}
+        </section>
+    }
+}
+
+#[component]
+fn StepForm(
+    forms: CaseForms,
+    step: StepKind,
+    kind: RequestKind,
+    category: Option<ComplaintCategory>,
+    today: NaiveDate,
+) -> impl IntoView {
+    let refusal = forms.refusal("step").filter(|_| forms.refused_step().as_deref() == Some(step.as_str()));
+    let (explanation, inputs, button) = match step {
+        StepKind::MarkVerified => (
+            Some("When you have confirmed who the customer is another way, for example by calling a number in our records."),
+            None,
+            "Mark identity verified",
+        ),
+        StepKind::StartWork => (None, None, "Start work"),
+        StepKind::Resume => (Some("When the customer has sent what was asked for."), None, "Resume work"),
+        StepKind::AskCustomer => (None, Some(view! { <AskInputs forms=forms.clone()/> }.into_any()), "Ask the customer"),
+        StepKind::Resolve => {
+            (None, Some(view! { <ResolveInputs forms=forms.clone() kind category today/> }.into_any()), "Record the outcome")
+        }
+        StepKind::Close => (None, Some(view! { <CloseInputs forms=forms.clone()/> }.into_any()), "Close the request"),
+    };
+    // Steps with inputs get a heading of their own; a lone button says
+    // what it does well enough.
+    let heading = inputs.is_some().then(|| view! { <h3>{step.label()}</h3> });
+    view! {
+        <div class="step" id=format!("step-{}", step.as_str())>
+            {heading}
+            <StaffForm
+                action=forms.action("step")
+                name="step"
+                csrf=forms.csrf.clone()
+                version=forms.version
+                refusal
+            >
+                <input type="hidden" name="step" value=step.as_str()/>
+                {explanation.map(|text| view! { <p class="hint">{text}</p> })}
+                {inputs}
+                <button type="submit" class="button secondary">{button}</button>
+            </StaffForm>
+        </div>
+    }
+}
+
+#[component]
+fn AskInputs(forms: CaseForms) -> impl IntoView {
+    view! {
+        <TextAreaField
+            id="ask-what"
+            name="what"
+            label="What do you need from the customer?"
+            hint="Sent to the customer by email and shown on their tracking page."
+            required=true
+            value=forms.typed("step", "what", "")
+        />
+    }
+}
+
+#[component]
+fn CloseInputs(forms: CaseForms) -> impl IntoView {
+    view! {
+        <SelectField
+            id="close-reason"
+            name="close_reason"
+            label="Why is it closed?"
+            options=choices(options_of::<CloseReason>())
+            selected=forms.typed("step", "close_reason", "")
+        />
+        <TextAreaField
+            id="close-note"
+            name="note"
+            label="Note"
+            hint="A short note on why the request is closed."
+            required=true
+            value=forms.typed("step", "note", "")
+        />
+    }
+}
+
+#[component]
+fn ResolveInputs(
+    forms: CaseForms,
+    kind: RequestKind,
+    category: Option<ComplaintCategory>,
+    today: NaiveDate,
+) -> impl IntoView {
+    match kind {
+        RequestKind::OptOut => view! {
+            <InputField
+                id="resolve-effective-on"
+                name="effective_on"
+                label="Effective from"
+                input_type="date"
+                width="w-medium"
+                required=true
+                value=forms.typed("step", "effective_on", today.to_string())
+            />
+        }
+        .into_any(),
+        RequestKind::Amendment => view! { <AmendmentOutcome forms/> }.into_any(),
+        RequestKind::Complaint => view! {
+            <SelectField
+                id="resolve-category"
+                name="category"
+                label="What the complaint was about"
+                options=choices(options_of::<ComplaintCategory>())
+                selected=forms.typed("step", "category", category.map_or("", |c| c.as_str()))
+            />
+            <TextAreaField
+                id="resolve-resolution"
+                name="resolution"
+                label="How it was resolved"
+                required=true
+                value=forms.typed("step", "resolution", "")
+            />
+        }
+        .into_any(),
+    }
+}
+
+/// An amendment's outcome and what each outcome must record. Without
+/// JavaScript every field is shown, each saying which outcome it is for;
+/// with it, only the chosen outcome's fields are.
+#[component]
+fn AmendmentOutcome(forms: CaseForms) -> impl IntoView {
+    let outcome = RwSignal::new(forms.typed("step", "outcome", "accepted"));
+    let scripted = RwSignal::new(false);
+    Effect::new(move |_| scripted.set(true));
+    let hidden_unless =
+        move |wanted: &'static [&'static str]| move || scripted.get() && outcome.with(|o| !wanted.contains(&o.as_str()));
+    view! {
+        <div on:change=move |ev| outcome.set(event_target_value(&ev))>
+            <SelectField
+                id="resolve-outcome"
+                name="outcome"
+                label="Outcome"
+                options=choices([("accepted", "Accepted"), ("partly_accepted", "Partly accepted"), ("denied", "Denied")])
+                selected=outcome.get_untracked()
+            />
+        </div>
+        <div hidden=hidden_unless(&["accepted", "partly_accepted"])>
+            <TextAreaField
+                id="resolve-records-changed"
+                name="records_changed"
+                label="Which records were changed"
+                hint="If accepted or partly accepted."
+                value=forms.typed("step", "records_changed", "")
+            />
+        </div>
+        <div hidden=hidden_unless(&["partly_accepted"])>
+            <TextAreaField
+                id="resolve-reason"
+                name="reason"
+                label="Why part of the request was not accepted"
+                hint="If partly accepted."
+                value=forms.typed("step", "reason", "")
+            />
+        </div>
+        <div hidden=hidden_unless(&["denied"])>
+            <SelectField
+                id="resolve-ground"
+                name="ground"
+                label="Ground for denial"
+                hint="If denied."
+                options=choices(options_of::<DenialGround>())
+                selected=forms.typed("step", "ground", "")
+            />
+            <TextAreaField
+                id="resolve-explanation"
+                name="explanation"
+                label="Explanation for the customer"
+                hint="If denied. The customer receives it, so write it in plain language."
+                value=forms.typed("step", "explanation", "")
+            />
+        </div>
+    }
+}

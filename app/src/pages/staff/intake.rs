@@ -1,0 +1,146 @@
+//! Requests received by phone or mail, typed in by staff with the same
+//! fields the customer's own form has.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::components::{AmendmentFields, ComplaintFields, FormAlert, InputField, OptOutFields, RequestFormView, SelectField, choices};
+use crate::domain::access::Action;
+use crate::domain::case::StaffFeedback;
+use crate::domain::forms::{AmendmentForm, ComplaintForm, OptOutForm};
+use crate::domain::{FormState, RequestForm};
+
+use crate::pages::form_state;
+use super::frame::viewer;
+use super::{allowed, refusal_for, staff_feedback, staff_view, today, typed};
+
+/// Where each kind is entered, and what it is called there.
+const KINDS: [(&str, &str, &str); 3] = [
+    ("/staff/new/opt-out", "Opt-out of information sharing", "The customer asks us to stop sharing their information."),
+    ("/staff/new/amendment", "Amendment of personal information", "The customer asks us to correct what we hold about them."),
+    ("/staff/new/complaint", "Privacy complaint", "The customer complains about how we handled their information."),
+];
+
+#[component]
+pub fn NewRequestPage() -> impl IntoView {
+    let viewer = viewer();
+    view! {
+        <Title text="New request"/>
+        <div class="wrap narrow">
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let viewer = viewer.await;
+                    let may = allowed(&viewer, Action::EnterRequest);
+                    staff_view(viewer, may, |_, ()| view! {
+                        <h1>"Enter a request received by phone or mail"</h1>
+                        <p class="lead">"Which kind of request is it?"</p>
+                        <ul class="cards">
+                            {KINDS.iter().map(|(href, title, text)| view! {
+                                <li class="card">
+                                    <h2><a href=*href>{*title}</a></h2>
+                                    <p>{*text}</p>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any())
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+pub fn StaffOptOutPage() -> impl IntoView {
+    let state = form_state::<OptOutForm>();
+    view! {
+        <Intake state action=KINDS[0].0 title="Enter an opt-out">
+            <OptOutFields staff=true/>
+        </Intake>
+    }
+}
+
+#[component]
+pub fn StaffAmendmentPage() -> impl IntoView {
+    let state = form_state::<AmendmentForm>();
+    view! {
+        <Intake state action=KINDS[1].0 title="Enter an amendment request">
+            <AmendmentFields staff=true/>
+        </Intake>
+    }
+}
+
+#[component]
+pub fn StaffComplaintPage() -> impl IntoView {
+    let state = form_state::<ComplaintForm>();
+    view! {
+        <Intake state action=KINDS[2].0 title="Enter a privacy complaint">
+            <ComplaintFields staff=true/>
+        </Intake>
+    }
+}
+
+/// A customer's form with what only staff add: how and when it reached us.
+#[component]
+fn Intake<F: RequestForm>(
+    state: FormState<F>,
+    action: &'static str,
+    title: &'static str,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let viewer = viewer();
+    let feedback = staff_feedback();
+    let today = today();
+    view! {
+        <Title text=title/>
+        <div class="wrap narrow">
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || {
+                    let (state, feedback, children) = (state.clone(), feedback.clone(), children.clone());
+                    Suspend::new(async move {
+                        let viewer = viewer.await;
+                        let may = allowed(&viewer, Action::EnterRequest);
+                        staff_view(viewer, may, move |viewer, ()| view! {
+                            <p class="back"><a href="/staff/new">"Choose another kind"</a></p>
+                            <h1>{title}</h1>
+                            <p class="lead">"Type in what the customer told you, in their words where you can."</p>
+                            <RequestFormView action state submit_label="Record the request">
+                                <input type="hidden" name="csrf" value=viewer.csrf/>
+                                <input type="hidden" name="form" value="intake"/>
+                                <Arrival feedback today/>
+                                {children()}
+                            </RequestFormView>
+                        }.into_any())
+                    })
+                }}
+            </Suspense>
+        </div>
+    }
+}
+
+/// How and when the request reached us.
+#[component]
+fn Arrival(feedback: StaffFeedback, today: NaiveDate) -> impl IntoView {
+    view! {
+        <h2 class="section-title">"How it reached us"</h2>
+        {refusal_for(&feedback, "intake").map(|message| view! { <FormAlert message/> })}
+        <SelectField
+            id="f-channel"
+            name="channel"
+            label="Received by"
+            options=choices([("phone", "Phone"), ("mail", "Mail")])
+            selected=typed(&feedback, "intake", "channel", "phone")
+        />
+        <InputField
+            id="f-received_on"
+            name="received_on"
+            label="Received on"
+            hint="The day the call or letter came in. Deadlines count from it."
+            input_type="date"
+            width="w-medium"
+            required=true
+            max=today.to_string()
+            value=typed(&feedback, "intake", "received_on", today.to_string())
+        />
+    }
+}

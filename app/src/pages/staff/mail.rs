@@ -1,0 +1,114 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::components::{FormAlert, StaffForm};
+use crate::domain::access::Viewer;
+use crate::domain::case::{LetterState, LetterStatus, StaffFeedback};
+use crate::services::load_undelivered_letters;
+
+use super::frame::viewer;
+use super::{Done, labels, received_date, refusal_for, staff_feedback, staff_view};
+
+/// Sends a letter again; the server brings the person back to `return_to`.
+#[component]
+pub(super) fn RetryButton(letter: i64, subject: String, csrf: String, return_to: String) -> impl IntoView {
+    view! {
+        <StaffForm action=format!("/staff/mail/{letter}/retry") name="retry" csrf class="inline-form">
+            <input type="hidden" name="return_to" value=return_to/>
+            <button type="submit" class="button secondary small">
+                "Retry"
+                <span class="visually-hidden">" sending “" {subject} "”"</span>
+            </button>
+        </StaffForm>
+    }
+}
+
+#[component]
+pub fn MailPage() -> impl IntoView {
+    let viewer = viewer();
+    let feedback = staff_feedback();
+    let data = Resource::new(|| (), |_| load_undelivered_letters());
+    view! {
+        <Title text="Undelivered email"/>
+        <div class="wrap wide">
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || {
+                    let feedback = feedback.clone();
+                    Suspend::new(async move {
+                        staff_view(viewer.await, data.await, |viewer, letters| {
+                            view! { <Mail viewer letters feedback/> }.into_any()
+                        })
+                    })
+                }}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn Mail(viewer: Viewer, letters: Vec<LetterState>, feedback: StaffFeedback) -> impl IntoView {
+    let list = if letters.is_empty() {
+        view! { <p class="empty">"Every email has been delivered."</p> }.into_any()
+    } else {
+        let rows = letters
+            .into_iter()
+            .map(|letter| {
+                let reference = letter.reference.map(|reference| reference.to_string());
+                view! {
+                    <tr class:failed=letter.status == LetterStatus::Failed>
+                        <th scope="row">
+                            {match reference {
+                                Some(reference) => view! {
+                                    <a class="reference" href=format!("/staff/requests/{reference}")>{reference.clone()}</a>
+                                }
+                                .into_any(),
+                                None => view! { <span class="muted">"None"</span> }.into_any(),
+                            }}
+                        </th>
+                        <td>{letter.recipient}</td>
+                        <td>{letter.subject.clone()}</td>
+                        <td><span class="badge">{labels::letter_status(letter.status)}</span></td>
+                        <td class="number">{letter.attempts}</td>
+                        <td class="nowrap">{received_date(letter.created_at)}</td>
+                        <td>{letter.last_error.unwrap_or_default()}</td>
+                        <td>
+                            <RetryButton
+                                letter=letter.id
+                                subject=letter.subject
+                                csrf=viewer.csrf.clone()
+                                return_to="/staff/mail".to_owned()
+                            />
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="table-scroll" role="region" aria-label="Undelivered email" tabindex="0">
+                <table class="data">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Request"</th>
+                            <th scope="col">"To"</th>
+                            <th scope="col">"Subject"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Attempts"</th>
+                            <th scope="col">"Written"</th>
+                            <th scope="col">"Last error"</th>
+                            <th scope="col"><span class="visually-hidden">"Action"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <h1>"Undelivered email"</h1>
+        <p class="lead">"Emails to customers that have not gone out yet, failed ones first."</p>
+        <Done/>
+        {refusal_for(&feedback, "retry").map(|message| view! { <FormAlert message/> })}
+        {list}
+    }
+}

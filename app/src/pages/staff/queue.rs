@@ -1,0 +1,270 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_location;
+
+use crate::components::{InputField, SelectField, StaffForm, choices};
+use crate::domain::access::{Action, Actor, Viewer, permits};
+use crate::domain::case::{StaffFeedback, StaffMember};
+use crate::domain::queue::{AssigneeFilter, DueFilter, QueuePage, QueueQuery, QueueRow, QueueSort, StatusFilter, Urgency};
+use crate::domain::{Channel, RequestKind};
+use crate::services::load_queue;
+
+use super::frame::viewer;
+use super::{Done, labels, long_date, received_date, refusal_for, staff_feedback, staff_view, typed};
+
+#[component]
+pub fn QueuePage() -> impl IntoView {
+    let viewer = viewer();
+    let feedback = staff_feedback();
+    let search = use_location().search;
+    let data = Resource::new(move || search.get(), load_queue);
+    view! {
+        <Title text="Queue"/>
+        <div class="wrap wide">
+            <Suspense fallback=|| view! { <p>"Loading the queue…"</p> }>
+                {move || {
+                    let query = QueueQuery::from_query_string(&search.get());
+                    let feedback = feedback.clone();
+                    Suspend::new(async move {
+                        staff_view(viewer.await, data.await, |viewer, (page, staff)| {
+                            view! { <Queue viewer query page staff feedback/> }.into_any()
+                        })
+                    })
+                }}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn Queue(
+    viewer: Viewer,
+    query: QueueQuery,
+    page: QueuePage,
+    staff: Vec<StaffMember>,
+    feedback: StaffFeedback,
+) -> impl IntoView {
+    let first_page = (!query.after.is_empty()).then(|| match query.first_page().to_query_string() {
+        first if first.is_empty() => "/staff".to_owned(),
+        first => format!("/staff?{first}"),
+    });
+    let next_page = page.next.map(|next| format!("/staff?{next}"));
+    let pager = (first_page.is_some() || next_page.is_some()).then(|| {
+        view! {
+            <nav class="pager" aria-label="Pages of the queue">
+                {first_page.map(|href| view! { <a href=href>"First page"</a> })}
+                {next_page.map(|href| view! { <a href=href>"Next page"</a> })}
+            </nav>
+        }
+    });
+    let list = if page.rows.is_empty() {
+        view! { <p class="empty">"No requests match these filters."</p> }.into_any()
+    } else {
+        view! { <BulkForm viewer query=query.clone() rows=page.rows staff feedback/> }.into_any()
+    };
+    view! {
+        <h1>"Requests"</h1>
+        <Done/>
+        <Filters query/>
+        {list}
+        {pager}
+    }
+}
+
+/// A filter choice as (value, label), with "Any" sent as a blank value.
+fn any_or<T: Copy>(all: &[T], key: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<(String, String)> {
+    std::iter::once(("", "Any")).chain(all.iter().map(|item| (key(*item), label(*item)))).map(owned).collect()
+}
+
+fn owned((value, label): (&str, &str)) -> (String, String) {
+    (value.to_owned(), label.to_owned())
+}
+
+#[component]
+fn Filters(query: QueueQuery) -> impl IntoView {
+    let date = |day: Option<chrono::NaiveDate>| day.map(|d| d.to_string()).unwrap_or_default();
+    view! {
+        <form method="get" action="/staff" class="filters" role="search" aria-label="Filter the queue">
+            <div class="filter-grid">
+                <InputField
+                    id="filter-q"
+                    name="q"
+                    label="Search"
+                    hint="Reference, email or name"
+                    input_type="search"
+                    value=query.q.clone()
+                />
+                <SelectField
+                    id="filter-kind"
+                    name="kind"
+                    label="Kind"
+                    options=any_or(RequestKind::ALL, RequestKind::as_str, RequestKind::label)
+                    selected=query.kind.map_or("", RequestKind::as_str)
+                />
+                <SelectField
+                    id="filter-status"
+                    name="status"
+                    label="Status"
+                    options=StatusFilter::ALL.iter().map(|s| (s.as_str(), labels::status_filter(*s))).map(owned).collect()
+                    selected=query.status().as_str()
+                />
+                <SelectField
+                    id="filter-assignee"
+                    name="assignee"
+                    label="Assigned to"
+                    options=AssigneeFilter::ALL.iter().map(|a| (a.as_str(), labels::assignee_filter(*a))).map(owned).collect()
+                    selected=query.assignee().as_str()
+                />
+                <SelectField
+                    id="filter-due"
+                    name="due"
+                    label="Due"
+                    options=any_or(DueFilter::ALL, DueFilter::as_str, labels::due_filter)
+                    selected=query.due.map_or("", DueFilter::as_str)
+                />
+                <SelectField
+                    id="filter-channel"
+                    name="channel"
+                    label="Channel"
+                    options=any_or(Channel::ALL, Channel::as_str, labels::channel)
+                    selected=query.channel.map_or("", Channel::as_str)
+                />
+                <InputField id="filter-from" name="from" label="Received from" input_type="date" value=date(query.from)/>
+                <InputField id="filter-to" name="to" label="Received until" input_type="date" value=date(query.to)/>
+                <SelectField
+                    id="filter-sort"
+                    name="sort"
+                    label="Order"
+                    options=QueueSort::ALL.iter().map(|s| (s.as_str(), labels::sort(*s))).map(owned).collect()
+                    selected=query.sort().as_str()
+                />
+            </div>
+            <div class="checkbox">
+                <input type="checkbox" id="filter-unverified" name="unverified" value="1" checked=query.unverified/>
+                <label for="filter-unverified">"Include unverified requests"</label>
+            </div>
+            <div class="filter-actions">
+                <button type="submit" class="button">"Apply"</button>
+                <a href="/staff">"Clear filters"</a>
+            </div>
+        </form>
+    }
+}
+
+/// The queue's rows inside the form that changes several of them at once.
+#[component]
+fn BulkForm(
+    viewer: Viewer,
+    query: QueueQuery,
+    rows: Vec<QueueRow>,
+    staff: Vec<StaffMember>,
+    feedback: StaffFeedback,
+) -> impl IntoView {
+    let mut actions = choices([("", "Choose an action…"), ("assign_me", "Assign to me")]);
+    if permits(Actor::Staff(&viewer), Action::AssignToOthers) {
+        actions.extend(
+            staff
+                .iter()
+                .filter(|member| member.active && member.id != viewer.id)
+                .map(|member| (format!("assign:{}", member.id), format!("Assign to {}", member.name))),
+        );
+    }
+    actions.extend(choices([("unassign", "Unassign"), ("start_work", "Start work"), ("resume", "Resume work")]));
+    // A refused bulk change comes back with the rows that were ticked,
+    // comma-separated, so they stay ticked.
+    let ticked = typed(&feedback, "bulk", "selected", "");
+    let ticked: Vec<&str> = ticked.split(',').collect();
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            let value = format!("{}:{}", row.reference, row.version);
+            let checked = ticked.contains(&value.as_str());
+            view! { <Row row value checked/> }
+        })
+        .collect_view();
+    view! {
+        <StaffForm action="/staff/bulk" name="bulk" csrf=viewer.csrf.clone() class="bulk" refusal=refusal_for(&feedback, "bulk")>
+            <input type="hidden" name="return_to" value=query.to_query_string()/>
+            <div class="bulk-bar">
+                <SelectField
+                    id="bulk-action"
+                    name="bulk_action"
+                    label="With the selected requests"
+                    options=actions
+                    selected=typed(&feedback, "bulk", "bulk_action", "")
+                />
+                <button type="submit" class="button secondary">"Apply to selected"</button>
+            </div>
+            <div class="table-scroll" role="region" aria-label="Requests" tabindex="0">
+                <table class="data">
+                    <thead>
+                        <tr>
+                            <th scope="col"><span class="visually-hidden">"Select"</span></th>
+                            <th scope="col">"Reference"</th>
+                            <th scope="col">"Kind"</th>
+                            <th scope="col">"Customer"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Assigned to"</th>
+                            <th scope="col">"Channel"</th>
+                            <th scope="col">"Received"</th>
+                            <th scope="col">"Due"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </StaffForm>
+    }
+}
+
+#[component]
+fn Row(row: QueueRow, value: String, checked: bool) -> impl IntoView {
+    let reference = row.reference.to_string();
+    view! {
+        <tr class:overdue=row.urgency == Some(Urgency::Overdue)>
+            <td>
+                <input
+                    type="checkbox"
+                    name="selected"
+                    value=value
+                    checked=checked
+                    aria-label=format!("Select {reference}")
+                />
+            </td>
+            <th scope="row">
+                <a class="reference" href=format!("/staff/requests/{reference}")>{reference.clone()}</a>
+            </th>
+            <td>{row.kind.label()}</td>
+            <td>
+                <span class="customer-name">{row.name}</span>
+                <span class="customer-email">{row.email}</span>
+            </td>
+            <td><span class="status" class:open=row.status.is_open()>{labels::status(row.status)}</span></td>
+            <td>{row.assignee.unwrap_or_else(|| "Unassigned".to_owned())}</td>
+            <td>{labels::channel(row.channel)}</td>
+            <td class="nowrap">
+                <time datetime=row.received_at.to_rfc3339()>{received_date(row.received_at)}</time>
+            </td>
+            <td class="nowrap"><Due row_due=row.due_on days_left=row.days_left urgency=row.urgency/></td>
+        </tr>
+    }
+}
+
+/// The deadline in words, with a mark that does not rely on colour.
+#[component]
+fn Due(row_due: Option<chrono::NaiveDate>, days_left: Option<i64>, urgency: Option<Urgency>) -> impl IntoView {
+    let Some(due) = row_due else {
+        return view! { <span class="muted">"No deadline"</span> }.into_any();
+    };
+    let mark = match urgency {
+        Some(Urgency::Overdue) => Some(("urgency overdue", "Overdue")),
+        Some(Urgency::DueSoon) => Some(("urgency soon", "Due soon")),
+        _ => None,
+    };
+    view! {
+        <time datetime=due.to_string()>{long_date(due)}</time>
+        {days_left.map(|days| view! { <span class="days-left">{labels::days_left(days)}</span> })}
+        {mark.map(|(class, text)| view! { <span class=class><span aria-hidden="true">"! "</span>{text}</span> })}
+    }
+    .into_any()
+}

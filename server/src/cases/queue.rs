@@ -1,0 +1,182 @@
+//! The queue: filters, order and keyset pagination over the requests table.
+
+use std::collections::HashMap;
+
+use app::domain::queue::{AssigneeFilter, DueFilter, QueuePage, QueueQuery, QueueRow, QueueSort, StatusFilter};
+use app::domain::{Channel, ReferenceCode, RequestKind, RequestStatus, Viewer};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func};
+use sea_orm::{ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
+
+use super::{CaseDesk, CaseError};
+use crate::db::entities::request;
+
+/// Rows per page: a screenful on a desk.
+const PAGE_SIZE: u64 = 50;
+
+/// Where a page ended, for the next one to start after.
+enum Cursor {
+    Due(NaiveDate, i64),
+    Received(DateTime<Utc>, i64),
+}
+
+impl Cursor {
+    fn encode(&self) -> String {
+        match self {
+            Self::Due(day, id) => format!("d.{day}.{id}"),
+            Self::Received(at, id) => format!("r.{}.{id}", at.timestamp_micros()),
+        }
+    }
+
+    fn decode(text: &str) -> Option<Self> {
+        let mut parts = text.splitn(3, '.');
+        let (tag, key, id) = (parts.next()?, parts.next()?, parts.next()?.parse().ok()?);
+        match tag {
+            "d" => Some(Self::Due(key.parse().ok()?, id)),
+            "r" => Some(Self::Received(DateTime::from_timestamp_micros(key.parse().ok()?)?, id)),
+            _ => None,
+        }
+    }
+}
+
+impl CaseDesk {
+    pub async fn queue(&self, viewer: &Viewer, query: &QueueQuery) -> Result<QueuePage, CaseError> {
+        let clocks = &self.mail.clocks;
+        let mut select = request::Entity::find().filter(status_condition(query.status(), query.unverified));
+        if let Some(kind) = query.kind {
+            select = select.filter(request::Column::Kind.eq(kind.as_str()));
+        }
+        if let Some(channel) = query.channel {
+            select = select.filter(request::Column::Channel.eq(channel.as_str()));
+        }
+        select = match query.assignee() {
+            AssigneeFilter::Anyone => select,
+            AssigneeFilter::Me => select.filter(request::Column::AssigneeId.eq(viewer.id)),
+            AssigneeFilter::Unassigned => select.filter(request::Column::AssigneeId.is_null()),
+        };
+        let today = clocks.today();
+        select = match query.due {
+            None => select,
+            Some(DueFilter::Overdue) => select.filter(request::Column::DueOn.lt(today)).filter(open_statuses()),
+            Some(DueFilter::Soon) => select
+                .filter(request::Column::DueOn.gte(today))
+                .filter(request::Column::DueOn.lte(clocks.due_soon_until()))
+                .filter(open_statuses()),
+        };
+        if let Some(from) = query.from {
+            select = select.filter(request::Column::ReceivedAt.gte(self.start_of(from)));
+        }
+        if let Some(to) = query.to.and_then(|day| day.succ_opt()) {
+            select = select.filter(request::Column::ReceivedAt.lt(self.start_of(to)));
+        }
+        let search = query.q.trim();
+        if !search.is_empty() {
+            select = select.filter(match ReferenceCode::parse(search) {
+                Ok(reference) => Condition::all().add(request::Column::Reference.eq(reference.as_str())),
+                Err(_) => {
+                    let lowered = search.to_lowercase();
+                    let pattern = format!("%{}%", lowered.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+                    Condition::any()
+                        .add(ExprTrait::eq(Expr::expr(Func::lower(Expr::col(request::Column::Email))), lowered))
+                        .add(Expr::expr(Func::lower(Expr::col(request::Column::FullName))).like(
+                            sea_orm::sea_query::LikeExpr::new(pattern).escape('\\'),
+                        ))
+                }
+            });
+        }
+
+        let sort = query.sort();
+        let cursor = Cursor::decode(&query.after);
+        select = match (sort, cursor) {
+            (QueueSort::Due, Some(Cursor::Due(day, id))) => select.filter(
+                Condition::any()
+                    .add(request::Column::DueOn.gt(day))
+                    .add(Condition::all().add(request::Column::DueOn.eq(day)).add(request::Column::Id.gt(id))),
+            ),
+            (QueueSort::Newest, Some(Cursor::Received(at, id))) => select.filter(
+                Condition::any()
+                    .add(request::Column::ReceivedAt.lt(at))
+                    .add(Condition::all().add(request::Column::ReceivedAt.eq(at)).add(request::Column::Id.lt(id))),
+            ),
+            (QueueSort::Oldest, Some(Cursor::Received(at, id))) => select.filter(
+                Condition::any()
+                    .add(request::Column::ReceivedAt.gt(at))
+                    .add(Condition::all().add(request::Column::ReceivedAt.eq(at)).add(request::Column::Id.gt(id))),
+            ),
+            _ => select,
+        };
+        select = match sort {
+            // Requests without a deadline have no place in a due-date order.
+            QueueSort::Due => select
+                .filter(request::Column::DueOn.is_not_null())
+                .order_by(request::Column::DueOn, Order::Asc)
+                .order_by(request::Column::Id, Order::Asc),
+            QueueSort::Newest => {
+                select.order_by(request::Column::ReceivedAt, Order::Desc).order_by(request::Column::Id, Order::Desc)
+            }
+            QueueSort::Oldest => {
+                select.order_by(request::Column::ReceivedAt, Order::Asc).order_by(request::Column::Id, Order::Asc)
+            }
+        };
+        let mut rows = select.limit(PAGE_SIZE + 1).all(&self.db).await?;
+        let more = rows.len() as u64 > PAGE_SIZE;
+        rows.truncate(PAGE_SIZE as usize);
+        let next = match (more, rows.last()) {
+            (true, Some(last)) => {
+                let cursor = match sort {
+                    QueueSort::Due => last.due_on.map(|day| Cursor::Due(day, last.id)),
+                    QueueSort::Newest | QueueSort::Oldest => Some(Cursor::Received(last.received_at, last.id)),
+                };
+                cursor.map(|cursor| QueueQuery { after: cursor.encode(), ..query.clone() }.to_query_string())
+            }
+            _ => None,
+        };
+        let names: HashMap<i64, String> =
+            self.staff.list().await?.into_iter().map(|member| (member.id, member.name)).collect();
+        let rows = rows
+            .into_iter()
+            .filter_map(|row| {
+                let status = RequestStatus::parse(&row.status)?;
+                let standing = row.due_on.filter(|_| status.is_open()).map(|day| clocks.standing(day));
+                Some(QueueRow {
+                    reference: ReferenceCode::parse(&row.reference).ok()?,
+                    kind: RequestKind::parse(&row.kind)?,
+                    name: row.full_name,
+                    email: row.email,
+                    status,
+                    assignee: row.assignee_id.and_then(|id| names.get(&id).cloned()),
+                    channel: Channel::parse(&row.channel)?,
+                    received_at: row.received_at,
+                    due_on: row.due_on,
+                    days_left: standing.map(|(left, _)| left),
+                    urgency: standing.map(|(_, urgency)| urgency),
+                    version: row.version,
+                })
+            })
+            .collect();
+        Ok(QueuePage { rows, next })
+    }
+
+    /// The first instant of a day in the organisation's time zone.
+    fn start_of(&self, day: NaiveDate) -> DateTime<Utc> {
+        let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+        self.mail.clocks.time_zone().from_local_datetime(&midnight).earliest().map_or_else(
+            || Utc.from_utc_datetime(&midnight),
+            |local| local.with_timezone(&Utc),
+        )
+    }
+}
+
+fn open_statuses() -> Condition {
+    let open: Vec<&str> = RequestStatus::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str()).collect();
+    Condition::all().add(request::Column::Status.is_in(open))
+}
+
+fn status_condition(filter: StatusFilter, include_unverified: bool) -> Condition {
+    let admitted: Vec<&str> = RequestStatus::ALL
+        .iter()
+        .filter(|status| filter.admits(**status, include_unverified))
+        .map(|status| status.as_str())
+        .collect();
+    Condition::all().add(request::Column::Status.is_in(admitted))
+}

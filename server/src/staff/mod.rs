@@ -1,0 +1,345 @@
+//! Staff accounts: signing in, invitations, roles, and who is behind a
+//! session.
+
+pub mod passwords;
+pub mod sessions;
+
+use app::domain::case::StaffMember;
+use app::domain::{Role, Viewer};
+use chrono::{Duration, Utc};
+use rand::RngCore;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    Set, SqlErr, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::audit::{self, Actor};
+use crate::db::entities::{sign_in_failure, staff_user};
+use crate::mail::Letter;
+use crate::requests::{Mailing, TrackingToken, token};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StaffError {
+    #[error("database: {0}")]
+    Db(#[from] DbErr),
+    #[error("password hashing: {0}")]
+    Hashing(String),
+    #[error("a letter cannot be composed: {0}")]
+    Letter(#[from] minijinja::Error),
+}
+
+/// What a session remembers of its staff member. The epoch must still match
+/// the account's, so raising it ends every session at once.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SessionStaff {
+    pub user_id: i64,
+    pub epoch: i64,
+    pub signed_in_at: i64,
+    pub csrf: String,
+}
+
+/// The session key [`SessionStaff`] lives under.
+pub const SESSION_KEY: &str = "staff";
+
+/// How many wrong passwords, in [`FAILURE_WINDOW`], before sign-in pauses:
+/// per account, and per network address across accounts.
+const FAILURES_PER_ACCOUNT: u64 = 5;
+const FAILURES_PER_ADDRESS: u64 = 20;
+const FAILURE_WINDOW: Duration = Duration::minutes(15);
+/// How long an invitation link works.
+const INVITE_TTL: Duration = Duration::days(7);
+
+pub enum SignIn {
+    Welcome(SessionStaff),
+    Refused,
+    /// Too many failures lately; try again after this many minutes.
+    Paused { minutes: i64 },
+}
+
+/// What came of an invitation.
+pub enum Invite {
+    Sent,
+    AlreadyExists,
+}
+
+#[derive(Clone)]
+pub struct StaffAccounts {
+    db: DatabaseConnection,
+    mail: Mailing,
+    /// Sessions end this long after sign-in, however busy.
+    pub absolute_limit: Duration,
+}
+
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn random_secret() -> String {
+    let mut bytes = [0_u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl StaffAccounts {
+    pub fn new(db: DatabaseConnection, mail: Mailing, absolute_limit: Duration) -> Self {
+        Self { db, mail, absolute_limit }
+    }
+
+    pub async fn sign_in(&self, email: &str, password: String, address: &str) -> Result<SignIn, StaffError> {
+        let email = normalise_email(email);
+        let since = Utc::now() - FAILURE_WINDOW;
+        let recent = |column: sign_in_failure::Column, value: String| {
+            sign_in_failure::Entity::find()
+                .filter(column.eq(value))
+                .filter(sign_in_failure::Column::At.gt(since))
+                .count(&self.db)
+        };
+        if recent(sign_in_failure::Column::Email, email.clone()).await? >= FAILURES_PER_ACCOUNT
+            || recent(sign_in_failure::Column::Address, address.to_owned()).await? >= FAILURES_PER_ADDRESS
+        {
+            tracing::warn!(%email, %address, "sign-in refused: too many recent failures");
+            return Ok(SignIn::Paused { minutes: FAILURE_WINDOW.num_minutes() });
+        }
+        let user = staff_user::Entity::find().filter(staff_user::Column::Email.eq(email.clone())).one(&self.db).await?;
+        let stored = user.as_ref().filter(|u| u.active).and_then(|u| u.password_hash.clone());
+        let matched = passwords::matches(password, stored).await;
+        match user {
+            Some(user) if matched && user.active => Ok(SignIn::Welcome(SessionStaff {
+                user_id: user.id,
+                epoch: user.session_epoch,
+                signed_in_at: Utc::now().timestamp(),
+                csrf: random_secret(),
+            })),
+            _ => {
+                tracing::warn!(%email, %address, "failed sign-in");
+                sign_in_failure::ActiveModel {
+                    at: Set(Utc::now()),
+                    email: Set(email.chars().take(254).collect()),
+                    address: Set(address.chars().take(64).collect()),
+                    ..Default::default()
+                }
+                .insert(&self.db)
+                .await?;
+                Ok(SignIn::Refused)
+            }
+        }
+    }
+
+    /// The staff member a session stands for, while the account is active,
+    /// the session is not older than the absolute limit, and nobody has
+    /// signed the account out everywhere since.
+    pub async fn viewer(&self, session: &SessionStaff) -> Result<Option<Viewer>, StaffError> {
+        if Utc::now().timestamp() - session.signed_in_at > self.absolute_limit.num_seconds() {
+            return Ok(None);
+        }
+        let Some(user) = staff_user::Entity::find_by_id(session.user_id).one(&self.db).await? else {
+            return Ok(None);
+        };
+        let Some(role) = Role::parse(&user.role) else {
+            return Ok(None);
+        };
+        Ok((user.active && user.session_epoch == session.epoch).then(|| Viewer {
+            id: user.id,
+            name: user.name,
+            email: user.email,
+            role,
+            csrf: session.csrf.clone(),
+        }))
+    }
+
+    /// Ends every session of this account, on every device.
+    pub async fn sign_out_everywhere(&self, viewer: &Viewer) -> Result<(), StaffError> {
+        let txn = self.db.begin().await?;
+        bump_epoch(&txn, viewer.id).await?;
+        audit::append(&txn, &actor(viewer), "staff.signed_out_everywhere", None, serde_json::json!({})).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    pub async fn list(&self) -> Result<Vec<StaffMember>, StaffError> {
+        let users = staff_user::Entity::find().order_by_asc(staff_user::Column::Name).all(&self.db).await?;
+        Ok(users.into_iter().filter_map(member).collect())
+    }
+
+    /// Creates an account without a password and emails its owner a link to
+    /// choose one.
+    pub async fn invite(&self, by: &Viewer, name: &str, email: &str, role: Role) -> Result<Invite, StaffError> {
+        let email = normalise_email(email);
+        let secret = TrackingToken::generate();
+        let letter = self.mail.letters.compose(&Letter::StaffInvite {
+            name: name.trim(),
+            invited_by: &by.name,
+            role: role.label(),
+            welcome_url: &format!("{}/staff/welcome/{}", self.mail.public_url, secret.expose()),
+            valid_days: INVITE_TTL.num_days() as u32,
+        })?;
+        let txn = self.db.begin().await?;
+        let inserted = staff_user::ActiveModel {
+            email: Set(email.clone()),
+            name: Set(name.trim().to_owned()),
+            role: Set(role.as_str().to_owned()),
+            password_hash: Set(None),
+            active: Set(true),
+            session_epoch: Set(0),
+            invite_hash: Set(Some(secret.hash())),
+            invite_expires_at: Set(Some(Utc::now() + INVITE_TTL)),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                return Ok(Invite::AlreadyExists);
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let detail = serde_json::json!({ "email": email, "role": role.as_str() });
+        audit::append(&txn, &actor(by), "staff.invited", None, detail).await?;
+        self.mail.outbox.enqueue(&txn, None, &email, letter).await?;
+        txn.commit().await?;
+        self.mail.wake.notify_one();
+        Ok(Invite::Sent)
+    }
+
+    /// Sets the password of an invited account. `Ok(false)` when the link is
+    /// unknown, used or expired.
+    pub async fn accept_invite(&self, presented: &str, password: String) -> Result<bool, StaffError> {
+        let Some(hash) = token::lookup_hash(presented) else {
+            return Ok(false);
+        };
+        let Some(user) = staff_user::Entity::find()
+            .filter(staff_user::Column::InviteHash.eq(hash.clone()))
+            .filter(staff_user::Column::InviteExpiresAt.gt(Utc::now()))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(false);
+        };
+        let password_hash = passwords::hash(password).await.map_err(StaffError::Hashing)?;
+        let txn = self.db.begin().await?;
+        let updated = staff_user::Entity::update_many()
+            .col_expr(staff_user::Column::PasswordHash, Expr::value(password_hash))
+            .col_expr(staff_user::Column::InviteHash, Expr::value(Option::<String>::None))
+            .filter(staff_user::Column::Id.eq(user.id))
+            .filter(staff_user::Column::InviteHash.eq(hash))
+            .exec(&txn)
+            .await?;
+        if updated.rows_affected != 1 {
+            return Ok(false);
+        }
+        let who = Actor::Staff { id: user.id, email: user.email };
+        audit::append(&txn, &who, "staff.password_set", None, serde_json::json!({})).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    pub async fn is_invite_open(&self, presented: &str) -> Result<bool, StaffError> {
+        let Some(hash) = token::lookup_hash(presented) else {
+            return Ok(false);
+        };
+        Ok(staff_user::Entity::find()
+            .filter(staff_user::Column::InviteHash.eq(hash))
+            .filter(staff_user::Column::InviteExpiresAt.gt(Utc::now()))
+            .count(&self.db)
+            .await?
+            > 0)
+    }
+
+    /// Changes a colleague's role; their sessions end so the new role takes
+    /// effect at once.
+    pub async fn set_role(&self, by: &Viewer, id: i64, role: Role) -> Result<bool, StaffError> {
+        self.change(by, id, "staff.role_changed", serde_json::json!({ "role": role.as_str() }), |update| {
+            update.col_expr(staff_user::Column::Role, Expr::value(role.as_str()))
+        })
+        .await
+    }
+
+    pub async fn set_active(&self, by: &Viewer, id: i64, active: bool) -> Result<bool, StaffError> {
+        let action = if active { "staff.enabled" } else { "staff.disabled" };
+        self.change(by, id, action, serde_json::json!({}), |update| {
+            update.col_expr(staff_user::Column::Active, Expr::value(active))
+        })
+        .await
+    }
+
+    async fn change(
+        &self,
+        by: &Viewer,
+        id: i64,
+        action: &str,
+        detail: serde_json::Value,
+        set: impl FnOnce(sea_orm::UpdateMany<staff_user::Entity>) -> sea_orm::UpdateMany<staff_user::Entity>,
+    ) -> Result<bool, StaffError> {
+        let txn = self.db.begin().await?;
+        let updated = set(staff_user::Entity::update_many())
+            .col_expr(staff_user::Column::SessionEpoch, Expr::col(staff_user::Column::SessionEpoch).add(1))
+            .filter(staff_user::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        if updated.rows_affected != 1 {
+            return Ok(false);
+        }
+        let mut detail = detail;
+        detail["staff_id"] = id.into();
+        audit::append(&txn, &actor(by), action, None, detail).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+}
+
+/// Creates an account with a password, as the command line does for the
+/// first administrator. `Ok(false)` when the address already has one.
+pub async fn create_account(
+    db: &DatabaseConnection,
+    email: &str,
+    name: &str,
+    role: Role,
+    password: String,
+) -> Result<bool, StaffError> {
+    let hash = passwords::hash(password).await.map_err(StaffError::Hashing)?;
+    let txn = db.begin().await?;
+    let inserted = staff_user::ActiveModel {
+        email: Set(normalise_email(email)),
+        name: Set(name.trim().to_owned()),
+        role: Set(role.as_str().to_owned()),
+        password_hash: Set(Some(hash)),
+        active: Set(true),
+        session_epoch: Set(0),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    match inserted {
+        Ok(user) => {
+            let detail = serde_json::json!({ "email": user.email, "role": user.role });
+            audit::append(&txn, &Actor::System("command line"), "staff.created", None, detail).await?;
+            txn.commit().await?;
+            Ok(true)
+        }
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+    }
+
+async fn bump_epoch(txn: &impl sea_orm::ConnectionTrait, id: i64) -> Result<(), DbErr> {
+    staff_user::Entity::update_many()
+        .col_expr(staff_user::Column::SessionEpoch, Expr::col(staff_user::Column::SessionEpoch).add(1))
+        .filter(staff_user::Column::Id.eq(id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// The audit log's name for a staff member.
+pub fn actor(viewer: &Viewer) -> Actor {
+    Actor::Staff { id: viewer.id, email: viewer.email.clone() }
+}
+
+fn member(user: staff_user::Model) -> Option<StaffMember> {
+    Some(StaffMember { id: user.id, role: Role::parse(&user.role)?, name: user.name, email: user.email, active: user.active })
+}

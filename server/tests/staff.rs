@@ -1,0 +1,433 @@
+//! The staff workspace through the real router, on SQLite and PostgreSQL:
+//! signing in, who may do what, working a case to its outcome, conflicts,
+//! letters staff cause, and the audit log.
+
+mod common;
+
+use std::time::Duration;
+
+use app::domain::{RequestStatus, Role};
+use axum::http::StatusCode;
+use common::staff::{PASSWORD, session_cookie};
+use common::{Reply, TestApp};
+use sea_orm::{ConnectionTrait, Statement};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+const AMENDMENT: &[(&str, &str)] = &[
+    ("full_name", "Alan <i>Turing</i>"),
+    ("email", "alan@example.com"),
+    ("category", "insurance"),
+    ("current_information", "Member number 1234"),
+    ("corrected_information", "Member number 4321"),
+    ("reason", "The digits were swapped."),
+];
+
+const COMPLAINT: &[(&str, &str)] = &[
+    ("full_name", "Grace Hopper"),
+    ("email", "grace@example.com"),
+    ("category", "unwanted_marketing"),
+    ("occurred_on", "2026-10-01"),
+    ("description", "I opted out and was still called twice."),
+];
+
+/// Submits a customer form; returns the tracking path and the reference.
+async fn submit(app: &TestApp, path: &str, form: &[(&str, &str)]) -> (String, String) {
+    let reply = app.post_form(path, form).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.main_text());
+    let tracking = reply.location().trim_end_matches("?new=1").to_owned();
+    let page = app.get(&tracking).await;
+    let text = page.main_text();
+    let at = text.find("PR-").expect("a reference");
+    (tracking, text[at..at + 12].to_owned())
+}
+
+async fn sign_in_is_required_and_sets_a_strict_fresh_session(app: TestApp) {
+    let away = app.get("/staff?status=all").await;
+    assert_eq!(away.status, StatusCode::SEE_OTHER);
+    assert_eq!(away.location(), "/staff/sign-in?next=%2Fstaff%3Fstatus%3Dall");
+
+    app.create_staff("agent@example.com", "Ann Agent", Role::Agent).await;
+    let wrong =
+        app.post_form("/staff/sign-in", &[("email", "agent@example.com"), ("password", "not the password")]).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.main_text().contains("do not match an active account"), "{}", wrong.main_text());
+    assert!(session_cookie(&wrong).is_none_or(|c| c == "portal_staff="), "no session for a failed sign-in");
+
+    let right = app
+        .post_form(
+            "/staff/sign-in",
+            &[("email", " Agent@Example.com "), ("password", PASSWORD), ("next", "/staff?status=all")],
+        )
+        .await;
+    assert_eq!(right.status, StatusCode::SEE_OTHER);
+    assert_eq!(right.location(), "/staff?status=all");
+    let set_cookie = right.headers.get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(set_cookie.contains("SameSite=Strict"), "{set_cookie}");
+    assert!(!set_cookie.contains("Secure"), "plain http in tests: {set_cookie}");
+
+    let agent = app.sign_in("agent@example.com").await;
+    let queue = agent.get("/staff").await;
+    assert_eq!(queue.status, StatusCode::OK, "{}", queue.main_text());
+
+    // Signing out everywhere ends this session too.
+    let out = agent.post("/staff/sign-out-everywhere", &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(agent.get("/staff").await.status, StatusCode::SEE_OTHER);
+}
+
+async fn repeated_wrong_passwords_pause_sign_in(app: TestApp) {
+    app.create_staff("target@example.com", "Tess", Role::Admin).await;
+    for _ in 0..5 {
+        let reply = app.post_form("/staff/sign-in", &[("email", "target@example.com"), ("password", "guess")]).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    let paused = app.post_form("/staff/sign-in", &[("email", "target@example.com"), ("password", PASSWORD)]).await;
+    assert_eq!(paused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(paused.main_text().contains("Too many unsuccessful attempts"), "{}", paused.main_text());
+    assert_eq!(paused.input_value("sign-in-email").as_deref(), Some("target@example.com"), "the address is kept");
+}
+
+/// Allowed when the answer is neither a refusal nor a trip to sign-in.
+fn allowed(reply: &Reply) -> bool {
+    match reply.status {
+        StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED | StatusCode::NOT_FOUND => false,
+        StatusCode::SEE_OTHER => !reply.location().starts_with("/staff/sign-in"),
+        StatusCode::OK => !reply.body.contains("\"Err\":\"Forbidden\"") && !reply.body.contains("\"Err\":\"SignedOut\""),
+        _ => true,
+    }
+}
+
+async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
+    let (tracking, reference) = submit(&app, "/complaint", COMPLAINT).await;
+    app.create_staff("colleague@example.com", "Cole", Role::Agent).await;
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    let manager = app.staff_member("manager@example.com", Role::Manager).await;
+    let admin = app.staff_member("admin@example.com", Role::Admin).await;
+    let case = admin.case(&reference).await;
+    let colleague = app.sign_in("colleague@example.com").await;
+    let colleague_id = app
+        .app
+        .database()
+        .query_one_raw(Statement::from_string(
+            app.app.database().get_database_backend(),
+            "SELECT id FROM staff_users WHERE email = 'colleague@example.com'",
+        ))
+        .await
+        .expect("query")
+        .expect("a row")
+        .try_get_by_index::<i64>(0)
+        .expect("an id")
+        .to_string();
+    drop(colleague);
+
+    // (what, expected for anonymous, agent, manager, admin)
+    type Probe<'a> = (&'a str, [bool; 4]);
+    let pages: &[Probe] = &[
+        ("/staff", [false, true, true, true]),
+        ("/staff/new", [false, true, true, true]),
+        ("/staff/mail", [false, true, true, true]),
+        ("/staff/people", [false, false, false, true]),
+    ];
+    let server_fns: &[(&str, &[(&str, &str)], [bool; 4])] = &[
+        ("queue", &[("query", "")], [false, true, true, true]),
+        ("case", &[("reference", &reference)], [false, true, true, true]),
+        ("mail", &[], [false, true, true, true]),
+        ("people", &[], [false, false, false, true]),
+    ];
+    let note_path = format!("/staff/requests/{reference}/note");
+    let assign_path = format!("/staff/requests/{reference}/assign");
+    let version = case.version.to_string();
+    let forms: &[(&str, Vec<(&str, &str)>, [bool; 4])] = &[
+        (&note_path, vec![("body", "Called the customer back.")], [false, true, true, true]),
+        (&assign_path, vec![("assignee", &colleague_id), ("version", &version)], [false, false, true, true]),
+        ("/staff/people", vec![("name", "New Person"), ("email", "new@example.com"), ("role", "agent")], [
+            false, false, false, true,
+        ]),
+        ("/staff/mail/999999/retry", vec![], [false, true, true, true]),
+    ];
+
+    let browsers = [None, Some(&agent), Some(&manager), Some(&admin)];
+    for (path, expected) in pages {
+        for (who, browser) in browsers.iter().enumerate() {
+            let reply = match browser {
+                Some(browser) => browser.get(path).await,
+                None => app.get(path).await,
+            };
+            assert_eq!(allowed(&reply), expected[who], "GET {path} as #{who}: {} {}", reply.status, reply.location());
+        }
+    }
+    for (name, pairs, expected) in server_fns {
+        for (who, browser) in browsers.iter().enumerate() {
+            let reply = match browser {
+                Some(browser) => browser.server_fn(name, pairs).await,
+                None => app.server_fn_signed_out(name, pairs).await,
+            };
+            assert_eq!(allowed(&reply), expected[who], "server fn {name} as #{who}: {}", reply.body);
+        }
+    }
+    // Forms are tried in order of role, so a change one role makes does
+    // not decide the next role's answer: assignment uses each time the
+    // version the case has then.
+    for (path, pairs, expected) in forms {
+        for (who, browser) in browsers.iter().enumerate() {
+            let mut pairs = pairs.clone();
+            let current;
+            if path.ends_with("/assign") {
+                current = admin.case(&reference).await.version.to_string();
+                pairs.retain(|(k, _)| *k != "version");
+                pairs.push(("version", &current));
+            }
+            let reply = match browser {
+                Some(browser) => browser.post(path, &pairs).await,
+                None => app.post_form(path, &pairs).await,
+            };
+            assert_eq!(allowed(&reply), expected[who], "POST {path} as #{who}: {} {}", reply.status, reply.main_text());
+        }
+    }
+
+    // A customer's tracking link opens their request and nothing else.
+    let customer = app.get(&tracking).await;
+    assert_eq!(customer.status, StatusCode::OK);
+    assert!(!customer.main_text().contains("Called the customer back"), "internal notes stay inside");
+    let as_customer = app.get(&format!("/staff/requests/{reference}")).await;
+    assert_eq!(as_customer.status, StatusCode::SEE_OTHER);
+
+    // A form without the session's token is refused even for an admin.
+    let forged = admin.post(&note_path, &[("csrf", "")]).await;
+    assert!(!allowed(&forged) || forged.status == StatusCode::UNPROCESSABLE_ENTITY);
+    let cross_site = app
+        .post_form_with(
+            &note_path,
+            &[("csrf", &admin.csrf), ("body", "x")],
+            &[("cookie", &admin.cookie), ("sec-fetch-site", "cross-site")],
+        )
+        .await;
+    assert_eq!(cross_site.status, StatusCode::FORBIDDEN);
+}
+
+async fn a_case_is_worked_to_its_outcome_and_the_customer_hears_of_each_step(app: TestApp) {
+    let (tracking, reference) = submit(&app, "/amendment", AMENDMENT).await;
+    app.mail.wait_for(2, WAIT).await;
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+
+    // Unverified requests stay out of the default queue.
+    let queue = agent.server_fn("queue", &[("query", "")]).await;
+    assert!(!queue.body.contains(&reference), "unverified requests are hidden by default");
+    let with_unverified = agent.server_fn("queue", &[("query", "unverified=1")]).await;
+    assert!(with_unverified.body.contains(&reference));
+
+    let case = agent.case(&reference).await;
+    assert_eq!(case.status, RequestStatus::Unverified);
+    assert!(case.clock.is_some(), "every request carries its deadline");
+    let path = |what: &str| format!("/staff/requests/{reference}/{what}");
+    let step = async |pairs: &[(&str, &str)]| {
+        let version = agent.case(&reference).await.version.to_string();
+        let mut all = vec![("version", version.as_str())];
+        all.extend_from_slice(pairs);
+        agent.post(&path("step"), &all).await
+    };
+
+    assert_eq!(step(&[("step", "start_work")]).await.status, StatusCode::UNPROCESSABLE_ENTITY, "verify first");
+    assert_eq!(step(&[("step", "mark_verified")]).await.status, StatusCode::SEE_OTHER);
+    let claim = agent.post(&path("assign"), &[("assignee", "me"), ("version", &agent.case(&reference).await.version.to_string())]).await;
+    assert_eq!(claim.status, StatusCode::SEE_OTHER);
+    let mine = agent.server_fn("queue", &[("query", "assignee=me")]).await;
+    assert!(mine.body.contains(&reference), "claimed cases are listed under 'me'");
+
+    assert_eq!(agent.post(&path("note"), &[("body", "Insurer confirms <swap>.")]).await.status, StatusCode::SEE_OTHER);
+    let message = agent.post(&path("message"), &[("body", "We are checking with your insurer <today>.")]).await;
+    assert_eq!(message.status, StatusCode::SEE_OTHER);
+    let ask = step(&[("step", "ask_customer"), ("what", "A photo of your insurance card.")]).await;
+    assert_eq!(ask.status, StatusCode::SEE_OTHER);
+    assert_eq!(step(&[("step", "resume")]).await.status, StatusCode::SEE_OTHER);
+
+    let no_reason = step(&[("step", "resolve"), ("outcome", "denied"), ("ground", "accurate_and_complete")]).await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_reason.main_text().contains("Explain the denial"), "{}", no_reason.main_text());
+    let denied = step(&[
+        ("step", "resolve"),
+        ("outcome", "denied"),
+        ("ground", "accurate_and_complete"),
+        ("explanation", "Your insurer's records match ours."),
+    ])
+    .await;
+    assert_eq!(denied.status, StatusCode::SEE_OTHER);
+
+    let inbox = app.mail.wait_for(5, WAIT).await;
+    let subjects: Vec<String> = inbox.iter().map(|m| m.subject()).collect();
+    let find = |needle: &str| inbox.iter().find(|m| m.subject().contains(needle)).unwrap_or_else(|| panic!("{needle} in {subjects:?}"));
+    let message = find("A message about your request");
+    assert!(message.text().contains("We are checking with your insurer <today>."));
+    assert!(message.html().contains("&lt;today&gt;") && !message.html().contains("<today>"));
+    assert!(find("We need information").text().contains("A photo of your insurance card."));
+    let denial = find("Our decision on your amendment request");
+    for body in [denial.text(), denial.html().replace("&#x27;", "'")] {
+        for must in [
+            "The information is accurate and complete",
+            "Your insurer's records match ours.",
+            "statement",
+            "future disclosure",
+            "Privacy Officer",
+            "1-800-555-0199",
+            "Health and Human Services",
+        ] {
+            assert!(body.contains(must), "the denial letter says {must:?}");
+        }
+    }
+    assert!(inbox.iter().all(|m| m.parsed().to().and_then(|t| t.first()).and_then(|a| a.address()) == Some("alan@example.com")));
+
+    let customer = app.get(&tracking).await.main_text();
+    assert!(customer.contains("We are checking with your insurer <today>."), "{customer}");
+    assert!(customer.contains("Amendment denied"), "{customer}");
+    assert!(!customer.contains("Insurer confirms"), "internal notes stay inside");
+    let case = agent.case(&reference).await;
+    assert_eq!(case.status, RequestStatus::Denied);
+    assert!(case.steps.is_empty(), "a decided request takes no more steps");
+    assert!(case.timeline.iter().any(|e| !e.customer_visible && e.body.as_deref() == Some("Insurer confirms <swap>.")));
+}
+
+async fn a_second_change_from_an_old_view_is_refused_not_applied(app: TestApp) {
+    let (_, reference) = submit(&app, "/complaint", COMPLAINT).await;
+    let first = app.staff_member("first@example.com", Role::Manager).await;
+    let second = app.staff_member("second@example.com", Role::Agent).await;
+    let seen = first.case(&reference).await.version.to_string();
+    let path = format!("/staff/requests/{reference}/step");
+    let ok = first.post(&path, &[("version", &seen), ("step", "mark_verified")]).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let late = second.post(&path, &[("version", &seen), ("step", "close"), ("close_reason", "duplicate"), ("note", "Same as PR-ABCD-EFGH")]).await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    let text = late.main_text();
+    assert!(text.contains("Someone else changed this request"), "{text}");
+    assert!(late.body.contains("Same as PR-ABCD-EFGH"), "what was typed is kept");
+    assert_eq!(first.case(&reference).await.status, RequestStatus::Received, "nothing was overwritten");
+}
+
+async fn an_extension_is_granted_once_with_its_notice(app: TestApp) {
+    let (tracking, reference) = submit(&app, "/amendment", AMENDMENT).await;
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    let before = agent.case(&reference).await;
+    let due = before.clock.as_ref().expect("a deadline").due();
+    let path = format!("/staff/requests/{reference}/extend");
+    let blank = agent.post(&path, &[("version", &before.version.to_string()), ("reason", " ")]).await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let granted =
+        agent.post(&path, &[("version", &before.version.to_string()), ("reason", "Records are held off site.")]).await;
+    assert_eq!(granted.status, StatusCode::SEE_OTHER, "{}", granted.main_text());
+    let after = agent.case(&reference).await;
+    let extended = after.clock.as_ref().expect("a deadline").due();
+    assert_eq!((extended - due).num_days(), 30, "HIPAA allows 30 more days");
+    let again = agent.post(&path, &[("version", &after.version.to_string()), ("reason", "Still busy.")]).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "only one extension");
+
+    let inbox = app.mail.wait_for(3, WAIT).await;
+    let notice = inbox.iter().find(|m| m.subject().contains("We need more time")).expect("an extension notice");
+    assert!(notice.text().contains("Records are held off site."));
+    assert!(notice.text().contains(&extended.format("%-d %B %Y").to_string()));
+    let customer = app.get(&tracking).await.main_text();
+    assert!(customer.contains("We extended the time to respond"), "{customer}");
+}
+
+async fn staff_enter_a_phone_request_with_the_day_it_arrived(app: TestApp) {
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    let received = (chrono::Utc::now() - chrono::Duration::days(3)).date_naive().to_string();
+    let mut form: Vec<(&str, &str)> = COMPLAINT.to_vec();
+    form.extend([("channel", "phone"), ("received_on", received.as_str())]);
+    let future = (chrono::Utc::now() + chrono::Duration::days(3)).date_naive().to_string();
+    let mut bad = form.clone();
+    bad.retain(|(k, _)| *k != "received_on");
+    bad.push(("received_on", &future));
+    let refused = agent.post("/staff/new/complaint", &bad).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.main_text().contains("cannot be in the future"), "{}", refused.main_text());
+    assert!(refused.body.contains("I opted out and was still called twice."), "what was typed is kept");
+
+    let entered = agent.post("/staff/new/complaint", &form).await;
+    assert_eq!(entered.status, StatusCode::SEE_OTHER, "{}", entered.main_text());
+    let reference = entered.location().trim_start_matches("/staff/requests/").split('?').next().unwrap_or_default().to_owned();
+    let case = agent.case(&reference).await;
+    assert_eq!(case.channel, app::domain::Channel::Phone);
+    assert_eq!(case.status, RequestStatus::Received, "staff spoke to the customer: no email verification");
+    let clock = case.clock.expect("a deadline");
+    assert_eq!(clock.respond_by.counts_from.to_string(), received, "the clock starts the day it arrived");
+}
+
+async fn undelivered_letters_are_shown_and_sent_again(backend: common::Backend) {
+    let sink = common::smtp::SmtpSink::start().await;
+    let Some(app) = TestApp::start_with(backend, sink, |config| config.mail_max_attempts = 1).await else { return };
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    app.mail.set_mode(common::smtp::Mode::Permanent);
+    let (_, reference) = submit(&app, "/complaint", COMPLAINT).await;
+    let failed = loop {
+        let reply = agent.server_fn("mail", &[]).await;
+        if reply.body.matches("\"failed\"").count() >= 2 {
+            break reply;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(failed.body.contains(&reference));
+    let letters: app::services::Answer<Vec<app::domain::case::LetterState>> =
+        serde_json::from_str(&failed.body).expect("letters as JSON");
+    app.mail.set_mode(common::smtp::Mode::Accept);
+    for letter in letters.expect("allowed") {
+        let retried = agent.post(&format!("/staff/mail/{}/retry", letter.id), &[("return_to", "/staff/mail")]).await;
+        assert_eq!(retried.status, StatusCode::SEE_OTHER);
+    }
+    let inbox = app.mail.wait_for(2, WAIT).await;
+    assert!(inbox.iter().any(|m| m.subject().contains(&reference)));
+}
+
+async fn the_audit_log_catches_edits_and_removals(app: TestApp) {
+    let (_, reference) = submit(&app, "/complaint", COMPLAINT).await;
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    agent.case(&reference).await;
+    for body in ["First note", "Second note", "Third note"] {
+        agent.post(&format!("/staff/requests/{reference}/note"), &[("body", body)]).await;
+    }
+    let db = app.app.database();
+    let entries = match server::audit::verify(db).await.expect("readable") {
+        server::audit::Verdict::Intact { entries } => entries,
+        other => panic!("a fresh log is intact, not {other:?}"),
+    };
+    assert!(entries >= 5, "sign-up, opening and three notes: {entries}");
+
+    let backend = db.get_database_backend();
+    let run = async |sql: &str| db.execute_raw(Statement::from_string(backend, sql)).await.expect("raw SQL runs");
+    let id_of = async |note: &str| {
+        db.query_one_raw(Statement::from_string(backend, format!("SELECT id FROM audit_log WHERE detail LIKE '%{note}%'")))
+            .await
+            .expect("query")
+            .expect("a row")
+            .try_get_by_index::<i64>(0)
+            .expect("an id")
+    };
+    let second = id_of("Second note").await;
+    run(&format!("UPDATE audit_log SET detail = '{{\"note\":\"Nothing to see\"}}' WHERE id = {second}")).await;
+    assert_eq!(server::audit::verify(db).await.expect("readable"), server::audit::Verdict::Altered { id: second });
+
+    run(&format!("DELETE FROM audit_log WHERE id = {second}")).await;
+    let third = id_of("Third note").await;
+    assert_eq!(server::audit::verify(db).await.expect("readable"), server::audit::Verdict::Broken { id: third });
+}
+
+on_both_databases!(
+    sign_in_is_required_and_sets_a_strict_fresh_session,
+    repeated_wrong_passwords_pause_sign_in,
+    every_route_answers_each_role_as_the_rule_book_says,
+    a_case_is_worked_to_its_outcome_and_the_customer_hears_of_each_step,
+    a_second_change_from_an_old_view_is_refused_not_applied,
+    an_extension_is_granted_once_with_its_notice,
+    staff_enter_a_phone_request_with_the_day_it_arrived,
+    the_audit_log_catches_edits_and_removals,
+);
+
+#[tokio::test]
+async fn undelivered_letters_are_shown_and_sent_again_on_sqlite() {
+    undelivered_letters_are_shown_and_sent_again(common::Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn undelivered_letters_are_shown_and_sent_again_on_postgres() {
+    undelivered_letters_are_shown_and_sent_again(common::Backend::Postgres).await;
+}
