@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_requests;
 mod m20261125_000002_outbox;
 mod m20261125_000003_staff;
+mod m20261125_000004_api_and_digest;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_requests::Migration),
             Box::new(m20261125_000002_outbox::Migration),
             Box::new(m20261125_000003_staff::Migration),
+            Box::new(m20261125_000004_api_and_digest::Migration),
         ]
     }
 }

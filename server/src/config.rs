@@ -28,6 +28,17 @@ pub enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Fill the database with realistic requests, their histories, staff
+    /// and outcomes over the last two years, for trying the portal out and
+    /// for benchmarks.
+    Seed {
+        /// How many requests to add.
+        #[arg(long, default_value_t = 10_000)]
+        requests: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -42,6 +53,19 @@ pub enum UserCommand {
         name: Option<String>,
         #[arg(long, value_parser = ["agent", "manager", "admin"], default_value = "agent")]
         role: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Issue an API token acting for the staff member with this address,
+    /// and print it. It is shown this once only.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// What the token is for, shown to administrators.
+        #[arg(long, default_value = "command line")]
+        name: String,
     },
 }
 

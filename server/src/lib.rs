@@ -2,6 +2,7 @@
 //! router and the command line. `app` holds the pages; this crate gives them
 //! a database and a network.
 
+pub mod api;
 pub mod audit;
 pub mod cases;
 pub mod config;
@@ -10,6 +11,7 @@ pub mod http;
 pub mod incident;
 pub mod mail;
 pub mod requests;
+pub mod seed;
 pub mod staff;
 mod startup;
 

@@ -1,5 +1,5 @@
 use clap::Parser;
-use server::config::{AuditCommand, Cli, Command, UserCommand};
+use server::config::{AuditCommand, Cli, Command, TokenCommand, UserCommand};
 use server::{Application, db};
 use tracing_subscriber::EnvFilter;
 
@@ -14,6 +14,8 @@ async fn main() -> std::process::ExitCode {
         Command::Migrate => migrate(&cli.config).await,
         Command::User(UserCommand::Create { email, name, role }) => create_user(&cli.config, &email, name, &role).await,
         Command::Audit(AuditCommand::Verify) => verify_audit(&cli.config).await,
+        Command::Token(TokenCommand::Create { email, name }) => create_token(&cli.config, &email, &name).await,
+        Command::Seed { requests } => server::seed::run(&cli.config, requests).await,
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -83,6 +85,20 @@ async fn create_user(config: &server::config::Config, email: &str, name: Option<
         }
         Ok(false) => Err(format!("{email} already has an account")),
         Err(e) => Err(format!("cannot create the account: {e}")),
+    }
+}
+
+async fn create_token(config: &server::config::Config, email: &str, name: &str) -> Result<(), String> {
+    let db = open(config).await?;
+    let tokens = server::api::tokens::ApiTokens::new(db);
+    let actor = server::audit::Actor::System("command line");
+    match tokens.issue(&actor, email, name).await.map_err(|e| format!("cannot issue the token: {e}"))? {
+        Some(token) => {
+            eprintln!("API token for {email} (shown this once; keep it secret):");
+            println!("{token}");
+            Ok(())
+        }
+        None => Err(format!("{email} has no active staff account")),
     }
 }
 

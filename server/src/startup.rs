@@ -116,6 +116,7 @@ impl Application {
             store: store.clone(),
             customer: Arc::new(CustomerPortal::new(store.clone())),
             staff,
+            api_tokens: crate::api::tokens::ApiTokens::new(db.clone()),
             staff_service: Arc::new(StaffPortal::new(desk.clone())),
             desk,
             clocks,

@@ -88,3 +88,13 @@ impl StaffFeedback {
         (self.form == form).then(|| self.values.get(field).cloned()).flatten()
     }
 }
+
+/// An API token as the administrator's page lists it: never the token itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiTokenInfo {
+    pub id: i64,
+    pub name: String,
+    pub owner: StaffMember,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}

@@ -44,6 +44,7 @@ pub struct AppState {
     pub staff_service: SharedStaffService,
     pub clocks: std::sync::Arc<Clocks>,
     pub sessions: SessionSettings,
+    pub api_tokens: crate::api::tokens::ApiTokens,
     pub site_root: PathBuf,
     pub body_limit: usize,
 }
@@ -143,6 +144,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(intake::routes())
         .merge(staff::routes())
+        .merge(crate::api::routes())
         .merge(assets::routes(&state.site_root))
         .leptos_routes_with_context(
             &state,

@@ -196,7 +196,7 @@ fn BulkForm(
                 <button type="submit" class="button secondary">"Apply to selected"</button>
             </div>
             <div class="table-scroll" role="region" aria-label="Requests" tabindex="0">
-                <table class="data">
+                <table class="data queue">
                     <thead>
                         <tr>
                             <th scope="col"><span class="visually-hidden">"Select"</span></th>
@@ -235,7 +235,7 @@ fn Row(row: QueueRow, value: String, checked: bool) -> impl IntoView {
                 <a class="reference" href=format!("/staff/requests/{reference}")>{reference.clone()}</a>
             </th>
             <td>{row.kind.label()}</td>
-            <td>
+            <td class="customer">
                 <span class="customer-name">{row.name}</span>
                 <span class="customer-email">{row.email}</span>
             </td>

@@ -1,4 +1,6 @@
+pub mod api_token;
 pub mod audit_entry;
+pub mod digest_run;
 pub mod outbox;
 pub mod request;
 pub mod request_event;

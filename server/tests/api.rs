@@ -1,0 +1,153 @@
+//! The JSON API through the real router, on SQLite and PostgreSQL: bearer
+//! tokens, creating a request received by mail, and reading its clocks.
+
+mod common;
+
+use app::domain::Role;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{Reply, TestApp};
+use serde_json::{Value, json};
+use server::audit::Actor;
+use server::api::tokens::ApiTokens;
+
+async fn call(app: &TestApp, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (Reply, Value) {
+    let mut request = Request::builder().method(method).uri(path);
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let body = match body {
+        Some(body) => {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+            Body::from(body.to_string())
+        }
+        None => Body::empty(),
+    };
+    let reply = app.send(request.body(body).expect("a request")).await;
+    let json = serde_json::from_str(&reply.body).unwrap_or(Value::Null);
+    (reply, json)
+}
+
+async fn token_for(app: &TestApp, email: &str, role: Role) -> (ApiTokens, String) {
+    app.create_staff(email, "Integration", role).await;
+    let tokens = ApiTokens::new(app.app.database().clone());
+    let token = tokens.issue(&Actor::System("test"), email, "intake system").await.expect("issued").expect("an account");
+    assert!(token.starts_with("ppt_"));
+    (tokens, token)
+}
+
+async fn a_mailed_request_is_created_and_read_back_with_its_clocks(app: TestApp) {
+    let (_, token) = token_for(&app, "intake@example.com", Role::Agent).await;
+    let received = (chrono::Utc::now() - chrono::Duration::days(10)).date_naive();
+    let body = json!({
+        "kind": "amendment",
+        "channel": "mail",
+        "received_at": received.to_string(),
+        "full_name": "Alan Turing",
+        "email": "alan@example.com",
+        "category": "insurance",
+        "current_information": "Member number 1234",
+        "corrected_information": "Member number 4321",
+        "reason": "The digits were swapped."
+    });
+    let (created, json) = call(&app, "POST", "/api/v1/requests", Some(&token), Some(body)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let reference = json["reference"].as_str().expect("a reference").to_owned();
+    assert_eq!(created.location(), format!("/api/v1/requests/{reference}"));
+    assert_eq!(json["status"], "received", "entered by staff: no email verification");
+    assert_eq!(json["channel"], "mail");
+    assert_eq!(json["respond_by"], (received + chrono::Days::new(60)).to_string(), "HIPAA: 60 days from receipt");
+    assert_eq!(json["acknowledge_by"], Value::Null);
+    assert_eq!(json["extended"], false);
+    assert_eq!(json["paused_days"], 0);
+    assert_eq!(json["deadline_rule"], "hipaa_amendment");
+
+    let (read, again) = call(&app, "GET", &format!("/api/v1/requests/{reference}"), Some(&token), None).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(again, json);
+    let (missing, _) = call(&app, "GET", "/api/v1/requests/PR-2222-2222", Some(&token), None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+    let receipt = app.mail.wait_for(1, std::time::Duration::from_secs(10)).await;
+    assert!(receipt[0].subject().contains(&reference), "the customer is sent a receipt");
+}
+
+async fn bad_input_is_explained_field_by_field(app: TestApp) {
+    let (_, token) = token_for(&app, "intake@example.com", Role::Agent).await;
+    let (reply, json) = call(
+        &app,
+        "POST",
+        "/api/v1/requests",
+        Some(&token),
+        Some(json!({ "kind": "complaint", "channel": "phone", "received_at": "2026-01-05", "full_name": "Grace" })),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(json["fields"]["email"].as_str().is_some_and(|m| !m.is_empty()), "{json}");
+    assert!(json["fields"]["description"].is_string(), "{json}");
+
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(2)).date_naive().to_string();
+    let (future, json) = call(
+        &app,
+        "POST",
+        "/api/v1/requests",
+        Some(&token),
+        Some(json!({ "kind": "complaint", "channel": "phone", "received_at": tomorrow })),
+    )
+    .await;
+    assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(json["fields"]["received_at"].is_string());
+    let (garbage, _) = call(&app, "POST", "/api/v1/requests", Some(&token), Some(json!(["not", "an", "object"]))).await;
+    assert_eq!(garbage.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn only_valid_unrevoked_tokens_get_in(app: TestApp) {
+    let (none, json) = call(&app, "GET", "/api/v1/requests/PR-2222-2222", None, None).await;
+    assert_eq!(none.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(none.headers.get(header::WWW_AUTHENTICATE).and_then(|v| v.to_str().ok()), Some("Bearer"));
+    assert!(json["error"].is_string());
+    let (made_up, _) = call(&app, "GET", "/api/v1/requests/PR-2222-2222", Some("ppt_madeup"), None).await;
+    assert_eq!(made_up.status, StatusCode::UNAUTHORIZED);
+
+    let (tokens, token) = token_for(&app, "intake@example.com", Role::Agent).await;
+    let (ok, _) = call(&app, "GET", "/api/v1/requests/PR-2222-2222", Some(&token), None).await;
+    assert_eq!(ok.status, StatusCode::NOT_FOUND, "authenticated, just no such request");
+    let id = tokens.list().await.expect("listed")[0].id;
+    assert!(tokens.revoke(&Actor::System("test"), id).await.expect("revoked"));
+    let (revoked, _) = call(&app, "GET", "/api/v1/requests/PR-2222-2222", Some(&token), None).await;
+    assert_eq!(revoked.status, StatusCode::UNAUTHORIZED);
+}
+
+async fn the_openapi_document_describes_what_the_api_returns(app: TestApp) {
+    let (doc, spec) = call(&app, "GET", "/api/v1/openapi.json", None, None).await;
+    assert_eq!(doc.status, StatusCode::OK);
+    assert!(spec["paths"]["/requests"]["post"].is_object());
+    assert!(spec["paths"]["/requests/{reference}"]["get"].is_object());
+
+    let (_, token) = token_for(&app, "intake@example.com", Role::Agent).await;
+    let (_, created) = call(
+        &app,
+        "POST",
+        "/api/v1/requests",
+        Some(&token),
+        Some(json!({
+            "kind": "opt_out", "channel": "phone", "received_at": "2026-11-02T15:30:00-05:00",
+            "full_name": "Ada Lovelace", "email": "ada@example.com", "postal_address": "12 St James's Square",
+            "scope": "all_sharing", "joint_account": "not_joint"
+        })),
+    )
+    .await;
+    let mut returned: Vec<&String> = created.as_object().expect("an object").keys().collect();
+    let mut documented: Vec<&String> =
+        spec["components"]["schemas"]["Request"]["properties"].as_object().expect("documented").keys().collect();
+    returned.sort();
+    documented.sort();
+    assert_eq!(returned, documented, "the document lists exactly the fields returned");
+}
+
+on_both_databases!(
+    a_mailed_request_is_created_and_read_back_with_its_clocks,
+    bad_input_is_explained_field_by_field,
+    only_valid_unrevoked_tokens_get_in,
+    the_openapi_document_describes_what_the_api_returns,
+);
