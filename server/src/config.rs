@@ -148,6 +148,10 @@ pub struct Config {
     #[arg(long, env = "BUSINESS_CLOSE", default_value = "17:00", global = true)]
     pub business_close: chrono::NaiveTime,
 
+    /// Local time of day at which the daily digest goes to staff.
+    #[arg(long, env = "DIGEST_TIME", default_value = "07:00", global = true)]
+    pub digest_time: chrono::NaiveTime,
+
     /// A request is "due soon" within this many days of its deadline.
     #[arg(long, env = "DUE_SOON_DAYS", default_value_t = 5, global = true)]
     pub due_soon_days: u32,
@@ -252,6 +256,9 @@ impl Config {
             database_url: database_url.into(),
             listen: "127.0.0.1:0".parse().expect("a valid literal address"),
             public_url: Some("http://portal.test".into()),
+            // Late enough that the background job leaves the digest to the
+            // tests that send it on purpose.
+            digest_time: chrono::NaiveTime::from_hms_opt(23, 59, 0).expect("a valid time"),
             ..cli.config
         }
     }

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod cases;
 pub mod config;
 pub mod db;
+pub mod digest;
 pub mod http;
 pub mod incident;
 pub mod mail;

@@ -13,6 +13,7 @@ use tokio::task::JoinHandle;
 use crate::config::Config;
 use crate::db;
 use crate::cases::CaseDesk;
+use crate::digest::Digest;
 use crate::http::{self, AppState, CustomerPortal, SessionSettings, StaffPortal};
 use crate::requests::clocks::{ClockSetupError, Clocks};
 use crate::staff::StaffAccounts;
@@ -40,6 +41,7 @@ pub struct Application {
     router: axum::Router,
     db: DatabaseConnection,
     store: RequestStore,
+    digest: Digest,
     _background: Background,
 }
 
@@ -92,13 +94,15 @@ impl Application {
             mailing.clone(),
             chrono::Duration::hours(i64::from(config.session_max_hours.max(1))),
         );
-        let desk = CaseDesk::new(db.clone(), mailing, staff.clone());
+        let desk = CaseDesk::new(db.clone(), mailing.clone(), staff.clone());
+        let digest = Digest::new(db.clone(), mailing, staff.clone(), config.digest_time);
         let sessions = DbSessionStore::new(db.clone());
         let worker = OutboxWorker::new(db.clone(), Arc::new(transport), retry_policy(&config), wake);
         let background = vec![
             tokio::spawn(worker.run()),
             tokio::spawn(sweep_unverified(store.clone(), chrono::Duration::days(i64::from(config.unverified_close_days)))),
             tokio::spawn(sweep_sessions(sessions.clone())),
+            tokio::spawn(send_digests(digest.clone())),
         ];
         let leptos = LeptosOptions::builder()
             .output_name(config.output_name.clone())
@@ -128,7 +132,7 @@ impl Application {
             site_root: config.site_root.clone(),
             body_limit: config.body_limit,
         };
-        Ok(Self { listener, router: http::router(state), db, store, _background: Background(background) })
+        Ok(Self { listener, router: http::router(state), db, store, digest, _background: Background(background) })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -146,6 +150,10 @@ impl Application {
 
     pub fn store(&self) -> &RequestStore {
         &self.store
+    }
+
+    pub fn digest(&self) -> &Digest {
+        &self.digest
     }
 
     /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
@@ -180,6 +188,19 @@ fn clocks(config: &Config) -> Result<Clocks, StartError> {
         config.business_close,
         config.due_soon_days,
     )?)
+}
+
+/// Looks every minute whether today's digest is due.
+async fn send_digests(digest: Digest) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        match digest.send_if_due(chrono::Utc::now()).await {
+            Ok(true) => tracing::info!("sent the daily digest"),
+            Ok(false) => {}
+            Err(error) => tracing::error!(%error, "the daily digest failed"),
+        }
+    }
 }
 
 /// Forgets expired staff sessions once an hour.

@@ -411,7 +411,54 @@ async fn the_audit_log_catches_edits_and_removals(app: TestApp) {
     assert_eq!(server::audit::verify(db).await.expect("readable"), server::audit::Verdict::Broken { id: third });
 }
 
+async fn the_daily_digest_goes_out_once_to_each_who_has_work(app: TestApp) {
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    app.staff_member("manager@example.com", Role::Manager).await;
+    app.create_staff("idle@example.com", "Idle", Role::Agent).await;
+    let received = (chrono::Utc::now() - chrono::Duration::days(100)).date_naive().to_string();
+    let mut form: Vec<(&str, &str)> = COMPLAINT.to_vec();
+    form.extend([("channel", "mail"), ("received_on", received.as_str())]);
+    let entered = agent.post("/staff/new/complaint", &form).await;
+    let reference = entered.location().trim_start_matches("/staff/requests/").split('?').next().unwrap_or_default().to_owned();
+    let version = agent.case(&reference).await.version.to_string();
+    agent.post(&format!("/staff/requests/{reference}/assign"), &[("assignee", "me"), ("version", &version)]).await;
+    app.mail.wait_for(1, WAIT).await;
+
+    // The last minute of today in the organisation's time zone, after the
+    // digest's hour in tests.
+    let tz: chrono_tz::Tz = app.config.time_zone;
+    let noon = chrono::TimeZone::from_local_datetime(&tz, &chrono::Utc::now().with_timezone(&tz).date_naive().and_hms_opt(23, 59, 30).unwrap())
+        .earliest()
+        .expect("noon exists")
+        .with_timezone(&chrono::Utc);
+    let before = chrono::TimeZone::from_local_datetime(&tz, &noon.with_timezone(&tz).date_naive().and_hms_opt(6, 0, 0).unwrap())
+        .earliest()
+        .expect("six exists")
+        .with_timezone(&chrono::Utc);
+    assert!(!app.app.digest().send_if_due(before).await.expect("runs"), "not before its hour");
+    let other = app.another_instance().await;
+    let (first, second) = tokio::join!(app.app.digest().send_if_due(noon), other.digest().send_if_due(noon));
+    assert!(first.expect("runs") ^ second.expect("runs"), "exactly one instance sends the day's digest");
+    assert!(!app.app.digest().send_if_due(noon).await.expect("runs"), "once a day");
+
+    let inbox = app.mail.wait_for(3, WAIT).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let digests: Vec<_> = app.mail.inbox().into_iter().filter(|m| m.subject().starts_with("Privacy requests for")).collect();
+    let recipients: Vec<String> = digests
+        .iter()
+        .filter_map(|m| m.parsed().to().and_then(|t| t.first()).and_then(|a| a.address()).map(str::to_owned))
+        .collect();
+    assert_eq!(digests.len(), 2, "one each for the assignee and the manager: {recipients:?} of {}", inbox.len());
+    assert!(recipients.contains(&"agent@example.com".to_owned()) && recipients.contains(&"manager@example.com".to_owned()));
+    for digest in &digests {
+        assert!(digest.subject().contains("1 overdue"), "{}", digest.subject());
+        assert!(digest.text().contains(&reference));
+        assert!(!digest.text().contains("Grace Hopper"), "no customer details in a digest");
+    }
+}
+
 on_both_databases!(
+    the_daily_digest_goes_out_once_to_each_who_has_work,
     sign_in_is_required_and_sets_a_strict_fresh_session,
     repeated_wrong_passwords_pause_sign_in,
     every_route_answers_each_role_as_the_rule_book_says,

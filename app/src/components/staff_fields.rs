@@ -29,7 +29,7 @@ pub fn StaffForm(
             <input type="hidden" name="csrf" value=csrf/>
             <input type="hidden" name="form" value=name/>
             {version.map(|version| view! { <input type="hidden" name="version" value=version.to_string()/> })}
-            {refusal.map(|message| view! { <FormAlert message/> })}
+            {refusal.map(|message| view! { <FormAlert message lead="Not saved."/> })}
             {children()}
         </form>
     }
@@ -37,10 +37,15 @@ pub fn StaffForm(
 
 /// Why the server refused a form, shown where the form is.
 #[component]
-pub fn FormAlert(message: String) -> impl IntoView {
+pub fn FormAlert(
+    message: String,
+    /// What the refusal meant, for forms that change something.
+    #[prop(optional)]
+    lead: Option<&'static str>,
+) -> impl IntoView {
     view! {
         <div class="form-alert" role="alert">
-            <p><strong>"Not saved. "</strong>{message}</p>
+            <p>{lead.map(|lead| view! { <strong>{lead} " "</strong> })}{message}</p>
         </div>
     }
 }

@@ -97,6 +97,15 @@ pub enum Letter<'a> {
         reason: &'a str,
         note: &'a str,
     },
+    /// The daily digest to a staff member.
+    Digest {
+        name: &'a str,
+        day: String,
+        due_soon: &'a [crate::digest::DigestLine],
+        overdue: &'a [crate::digest::DigestLine],
+        all_overdue: &'a [crate::digest::DigestLine],
+        queue_url: &'a str,
+    },
 }
 
 /// Every template shipped with the binary, by name without extension.
@@ -113,6 +122,7 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     template!("amendment_denied"),
     template!("complaint_resolved"),
     template!("case_closed"),
+    template!("digest"),
 ];
 
 impl Letter<'_> {
@@ -132,6 +142,7 @@ impl Letter<'_> {
                 Outcome::ComplaintResolved { .. } => "complaint_resolved",
             },
             Self::CaseClosed { .. } => "case_closed",
+            Self::Digest { .. } => "digest",
         }
     }
 
@@ -143,6 +154,14 @@ impl Letter<'_> {
                 format!("Your request {reference} has been closed")
             }
             Self::StaffInvite { .. } => "You are invited to the privacy-request portal".to_owned(),
+            Self::Digest { day, overdue, all_overdue, .. } => {
+                let late = overdue.len().max(all_overdue.len());
+                if late > 0 {
+                    format!("Privacy requests for {day}: {late} overdue")
+                } else {
+                    format!("Privacy requests for {day}")
+                }
+            }
             Self::CaseMessage { reference, .. } => format!("A message about your request {reference}"),
             Self::AwaitingCustomer { reference, .. } => format!("We need information for your request {reference}"),
             Self::Extension { reference, .. } => format!("We need more time for your request {reference}"),
@@ -255,6 +274,9 @@ impl Letters {
             Letter::CaseClosed { name, reference, kind, reason, note } => {
                 context! { name, reference => reference.as_str(), kind_label => kind.label(), reason, note }
             }
+            Letter::Digest { name, day, due_soon, overdue, all_overdue, queue_url } => {
+                context! { name, day, due_soon, overdue, all_overdue, queue_url => url(queue_url) }
+            }
         };
         let values = context! { org => Org::from(&self.org), subject => &subject, ..values };
         let template = letter.template();
@@ -267,7 +289,8 @@ impl Letters {
             | Letter::AwaitingCustomer { .. }
             | Letter::Extension { .. }
             | Letter::Outcome { .. }
-            | Letter::CaseClosed { .. } => None,
+            | Letter::CaseClosed { .. }
+            | Letter::Digest { .. } => None,
         };
         Ok(Composed {
             secret,

@@ -5,8 +5,8 @@ use leptos_router::hooks::use_params_map;
 
 use crate::components::FormAlert;
 use crate::domain::access::Viewer;
-use crate::domain::clock::{Deadline, RequestClock};
 use crate::domain::case::{CaseEvent, CaseView, LetterState, LetterStatus, StaffFeedback, StaffMember};
+use crate::domain::clock::{Deadline, RequestClock};
 use crate::domain::request::Choice;
 use crate::domain::workflow::Outcome;
 use crate::domain::{Contact, EventKind, RequestDetails};
@@ -43,7 +43,13 @@ pub fn CasePage() -> impl IntoView {
 }
 
 #[component]
-fn Case(viewer: Viewer, case: CaseView, staff: Vec<StaffMember>, feedback: StaffFeedback, today: NaiveDate) -> impl IntoView {
+fn Case(
+    viewer: Viewer,
+    case: CaseView,
+    staff: Vec<StaffMember>,
+    feedback: StaffFeedback,
+    today: NaiveDate,
+) -> impl IntoView {
     let reference = case.reference.to_string();
     let forms = CaseForms::new(&reference, &viewer, case.version, feedback);
     let category = match &case.details {
@@ -256,8 +262,11 @@ fn Timeline(events: Vec<CaseEvent>) -> impl IntoView {
         .into_iter()
         .rev()
         .map(|event| {
-            let (class, seen_by) =
-                if event.customer_visible { ("badge public", "Customer can see") } else { ("badge internal", "Internal") };
+            let (class, seen_by) = if event.customer_visible {
+                ("badge public", "Customer can see")
+            } else {
+                ("badge internal", "Internal")
+            };
             view! {
                 <li class:internal=!event.customer_visible>
                     <time datetime=event.at.to_rfc3339()>{received_date(event.at)}</time>
@@ -312,7 +321,7 @@ fn Letters(letters: Vec<LetterState>, forms: CaseForms, return_to: String) -> im
         })
         .collect_view();
     view! {
-        {refusal.map(|message| view! { <FormAlert message/> })}
+        {refusal.map(|message| view! { <FormAlert message lead="Not saved."/> })}
         <ul class="letters">{items}</ul>
     }
     .into_any()

@@ -171,15 +171,13 @@ pub(super) fn StepForms(
     // A refusal that does not say which step it was for is shown above all.
     let unplaced = forms.refusal("step").filter(|_| forms.refused_step().is_none());
     let finished = steps.is_empty().then(|| view! { <p>"This request is finished: it takes no further steps."</p> });
-    let steps = steps
-        .into_iter()
-        .map(|step| view! { <StepForm forms=forms.clone() step kind category today/> })
-        .collect_view();
+    let steps =
+        steps.into_iter().map(|step| view! { <StepForm forms=forms.clone() step kind category today/> }).collect_view();
     view! {
         <section class="action-card" id="change-status" aria-labelledby="status-title">
             <h2 id="status-title">"Change status"</h2>
             <p>"Now: " <span class="status" class:open=status.is_open()>{labels::status(status)}</span></p>
-            {unplaced.map(|message| view! { <FormAlert message/> })}
+            {unplaced.map(|message| view! { <FormAlert message lead="Not saved."/> })}
             {finished}
             {steps}
         </section>
@@ -197,16 +195,22 @@ fn StepForm(
     let refusal = forms.refusal("step").filter(|_| forms.refused_step().as_deref() == Some(step.as_str()));
     let (explanation, inputs, button) = match step {
         StepKind::MarkVerified => (
-            Some("When you have confirmed who the customer is another way, for example by calling a number in our records."),
+            Some(
+                "When you have confirmed who the customer is another way, for example by calling a number in our records.",
+            ),
             None,
             "Mark identity verified",
         ),
         StepKind::StartWork => (None, None, "Start work"),
         StepKind::Resume => (Some("When the customer has sent what was asked for."), None, "Resume work"),
-        StepKind::AskCustomer => (None, Some(view! { <AskInputs forms=forms.clone()/> }.into_any()), "Ask the customer"),
-        StepKind::Resolve => {
-            (None, Some(view! { <ResolveInputs forms=forms.clone() kind category today/> }.into_any()), "Record the outcome")
+        StepKind::AskCustomer => {
+            (None, Some(view! { <AskInputs forms=forms.clone()/> }.into_any()), "Ask the customer")
         }
+        StepKind::Resolve => (
+            None,
+            Some(view! { <ResolveInputs forms=forms.clone() kind category today/> }.into_any()),
+            "Record the outcome",
+        ),
         StepKind::Close => (None, Some(view! { <CloseInputs forms=forms.clone()/> }.into_any()), "Close the request"),
     };
     // Steps with inputs get a heading of their own; a lone button says
@@ -315,8 +319,9 @@ fn AmendmentOutcome(forms: CaseForms) -> impl IntoView {
     let outcome = RwSignal::new(forms.typed("step", "outcome", "accepted"));
     let scripted = RwSignal::new(false);
     Effect::new(move |_| scripted.set(true));
-    let hidden_unless =
-        move |wanted: &'static [&'static str]| move || scripted.get() && outcome.with(|o| !wanted.contains(&o.as_str()));
+    let hidden_unless = move |wanted: &'static [&'static str]| {
+        move || scripted.get() && outcome.with(|o| !wanted.contains(&o.as_str()))
+    };
     view! {
         <div on:change=move |ev| outcome.set(event_target_value(&ev))>
             <SelectField

@@ -5,20 +5,26 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::{AmendmentFields, ComplaintFields, FormAlert, InputField, OptOutFields, RequestFormView, SelectField, choices};
+use crate::components::{
+    AmendmentFields, ComplaintFields, FormAlert, InputField, OptOutFields, RequestFormView, SelectField, choices,
+};
 use crate::domain::access::Action;
 use crate::domain::case::StaffFeedback;
 use crate::domain::forms::{AmendmentForm, ComplaintForm, OptOutForm};
 use crate::domain::{FormState, RequestForm};
 
-use crate::pages::form_state;
 use super::frame::viewer;
 use super::{allowed, refusal_for, staff_feedback, staff_view, today, typed};
+use crate::pages::form_state;
 
 /// Where each kind is entered, and what it is called there.
 const KINDS: [(&str, &str, &str); 3] = [
     ("/staff/new/opt-out", "Opt-out of information sharing", "The customer asks us to stop sharing their information."),
-    ("/staff/new/amendment", "Amendment of personal information", "The customer asks us to correct what we hold about them."),
+    (
+        "/staff/new/amendment",
+        "Amendment of personal information",
+        "The customer asks us to correct what we hold about them.",
+    ),
     ("/staff/new/complaint", "Privacy complaint", "The customer complains about how we handled their information."),
 ];
 
@@ -123,7 +129,7 @@ fn Intake<F: RequestForm>(
 fn Arrival(feedback: StaffFeedback, today: NaiveDate) -> impl IntoView {
     view! {
         <h2 class="section-title">"How it reached us"</h2>
-        {refusal_for(&feedback, "intake").map(|message| view! { <FormAlert message/> })}
+        {refusal_for(&feedback, "intake").map(|message| view! { <FormAlert message lead="Not recorded."/> })}
         <SelectField
             id="f-channel"
             name="channel"

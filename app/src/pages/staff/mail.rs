@@ -108,7 +108,7 @@ fn Mail(viewer: Viewer, letters: Vec<LetterState>, feedback: StaffFeedback) -> i
         <h1>"Undelivered email"</h1>
         <p class="lead">"Emails to customers that have not gone out yet, failed ones first."</p>
         <Done/>
-        {refusal_for(&feedback, "retry").map(|message| view! { <FormAlert message/> })}
+        {refusal_for(&feedback, "retry").map(|message| view! { <FormAlert message lead="Not saved."/> })}
         {list}
     }
 }

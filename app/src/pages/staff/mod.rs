@@ -96,7 +96,8 @@ fn Refused(refusal: Refusal) -> impl IntoView {
                 search if search.is_empty() => location.pathname.get_untracked(),
                 search => format!("{}?{search}", location.pathname.get_untracked()),
             };
-            let sign_in = format!("/staff/sign-in?{}", serde_urlencoded::to_string([("next", here)]).unwrap_or_default());
+            let sign_in =
+                format!("/staff/sign-in?{}", serde_urlencoded::to_string([("next", here)]).unwrap_or_default());
             view! {
                 <h1>"Please sign in"</h1>
                 <p>"This page is for staff. Sign in to continue where you were."</p>

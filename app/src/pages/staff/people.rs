@@ -45,7 +45,7 @@ fn People(viewer: Viewer, people: Vec<StaffMember>, feedback: StaffFeedback) -> 
         <h1>"People"</h1>
         <p class="lead">"Everyone who may sign in to the staff side, and what their role lets them do."</p>
         <Done/>
-        {table_refusal.map(|message| view! { <FormAlert message/> })}
+        {table_refusal.map(|message| view! { <FormAlert message lead="Not saved."/> })}
         <div class="table-scroll" role="region" aria-label="Staff accounts" tabindex="0">
             <table class="data">
                 <thead>

@@ -5,7 +5,9 @@ use leptos_router::hooks::use_location;
 use crate::components::{InputField, SelectField, StaffForm, choices};
 use crate::domain::access::{Action, Actor, Viewer, permits};
 use crate::domain::case::{StaffFeedback, StaffMember};
-use crate::domain::queue::{AssigneeFilter, DueFilter, QueuePage, QueueQuery, QueueRow, QueueSort, StatusFilter, Urgency};
+use crate::domain::queue::{
+    AssigneeFilter, DueFilter, QueuePage, QueueQuery, QueueRow, QueueSort, StatusFilter, Urgency,
+};
 use crate::domain::{Channel, RequestKind};
 use crate::services::load_queue;
 

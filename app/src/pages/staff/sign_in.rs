@@ -13,7 +13,11 @@ pub fn SignInPage() -> impl IntoView {
     let feedback = staff_feedback();
     let query = use_query_map();
     let (next, signed_out, expired) = query.with_untracked(|query| {
-        (query.get("next").unwrap_or_else(|| "/staff".to_owned()), query.get("signed_out").is_some(), query.get("expired").is_some())
+        (
+            query.get("next").unwrap_or_else(|| "/staff".to_owned()),
+            query.get("signed_out").is_some(),
+            query.get("expired").is_some(),
+        )
     });
     view! {
         <Title text="Staff sign in"/>
