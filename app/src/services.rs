@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::domain::TrackingView;
 use crate::domain::access::{AccessError, Action, Viewer};
-use crate::domain::case::{CaseView, LetterState, StaffMember};
+use crate::domain::case::{ApiTokenInfo, CaseView, LetterState, StaffMember};
 use crate::domain::queue::{QueuePage, QueueQuery};
 #[cfg(feature = "ssr")]
 use crate::domain::{ReferenceCode, access};
@@ -71,6 +71,7 @@ pub trait StaffService: Send + Sync + 'static {
     async fn case(&self, viewer: &Viewer, reference: &ReferenceCode) -> Result<Option<CaseView>, ServiceError>;
     async fn staff(&self) -> Result<Vec<StaffMember>, ServiceError>;
     async fn undelivered_letters(&self) -> Result<Vec<LetterState>, ServiceError>;
+    async fn api_tokens(&self) -> Result<Vec<ApiTokenInfo>, ServiceError>;
 }
 
 #[cfg(feature = "ssr")]
@@ -145,6 +146,18 @@ pub async fn load_people() -> Result<Answer<Vec<StaffMember>>, ServerFnError> {
 pub async fn load_undelivered_letters() -> Result<Answer<Vec<LetterState>>, ServerFnError> {
     match admit(Action::ManageMail) {
         Ok((service, _)) => Ok(Ok(service.undelivered_letters().await.map_err(unavailable)?)),
+        Err(refusal) => Ok(Err(refusal)),
+    }
+}
+
+/// API tokens in force, and the staff they may be issued to.
+#[server(endpoint = "staff/tokens")]
+pub async fn load_api_tokens() -> Result<Answer<(Vec<ApiTokenInfo>, Vec<StaffMember>)>, ServerFnError> {
+    match admit(Action::ManageApiTokens) {
+        Ok((service, _)) => {
+            let tokens = service.api_tokens().await.map_err(unavailable)?;
+            Ok(Ok((tokens, service.staff().await.map_err(unavailable)?)))
+        }
         Err(refusal) => Ok(Err(refusal)),
     }
 }

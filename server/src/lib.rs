@@ -11,6 +11,7 @@ pub mod digest;
 pub mod http;
 pub mod incident;
 pub mod mail;
+pub mod metrics;
 pub mod requests;
 pub mod seed;
 pub mod staff;

@@ -121,7 +121,7 @@ impl Application {
             customer: Arc::new(CustomerPortal::new(store.clone())),
             staff,
             api_tokens: crate::api::tokens::ApiTokens::new(db.clone()),
-            staff_service: Arc::new(StaffPortal::new(desk.clone())),
+            staff_service: Arc::new(StaffPortal::new(desk.clone(), crate::api::tokens::ApiTokens::new(db.clone()))),
             desk,
             clocks,
             sessions: SessionSettings {

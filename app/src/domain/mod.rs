@@ -53,6 +53,7 @@ pub mod form;
 pub mod gpc;
 pub mod forms;
 pub mod kind;
+pub mod metrics;
 pub mod queue;
 pub mod reference;
 pub mod request;

@@ -83,11 +83,12 @@ fn incident(error: impl std::fmt::Display, what: &str) -> ServiceError {
 /// The staff-facing reads, over the case desk.
 pub struct StaffPortal {
     desk: CaseDesk,
+    tokens: crate::api::tokens::ApiTokens,
 }
 
 impl StaffPortal {
-    pub fn new(desk: CaseDesk) -> Self {
-        Self { desk }
+    pub fn new(desk: CaseDesk, tokens: crate::api::tokens::ApiTokens) -> Self {
+        Self { desk, tokens }
     }
 }
 
@@ -107,6 +108,10 @@ impl StaffService for StaffPortal {
 
     async fn undelivered_letters(&self) -> Result<Vec<LetterState>, ServiceError> {
         self.desk.undelivered().await.map_err(|e| incident(e, "the undelivered letters"))
+    }
+
+    async fn api_tokens(&self) -> Result<Vec<app::domain::case::ApiTokenInfo>, ServiceError> {
+        self.tokens.list().await.map_err(|e| incident(e, "the API token list"))
     }
 }
 

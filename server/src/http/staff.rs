@@ -45,6 +45,8 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/people/{id}/disable", post(disable))
         .route("/staff/people/{id}/enable", post(enable))
         .route("/staff/mail/{id}/retry", post(retry_letter))
+        .route("/staff/tokens", post(issue_token))
+        .route("/staff/tokens/{id}/revoke", post(revoke_token))
 }
 
 /// A submitted staff form: its fields in order, repeated names kept.
@@ -523,6 +525,46 @@ async fn retry_letter(
     let back = fields.text("return_to");
     let back = if back.starts_with("/staff/") && !back.contains("//") { back } else { "/staff/mail".to_owned() };
     Ok(Redirect::to(&format!("{back}?done=retried")))
+}
+
+/// Issues an API token. The page comes back with the token on it, once:
+/// it never goes into an address, a log or the database.
+async fn issue_token(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    parts: Parts,
+    body: Bytes,
+) -> Result<Response, HttpError> {
+    let fields = Fields::read(&body)?;
+    let viewer = admit(viewer, Action::ManageApiTokens, &fields)?;
+    let name = fields.text("name");
+    if name.trim().is_empty() {
+        let feedback = fields.feedback("token", "Say what the token is for, such as the system that will use it.");
+        return Ok(refused(&state, parts, "/staff/tokens", StatusCode::UNPROCESSABLE_ENTITY, feedback).await);
+    }
+    let issued = state.api_tokens.issue(&actor(&viewer), &fields.text("email"), &name).await.map_err(crate::requests::StoreError::from)?;
+    let Some(token) = issued else {
+        let feedback = fields.feedback("token", "Choose an active staff member.");
+        return Ok(refused(&state, parts, "/staff/tokens", StatusCode::UNPROCESSABLE_ENTITY, feedback).await);
+    };
+    let shown = app::domain::case::IssuedToken(token);
+    let mut parts = parts;
+    parts.uri = Uri::from_static("/staff/tokens");
+    let mut page = pages::render_with(&state, parts, move || leptos::prelude::provide_context(shown.clone())).await;
+    page.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    Ok(page)
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Redirect, HttpError> {
+    let fields = Fields::read(&body)?;
+    let viewer = admit(viewer, Action::ManageApiTokens, &fields)?;
+    state.api_tokens.revoke(&actor(&viewer), id).await.map_err(crate::requests::StoreError::from)?;
+    Ok(Redirect::to("/staff/tokens?done=revoked"))
 }
 
 #[cfg(test)]

@@ -1,0 +1,1 @@
+//! Manager metrics: what the dashboard and its exports show.

@@ -1,0 +1,1 @@
+//! Manager metrics over the requests table.
