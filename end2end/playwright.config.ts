@@ -30,9 +30,12 @@
  * (see tests/fixtures.ts). The server's stderr is shown on the console.
  */
 import { defineConfig, devices } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
+import { STAFF, STAFF_PASSWORD } from './staff-accounts';
 
 const repoRoot = path.resolve(__dirname, '..');
 const port = 3100;
@@ -64,6 +67,16 @@ if (!externalUrl && !process.env.PORTAL_E2E_RUN_DIR) {
   // run on one build even if `cargo leptos build` or `watch` rewrites
   // target/site meanwhile (which otherwise breaks the pages' scripts).
   fs.cpSync(builtSite, path.join(runDir, 'site'), { recursive: true });
+  // Staff accounts, made the way an operator makes them: with the server's
+  // own command, the password on standard input. This also creates and
+  // migrates the database the server then opens.
+  for (const [email, role] of Object.entries(STAFF)) {
+    execFileSync(serverBin, ['user', 'create', '--email', email, '--role', role], {
+      input: `${STAFF_PASSWORD}\n`,
+      env: { ...process.env, DATABASE_URL: `sqlite://${path.join(runDir, 'portal.db')}?mode=rwc`, RUST_LOG: 'warn' },
+      stdio: ['pipe', 'ignore', 'inherit'],
+    });
+  }
   console.log(`Portal database, site copy and server log: ${runDir}`);
 }
 const runDir = process.env.PORTAL_E2E_RUN_DIR;

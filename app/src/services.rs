@@ -5,9 +5,16 @@
 use leptos::prelude::*;
 
 use crate::domain::TrackingView;
-use crate::domain::access::{AccessError, Action, Viewer};
+#[cfg(feature = "ssr")]
+use crate::domain::access::Action;
+use crate::domain::access::{AccessError, Viewer};
 use crate::domain::case::{ApiTokenInfo, CaseView, LetterState, StaffMember};
-use crate::domain::queue::{QueuePage, QueueQuery};
+#[cfg(feature = "ssr")]
+use crate::domain::metrics::MetricsQuery;
+use crate::domain::metrics::{Dashboard, Disclosure};
+use crate::domain::queue::QueuePage;
+#[cfg(feature = "ssr")]
+use crate::domain::queue::QueueQuery;
 #[cfg(feature = "ssr")]
 use crate::domain::{ReferenceCode, access};
 
@@ -76,6 +83,18 @@ pub trait StaffService: Send + Sync + 'static {
 
 #[cfg(feature = "ssr")]
 pub type SharedStaffService = std::sync::Arc<dyn StaffService>;
+
+/// The managers' figures: the dashboard and the yearly disclosure.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait MetricsService: Send + Sync + 'static {
+    async fn dashboard(&self, query: &MetricsQuery) -> Result<Dashboard, ServiceError>;
+    /// `None` for a year that does not exist; this year when none is given.
+    async fn disclosure(&self, year: Option<i32>) -> Result<Option<Disclosure>, ServiceError>;
+}
+
+#[cfg(feature = "ssr")]
+pub type SharedMetricsService = std::sync::Arc<dyn MetricsService>;
 
 /// The staff member the server signed in for this request, if any.
 #[cfg(feature = "ssr")]
@@ -159,5 +178,29 @@ pub async fn load_api_tokens() -> Result<Answer<(Vec<ApiTokenInfo>, Vec<StaffMem
             Ok(Ok((tokens, service.staff().await.map_err(unavailable)?)))
         }
         Err(refusal) => Ok(Err(refusal)),
+    }
+}
+
+/// The managers' dashboard for the page's query string.
+#[server(endpoint = "staff/dashboard")]
+pub async fn load_dashboard(query: String) -> Result<Answer<Dashboard>, ServerFnError> {
+    if let Err(refusal) = admit(Action::ViewMetrics) {
+        return Ok(Err(refusal));
+    }
+    let metrics = expect_context::<SharedMetricsService>();
+    let query = MetricsQuery::from_query_string(&query);
+    Ok(Ok(metrics.dashboard(&query).await.map_err(unavailable)?))
+}
+
+/// The CCPA disclosure table for a calendar year (this year when `None`).
+#[server(endpoint = "staff/disclosure")]
+pub async fn load_disclosure(year: Option<i32>) -> Result<Answer<Disclosure>, ServerFnError> {
+    if let Err(refusal) = admit(Action::ViewMetrics) {
+        return Ok(Err(refusal));
+    }
+    let metrics = expect_context::<SharedMetricsService>();
+    match metrics.disclosure(year).await.map_err(unavailable)? {
+        Some(disclosure) => Ok(Ok(disclosure)),
+        None => Ok(Err(Refusal::NotFound)),
     }
 }

@@ -11,8 +11,8 @@ use leptos_router::{
 
 use crate::domain::SiteInfo;
 use crate::pages::staff::{
-    CasePage, MailPage, NewRequestPage, PeoplePage, QueuePage, SignInPage, StaffAmendmentPage, StaffComplaintPage,
-    StaffHeader, StaffOptOutPage, WelcomePage, provide_viewer,
+    CasePage, DashboardPage, DisclosurePage, MailPage, NewRequestPage, PeoplePage, QueuePage, SignInPage, StaffAmendmentPage, StaffComplaintPage,
+    StaffHeader, StaffOptOutPage, TokensPage, WelcomePage, provide_viewer,
 };
 use crate::pages::{AmendmentPage, ComplaintPage, HomePage, NotFound, OptOutPage, TrackingPage, VerifyPage};
 
@@ -84,6 +84,9 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/staff/new/complaint") view=StaffComplaintPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/mail") view=MailPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/people") view=PeoplePage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/dashboard") view=DashboardPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/disclosure") view=DisclosurePage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/tokens") view=TokensPage ssr=SsrMode::Async/>
             </Routes>
         </main>
         {move || (!staff_side.get()).then(|| view! { <Footer/> })}

@@ -40,9 +40,9 @@ type ProblemLog = string[];
 
 /** Console messages that are a page's normal business, not a fault. */
 const expectedConsole = [
-  // Chromium logs every 4xx answer, including the 404 and 422 pages that
+  // Chromium logs every 4xx answer, including the refusals and error pages that
   // some tests ask for on purpose.
-  /^Failed to load resource: the server responded with a status of (404|422)/,
+  /^Failed to load resource: the server responded with a status of (401|403|404|409|422|429)/,
 ];
 
 function watch(context: BrowserContext, problems: ProblemLog) {

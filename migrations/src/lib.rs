@@ -7,6 +7,7 @@ mod m20261125_000001_requests;
 mod m20261125_000002_outbox;
 mod m20261125_000003_staff;
 mod m20261125_000004_api_and_digest;
+mod m20261126_000005_metrics_indexes;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_outbox::Migration),
             Box::new(m20261125_000003_staff::Migration),
             Box::new(m20261125_000004_api_and_digest::Migration),
+            Box::new(m20261126_000005_metrics_indexes::Migration),
         ]
     }
 }

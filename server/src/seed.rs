@@ -78,10 +78,7 @@ const EVENT_COLUMNS: &[&str] = &["request_id", "at", "kind", "customer_visible",
 /// Adds `requests` requests to the database in `config`.
 pub async fn run(config: &Config, requests: u64) -> Result<(), String> {
     let started = Instant::now();
-    let db = crate::db::connect(&config.database_url, config.sqlite_synchronous)
-        .await
-        .map_err(|e| format!("cannot open the database: {e}"))?;
-    crate::db::migrate(&db).await.map_err(|e| format!("cannot apply migrations: {e}"))?;
+    let db = open(config).await?;
     let clocks = Clocks::new(
         &config.regimes,
         config.rules_file.as_deref(),
@@ -92,11 +89,6 @@ pub async fn run(config: &Config, requests: u64) -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     let backend = db.get_database_backend();
-    if backend == DatabaseBackend::Sqlite {
-        // A large page cache keeps the random-keyed unique indexes
-        // (reference, tracking hash) in memory while they grow.
-        db.execute_unprepared("PRAGMA cache_size = -524288").await.map_err(|e| e.to_string())?;
-    }
 
     let roster = roster(&db).await.map_err(|e| format!("cannot create the staff roster: {e}"))?;
     let first_id = next_request_id(&db).await.map_err(|e| e.to_string())?;
@@ -163,6 +155,41 @@ pub async fn run(config: &Config, requests: u64) -> Result<(), String> {
         thousands((written as f64 / seconds.max(0.001)) as u64),
     );
     Ok(())
+}
+
+/// Opens and migrates the database as the portal does. SQLite gets a large
+/// page cache, which keeps the random-keyed unique indexes (reference,
+/// tracking hash) in memory while they grow, and no slow-statement log:
+/// an insert of a few thousand rows is meant to take a while.
+async fn open(config: &Config) -> Result<DatabaseConnection, String> {
+    let url = &config.database_url;
+    let db = if url.starts_with("sqlite:") {
+        use sea_orm::sqlx::ConnectOptions;
+        use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+        let options = url
+            .parse::<SqliteConnectOptions>()
+            .map_err(|e| format!("invalid SQLite URL: {e}"))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(match config.sqlite_synchronous {
+                crate::db::Durability::Full => SqliteSynchronous::Full,
+                crate::db::Durability::Normal => SqliteSynchronous::Normal,
+            })
+            .foreign_keys(true)
+            .busy_timeout(std::time::Duration::from_secs(10))
+            .pragma("cache_size", "-524288")
+            .disable_statement_logging();
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(|e| format!("cannot open the database: {e}"))?;
+        sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool)
+    } else {
+        crate::db::connect(url, config.sqlite_synchronous).await.map_err(|e| format!("cannot open the database: {e}"))?
+    };
+    crate::db::migrate(&db).await.map_err(|e| format!("cannot apply migrations: {e}"))?;
+    Ok(db)
 }
 
 fn thousands(n: u64) -> String {

@@ -80,6 +80,9 @@ impl Application {
         };
         let wake = Arc::new(Notify::new());
         let clocks = Arc::new(clocks(&config)?);
+        let metrics = crate::metrics::Metrics::connect(&config.database_url, &db, clocks.clone())
+            .await
+            .map_err(StartError::Database)?;
         let mailing = Mailing {
             letters: Arc::new(Letters::new(site.clone())),
             outbox: Outbox::new(&config.mail_domain()),
@@ -123,6 +126,7 @@ impl Application {
             api_tokens: crate::api::tokens::ApiTokens::new(db.clone()),
             staff_service: Arc::new(StaffPortal::new(desk.clone(), crate::api::tokens::ApiTokens::new(db.clone()))),
             desk,
+            metrics,
             clocks,
             sessions: SessionSettings {
                 store: sessions,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::clock::RequestClock;
 use super::workflow::{Outcome, StepKind};
-use super::{Channel, Contact, ReferenceCode, RequestDetails, RequestKind, RequestStatus, Role};
+use super::{Channel, Contact, EventKind, ReferenceCode, RequestDetails, RequestKind, RequestStatus, Role};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CaseView {
@@ -33,6 +33,7 @@ pub struct CaseView {
 /// One entry of a case's history, as staff see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseEvent {
+    pub kind: EventKind,
     pub at: DateTime<Utc>,
     pub title: String,
     pub body: Option<String>,

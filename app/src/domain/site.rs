@@ -35,3 +35,8 @@ impl SiteInfo {
         format!("{}/track/{token}", self.public_url.trim_end_matches('/'))
     }
 }
+
+/// Today in the organisation's time zone, put into context by the server for
+/// each page it renders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgToday(pub chrono::NaiveDate);

@@ -138,6 +138,7 @@ impl CaseDesk {
             .filter_map(|event| {
                 let kind = EventKind::parse(&event.kind)?;
                 Some(CaseEvent {
+                    kind,
                     at: event.at,
                     title: kind.customer_title().to_owned(),
                     body: event.body,

@@ -3,6 +3,7 @@
 
 mod assets;
 mod error;
+mod exports;
 mod gate;
 mod intake;
 mod pages;
@@ -42,6 +43,7 @@ pub struct AppState {
     pub staff: StaffAccounts,
     pub desk: CaseDesk,
     pub staff_service: SharedStaffService,
+    pub metrics: crate::metrics::Metrics,
     pub clocks: std::sync::Arc<Clocks>,
     pub sessions: SessionSettings,
     pub api_tokens: crate::api::tokens::ApiTokens,
@@ -70,6 +72,8 @@ impl AppState {
         leptos::prelude::provide_context(self.site.clone());
         leptos::prelude::provide_context(self.customer.clone());
         leptos::prelude::provide_context(self.staff_service.clone());
+        leptos::prelude::provide_context(app::domain::site::OrgToday(self.clocks.today()));
+        leptos::prelude::provide_context::<app::services::SharedMetricsService>(std::sync::Arc::new(self.metrics.clone()));
     }
 }
 
@@ -149,6 +153,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(intake::routes())
         .merge(staff::routes())
+        .merge(exports::routes())
         .merge(crate::api::routes())
         .merge(assets::routes(&state.site_root))
         .leptos_routes_with_context(

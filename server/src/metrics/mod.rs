@@ -1,1 +1,454 @@
-//! Manager metrics over the requests table.
+//! Manager metrics over the requests table: grouped counts from the
+//! database, turned into the dashboard and the yearly disclosure by the
+//! rules in `app::domain::metrics`, and the CSV files a manager downloads.
+//!
+//! The queries run on a connection of their own. On SQLite that is a
+//! read-only one beside the single writer, so a year's aggregate never
+//! holds up a customer's submission.
+
+mod sql;
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::domain::metrics::{
+    Dashboard, Disclosure, DoneByFact, Facts, FinishedFact, MetricsQuery, OpenFact, OutcomeClass, OutcomeFact, Period,
+    ReceivedFact, Table,
+};
+use app::domain::request::{Choice, ComplaintCategory};
+use app::domain::workflow::Outcome;
+use app::domain::{Channel, RequestKind, RequestStatus};
+use app::services::{MetricsService, ServiceError};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QueryResult,
+    QuerySelect, SqlxSqliteConnector,
+};
+
+use crate::db::entities::{request, staff_user};
+use crate::requests::clocks::Clocks;
+use sql::{Offsets, Sql, day_of};
+
+#[derive(Debug, thiserror::Error)]
+pub enum MetricsError {
+    #[error(transparent)]
+    Database(#[from] DbErr),
+    #[error("a row the metrics read makes no sense: {0}")]
+    Unreadable(String),
+    #[error("cannot write CSV: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+#[derive(Clone)]
+pub struct Metrics {
+    db: DatabaseConnection,
+    clocks: Arc<Clocks>,
+    offsets: Arc<Offsets>,
+}
+
+impl Metrics {
+    /// Reads through `writer` on PostgreSQL, and through a read-only pool
+    /// of its own on SQLite (the database is in WAL mode, where readers
+    /// and the writer do not wait for one another).
+    pub async fn connect(url: &str, writer: &DatabaseConnection, clocks: Arc<Clocks>) -> Result<Self, DbErr> {
+        let db = if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|e| DbErr::Custom(format!("invalid SQLite URL: {e}")))?
+                .create_if_missing(false)
+                .read_only(true)
+                .busy_timeout(Duration::from_secs(10));
+            // Two connections, so the dashboard's queries use both cores.
+            let pool = SqlitePoolOptions::new()
+                .max_connections(2)
+                .connect_with(options)
+                .await
+                .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
+            SqlxSqliteConnector::from_sqlx_sqlite_pool(pool)
+        } else {
+            writer.clone()
+        };
+        // Far enough ahead that no stored timestamp is later.
+        let until = Utc::now() + chrono::Duration::days(3660);
+        let offsets = Arc::new(Offsets::new(clocks.time_zone(), until));
+        Ok(Self { db, clocks, offsets })
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.clocks.today()
+    }
+
+    pub async fn dashboard(&self, query: &MetricsQuery) -> Result<Dashboard, MetricsError> {
+        let today = self.today();
+        let facts = self.facts(query.period(today), query.kind).await?;
+        Ok(Dashboard::build(query.clone(), today, &facts))
+    }
+
+    /// The CCPA table for `year`, this year when none is given.
+    pub async fn disclosure(&self, year: Option<i32>) -> Result<Option<Disclosure>, MetricsError> {
+        let year = year.unwrap_or_else(|| self.today().year());
+        let Some(period) = Period::year(year) else { return Ok(None) };
+        let facts = self.facts(period, None).await?;
+        Ok(Some(Disclosure::build(year, self.today(), &facts)))
+    }
+
+    /// Everything counted for a period, the queries run side by side.
+    async fn facts(&self, period: Period, kind: Option<RequestKind>) -> Result<Facts, MetricsError> {
+        let (received, (finished, done_by), outcomes, open, staff) = tokio::try_join!(
+            self.received(period, kind),
+            async { tokio::try_join!(self.finished(period, kind), self.done_by(period, kind)) },
+            self.outcomes(period, kind),
+            self.open(kind),
+            self.staff_names(),
+        )?;
+        Ok(Facts { received, finished, done_by, outcomes, open, staff })
+    }
+
+    /// The first instant of a day in the organisation's time zone.
+    fn start_of(&self, day: NaiveDate) -> DateTime<Utc> {
+        let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+        self.clocks
+            .time_zone()
+            .from_local_datetime(&midnight)
+            .earliest()
+            .map_or_else(|| Utc.from_utc_datetime(&midnight), |local| local.with_timezone(&Utc))
+    }
+
+    /// `column` within the period, and the kind filter.
+    fn within(&self, sql: &mut Sql<'_>, column: &str, period: Period, kind: Option<RequestKind>) -> String {
+        let start = sql.bind(self.start_of(period.from));
+        let end = sql.bind(self.start_of(period.to.succ_opt().unwrap_or(period.to)));
+        let mut condition = format!("{column} >= {start} AND {column} < {end}");
+        if let Some(kind) = kind {
+            condition += &format!(" AND kind = {}", sql.bind(kind.as_str()));
+        }
+        condition
+    }
+
+    fn sql(&self) -> Sql<'_> {
+        Sql::new(self.db.get_database_backend(), &self.offsets)
+    }
+
+    async fn rows(&self, sql: Sql<'_>, text: String) -> Result<Vec<QueryResult>, MetricsError> {
+        Ok(self.db.query_all_raw(sql.finish(text)).await?)
+    }
+
+    async fn received(&self, period: Period, kind: Option<RequestKind>) -> Result<Vec<ReceivedFact>, MetricsError> {
+        let mut sql = self.sql();
+        let day = sql.local_day("received_at");
+        let within = self.within(&mut sql, "received_at", period, kind);
+        let text = format!(
+            "SELECT CAST({day} AS BIGINT), kind, channel, \
+             CAST(CASE WHEN verified_at IS NULL THEN 0 ELSE 1 END AS BIGINT), CAST(COUNT(*) AS BIGINT) \
+             FROM requests WHERE {within} GROUP BY 1, 2, 3, 4"
+        );
+        self.rows(sql, text)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(ReceivedFact {
+                    day: day_of(get(row, 0)?).ok_or_else(|| unreadable("a day"))?,
+                    kind: parse(row, 1, RequestKind::parse)?,
+                    channel: parse(row, 2, Channel::parse)?,
+                    verified: get::<i64>(row, 3)? == 1,
+                    count: count(row, 4)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn finished(&self, period: Period, kind: Option<RequestKind>) -> Result<Vec<FinishedFact>, MetricsError> {
+        let mut sql = self.sql();
+        let (resolved, received, due) =
+            (sql.local_day("resolved_at"), sql.local_day("received_at"), sql.date_day("due_on"));
+        let within = self.within(&mut sql, "resolved_at", period, kind);
+        let text = format!(
+            "SELECT kind, status, CAST({resolved} - {received} AS BIGINT), \
+             CAST(CASE WHEN due_on IS NULL THEN NULL WHEN {resolved} < {due} THEN -1 WHEN {resolved} = {due} THEN 0 \
+             ELSE 1 END AS BIGINT), CAST(COUNT(*) AS BIGINT) \
+             FROM requests WHERE {within} AND {finished} GROUP BY 1, 2, 3, 4",
+            finished = finished_statuses(),
+        );
+        self.rows(sql, text)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(FinishedFact {
+                    kind: parse(row, 0, RequestKind::parse)?,
+                    status: parse(row, 1, RequestStatus::parse)?,
+                    days: get(row, 2)?,
+                    vs_due: get::<Option<i64>>(row, 3)?.map(|sign| sign.cmp(&0)),
+                    count: count(row, 4)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn done_by(&self, period: Period, kind: Option<RequestKind>) -> Result<Vec<DoneByFact>, MetricsError> {
+        let mut sql = self.sql();
+        let within = self.within(&mut sql, "resolved_at", period, kind);
+        let text = format!(
+            "SELECT assignee_id, kind, status, CAST(COUNT(*) AS BIGINT) FROM requests \
+             WHERE {within} AND {finished} GROUP BY 1, 2, 3",
+            finished = finished_statuses(),
+        );
+        self.rows(sql, text)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(DoneByFact {
+                    assignee: get(row, 0)?,
+                    kind: parse(row, 1, RequestKind::parse)?,
+                    status: parse(row, 2, RequestStatus::parse)?,
+                    count: count(row, 3)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn outcomes(&self, period: Period, kind: Option<RequestKind>) -> Result<Vec<OutcomeFact>, MetricsError> {
+        let mut sql = self.sql();
+        let (class, category) = (sql.outcome_field("outcome"), sql.outcome_field("category"));
+        let within = self.within(&mut sql, "resolved_at", period, kind);
+        let text = format!(
+            "SELECT {class}, {category}, CAST(COUNT(*) AS BIGINT) FROM requests \
+             WHERE {within} AND outcome IS NOT NULL GROUP BY 1, 2"
+        );
+        self.rows(sql, text)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(OutcomeFact {
+                    class: parse(row, 0, OutcomeClass::parse)?,
+                    category: get::<Option<String>>(row, 1)?.and_then(|key| ComplaintCategory::from_key(&key)),
+                    count: count(row, 2)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Requests open today, whenever received.
+    async fn open(&self, kind: Option<RequestKind>) -> Result<Vec<OpenFact>, MetricsError> {
+        let mut sql = self.sql();
+        let (received, due) = (sql.local_day("received_at"), sql.date_day("due_on"));
+        let open: Vec<String> = RequestStatus::ALL
+            .iter()
+            .filter(|status| status.is_open())
+            .map(|status| sql.bind(status.as_str()))
+            .collect();
+        let mut condition = format!("status IN ({})", open.join(", "));
+        if let Some(kind) = kind {
+            condition += &format!(" AND kind = {}", sql.bind(kind.as_str()));
+        }
+        let text = format!(
+            "SELECT kind, status, CAST({received} AS BIGINT), CAST({due} AS BIGINT), assignee_id, \
+             CAST(COUNT(*) AS BIGINT) FROM requests WHERE {condition} GROUP BY 1, 2, 3, 4, 5"
+        );
+        self.rows(sql, text)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(OpenFact {
+                    kind: parse(row, 0, RequestKind::parse)?,
+                    status: parse(row, 1, RequestStatus::parse)?,
+                    received_on: day_of(get(row, 2)?).ok_or_else(|| unreadable("a day"))?,
+                    due_on: get::<Option<i64>>(row, 3)?.and_then(day_of),
+                    assignee: get(row, 4)?,
+                    count: count(row, 5)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn staff_names(&self) -> Result<BTreeMap<i64, String>, MetricsError> {
+        let staff = staff_user::Entity::find()
+            .select_only()
+            .columns([staff_user::Column::Id, staff_user::Column::Name])
+            .into_tuple::<(i64, String)>()
+            .all(&self.db)
+            .await?;
+        Ok(staff.into_iter().collect())
+    }
+
+    /// The requests received in the query's period, oldest first, as CSV.
+    pub async fn requests_csv(&self, query: &MetricsQuery) -> Result<Vec<u8>, MetricsError> {
+        let period = query.period(self.today());
+        let mut select = request::Entity::find()
+            .select_only()
+            .columns([
+                request::Column::Reference,
+                request::Column::Kind,
+                request::Column::Status,
+                request::Column::Channel,
+                request::Column::ReceivedAt,
+                request::Column::DueOn,
+                request::Column::ResolvedAt,
+                request::Column::Outcome,
+                request::Column::AssigneeId,
+            ])
+            .filter(request::Column::ReceivedAt.gte(self.start_of(period.from)))
+            .filter(request::Column::ReceivedAt.lt(self.start_of(period.to.succ_opt().unwrap_or(period.to))))
+            .order_by_asc(request::Column::ReceivedAt)
+            .order_by_asc(request::Column::Id);
+        if let Some(kind) = query.kind {
+            select = select.filter(request::Column::Kind.eq(kind.as_str()));
+        }
+        type Row = (
+            String,
+            String,
+            String,
+            String,
+            DateTime<Utc>,
+            Option<NaiveDate>,
+            Option<DateTime<Utc>>,
+            Option<String>,
+            Option<i64>,
+        );
+        let rows = select.into_tuple::<Row>().all(&self.db).await?;
+        let staff = self.staff_names().await?;
+        let mut out = csv::Writer::from_writer(Vec::new());
+        out.write_record([
+            "Reference",
+            "Kind",
+            "Status",
+            "Channel",
+            "Received",
+            "Due",
+            "Resolved",
+            "Outcome",
+            "Assigned to",
+        ])?;
+        for (reference, kind, status, channel, received, due, resolved, outcome, assignee) in rows {
+            let outcome = match (outcome.as_deref().map(serde_json::from_str::<Outcome>), RequestStatus::parse(&status))
+            {
+                (Some(Ok(outcome)), _) => outcome_text(&outcome),
+                (_, Some(RequestStatus::Closed)) => "Closed without an outcome".to_owned(),
+                _ => String::new(),
+            };
+            out.write_record(
+                [
+                    reference,
+                    kind,
+                    status,
+                    channel,
+                    self.clocks.local_date(received).to_string(),
+                    due.map(|d| d.to_string()).unwrap_or_default(),
+                    resolved.map(|at| self.clocks.local_date(at).to_string()).unwrap_or_default(),
+                    outcome,
+                    assignee
+                        .map(|id| staff.get(&id).cloned().unwrap_or_else(|| format!("Staff #{id}")))
+                        .unwrap_or_default(),
+                ]
+                .map(|cell| defused(&cell)),
+            )?;
+        }
+        out.into_inner().map_err(|e| MetricsError::Csv(e.into_error().into()))
+    }
+}
+
+/// A table of figures as CSV, headings first.
+pub fn table_csv(table: &Table) -> Result<Vec<u8>, MetricsError> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(table.columns.iter().map(|cell| defused(cell)))?;
+    for row in &table.rows {
+        out.write_record(row.iter().map(|cell| defused(cell)))?;
+    }
+    out.into_inner().map_err(|e| MetricsError::Csv(e.into_error().into()))
+}
+
+/// A cell a spreadsheet will not run as a formula: one starting with a
+/// formula character gets a leading quote (OWASP's advice on CSV injection).
+/// Names and outcomes are typed by people, so any cell may carry one.
+fn defused(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_owned(),
+    }
+}
+
+/// An outcome as the export names it: its label, and for a complaint what
+/// it was about.
+fn outcome_text(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::ComplaintResolved { category, .. } => format!("{}: {}", outcome.label(), category.label()),
+        _ => outcome.label().to_owned(),
+    }
+}
+
+fn finished_statuses() -> String {
+    let finished: Vec<String> = RequestStatus::ALL
+        .iter()
+        .filter(|status| !status.is_open())
+        .map(|status| format!("'{}'", status.as_str()))
+        .collect();
+    format!("status IN ({})", finished.join(", "))
+}
+
+fn unreadable(what: &str) -> MetricsError {
+    MetricsError::Unreadable(what.to_owned())
+}
+
+fn get<T: sea_orm::TryGetable>(row: &QueryResult, index: usize) -> Result<T, MetricsError> {
+    row.try_get_by_index(index).map_err(|e| MetricsError::Unreadable(format!("column {index}: {e:?}")))
+}
+
+fn count(row: &QueryResult, index: usize) -> Result<u64, MetricsError> {
+    get::<i64>(row, index).map(|n| n.max(0) as u64)
+}
+
+fn parse<T>(row: &QueryResult, index: usize, parse: fn(&str) -> Option<T>) -> Result<T, MetricsError> {
+    let text: String = get(row, index)?;
+    parse(&text).ok_or_else(|| MetricsError::Unreadable(format!("column {index}: {text:?}")))
+}
+
+fn incident(error: MetricsError, what: &str) -> ServiceError {
+    let reference = crate::incident::new_reference();
+    tracing::error!(%reference, %error, "{what} failed");
+    ServiceError { reference }
+}
+
+#[async_trait::async_trait]
+impl MetricsService for Metrics {
+    async fn dashboard(&self, query: &MetricsQuery) -> Result<Dashboard, ServiceError> {
+        Metrics::dashboard(self, query).await.map_err(|e| incident(e, "the dashboard"))
+    }
+
+    async fn disclosure(&self, year: Option<i32>) -> Result<Option<Disclosure>, ServiceError> {
+        Metrics::disclosure(self, year).await.map_err(|e| incident(e, "the disclosure table"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_quoted_and_others_left_alone() {
+        assert_eq!(defused("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        for risky in ["+1", "-2", "@SUM(A1)", "\tx"] {
+            assert!(defused(risky).starts_with('\''), "{risky}");
+        }
+        assert_eq!(defused("Ann – agent"), "Ann – agent");
+        assert_eq!(defused("2026-01-05"), "2026-01-05");
+    }
+
+    #[test]
+    fn outcome_classes_are_the_stored_outcome_tags() {
+        use app::domain::workflow::DenialGround;
+        let day = NaiveDate::from_ymd_opt(2026, 1, 2).expect("a date");
+        let outcomes = [
+            Outcome::OptOutApplied { effective_on: day },
+            Outcome::AmendmentAccepted { records_changed: "x".into() },
+            Outcome::AmendmentPartlyAccepted { records_changed: "x".into(), reason: "y".into() },
+            Outcome::AmendmentDenied { ground: DenialGround::NotCreatedByUs, explanation: "x".into() },
+            Outcome::ComplaintResolved { category: ComplaintCategory::Other, resolution: "x".into() },
+        ];
+        for outcome in outcomes {
+            let json = serde_json::to_value(&outcome).expect("an outcome serialises");
+            let class = json["outcome"].as_str().and_then(OutcomeClass::parse);
+            assert!(class.is_some(), "{json}");
+        }
+    }
+}

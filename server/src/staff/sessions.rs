@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
@@ -39,6 +39,26 @@ fn expiry(record: &Record) -> DateTime<Utc> {
 
 #[async_trait::async_trait]
 impl SessionStore for DbSessionStore {
+    /// A new session: its id is drawn again on the (astronomically rare)
+    /// chance that it is taken, never overwriting another's session.
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        loop {
+            let row = staff_session::ActiveModel {
+                id: Set(record.id.to_string()),
+                data: Set(data.clone()),
+                expires_at: Set(expiry(record)),
+            };
+            match staff_session::Entity::insert(row).exec(&self.db).await {
+                Ok(_) => return Ok(()),
+                Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                    record.id = Id::default();
+                }
+                Err(e) => return Err(backend(e)),
+            }
+        }
+    }
+
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let row = staff_session::ActiveModel {

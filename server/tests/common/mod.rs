@@ -105,10 +105,7 @@ impl TestApp {
 async fn fresh_postgres_database(admin_url: &str) -> String {
     let name = format!("portal_test_{}", uuid_like());
     let admin = Database::connect(admin_url).await.expect("PostgreSQL admin connection");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .expect("create a test database");
+    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create a test database");
     let (base, _) = admin_url.rsplit_once('/').expect("an admin URL ends in a database name");
     format!("{base}/{name}")
 }
@@ -187,7 +184,12 @@ fn strip_tags(html: &str) -> String {
 }
 
 fn unescape(text: &str) -> String {
-    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#x27;", "'").replace("&#39;", "'").replace("&amp;", "&")
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// Runs an async test body once per database.

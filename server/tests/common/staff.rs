@@ -26,7 +26,8 @@ impl TestApp {
 
     /// Signs in through the form, as a browser would.
     pub async fn sign_in(&self, email: &str) -> StaffBrowser<'_> {
-        let reply = self.post_form("/staff/sign-in", &[("email", email), ("password", PASSWORD), ("next", "/staff")]).await;
+        let reply =
+            self.post_form("/staff/sign-in", &[("email", email), ("password", PASSWORD), ("next", "/staff")]).await;
         assert_eq!(reply.status, 303, "signing in as {email}: {}", reply.main_text());
         let cookie = session_cookie(&reply).expect("signing in sets the session cookie");
         let mut browser = StaffBrowser { app: self, cookie, csrf: String::new() };

@@ -3,7 +3,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::components::FormAlert;
 use crate::domain::access::Viewer;
 use crate::domain::case::{CaseEvent, CaseView, LetterState, LetterStatus, StaffFeedback, StaffMember};
 use crate::domain::clock::{Deadline, RequestClock};
@@ -12,10 +11,10 @@ use crate::domain::workflow::Outcome;
 use crate::domain::{Contact, EventKind, RequestDetails};
 use crate::services::load_case;
 
-use super::case_forms::{AssignForm, CaseForms, MessageForm, NoteForm, StepForms};
+use super::case_forms::{AssignForm, CaseForms, ExtendForm, MessageForm, NoteForm, StepForms};
 use super::frame::viewer;
 use super::mail::RetryButton;
-use super::{Done, labels, long_date, received_date, staff_feedback, staff_view, today};
+use super::{Done, day_of, labels, long_date, staff_feedback, staff_view, today};
 
 #[component]
 pub fn CasePage() -> impl IntoView {
@@ -52,6 +51,7 @@ fn Case(
 ) -> impl IntoView {
     let reference = case.reference.to_string();
     let forms = CaseForms::new(&reference, &viewer, case.version, feedback);
+    let extendable = case.status.is_open() && case.clock.as_ref().is_some_and(|clock| clock.extended.is_none());
     let category = match &case.details {
         RequestDetails::Complaint { category, .. } => Some(*category),
         _ => None,
@@ -66,7 +66,7 @@ fn Case(
             <div><dt>"Status"</dt><dd><span class="status" class:open=case.status.is_open()>{labels::status(case.status)}</span></dd></div>
             <div><dt>"Assigned to"</dt><dd>{case.assignee.as_ref().map_or_else(|| "Unassigned".to_owned(), |a| a.name.clone())}</dd></div>
             <div><dt>"Channel"</dt><dd>{labels::channel(case.channel)}</dd></div>
-            <div><dt>"Received"</dt><dd>{received_date(case.received_at)}</dd></div>
+            <div><dt>"Received"</dt><dd>{day_of(case.received_at)}</dd></div>
             <div><dt>"Verification"</dt><dd>{verification(&case)}</dd></div>
         </dl>
         {case.outcome.clone().map(|outcome| view! { <OutcomeFacts outcome/> })}
@@ -89,6 +89,7 @@ fn Case(
             <div class="case-actions">
                 <AssignForm forms=forms.clone() viewer assignee=case.assignee staff/>
                 <StepForms forms=forms.clone() kind=case.kind status=case.status steps=case.steps category today/>
+                {extendable.then(|| view! { <ExtendForm forms=forms.clone()/> })}
                 <NoteForm forms=forms.clone()/>
                 <MessageForm forms/>
             </div>
@@ -99,10 +100,10 @@ fn Case(
 /// How the requester's identity was confirmed. The case says when, not
 /// how, so a confirmation by staff is told by its timeline entry.
 fn verification(case: &CaseView) -> String {
-    let by_staff = case.timeline.iter().any(|event| event.title == EventKind::VerifiedByStaff.customer_title());
+    let by_staff = case.timeline.iter().any(|event| event.kind == EventKind::VerifiedByStaff);
     match case.verified_at {
-        Some(at) if by_staff => format!("Identity confirmed by staff on {}", received_date(at)),
-        Some(at) => format!("Email confirmed on {}", received_date(at)),
+        Some(at) if by_staff => format!("Identity confirmed by staff on {}", day_of(at)),
+        Some(at) => format!("Email confirmed on {}", day_of(at)),
         None if !case.kind.needs_verification() => "Not needed for an opt-out".to_owned(),
         None => "Not verified".to_owned(),
     }
@@ -269,7 +270,7 @@ fn Timeline(events: Vec<CaseEvent>) -> impl IntoView {
             };
             view! {
                 <li class:internal=!event.customer_visible>
-                    <time datetime=event.at.to_rfc3339()>{received_date(event.at)}</time>
+                    <time datetime=event.at.to_rfc3339()>{day_of(event.at)}</time>
                     <p class="timeline-title">{event.title}</p>
                     <p class="timeline-meta">
                         <span class=class>{seen_by}</span>
@@ -289,7 +290,6 @@ fn Letters(letters: Vec<LetterState>, forms: CaseForms, return_to: String) -> im
     if letters.is_empty() {
         return view! { <p class="empty">"No emails for this request yet."</p> }.into_any();
     }
-    let refusal = forms.refusal("retry");
     let items = letters
         .into_iter()
         .map(|letter| {
@@ -321,7 +321,6 @@ fn Letters(letters: Vec<LetterState>, forms: CaseForms, return_to: String) -> im
         })
         .collect_view();
     view! {
-        {refusal.map(|message| view! { <FormAlert message lead="Not saved."/> })}
         <ul class="letters">{items}</ul>
     }
     .into_any()

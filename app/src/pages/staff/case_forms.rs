@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::components::{FormAlert, InputField, SelectField, StaffForm, TextAreaField, choices, options_of};
 use crate::domain::access::{Action, Actor, Viewer, permits};
 use crate::domain::case::{StaffFeedback, StaffMember};
-use crate::domain::request::ComplaintCategory;
+use crate::domain::request::{Choice, ComplaintCategory};
 use crate::domain::workflow::{CloseReason, DenialGround, StepKind};
 use crate::domain::{RequestKind, RequestStatus};
 
@@ -49,7 +49,6 @@ impl CaseForms {
         self.refusal(&self.feedback.form)?;
         Some(match self.feedback.form.as_str() {
             "step" => self.refused_step().map_or_else(|| "change-status".to_owned(), |step| format!("step-{step}")),
-            "retry" => "emails".to_owned(),
             form => format!("form-{form}"),
         })
     }
@@ -155,6 +154,36 @@ pub(super) fn MessageForm(forms: CaseForms) -> impl IntoView {
     }
 }
 
+/// The one extension some rules allow. Whether this request's rules do is
+/// the server's to say: it explains a refusal beside the form.
+#[component]
+pub(super) fn ExtendForm(forms: CaseForms) -> impl IntoView {
+    view! {
+        <section class="action-card" aria-labelledby="extend-title">
+            <h2 id="extend-title">"Extend the deadline"</h2>
+            <p class="hint">"Some rules allow one extension, granted before the deadline ends."</p>
+            <StaffForm
+                action=forms.action("extend")
+                name="extend"
+                csrf=forms.csrf.clone()
+                version=forms.version
+                refusal=forms.refusal("extend")
+                id="form-extend"
+            >
+                <TextAreaField
+                    id="extend-reason"
+                    name="reason"
+                    label="Reason"
+                    hint="The customer is sent a notice with this reason and the new date."
+                    required=true
+                    value=forms.typed("extend", "reason", "")
+                />
+                <button type="submit" class="button secondary">"Extend the deadline"</button>
+            </StaffForm>
+        </section>
+    }
+}
+
 /// The steps the state machine allows from here, each its own small form,
 /// so every step's inputs are in view and usable without JavaScript.
 #[component]
@@ -235,6 +264,12 @@ fn StepForm(
     }
 }
 
+/// A choice that goes into the request's record, so nothing is chosen until
+/// somebody chooses it.
+fn choose_one<C: Choice>() -> Vec<(String, String)> {
+    choices(std::iter::once(("", "Choose…")).chain(options_of::<C>()))
+}
+
 #[component]
 fn AskInputs(forms: CaseForms) -> impl IntoView {
     view! {
@@ -256,7 +291,7 @@ fn CloseInputs(forms: CaseForms) -> impl IntoView {
             id="close-reason"
             name="close_reason"
             label="Why is it closed?"
-            options=choices(options_of::<CloseReason>())
+            options={choose_one::<CloseReason>()}
             selected=forms.typed("step", "close_reason", "")
         />
         <TextAreaField
@@ -356,7 +391,7 @@ fn AmendmentOutcome(forms: CaseForms) -> impl IntoView {
                 name="ground"
                 label="Ground for denial"
                 hint="If denied."
-                options=choices(options_of::<DenialGround>())
+                options={choose_one::<DenialGround>()}
                 selected=forms.typed("step", "ground", "")
             />
             <TextAreaField

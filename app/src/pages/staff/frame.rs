@@ -59,7 +59,9 @@ fn StaffTools(viewer: Viewer) -> impl IntoView {
         (Action::ViewQueue, "/staff", "Queue"),
         (Action::EnterRequest, "/staff/new", "New request"),
         (Action::ManageMail, "/staff/mail", "Undelivered email"),
+        (Action::ViewMetrics, "/staff/dashboard", "Dashboard"),
         (Action::ManageStaff, "/staff/people", "People"),
+        (Action::ManageApiTokens, "/staff/tokens", "API tokens"),
     ]
     .into_iter()
     .filter(|(action, _, _)| may(*action))

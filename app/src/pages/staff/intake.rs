@@ -11,21 +11,17 @@ use crate::components::{
 use crate::domain::access::Action;
 use crate::domain::case::StaffFeedback;
 use crate::domain::forms::{AmendmentForm, ComplaintForm, OptOutForm};
-use crate::domain::{FormState, RequestForm};
+use crate::domain::{FormState, RequestForm, RequestKind};
 
 use super::frame::viewer;
 use super::{allowed, refusal_for, staff_feedback, staff_view, today, typed};
 use crate::pages::form_state;
 
-/// Where each kind is entered, and what it is called there.
-const KINDS: [(&str, &str, &str); 3] = [
-    ("/staff/new/opt-out", "Opt-out of information sharing", "The customer asks us to stop sharing their information."),
-    (
-        "/staff/new/amendment",
-        "Amendment of personal information",
-        "The customer asks us to correct what we hold about them.",
-    ),
-    ("/staff/new/complaint", "Privacy complaint", "The customer complains about how we handled their information."),
+/// Where each kind is entered, and what it covers.
+const KINDS: [(&str, RequestKind, &str); 3] = [
+    ("/staff/new/opt-out", RequestKind::OptOut, "The customer asks us to stop sharing their information."),
+    ("/staff/new/amendment", RequestKind::Amendment, "The customer asks us to correct what we hold about them."),
+    ("/staff/new/complaint", RequestKind::Complaint, "The customer complains about how we handled their information."),
 ];
 
 #[component]
@@ -42,9 +38,9 @@ pub fn NewRequestPage() -> impl IntoView {
                         <h1>"Enter a request received by phone or mail"</h1>
                         <p class="lead">"Which kind of request is it?"</p>
                         <ul class="cards">
-                            {KINDS.iter().map(|(href, title, text)| view! {
+                            {KINDS.iter().map(|(href, kind, text)| view! {
                                 <li class="card">
-                                    <h2><a href=*href>{*title}</a></h2>
+                                    <h2><a href=*href>{kind.label()}</a></h2>
                                     <p>{*text}</p>
                                 </li>
                             }).collect_view()}

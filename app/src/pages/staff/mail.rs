@@ -1,13 +1,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::{FormAlert, StaffForm};
+use crate::components::StaffForm;
 use crate::domain::access::Viewer;
-use crate::domain::case::{LetterState, LetterStatus, StaffFeedback};
+use crate::domain::case::{LetterState, LetterStatus};
 use crate::services::load_undelivered_letters;
 
 use super::frame::viewer;
-use super::{Done, labels, received_date, refusal_for, staff_feedback, staff_view};
+use super::{Done, day_of, labels, staff_view};
 
 /// Sends a letter again; the server brings the person back to `return_to`.
 #[component]
@@ -26,17 +26,15 @@ pub(super) fn RetryButton(letter: i64, subject: String, csrf: String, return_to:
 #[component]
 pub fn MailPage() -> impl IntoView {
     let viewer = viewer();
-    let feedback = staff_feedback();
     let data = Resource::new(|| (), |_| load_undelivered_letters());
     view! {
         <Title text="Undelivered email"/>
         <div class="wrap wide">
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || {
-                    let feedback = feedback.clone();
                     Suspend::new(async move {
                         staff_view(viewer.await, data.await, |viewer, letters| {
-                            view! { <Mail viewer letters feedback/> }.into_any()
+                            view! { <Mail viewer letters/> }.into_any()
                         })
                     })
                 }}
@@ -46,7 +44,7 @@ pub fn MailPage() -> impl IntoView {
 }
 
 #[component]
-fn Mail(viewer: Viewer, letters: Vec<LetterState>, feedback: StaffFeedback) -> impl IntoView {
+fn Mail(viewer: Viewer, letters: Vec<LetterState>) -> impl IntoView {
     let list = if letters.is_empty() {
         view! { <p class="empty">"Every email has been delivered."</p> }.into_any()
     } else {
@@ -69,7 +67,7 @@ fn Mail(viewer: Viewer, letters: Vec<LetterState>, feedback: StaffFeedback) -> i
                         <td>{letter.subject.clone()}</td>
                         <td><span class="badge">{labels::letter_status(letter.status)}</span></td>
                         <td class="number">{letter.attempts}</td>
-                        <td class="nowrap">{received_date(letter.created_at)}</td>
+                        <td class="nowrap">{day_of(letter.created_at)}</td>
                         <td>{letter.last_error.unwrap_or_default()}</td>
                         <td>
                             <RetryButton
@@ -108,7 +106,6 @@ fn Mail(viewer: Viewer, letters: Vec<LetterState>, feedback: StaffFeedback) -> i
         <h1>"Undelivered email"</h1>
         <p class="lead">"Emails to customers that have not gone out yet, failed ones first."</p>
         <Done/>
-        {refusal_for(&feedback, "retry").map(|message| view! { <FormAlert message lead="Not saved."/> })}
         {list}
     }
 }

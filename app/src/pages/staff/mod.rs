@@ -5,6 +5,8 @@
 
 mod case;
 mod case_forms;
+mod dashboard;
+mod disclosure;
 mod frame;
 mod intake;
 mod labels;
@@ -12,15 +14,19 @@ mod mail;
 mod people;
 mod queue;
 mod sign_in;
+mod tokens;
 mod welcome;
 
 pub use case::CasePage;
+pub use dashboard::DashboardPage;
+pub use disclosure::DisclosurePage;
 pub use frame::{StaffHeader, provide_viewer};
 pub use intake::{NewRequestPage, StaffAmendmentPage, StaffComplaintPage, StaffOptOutPage};
 pub use mail::MailPage;
 pub use people::PeoplePage;
 pub use queue::QueuePage;
 pub use sign_in::SignInPage;
+pub use tokens::TokensPage;
 pub use welcome::WelcomePage;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -29,6 +35,7 @@ use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::domain::access::{self, Action, Viewer};
 use crate::domain::case::StaffFeedback;
+use crate::domain::site::OrgToday;
 use crate::services::{Answer, Refusal};
 
 use super::set_status;
@@ -141,52 +148,68 @@ fn Unavailable(incident: String) -> impl IntoView {
 #[component]
 fn Done() -> impl IntoView {
     let query = use_query_map();
-    let done = query.read_untracked().get("done");
+    let (done, changed, skipped) =
+        query.with_untracked(|query| (query.get("done"), query.get("changed"), query.get("skipped")));
     done.map(|what| {
         let message = match what.as_str() {
-            "assign" => "Assigned.",
-            "note" => "Note added.",
-            "message" => "Message sent to the customer.",
-            "step" => "Status changed.",
-            "bulk" => "The selected requests were updated.",
-            "retry" => "The email will be sent again shortly.",
-            "invite" => "Invitation sent.",
-            "role" => "Role changed.",
-            "disable" => "Account disabled. Its sessions have ended.",
-            "enable" => "Account enabled.",
-            "intake" => "Request recorded.",
-            _ => "Your change was saved.",
+            "assigned" => "Assigned.".to_owned(),
+            "note" => "Note added.".to_owned(),
+            "message" => "Message sent to the customer.".to_owned(),
+            "status" => "Status changed.".to_owned(),
+            "extended" => {
+                "Deadline extended. The customer is sent a notice with the reason and the new date.".to_owned()
+            }
+            "entered" => "Request recorded.".to_owned(),
+            "bulk" => bulk_summary(changed, skipped),
+            "retried" => "The email will be sent again shortly.".to_owned(),
+            "invited" => "Invitation sent.".to_owned(),
+            "role" => "Role changed.".to_owned(),
+            "disabled" => "Account disabled. Its sessions have ended.".to_owned(),
+            "enabled" => "Account enabled.".to_owned(),
+            "revoked" => "Token revoked.".to_owned(),
+            _ => "Your change was saved.".to_owned(),
         };
         view! { <p class="done" role="status">{message}</p> }
     })
 }
 
-/// Today's date, the default of date fields, taken once where the page is
-/// first drawn so that hydration agrees with the server.
+/// What a change to several requests did: rows changed by somebody else in
+/// the meantime, or that cannot take the step, are skipped.
+fn bulk_summary(changed: Option<String>, skipped: Option<String>) -> String {
+    let count = |n: Option<String>| n.and_then(|n| n.parse::<u32>().ok()).unwrap_or(0);
+    let requests = |n: u32| if n == 1 { "1 request".to_owned() } else { format!("{n} requests") };
+    match (count(changed), count(skipped)) {
+        (changed, 0) => format!("{} changed.", requests(changed)),
+        (changed, skipped) => format!(
+            "{} changed. {} skipped: changed by someone else meanwhile, or not able to take that action.",
+            requests(changed),
+            requests(skipped)
+        ),
+    }
+}
+
+/// Today in the organisation's time zone, as the server knows it: the
+/// default of date fields, carried into the browser with the page so that
+/// hydration agrees with the server.
 fn today() -> NaiveDate {
-    SharedValue::new(|| {
-        #[cfg(feature = "ssr")]
-        let today = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()
-            .and_then(|since| DateTime::from_timestamp(since.as_secs() as i64, 0))
-            .map(|now| now.date_naive());
-        #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-        let today = {
-            let now = js_sys::Date::new_0();
-            NaiveDate::from_ymd_opt(now.get_full_year() as i32, now.get_month() + 1, now.get_date())
-        };
-        #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
-        let today = None;
-        today.unwrap_or_default()
-    })
-    .into_inner()
+    SharedValue::new(|| use_context::<OrgToday>().map(|today| today.0).unwrap_or_default()).into_inner()
 }
 
 fn long_date(day: NaiveDate) -> String {
     day.format("%-d %B %Y").to_string()
 }
 
-fn received_date(at: DateTime<Utc>) -> String {
+fn day_of(at: DateTime<Utc>) -> String {
     long_date(at.date_naive())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bulk_summary;
+
+    #[test]
+    fn a_bulk_change_says_what_it_skipped() {
+        assert_eq!(bulk_summary(Some("1".into()), Some("0".into())), "1 request changed.");
+        assert!(bulk_summary(Some("2".into()), Some("3".into())).starts_with("2 requests changed. 3 requests skipped"));
+    }
 }

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::{FormAlert, InputField, SelectField, StaffForm};
+use crate::components::{InputField, SelectField, StaffForm};
 use crate::domain::Role;
 use crate::domain::access::Viewer;
 use crate::domain::case::{StaffFeedback, StaffMember};
@@ -38,14 +38,14 @@ pub fn PeoplePage() -> impl IntoView {
 
 #[component]
 fn People(viewer: Viewer, people: Vec<StaffMember>, feedback: StaffFeedback) -> impl IntoView {
-    // Changes made from the table are all reported above it.
-    let table_refusal = ["role", "disable", "enable"].into_iter().find_map(|form| refusal_for(&feedback, form));
-    let rows = people.into_iter().map(|person| view! { <Person person csrf=viewer.csrf.clone()/> }).collect_view();
+    let rows = people
+        .into_iter()
+        .map(|person| view! { <Person is_viewer=person.id == viewer.id person csrf=viewer.csrf.clone()/> })
+        .collect_view();
     view! {
         <h1>"People"</h1>
         <p class="lead">"Everyone who may sign in to the staff side, and what their role lets them do."</p>
         <Done/>
-        {table_refusal.map(|message| view! { <FormAlert message lead="Not saved."/> })}
         <div class="table-scroll" role="region" aria-label="Staff accounts" tabindex="0">
             <table class="data">
                 <thead>
@@ -64,7 +64,7 @@ fn People(viewer: Viewer, people: Vec<StaffMember>, feedback: StaffFeedback) -> 
 }
 
 #[component]
-fn Person(person: StaffMember, csrf: String) -> impl IntoView {
+fn Person(person: StaffMember, is_viewer: bool, csrf: String) -> impl IntoView {
     let id = person.id;
     let role_id = format!("role-{id}");
     let (verb, label) = if person.active { ("disable", "Disable") } else { ("enable", "Enable") };
@@ -89,12 +89,20 @@ fn Person(person: StaffMember, csrf: String) -> impl IntoView {
                 </StaffForm>
             </td>
             <td>
-                <StaffForm action=format!("/staff/people/{id}/{verb}") name=verb csrf class="inline-form">
-                    <span class="account-state">{if person.active { "Active" } else { "Disabled" }}</span>
-                    <button type="submit" class="button secondary small">
-                        {label} <span class="visually-hidden">{state_label}</span>
-                    </button>
-                </StaffForm>
+                {if is_viewer {
+                    // Disabling oneself would leave nobody to undo it.
+                    view! { <span class="account-state">"Active (you)"</span> }.into_any()
+                } else {
+                    view! {
+                        <StaffForm action=format!("/staff/people/{id}/{verb}") name=verb csrf class="inline-form">
+                            <span class="account-state">{if person.active { "Active" } else { "Disabled" }}</span>
+                            <button type="submit" class="button secondary small">
+                                {label} <span class="visually-hidden">{state_label}</span>
+                            </button>
+                        </StaffForm>
+                    }
+                    .into_any()
+                }}
             </td>
         </tr>
     }

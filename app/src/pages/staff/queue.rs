@@ -4,7 +4,7 @@ use leptos_router::hooks::use_location;
 
 use crate::components::{InputField, SelectField, StaffForm, choices};
 use crate::domain::access::{Action, Actor, Viewer, permits};
-use crate::domain::case::{StaffFeedback, StaffMember};
+use crate::domain::case::StaffMember;
 use crate::domain::queue::{
     AssigneeFilter, DueFilter, QueuePage, QueueQuery, QueueRow, QueueSort, StatusFilter, Urgency,
 };
@@ -12,12 +12,11 @@ use crate::domain::{Channel, RequestKind};
 use crate::services::load_queue;
 
 use super::frame::viewer;
-use super::{Done, labels, long_date, received_date, refusal_for, staff_feedback, staff_view, typed};
+use super::{Done, day_of, labels, long_date, staff_view};
 
 #[component]
 pub fn QueuePage() -> impl IntoView {
     let viewer = viewer();
-    let feedback = staff_feedback();
     let search = use_location().search;
     let data = Resource::new(move || search.get(), load_queue);
     view! {
@@ -26,10 +25,9 @@ pub fn QueuePage() -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Loading the queue…"</p> }>
                 {move || {
                     let query = QueueQuery::from_query_string(&search.get());
-                    let feedback = feedback.clone();
                     Suspend::new(async move {
                         staff_view(viewer.await, data.await, |viewer, (page, staff)| {
-                            view! { <Queue viewer query page staff feedback/> }.into_any()
+                            view! { <Queue viewer query page staff/> }.into_any()
                         })
                     })
                 }}
@@ -39,13 +37,7 @@ pub fn QueuePage() -> impl IntoView {
 }
 
 #[component]
-fn Queue(
-    viewer: Viewer,
-    query: QueueQuery,
-    page: QueuePage,
-    staff: Vec<StaffMember>,
-    feedback: StaffFeedback,
-) -> impl IntoView {
+fn Queue(viewer: Viewer, query: QueueQuery, page: QueuePage, staff: Vec<StaffMember>) -> impl IntoView {
     let first_page = (!query.after.is_empty()).then(|| match query.first_page().to_query_string() {
         first if first.is_empty() => "/staff".to_owned(),
         first => format!("/staff?{first}"),
@@ -62,7 +54,7 @@ fn Queue(
     let list = if page.rows.is_empty() {
         view! { <p class="empty">"No requests match these filters."</p> }.into_any()
     } else {
-        view! { <BulkForm viewer query=query.clone() rows=page.rows staff feedback/> }.into_any()
+        view! { <BulkForm viewer query=query.clone() rows=page.rows staff/> }.into_any()
     };
     view! {
         <h1>"Requests"</h1>
@@ -155,13 +147,7 @@ fn Filters(query: QueueQuery) -> impl IntoView {
 
 /// The queue's rows inside the form that changes several of them at once.
 #[component]
-fn BulkForm(
-    viewer: Viewer,
-    query: QueueQuery,
-    rows: Vec<QueueRow>,
-    staff: Vec<StaffMember>,
-    feedback: StaffFeedback,
-) -> impl IntoView {
+fn BulkForm(viewer: Viewer, query: QueueQuery, rows: Vec<QueueRow>, staff: Vec<StaffMember>) -> impl IntoView {
     let mut actions = choices([("", "Choose an action…"), ("assign_me", "Assign to me")]);
     if permits(Actor::Staff(&viewer), Action::AssignToOthers) {
         actions.extend(
@@ -172,20 +158,9 @@ fn BulkForm(
         );
     }
     actions.extend(choices([("unassign", "Unassign"), ("start_work", "Start work"), ("resume", "Resume work")]));
-    // A refused bulk change comes back with the rows that were ticked,
-    // comma-separated, so they stay ticked.
-    let ticked = typed(&feedback, "bulk", "selected", "");
-    let ticked: Vec<&str> = ticked.split(',').collect();
-    let rows = rows
-        .into_iter()
-        .map(|row| {
-            let value = format!("{}:{}", row.reference, row.version);
-            let checked = ticked.contains(&value.as_str());
-            view! { <Row row value checked/> }
-        })
-        .collect_view();
+    let rows = rows.into_iter().map(|row| view! { <Row row/> }).collect_view();
     view! {
-        <StaffForm action="/staff/bulk" name="bulk" csrf=viewer.csrf.clone() class="bulk" refusal=refusal_for(&feedback, "bulk")>
+        <StaffForm action="/staff/bulk" name="bulk" csrf=viewer.csrf.clone() class="bulk">
             <input type="hidden" name="return_to" value=query.to_query_string()/>
             <div class="bulk-bar">
                 <SelectField
@@ -193,7 +168,6 @@ fn BulkForm(
                     name="bulk_action"
                     label="With the selected requests"
                     options=actions
-                    selected=typed(&feedback, "bulk", "bulk_action", "")
                 />
                 <button type="submit" class="button secondary">"Apply to selected"</button>
             </div>
@@ -220,8 +194,9 @@ fn BulkForm(
 }
 
 #[component]
-fn Row(row: QueueRow, value: String, checked: bool) -> impl IntoView {
+fn Row(row: QueueRow) -> impl IntoView {
     let reference = row.reference.to_string();
+    let value = format!("{reference}:{}", row.version);
     view! {
         <tr class:overdue=row.urgency == Some(Urgency::Overdue)>
             <td>
@@ -229,7 +204,6 @@ fn Row(row: QueueRow, value: String, checked: bool) -> impl IntoView {
                     type="checkbox"
                     name="selected"
                     value=value
-                    checked=checked
                     aria-label=format!("Select {reference}")
                 />
             </td>
@@ -245,7 +219,7 @@ fn Row(row: QueueRow, value: String, checked: bool) -> impl IntoView {
             <td>{row.assignee.unwrap_or_else(|| "Unassigned".to_owned())}</td>
             <td>{labels::channel(row.channel)}</td>
             <td class="nowrap">
-                <time datetime=row.received_at.to_rfc3339()>{received_date(row.received_at)}</time>
+                <time datetime=row.received_at.to_rfc3339()>{day_of(row.received_at)}</time>
             </td>
             <td class="nowrap"><Due row_due=row.due_on days_left=row.days_left urgency=row.urgency/></td>
         </tr>

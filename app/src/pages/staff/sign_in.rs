@@ -12,11 +12,12 @@ use super::{refusal_for, staff_feedback, typed};
 pub fn SignInPage() -> impl IntoView {
     let feedback = staff_feedback();
     let query = use_query_map();
-    let (next, signed_out, expired) = query.with_untracked(|query| {
+    let (next, signed_out, expired, welcome) = query.with_untracked(|query| {
         (
             query.get("next").unwrap_or_else(|| "/staff".to_owned()),
             query.get("signed_out").is_some(),
             query.get("expired").is_some(),
+            query.get("welcome").is_some(),
         )
     });
     view! {
@@ -24,6 +25,7 @@ pub fn SignInPage() -> impl IntoView {
         <div class="wrap narrow">
             <h1>"Staff sign in"</h1>
             {signed_out.then(|| view! { <p class="done" role="status">"You have signed out."</p> })}
+            {welcome.then(|| view! { <p class="done" role="status">"Your password is set. Sign in with it now."</p> })}
             {expired.then(|| view! { <p class="notice" role="status">"Your session ended. Please sign in again."</p> })}
             <form method="post" action="/staff/sign-in" class="staff-form sign-in">
                 <input type="hidden" name="form" value="sign_in"/>

@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::domain::access::PASSWORD_HINT;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -32,7 +34,7 @@ pub fn WelcomePage() -> impl IntoView {
                             id="welcome-password"
                             name="password"
                             label="New password"
-                            hint="At least 12 characters. A few unrelated words are easy to remember and hard to guess."
+                            hint=PASSWORD_HINT
                             input_type="password"
                             autocomplete="new-password"
                             required=true

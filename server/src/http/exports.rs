@@ -1,0 +1,99 @@
+//! CSV downloads of the dashboard: the requests behind it, each of its
+//! tables, and the yearly disclosure. Same filters as the page, same rule
+//! book: only those who may see the metrics may take them away.
+
+use app::domain::Viewer;
+use app::domain::access::{Action, require};
+use app::domain::metrics::{MetricsQuery, TableSlug};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+
+use super::{AppState, HttpError};
+use crate::metrics::{MetricsError, table_csv};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/staff/dashboard/{file}", get(dashboard_file)).route("/staff/disclosure.csv", get(disclosure))
+}
+
+fn admit(viewer: Option<Extension<Viewer>>) -> Result<(), HttpError> {
+    let viewer = viewer.map(|Extension(viewer)| viewer);
+    require(viewer.as_ref(), Action::ViewMetrics).map_err(|_| HttpError::Forbidden)
+}
+
+/// `requests.csv`, or `<table>.csv` for one of the dashboard's tables.
+async fn dashboard_file(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    Path(file): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, HttpError> {
+    admit(viewer)?;
+    let query = MetricsQuery::from_query_string(query.as_deref().unwrap_or_default());
+    let period = query.period(state.metrics.today());
+    let name = |what: &str| format!("{what}-{}-to-{}.csv", period.from, period.to);
+    let Some(stem) = file.strip_suffix(".csv") else { return Ok(StatusCode::NOT_FOUND.into_response()) };
+    if stem == "requests" {
+        return Ok(attachment(&name("requests"), state.metrics.requests_csv(&query).await));
+    }
+    let Some(slug) = TableSlug::parse(stem).filter(|slug| *slug != TableSlug::Disclosure) else {
+        return Ok(StatusCode::NOT_FOUND.into_response());
+    };
+    Ok(match state.metrics.dashboard(&query).await.map(|dashboard| dashboard.table(slug)) {
+        Ok(Some(table)) => attachment(&name(stem), table_csv(&table)),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => unavailable(error),
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct Year {
+    year: Option<String>,
+}
+
+async fn disclosure(
+    State(state): State<AppState>,
+    viewer: Option<Extension<Viewer>>,
+    axum::extract::Query(Year { year }): axum::extract::Query<Year>,
+) -> Result<Response, HttpError> {
+    admit(viewer)?;
+    let year = year.and_then(|year| year.trim().parse::<i32>().ok());
+    Ok(match state.metrics.disclosure(year).await {
+        Ok(Some(disclosure)) => {
+            attachment(&format!("ccpa-request-metrics-{}.csv", disclosure.year), table_csv(&disclosure.table()))
+        }
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => unavailable(error),
+    })
+}
+
+fn attachment(file_name: &str, body: Result<Vec<u8>, MetricsError>) -> Response {
+    match body {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(error) => unavailable(error),
+    }
+}
+
+/// A failed export, logged under an incident reference that is all the
+/// person sees.
+fn unavailable(error: MetricsError) -> Response {
+    let reference = crate::incident::new_reference();
+    tracing::error!(%reference, %error, "a metrics export failed");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!(
+            "The export is unavailable right now. Please try again; if it keeps failing, quote incident {reference}."
+        ),
+    )
+        .into_response()
+}

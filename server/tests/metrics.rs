@@ -1,0 +1,456 @@
+//! The managers' figures against numbers worked out by hand, on SQLite and
+//! PostgreSQL. Rows are written straight into the table so every date, due
+//! day and outcome is exactly as the case needs: requests on both sides of
+//! the period's edges (late in the evening, when the UTC date is already
+//! the next day), requests still open, and one closed without an outcome.
+
+mod common;
+
+use app::domain::metrics::{AgeBucket, Dashboard, Disclosure, TableSlug, Timeliness, Workload};
+use app::domain::request::ComplaintCategory;
+use app::domain::workflow::{DenialGround, Outcome};
+use app::domain::{Channel, RequestKind, RequestStatus, Role};
+use app::services::Answer;
+use axum::http::StatusCode;
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
+use common::TestApp;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use server::db::entities::{request, staff_user};
+
+use RequestKind::{Amendment, Complaint, OptOut};
+
+/// One hand-made request.
+struct Row {
+    kind: RequestKind,
+    channel: Channel,
+    status: RequestStatus,
+    received: DateTime<Utc>,
+    verified: bool,
+    resolved: Option<DateTime<Utc>>,
+    due_on: Option<NaiveDate>,
+    outcome: Option<Outcome>,
+    assignee: Option<i64>,
+}
+
+impl Row {
+    fn new(kind: RequestKind, channel: Channel, status: RequestStatus, received: DateTime<Utc>) -> Self {
+        Self {
+            kind,
+            channel,
+            status,
+            received,
+            verified: false,
+            resolved: None,
+            due_on: None,
+            outcome: None,
+            assignee: None,
+        }
+    }
+    fn verified(self) -> Self {
+        Self { verified: true, ..self }
+    }
+    fn resolved(self, at: DateTime<Utc>) -> Self {
+        Self { resolved: Some(at), ..self }
+    }
+    fn due(self, day: NaiveDate) -> Self {
+        Self { due_on: Some(day), ..self }
+    }
+    fn outcome(self, outcome: Outcome) -> Self {
+        Self { outcome: Some(outcome), ..self }
+    }
+    fn by(self, id: i64) -> Self {
+        Self { assignee: Some(id), ..self }
+    }
+}
+
+async fn insert(app: &TestApp, rows: Vec<Row>) {
+    for (i, row) in rows.into_iter().enumerate() {
+        request::ActiveModel {
+            reference: Set(format!("PR-TEST-{i:04}")),
+            kind: Set(row.kind.as_str().to_owned()),
+            status: Set(row.status.as_str().to_owned()),
+            channel: Set(row.channel.as_str().to_owned()),
+            tracking_hash: Set(format!("{i:064}")),
+            full_name: Set(format!("Customer {i}")),
+            email: Set(format!("customer{i}@example.com")),
+            details: Set("{}".to_owned()),
+            gpc: Set(false),
+            received_at: Set(row.received),
+            created_at: Set(row.received),
+            updated_at: Set(row.received),
+            verified_at: Set(row.verified.then_some(row.received)),
+            assignee_id: Set(row.assignee),
+            version: Set(0),
+            outcome: Set(row.outcome.map(|o| serde_json::to_string(&o).expect("an outcome as JSON"))),
+            resolved_at: Set(row.resolved),
+            due_on: Set(row.due_on),
+            ..Default::default()
+        }
+        .insert(app.app.database())
+        .await
+        .expect("a request row");
+    }
+}
+
+/// The organisation's calendar: America/New_York, the default.
+fn local(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
+    let time = NaiveTime::from_hms_opt(hour, minute, 0).expect("a time");
+    chrono_tz::America::New_York.from_local_datetime(&day.and_time(time)).earliest().expect("a local time").to_utc()
+}
+
+fn today() -> NaiveDate {
+    Utc::now().with_timezone(&chrono_tz::America::New_York).date_naive()
+}
+
+async fn staff_id(app: &TestApp, email: &str) -> i64 {
+    staff_user::Entity::find()
+        .filter(staff_user::Column::Email.eq(email))
+        .one(app.app.database())
+        .await
+        .expect("a query")
+        .expect("the account")
+        .id
+}
+
+async fn dashboard(browser: &common::staff::StaffBrowser<'_>, query: &str) -> Dashboard {
+    let reply = browser.server_fn("dashboard", &[("query", query)]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let answer: Answer<Dashboard> = serde_json::from_str(&reply.body).expect("the dashboard as JSON");
+    answer.expect("managers may see the dashboard")
+}
+
+fn line(kind: Option<RequestKind>, answered: u64, on_time: u64, without: u64, closed: u64, overdue: u64) -> Timeliness {
+    Timeliness {
+        kind,
+        answered,
+        on_time,
+        without_deadline: without,
+        closed_without_outcome: closed,
+        overdue_now: overdue,
+    }
+}
+
+fn work(assignee: Option<&str>, open: u64, answered: u64, closed: u64) -> Workload {
+    Workload { assignee: assignee.map(str::to_owned), open, answered, closed_without_outcome: closed }
+}
+
+fn csv_lines(body: &str) -> Vec<String> {
+    body.lines().map(str::to_owned).collect()
+}
+
+async fn every_figure_matches_the_hand_count(app: TestApp) {
+    let manager = app.staff_member("ann@example.com", Role::Manager).await;
+    app.create_staff("bob@example.com", "=Bob", Role::Agent).await;
+    let (ann, bob) = (staff_id(&app, "ann@example.com").await, staff_id(&app, "bob@example.com").await);
+    let t = today();
+    let day = |n: u64| t - Days::new(n);
+    let at = |n: u64, hour: u32, minute: u32| local(day(n), hour, minute);
+    let applied = || Outcome::OptOutApplied { effective_on: t };
+    use RequestStatus::*;
+    insert(
+        &app,
+        vec![
+            // 0. Received before the period, answered in it, a day late: 10 days.
+            Row::new(OptOut, Channel::Web, Completed, at(25, 10, 0))
+                .resolved(at(15, 9, 0))
+                .due(day(16))
+                .outcome(applied())
+                .by(ann),
+            // 1. The period's first minutes; on time, 2 days.
+            Row::new(OptOut, Channel::Phone, Completed, at(20, 0, 30))
+                .resolved(at(18, 12, 0))
+                .due(day(10))
+                .outcome(applied())
+                .by(ann),
+            // 2. Half an hour before the period (already its first day in UTC);
+            //    answered on its due day: on time, 9 days.
+            Row::new(Amendment, Channel::Web, Completed, at(21, 23, 30))
+                .verified()
+                .resolved(at(12, 10, 0))
+                .due(day(12))
+                .outcome(Outcome::AmendmentPartlyAccepted {
+                    records_changed: "Phone".into(),
+                    reason: "Rest was right".into(),
+                })
+                .by(bob),
+            // 3. Denied late on the period's last evening (the next day in UTC): late, 8 days.
+            Row::new(Amendment, Channel::Web, Denied, at(19, 9, 0))
+                .verified()
+                .resolved(at(11, 23, 30))
+                .due(day(13))
+                .outcome(Outcome::AmendmentDenied {
+                    ground: DenialGround::AccurateAndComplete,
+                    explanation: "Matches".into(),
+                })
+                .by(bob),
+            // 4. Received on the last evening, never verified, open.
+            Row::new(Amendment, Channel::Web, Unverified, at(11, 23, 45)),
+            // 5. Open and overdue.
+            Row::new(Complaint, Channel::Web, InProgress, at(15, 8, 0)).verified().due(day(1)).by(ann),
+            // 6. Closed without an outcome, by mail.
+            Row::new(Complaint, Channel::Mail, Closed, at(14, 14, 0))
+                .resolved(at(13, 10, 0))
+                .due(t + Days::new(16))
+                .by(bob),
+            // 7. Received in the period, answered the day after it ends.
+            Row::new(Complaint, Channel::Web, Completed, at(17, 10, 0))
+                .verified()
+                .resolved(at(10, 9, 0))
+                .due(day(10))
+                .outcome(Outcome::ComplaintResolved {
+                    category: ComplaintCategory::UnwantedMarketing,
+                    resolution: "Stopped".into(),
+                }),
+            // 8. Unassigned, on time, 2 days.
+            Row::new(Complaint, Channel::Web, Completed, at(16, 10, 0))
+                .verified()
+                .resolved(at(14, 16, 0))
+                .due(day(10))
+                .outcome(Outcome::ComplaintResolved {
+                    category: ComplaintCategory::SecurityConcern,
+                    resolution: "Fixed".into(),
+                }),
+            // 9. Long open, long overdue.
+            Row::new(OptOut, Channel::Web, Received, at(50, 10, 0)).due(day(40)),
+            // 10. Recent, waiting on the customer.
+            Row::new(Amendment, Channel::Phone, AwaitingCustomer, at(3, 10, 0)).due(t + Days::new(57)).by(bob),
+            // 11. Answered the same day, with no deadline to measure by.
+            Row::new(OptOut, Channel::Web, Completed, at(11, 10, 0)).resolved(at(11, 15, 0)).outcome(applied()).by(ann),
+        ],
+    )
+    .await;
+
+    let query = format!("range=custom&from={}&to={}", day(20), day(11));
+    let board = dashboard(&manager, &query).await;
+    assert_eq!((board.period.from, board.period.to), (day(20), day(11)));
+    assert_eq!(board.kinds, [OptOut, Amendment, Complaint]);
+
+    // Received per day, by kind (opt-outs, amendments, complaints).
+    let received: Vec<(NaiveDate, Vec<u64>)> =
+        board.received.iter().filter(|bar| bar.total() > 0).map(|bar| (bar.start, bar.counts.clone())).collect();
+    assert_eq!(
+        received,
+        [
+            (day(20), vec![1, 0, 0]),
+            (day(19), vec![0, 1, 0]),
+            (day(17), vec![0, 0, 1]),
+            (day(16), vec![0, 0, 1]),
+            (day(15), vec![0, 0, 1]),
+            (day(14), vec![0, 0, 1]),
+            (day(11), vec![1, 1, 0]),
+        ]
+    );
+    assert_eq!(board.received.len(), 10, "every day of the period has its bar");
+    assert_eq!(board.received_total(), 8);
+
+    assert_eq!(board.backlog_by_status, [(Unverified, 1), (Received, 1), (InProgress, 1), (AwaitingCustomer, 1)]);
+    assert_eq!(
+        board.backlog_by_age,
+        [
+            (AgeBucket::UpToWeek, 1),
+            (AgeBucket::UpToTwoWeeks, 1),
+            (AgeBucket::UpToMonth, 1),
+            (AgeBucket::UpToSixWeeks, 0),
+            (AgeBucket::Older, 1),
+        ]
+    );
+
+    assert_eq!(
+        board.timeliness,
+        [
+            line(Some(OptOut), 2, 1, 1, 0, 1),
+            line(Some(Amendment), 2, 1, 0, 0, 0),
+            line(Some(Complaint), 1, 1, 0, 1, 1),
+            line(None, 5, 3, 1, 1, 2),
+        ]
+    );
+    assert_eq!(board.overall().and_then(Timeliness::rate), Some(60.0));
+
+    let spreads: Vec<(u64, Option<f64>, Option<i64>)> =
+        board.days_to_resolve.iter().map(|l| (l.spread.count, l.spread.median, l.spread.p90)).collect();
+    assert_eq!(
+        spreads,
+        [(3, Some(2.0), Some(10)), (2, Some(8.5), Some(9)), (1, Some(2.0), Some(2)), (6, Some(5.0), Some(10))]
+    );
+
+    let outcomes: Vec<(&str, u64)> = board.outcomes.iter().map(|(label, n)| (label.as_str(), *n)).collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("Opt-outs applied", 3),
+            ("Amendments accepted", 0),
+            ("Amendments partly accepted", 1),
+            ("Amendments denied", 1),
+            ("Complaints: Information shared without permission", 0),
+            ("Complaints: Unwanted marketing contact", 0),
+            ("Complaints: A security concern", 1),
+            ("Complaints: A request of mine that was refused", 0),
+            ("Complaints: Something else", 0),
+        ]
+    );
+
+    assert_eq!((board.verification.started_unverified, board.verification.verified), (5, 4));
+    assert_eq!(board.verification.rate(), Some(80.0));
+
+    assert_eq!(board.workload, [work(Some("=Bob"), 1, 2, 1), work(Some("ann"), 1, 3, 0), work(None, 2, 1, 0)]);
+
+    // One kind: the other kinds disappear from every figure.
+    let complaints = dashboard(&manager, &format!("{query}&kind=complaint")).await;
+    assert_eq!(complaints.received_total(), 4);
+    assert_eq!(complaints.timeliness, [line(Some(Complaint), 1, 1, 0, 1, 1)]);
+    assert_eq!(complaints.backlog_by_status.iter().map(|(_, n)| n).sum::<u64>(), 1);
+    assert_eq!(complaints.verification.started_unverified, 3);
+
+    // The same numbers as CSV, and the requests behind them.
+    let on_time = manager.get(&format!("/staff/dashboard/on-time.csv?{query}")).await;
+    assert_eq!(on_time.status, StatusCode::OK);
+    assert_eq!(on_time.headers["content-type"], "text/csv; charset=utf-8");
+    let disposition = on_time.headers["content-disposition"].to_str().expect("a header");
+    assert_eq!(disposition, format!("attachment; filename=\"on-time-{}-to-{}.csv\"", day(20), day(11)));
+    assert_eq!(
+        csv_lines(&on_time.body),
+        [
+            "Kind,Answered with a deadline,On time,On-time rate,Answered without a deadline,Closed without an outcome,Overdue now",
+            "Opt-outs,2,1,50.0%,1,0,1",
+            "Amendments,2,1,50.0%,0,0,0",
+            "Complaints,1,1,100.0%,0,1,1",
+            "All kinds,5,3,60.0%,1,1,2",
+        ]
+    );
+    let workload = manager.get(&format!("/staff/dashboard/workload.csv?{query}")).await;
+    assert_eq!(csv_lines(&workload.body)[1], "'=Bob,1,2,1", "a name that looks like a formula is quoted");
+
+    let requests = manager.get(&format!("/staff/dashboard/requests.csv?{query}")).await;
+    assert_eq!(requests.status, StatusCode::OK);
+    let lines = csv_lines(&requests.body);
+    assert_eq!(lines[0], "Reference,Kind,Status,Channel,Received,Due,Resolved,Outcome,Assigned to");
+    assert_eq!(lines.len(), 1 + 8, "{lines:#?}");
+    assert_eq!(
+        lines[1],
+        format!("PR-TEST-0001,opt_out,completed,phone,{},{},{},Opt-out applied,ann", day(20), day(10), day(18))
+    );
+    assert!(
+        lines.contains(&format!(
+            "PR-TEST-0006,complaint,closed,mail,{},{},{},Closed without an outcome,'=Bob",
+            day(14),
+            t + Days::new(16),
+            day(13)
+        )),
+        "{lines:#?}"
+    );
+    assert_eq!(lines[8], format!("PR-TEST-0004,amendment,unverified,web,{},,,,", day(11)));
+
+    let page = manager.get(&format!("/staff/dashboard?{query}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("role=\"img\""), "charts are images with a name");
+    assert!(page.main_text().contains("60.0%"), "{}", page.main_text());
+}
+
+async fn the_disclosure_counts_a_calendar_year(app: TestApp) {
+    let manager = app.staff_member("ann@example.com", Role::Manager).await;
+    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a date");
+    let at = |y, m, d, hour, minute| local(date(y, m, d), hour, minute);
+    use RequestStatus::*;
+    let applied = || Outcome::OptOutApplied { effective_on: date(2025, 1, 3) };
+    let accepted = || Outcome::AmendmentAccepted { records_changed: "Address".into() };
+    insert(
+        &app,
+        vec![
+            // Received the evening before the year, answered in it: 3 days.
+            Row::new(OptOut, Channel::Web, Completed, at(2024, 12, 31, 23, 30))
+                .resolved(at(2025, 1, 3, 10, 0))
+                .outcome(applied()),
+            // The year's first minutes: 1 day.
+            Row::new(OptOut, Channel::Web, Completed, at(2025, 1, 1, 0, 10))
+                .resolved(at(2025, 1, 2, 10, 0))
+                .outcome(applied()),
+            Row::new(Amendment, Channel::Web, Denied, at(2025, 6, 1, 10, 0))
+                .verified()
+                .resolved(at(2025, 7, 1, 10, 0))
+                .outcome(Outcome::AmendmentDenied {
+                    ground: DenialGround::NotCreatedByUs,
+                    explanation: "Not ours".into(),
+                }),
+            // Received on the year's last evening, answered in the next year.
+            Row::new(Amendment, Channel::Web, Completed, at(2025, 12, 31, 23, 50))
+                .verified()
+                .resolved(at(2026, 1, 1, 0, 30))
+                .outcome(accepted()),
+            Row::new(Amendment, Channel::Phone, Completed, at(2025, 3, 1, 10, 0))
+                .resolved(at(2025, 3, 11, 10, 0))
+                .outcome(Outcome::AmendmentPartlyAccepted {
+                    records_changed: "Name".into(),
+                    reason: "Date was right".into(),
+                }),
+            Row::new(Complaint, Channel::Web, Closed, at(2025, 5, 5, 10, 0)).resolved(at(2025, 5, 6, 10, 0)),
+            Row::new(Complaint, Channel::Mail, InProgress, at(2025, 2, 2, 10, 0)),
+        ],
+    )
+    .await;
+
+    let reply = manager.server_fn("disclosure", &[("year", "2025")]).await;
+    let disclosure: Answer<Disclosure> = serde_json::from_str(&reply.body).expect("the disclosure as JSON");
+    let disclosure = disclosure.expect("managers may see it");
+    assert!(!disclosure.partial);
+    let lines: Vec<(RequestKind, u64, u64, u64, Option<f64>)> =
+        disclosure.lines.iter().map(|l| (l.kind, l.received, l.complied, l.denied, l.median_days)).collect();
+    assert_eq!(lines, [(OptOut, 1, 2, 0, Some(2.0)), (Amendment, 3, 1, 1, Some(20.0)), (Complaint, 2, 0, 0, None)]);
+
+    let csv = manager.get("/staff/disclosure.csv?year=2025").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(
+        csv.headers["content-disposition"].to_str().expect("a header"),
+        "attachment; filename=\"ccpa-request-metrics-2025.csv\""
+    );
+    assert_eq!(
+        csv_lines(&csv.body),
+        [
+            "Kind of request,Received,Complied with in whole or in part,Denied,Median days to respond",
+            "Opt-outs,1,2,0,2",
+            "Amendments,3,1,1,20",
+            "Complaints,2,0,0,–",
+        ]
+    );
+    let page = manager.get("/staff/disclosure?year=2025").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.main_text().contains("Request metrics for 2025"), "{}", page.main_text());
+}
+
+async fn only_managers_and_admins_see_the_figures(app: TestApp) {
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    let manager = app.staff_member("manager@example.com", Role::Manager).await;
+    let admin = app.staff_member("admin@example.com", Role::Admin).await;
+    let paths = [
+        "/staff/dashboard",
+        "/staff/dashboard?range=year",
+        "/staff/dashboard/requests.csv",
+        "/staff/dashboard/outcomes.csv?range=7d",
+        "/staff/disclosure",
+        "/staff/disclosure.csv?year=2026",
+    ];
+    for path in paths {
+        assert_eq!(agent.get(path).await.status, StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(manager.get(path).await.status, StatusCode::OK, "{path}");
+        assert_eq!(admin.get(path).await.status, StatusCode::OK, "{path}");
+        let away = app.get(path).await;
+        assert_eq!(away.status, StatusCode::SEE_OTHER, "{path}");
+        assert!(away.location().starts_with("/staff/sign-in"), "{path}");
+    }
+    let refused = agent.server_fn("dashboard", &[("query", "")]).await;
+    assert!(refused.body.contains("\"Err\":\"Forbidden\""), "{}", refused.body);
+    assert_eq!(manager.get("/staff/dashboard/nonsense.csv").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        manager.get(&format!("/staff/dashboard/{}.csv", TableSlug::Disclosure.as_str())).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The agent's header has no link to the dashboard; a manager's has.
+    assert!(!agent.get("/staff").await.body.contains("href=\"/staff/dashboard\""));
+    assert!(manager.get("/staff").await.body.contains("href=\"/staff/dashboard\""));
+}
+
+on_both_databases!(
+    every_figure_matches_the_hand_count,
+    the_disclosure_counts_a_calendar_year,
+    only_managers_and_admins_see_the_figures,
+);
