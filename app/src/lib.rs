@@ -2,6 +2,10 @@
 //! form types with their validation rules, domain rules, pages and server
 //! functions. Nothing here knows of databases, SMTP or password hashing.
 
+// Deeply nested views (a list of forms in a list) outgrow the default
+// limit when the types of views are not erased, as in release builds.
+#![recursion_limit = "256"]
+
 pub mod components;
 pub mod domain;
 pub mod pages;

@@ -67,7 +67,7 @@ async fn receipts_say_what_was_asked_with_the_private_link(app: TestApp) {
     let page = app.get(&tracking).await;
     let reference = {
         let text = page.main_text();
-        let at = text.find("PR-").expect("a reference");
+        let at = text.find("PR-").unwrap_or_else(|| panic!("a reference on the page ({}): {text}", page.status));
         text[at..at + 12].to_owned()
     };
     let inbox = app.mail.wait_for(1, WAIT).await;

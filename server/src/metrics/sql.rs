@@ -32,12 +32,14 @@ impl Offsets {
             let next = day + chrono::Duration::days(1);
             let offset = offset_at(next);
             if offset != current {
-                let (mut low, mut high) = (day, next);
-                while (high - low).num_seconds() > 1 {
+                // Offsets change on a whole second: search seconds, not instants.
+                let (mut low, mut high) = (day.timestamp(), next.timestamp());
+                while high - low > 1 {
                     let middle = low + (high - low) / 2;
-                    if offset_at(middle) == current { low = middle } else { high = middle }
+                    let at = DateTime::from_timestamp(middle, 0).unwrap_or(day);
+                    if offset_at(at) == current { low = middle } else { high = middle }
                 }
-                changes.push((high, offset));
+                changes.push((DateTime::from_timestamp(high, 0).unwrap_or(next), offset));
                 current = offset;
             }
             day = next;
