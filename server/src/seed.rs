@@ -30,6 +30,7 @@ use sea_orm::{
 };
 
 use crate::audit::{self, Actor};
+use crate::cases::outcome_summary;
 use crate::config::Config;
 use crate::db::entities::staff_user;
 use crate::requests::clocks::{ClockState, Clocks};
@@ -74,6 +75,8 @@ const REQUEST_COLUMNS: &[&str] = &[
     "clock_state",
 ];
 const EVENT_COLUMNS: &[&str] = &["request_id", "at", "kind", "customer_visible", "body", "actor_id"];
+
+static DBTIME: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Adds `requests` requests to the database in `config`.
 pub async fn run(config: &Config, requests: u64) -> Result<(), String> {
@@ -120,7 +123,10 @@ pub async fn run(config: &Config, requests: u64) -> Result<(), String> {
     let mut events = 0_u64;
     while let Some(chunk) = incoming.recv().await {
         let (count, event_count) = (chunk.requests, chunk.events);
-        if let Err(e) = write_chunk(&db, backend, chunk).await {
+        let t0 = Instant::now();
+        let r = write_chunk(&db, backend, chunk).await;
+        DBTIME.fetch_add(t0.elapsed().as_micros() as u64, std::sync::atomic::Ordering::Relaxed);
+        if let Err(e) = r {
             drop(incoming);
             let _ = generator.join();
             progress.abandon();
@@ -139,6 +145,7 @@ pub async fn run(config: &Config, requests: u64) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
     }
     let seconds = started.elapsed().as_secs_f64();
+    eprintln!("TEMP db write {:.1}s", DBTIME.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e6);
     println!(
         "Seeded {} requests ({} opt-out, {} amendment, {} complaint; {} open, {} finished of which {:.1}% late) \
          with {} events and {} staff in {:.1} s ({}/s).",
@@ -246,9 +253,9 @@ async fn insert_rows(
     while done < total {
         let rows = (total - done).min(rows_per_insert);
         let sql = if rows == rows_per_insert {
-            full.get_or_insert_with(|| insert_sql(table, columns, rows)).clone()
+            full.get_or_insert_with(|| insert_sql(backend, table, columns, rows)).clone()
         } else {
-            insert_sql(table, columns, rows)
+            insert_sql(backend, table, columns, rows)
         };
         let batch: Vec<Value> = values.by_ref().take(rows * width).collect();
         txn.execute_raw(Statement::from_sql_and_values(backend, sql, batch)).await?;
@@ -257,8 +264,10 @@ async fn insert_rows(
     Ok(())
 }
 
-/// `INSERT INTO table (a, b) VALUES ($1, $2), ($3, $4), ...`
-fn insert_sql(table: &str, columns: &[&str], rows: usize) -> String {
+/// `INSERT INTO table (a, b) VALUES ($1, $2), ($3, $4), ...`, or with `?`
+/// for SQLite: SQLite looks a numbered parameter up by walking the list of
+/// all of them, which makes binding thousands of `$N` quadratic.
+fn insert_sql(backend: DatabaseBackend, table: &str, columns: &[&str], rows: usize) -> String {
     use std::fmt::Write;
     let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
     let mut n = 0;
@@ -266,7 +275,15 @@ fn insert_sql(table: &str, columns: &[&str], rows: usize) -> String {
         sql.push_str(if row == 0 { "(" } else { ", (" });
         for column in 0..columns.len() {
             n += 1;
-            let _ = write!(sql, "{}${n}", if column == 0 { "" } else { ", " });
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            match backend {
+                DatabaseBackend::Sqlite => sql.push('?'),
+                _ => {
+                    let _ = write!(sql, "${n}");
+                }
+            }
         }
         sql.push(')');
     }
@@ -1282,26 +1299,6 @@ fn json(value: &impl serde::Serialize) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
-/// What the customer's timeline says of an outcome, worded as the case
-/// desk words it.
-fn outcome_summary(outcome: &Outcome) -> String {
-    match outcome {
-        Outcome::OptOutApplied { effective_on } => format!("Your opt-out took effect on {}.", long_day(*effective_on)),
-        Outcome::AmendmentAccepted { records_changed } => {
-            format!("Amendment accepted. What we changed: {}", records_changed.trim())
-        }
-        Outcome::AmendmentPartlyAccepted { records_changed, reason } => format!(
-            "Amendment partly accepted. What we changed: {} What we did not change, and why: {}",
-            records_changed.trim(),
-            reason.trim()
-        ),
-        Outcome::AmendmentDenied { ground, explanation } => {
-            format!("Amendment denied: {}. {}", ground.label(), explanation.trim())
-        }
-        Outcome::ComplaintResolved { resolution, .. } => format!("Complaint resolved: {}", resolution.trim()),
-    }
-}
-
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
@@ -1483,7 +1480,10 @@ mod tests {
 
     #[test]
     fn placeholders_number_every_value_once() {
-        assert_eq!(insert_sql("t", &["a", "b"], 2), "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)");
+        let sql = insert_sql(DatabaseBackend::Postgres, "t", &["a", "b"], 2);
+        assert_eq!(sql, "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)");
+        let sql = insert_sql(DatabaseBackend::Sqlite, "t", &["a", "b"], 2);
+        assert_eq!(sql, "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)");
     }
 
     #[test]

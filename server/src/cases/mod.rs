@@ -458,8 +458,9 @@ fn text<'a>(body: &'a str, missing: &'static str) -> Result<&'a str, CaseError> 
     }
 }
 
-/// What the customer's timeline says of an outcome.
-fn outcome_summary(outcome: &Outcome) -> String {
+/// What the customer's timeline says of an outcome: one wording for
+/// the case desk and the seeded history alike.
+pub fn outcome_summary(outcome: &Outcome) -> String {
     match outcome {
         Outcome::OptOutApplied { effective_on } => {
             format!("Your opt-out took effect on {}.", long_day(*effective_on))
