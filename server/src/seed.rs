@@ -76,7 +76,6 @@ const REQUEST_COLUMNS: &[&str] = &[
 ];
 const EVENT_COLUMNS: &[&str] = &["request_id", "at", "kind", "customer_visible", "body", "actor_id"];
 
-static DBTIME: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Adds `requests` requests to the database in `config`.
 pub async fn run(config: &Config, requests: u64) -> Result<(), String> {
@@ -123,10 +122,7 @@ pub async fn run(config: &Config, requests: u64) -> Result<(), String> {
     let mut events = 0_u64;
     while let Some(chunk) = incoming.recv().await {
         let (count, event_count) = (chunk.requests, chunk.events);
-        let t0 = Instant::now();
-        let r = write_chunk(&db, backend, chunk).await;
-        DBTIME.fetch_add(t0.elapsed().as_micros() as u64, std::sync::atomic::Ordering::Relaxed);
-        if let Err(e) = r {
+        if let Err(e) = write_chunk(&db, backend, chunk).await {
             drop(incoming);
             let _ = generator.join();
             progress.abandon();
@@ -145,7 +141,6 @@ pub async fn run(config: &Config, requests: u64) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
     }
     let seconds = started.elapsed().as_secs_f64();
-    eprintln!("TEMP db write {:.1}s", DBTIME.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e6);
     println!(
         "Seeded {} requests ({} opt-out, {} amendment, {} complaint; {} open, {} finished of which {:.1}% late) \
          with {} events and {} staff in {:.1} s ({}/s).",
