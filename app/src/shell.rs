@@ -63,7 +63,9 @@ pub fn App() -> impl IntoView {
 fn Frame() -> impl IntoView {
     let pathname = use_location().pathname;
     let staff_side = Memo::new(move |_| pathname.with(|path| path == "/staff" || path.starts_with("/staff/")));
-    provide_viewer(staff_side);
+    if staff_side.get_untracked() {
+        provide_viewer();
+    }
     view! {
         {move || if staff_side.get() { view! { <StaffHeader/> }.into_any() } else { view! { <Header/> }.into_any() }}
         <main id="content" tabindex="-1">

@@ -14,19 +14,19 @@ use super::ViewerResult;
 #[derive(Clone, Copy)]
 pub(super) struct SignedIn(pub Resource<ViewerResult>);
 
-/// Loads the viewer while the address is on the staff side, so customer
-/// pages never ask.
-pub fn provide_viewer(on_staff_side: Memo<bool>) {
-    let viewer = Resource::new(
-        move || on_staff_side.get(),
-        |staff| async move { if staff { load_viewer().await } else { Ok(None) } },
-    );
-    provide_context(SignedIn(viewer));
+/// Loads the viewer for a page drawn on the staff side. Customer pages
+/// never call it, so their rendering waits on nothing of the staff's.
+pub fn provide_viewer() {
+    provide_context(SignedIn(Resource::new(|| (), |_| load_viewer())));
 }
 
-/// The viewer, for a page to await with its own data.
+/// The viewer, for a page to await with its own data; loaded here when the
+/// page was reached from the customer side in the browser.
 pub(super) fn viewer() -> Resource<ViewerResult> {
-    expect_context::<SignedIn>().0
+    use_context::<SignedIn>().map(|signed_in| signed_in.0).unwrap_or_else(|| {
+        provide_viewer();
+        expect_context::<SignedIn>().0
+    })
 }
 
 #[component]
