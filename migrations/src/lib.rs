@@ -8,6 +8,7 @@ mod m20261125_000002_outbox;
 mod m20261125_000003_staff;
 mod m20261125_000004_api_and_digest;
 mod m20261126_000005_metrics_indexes;
+mod m20261126_000006_at_scale;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_staff::Migration),
             Box::new(m20261125_000004_api_and_digest::Migration),
             Box::new(m20261126_000005_metrics_indexes::Migration),
+            Box::new(m20261126_000006_at_scale::Migration),
         ]
     }
 }

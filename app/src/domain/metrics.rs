@@ -311,7 +311,7 @@ impl DaySpread {
 }
 
 /// Requests received on one day, grouped as the server counts them.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceivedFact {
     pub day: NaiveDate,
     pub kind: RequestKind,
@@ -321,19 +321,35 @@ pub struct ReceivedFact {
 }
 
 /// Requests finished in the period, grouped.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FinishedFact {
     pub kind: RequestKind,
     pub status: RequestStatus,
     /// Calendar days from the day received to the day finished.
     pub days: i64,
     /// The day finished compared with the due day; `None` without a deadline.
+    #[serde(with = "sign")]
     pub vs_due: Option<Ordering>,
     pub count: u64,
 }
 
+/// An `Ordering` kept as -1, 0 or 1, for which serde has no spelling.
+mod sign {
+    use std::cmp::Ordering;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &Option<Ordering>, to: S) -> Result<S::Ok, S::Error> {
+        value.map(|ordering| ordering as i8).serialize(to)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(from: D) -> Result<Option<Ordering>, D::Error> {
+        Ok(Option::<i8>::deserialize(from)?.map(|sign| sign.cmp(&0)))
+    }
+}
+
 /// Who finished the requests finished in the period.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DoneByFact {
     pub assignee: Option<i64>,
     pub kind: RequestKind,
@@ -342,7 +358,7 @@ pub struct DoneByFact {
 }
 
 /// Outcomes recorded on requests finished in the period.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutcomeFact {
     pub class: OutcomeClass,
     pub category: Option<ComplaintCategory>,
@@ -604,8 +620,7 @@ impl Dashboard {
                 .chain(["Total"])
                 .map(str::to_owned)
                 .collect(),
-                self
-                    .received
+                self.received
                     .iter()
                     .map(|bar| {
                         let mut row = vec![bar.start.to_string()];
@@ -617,8 +632,7 @@ impl Dashboard {
             ),
             TableSlug::BacklogStatus => (
                 strings(&["Status", "Open requests"]),
-                self
-                    .backlog_by_status
+                self.backlog_by_status
                     .iter()
                     .map(|(status, n)| vec![status_label(*status).to_owned(), n.to_string()])
                     .collect(),
@@ -637,8 +651,7 @@ impl Dashboard {
                     "Closed without an outcome",
                     "Overdue now",
                 ]),
-                self
-                    .timeliness
+                self.timeliness
                     .iter()
                     .map(|line| {
                         vec![
@@ -655,8 +668,7 @@ impl Dashboard {
             ),
             TableSlug::DaysToResolve => (
                 strings(&["Kind", "Answered", "Median days", "90th percentile days"]),
-                self
-                    .days_to_resolve
+                self.days_to_resolve
                     .iter()
                     .map(|line| {
                         vec![
@@ -682,8 +694,7 @@ impl Dashboard {
             ),
             TableSlug::Workload => (
                 strings(&["Assigned to", "Open now", "Answered", "Closed without an outcome"]),
-                self
-                    .workload
+                self.workload
                     .iter()
                     .map(|line| {
                         vec![

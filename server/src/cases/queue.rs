@@ -6,7 +6,7 @@ use app::domain::queue::{AssigneeFilter, DueFilter, QueuePage, QueueQuery, Queue
 use app::domain::{Channel, ReferenceCode, RequestKind, RequestStatus, Viewer};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func};
-use sea_orm::{ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, DbBackend, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{CaseDesk, CaseError};
 use crate::db::entities::request;
@@ -42,7 +42,8 @@ impl Cursor {
 impl CaseDesk {
     pub async fn queue(&self, viewer: &Viewer, query: &QueueQuery) -> Result<QueuePage, CaseError> {
         let clocks = &self.mail.clocks;
-        let mut select = request::Entity::find().filter(status_condition(query.status(), query.unverified));
+        let backend = self.db.get_database_backend();
+        let mut select = request::Entity::find().filter(status_condition(backend, query.status(), query.unverified));
         if let Some(kind) = query.kind {
             select = select.filter(request::Column::Kind.eq(kind.as_str()));
         }
@@ -71,18 +72,7 @@ impl CaseDesk {
         }
         let search = query.q.trim();
         if !search.is_empty() {
-            select = select.filter(match ReferenceCode::parse(search) {
-                Ok(reference) => Condition::all().add(request::Column::Reference.eq(reference.as_str())),
-                Err(_) => {
-                    let lowered = search.to_lowercase();
-                    let pattern = format!("%{}%", lowered.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-                    Condition::any()
-                        .add(ExprTrait::eq(Expr::expr(Func::lower(Expr::col(request::Column::Email))), lowered))
-                        .add(Expr::expr(Func::lower(Expr::col(request::Column::FullName))).like(
-                            sea_orm::sea_query::LikeExpr::new(pattern).escape('\\'),
-                        ))
-                }
-            });
+            select = select.filter(search_condition(search));
         }
 
         let sort = query.sort();
@@ -172,11 +162,40 @@ fn open_statuses() -> Condition {
     Condition::all().add(request::Column::Status.is_in(open))
 }
 
-fn status_condition(filter: StatusFilter, include_unverified: bool) -> Condition {
+/// The statuses a view admits. The status index narrows a view only to the
+/// few open statuses: finished ones are nearly all of a long history, and
+/// SQLite, which keeps no statistics here, would walk them all through that
+/// index and sort them. So when any finished status is admitted, a unary
+/// plus keeps SQLite off the index and it walks the sort order's own index
+/// instead. PostgreSQL keeps statistics and chooses for itself.
+fn status_condition(backend: DbBackend, filter: StatusFilter, include_unverified: bool) -> Condition {
     let admitted: Vec<&str> = RequestStatus::ALL
         .iter()
         .filter(|status| filter.admits(**status, include_unverified))
         .map(|status| status.as_str())
         .collect();
-    Condition::all().add(request::Column::Status.is_in(admitted))
+    let only_open = admitted.iter().filter_map(|status| RequestStatus::parse(status)).all(RequestStatus::is_open);
+    let column = if backend == DbBackend::Sqlite && !only_open {
+        Expr::cust(r#"+"requests"."status""#)
+    } else {
+        Expr::col((request::Entity, request::Column::Status))
+    };
+    Condition::all().add(column.is_in(admitted))
+}
+
+/// A search by reference, by address (whole and case-blind, which its index
+/// serves), or by part of a name.
+fn search_condition(search: &str) -> Condition {
+    if let Ok(reference) = ReferenceCode::parse(search) {
+        return Condition::all().add(request::Column::Reference.eq(reference.as_str()));
+    }
+    let lowered = search.to_lowercase();
+    if lowered.contains('@') {
+        return Condition::all().add(ExprTrait::eq(Expr::expr(Func::lower(Expr::col(request::Column::Email))), lowered));
+    }
+    let pattern = format!("%{}%", lowered.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    Condition::all().add(
+        Expr::expr(Func::lower(Expr::col(request::Column::FullName)))
+            .like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')),
+    )
 }

@@ -6,7 +6,10 @@
 //! read-only one beside the single writer, so a year's aggregate never
 //! holds up a customer's submission.
 
+mod days;
 mod sql;
+
+pub use days::forget_all;
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -44,7 +47,10 @@ pub enum MetricsError {
 
 #[derive(Clone)]
 pub struct Metrics {
+    /// Where the counting queries run.
     db: DatabaseConnection,
+    /// Where the kept day counts are written.
+    writer: DatabaseConnection,
     clocks: Arc<Clocks>,
     offsets: Arc<Offsets>,
 }
@@ -73,7 +79,7 @@ impl Metrics {
         // Far enough ahead that no stored timestamp is later.
         let until = Utc::now() + chrono::Duration::days(3660);
         let offsets = Arc::new(Offsets::new(clocks.time_zone(), until));
-        Ok(Self { db, clocks, offsets })
+        Ok(Self { db, writer: writer.clone(), clocks, offsets })
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -94,16 +100,19 @@ impl Metrics {
         Ok(Some(Disclosure::build(year, self.today(), &facts)))
     }
 
-    /// Everything counted for a period, the queries run side by side.
+    /// Everything counted for a period: the days' counts, kept or counted
+    /// now, and what is open today.
     async fn facts(&self, period: Period, kind: Option<RequestKind>) -> Result<Facts, MetricsError> {
-        let (received, (finished, done_by), outcomes, open, staff) = tokio::try_join!(
-            self.received(period, kind),
-            async { tokio::try_join!(self.finished(period, kind), self.done_by(period, kind)) },
-            self.outcomes(period, kind),
-            self.open(kind),
-            self.staff_names(),
-        )?;
-        Ok(Facts { received, finished, done_by, outcomes, open, staff })
+        let (days, open, staff) = tokio::try_join!(self.days(period), self.open(kind), self.staff_names())?;
+        let wanted = |of: RequestKind| kind.is_none_or(|kind| kind == of);
+        Ok(Facts {
+            received: days.received.into_iter().filter(|fact| wanted(fact.kind)).collect(),
+            finished: days.finished.into_iter().filter(|fact| wanted(fact.kind)).collect(),
+            done_by: days.done_by.into_iter().filter(|fact| wanted(fact.kind)).collect(),
+            outcomes: days.outcomes.into_iter().filter(|(of, _)| wanted(*of)).map(|(_, fact)| fact).collect(),
+            open,
+            staff,
+        })
     }
 
     /// The first instant of a day in the organisation's time zone.
@@ -116,15 +125,14 @@ impl Metrics {
             .map_or_else(|| Utc.from_utc_datetime(&midnight), |local| local.with_timezone(&Utc))
     }
 
-    /// `column` within the period, and the kind filter.
-    fn within(&self, sql: &mut Sql<'_>, column: &str, period: Period, kind: Option<RequestKind>) -> String {
+    /// `column` within the period. A request has a `resolved_at` once it
+    /// is finished, so that column alone picks the finished ones; naming
+    /// their statuses too would tempt SQLite to walk the status index over
+    /// nearly every row instead of the period's.
+    fn within(&self, sql: &mut Sql<'_>, column: &str, period: Period) -> String {
         let start = sql.bind(self.start_of(period.from));
         let end = sql.bind(self.start_of(period.to.succ_opt().unwrap_or(period.to)));
-        let mut condition = format!("{column} >= {start} AND {column} < {end}");
-        if let Some(kind) = kind {
-            condition += &format!(" AND kind = {}", sql.bind(kind.as_str()));
-        }
-        condition
+        format!("{column} >= {start} AND {column} < {end}")
     }
 
     fn sql(&self) -> Sql<'_> {
@@ -135,12 +143,12 @@ impl Metrics {
         Ok(self.db.query_all_raw(sql.finish(text)).await?)
     }
 
-    async fn received(&self, period: Period, kind: Option<RequestKind>) -> Result<Vec<ReceivedFact>, MetricsError> {
+    async fn received(&self, period: Period) -> Result<Vec<ReceivedFact>, MetricsError> {
         let mut sql = self.sql();
-        let day = sql.local_day("received_at");
-        let within = self.within(&mut sql, "received_at", period, kind);
+        let received = sql.local_day("received_at");
+        let within = self.within(&mut sql, "received_at", period);
         let text = format!(
-            "SELECT CAST({day} AS BIGINT), kind, channel, \
+            "SELECT CAST({received} AS BIGINT), kind, channel, \
              CAST(CASE WHEN verified_at IS NULL THEN 0 ELSE 1 END AS BIGINT), CAST(COUNT(*) AS BIGINT) \
              FROM requests WHERE {within} GROUP BY 1, 2, 3, 4"
         );
@@ -149,7 +157,7 @@ impl Metrics {
             .iter()
             .map(|row| {
                 Ok(ReceivedFact {
-                    day: day_of(get(row, 0)?).ok_or_else(|| unreadable("a day"))?,
+                    day: day(row, 0)?,
                     kind: parse(row, 1, RequestKind::parse)?,
                     channel: parse(row, 2, Channel::parse)?,
                     verified: get::<i64>(row, 3)? == 1,
@@ -159,72 +167,78 @@ impl Metrics {
             .collect()
     }
 
-    async fn finished(&self, period: Period, kind: Option<RequestKind>) -> Result<Vec<FinishedFact>, MetricsError> {
+    /// Requests finished in the period, by the day finished.
+    async fn finished(&self, period: Period) -> Result<Vec<(NaiveDate, FinishedFact)>, MetricsError> {
         let mut sql = self.sql();
         let (resolved, received, due) =
             (sql.local_day("resolved_at"), sql.local_day("received_at"), sql.date_day("due_on"));
-        let within = self.within(&mut sql, "resolved_at", period, kind);
+        let within = self.within(&mut sql, "resolved_at", period);
         let text = format!(
-            "SELECT kind, status, CAST({resolved} - {received} AS BIGINT), \
+            "SELECT CAST({resolved} AS BIGINT), kind, status, CAST({resolved} - {received} AS BIGINT), \
              CAST(CASE WHEN due_on IS NULL THEN NULL WHEN {resolved} < {due} THEN -1 WHEN {resolved} = {due} THEN 0 \
              ELSE 1 END AS BIGINT), CAST(COUNT(*) AS BIGINT) \
-             FROM requests WHERE {within} AND {finished} GROUP BY 1, 2, 3, 4",
-            finished = finished_statuses(),
+             FROM requests WHERE {within} GROUP BY 1, 2, 3, 4, 5"
         );
         self.rows(sql, text)
             .await?
             .iter()
             .map(|row| {
-                Ok(FinishedFact {
-                    kind: parse(row, 0, RequestKind::parse)?,
-                    status: parse(row, 1, RequestStatus::parse)?,
-                    days: get(row, 2)?,
-                    vs_due: get::<Option<i64>>(row, 3)?.map(|sign| sign.cmp(&0)),
-                    count: count(row, 4)?,
-                })
-            })
-            .collect()
-    }
-
-    async fn done_by(&self, period: Period, kind: Option<RequestKind>) -> Result<Vec<DoneByFact>, MetricsError> {
-        let mut sql = self.sql();
-        let within = self.within(&mut sql, "resolved_at", period, kind);
-        let text = format!(
-            "SELECT assignee_id, kind, status, CAST(COUNT(*) AS BIGINT) FROM requests \
-             WHERE {within} AND {finished} GROUP BY 1, 2, 3",
-            finished = finished_statuses(),
-        );
-        self.rows(sql, text)
-            .await?
-            .iter()
-            .map(|row| {
-                Ok(DoneByFact {
-                    assignee: get(row, 0)?,
+                let fact = FinishedFact {
                     kind: parse(row, 1, RequestKind::parse)?,
                     status: parse(row, 2, RequestStatus::parse)?,
-                    count: count(row, 3)?,
-                })
+                    days: get(row, 3)?,
+                    vs_due: get::<Option<i64>>(row, 4)?.map(|sign| sign.cmp(&0)),
+                    count: count(row, 5)?,
+                };
+                Ok((day(row, 0)?, fact))
             })
             .collect()
     }
 
-    async fn outcomes(&self, period: Period, kind: Option<RequestKind>) -> Result<Vec<OutcomeFact>, MetricsError> {
+    /// Who finished the requests finished in the period, by the day.
+    async fn done_by(&self, period: Period) -> Result<Vec<(NaiveDate, DoneByFact)>, MetricsError> {
         let mut sql = self.sql();
-        let (class, category) = (sql.outcome_field("outcome"), sql.outcome_field("category"));
-        let within = self.within(&mut sql, "resolved_at", period, kind);
+        let resolved = sql.local_day("resolved_at");
+        let within = self.within(&mut sql, "resolved_at", period);
         let text = format!(
-            "SELECT {class}, {category}, CAST(COUNT(*) AS BIGINT) FROM requests \
-             WHERE {within} AND outcome IS NOT NULL GROUP BY 1, 2"
+            "SELECT CAST({resolved} AS BIGINT), assignee_id, kind, status, CAST(COUNT(*) AS BIGINT) FROM requests \
+             WHERE {within} GROUP BY 1, 2, 3, 4"
         );
         self.rows(sql, text)
             .await?
             .iter()
             .map(|row| {
-                Ok(OutcomeFact {
-                    class: parse(row, 0, OutcomeClass::parse)?,
-                    category: get::<Option<String>>(row, 1)?.and_then(|key| ComplaintCategory::from_key(&key)),
-                    count: count(row, 2)?,
-                })
+                let fact = DoneByFact {
+                    assignee: get(row, 1)?,
+                    kind: parse(row, 2, RequestKind::parse)?,
+                    status: parse(row, 3, RequestStatus::parse)?,
+                    count: count(row, 4)?,
+                };
+                Ok((day(row, 0)?, fact))
+            })
+            .collect()
+    }
+
+    /// Outcomes of the requests finished in the period, by the day.
+    async fn outcomes(&self, period: Period) -> Result<Vec<(NaiveDate, RequestKind, OutcomeFact)>, MetricsError> {
+        let mut sql = self.sql();
+        let resolved = sql.local_day("resolved_at");
+        let (class, category) = (sql.outcome_field("outcome"), sql.outcome_field("category"));
+        let within = self.within(&mut sql, "resolved_at", period);
+        let text = format!(
+            "SELECT CAST({resolved} AS BIGINT), kind, {class}, {category}, CAST(COUNT(*) AS BIGINT) FROM requests \
+             WHERE {within} AND outcome IS NOT NULL GROUP BY 1, 2, 3, 4"
+        );
+        self.rows(sql, text)
+            .await?
+            .iter()
+            .map(|row| {
+                let fact = OutcomeFact {
+                    class: parse(row, 2, OutcomeClass::parse)?,
+                    category: get::<Option<String>>(row, 3)?.and_then(|key| ComplaintCategory::from_key(&key)),
+                    count: count(row, 4)?,
+                };
+                Ok((day(row, 0)?, parse(row, 1, RequestKind::parse)?, fact))
             })
             .collect()
     }
@@ -253,7 +267,7 @@ impl Metrics {
                 Ok(OpenFact {
                     kind: parse(row, 0, RequestKind::parse)?,
                     status: parse(row, 1, RequestStatus::parse)?,
-                    received_on: day_of(get(row, 2)?).ok_or_else(|| unreadable("a day"))?,
+                    received_on: day(row, 2)?,
                     due_on: get::<Option<i64>>(row, 3)?.and_then(day_of),
                     assignee: get(row, 4)?,
                     count: count(row, 5)?,
@@ -377,21 +391,16 @@ fn outcome_text(outcome: &Outcome) -> String {
     }
 }
 
-fn finished_statuses() -> String {
-    let finished: Vec<String> = RequestStatus::ALL
-        .iter()
-        .filter(|status| !status.is_open())
-        .map(|status| format!("'{}'", status.as_str()))
-        .collect();
-    format!("status IN ({})", finished.join(", "))
-}
-
 fn unreadable(what: &str) -> MetricsError {
     MetricsError::Unreadable(what.to_owned())
 }
 
 fn get<T: sea_orm::TryGetable>(row: &QueryResult, index: usize) -> Result<T, MetricsError> {
     row.try_get_by_index(index).map_err(|e| MetricsError::Unreadable(format!("column {index}: {e:?}")))
+}
+
+fn day(row: &QueryResult, index: usize) -> Result<NaiveDate, MetricsError> {
+    day_of(get(row, index)?).ok_or_else(|| unreadable("a day"))
 }
 
 fn count(row: &QueryResult, index: usize) -> Result<u64, MetricsError> {

@@ -8,7 +8,9 @@ use leptos_router::hooks::use_location;
 
 use crate::components::{InputField, SelectField};
 use crate::domain::RequestKind;
-use crate::domain::metrics::{Dashboard, Granularity, MetricsQuery, RangePreset, Table, TableSlug, days, kind_label, percent};
+use crate::domain::metrics::{
+    Dashboard, Granularity, MetricsQuery, RangePreset, Table, TableSlug, days, kind_label, percent,
+};
 use crate::services::load_dashboard;
 
 use super::frame::viewer;

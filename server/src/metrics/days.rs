@@ -1,0 +1,292 @@
+//! Per-day counts kept between dashboard views, so that a year is summed
+//! from 365 small rows instead of counted from half a million requests.
+//!
+//! Each day before today has two parts in `metrics_days`: what was received
+//! that day, and what was finished that day. Today is always counted live.
+//! Every write to a request sets its `updated_at`, so each view first looks
+//! at the rows changed since the last look (the zone's watermark) and drops
+//! the parts they count in:
+//! - the received part of the day a changed row was received, when the row
+//!   is new or was verified since (the received counts read nothing else
+//!   that can change: kind, channel and arrival are fixed);
+//! - the finished part of the day a changed row was finished.
+//!
+//! Dropped and never-counted parts are counted again and kept, unless
+//! another look moved the watermark past the moment counting began, in
+//! which case what was counted may already be stale and is only shown.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use app::domain::RequestKind;
+use app::domain::metrics::{DoneByFact, FinishedFact, OutcomeFact, Period, ReceivedFact};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ConnectionTrait, DatabaseBackend, TransactionTrait};
+use serde::{Deserialize, Serialize};
+
+use super::sql::day_of;
+use super::{Metrics, MetricsError, get};
+
+/// How long a write may take between setting `updated_at` and committing,
+/// and how far apart instances' clocks may be: changes this much older than
+/// the watermark are looked at again.
+const SLACK: chrono::Duration = chrono::Duration::seconds(5);
+
+/// The counts of one day, or of one part of it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct DayFacts {
+    pub received: Vec<ReceivedFact>,
+    pub finished: Vec<FinishedFact>,
+    pub done_by: Vec<DoneByFact>,
+    pub outcomes: Vec<(RequestKind, OutcomeFact)>,
+}
+
+impl DayFacts {
+    fn add(&mut self, other: Self) {
+        self.received.extend(other.received);
+        self.finished.extend(other.finished);
+        self.done_by.extend(other.done_by);
+        self.outcomes.extend(other.outcomes);
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Part {
+    Received,
+    Finished,
+}
+
+impl Part {
+    const ALL: [Self; 2] = [Self::Received, Self::Finished];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Received => "received",
+            Self::Finished => "finished",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|part| part.as_str() == text)
+    }
+}
+
+impl Metrics {
+    /// The counts of every day of `period`, all kinds.
+    pub(super) async fn days(&self, period: Period) -> Result<DayFacts, MetricsError> {
+        let today = self.today();
+        let mut facts = DayFacts::default();
+        if period.contains(today) {
+            for part in Part::ALL {
+                facts.add(self.count(part, Period { from: today, to: today }).await?.into_values().fold(
+                    DayFacts::default(),
+                    |mut all, day| {
+                        all.add(day);
+                        all
+                    },
+                ));
+            }
+        }
+        let Some(last) = today.pred_opt().map(|yesterday| yesterday.min(period.to)) else { return Ok(facts) };
+        if period.from > last {
+            return Ok(facts);
+        }
+        let settled = Period { from: period.from, to: last };
+        let looked = Utc::now();
+        self.forget_changed(looked).await?;
+        let mut kept = self.kept(settled).await?;
+        for part in Part::ALL {
+            let missing: Vec<NaiveDate> = days_of(settled).filter(|day| !kept.contains_key(&(*day, part))).collect();
+            for run in runs(&missing) {
+                let counted = self.count(part, run).await?;
+                if let Err(error) = self.keep(part, &counted, looked).await {
+                    tracing::warn!(%error, "the dashboard's day counts were not kept; they will be counted again");
+                }
+                kept.extend(counted.into_iter().map(|(day, facts)| ((day, part), facts)));
+            }
+        }
+        for day in kept.into_values() {
+            facts.add(day);
+        }
+        Ok(facts)
+    }
+
+    /// One part of each day in `span`, counted from the requests; days
+    /// without any are there too, empty, so that they are kept as such.
+    async fn count(&self, part: Part, span: Period) -> Result<BTreeMap<NaiveDate, DayFacts>, MetricsError> {
+        let mut days: BTreeMap<NaiveDate, DayFacts> = days_of(span).map(|day| (day, DayFacts::default())).collect();
+        match part {
+            Part::Received => {
+                for fact in self.received(span).await? {
+                    days.entry(fact.day).or_default().received.push(fact);
+                }
+            }
+            Part::Finished => {
+                let (finished, done_by, outcomes) =
+                    tokio::try_join!(self.finished(span), self.done_by(span), self.outcomes(span))?;
+                for (day, fact) in finished {
+                    days.entry(day).or_default().finished.push(fact);
+                }
+                for (day, fact) in done_by {
+                    days.entry(day).or_default().done_by.push(fact);
+                }
+                for (day, kind, fact) in outcomes {
+                    days.entry(day).or_default().outcomes.push((kind, fact));
+                }
+            }
+        }
+        Ok(days)
+    }
+
+    /// The kept parts of the days of `span`.
+    async fn kept(&self, span: Period) -> Result<BTreeMap<(NaiveDate, Part), DayFacts>, MetricsError> {
+        let mut sql = self.sql();
+        let text = format!(
+            "SELECT day, part, facts FROM metrics_days WHERE zone = {} AND day >= {} AND day <= {}",
+            sql.bind(self.zone()),
+            sql.bind(span.from),
+            sql.bind(span.to),
+        );
+        let mut kept = BTreeMap::new();
+        for row in self.db.query_all_raw(sql.finish(text)).await? {
+            let (day, part, facts): (NaiveDate, String, String) = (get(&row, 0)?, get(&row, 1)?, get(&row, 2)?);
+            // A part that cannot be read is counted again.
+            if let (Some(part), Ok(facts)) = (Part::parse(&part), serde_json::from_str(&facts)) {
+                kept.insert((day, part), facts);
+            }
+        }
+        Ok(kept)
+    }
+
+    /// Drops the kept parts that rows changed since the last look count in,
+    /// and moves the watermark to `looked`.
+    async fn forget_changed(&self, looked: DateTime<Utc>) -> Result<(), MetricsError> {
+        let Some(since) = self.watermark(&self.writer).await? else {
+            return self.set_watermark(&self.writer, looked).await;
+        };
+        let since = since - SLACK;
+        let mut sql = self.sql();
+        let since_at = sql.bind(since);
+        let (received, finished) = (sql.local_day("received_at"), sql.local_day("resolved_at"));
+        let text = format!(
+            "SELECT DISTINCT CAST(CASE WHEN created_at > {since_at} OR verified_at > {since_at} THEN {received} END \
+             AS BIGINT), CAST({finished} AS BIGINT) FROM requests WHERE updated_at > {since_at}"
+        );
+        let mut stale: BTreeSet<(NaiveDate, Part)> = BTreeSet::new();
+        for row in self.db.query_all_raw(sql.finish(text)).await? {
+            let (received, finished): (Option<i64>, Option<i64>) = (get(&row, 0)?, get(&row, 1)?);
+            stale.extend(received.and_then(day_of).map(|day| (day, Part::Received)));
+            stale.extend(finished.and_then(day_of).map(|day| (day, Part::Finished)));
+        }
+        let txn = self.writer.begin().await?;
+        for (day, part) in stale {
+            let mut sql = self.sql();
+            let text = format!(
+                "DELETE FROM metrics_days WHERE zone = {} AND day = {} AND part = {}",
+                sql.bind(self.zone()),
+                sql.bind(day),
+                sql.bind(part.as_str()),
+            );
+            txn.execute_raw(sql.finish(text)).await?;
+        }
+        self.set_watermark(&txn, looked).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Keeps what was counted after `looked`, unless a later look has
+    /// passed it (and may have dropped a part this count is older than).
+    async fn keep(
+        &self,
+        part: Part,
+        counted: &BTreeMap<NaiveDate, DayFacts>,
+        looked: DateTime<Utc>,
+    ) -> Result<(), MetricsError> {
+        let txn = self.writer.begin().await?;
+        if self.watermark(&txn).await?.is_some_and(|mark| mark > looked) {
+            return Ok(());
+        }
+        for (day, facts) in counted {
+            let mut sql = self.sql();
+            let text = format!(
+                "INSERT INTO metrics_days (zone, day, part, facts) VALUES ({}, {}, {}, {}) \
+                 ON CONFLICT (zone, day, part) DO UPDATE SET facts = excluded.facts",
+                sql.bind(self.zone()),
+                sql.bind(*day),
+                sql.bind(part.as_str()),
+                sql.bind(serde_json::to_string(facts).map_err(|e| MetricsError::Unreadable(e.to_string()))?),
+            );
+            txn.execute_raw(sql.finish(text)).await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// The zone's watermark, locked until the end of the transaction on
+    /// PostgreSQL (SQLite has one writer at a time anyway).
+    async fn watermark(&self, db: &impl ConnectionTrait) -> Result<Option<DateTime<Utc>>, MetricsError> {
+        let mut sql = self.sql();
+        let lock = if db.get_database_backend() == DatabaseBackend::Postgres { " FOR UPDATE" } else { "" };
+        let text = format!("SELECT checked_at FROM metrics_watermark WHERE zone = {}{lock}", sql.bind(self.zone()));
+        match db.query_one_raw(sql.finish(text)).await? {
+            Some(row) => Ok(Some(get(&row, 0)?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn set_watermark(&self, db: &impl ConnectionTrait, at: DateTime<Utc>) -> Result<(), MetricsError> {
+        let mut sql = self.sql();
+        let text = format!(
+            "INSERT INTO metrics_watermark (zone, checked_at) VALUES ({}, {}) \
+             ON CONFLICT (zone) DO UPDATE SET checked_at = excluded.checked_at",
+            sql.bind(self.zone()),
+            sql.bind(at),
+        );
+        db.execute_raw(sql.finish(text)).await?;
+        Ok(())
+    }
+
+    fn zone(&self) -> &'static str {
+        self.clocks.time_zone().name()
+    }
+}
+
+/// Forgets every kept count: for `server seed`, whose rows carry the times
+/// of a made-up past and so would pass unseen under the watermark.
+pub async fn forget_all(db: &impl ConnectionTrait) -> Result<(), sea_orm::DbErr> {
+    db.execute_unprepared("DELETE FROM metrics_days").await?;
+    db.execute_unprepared("DELETE FROM metrics_watermark").await?;
+    Ok(())
+}
+
+fn days_of(span: Period) -> impl Iterator<Item = NaiveDate> {
+    span.from.iter_days().take_while(move |day| *day <= span.to)
+}
+
+/// `days` (in order) as runs of consecutive days.
+fn runs(days: &[NaiveDate]) -> Vec<Period> {
+    let mut runs: Vec<Period> = Vec::new();
+    for day in days {
+        match runs.last_mut() {
+            Some(run) if run.to.succ_opt() == Some(*day) => run.to = *day,
+            _ => runs.push(Period { from: *day, to: *day }),
+        }
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consecutive_days_make_one_run() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 2, d).unwrap();
+        let found = runs(&[day(1), day(2), day(3), day(5), day(7), day(8)]);
+        assert_eq!(found, vec![
+            Period { from: day(1), to: day(3) },
+            Period { from: day(5), to: day(5) },
+            Period { from: day(7), to: day(8) },
+        ]);
+        assert!(runs(&[]).is_empty());
+    }
+}
