@@ -11,8 +11,8 @@ use leptos_router::{
 
 use crate::domain::SiteInfo;
 use crate::pages::staff::{
-    CasePage, DashboardPage, DisclosurePage, MailPage, NewRequestPage, PeoplePage, QueuePage, SignInPage, StaffAmendmentPage, StaffComplaintPage,
-    StaffHeader, StaffOptOutPage, TokensPage, WelcomePage, provide_viewer,
+    CasePage, DashboardPage, DisclosurePage, MailPage, NewRequestPage, PeoplePage, QueuePage, SignInPage,
+    StaffAmendmentPage, StaffComplaintPage, StaffHeader, StaffOptOutPage, TokensPage, WelcomePage, provide_viewer,
 };
 use crate::pages::{AmendmentPage, ComplaintPage, HomePage, NotFound, OptOutPage, TrackingPage, VerifyPage};
 

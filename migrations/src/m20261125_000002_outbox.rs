@@ -48,9 +48,7 @@ impl MigrationTrait for Migration {
             timestamp_with_time_zone_null(Requests::VerificationSentAt),
         ] {
             let mut column = column;
-            manager
-                .alter_table(Table::alter().table(Requests::Table).add_column(&mut column).to_owned())
-                .await?;
+            manager.alter_table(Table::alter().table(Requests::Table).add_column(&mut column).to_owned()).await?;
         }
         manager
             .create_index(

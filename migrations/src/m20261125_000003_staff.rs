@@ -193,7 +193,9 @@ impl MigrationTrait for Migration {
         for name in ["idx_requests_status_due", "idx_requests_assignee_due", "idx_requests_due", "idx_requests_email"] {
             manager.drop_index(Index::drop().name(name).table(Requests::Table).to_owned()).await?;
         }
-        manager.alter_table(Table::alter().table(RequestEvents::Table).drop_column(RequestEvents::ActorId).to_owned()).await?;
+        manager
+            .alter_table(Table::alter().table(RequestEvents::Table).drop_column(RequestEvents::ActorId).to_owned())
+            .await?;
         for column in [
             Requests::AssigneeId,
             Requests::Version,
@@ -205,7 +207,12 @@ impl MigrationTrait for Migration {
         ] {
             manager.alter_table(Table::alter().table(Requests::Table).drop_column(column).to_owned()).await?;
         }
-        for table in [AuditLog::Table.into_iden(), SignInFailures::Table.into_iden(), StaffSessions::Table.into_iden(), StaffUsers::Table.into_iden()] {
+        for table in [
+            AuditLog::Table.into_iden(),
+            SignInFailures::Table.into_iden(),
+            StaffSessions::Table.into_iden(),
+            StaffUsers::Table.into_iden(),
+        ] {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())

@@ -87,7 +87,10 @@ impl MigrationTrait for Migration {
             )
             .await?;
         // Both databases index an expression with the same statement.
-        manager.get_connection().execute_unprepared(&format!("CREATE INDEX {EMAIL_LOWER} ON requests (lower(email))")).await?;
+        manager
+            .get_connection()
+            .execute_unprepared(&format!("CREATE INDEX {EMAIL_LOWER} ON requests (lower(email))"))
+            .await?;
         Ok(())
     }
 
@@ -111,7 +114,9 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx_requests_email").table(Requests::Table).col(Requests::Email).to_owned())
+            .create_index(
+                Index::create().name("idx_requests_email").table(Requests::Table).col(Requests::Email).to_owned(),
+            )
             .await?;
         Ok(())
     }

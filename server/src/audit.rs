@@ -5,7 +5,8 @@
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    Statement,
 };
 use sha2::{Digest, Sha256};
 
@@ -42,11 +43,8 @@ pub async fn append(
     if txn.get_database_backend() == DatabaseBackend::Postgres {
         // Appends queue up behind one lock until commit, so two instances
         // never link two entries to the same predecessor.
-        txn.execute_raw(Statement::from_string(
-            DatabaseBackend::Postgres,
-            "SELECT pg_advisory_xact_lock(7460019)",
-        ))
-        .await?;
+        txn.execute_raw(Statement::from_string(DatabaseBackend::Postgres, "SELECT pg_advisory_xact_lock(7460019)"))
+            .await?;
     }
     let previous = audit_entry::Entity::find()
         .select_only()
@@ -98,12 +96,18 @@ fn link(previous: &str, at: DateTime<Utc>, actor: &str, action: &str, request_id
 /// What walking the chain found.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Verdict {
-    Intact { entries: u64 },
+    Intact {
+        entries: u64,
+    },
     /// The entry whose content no longer matches its hash.
-    Altered { id: i64 },
+    Altered {
+        id: i64,
+    },
     /// The entry whose predecessor is not the one it was chained to: an
     /// entry before it was removed or replaced.
-    Broken { id: i64 },
+    Broken {
+        id: i64,
+    },
 }
 
 /// Walks the whole chain in order of entry.

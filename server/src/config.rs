@@ -8,7 +8,11 @@ use app::domain::SiteInfo;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "server", version, about = "The privacy-request portal: customer request forms, private tracking and email")]
+#[command(
+    name = "server",
+    version,
+    about = "The privacy-request portal: customer request forms, private tracking and email"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub config: Config,
@@ -171,7 +175,12 @@ pub struct Config {
     pub smtp_url: Option<String>,
 
     /// The sender of every letter.
-    #[arg(long, env = "MAIL_FROM", default_value = "Example Medical Supply Privacy Office <privacy@example.com>", global = true)]
+    #[arg(
+        long,
+        env = "MAIL_FROM",
+        default_value = "Example Medical Supply Privacy Office <privacy@example.com>",
+        global = true
+    )]
     pub mail_from: String,
 
     /// Where letters go when no SMTP server is set. Defaults to a `mail`
@@ -209,11 +218,7 @@ pub struct Config {
 
 impl Config {
     pub fn public_url(&self) -> String {
-        self.public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", self.listen))
-            .trim_end_matches('/')
-            .to_owned()
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen)).trim_end_matches('/').to_owned()
     }
 
     pub fn site_info(&self) -> SiteInfo {

@@ -109,7 +109,11 @@ impl Digest {
         let mut letters = Vec::new();
         for member in staff.iter().filter(|m| m.active) {
             let (due_soon, overdue) = mine.remove(&member.id).unwrap_or_default();
-            let all_overdue = if matches!(member.role, Role::Manager | Role::Admin) { overdue_everywhere.clone() } else { Vec::new() };
+            let all_overdue = if matches!(member.role, Role::Manager | Role::Admin) {
+                overdue_everywhere.clone()
+            } else {
+                Vec::new()
+            };
             if due_soon.is_empty() && overdue.is_empty() && all_overdue.is_empty() {
                 continue;
             }

@@ -70,7 +70,12 @@ fn read_password() -> Result<String, String> {
     }
 }
 
-async fn create_user(config: &server::config::Config, email: &str, name: Option<String>, role: &str) -> Result<(), String> {
+async fn create_user(
+    config: &server::config::Config,
+    email: &str,
+    name: Option<String>,
+    role: &str,
+) -> Result<(), String> {
     let role = app::domain::Role::parse(role).ok_or("the role must be agent, manager or admin")?;
     if !validator::ValidateEmail::validate_email(&email) {
         return Err(format!("{email:?} is not an email address"));

@@ -10,17 +10,17 @@ use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
+use crate::cases::CaseDesk;
 use crate::config::Config;
 use crate::db;
-use crate::cases::CaseDesk;
 use crate::digest::Digest;
 use crate::http::{self, AppState, CustomerPortal, SessionSettings, StaffPortal};
-use crate::requests::clocks::{ClockSetupError, Clocks};
-use crate::staff::StaffAccounts;
-use crate::staff::sessions::DbSessionStore;
 use crate::mail::transport::TransportError;
 use crate::mail::{Letters, Outbox, OutboxWorker, RetryPolicy, Transport};
+use crate::requests::clocks::{ClockSetupError, Clocks};
 use crate::requests::{Mailing, RequestStore};
+use crate::staff::StaffAccounts;
+use crate::staff::sessions::DbSessionStore;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -103,7 +103,10 @@ impl Application {
         let worker = OutboxWorker::new(db.clone(), Arc::new(transport), retry_policy(&config), wake);
         let background = vec![
             tokio::spawn(worker.run()),
-            tokio::spawn(sweep_unverified(store.clone(), chrono::Duration::days(i64::from(config.unverified_close_days)))),
+            tokio::spawn(sweep_unverified(
+                store.clone(),
+                chrono::Duration::days(i64::from(config.unverified_close_days)),
+            )),
             tokio::spawn(sweep_sessions(sessions.clone())),
             tokio::spawn(send_digests(digest.clone())),
         ];
@@ -180,7 +183,9 @@ fn retry_policy(config: &Config) -> RetryPolicy {
 }
 
 fn seconds(value: f64) -> std::time::Duration {
-    std::time::Duration::try_from_secs_f64(value).unwrap_or(std::time::Duration::from_secs(1)).max(std::time::Duration::from_millis(10))
+    std::time::Duration::try_from_secs_f64(value)
+        .unwrap_or(std::time::Duration::from_secs(1))
+        .max(std::time::Duration::from_millis(10))
 }
 
 fn clocks(config: &Config) -> Result<Clocks, StartError> {

@@ -8,8 +8,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{Reply, TestApp};
 use serde_json::{Value, json};
-use server::audit::Actor;
 use server::api::tokens::ApiTokens;
+use server::audit::Actor;
 
 async fn call(app: &TestApp, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (Reply, Value) {
     let mut request = Request::builder().method(method).uri(path);
@@ -31,7 +31,8 @@ async fn call(app: &TestApp, method: &str, path: &str, token: Option<&str>, body
 async fn token_for(app: &TestApp, email: &str, role: Role) -> (ApiTokens, String) {
     app.create_staff(email, "Integration", role).await;
     let tokens = ApiTokens::new(app.app.database().clone());
-    let token = tokens.issue(&Actor::System("test"), email, "intake system").await.expect("issued").expect("an account");
+    let token =
+        tokens.issue(&Actor::System("test"), email, "intake system").await.expect("issued").expect("an account");
     assert!(token.starts_with("ppt_"));
     (tokens, token)
 }

@@ -115,7 +115,10 @@ async fn invalid_forms_come_back_with_errors_and_what_was_typed(app: TestApp) {
         reply.text_of("f-email-error").as_deref(),
         Some("Error: Please enter an email address like name@example.com.")
     );
-    assert_eq!(reply.text_of("f-joint_account-error").as_deref(), Some("Error: Please say whether this is a joint account."));
+    assert_eq!(
+        reply.text_of("f-joint_account-error").as_deref(),
+        Some("Error: Please say whether this is a joint account.")
+    );
     assert_eq!(reply.text_of("f-postal_address-error").as_deref(), Some(""));
     assert_eq!(reply.input_value("f-email").as_deref(), Some("ada@"));
     assert_eq!(reply.input_value("f-postal_address").as_deref(), Some("1 Way"));
@@ -131,7 +134,10 @@ async fn invalid_forms_come_back_with_errors_and_what_was_typed(app: TestApp) {
     amendment.push(("reason", &long));
     let reply = app.post_form("/amendment", &amendment).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(reply.text_of("f-reason-error").as_deref(), Some("Error: Please keep this to 2000 characters or fewer."));
+    assert_eq!(
+        reply.text_of("f-reason-error").as_deref(),
+        Some("Error: Please keep this to 2000 characters or fewer.")
+    );
     assert!(reply.body.contains(&long), "the long text is kept for the person to shorten");
 
     let mut complaint = COMPLAINT.to_vec();
@@ -192,26 +198,20 @@ async fn tracking_data_is_served_to_the_browser_by_token_only(app: TestApp) {
 }
 
 async fn gpc_signal_is_shown_and_recorded(app: TestApp) {
-    let with = app
-        .send(Request::get("/opt-out").header("Sec-GPC", "1").body(Body::empty()).expect("a request"))
-        .await;
+    let with = app.send(Request::get("/opt-out").header("Sec-GPC", "1").body(Body::empty()).expect("a request")).await;
     assert!(with.main_text().contains("Your browser's privacy signal was detected"));
     let without = app.get("/opt-out").await;
     assert!(!without.main_text().contains("privacy signal was detected"));
-    let not_one = app
-        .send(Request::get("/opt-out").header("Sec-GPC", "true").body(Body::empty()).expect("a request"))
-        .await;
+    let not_one =
+        app.send(Request::get("/opt-out").header("Sec-GPC", "true").body(Body::empty()).expect("a request")).await;
     assert!(!not_one.main_text().contains("privacy signal was detected"), "only the exact value 1 counts");
 
     let signalled = app.post_form_with("/opt-out", OPT_OUT, &[("Sec-GPC", "1")]).await;
     assert_eq!(signalled.status, StatusCode::SEE_OTHER);
     let plain = app.post_form("/opt-out", OPT_OUT).await;
     assert_eq!(plain.status, StatusCode::SEE_OTHER);
-    let recorded = request::Entity::find()
-        .filter(request::Column::Gpc.eq(true))
-        .count(app.app.database())
-        .await
-        .expect("query");
+    let recorded =
+        request::Entity::find().filter(request::Column::Gpc.eq(true)).count(app.app.database()).await.expect("query");
     assert_eq!(recorded, 1);
 
     let document = app.get("/.well-known/gpc.json").await;

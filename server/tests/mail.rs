@@ -78,7 +78,11 @@ async fn receipts_say_what_was_asked_with_the_private_link(app: TestApp) {
     for body in [receipt.text(), receipt.html()] {
         assert!(body.contains(&reference), "{body}");
         assert!(body.contains(&link), "{body}");
-        assert!(body.contains("Sharing for third parties' own marketing") || body.contains("Sharing for third parties&#x27; own marketing"), "{body}");
+        assert!(
+            body.contains("Sharing for third parties' own marketing")
+                || body.contains("Sharing for third parties&#x27; own marketing"),
+            "{body}"
+        );
         assert!(body.contains("What happens next") || body.contains("WHAT HAPPENS NEXT"), "{body}");
         assert!(!body.contains("confirm your email address"), "opt-outs need no verification");
     }
@@ -184,7 +188,8 @@ async fn letters_written_while_smtp_is_down_arrive_when_it_returns(app: TestApp)
     let mut app = app;
     app.mail.go_down();
     submit(&app, "/opt-out", OPT_OUT).await;
-    wait_for_outbox(&app, "a failed attempt", |rows| rows.iter().all(|r| r.attempts >= 1 && r.last_error.is_some())).await;
+    wait_for_outbox(&app, "a failed attempt", |rows| rows.iter().all(|r| r.attempts >= 1 && r.last_error.is_some()))
+        .await;
     assert!(app.mail.inbox().is_empty());
     app.mail.come_up().await;
     let inbox = app.mail.wait_for(1, WAIT).await;
@@ -250,7 +255,8 @@ async fn letters_that_keep_failing_are_marked_failed_with_the_error(app: TestApp
         return;
     };
     submit(&app, "/opt-out", OPT_OUT).await;
-    let rows = wait_for_outbox(&app, "the letter marked failed", |rows| rows.iter().all(|r| r.status == "failed")).await;
+    let rows =
+        wait_for_outbox(&app, "the letter marked failed", |rows| rows.iter().all(|r| r.status == "failed")).await;
     assert_eq!(rows[0].attempts, 3);
     assert!(rows[0].last_error.as_deref().is_some_and(|e| e.contains("554")));
 }
@@ -268,11 +274,8 @@ async fn two_instances_never_send_a_letter_twice(app: TestApp) {
     assert_eq!(inbox_now.len(), inbox.len(), "nothing arrives twice");
     let ids: HashSet<String> = inbox_now.iter().map(|m| m.message_id()).collect();
     assert_eq!(ids.len(), expected, "every Message-ID once");
-    let sent = outbox::Entity::find()
-        .filter(outbox::Column::Status.eq("sent"))
-        .all(app.app.database())
-        .await
-        .expect("query");
+    let sent =
+        outbox::Entity::find().filter(outbox::Column::Status.eq("sent")).all(app.app.database()).await.expect("query");
     assert_eq!(sent.len(), expected);
     drop(second);
 }

@@ -15,7 +15,9 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use common::TestApp;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, Statement};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, Statement,
+};
 use server::db::entities::{request, staff_user};
 
 use RequestKind::{Amendment, Complaint, OptOut};
@@ -502,15 +504,18 @@ async fn kept_day_counts_follow_later_changes(app: TestApp) {
     // A letter received by post five days ago, entered today.
     let received_on = day(5).to_string();
     let entered = manager
-        .post("/staff/new/complaint", &[
-            ("full_name", "Grace Hopper"),
-            ("email", "grace@example.com"),
-            ("category", "unwanted_marketing"),
-            ("occurred_on", "2026-10-01"),
-            ("description", "I opted out and was still called twice."),
-            ("channel", "mail"),
-            ("received_on", &received_on),
-        ])
+        .post(
+            "/staff/new/complaint",
+            &[
+                ("full_name", "Grace Hopper"),
+                ("email", "grace@example.com"),
+                ("category", "unwanted_marketing"),
+                ("occurred_on", "2026-10-01"),
+                ("description", "I opted out and was still called twice."),
+                ("channel", "mail"),
+                ("received_on", &received_on),
+            ],
+        )
         .await;
     assert_eq!(entered.status, StatusCode::SEE_OTHER, "{}", entered.main_text());
     // The customer confirms their address, and the answered complaint is

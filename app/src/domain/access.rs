@@ -147,8 +147,7 @@ pub const PASSWORD_MIN_LENGTH: usize = 12;
 pub const PASSWORD_MAX_LENGTH: usize = 256;
 
 /// What the page choosing a password says of the rule above.
-pub const PASSWORD_HINT: &str =
-    "At least 12 characters. A few unrelated words are easy to remember and hard to guess.";
+pub const PASSWORD_HINT: &str = "At least 12 characters. A few unrelated words are easy to remember and hard to guess.";
 
 /// Why a new staff password is refused.
 pub fn password_weakness(password: &str) -> Option<String> {

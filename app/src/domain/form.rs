@@ -143,9 +143,7 @@ pub fn required(value: &str) -> Result<(), ValidationError> {
 /// written with.
 pub fn phone(value: &str) -> Result<(), ValidationError> {
     let trimmed = value.trim();
-    let allowed = trimmed
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-().".contains(c) || c == 'x');
+    let allowed = trimmed.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c) || c == 'x');
     let digits = trimmed.chars().filter(char::is_ascii_digit).count();
     if trimmed.is_empty() || (allowed && (7..=20).contains(&digits)) {
         Ok(())
@@ -160,13 +158,13 @@ pub fn phone(value: &str) -> Result<(), ValidationError> {
 pub fn email(value: &str) -> Result<(), ValidationError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(ValidationError::new("required")
-            .with_message("Please enter your email address so we can reply.".into()));
+        return Err(
+            ValidationError::new("required").with_message("Please enter your email address so we can reply.".into())
+        );
     }
     if validator::ValidateEmail::validate_email(&trimmed) {
         Ok(())
     } else {
-        Err(ValidationError::new("email")
-            .with_message("Please enter an email address like name@example.com.".into()))
+        Err(ValidationError::new("email").with_message("Please enter an email address like name@example.com.".into()))
     }
 }

@@ -30,7 +30,6 @@ macro_rules! named_enum {
     };
 }
 
-
 /// A [`named_enum!`] offered as a form choice, with what the form says.
 macro_rules! choice {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $key:literal : $label:literal),+ $(,)? }) => {
@@ -50,8 +49,8 @@ pub mod access;
 pub mod case;
 pub mod clock;
 pub mod form;
-pub mod gpc;
 pub mod forms;
+pub mod gpc;
 pub mod kind;
 pub mod metrics;
 pub mod queue;

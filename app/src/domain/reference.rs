@@ -39,11 +39,8 @@ impl ReferenceCode {
     /// Accepts what a person might type: any case, spaces, with or without
     /// the prefix and dashes.
     pub fn parse(input: &str) -> Result<Self, InvalidReference> {
-        let compact: String = input
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-')
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
+        let compact: String =
+            input.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
         let body = compact.strip_prefix(PREFIX).unwrap_or(&compact);
         if body.len() != GROUP * GROUPS || !body.bytes().all(|b| ALPHABET.contains(&b)) {
             return Err(InvalidReference);

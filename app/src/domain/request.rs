@@ -88,7 +88,6 @@ pub trait Choice: Copy + 'static {
     }
 }
 
-
 choice! {
     /// Which sharing the opt-out stops.
     OptOutScope {

@@ -79,11 +79,16 @@ pub enum Step {
     MarkVerified,
     StartWork,
     /// Ask the customer for something; the response clock may pause.
-    AskCustomer { what: String },
+    AskCustomer {
+        what: String,
+    },
     /// The customer answered; work goes on.
     Resume,
     Resolve(Outcome),
-    Close { reason: CloseReason, note: String },
+    Close {
+        reason: CloseReason,
+        note: String,
+    },
 }
 
 named_enum! {
@@ -276,10 +281,7 @@ mod tests {
 
 /// Reads a step from a submitted form's fields (see the case page's status
 /// form). `Err` names what is missing or unreadable.
-pub fn step_from_form(
-    kind: RequestKind,
-    field: impl Fn(&str) -> Option<String>,
-) -> Result<Step, StepError> {
+pub fn step_from_form(kind: RequestKind, field: impl Fn(&str) -> Option<String>) -> Result<Step, StepError> {
     let text = |name: &str| field(name).unwrap_or_default().trim().to_owned();
     let step = StepKind::parse(&text("step")).ok_or(StepError::Missing("Choose what to do next."))?;
     Ok(match step {

@@ -166,7 +166,8 @@ async fn create(
     let object: serde_json::Map<String, Value> =
         serde_json::from_slice(&body).map_err(|_| invalid("body", "The body must be a JSON object."))?;
     let text = |name: &str| object.get(name).and_then(Value::as_str).unwrap_or_default().trim().to_owned();
-    let kind = RequestKind::parse(&text("kind")).ok_or_else(|| invalid("kind", "Use opt_out, amendment or complaint."))?;
+    let kind =
+        RequestKind::parse(&text("kind")).ok_or_else(|| invalid("kind", "Use opt_out, amendment or complaint."))?;
     let channel = Channel::parse(&text("channel")).ok_or_else(|| invalid("channel", "Use web, phone or mail."))?;
     let received_at = received_at(&state, &text("received_at"))
         .ok_or_else(|| invalid("received_at", "Give the date received as YYYY-MM-DD or an RFC 3339 time."))?;
@@ -182,10 +183,8 @@ async fn create(
         RequestKind::Amendment => parse::<AmendmentForm>(fields, &context),
         RequestKind::Complaint => parse::<ComplaintForm>(fields, &context),
     };
-    let request = parsed.map_err(|fields| ApiError::Invalid {
-        fields,
-        message: "Some fields are missing or not valid.".into(),
-    })?;
+    let request = parsed
+        .map_err(|fields| ApiError::Invalid { fields, message: "Some fields are missing or not valid.".into() })?;
     let intake = Intake { channel, received_at, entered_by: Some(actor(&viewer)) };
     let receipt = state.store.submit(&request, &intake).await.map_err(InternalError::from)?;
     let shown = show(State(state), headers, Path(receipt.reference.to_string())).await?;

@@ -4,7 +4,10 @@ use app::domain::case::{ApiTokenInfo, StaffMember};
 use app::domain::{Role, Viewer};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
 
 use crate::audit::{self, Actor};
 use crate::db::entities::{api_token, staff_user};

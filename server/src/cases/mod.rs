@@ -132,7 +132,8 @@ impl CaseDesk {
         let row = &found.row;
         let corrupt = |reason: String| StoreError::Corrupt { id: row.id, reason };
         let details: RequestDetails = serde_json::from_str(&row.details).map_err(|e| corrupt(e.to_string()))?;
-        let outcome = row.outcome.as_deref().map(serde_json::from_str).transpose().map_err(|e| corrupt(e.to_string()))?;
+        let outcome =
+            row.outcome.as_deref().map(serde_json::from_str).transpose().map_err(|e| corrupt(e.to_string()))?;
         let timeline = events
             .into_iter()
             .filter_map(|event| {

@@ -150,10 +150,12 @@ impl CaseDesk {
     /// The first instant of a day in the organisation's time zone.
     fn start_of(&self, day: NaiveDate) -> DateTime<Utc> {
         let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-        self.mail.clocks.time_zone().from_local_datetime(&midnight).earliest().map_or_else(
-            || Utc.from_utc_datetime(&midnight),
-            |local| local.with_timezone(&Utc),
-        )
+        self.mail
+            .clocks
+            .time_zone()
+            .from_local_datetime(&midnight)
+            .earliest()
+            .map_or_else(|| Utc.from_utc_datetime(&midnight), |local| local.with_timezone(&Utc))
     }
 }
 
@@ -191,7 +193,8 @@ fn search_condition(search: &str) -> Condition {
     }
     let lowered = search.to_lowercase();
     if lowered.contains('@') {
-        return Condition::all().add(ExprTrait::eq(Expr::expr(Func::lower(Expr::col(request::Column::Email))), lowered));
+        return Condition::all()
+            .add(ExprTrait::eq(Expr::expr(Func::lower(Expr::col(request::Column::Email))), lowered));
     }
     let pattern = format!("%{}%", lowered.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
     Condition::all().add(

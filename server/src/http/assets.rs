@@ -26,7 +26,10 @@ pub fn routes(site_root: &Path) -> axum::Router<AppState> {
         ))
         .service(ServeDir::new(site_root.join("pkg")).precompressed_br().precompressed_gzip());
     let favicon = tower::ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=86400"),
+        ))
         .service(ServeFile::new(site_root.join("favicon.svg")));
     axum::Router::new()
         .nest_service("/pkg", pkg)

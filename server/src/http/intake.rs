@@ -27,7 +27,10 @@ pub fn routes() -> axum::Router<AppState> {
 /// A secret from the path, fit to be written back into a Location header;
 /// anything that cannot be one of our tokens becomes a harmless stand-in.
 pub(super) fn echoable(token: &str) -> &str {
-    if !token.is_empty() && token.len() <= 64 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+    if !token.is_empty()
+        && token.len() <= 64
+        && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
         token
     } else {
         "invalid"
@@ -57,11 +60,12 @@ async fn resend_verification(State(state): State<AppState>, Path(token): Path<St
 async fn submit<F: RequestForm>(State(state): State<AppState>, request: Request<Body>) -> Result<Response, HttpError> {
     let (parts, body) = request.into_parts();
     let gpc = gpc::is_signal(parts.headers.get(gpc::HEADER).map(|v| v.as_bytes()));
-    let Form(values) = Form::<F>::from_request(Request::from_parts(parts.clone(), body), &state)
-        .await
-        .map_err(|rejection| match rejection.status() {
-            StatusCode::PAYLOAD_TOO_LARGE => HttpError::TooLarge,
-            status => HttpError::UnreadableForm { status, detail: rejection.body_text() },
+    let Form(values) =
+        Form::<F>::from_request(Request::from_parts(parts.clone(), body), &state).await.map_err(|rejection| {
+            match rejection.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => HttpError::TooLarge,
+                status => HttpError::UnreadableForm { status, detail: rejection.body_text() },
+            }
         })?;
     let context = ParseContext { today: Utc::now().date_naive(), gpc };
     match values.parse(&context) {
@@ -72,7 +76,8 @@ async fn submit<F: RequestForm>(State(state): State<AppState>, request: Request<
         }
         Err(errors) => {
             let form = FormState { values, errors };
-            let mut page = pages::render_with(&state, parts, move || leptos::prelude::provide_context(form.clone())).await;
+            let mut page =
+                pages::render_with(&state, parts, move || leptos::prelude::provide_context(form.clone())).await;
             *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(page)
         }

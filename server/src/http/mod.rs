@@ -12,10 +12,10 @@ mod staff;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use app::domain::{SiteInfo, TrackingView};
 use app::domain::case::{CaseView, LetterState, StaffMember};
 use app::domain::queue::{QueuePage, QueueQuery};
 use app::domain::{ReferenceCode, Viewer};
+use app::domain::{SiteInfo, TrackingView};
 use app::services::{CustomerService, ServiceError, SharedCustomerService, SharedStaffService, StaffService};
 use app::shell::{App, shell};
 use axum::Router;
@@ -73,7 +73,9 @@ impl AppState {
         leptos::prelude::provide_context(self.customer.clone());
         leptos::prelude::provide_context(self.staff_service.clone());
         leptos::prelude::provide_context(app::domain::site::OrgToday(self.clocks.today()));
-        leptos::prelude::provide_context::<app::services::SharedMetricsService>(std::sync::Arc::new(self.metrics.clone()));
+        leptos::prelude::provide_context::<app::services::SharedMetricsService>(std::sync::Arc::new(
+            self.metrics.clone(),
+        ));
     }
 }
 

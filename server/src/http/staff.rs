@@ -54,10 +54,9 @@ struct Fields(Vec<(String, String)>);
 
 impl Fields {
     fn read(body: &Bytes) -> Result<Self, HttpError> {
-        serde_urlencoded::from_bytes(body).map(Self).map_err(|e| HttpError::UnreadableForm {
-            status: StatusCode::BAD_REQUEST,
-            detail: e.to_string(),
-        })
+        serde_urlencoded::from_bytes(body)
+            .map(Self)
+            .map_err(|e| HttpError::UnreadableForm { status: StatusCode::BAD_REQUEST, detail: e.to_string() })
     }
 
     fn get(&self, name: &str) -> Option<String> {
@@ -99,7 +98,13 @@ fn admit(viewer: Option<Extension<Viewer>>, action: Action, fields: &Fields) -> 
 }
 
 /// The page at `path` rendered again with feedback, and a status saying why.
-async fn refused(state: &AppState, mut parts: Parts, path: &str, status: StatusCode, feedback: StaffFeedback) -> Response {
+async fn refused(
+    state: &AppState,
+    mut parts: Parts,
+    path: &str,
+    status: StatusCode,
+    feedback: StaffFeedback,
+) -> Response {
     parts.uri = path.parse().unwrap_or_else(|_| Uri::from_static("/staff"));
     let mut page = pages::render_with(state, parts, move || leptos::prelude::provide_context(feedback.clone())).await;
     *page.status_mut() = status;
@@ -114,9 +119,10 @@ fn reference_of(raw: &str) -> Option<ReferenceCode> {
 /// site, never another site named in a crafted link.
 fn safe_next(next: Option<String>) -> String {
     match next {
-        Some(next) if (next == "/staff" || next.starts_with("/staff/") || next.starts_with("/staff?"))
-            && !next.contains("//")
-            && !next.contains('\\') =>
+        Some(next)
+            if (next == "/staff" || next.starts_with("/staff/") || next.starts_with("/staff?"))
+                && !next.contains("//")
+                && !next.contains('\\') =>
         {
             next
         }
@@ -141,10 +147,9 @@ async fn sign_in(
             session.insert(SESSION_KEY, staff).await?;
             return Ok(Redirect::to(&safe_next(fields.get("next"))).into_response());
         }
-        SignIn::Refused => (
-            StatusCode::UNAUTHORIZED,
-            "That email address and password do not match an active account.".to_owned(),
-        ),
+        SignIn::Refused => {
+            (StatusCode::UNAUTHORIZED, "That email address and password do not match an active account.".to_owned())
+        }
         SignIn::Paused { minutes } => (
             StatusCode::TOO_MANY_REQUESTS,
             format!("Too many unsuccessful attempts. For your security, please wait {minutes} minutes and try again."),
@@ -153,11 +158,7 @@ async fn sign_in(
     Ok(refused(&state, parts, "/staff/sign-in", status, fields.feedback("sign_in", message)).await)
 }
 
-async fn sign_out(
-    viewer: Option<Extension<Viewer>>,
-    session: Session,
-    body: Bytes,
-) -> Result<Redirect, HttpError> {
+async fn sign_out(viewer: Option<Extension<Viewer>>, session: Session, body: Bytes) -> Result<Redirect, HttpError> {
     let fields = Fields::read(&body)?;
     if let Some(Extension(viewer)) = &viewer
         && fields.get("csrf").as_deref() != Some(viewer.csrf.as_str())
@@ -201,7 +202,14 @@ async fn welcome(
         passwords::weakness(&password)
     };
     if let Some(problem) = problem {
-        return Ok(refused(&state, parts, &page, StatusCode::UNPROCESSABLE_ENTITY, fields.feedback("welcome", problem)).await);
+        return Ok(refused(
+            &state,
+            parts,
+            &page,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            fields.feedback("welcome", problem),
+        )
+        .await);
     }
     if state.staff.accept_invite(&token, password).await? {
         Ok(Redirect::to("/staff/sign-in?welcome=1").into_response())
@@ -542,7 +550,11 @@ async fn issue_token(
         let feedback = fields.feedback("token", "Say what the token is for, such as the system that will use it.");
         return Ok(refused(&state, parts, "/staff/tokens", StatusCode::UNPROCESSABLE_ENTITY, feedback).await);
     }
-    let issued = state.api_tokens.issue(&actor(&viewer), &fields.text("email"), &name).await.map_err(crate::requests::StoreError::from)?;
+    let issued = state
+        .api_tokens
+        .issue(&actor(&viewer), &fields.text("email"), &name)
+        .await
+        .map_err(crate::requests::StoreError::from)?;
     let Some(token) = issued else {
         let feedback = fields.feedback("token", "Choose an active staff member.");
         return Ok(refused(&state, parts, "/staff/tokens", StatusCode::UNPROCESSABLE_ENTITY, feedback).await);

@@ -149,7 +149,9 @@ impl Letter<'_> {
     fn subject(&self) -> String {
         match self {
             Self::Receipt { reference, kind, .. } => format!("We received your request {reference}: {}", kind.label()),
-            Self::Verification { reference, .. } => format!("Please confirm your email address for request {reference}"),
+            Self::Verification { reference, .. } => {
+                format!("Please confirm your email address for request {reference}")
+            }
             Self::ClosedUnverified { reference, .. } | Self::CaseClosed { reference, .. } => {
                 format!("Your request {reference} has been closed")
             }
@@ -224,7 +226,16 @@ impl Letters {
         // not turn every slash into an entity.
         let url = |link: &str| Value::from_safe_string(link.to_owned());
         let values = match letter {
-            Letter::Receipt { name, reference, kind, summary, received_on, tracking_url, needs_verification, answer_by } => {
+            Letter::Receipt {
+                name,
+                reference,
+                kind,
+                summary,
+                received_on,
+                tracking_url,
+                needs_verification,
+                answer_by,
+            } => {
                 context! {
                     name, reference => reference.as_str(), kind_label => kind.label(), summary, received_on,
                     tracking_url => url(tracking_url), needs_verification, next_steps => next_steps(*kind), answer_by,

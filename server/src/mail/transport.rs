@@ -53,7 +53,9 @@ impl Transport {
                 tokio::fs::write(&partial, message.formatted())
                     .await
                     .map_err(|e| TransportError::Delivery(e.to_string()))?;
-                tokio::fs::rename(&partial, dir.join(name)).await.map_err(|e| TransportError::Delivery(e.to_string()))?;
+                tokio::fs::rename(&partial, dir.join(name))
+                    .await
+                    .map_err(|e| TransportError::Delivery(e.to_string()))?;
             }
         }
         Ok(())
@@ -65,7 +67,8 @@ fn parse_sender(from: &str) -> Result<Mailbox, TransportError> {
 }
 
 fn build(letter: &Claimed, from: &Mailbox) -> Result<Message, TransportError> {
-    let to: Mailbox = letter.recipient.parse().map_err(|_| TransportError::Build(format!("recipient {:?}", letter.recipient)))?;
+    let to: Mailbox =
+        letter.recipient.parse().map_err(|_| TransportError::Build(format!("recipient {:?}", letter.recipient)))?;
     Message::builder()
         .from(from.clone())
         .to(to)

@@ -51,7 +51,8 @@ impl OutboxWorker {
     pub fn new(db: DatabaseConnection, transport: Arc<Transport>, policy: RetryPolicy, wake: Arc<Notify>) -> Self {
         let mut suffix = [0u8; 6];
         rand::rng().fill(&mut suffix);
-        let name = format!("worker-{}-{}", std::process::id(), suffix.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let name =
+            format!("worker-{}-{}", std::process::id(), suffix.iter().map(|b| format!("{b:02x}")).collect::<String>());
         Self { db, transport, policy, wake, name }
     }
 
@@ -94,12 +95,13 @@ impl OutboxWorker {
 
     async fn record_failure(&self, letter: &Claimed, error: &str) -> Result<(), sea_orm::DbErr> {
         let failures = letter.attempts.max(0) as u32 + 1;
-        let retry_at = (failures < self.policy.max_attempts).then(|| {
-            Utc::now() + Duration::from_std(self.policy.delay_after(failures)).unwrap_or(Duration::hours(1))
-        });
+        let retry_at = (failures < self.policy.max_attempts)
+            .then(|| Utc::now() + Duration::from_std(self.policy.delay_after(failures)).unwrap_or(Duration::hours(1)));
         match retry_at {
             Some(at) => tracing::warn!(id = letter.id, failures, %error, retry_at = %at, "letter not sent; will retry"),
-            None => tracing::error!(id = letter.id, failures, %error, "letter not sent; giving up until staff retry it"),
+            None => {
+                tracing::error!(id = letter.id, failures, %error, "letter not sent; giving up until staff retry it")
+            }
         }
         outbox::mark_attempt_failed(&self.db, letter.id, &self.name, error, retry_at).await
     }

@@ -282,11 +282,14 @@ mod tests {
     fn consecutive_days_make_one_run() {
         let day = |d: u32| NaiveDate::from_ymd_opt(2026, 2, d).unwrap();
         let found = runs(&[day(1), day(2), day(3), day(5), day(7), day(8)]);
-        assert_eq!(found, vec![
-            Period { from: day(1), to: day(3) },
-            Period { from: day(5), to: day(5) },
-            Period { from: day(7), to: day(8) },
-        ]);
+        assert_eq!(
+            found,
+            vec![
+                Period { from: day(1), to: day(3) },
+                Period { from: day(5), to: day(5) },
+                Period { from: day(7), to: day(8) },
+            ]
+        );
         assert!(runs(&[]).is_empty());
     }
 }

@@ -22,8 +22,8 @@ use tokio::sync::Notify;
 
 use crate::audit::Actor;
 use crate::db::entities::{request, request_event};
-use clocks::{ClockState, Clocks};
 use crate::mail::{Letter, Letters, Outbox};
+use clocks::{ClockState, Clocks};
 use group_commit::{GroupCommit, Prepared};
 pub use token::TrackingToken;
 
@@ -229,10 +229,8 @@ impl RequestStore {
         };
         let now = Utc::now();
         let txn = self.db.begin().await?;
-        let Some(found) = request::Entity::find()
-            .filter(request::Column::VerificationHash.eq(hash.clone()))
-            .one(&txn)
-            .await?
+        let Some(found) =
+            request::Entity::find().filter(request::Column::VerificationHash.eq(hash.clone())).one(&txn).await?
         else {
             return Ok(Verification::Unknown);
         };
@@ -359,10 +357,7 @@ impl RequestStore {
         let Some(hash) = token::lookup_hash(presented_token) else {
             return Ok(None);
         };
-        let Some(found) = request::Entity::find()
-            .filter(request::Column::TrackingHash.eq(hash))
-            .one(&self.db)
-            .await?
+        let Some(found) = request::Entity::find().filter(request::Column::TrackingHash.eq(hash)).one(&self.db).await?
         else {
             return Ok(None);
         };

@@ -55,7 +55,9 @@ pub enum SignIn {
     Welcome(SessionStaff),
     Refused,
     /// Too many failures lately; try again after this many minutes.
-    Paused { minutes: i64 },
+    Paused {
+        minutes: i64,
+    },
 }
 
 /// What came of an invitation.
@@ -324,7 +326,7 @@ pub async fn create_account(
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Ok(false),
         Err(e) => Err(e.into()),
     }
-    }
+}
 
 async fn bump_epoch(txn: &impl sea_orm::ConnectionTrait, id: i64) -> Result<(), DbErr> {
     staff_user::Entity::update_many()
@@ -341,5 +343,11 @@ pub fn actor(viewer: &Viewer) -> Actor {
 }
 
 fn member(user: staff_user::Model) -> Option<StaffMember> {
-    Some(StaffMember { id: user.id, role: Role::parse(&user.role)?, name: user.name, email: user.email, active: user.active })
+    Some(StaffMember {
+        id: user.id,
+        role: Role::parse(&user.role)?,
+        name: user.name,
+        email: user.email,
+        active: user.active,
+    })
 }

@@ -51,25 +51,15 @@ pub enum ExtensionError {
 impl RequestClock {
     /// Grants an extension on `today`. Store the reason and pass it back in
     /// `ClockInput::extension_reason` so later clocks keep the extension.
-    pub fn grant_extension(
-        &self,
-        today: NaiveDate,
-        reason: &str,
-    ) -> Result<Extension, ExtensionError> {
+    pub fn grant_extension(&self, today: NaiveDate, reason: &str) -> Result<Extension, ExtensionError> {
         let Some(offer) = &self.offer else {
-            return Err(ExtensionError::NotAllowed {
-                citation: self.respond_by.citation.clone(),
-            });
+            return Err(ExtensionError::NotAllowed { citation: self.respond_by.citation.clone() });
         };
         if let Some(extension) = &self.extended {
-            return Err(ExtensionError::AlreadyExtended {
-                due: extension.respond_by.due,
-            });
+            return Err(ExtensionError::AlreadyExtended { due: extension.respond_by.due });
         }
         if today > self.respond_by.due {
-            return Err(ExtensionError::DeadlinePassed {
-                due: self.respond_by.due,
-            });
+            return Err(ExtensionError::DeadlinePassed { due: self.respond_by.due });
         }
         if reason.trim().is_empty() {
             return Err(ExtensionError::BlankReason);
@@ -91,58 +81,24 @@ mod tests {
     fn an_extension_gives_the_rule_s_extra_time_once() {
         let no_pauses = Pauses::default();
         let cases: [(&[Regime], &str, &str, &str); 4] = [
-            (
-                &[Regime::Hipaa],
-                "2026-03-03T10:00:00",
-                "2026-06-01",
-                "hipaa_amendment",
-            ),
-            (
-                &[Regime::Ccpa],
-                "2026-03-03T10:00:00",
-                "2026-06-01",
-                "ccpa_correct",
-            ),
-            (
-                &[Regime::Gdpr],
-                "2026-01-31T10:00:00",
-                "2026-04-28",
-                "gdpr_rectification",
-            ),
+            (&[Regime::Hipaa], "2026-03-03T10:00:00", "2026-06-01", "hipaa_amendment"),
+            (&[Regime::Ccpa], "2026-03-03T10:00:00", "2026-06-01", "ccpa_correct"),
+            (&[Regime::Gdpr], "2026-01-31T10:00:00", "2026-04-28", "gdpr_rectification"),
             // CCPA governs at 45 days; extended, both laws give 90 days and
             // the first listed rule takes the tie.
-            (
-                &[Regime::Hipaa, Regime::Ccpa],
-                "2026-03-03T10:00:00",
-                "2026-06-01",
-                "hipaa_amendment",
-            ),
+            (&[Regime::Hipaa, Regime::Ccpa], "2026-03-03T10:00:00", "2026-06-01", "hipaa_amendment"),
         ];
         for (regimes, received, due, rule_id) in cases {
             let original = clock(regimes, &input(Amendment, received, &no_pauses));
-            let extension = original
-                .grant_extension(original.respond_by.due, &format!("  {REASON} "))
-                .unwrap();
-            assert_eq!(
-                (
-                    extension.respond_by.due,
-                    extension.respond_by.rule_id.as_str()
-                ),
-                (date(due), rule_id)
-            );
+            let extension = original.grant_extension(original.respond_by.due, &format!("  {REASON} ")).unwrap();
+            assert_eq!((extension.respond_by.due, extension.respond_by.rule_id.as_str()), (date(due), rule_id));
             assert_eq!(extension.reason, REASON);
             assert!(extension.notice_required);
 
-            let request = ClockInput {
-                extension_reason: Some(REASON),
-                ..input(Amendment, received, &no_pauses)
-            };
+            let request = ClockInput { extension_reason: Some(REASON), ..input(Amendment, received, &no_pauses) };
             let extended = clock(regimes, &request);
             assert_eq!(extended.extended.as_ref(), Some(&extension));
-            assert_eq!(
-                extended.respond_by, original.respond_by,
-                "the original deadline stays on record"
-            );
+            assert_eq!(extended.respond_by, original.respond_by, "the original deadline stays on record");
             assert_eq!(extended.due(), date(due));
             assert_eq!(
                 extended.grant_extension(date("2026-03-04"), REASON),
@@ -154,10 +110,7 @@ mod tests {
     #[test]
     fn the_extension_is_explained() {
         let no_pauses = Pauses::default();
-        let hipaa = clock(
-            &[Regime::Hipaa],
-            &input(Amendment, "2026-03-03T10:00:00", &no_pauses),
-        );
+        let hipaa = clock(&[Regime::Hipaa], &input(Amendment, "2026-03-03T10:00:00", &no_pauses));
         let extension = hipaa.grant_extension(date("2026-04-20"), REASON).unwrap();
         assert_eq!(
             extension.respond_by.explanation,
@@ -168,31 +121,16 @@ mod tests {
     #[test]
     fn extensions_are_refused_when_the_law_does_not_allow_them() {
         let no_pauses = Pauses::default();
-        let opt_out = clock(
-            &[Regime::Glba, Regime::Ccpa],
-            &input(OptOut, "2026-03-03T10:00:00", &no_pauses),
-        );
-        let hipaa = clock(
-            &[Regime::Hipaa],
-            &input(Amendment, "2026-03-03T10:00:00", &no_pauses),
-        );
+        let opt_out = clock(&[Regime::Glba, Regime::Ccpa], &input(OptOut, "2026-03-03T10:00:00", &no_pauses));
+        let hipaa = clock(&[Regime::Hipaa], &input(Amendment, "2026-03-03T10:00:00", &no_pauses));
         let cases = [
             (
                 &opt_out,
                 "2026-03-04",
                 REASON,
-                ExtensionError::NotAllowed {
-                    citation: "GLBA Reg P 12 CFR 1016.7(e)".into(),
-                },
+                ExtensionError::NotAllowed { citation: "GLBA Reg P 12 CFR 1016.7(e)".into() },
             ),
-            (
-                &hipaa,
-                "2026-05-03",
-                REASON,
-                ExtensionError::DeadlinePassed {
-                    due: date("2026-05-02"),
-                },
-            ),
+            (&hipaa, "2026-05-03", REASON, ExtensionError::DeadlinePassed { due: date("2026-05-02") }),
             (&hipaa, "2026-04-20", " \n", ExtensionError::BlankReason),
         ];
         for (clock, today, reason, error) in cases {
@@ -204,15 +142,11 @@ mod tests {
     fn refusals_read_as_sentences() {
         let cases = [
             (
-                ExtensionError::AlreadyExtended {
-                    due: date("2026-06-01"),
-                },
+                ExtensionError::AlreadyExtended { due: date("2026-06-01") },
                 "This request was already extended, to 1 June 2026; the law allows one extension.",
             ),
             (
-                ExtensionError::DeadlinePassed {
-                    due: date("2026-05-02"),
-                },
+                ExtensionError::DeadlinePassed { due: date("2026-05-02") },
                 "The deadline of 2 May 2026 has passed; an extension must be granted before it ends.",
             ),
         ];

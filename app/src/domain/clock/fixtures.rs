@@ -14,14 +14,7 @@ pub fn date(text: &str) -> NaiveDate {
 /// A request with no waiting and no extension, looked at on the day it arrived.
 pub fn input<'a>(kind: RequestKind, received: &str, pauses: &'a Pauses) -> ClockInput<'a> {
     let received: NaiveDateTime = received.parse().unwrap();
-    ClockInput {
-        kind,
-        received,
-        close: CLOSE,
-        pauses,
-        extension_reason: None,
-        today: received.date(),
-    }
+    ClockInput { kind, received, close: CLOSE, pauses, extension_reason: None, today: received.date() }
 }
 
 /// The clock under the embedded rules of `regimes`, one of which must apply.

@@ -85,23 +85,14 @@ impl FixedHoliday {
 
     fn falls_on(&self, day: NaiveDate) -> bool {
         let year = day.year();
-        [
-            self.date(year),
-            self.observed(year),
-            self.observed(year + 1),
-        ]
-        .contains(&Some(day))
+        [self.date(year), self.observed(year), self.observed(year + 1)].contains(&Some(day))
     }
 }
 
 impl NthWeekday {
     fn falls_on(&self, day: NaiveDate) -> bool {
-        NaiveDate::from_weekday_of_month_opt(
-            day.year(),
-            self.month.number_from_month(),
-            self.weekday,
-            self.nth,
-        ) == Some(day)
+        NaiveDate::from_weekday_of_month_opt(day.year(), self.month.number_from_month(), self.weekday, self.nth)
+            == Some(day)
     }
 }
 
@@ -115,9 +106,7 @@ impl LastWeekday {
         let Some(last_of_month) = next_month.and_then(|first| first.pred_opt()) else {
             return false;
         };
-        let back = (7 + last_of_month.weekday().num_days_from_monday()
-            - self.weekday.num_days_from_monday())
-            % 7;
+        let back = (7 + last_of_month.weekday().num_days_from_monday() - self.weekday.num_days_from_monday()) % 7;
         last_of_month - chrono::Days::new(back.into()) == day
     }
 }
@@ -131,17 +120,10 @@ impl Holidays {
     }
 
     fn validate(&self) -> Result<(), HolidaysError> {
-        let invalid = |name: &str, problem| {
-            Err(HolidaysError::Invalid {
-                name: name.to_owned(),
-                problem,
-            })
-        };
+        let invalid = |name: &str, problem| Err(HolidaysError::Invalid { name: name.to_owned(), problem });
         for holiday in &self.fixed {
             // 2000 was a leap year, so 29 February passes and 30 February fails.
-            if NaiveDate::from_ymd_opt(2000, holiday.month.number_from_month(), holiday.day)
-                .is_none()
-            {
+            if NaiveDate::from_ymd_opt(2000, holiday.month.number_from_month(), holiday.day).is_none() {
                 return invalid(&holiday.name, "has a day that its month does not have");
             }
         }
@@ -157,24 +139,10 @@ impl Holidays {
     /// The name of the holiday on `day`, whether it falls or is observed then.
     pub fn holiday_name(&self, day: NaiveDate) -> Option<&str> {
         let fixed = self.fixed.iter().find(|h| h.falls_on(day)).map(|h| &h.name);
-        let nth = || {
-            self.nth_weekday
-                .iter()
-                .find(|h| h.falls_on(day))
-                .map(|h| &h.name)
-        };
-        let last = || {
-            self.last_weekday
-                .iter()
-                .find(|h| h.falls_on(day))
-                .map(|h| &h.name)
-        };
+        let nth = || self.nth_weekday.iter().find(|h| h.falls_on(day)).map(|h| &h.name);
+        let last = || self.last_weekday.iter().find(|h| h.falls_on(day)).map(|h| &h.name);
         let extra = || self.extra.iter().find(|h| h.date == day).map(|h| &h.name);
-        fixed
-            .or_else(nth)
-            .or_else(last)
-            .or_else(extra)
-            .map(String::as_str)
+        fixed.or_else(nth).or_else(last).or_else(extra).map(String::as_str)
     }
 
     pub fn is_holiday(&self, day: NaiveDate) -> bool {
@@ -209,11 +177,7 @@ impl Holidays {
     /// Monday.
     pub fn business_receipt_date(&self, received: NaiveDateTime, close: NaiveTime) -> NaiveDate {
         let date = received.date();
-        if self.is_business_day(date) && received.time() < close {
-            date
-        } else {
-            self.add_business_days(date, 1)
-        }
+        if self.is_business_day(date) && received.time() < close { date } else { self.add_business_days(date, 1) }
     }
 }
 
@@ -255,10 +219,7 @@ mod tests {
             ("2021-06-18", "Juneteenth National Independence Day"),
             ("2027-06-18", "Juneteenth National Independence Day"),
             ("2028-05-29", "Memorial Day"),
-            (
-                "2025-01-09",
-                "National Day of Mourning for President Carter",
-            ),
+            ("2025-01-09", "National Day of Mourning for President Carter"),
         ];
         for (day, name) in cases {
             assert_eq!(holidays.holiday_name(date(day)), Some(name), "{day}");
@@ -284,10 +245,7 @@ mod tests {
         for (day, business) in cases {
             assert_eq!(holidays.is_business_day(date(day)), business, "{day}");
         }
-        assert!(
-            !holidays.is_holiday(date("2020-06-19")),
-            "Juneteenth was not a federal holiday before 2021"
-        );
+        assert!(!holidays.is_holiday(date("2020-06-19")), "Juneteenth was not a federal holiday before 2021");
     }
 
     #[test]
@@ -305,11 +263,7 @@ mod tests {
             ("2026-03-02", 0, "2026-03-02"),
         ];
         for (start, count, due) in cases {
-            assert_eq!(
-                holidays.add_business_days(date(start), count),
-                date(due),
-                "{start} + {count}"
-            );
+            assert_eq!(holidays.add_business_days(date(start), count), date(due), "{start} + {count}");
         }
     }
 
@@ -326,18 +280,13 @@ mod tests {
             ("2026-07-02T18:00:00", "2026-07-06"),
         ];
         for (received, counted_from) in cases {
-            assert_eq!(
-                holidays.business_receipt_date(at(received), CLOSE),
-                date(counted_from),
-                "{received}"
-            );
+            assert_eq!(holidays.business_receipt_date(at(received), CLOSE), date(counted_from), "{received}");
         }
     }
 
     #[test]
     fn calendars_can_be_extended_and_are_checked() {
-        let one_off =
-            Holidays::from_toml("[[extra]]\nname = \"Flood\"\ndate = \"2026-03-04\"\n").unwrap();
+        let one_off = Holidays::from_toml("[[extra]]\nname = \"Flood\"\ndate = \"2026-03-04\"\n").unwrap();
         assert_eq!(one_off.holiday_name(date("2026-03-04")), Some("Flood"));
         assert!(one_off.is_business_day(date("2026-12-25")));
 

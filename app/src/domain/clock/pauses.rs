@@ -37,10 +37,7 @@ impl Pauses {
         holidays: &Holidays,
         today: NaiveDate,
     ) -> (NaiveDate, u32) {
-        let open = self.open_since.map(|asked| Pause {
-            asked,
-            answered: today,
-        });
+        let open = self.open_since.map(|asked| Pause { asked, answered: today });
         let waits: Vec<Pause> = self.closed.iter().copied().chain(open).collect();
         let mut due = nominal;
         let mut counted_through = start;
@@ -62,21 +59,9 @@ impl Pauses {
 
 /// Days after `after` through `through` that some wait covers and `unit`
 /// counts; overlapping waits count a day once.
-fn paused_units(
-    waits: &[Pause],
-    after: NaiveDate,
-    through: NaiveDate,
-    unit: Unit,
-    holidays: &Holidays,
-) -> u32 {
-    let is_paused = |day: NaiveDate| {
-        waits
-            .iter()
-            .any(|wait| wait.asked < day && day <= wait.answered)
-    };
+fn paused_units(waits: &[Pause], after: NaiveDate, through: NaiveDate, unit: Unit, holidays: &Holidays) -> u32 {
+    let is_paused = |day: NaiveDate| waits.iter().any(|wait| wait.asked < day && day <= wait.answered);
     let days = after.iter_days().skip(1).take_while(|day| *day <= through);
-    let count = days
-        .filter(|day| is_paused(*day) && unit.counts(*day, holidays))
-        .count();
+    let count = days.filter(|day| is_paused(*day) && unit.counts(*day, holidays)).count();
     u32::try_from(count).unwrap_or(u32::MAX)
 }

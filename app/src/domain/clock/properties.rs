@@ -12,33 +12,21 @@ fn day(offset: u64) -> NaiveDate {
 }
 
 fn received() -> impl Strategy<Value = NaiveDateTime> {
-    (0..3650u64, 0..24u32, 0..60u32).prop_map(|(offset, hour, minute)| {
-        day(offset).and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap())
-    })
+    (0..3650u64, 0..24u32, 0..60u32)
+        .prop_map(|(offset, hour, minute)| day(offset).and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap()))
 }
 
 /// Waits starting up to a few weeks before receipt and up to a year after.
 fn pauses(received: NaiveDate) -> impl Strategy<Value = Pauses> {
     let wait = (-20..365i64, 0..60u64);
-    let at = move |offset: i64| {
-        received
-            .checked_add_signed(chrono::TimeDelta::days(offset))
-            .unwrap()
-    };
-    (
-        prop::collection::vec(wait.clone(), 0..4),
-        prop::option::of(wait),
-    )
-        .prop_map(move |(closed, open)| Pauses {
-            closed: closed
-                .into_iter()
-                .map(|(asked, length)| Pause {
-                    asked: at(asked),
-                    answered: at(asked) + Days::new(length),
-                })
-                .collect(),
-            open_since: open.map(|(asked, _)| at(asked)),
-        })
+    let at = move |offset: i64| received.checked_add_signed(chrono::TimeDelta::days(offset)).unwrap();
+    (prop::collection::vec(wait.clone(), 0..4), prop::option::of(wait)).prop_map(move |(closed, open)| Pauses {
+        closed: closed
+            .into_iter()
+            .map(|(asked, length)| Pause { asked: at(asked), answered: at(asked) + Days::new(length) })
+            .collect(),
+        open_since: open.map(|(asked, _)| at(asked)),
+    })
 }
 
 fn regimes() -> impl Strategy<Value = Vec<Regime>> {
@@ -51,10 +39,7 @@ fn rules() -> impl Strategy<Value = Rules> {
     any::<bool>().prop_map(|all_pause| {
         let text = include_str!("rules.toml");
         let text = if all_pause {
-            text.replace(
-                "pauses_while_waiting = false",
-                "pauses_while_waiting = true",
-            )
+            text.replace("pauses_while_waiting = false", "pauses_while_waiting = true")
         } else {
             text.to_owned()
         };
@@ -74,10 +59,7 @@ prop_compose! {
     }
 }
 
-fn compute(
-    rules: &Rules,
-    request: &(RequestKind, NaiveDateTime, Pauses, NaiveDate, bool),
-) -> Option<RequestClock> {
+fn compute(rules: &Rules, request: &(RequestKind, NaiveDateTime, Pauses, NaiveDate, bool)) -> Option<RequestClock> {
     let (kind, received, pauses, today, extended) = request;
     let input = ClockInput {
         kind: *kind,

@@ -83,47 +83,26 @@ impl RequestClock {
     pub fn compute(rules: &Rules, holidays: &Holidays, input: &ClockInput<'_>) -> Option<Self> {
         let counting = Counting { holidays, input };
         let applicable: Vec<&Rule> = rules.for_kind(input.kind).collect();
-        let acknowledge_by = earliest(
-            applicable
-                .iter()
-                .filter_map(|rule| counting.acknowledge(rule)),
-            |d| d.due,
-        );
-        let plain = earliest(
-            applicable.iter().map(|rule| counting.respond(rule, false)),
-            |c| c.deadline.due,
-        )?;
+        let acknowledge_by = earliest(applicable.iter().filter_map(|rule| counting.acknowledge(rule)), |d| d.due);
+        let plain = earliest(applicable.iter().map(|rule| counting.respond(rule, false)), |c| c.deadline.due)?;
         // One notice letter extends every applicable rule that allows an
         // extension; a rule that allows none still caps the new date.
-        let offer = earliest(
-            applicable.iter().map(|rule| counting.respond(rule, true)),
-            |c| c.deadline.due,
-        )
-        .filter(|extended| extended.deadline.due > plain.deadline.due)
-        .map(|extended| ExtensionOffer {
-            respond_by: extended.deadline,
-            paused_days: extended.paused_days,
-            notice_required: applicable
-                .iter()
-                .any(|rule| rule.extension.is_some_and(|e| e.notice_required)),
-        });
+        let offer = earliest(applicable.iter().map(|rule| counting.respond(rule, true)), |c| c.deadline.due)
+            .filter(|extended| extended.deadline.due > plain.deadline.due)
+            .map(|extended| ExtensionOffer {
+                respond_by: extended.deadline,
+                paused_days: extended.paused_days,
+                notice_required: applicable.iter().any(|rule| rule.extension.is_some_and(|e| e.notice_required)),
+            });
         let granted = input.extension_reason.zip(offer.as_ref());
         let paused_days = granted.map_or(plain.paused_days, |(_, offer)| offer.paused_days);
         let extended = granted.map(|(reason, offer)| offer.grant(reason));
-        Some(Self {
-            acknowledge_by,
-            respond_by: plain.deadline,
-            paused_days,
-            extended,
-            offer,
-        })
+        Some(Self { acknowledge_by, respond_by: plain.deadline, paused_days, extended, offer })
     }
 
     /// The response deadline in effect, extended or not.
     pub fn due(&self) -> NaiveDate {
-        self.extended
-            .as_ref()
-            .map_or(self.respond_by.due, |extension| extension.respond_by.due)
+        self.extended.as_ref().map_or(self.respond_by.due, |extension| extension.respond_by.due)
     }
 
     /// Days until the deadline in effect; negative once it has passed.
@@ -158,9 +137,7 @@ struct Counting<'a> {
 impl Counting<'_> {
     fn start(&self, span: Span) -> NaiveDate {
         match span.unit() {
-            Unit::BusinessDays => self
-                .holidays
-                .business_receipt_date(self.input.received, self.input.close),
+            Unit::BusinessDays => self.holidays.business_receipt_date(self.input.received, self.input.close),
             Unit::CalendarDays | Unit::CalendarMonths => self.input.received.date(),
         }
     }
@@ -169,62 +146,35 @@ impl Counting<'_> {
         let span = rule.acknowledge?;
         let start = self.start(span);
         let explanation = self.explain(rule, span, start, None, 0);
-        Some(deadline(
-            rule,
-            span.after(start, self.holidays),
-            start,
-            explanation,
-        ))
+        Some(deadline(rule, span.after(start, self.holidays), start, explanation))
     }
 
     fn respond(&self, rule: &Rule, with_extension: bool) -> Candidate {
         let span = rule.respond;
         let start = self.start(span);
-        let extension = rule
-            .extension
-            .filter(|_| with_extension)
-            .map(|extension| extension.by);
+        let extension = rule.extension.filter(|_| with_extension).map(|extension| extension.by);
         let mut due = span.after(start, self.holidays);
         if let Some(extension) = extension {
             due = extension.after(due, self.holidays);
         }
         let paused_days = if rule.pauses_while_waiting {
-            let (paused_due, paused_days) = self.input.pauses.postpone(
-                start,
-                due,
-                span.unit().pause_unit(),
-                self.holidays,
-                self.input.today,
-            );
+            let (paused_due, paused_days) =
+                self.input.pauses.postpone(start, due, span.unit().pause_unit(), self.holidays, self.input.today);
             due = paused_due;
             paused_days
         } else {
             0
         };
         let explanation = self.explain(rule, span, start, extension, paused_days);
-        Candidate {
-            deadline: deadline(rule, due, start, explanation),
-            paused_days,
-        }
+        Candidate { deadline: deadline(rule, due, start, explanation), paused_days }
     }
 
-    fn explain(
-        &self,
-        rule: &Rule,
-        span: Span,
-        start: NaiveDate,
-        extension: Option<Span>,
-        paused: u32,
-    ) -> String {
+    fn explain(&self, rule: &Rule, span: Span, start: NaiveDate, extension: Option<Span>, paused: u32) -> String {
         let received = self.input.received.date();
         let mut text = if start == received {
             format!("{span} from receipt on {}", long_date(received))
         } else {
-            format!(
-                "{span} from {}, the first business day after receipt on {}",
-                long_date(start),
-                long_date(received)
-            )
+            format!("{span} from {}, the first business day after receipt on {}", long_date(start), long_date(received))
         };
         if let Some(extension) = extension {
             text += &format!(", extended by {extension}");
@@ -238,13 +188,7 @@ impl Counting<'_> {
 }
 
 fn deadline(rule: &Rule, due: NaiveDate, counts_from: NaiveDate, explanation: String) -> Deadline {
-    Deadline {
-        due,
-        rule_id: rule.id.clone(),
-        citation: rule.citation.clone(),
-        counts_from,
-        explanation,
-    }
+    Deadline { due, rule_id: rule.id.clone(), citation: rule.citation.clone(), counts_from, explanation }
 }
 
 /// "3 March 2026", the way letters and the staff queue write dates.
@@ -259,10 +203,7 @@ mod tests {
     use crate::domain::clock::{Pause, Regime};
 
     fn pause(asked: &str, answered: &str) -> Pause {
-        Pause {
-            asked: date(asked),
-            answered: date(answered),
-        }
+        Pause { asked: date(asked), answered: date(answered) }
     }
 
     use Regime::{Ccpa, Gdpr, Glba, Hipaa};
@@ -382,40 +323,24 @@ mod tests {
             (&[Hipaa, Ccpa], "ccpa_correct", "2026-04-17"),
             (&[Ccpa, Hipaa], "ccpa_correct", "2026-04-17"),
             (&[Hipaa, Ccpa, Gdpr], "gdpr_rectification", "2026-04-03"),
-            (
-                &[Glba, Hipaa, Ccpa, Gdpr],
-                "gdpr_rectification",
-                "2026-04-03",
-            ),
+            (&[Glba, Hipaa, Ccpa, Gdpr], "gdpr_rectification", "2026-04-03"),
         ];
         for (regimes, rule_id, due) in cases {
             let respond_by = clock(regimes, &amendment).respond_by;
-            assert_eq!(
-                (respond_by.rule_id.as_str(), respond_by.due),
-                (rule_id, date(due)),
-                "{regimes:?}"
-            );
+            assert_eq!((respond_by.rule_id.as_str(), respond_by.due), (rule_id, date(due)), "{regimes:?}");
         }
         let opt_out = input(OptOut, "2026-03-03T10:00:00", &no_pauses);
-        assert_eq!(
-            clock(&[Ccpa, Glba], &opt_out).respond_by.rule_id,
-            "glba_opt_out"
-        );
+        assert_eq!(clock(&[Ccpa, Glba], &opt_out).respond_by.rule_id, "glba_opt_out");
     }
 
     #[test]
     fn only_ccpa_asks_for_an_acknowledgement() {
         let no_pauses = Pauses::default();
         let amendment = input(Amendment, "2026-03-03T10:00:00", &no_pauses);
-        let acknowledge_by = clock(&[Hipaa, Ccpa], &amendment)
-            .acknowledge_by
-            .expect("CCPA acknowledges");
+        let acknowledge_by = clock(&[Hipaa, Ccpa], &amendment).acknowledge_by.expect("CCPA acknowledges");
         assert_eq!(acknowledge_by.due, date("2026-03-17"));
         assert_eq!(acknowledge_by.rule_id, "ccpa_correct");
-        assert_eq!(
-            acknowledge_by.explanation,
-            "10 business days from receipt on 3 March 2026 (CCPA 11 CCR 7021)"
-        );
+        assert_eq!(acknowledge_by.explanation, "10 business days from receipt on 3 March 2026 (CCPA 11 CCR 7021)");
         assert_eq!(clock(&[Hipaa, Gdpr], &amendment).acknowledge_by, None);
     }
 
@@ -424,95 +349,35 @@ mod tests {
         let no_pauses = Pauses::default();
         let rules = Rules::default().for_regimes(&[Ccpa, Gdpr]);
         let complaint = input(Complaint, "2026-03-03T10:00:00", &no_pauses);
-        assert_eq!(
-            RequestClock::compute(&rules, &Holidays::default(), &complaint),
-            None
-        );
+        assert_eq!(RequestClock::compute(&rules, &Holidays::default(), &complaint), None);
     }
 
     #[test]
     fn waiting_on_the_customer_moves_only_pausable_clocks() {
         // GDPR's month pauses by the calendar day; HIPAA's 60 days never pause.
         let cases = [
-            (
-                vec![pause("2026-03-10", "2026-03-17")],
-                None,
-                "2026-04-10",
-                7,
-            ),
-            (
-                vec![
-                    pause("2026-03-10", "2026-03-17"),
-                    pause("2026-03-15", "2026-03-20"),
-                ],
-                None,
-                "2026-04-13",
-                10,
-            ),
-            (
-                vec![
-                    pause("2026-03-10", "2026-03-17"),
-                    pause("2026-04-05", "2026-04-07"),
-                ],
-                None,
-                "2026-04-12",
-                9,
-            ),
-            (
-                vec![pause("2026-05-01", "2026-05-10")],
-                None,
-                "2026-04-03",
-                0,
-            ),
-            (
-                vec![pause("2026-02-01", "2026-03-03")],
-                None,
-                "2026-04-03",
-                0,
-            ),
-            (
-                vec![pause("2026-03-10", "2026-03-10")],
-                None,
-                "2026-04-03",
-                0,
-            ),
-            (
-                vec![pause("2026-03-17", "2026-03-10")],
-                None,
-                "2026-04-03",
-                0,
-            ),
+            (vec![pause("2026-03-10", "2026-03-17")], None, "2026-04-10", 7),
+            (vec![pause("2026-03-10", "2026-03-17"), pause("2026-03-15", "2026-03-20")], None, "2026-04-13", 10),
+            (vec![pause("2026-03-10", "2026-03-17"), pause("2026-04-05", "2026-04-07")], None, "2026-04-12", 9),
+            (vec![pause("2026-05-01", "2026-05-10")], None, "2026-04-03", 0),
+            (vec![pause("2026-02-01", "2026-03-03")], None, "2026-04-03", 0),
+            (vec![pause("2026-03-10", "2026-03-10")], None, "2026-04-03", 0),
+            (vec![pause("2026-03-17", "2026-03-10")], None, "2026-04-03", 0),
             (vec![], Some("2026-03-10"), "2026-04-05", 2),
         ];
         for (closed, open_since, due, paused_days) in cases {
-            let pauses = Pauses {
-                closed,
-                open_since: open_since.map(date),
-            };
-            let request = ClockInput {
-                today: date("2026-03-12"),
-                ..input(Amendment, "2026-03-03T10:00:00", &pauses)
-            };
+            let pauses = Pauses { closed, open_since: open_since.map(date) };
+            let request = ClockInput { today: date("2026-03-12"), ..input(Amendment, "2026-03-03T10:00:00", &pauses) };
             let gdpr = clock(&[Gdpr], &request);
-            assert_eq!(
-                (gdpr.respond_by.due, gdpr.paused_days),
-                (date(due), paused_days),
-                "{pauses:?}"
-            );
+            assert_eq!((gdpr.respond_by.due, gdpr.paused_days), (date(due), paused_days), "{pauses:?}");
             let hipaa = clock(&[Hipaa], &request);
-            assert_eq!(
-                (hipaa.respond_by.due, hipaa.paused_days),
-                (date("2026-05-02"), 0)
-            );
+            assert_eq!((hipaa.respond_by.due, hipaa.paused_days), (date("2026-05-02"), 0));
         }
     }
 
     #[test]
     fn a_pause_is_explained() {
-        let pauses = Pauses {
-            closed: vec![pause("2026-03-10", "2026-03-17")],
-            open_since: None,
-        };
+        let pauses = Pauses { closed: vec![pause("2026-03-10", "2026-03-17")], open_since: None };
         let gdpr = clock(&[Gdpr], &input(Amendment, "2026-03-03T10:00:00", &pauses));
         assert_eq!(
             gdpr.respond_by.explanation,
@@ -522,24 +387,17 @@ mod tests {
 
     #[test]
     fn a_business_day_pause_over_a_holiday_gains_nothing_for_the_holiday() {
-        let rules = Rules::from_toml(&include_str!("rules.toml").replace(
-            "pauses_while_waiting = false",
-            "pauses_while_waiting = true",
-        ))
+        let rules = Rules::from_toml(
+            &include_str!("rules.toml").replace("pauses_while_waiting = false", "pauses_while_waiting = true"),
+        )
         .unwrap()
         .for_regimes(&[Glba]);
         // Asked on Thursday 2 July 2026, answered on Monday 6 July: Friday is
         // Independence Day observed and then a weekend, so one business day.
-        let pauses = Pauses {
-            closed: vec![pause("2026-07-02", "2026-07-06")],
-            open_since: None,
-        };
+        let pauses = Pauses { closed: vec![pause("2026-07-02", "2026-07-06")], open_since: None };
         let request = input(OptOut, "2026-07-01T09:00:00", &pauses);
         let paused = RequestClock::compute(&rules, &Holidays::default(), &request).unwrap();
-        assert_eq!(
-            (paused.respond_by.due, paused.paused_days),
-            (date("2026-07-17"), 1)
-        );
+        assert_eq!((paused.respond_by.due, paused.paused_days), (date("2026-07-17"), 1));
         assert_eq!(
             paused.respond_by.explanation,
             "10 business days from receipt on 1 July 2026, plus 1 business day waiting on the customer (GLBA Reg P 12 CFR 1016.7(e))"
@@ -554,28 +412,16 @@ mod tests {
 
     #[test]
     fn a_long_pause_can_hand_the_deadline_to_another_regime() {
-        let pauses = Pauses {
-            closed: vec![pause("2026-03-04", "2026-04-13")],
-            open_since: None,
-        };
-        let both = clock(
-            &[Hipaa, Gdpr],
-            &input(Amendment, "2026-03-03T10:00:00", &pauses),
-        );
-        assert_eq!(
-            (both.respond_by.rule_id.as_str(), both.respond_by.due),
-            ("hipaa_amendment", date("2026-05-02"))
-        );
+        let pauses = Pauses { closed: vec![pause("2026-03-04", "2026-04-13")], open_since: None };
+        let both = clock(&[Hipaa, Gdpr], &input(Amendment, "2026-03-03T10:00:00", &pauses));
+        assert_eq!((both.respond_by.rule_id.as_str(), both.respond_by.due), ("hipaa_amendment", date("2026-05-02")));
         assert_eq!(both.paused_days, 0);
     }
 
     #[test]
     fn urgency_follows_the_days_left() {
         let no_pauses = Pauses::default();
-        let hipaa = clock(
-            &[Hipaa],
-            &input(Amendment, "2026-03-03T10:00:00", &no_pauses),
-        );
+        let hipaa = clock(&[Hipaa], &input(Amendment, "2026-03-03T10:00:00", &no_pauses));
         let cases = [
             ("2026-03-03", 60, Urgency::OnTrack),
             ("2026-04-24", 8, Urgency::OnTrack),
@@ -591,10 +437,7 @@ mod tests {
 
     #[test]
     fn clocks_can_travel_to_the_browser() {
-        fn travels<
-            T: Serialize + for<'de> Deserialize<'de> + Clone + std::fmt::Debug + PartialEq,
-        >() {
-        }
+        fn travels<T: Serialize + for<'de> Deserialize<'de> + Clone + std::fmt::Debug + PartialEq>() {}
         travels::<RequestClock>();
         travels::<Deadline>();
         travels::<Urgency>();

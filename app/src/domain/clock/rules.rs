@@ -80,14 +80,8 @@ impl Rules {
             }
             // One rule per regime and kind, so "earliest rule wins" compares
             // regimes rather than two opinions of the same law.
-            if earlier
-                .iter()
-                .any(|other| other.regime == rule.regime && other.kind == rule.kind)
-            {
-                return Err(RulesError::DuplicateRule {
-                    regime: rule.regime,
-                    kind: rule.kind,
-                });
+            if earlier.iter().any(|other| other.regime == rule.regime && other.kind == rule.kind) {
+                return Err(RulesError::DuplicateRule { regime: rule.regime, kind: rule.kind });
             }
         }
         Ok(Self { rules })
@@ -95,12 +89,7 @@ impl Rules {
 
     /// Only the rules of the regimes the organisation answers to.
     pub fn for_regimes(&self, enabled: &[Regime]) -> Self {
-        let rules = self
-            .rules
-            .iter()
-            .filter(|rule| enabled.contains(&rule.regime))
-            .cloned()
-            .collect();
+        let rules = self.rules.iter().filter(|rule| enabled.contains(&rule.regime)).cloned().collect();
         Self { rules }
     }
 
@@ -156,14 +145,8 @@ mod tests {
     #[test]
     fn the_organisation_chooses_its_regimes() {
         let rules = Rules::default();
-        assert_eq!(
-            ids(&rules.for_regimes(&[Regime::Hipaa])),
-            ["hipaa_amendment", "hipaa_complaint"]
-        );
-        assert_eq!(
-            ids(&rules.for_regimes(&[Regime::Glba, Regime::Gdpr])),
-            ["glba_opt_out", "gdpr_rectification"]
-        );
+        assert_eq!(ids(&rules.for_regimes(&[Regime::Hipaa])), ["hipaa_amendment", "hipaa_complaint"]);
+        assert_eq!(ids(&rules.for_regimes(&[Regime::Glba, Regime::Gdpr])), ["glba_opt_out", "gdpr_rectification"]);
         assert!(ids(&rules.for_regimes(&[])).is_empty());
     }
 
@@ -175,39 +158,15 @@ mod tests {
 
     #[test]
     fn mistakes_in_the_rules_are_rejected() {
-        let twice = format!(
-            "{VALID}\n{}",
-            VALID.replace("\"hipaa_complaint\"", "\"other\"")
-        );
+        let twice = format!("{VALID}\n{}", VALID.replace("\"hipaa_complaint\"", "\"other\""));
         let cases = [
-            (
-                VALID.replace("\"complaint\"", "\"access\""),
-                "unknown variant `access`",
-            ),
-            (
-                VALID.replace("\"hipaa\"", "\"pipeda\""),
-                "unknown variant `pipeda`",
-            ),
-            (
-                VALID.replace("30 calendar", "0 calendar"),
-                "not a length of time",
-            ),
-            (
-                VALID.replace("calendar days", "fortnights"),
-                "not a length of time",
-            ),
-            (
-                VALID.replace("respond =", "answer ="),
-                "unknown field `answer`",
-            ),
-            (
-                VALID.replace("HIPAA 45 CFR 164.530(d)", " "),
-                "blank citation",
-            ),
-            (
-                format!("{VALID}\n{VALID}"),
-                "share the id \"hipaa_complaint\"",
-            ),
+            (VALID.replace("\"complaint\"", "\"access\""), "unknown variant `access`"),
+            (VALID.replace("\"hipaa\"", "\"pipeda\""), "unknown variant `pipeda`"),
+            (VALID.replace("30 calendar", "0 calendar"), "not a length of time"),
+            (VALID.replace("calendar days", "fortnights"), "not a length of time"),
+            (VALID.replace("respond =", "answer ="), "unknown field `answer`"),
+            (VALID.replace("HIPAA 45 CFR 164.530(d)", " "), "blank citation"),
+            (format!("{VALID}\n{VALID}"), "share the id \"hipaa_complaint\""),
             (twice, "two hipaa clock rules apply to complaint requests"),
         ];
         for (text, message) in cases {

@@ -73,19 +73,14 @@ impl Span {
 
 impl fmt::Display for Span {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (_, one, many) = Unit::NAMES
-            .iter()
-            .find(|(unit, ..)| *unit == self.unit)
-            .expect("every unit is named");
+        let (_, one, many) = Unit::NAMES.iter().find(|(unit, ..)| *unit == self.unit).expect("every unit is named");
         let name = if self.count.get() == 1 { one } else { many };
         write!(f, "{} {name}", self.count)
     }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
-#[error(
-    "`{0}` is not a length of time: write a positive count and business days, calendar days or calendar months"
-)]
+#[error("`{0}` is not a length of time: write a positive count and business days, calendar days or calendar months")]
 pub struct SpanError(String);
 
 impl FromStr for Span {
@@ -116,17 +111,13 @@ impl TryFrom<String> for Span {
 // Dates past chrono's range (year 262142) saturate: such a deadline is
 // never reached, and saturating keeps every deadline on or after its start.
 pub(super) fn add_calendar_days(start: NaiveDate, count: u32) -> NaiveDate {
-    start
-        .checked_add_days(Days::new(count.into()))
-        .unwrap_or(NaiveDate::MAX)
+    start.checked_add_days(Days::new(count.into())).unwrap_or(NaiveDate::MAX)
 }
 
 /// Chrono clamps to the month's last day, so 31 January plus one month is
 /// 28 or 29 February, the end-of-month rule the regulations assume.
 pub(super) fn add_calendar_months(start: NaiveDate, count: u32) -> NaiveDate {
-    start
-        .checked_add_months(Months::new(count))
-        .unwrap_or(NaiveDate::MAX)
+    start.checked_add_months(Months::new(count)).unwrap_or(NaiveDate::MAX)
 }
 
 #[cfg(test)]
@@ -165,24 +156,14 @@ mod tests {
             ("2027-02-28", 1, "2027-03-28"),
         ];
         for (start, months, due) in cases {
-            assert_eq!(
-                add_calendar_months(date(start), months),
-                date(due),
-                "{start} + {months} months"
-            );
+            assert_eq!(add_calendar_months(date(start), months), date(due), "{start} + {months} months");
         }
     }
 
     #[test]
     fn calendar_days_ignore_weekends_and_holidays() {
-        assert_eq!(
-            add_calendar_days(date("2026-03-03"), 60),
-            date("2026-05-02")
-        );
-        assert_eq!(
-            add_calendar_days(date("2026-12-20"), 45),
-            date("2027-02-03")
-        );
+        assert_eq!(add_calendar_days(date("2026-03-03"), 60), date("2026-05-02"));
+        assert_eq!(add_calendar_days(date("2026-12-20"), 45), date("2027-02-03"));
         assert_eq!(add_calendar_days(date("2028-02-28"), 1), date("2028-02-29"));
     }
 

@@ -1,0 +1,313 @@
+//! Who may do what, through the real router on SQLite and PostgreSQL: every
+//! route and server function the portal serves, tried as somebody signed
+//! out, an agent, a manager and an admin, and with an API token of each
+//! role. The expectations are written out by hand from the rule book; the
+//! list of routes is read from the router's own sources, so a route added
+//! without a line here fails the test.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use app::domain::Role;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::staff::StaffBrowser;
+use common::{Reply, TestApp};
+use sea_orm::{ConnectionTrait, Statement};
+use server::api::tokens::ApiTokens;
+use server::audit::Actor;
+
+/// (signed out, agent, manager, admin)
+type Expect = [bool; 4];
+const EVERYONE: Expect = [true, true, true, true];
+const AGENTS: Expect = [false, true, true, true];
+const MANAGERS: Expect = [false, false, true, true];
+const ADMINS: Expect = [false, false, false, true];
+
+const COMPLAINT: &[(&str, &str)] = &[
+    ("full_name", "Grace Hopper"),
+    ("email", "grace@example.com"),
+    ("category", "unwanted_marketing"),
+    ("occurred_on", "2026-10-01"),
+    ("description", "I opted out and was still called twice."),
+];
+
+/// One route tried with every role.
+struct Probe {
+    method: &'static str,
+    /// The route as the router declares it.
+    route: &'static str,
+    /// A path it answers.
+    path: String,
+    form: Vec<(&'static str, String)>,
+    expect: Expect,
+}
+
+fn get(route: &'static str, path: impl Into<String>, expect: Expect) -> Probe {
+    Probe { method: "GET", route, path: path.into(), form: Vec::new(), expect }
+}
+
+fn post(route: &'static str, path: impl Into<String>, form: &[(&'static str, &str)], expect: Expect) -> Probe {
+    let form = form.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+    Probe { method: "POST", route, path: path.into(), form, expect }
+}
+
+/// Whether the reply did what was asked (or refused only the input), as
+/// opposed to refusing the person.
+fn allowed(reply: &Reply) -> bool {
+    if reply.body.contains("\"Err\":\"Forbidden\"") || reply.body.contains("\"Err\":\"SignedOut\"") {
+        return false;
+    }
+    match reply.status {
+        StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED => false,
+        StatusCode::SEE_OTHER | StatusCode::FOUND => !reply.location().starts_with("/staff/sign-in"),
+        _ => true,
+    }
+}
+
+async fn id_of(app: &TestApp, sql: &str) -> String {
+    let db = app.app.database();
+    db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .expect("a query")
+        .expect("a row")
+        .try_get_by_index::<i64>(0)
+        .expect("an id")
+        .to_string()
+}
+
+/// Every (method, route) the server declares: the pages from the Leptos
+/// route list, the server functions from their registry, and each
+/// `.route(...)` in the server's sources.
+fn declared_routes() -> BTreeSet<(String, String)> {
+    let mut routes = BTreeSet::new();
+    for listing in leptos_axum::generate_route_list(app::shell::App) {
+        routes.insert(("GET".to_owned(), listing.path().to_owned()));
+    }
+    for (path, method) in leptos::server_fn::axum::server_fn_paths() {
+        routes.insert((method.as_str().to_owned(), path.to_owned()));
+    }
+    let mut sources = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+    while let Some(at) = sources.pop() {
+        for entry in std::fs::read_dir(&at).expect("the sources can be listed").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                sources.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for declared in text.split(".route(\"").skip(1) {
+                let Some((route, rest)) = declared.split_once('"') else { continue };
+                let method = rest.trim_start_matches([',', ' ']).split('(').next().unwrap_or_default();
+                routes.insert((method.to_uppercase(), route.to_owned()));
+            }
+        }
+    }
+    routes
+}
+
+async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
+    let submitted = app.post_form("/complaint", COMPLAINT).await;
+    assert_eq!(submitted.status, StatusCode::SEE_OTHER, "{}", submitted.main_text());
+    let tracking = submitted.location().trim_end_matches("?new=1").to_owned();
+    let token = tracking.trim_start_matches("/track/").to_owned();
+    app.create_staff("colleague@example.com", "Cole", Role::Agent).await;
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    let manager = app.staff_member("manager@example.com", Role::Manager).await;
+    let admin = app.staff_member("admin@example.com", Role::Admin).await;
+    let reference = id_reference(&app).await;
+    let colleague = id_of(&app, "SELECT id FROM staff_users WHERE email = 'colleague@example.com'").await;
+    let tokens = ApiTokens::new(app.app.database().clone());
+    tokens.issue(&Actor::System("test"), "colleague@example.com", "to be revoked").await.expect("issued");
+    let api_token = id_of(&app, "SELECT MAX(id) FROM api_tokens").await;
+
+    let case = format!("/staff/requests/{reference}");
+    let probes = vec![
+        // Customers' pages and forms are open to all; the tracking link is the key.
+        get("/", "/", EVERYONE),
+        get("/opt-out", "/opt-out", EVERYONE),
+        get("/amendment", "/amendment", EVERYONE),
+        get("/complaint", "/complaint", EVERYONE),
+        get("/track/{token}", tracking.clone(), EVERYONE),
+        get("/verify/{token}", "/verify/not-a-token", EVERYONE),
+        get("/.well-known/gpc.json", "/.well-known/gpc.json", EVERYONE),
+        post("/opt-out", "/opt-out", &[], EVERYONE),
+        post("/amendment", "/amendment", &[], EVERYONE),
+        post("/complaint", "/complaint", &[], EVERYONE),
+        post("/verify/{token}", "/verify/not-a-token", &[], EVERYONE),
+        post("/track/{token}/resend", format!("{tracking}/resend"), &[], EVERYONE),
+        post("/api/track", "/api/track", &[("token", &token)], EVERYONE),
+        // Signing in, and an invitation, need no session.
+        get("/staff/sign-in", "/staff/sign-in", EVERYONE),
+        get("/staff/welcome/{token}", "/staff/welcome/not-a-token", EVERYONE),
+        post("/staff/welcome/{token}", "/staff/welcome/not-a-token", &[("password", "x")], EVERYONE),
+        post("/api/staff/viewer", "/api/staff/viewer", &[], EVERYONE),
+        // Agents work cases.
+        get("/staff", "/staff", AGENTS),
+        get("/staff/requests/{reference}", case.clone(), AGENTS),
+        get("/staff/new", "/staff/new", AGENTS),
+        get("/staff/new/opt-out", "/staff/new/opt-out", AGENTS),
+        get("/staff/new/amendment", "/staff/new/amendment", AGENTS),
+        get("/staff/new/complaint", "/staff/new/complaint", AGENTS),
+        get("/staff/mail", "/staff/mail", AGENTS),
+        post("/api/staff/queue", "/api/staff/queue", &[("query", "")], AGENTS),
+        post("/api/staff/case", "/api/staff/case", &[("reference", &reference)], AGENTS),
+        post("/api/staff/mail", "/api/staff/mail", &[], AGENTS),
+        post("/staff/requests/{reference}/note", format!("{case}/note"), &[("body", "Called back.")], AGENTS),
+        post("/staff/requests/{reference}/message", format!("{case}/message"), &[("body", "")], AGENTS),
+        post("/staff/requests/{reference}/step", format!("{case}/step"), &[("version", "-1")], AGENTS),
+        post("/staff/requests/{reference}/extend", format!("{case}/extend"), &[("version", "-1")], AGENTS),
+        post("/staff/bulk", "/staff/bulk", &[("action", "start")], AGENTS),
+        post("/staff/new/opt-out", "/staff/new/opt-out", &[], AGENTS),
+        post("/staff/new/amendment", "/staff/new/amendment", &[], AGENTS),
+        post("/staff/new/complaint", "/staff/new/complaint", &[], AGENTS),
+        post("/staff/mail/{id}/retry", "/staff/mail/999999/retry", &[], AGENTS),
+        // Managers assign to others and see the figures.
+        post(
+            "/staff/requests/{reference}/assign",
+            format!("{case}/assign"),
+            &[("assignee", &colleague), ("version", "-1")],
+            MANAGERS,
+        ),
+        get("/staff/dashboard", "/staff/dashboard", MANAGERS),
+        get("/staff/dashboard/{file}", "/staff/dashboard/requests.csv", MANAGERS),
+        get("/staff/disclosure", "/staff/disclosure", MANAGERS),
+        get("/staff/disclosure.csv", "/staff/disclosure.csv", MANAGERS),
+        post("/api/staff/dashboard", "/api/staff/dashboard", &[("query", "")], MANAGERS),
+        post("/api/staff/disclosure", "/api/staff/disclosure", &[], MANAGERS),
+        // Admins manage people and API tokens.
+        get("/staff/people", "/staff/people", ADMINS),
+        get("/staff/tokens", "/staff/tokens", ADMINS),
+        post("/api/staff/people", "/api/staff/people", &[], ADMINS),
+        post("/api/staff/tokens", "/api/staff/tokens", &[], ADMINS),
+        post(
+            "/staff/people",
+            "/staff/people",
+            &[("name", "New"), ("email", "new@example.com"), ("role", "agent")],
+            ADMINS,
+        ),
+        post("/staff/people/{id}/role", format!("/staff/people/{colleague}/role"), &[("role", "manager")], ADMINS),
+        post("/staff/people/{id}/disable", format!("/staff/people/{colleague}/disable"), &[], ADMINS),
+        post("/staff/people/{id}/enable", format!("/staff/people/{colleague}/enable"), &[], ADMINS),
+        post("/staff/tokens", "/staff/tokens", &[("email", "colleague@example.com"), ("name", "Scanner")], ADMINS),
+        post("/staff/tokens/{id}/revoke", format!("/staff/tokens/{api_token}/revoke"), &[], ADMINS),
+        // The API's description is public; its requests want a token (below).
+        get("/api/v1/openapi.json", "/api/v1/openapi.json", EVERYONE),
+    ];
+
+    let browsers: [Option<&StaffBrowser>; 4] = [None, Some(&agent), Some(&manager), Some(&admin)];
+    for probe in &probes {
+        for (who, browser) in browsers.iter().enumerate() {
+            let form: Vec<(&str, &str)> = probe.form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let reply = match (probe.method, browser) {
+                ("GET", Some(browser)) => browser.get(&probe.path).await,
+                ("GET", None) => app.get(&probe.path).await,
+                (_, Some(browser)) if probe.path.starts_with("/api/staff/") => {
+                    browser.server_fn(probe.path.trim_start_matches("/api/staff/"), &form).await
+                }
+                (_, Some(browser)) => browser.post(&probe.path, &form).await,
+                (_, None) if probe.path.starts_with("/api/staff/") => {
+                    app.server_fn_signed_out(probe.path.trim_start_matches("/api/staff/"), &form).await
+                }
+                (_, None) => app.post_form(&probe.path, &form).await,
+            };
+            assert!(reply.status.as_u16() < 500, "{} {} as #{who}: {}", probe.method, probe.path, reply.body);
+            assert_eq!(
+                allowed(&reply),
+                probe.expect[who],
+                "{} {} as #{who}: {} {} {}",
+                probe.method,
+                probe.path,
+                reply.status,
+                reply.location(),
+                reply.main_text()
+            );
+        }
+    }
+
+    // The JSON API: a token of any staff role; none, or a revoked one, is refused.
+    let mut api_tokens = vec![None];
+    for email in ["agent@example.com", "manager@example.com", "admin@example.com"] {
+        let issued = tokens.issue(&Actor::System("test"), email, "probe").await.expect("issued").expect("an account");
+        api_tokens.push(Some(issued));
+    }
+    let api = [
+        ("GET", "/api/v1/requests/{reference}", format!("/api/v1/requests/{reference}"), AGENTS),
+        ("POST", "/api/v1/requests", "/api/v1/requests".to_owned(), AGENTS),
+    ];
+    for (method, _, path, expect) in &api {
+        for (who, token) in api_tokens.iter().enumerate() {
+            let mut request = Request::builder().method(*method).uri(path.as_str());
+            if let Some(token) = token {
+                request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+            }
+            let body = if *method == "POST" { Body::from("{}") } else { Body::empty() };
+            let reply =
+                app.send(request.header(header::CONTENT_TYPE, "application/json").body(body).expect("a request")).await;
+            assert!(reply.status.as_u16() < 500, "{method} {path} as #{who}: {}", reply.body);
+            assert_eq!(allowed(&reply), expect[who], "{method} {path} as #{who}: {} {}", reply.status, reply.body);
+        }
+    }
+
+    // Signing out needs no permission; afterwards the session opens nothing.
+    let session_routes = ["/staff/sign-in", "/staff/sign-out", "/staff/sign-out-everywhere"];
+    let leaving = app.sign_in("agent@example.com").await;
+    assert!(allowed(&leaving.get("/staff").await));
+    leaving.post("/staff/sign-out", &[]).await;
+    assert!(!allowed(&leaving.get("/staff").await), "signed out");
+    leaving.post("/staff/sign-out-everywhere", &[]).await;
+    assert!(!allowed(&app.post_form("/staff/sign-out-everywhere", &[]).await));
+    agent.post("/staff/sign-out-everywhere", &[]).await;
+    assert!(!allowed(&agent.get("/staff").await), "every session of the agent ended");
+    assert!(allowed(&manager.get("/staff").await), "other people stay signed in");
+
+    // Nothing the server declares is left untried.
+    let mut tried: BTreeSet<(String, String)> =
+        probes.iter().map(|probe| (probe.method.to_owned(), probe.route.to_owned())).collect();
+    tried.extend(api.iter().map(|(method, route, _, _)| ((*method).to_owned(), (*route).to_owned())));
+    tried.extend(session_routes.iter().map(|route| ("POST".to_owned(), (*route).to_owned())));
+    let untried: Vec<_> = declared_routes().difference(&tried).cloned().collect();
+    assert!(untried.is_empty(), "routes without an expectation here: {untried:?}");
+}
+
+async fn id_reference(app: &TestApp) -> String {
+    let db = app.app.database();
+    db.query_one_raw(Statement::from_string(db.get_database_backend(), "SELECT reference FROM requests"))
+        .await
+        .expect("a query")
+        .expect("a row")
+        .try_get_by_index::<String>(0)
+        .expect("a reference")
+}
+
+/// Forms carry the session's token; without it, or from another site, even
+/// an admin is refused. The customer's link opens their request only.
+async fn forged_and_foreign_requests_are_refused(app: TestApp) {
+    let submitted = app.post_form("/complaint", COMPLAINT).await;
+    let tracking = submitted.location().trim_end_matches("?new=1").to_owned();
+    let reference = id_reference(&app).await;
+    let admin = app.staff_member("admin@example.com", Role::Admin).await;
+    let note = format!("/staff/requests/{reference}/note");
+    assert!(allowed(&admin.post(&note, &[("body", "Called the customer back.")]).await));
+
+    let customer = app.get(&tracking).await;
+    assert_eq!(customer.status, StatusCode::OK);
+    assert!(!customer.main_text().contains("Called the customer back"), "internal notes stay inside");
+    let as_customer = app.get(&format!("/staff/requests/{reference}")).await;
+    assert_eq!(as_customer.status, StatusCode::SEE_OTHER);
+
+    let forged = app.post_form_with(&note, &[("csrf", ""), ("body", "x")], &[("cookie", &admin.cookie)]).await;
+    assert!(!allowed(&forged) || forged.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", forged.status);
+    let cross_site = app
+        .post_form_with(
+            &note,
+            &[("csrf", &admin.csrf), ("body", "x")],
+            &[("cookie", &admin.cookie), ("sec-fetch-site", "cross-site")],
+        )
+        .await;
+    assert_eq!(cross_site.status, StatusCode::FORBIDDEN);
+}
+
+on_both_databases!(every_route_answers_each_role_as_the_rule_book_says, forged_and_foreign_requests_are_refused);
