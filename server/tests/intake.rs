@@ -95,7 +95,7 @@ async fn each_kind_is_received_stored_and_trackable(app: TestApp) {
 
 async fn references_differ_and_are_not_sequential(app: TestApp) {
     let mut seen = Vec::new();
-    for _ in 0..5 {
+    for _ in 0..10 {
         let (_, receipt) = submit(&app, "/opt-out", OPT_OUT).await;
         seen.push(reference_in(&receipt));
     }
@@ -103,7 +103,7 @@ async fn references_differ_and_are_not_sequential(app: TestApp) {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), seen.len(), "{seen:?}");
-    assert_ne!(unique, seen, "five random codes in ascending order is a one-in-120 accident at most twice in a row");
+    assert_ne!(unique, seen, "ten random codes come in ascending order once in 3.6 million runs");
 }
 
 async fn invalid_forms_come_back_with_errors_and_what_was_typed(app: TestApp) {
