@@ -45,26 +45,12 @@ impl MigrationTrait for Migration {
         manager.drop_index(Index::drop().name("idx_requests_assignee_due").table(Requests::Table).to_owned()).await?;
         manager.drop_index(Index::drop().name("idx_requests_email").table(Requests::Table).to_owned()).await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("idx_requests_status_assignee_due")
-                    .table(Requests::Table)
-                    .col(Requests::Status)
-                    .col(Requests::AssigneeId)
-                    .col(Requests::DueOn)
-                    .col(Requests::Id)
-                    .to_owned(),
-            )
+            .create_index(index(
+                "idx_requests_status_assignee_due",
+                [Requests::Status, Requests::AssigneeId, Requests::DueOn, Requests::Id],
+            ))
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_requests_updated_at")
-                    .table(Requests::Table)
-                    .col(Requests::UpdatedAt)
-                    .to_owned(),
-            )
-            .await?;
+        manager.create_index(index("idx_requests_updated_at", [Requests::UpdatedAt])).await?;
         manager
             .create_table(
                 Table::create()
@@ -103,21 +89,18 @@ impl MigrationTrait for Migration {
             .drop_index(Index::drop().name("idx_requests_status_assignee_due").table(Requests::Table).to_owned())
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("idx_requests_assignee_due")
-                    .table(Requests::Table)
-                    .col(Requests::AssigneeId)
-                    .col(Requests::DueOn)
-                    .col(Requests::Id)
-                    .to_owned(),
-            )
+            .create_index(index("idx_requests_assignee_due", [Requests::AssigneeId, Requests::DueOn, Requests::Id]))
             .await?;
-        manager
-            .create_index(
-                Index::create().name("idx_requests_email").table(Requests::Table).col(Requests::Email).to_owned(),
-            )
-            .await?;
+        manager.create_index(index("idx_requests_email", [Requests::Email])).await?;
         Ok(())
     }
+}
+
+fn index<const N: usize>(name: &str, columns: [Requests; N]) -> IndexCreateStatement {
+    let mut index = Index::create();
+    index.name(name).table(Requests::Table);
+    for column in columns {
+        index.col(column);
+    }
+    index.to_owned()
 }

@@ -14,7 +14,7 @@ use app::domain::Role;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::staff::StaffBrowser;
-use common::{Reply, TestApp};
+use common::{COMPLAINT, Reply, TestApp};
 use sea_orm::{ConnectionTrait, Statement};
 use server::api::tokens::ApiTokens;
 use server::audit::Actor;
@@ -25,14 +25,6 @@ const EVERYONE: Expect = [true, true, true, true];
 const AGENTS: Expect = [false, true, true, true];
 const MANAGERS: Expect = [false, false, true, true];
 const ADMINS: Expect = [false, false, false, true];
-
-const COMPLAINT: &[(&str, &str)] = &[
-    ("full_name", "Grace Hopper"),
-    ("email", "grace@example.com"),
-    ("category", "unwanted_marketing"),
-    ("occurred_on", "2026-10-01"),
-    ("description", "I opted out and was still called twice."),
-];
 
 /// One route tried with every role.
 struct Probe {

@@ -5,7 +5,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{Reply, TestApp};
+use common::{COMPLAINT, Reply, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::db::entities::{request, request_event};
 
@@ -27,14 +27,6 @@ const AMENDMENT: &[(&str, &str)] = &[
     ("current_information", "Member number 1234"),
     ("corrected_information", "Member number 4321"),
     ("reason", "The digits were swapped when my card was entered."),
-];
-
-const COMPLAINT: &[(&str, &str)] = &[
-    ("full_name", "Grace Hopper"),
-    ("email", "grace@example.com"),
-    ("category", "unwanted_marketing"),
-    ("occurred_on", "2026-10-01"),
-    ("description", "I opted out and was still called twice."),
 ];
 
 /// Submits a form, follows the redirect and returns the receipt page.

@@ -503,20 +503,9 @@ async fn kept_day_counts_follow_later_changes(app: TestApp) {
 
     // A letter received by post five days ago, entered today.
     let received_on = day(5).to_string();
-    let entered = manager
-        .post(
-            "/staff/new/complaint",
-            &[
-                ("full_name", "Grace Hopper"),
-                ("email", "grace@example.com"),
-                ("category", "unwanted_marketing"),
-                ("occurred_on", "2026-10-01"),
-                ("description", "I opted out and was still called twice."),
-                ("channel", "mail"),
-                ("received_on", &received_on),
-            ],
-        )
-        .await;
+    let mut form = common::COMPLAINT.to_vec();
+    form.extend([("channel", "mail"), ("received_on", received_on.as_str())]);
+    let entered = manager.post("/staff/new/complaint", &form).await;
     assert_eq!(entered.status, StatusCode::SEE_OTHER, "{}", entered.main_text());
     // The customer confirms their address, and the answered complaint is
     // put down to Bob; each write sets `updated_at`, as the portal's do.

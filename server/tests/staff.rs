@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use app::domain::{RequestStatus, Role};
 use axum::http::StatusCode;
-use common::TestApp;
 use common::staff::{PASSWORD, session_cookie};
+use common::{COMPLAINT, TestApp};
 use sea_orm::{ConnectionTrait, Statement};
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -21,14 +21,6 @@ const AMENDMENT: &[(&str, &str)] = &[
     ("current_information", "Member number 1234"),
     ("corrected_information", "Member number 4321"),
     ("reason", "The digits were swapped."),
-];
-
-const COMPLAINT: &[(&str, &str)] = &[
-    ("full_name", "Grace Hopper"),
-    ("email", "grace@example.com"),
-    ("category", "unwanted_marketing"),
-    ("occurred_on", "2026-10-01"),
-    ("description", "I opted out and was still called twice."),
 ];
 
 /// Submits a customer form; returns the tracking path and the reference.

@@ -21,6 +21,15 @@ pub enum Backend {
     Postgres,
 }
 
+/// A complaint as a customer types it into the web form.
+pub const COMPLAINT: &[(&str, &str)] = &[
+    ("full_name", "Grace Hopper"),
+    ("email", "grace@example.com"),
+    ("category", "unwanted_marketing"),
+    ("occurred_on", "2026-10-01"),
+    ("description", "I opted out and was still called twice."),
+];
+
 pub struct TestApp {
     pub app: Application,
     pub mail: smtp::SmtpSink,
