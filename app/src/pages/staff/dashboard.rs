@@ -9,7 +9,8 @@ use leptos_router::hooks::use_location;
 use crate::components::{InputField, SelectField};
 use crate::domain::RequestKind;
 use crate::domain::metrics::{
-    Dashboard, Granularity, MetricsQuery, RangePreset, Table, TableSlug, days, kind_label, percent,
+    Dashboard, Granularity, MetricsQuery, RangePreset, Table, TableSlug, compact, days, grouped, grouped_cell,
+    kind_label, percent,
 };
 use crate::services::load_dashboard;
 
@@ -73,10 +74,10 @@ fn Figures(dashboard: Dashboard) -> AnyView {
             "Open work and overdue requests are as of today, " {long_date(dashboard.today)} "."
         </p>
         <dl class="key-figures">
-            <div><dt>"Received"</dt><dd>{dashboard.received_total()}</dd></div>
-            <div><dt>"Open now"</dt><dd>{dashboard.backlog_total()}</dd></div>
+            <div><dt>"Received"</dt><dd>{grouped(dashboard.received_total())}</dd></div>
+            <div><dt>"Open now"</dt><dd>{grouped(dashboard.backlog_total())}</dd></div>
             <div><dt>"Answered on time"</dt><dd>{percent(overall.rate())}</dd></div>
-            <div><dt>"Overdue now"</dt><dd>{overall.overdue_now}</dd></div>
+            <div><dt>"Overdue now"</dt><dd>{grouped(overall.overdue_now)}</dd></div>
             <div><dt>"Median days to resolve"</dt><dd>{days(median)}</dd></div>
         </dl>
     }
@@ -123,29 +124,27 @@ fn Figures(dashboard: Dashboard) -> AnyView {
         <Section title="Outcomes" note="Outcomes recorded on requests finished in the period.".to_owned() csv=csv("outcomes") table=outcomes.clone()>
             <BarChart table=outcomes unit=""/>
         </Section>
-        <div class="dashboard-pair">
-            <Section
-                title="Email verification"
-                note="Amendments and complaints sent through the web forms start unverified until the requester \
-                      confirms their email address. Of those received in the period:"
-                    .to_owned()
-                csv=csv("verification")
-                table=verification.clone()
-                open=true
-            >
-                <p class="big-figure">
-                    {verification.rows.first().and_then(|row| row.get(2)).cloned().unwrap_or_default()}
-                    <span>" verified"</span>
-                </p>
-            </Section>
-            <Section
-                title="Workload by person"
-                note="Open requests today; answered and closed in the period.".to_owned()
-                csv=csv("workload")
-                table=workload
-                open=true
-            />
-        </div>
+        <Section
+            title="Email verification"
+            note="Amendments and complaints sent through the web forms start unverified until the requester \
+                  confirms their email address. Of those received in the period:"
+                .to_owned()
+            csv=csv("verification")
+            table=verification.clone()
+            open=true
+        >
+            <p class="big-figure">
+                {verification.rows.first().and_then(|row| row.get(2)).cloned().unwrap_or_default()}
+                <span>" verified"</span>
+            </p>
+        </Section>
+        <Section
+            title="Workload by person"
+            note="Open requests today; answered and closed in the period.".to_owned()
+            csv=csv("workload")
+            table=workload
+            open=true
+        />
     }
     .into_any()
 }
@@ -231,7 +230,7 @@ pub(super) fn FigureTable(table: Table) -> AnyView {
         .map(|row| {
             let mut cells = row.into_iter();
             let first = cells.next().unwrap_or_default();
-            let rest = cells.map(|cell| view! { <td class="number">{cell}</td> }).collect_view();
+            let rest = cells.map(|cell| view! { <td class="number">{grouped_cell(&cell)}</td> }).collect_view();
             view! { <tr><th scope="row">{first}</th>{rest}</tr> }
         })
         .collect_view();
@@ -287,7 +286,7 @@ fn ReceivedChart(table: Table, kinds: Vec<RequestKind>, unit: &'static str) -> A
             view! {
                 <g class="grid">
                     <line x1=LEFT x2=WIDTH y1=y(value) y2=y(value)/>
-                    <text x=LEFT - 6.0 y=y(value) + 4.0 text-anchor="end">{format!("{value:.0}")}</text>
+                    <text x=LEFT - 6.0 y=y(value) + 4.0 text-anchor="end">{compact(value)}</text>
                 </g>
             }
         })
@@ -305,8 +304,8 @@ fn ReceivedChart(table: Table, kinds: Vec<RequestKind>, unit: &'static str) -> A
                 _ => d.format("%-d %b %Y").to_string(),
             });
             let parts: Vec<String> =
-                kinds.iter().zip(&counts).map(|(kind, n)| format!("{n:.0} {}", kind_label(*kind).to_lowercase())).collect();
-            let summary = format!("{when}: {total:.0} received ({})", parts.join(", "));
+                kinds.iter().zip(&counts).map(|(kind, n)| format!("{} {}", grouped(*n as u64), kind_label(*kind).to_lowercase())).collect();
+            let summary = format!("{when}: {} received ({})", grouped(total as u64), parts.join(", "));
             let mut base = 0.0;
             let segments = counts
                 .iter()
@@ -376,7 +375,10 @@ fn BarChart(
     let rows: Vec<(String, String, f64)> = table
         .rows
         .iter()
-        .map(|row| (row[0].clone(), row.get(value_column).cloned().unwrap_or_default(), number(row.get(value_column))))
+        .map(|row| {
+            let cell = row.get(value_column);
+            (row[0].clone(), grouped_cell(cell.map_or("", String::as_str)), number(cell))
+        })
         .collect();
     let top = if percent { 100.0 } else { axis_top(rows.iter().map(|(_, _, v)| *v).fold(0.0, f64::max)) };
     let height = ROW * rows.len().max(1) as f64;
@@ -385,7 +387,7 @@ fn BarChart(
         .enumerate()
         .map(|(i, (label, shown, value))| {
             let y = i as f64 * ROW;
-            let width = (value / top * (WIDTH - 60.0)).max(0.0);
+            let width = (value / top * (WIDTH - 80.0)).max(0.0);
             let summary = format!("{label}: {shown}{unit}");
             let hover = summary.clone();
             view! {
