@@ -205,7 +205,14 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
                 }
                 (_, None) => app.post_form(&probe.path, &form).await,
             };
-            assert!(reply.status.as_u16() < 500, "{} {} as #{who}: {}", probe.method, probe.path, reply.body);
+            assert!(
+                reply.status.as_u16() < 500,
+                "{} {} as #{who}: {} {}",
+                probe.method,
+                probe.path,
+                reply.status,
+                reply.body
+            );
             assert_eq!(
                 allowed(&reply),
                 probe.expect[who],
