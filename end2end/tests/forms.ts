@@ -169,9 +169,14 @@ export function formData(answers: Answer[], overrides: Record<string, string> = 
 
 export const referencePattern = /^PR-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}$/;
 
-/** The day as the tracking page writes it ("25 November 2026"), in UTC like the server. */
+/** The day as the tracking page writes it ("25 November 2026"), in the organisation's calendar (ORG_TIME_ZONE). */
 export function longDate(at: Date) {
-  return at.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return at.toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'America/New_York',
+  });
 }
 
 /** Sends a complete request without a browser and returns its tracking path (with ?new=1). */

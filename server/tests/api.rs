@@ -113,7 +113,8 @@ async fn only_valid_unrevoked_tokens_get_in(app: TestApp) {
     let (tokens, token) = token_for(&app, "intake@example.com", Role::Agent).await;
     let (ok, _) = call(&app, "GET", "/api/v1/requests/PR-2222-2222", Some(&token), None).await;
     assert_eq!(ok.status, StatusCode::NOT_FOUND, "authenticated, just no such request");
-    let id = tokens.list().await.expect("listed")[0].id;
+    let issued = <server::db::entities::api_token::Entity as sea_orm::EntityTrait>::find();
+    let id = issued.one(app.app.database()).await.expect("a query").expect("the token").id;
     assert!(tokens.revoke(&Actor::System("test"), id).await.expect("revoked"));
     let (revoked, _) = call(&app, "GET", "/api/v1/requests/PR-2222-2222", Some(&token), None).await;
     assert_eq!(revoked.status, StatusCode::UNAUTHORIZED);
@@ -146,7 +147,40 @@ async fn the_openapi_document_describes_what_the_api_returns(app: TestApp) {
     assert_eq!(returned, documented, "the document lists exactly the fields returned");
 }
 
+/// A letter that came in late in the evening, New York time, is already
+/// the next day in UTC; staff and customer see the organisation's day.
+async fn days_are_told_in_the_organisations_calendar(app: TestApp) {
+    let (_, token) = token_for(&app, "intake@example.com", Role::Agent).await;
+    let body = json!({
+        "kind": "complaint",
+        "channel": "phone",
+        "received_at": "2026-11-20T23:30:00-05:00",
+        "full_name": "Grace Hopper",
+        "email": "grace@example.com",
+        "category": "unwanted_marketing",
+        "occurred_on": "2026-10-01",
+        "description": "I opted out and was still called twice."
+    });
+    let (created, json) = call(&app, "POST", "/api/v1/requests", Some(&token), Some(body)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let reference = json["reference"].as_str().expect("a reference").to_owned();
+
+    let receipt = app.mail.wait_for(1, std::time::Duration::from_secs(10)).await;
+    assert!(receipt[0].text().contains("20 November 2026"), "{}", receipt[0].text());
+    assert!(!receipt[0].text().contains("21 November 2026"), "{}", receipt[0].text());
+    let staff = app.staff_member("agent@example.com", Role::Agent).await;
+    let case = staff.case(&reference).await;
+    assert_eq!(case.received_on.to_string(), "2026-11-20");
+    assert_eq!(
+        case.timeline[0].on.to_string(),
+        chrono::Utc::now().with_timezone(&chrono_tz::America::New_York).date_naive().to_string()
+    );
+    let page = staff.get(&format!("/staff/requests/{reference}")).await;
+    assert!(page.main_text().contains("20 November 2026"), "{}", page.main_text());
+}
+
 on_both_databases!(
+    days_are_told_in_the_organisations_calendar,
     a_mailed_request_is_created_and_read_back_with_its_clocks,
     bad_input_is_explained_field_by_field,
     only_valid_unrevoked_tokens_get_in,

@@ -1,6 +1,6 @@
 //! What staff see of one request, and of their colleagues.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::clock::RequestClock;
@@ -14,7 +14,11 @@ pub struct CaseView {
     pub status: RequestStatus,
     pub channel: Channel,
     pub received_at: DateTime<Utc>,
+    /// The day received, in the organisation's calendar (as are all the
+    /// `_on` days here: the browser does not know the organisation's zone).
+    pub received_on: NaiveDate,
     pub verified_at: Option<DateTime<Utc>>,
+    pub verified_on: Option<NaiveDate>,
     pub contact: Contact,
     pub details: RequestDetails,
     pub assignee: Option<StaffMember>,
@@ -35,6 +39,7 @@ pub struct CaseView {
 pub struct CaseEvent {
     pub kind: EventKind,
     pub at: DateTime<Utc>,
+    pub on: NaiveDate,
     pub title: String,
     pub body: Option<String>,
     /// Who did it; `None` for the customer or the system.
@@ -62,6 +67,7 @@ pub struct LetterState {
     pub attempts: i32,
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
+    pub created_on: NaiveDate,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,7 +103,9 @@ pub struct ApiTokenInfo {
     pub name: String,
     pub owner: StaffMember,
     pub created_at: DateTime<Utc>,
+    pub created_on: NaiveDate,
     pub last_used_at: Option<DateTime<Utc>>,
+    pub last_used_on: Option<NaiveDate>,
 }
 
 /// A newly issued API token, shown on the page that issued it and nowhere

@@ -180,6 +180,8 @@ pub struct QueueRow {
     pub assignee: Option<String>,
     pub channel: Channel,
     pub received_at: DateTime<Utc>,
+    /// The day received, in the organisation's calendar.
+    pub received_on: NaiveDate,
     pub due_on: Option<NaiveDate>,
     /// Negative once overdue. Counted from today in the organisation's time.
     pub days_left: Option<i64>,

@@ -12,7 +12,10 @@ pub struct TrackingView {
     pub status: RequestStatus,
     pub summary: String,
     pub received_at: DateTime<Utc>,
+    /// Days in the organisation's calendar, which deadlines count in.
+    pub received_on: NaiveDate,
     pub updated_at: DateTime<Utc>,
+    pub updated_on: NaiveDate,
     /// When the customer can expect an answer, while the request is open.
     pub answer_by: Option<NaiveDate>,
     /// Oldest first.
@@ -23,6 +26,7 @@ pub struct TrackingView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     pub at: DateTime<Utc>,
+    pub on: NaiveDate,
     pub title: String,
     pub body: Option<String>,
 }

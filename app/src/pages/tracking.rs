@@ -1,4 +1,4 @@
-use chrono::{DateTime, Utc};
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -8,8 +8,8 @@ use crate::services::load_tracking;
 
 use super::set_status;
 
-fn long_date(at: DateTime<Utc>) -> String {
-    at.format("%-d %B %Y").to_string()
+fn long_date(day: NaiveDate) -> String {
+    day.format("%-d %B %Y").to_string()
 }
 
 #[component]
@@ -91,8 +91,8 @@ fn TrackingDetails(view: TrackingView, token: String, just_sent: bool, resend: O
             <div><dt>"Request"</dt><dd>{view.kind.label()}</dd></div>
             <div><dt>"What you asked"</dt><dd>{view.summary}</dd></div>
             <div><dt>"Status"</dt><dd><span class="status" class:open=open>{view.status.label()}</span></dd></div>
-            <div><dt>"Received"</dt><dd>{long_date(view.received_at)}</dd></div>
-            <div><dt>"Last update"</dt><dd>{long_date(view.updated_at)}</dd></div>
+            <div><dt>"Received"</dt><dd>{long_date(view.received_on)}</dd></div>
+            <div><dt>"Last update"</dt><dd>{long_date(view.updated_on)}</dd></div>
             {view.answer_by.map(|day| view! {
                 <div><dt>"We will answer by"</dt><dd id="answer-by">{day.format("%-d %B %Y").to_string()}</dd></div>
             })}
@@ -101,7 +101,7 @@ fn TrackingDetails(view: TrackingView, token: String, just_sent: bool, resend: O
         <ol class="timeline">
             {view.timeline.into_iter().rev().map(|entry| view! {
                 <li>
-                    <time datetime=entry.at.to_rfc3339()>{long_date(entry.at)}</time>
+                    <time datetime=entry.at.to_rfc3339()>{long_date(entry.on)}</time>
                     <p class="timeline-title">{entry.title}</p>
                     {entry.body.map(|body| view! { <p class="timeline-body">{body}</p> })}
                 </li>

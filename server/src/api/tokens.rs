@@ -11,6 +11,7 @@ use sea_orm::{
 
 use crate::audit::{self, Actor};
 use crate::db::entities::{api_token, staff_user};
+use crate::requests::clocks::Clocks;
 use crate::requests::{TrackingToken, token};
 
 /// Every token starts with this, so a leaked one is recognisable in logs and
@@ -102,7 +103,8 @@ impl ApiTokens {
     }
 
     /// Tokens in force, newest first.
-    pub async fn list(&self) -> Result<Vec<ApiTokenInfo>, DbErr> {
+    /// The live tokens, their days given in the organisation's calendar.
+    pub async fn list(&self, clocks: &Clocks) -> Result<Vec<ApiTokenInfo>, DbErr> {
         let tokens = api_token::Entity::find()
             .filter(api_token::Column::RevokedAt.is_null())
             .order_by_desc(api_token::Column::Id)
@@ -124,7 +126,9 @@ impl ApiTokens {
                         active: user.active,
                     },
                     created_at: token.created_at,
+                    created_on: clocks.local_date(token.created_at),
                     last_used_at: token.last_used_at,
+                    last_used_on: token.last_used_at.map(|at| clocks.local_date(at)),
                 })
             })
             .collect())

@@ -20,7 +20,7 @@ use sea_orm::{
 use crate::audit;
 use crate::db::entities::{outbox, request, request_event};
 use crate::mail::{Letter, outbox as outbox_rows};
-use crate::requests::clocks::ClockState;
+use crate::requests::clocks::{ClockState, Clocks};
 use crate::requests::{Mailing, StoreError, long_day, record_event_by, to_json};
 use crate::staff::{StaffAccounts, StaffError, actor};
 
@@ -85,6 +85,11 @@ impl CaseDesk {
         Self { db, mail, staff }
     }
 
+    /// The organisation's calendar, which the desk's pages show days in.
+    pub fn clocks(&self) -> &Clocks {
+        &self.mail.clocks
+    }
+
     async fn load(&self, reference: &ReferenceCode) -> Result<Loaded, CaseError> {
         let row = request::Entity::find()
             .filter(request::Column::Reference.eq(reference.as_str()))
@@ -134,6 +139,7 @@ impl CaseDesk {
         let details: RequestDetails = serde_json::from_str(&row.details).map_err(|e| corrupt(e.to_string()))?;
         let outcome =
             row.outcome.as_deref().map(serde_json::from_str).transpose().map_err(|e| corrupt(e.to_string()))?;
+        let clocks = &self.mail.clocks;
         let timeline = events
             .into_iter()
             .filter_map(|event| {
@@ -141,6 +147,7 @@ impl CaseDesk {
                 Some(CaseEvent {
                     kind,
                     at: event.at,
+                    on: clocks.local_date(event.at),
                     title: kind.customer_title().to_owned(),
                     body: event.body,
                     actor: event.actor_id.and_then(|id| staff.get(&id)).map(|member| member.name.clone()),
@@ -154,7 +161,9 @@ impl CaseDesk {
             status: found.status,
             channel: Channel::parse(&row.channel).unwrap_or(Channel::Web),
             received_at: row.received_at,
+            received_on: clocks.local_date(row.received_at),
             verified_at: row.verified_at,
+            verified_on: row.verified_at.map(|at| clocks.local_date(at)),
             contact: Contact {
                 full_name: row.full_name.clone(),
                 email: row.email.clone(),
@@ -169,7 +178,10 @@ impl CaseDesk {
             version: row.version,
             steps: workflow::available(found.kind, found.status),
             timeline,
-            letters: letters.into_iter().filter_map(|letter| letter_state(letter, Some(&found.reference))).collect(),
+            letters: letters
+                .into_iter()
+                .filter_map(|letter| letter_state(letter, Some(&found.reference), clocks))
+                .collect(),
         }))
     }
 
@@ -420,7 +432,7 @@ impl CaseDesk {
             .into_iter()
             .filter_map(|row| {
                 let reference = row.request_id.and_then(|id| references.get(&id));
-                letter_state(row, reference)
+                letter_state(row, reference, &self.mail.clocks)
             })
             .collect();
         letters.sort_by_key(|letter| letter.status != LetterStatus::Failed);
@@ -481,7 +493,7 @@ pub fn outcome_summary(outcome: &Outcome) -> String {
     }
 }
 
-fn letter_state(row: outbox::Model, reference: Option<&ReferenceCode>) -> Option<LetterState> {
+fn letter_state(row: outbox::Model, reference: Option<&ReferenceCode>, clocks: &Clocks) -> Option<LetterState> {
     Some(LetterState {
         id: row.id,
         reference: reference.cloned(),
@@ -490,6 +502,7 @@ fn letter_state(row: outbox::Model, reference: Option<&ReferenceCode>) -> Option
         status: LetterStatus::parse(&row.status)?,
         attempts: row.attempts,
         last_error: row.last_error,
+        created_on: clocks.local_date(row.created_at),
         created_at: row.created_at,
     })
 }

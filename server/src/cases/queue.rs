@@ -137,6 +137,7 @@ impl CaseDesk {
                     assignee: row.assignee_id.and_then(|id| names.get(&id).cloned()),
                     channel: Channel::parse(&row.channel)?,
                     received_at: row.received_at,
+                    received_on: clocks.local_date(row.received_at),
                     due_on: row.due_on,
                     days_left: standing.map(|(left, _)| left),
                     urgency: standing.map(|(_, urgency)| urgency),

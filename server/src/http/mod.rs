@@ -117,7 +117,7 @@ impl StaffService for StaffPortal {
     }
 
     async fn api_tokens(&self) -> Result<Vec<app::domain::case::ApiTokenInfo>, ServiceError> {
-        self.tokens.list().await.map_err(|e| incident(e, "the API token list"))
+        self.tokens.list(self.desk.clocks()).await.map_err(|e| incident(e, "the API token list"))
     }
 }
 

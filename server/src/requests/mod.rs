@@ -160,7 +160,7 @@ impl RequestStore {
             reference,
             kind,
             summary: &request.details.summary(),
-            received_on: long_date(intake.received_at),
+            received_on: long_day(self.mail.clocks.local_date(intake.received_at)),
             tracking_url: &self.link("track", &token),
             needs_verification: verification.is_some(),
             answer_by: clock.as_ref().map(|c| long_day(c.due())),
@@ -367,7 +367,7 @@ impl RequestStore {
             .order_by_asc(request_event::Column::Id)
             .all(&self.db)
             .await?;
-        tracking_view(found, events).map(Some)
+        tracking_view(found, events, &self.mail.clocks).map(Some)
     }
 }
 
@@ -404,10 +404,6 @@ pub(crate) async fn record_event_by(
     Ok(())
 }
 
-fn long_date(at: DateTime<Utc>) -> String {
-    long_day(at.date_naive())
-}
-
 pub(crate) fn long_day(day: NaiveDate) -> String {
     day.format("%-d %B %Y").to_string()
 }
@@ -416,7 +412,11 @@ pub(crate) fn to_json(value: &impl serde::Serialize) -> Result<String, StoreErro
     serde_json::to_string(value).map_err(|e| StoreError::Db(DbErr::Custom(format!("cannot serialise: {e}"))))
 }
 
-fn tracking_view(found: request::Model, events: Vec<request_event::Model>) -> Result<TrackingView, StoreError> {
+fn tracking_view(
+    found: request::Model,
+    events: Vec<request_event::Model>,
+    clocks: &Clocks,
+) -> Result<TrackingView, StoreError> {
     let corrupt = |reason: String| StoreError::Corrupt { id: found.id, reason };
     let kind = RequestKind::parse(&found.kind).ok_or_else(|| corrupt(format!("kind {:?}", found.kind)))?;
     let status = RequestStatus::parse(&found.status).ok_or_else(|| corrupt(format!("status {:?}", found.status)))?;
@@ -426,7 +426,12 @@ fn tracking_view(found: request::Model, events: Vec<request_event::Model>) -> Re
         .into_iter()
         .filter_map(|event| {
             let kind = EventKind::parse(&event.kind)?;
-            Some(TimelineEntry { at: event.at, title: kind.customer_title().to_owned(), body: event.body })
+            Some(TimelineEntry {
+                at: event.at,
+                on: clocks.local_date(event.at),
+                title: kind.customer_title().to_owned(),
+                body: event.body,
+            })
         })
         .collect();
     let clock: Option<RequestClock> = found.clock.as_deref().and_then(|json| serde_json::from_str(json).ok());
@@ -437,7 +442,9 @@ fn tracking_view(found: request::Model, events: Vec<request_event::Model>) -> Re
         status,
         summary: details.summary(),
         received_at: found.received_at,
+        received_on: clocks.local_date(found.received_at),
         updated_at: found.updated_at,
+        updated_on: clocks.local_date(found.updated_at),
         timeline,
     })
 }

@@ -14,7 +14,7 @@ use crate::services::load_case;
 use super::case_forms::{AssignForm, CaseForms, ExtendForm, MessageForm, NoteForm, StepForms};
 use super::frame::viewer;
 use super::mail::RetryButton;
-use super::{Done, day_of, labels, long_date, staff_feedback, staff_view, today};
+use super::{Done, labels, long_date, staff_feedback, staff_view, today};
 
 #[component]
 pub fn CasePage() -> impl IntoView {
@@ -66,7 +66,7 @@ fn Case(
             <div><dt>"Status"</dt><dd><span class="status" class:open=case.status.is_open()>{labels::status(case.status)}</span></dd></div>
             <div><dt>"Assigned to"</dt><dd>{case.assignee.as_ref().map_or_else(|| "Unassigned".to_owned(), |a| a.name.clone())}</dd></div>
             <div><dt>"Channel"</dt><dd>{labels::channel(case.channel)}</dd></div>
-            <div><dt>"Received"</dt><dd>{day_of(case.received_at)}</dd></div>
+            <div><dt>"Received"</dt><dd>{long_date(case.received_on)}</dd></div>
             <div><dt>"Verification"</dt><dd>{verification(&case)}</dd></div>
         </dl>
         {case.outcome.clone().map(|outcome| view! { <OutcomeFacts outcome/> })}
@@ -101,9 +101,9 @@ fn Case(
 /// how, so a confirmation by staff is told by its timeline entry.
 fn verification(case: &CaseView) -> String {
     let by_staff = case.timeline.iter().any(|event| event.kind == EventKind::VerifiedByStaff);
-    match case.verified_at {
-        Some(at) if by_staff => format!("Identity confirmed by staff on {}", day_of(at)),
-        Some(at) => format!("Email confirmed on {}", day_of(at)),
+    match case.verified_on {
+        Some(day) if by_staff => format!("Identity confirmed by staff on {}", long_date(day)),
+        Some(day) => format!("Email confirmed on {}", long_date(day)),
         None if !case.kind.needs_verification() => "Not needed for an opt-out".to_owned(),
         None => "Not verified".to_owned(),
     }
@@ -270,7 +270,7 @@ fn Timeline(events: Vec<CaseEvent>) -> impl IntoView {
             };
             view! {
                 <li class:internal=!event.customer_visible>
-                    <time datetime=event.at.to_rfc3339()>{day_of(event.at)}</time>
+                    <time datetime=event.at.to_rfc3339()>{long_date(event.on)}</time>
                     <p class="timeline-title">{event.title}</p>
                     <p class="timeline-meta">
                         <span class=class>{seen_by}</span>

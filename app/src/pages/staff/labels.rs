@@ -4,7 +4,7 @@
 
 use crate::domain::case::LetterStatus;
 use crate::domain::queue::{AssigneeFilter, DueFilter, QueueSort, StatusFilter};
-use crate::domain::{Channel, RequestStatus};
+use crate::domain::{Channel, RequestKind, RequestStatus};
 
 pub fn status(status: RequestStatus) -> &'static str {
     match status {
@@ -15,6 +15,15 @@ pub fn status(status: RequestStatus) -> &'static str {
         RequestStatus::Completed => "Completed",
         RequestStatus::Denied => "Denied",
         RequestStatus::Closed => "Closed",
+    }
+}
+
+/// A kind in a word, for the queue's narrow column.
+pub fn kind(kind: RequestKind) -> &'static str {
+    match kind {
+        RequestKind::OptOut => "Opt-out",
+        RequestKind::Amendment => "Amendment",
+        RequestKind::Complaint => "Complaint",
     }
 }
 

@@ -7,7 +7,7 @@ use crate::domain::case::{LetterState, LetterStatus};
 use crate::services::load_undelivered_letters;
 
 use super::frame::viewer;
-use super::{Done, day_of, labels, staff_view};
+use super::{Done, labels, long_date, staff_view};
 
 /// Sends a letter again; the server brings the person back to `return_to`.
 #[component]
@@ -67,7 +67,7 @@ fn Mail(viewer: Viewer, letters: Vec<LetterState>) -> impl IntoView {
                         <td>{letter.subject.clone()}</td>
                         <td><span class="badge">{labels::letter_status(letter.status)}</span></td>
                         <td class="number">{letter.attempts}</td>
-                        <td class="nowrap">{day_of(letter.created_at)}</td>
+                        <td class="nowrap">{long_date(letter.created_on)}</td>
                         <td>{letter.last_error.unwrap_or_default()}</td>
                         <td>
                             <RetryButton

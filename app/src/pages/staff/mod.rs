@@ -29,7 +29,7 @@ pub use sign_in::SignInPage;
 pub use tokens::TokensPage;
 pub use welcome::WelcomePage;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 
@@ -199,8 +199,9 @@ fn long_date(day: NaiveDate) -> String {
     day.format("%-d %B %Y").to_string()
 }
 
-fn day_of(at: DateTime<Utc>) -> String {
-    long_date(at.date_naive())
+/// A day where room is short, as in the queue's columns.
+fn short_date(day: NaiveDate) -> String {
+    day.format("%-d %b %Y").to_string()
 }
 
 #[cfg(test)]

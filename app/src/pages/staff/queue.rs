@@ -12,7 +12,7 @@ use crate::domain::{Channel, RequestKind};
 use crate::services::load_queue;
 
 use super::frame::viewer;
-use super::{Done, day_of, labels, long_date, staff_view};
+use super::{Done, labels, short_date, staff_view};
 
 #[component]
 pub fn QueuePage() -> impl IntoView {
@@ -210,7 +210,7 @@ fn Row(row: QueueRow) -> impl IntoView {
             <th scope="row">
                 <a class="reference" href=format!("/staff/requests/{reference}")>{reference.clone()}</a>
             </th>
-            <td>{row.kind.label()}</td>
+            <td>{labels::kind(row.kind)}</td>
             <td class="customer">
                 <span class="customer-name">{row.name}</span>
                 <span class="customer-email">{row.email}</span>
@@ -219,7 +219,7 @@ fn Row(row: QueueRow) -> impl IntoView {
             <td>{row.assignee.unwrap_or_else(|| "Unassigned".to_owned())}</td>
             <td>{labels::channel(row.channel)}</td>
             <td class="nowrap">
-                <time datetime=row.received_at.to_rfc3339()>{day_of(row.received_at)}</time>
+                <time datetime=row.received_at.to_rfc3339()>{short_date(row.received_on)}</time>
             </td>
             <td class="nowrap"><Due row_due=row.due_on days_left=row.days_left urgency=row.urgency/></td>
         </tr>
@@ -238,7 +238,7 @@ fn Due(row_due: Option<chrono::NaiveDate>, days_left: Option<i64>, urgency: Opti
         _ => None,
     };
     view! {
-        <time datetime=due.to_string()>{long_date(due)}</time>
+        <time datetime=due.to_string()>{short_date(due)}</time>
         {days_left.map(|days| view! { <span class="days-left">{labels::days_left(days)}</span> })}
         {mark.map(|(class, text)| view! { <span class=class><span aria-hidden="true">"! "</span>{text}</span> })}
     }

@@ -7,7 +7,7 @@ use crate::domain::case::{ApiTokenInfo, IssuedToken, StaffFeedback, StaffMember}
 use crate::services::load_api_tokens;
 
 use super::frame::viewer;
-use super::{Done, day_of, refusal_for, staff_feedback, staff_view, typed};
+use super::{Done, long_date, refusal_for, staff_feedback, staff_view, typed};
 
 #[component]
 pub fn TokensPage() -> impl IntoView {
@@ -52,8 +52,8 @@ fn Tokens(
                     <tr>
                         <th scope="row">{token.name}</th>
                         <td>{token.owner.name}</td>
-                        <td class="nowrap">{day_of(token.created_at)}</td>
-                        <td class="nowrap">{token.last_used_at.map_or_else(|| "Never".to_owned(), day_of)}</td>
+                        <td class="nowrap">{long_date(token.created_on)}</td>
+                        <td class="nowrap">{token.last_used_on.map_or_else(|| "Never".to_owned(), long_date)}</td>
                         <td>
                             <StaffForm
                                 action=format!("/staff/tokens/{}/revoke", token.id)
