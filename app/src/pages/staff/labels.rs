@@ -11,7 +11,7 @@ pub fn status(status: RequestStatus) -> &'static str {
         RequestStatus::Unverified => "Unverified",
         RequestStatus::Received => "Received",
         RequestStatus::InProgress => "In progress",
-        RequestStatus::AwaitingCustomer => "Waiting for the customer",
+        RequestStatus::AwaitingCustomer => "Awaiting customer",
         RequestStatus::Completed => "Completed",
         RequestStatus::Denied => "Denied",
         RequestStatus::Closed => "Closed",
