@@ -56,6 +56,19 @@ impl RequestStatus {
         }
     }
 
+    /// The short, neutral name staff see, on their pages and in exports.
+    pub fn staff_label(self) -> &'static str {
+        match self {
+            Self::Unverified => "Unverified",
+            Self::Received => "Received",
+            Self::InProgress => "In progress",
+            Self::AwaitingCustomer => "Awaiting customer",
+            Self::Completed => "Completed",
+            Self::Denied => "Denied",
+            Self::Closed => "Closed",
+        }
+    }
+
     pub fn is_open(self) -> bool {
         !matches!(self, Self::Completed | Self::Denied | Self::Closed)
     }

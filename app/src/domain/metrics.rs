@@ -634,7 +634,7 @@ impl Dashboard {
                 strings(&["Status", "Open requests"]),
                 self.backlog_by_status
                     .iter()
-                    .map(|(status, n)| vec![status_label(*status).to_owned(), n.to_string()])
+                    .map(|(status, n)| vec![status.staff_label().to_owned(), n.to_string()])
                     .collect(),
             ),
             TableSlug::BacklogAge => (
@@ -887,20 +887,6 @@ pub fn kind_label(kind: RequestKind) -> &'static str {
         RequestKind::OptOut => "Opt-outs",
         RequestKind::Amendment => "Amendments",
         RequestKind::Complaint => "Complaints",
-    }
-}
-
-/// The staff pages' short name of a status (`pages::staff::labels` has the
-/// same for the pages; the CSV exports need it here, outside the pages).
-fn status_label(status: RequestStatus) -> &'static str {
-    match status {
-        RequestStatus::Unverified => "Unverified",
-        RequestStatus::Received => "Received",
-        RequestStatus::InProgress => "In progress",
-        RequestStatus::AwaitingCustomer => "Waiting for the customer",
-        RequestStatus::Completed => "Completed",
-        RequestStatus::Denied => "Denied",
-        RequestStatus::Closed => "Closed",
     }
 }
 

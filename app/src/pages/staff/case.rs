@@ -63,7 +63,7 @@ fn Case(
         <Done/>
         <NotSaved forms=forms.clone()/>
         <dl class="facts">
-            <div><dt>"Status"</dt><dd><span class="status" class:open=case.status.is_open()>{labels::status(case.status)}</span></dd></div>
+            <div><dt>"Status"</dt><dd><span class="status" class:open=case.status.is_open()>{case.status.staff_label()}</span></dd></div>
             <div><dt>"Assigned to"</dt><dd>{case.assignee.as_ref().map_or_else(|| "Unassigned".to_owned(), |a| a.name.clone())}</dd></div>
             <div><dt>"Channel"</dt><dd>{labels::channel(case.channel)}</dd></div>
             <div><dt>"Received"</dt><dd>{long_date(case.received_on)}</dd></div>

@@ -11,7 +11,7 @@ use crate::domain::request::{Choice, ComplaintCategory};
 use crate::domain::workflow::{CloseReason, DenialGround, StepKind};
 use crate::domain::{RequestKind, RequestStatus};
 
-use super::{labels, refusal_for, typed};
+use super::{refusal_for, typed};
 
 /// What every form of one case shares.
 #[derive(Clone)]
@@ -205,7 +205,7 @@ pub(super) fn StepForms(
     view! {
         <section class="action-card" id="change-status" aria-labelledby="status-title">
             <h2 id="status-title">"Change status"</h2>
-            <p>"Now: " <span class="status" class:open=status.is_open()>{labels::status(status)}</span></p>
+            <p>"Now: " <span class="status" class:open=status.is_open()>{status.staff_label()}</span></p>
             {unplaced.map(|message| view! { <FormAlert message lead="Not saved."/> })}
             {finished}
             {steps}

@@ -6,18 +6,6 @@ use crate::domain::case::LetterStatus;
 use crate::domain::queue::{AssigneeFilter, DueFilter, QueueSort, StatusFilter};
 use crate::domain::{Channel, RequestKind, RequestStatus};
 
-pub fn status(status: RequestStatus) -> &'static str {
-    match status {
-        RequestStatus::Unverified => "Unverified",
-        RequestStatus::Received => "Received",
-        RequestStatus::InProgress => "In progress",
-        RequestStatus::AwaitingCustomer => "Awaiting customer",
-        RequestStatus::Completed => "Completed",
-        RequestStatus::Denied => "Denied",
-        RequestStatus::Closed => "Closed",
-    }
-}
-
 /// A kind in a word, for the queue's narrow column.
 pub fn kind(kind: RequestKind) -> &'static str {
     match kind {
@@ -39,7 +27,7 @@ pub fn status_filter(filter: StatusFilter) -> &'static str {
     match filter {
         StatusFilter::Open => "Open",
         StatusFilter::All => "All",
-        named => named.status().map_or_else(|| named.as_str(), status),
+        named => named.status().map_or_else(|| named.as_str(), RequestStatus::staff_label),
     }
 }
 

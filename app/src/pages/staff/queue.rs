@@ -215,7 +215,7 @@ fn Row(row: QueueRow) -> impl IntoView {
                 <span class="customer-name">{row.name}</span>
                 <span class="customer-email">{row.email}</span>
             </td>
-            <td><span class="status" class:open=row.status.is_open()>{labels::status(row.status)}</span></td>
+            <td><span class="status" class:open=row.status.is_open()>{row.status.staff_label()}</span></td>
             <td>{row.assignee.unwrap_or_else(|| "Unassigned".to_owned())}</td>
             <td>{labels::channel(row.channel)}</td>
             <td class="nowrap">
