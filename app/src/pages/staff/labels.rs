@@ -90,7 +90,7 @@ mod tests {
     fn every_named_status_filter_has_its_status_name() {
         for filter in StatusFilter::ALL {
             if let Some(named) = filter.status() {
-                assert_eq!(status_filter(*filter), status(named));
+                assert_eq!(status_filter(*filter), named.staff_label());
             }
         }
     }
