@@ -256,13 +256,17 @@ async fn pages_render_and_unknown_addresses_are_404(app: TestApp) {
     assert!(missing.main_text().contains("Page not found"));
 }
 
+/// Submissions arriving together are written in one batch; each must still
+/// get its own history event and its own receipt.
 async fn simultaneous_submissions_are_each_stored_with_their_history(app: TestApp) {
     use tower::ServiceExt;
-    let body = serde_urlencoded::to_string(OPT_OUT).expect("encodes");
     let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..60 {
+    for i in 0..60 {
         let router = app.app.router();
-        let body = body.clone();
+        let email = format!("customer{i}@example.com");
+        let form: Vec<(&str, &str)> =
+            OPT_OUT.iter().map(|&(k, v)| if k == "email" { (k, email.as_str()) } else { (k, v) }).collect();
+        let body = serde_urlencoded::to_string(form).expect("encodes");
         tasks.spawn(async move {
             let request = Request::post("/opt-out")
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -275,10 +279,18 @@ async fn simultaneous_submissions_are_each_stored_with_their_history(app: TestAp
         assert_eq!(status.expect("the task ran"), StatusCode::SEE_OTHER);
     }
     let db = app.app.database();
-    assert_eq!(request::Entity::find().count(db).await.expect("query"), 60);
-    assert_eq!(request_event::Entity::find().count(db).await.expect("query"), 60);
-    let letters = server::db::entities::outbox::Entity::find().count(db).await.expect("query");
-    assert_eq!(letters, 60, "one receipt each");
+    let stored = request::Entity::find().all(db).await.expect("query");
+    assert_eq!(stored.len(), 60);
+    let events = request_event::Entity::find().all(db).await.expect("query");
+    let letters = server::db::entities::outbox::Entity::find().all(db).await.expect("query");
+    assert_eq!((events.len(), letters.len()), (60, 60), "one event and one receipt each");
+    for row in &stored {
+        assert_eq!(events.iter().filter(|e| e.request_id == row.id).count(), 1, "{}", row.reference);
+        let receipt: Vec<_> = letters.iter().filter(|l| l.request_id == Some(row.id)).collect();
+        assert_eq!(receipt.len(), 1, "{}", row.reference);
+        assert_eq!(receipt[0].recipient, row.email, "the receipt goes to its own customer");
+        assert!(receipt[0].subject.contains(&row.reference), "{}", receipt[0].subject);
+    }
 }
 
 on_both_databases!(
