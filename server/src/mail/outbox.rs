@@ -50,13 +50,6 @@ impl Outbox {
         recipient: &str,
         letter: Composed,
     ) -> Result<(), DbErr> {
-        self.row(request_id, recipient, letter).insert(txn).await?;
-        Ok(())
-    }
-
-    /// The outbox row of a letter, for [`Outbox::enqueue`] or to be written
-    /// with others in one statement.
-    pub fn row(&self, request_id: Option<i64>, recipient: &str, letter: Composed) -> outbox::ActiveModel {
         let now = Utc::now();
         outbox::ActiveModel {
             request_id: Set(request_id),
@@ -73,6 +66,9 @@ impl Outbox {
             created_at: Set(now),
             ..Default::default()
         }
+        .insert(txn)
+        .await?;
+        Ok(())
     }
 
     /// A Message-ID fixed when the row is written, so a letter resent after

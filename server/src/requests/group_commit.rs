@@ -5,16 +5,15 @@
 //! Should anything in a batch fail, its submissions are written again one
 //! by one, so one bad submission never takes the others down with it.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
 
 use app::domain::EventKind;
 
+use super::record_event_by;
 use crate::audit::{self, Actor};
-use crate::db::entities::{outbox, request, request_event};
+use crate::db::entities::request;
 use crate::mail::{Composed, Outbox};
 
 /// The most submissions written in one transaction.
@@ -88,30 +87,11 @@ async fn run(db: DatabaseConnection, outbox: Outbox, mut queue: mpsc::Receiver<J
     }
 }
 
-/// The batch in one transaction and three statements: the requests, their
-/// first events, their letters. On SQLite each statement is a round trip to
-/// the database's worker thread, which costs more than the rows.
 async fn write_together(db: &DatabaseConnection, outbox: &Outbox, batch: &[Job]) -> Result<(), Option<DbErr>> {
     let txn = db.begin().await.map_err(Some)?;
-    let rows = batch.iter().map(|job| job.prepared.row.clone());
-    let stored = request::Entity::insert_many(rows).exec_with_returning(&txn).await.map_err(Some)?;
-    // RETURNING gives the rows in no promised order; references are unique.
-    let ids: HashMap<String, i64> = stored.into_iter().map(|row| (row.reference, row.id)).collect();
-    let mut events = Vec::with_capacity(batch.len());
-    let mut letters = Vec::with_capacity(batch.len() * 2);
     for job in batch {
-        let prepared = &job.prepared;
-        let id = *ids.get(&text(&prepared.row.reference)).ok_or_else(|| Some(DbErr::RecordNotInserted))?;
-        events.push(first_event(id, prepared));
-        if let Some(actor) = &prepared.entered_by {
-            audit::append(&txn, actor, "request.entered", Some(id), entered(prepared)).await.map_err(Some)?;
-        }
-        for letter in &prepared.letters {
-            letters.push(outbox.row(Some(id), &prepared.email, letter.clone()));
-        }
+        write(&txn, outbox, &job.prepared).await.map_err(Some)?;
     }
-    request_event::Entity::insert_many(events).exec_without_returning(&txn).await.map_err(Some)?;
-    outbox::Entity::insert_many(letters).exec_without_returning(&txn).await.map_err(Some)?;
     txn.commit().await.map_err(Some)
 }
 
@@ -124,37 +104,17 @@ async fn write_alone(db: &DatabaseConnection, outbox: &Outbox, prepared: &Prepar
 /// The request, its first history event and its letters.
 async fn write(txn: &impl ConnectionTrait, outbox: &Outbox, prepared: &Prepared) -> Result<(), DbErr> {
     let stored = prepared.row.clone().insert(txn).await?;
-    first_event(stored.id, prepared).insert(txn).await?;
+    let actor_id = match &prepared.entered_by {
+        Some(Actor::Staff { id, .. }) => Some(*id),
+        _ => None,
+    };
+    record_event_by(txn, stored.id, prepared.event, prepared.at, None, actor_id).await?;
     if let Some(actor) = &prepared.entered_by {
-        audit::append(txn, actor, "request.entered", Some(stored.id), entered(prepared)).await?;
+        let detail = serde_json::json!({ "reference": stored.reference, "channel": stored.channel });
+        audit::append(txn, actor, "request.entered", Some(stored.id), detail).await?;
     }
     for letter in &prepared.letters {
         outbox.enqueue(txn, Some(stored.id), &prepared.email, letter.clone()).await?;
     }
     Ok(())
-}
-
-fn first_event(request_id: i64, prepared: &Prepared) -> request_event::ActiveModel {
-    let actor_id = match &prepared.entered_by {
-        Some(Actor::Staff { id, .. }) => Some(*id),
-        _ => None,
-    };
-    request_event::ActiveModel {
-        request_id: Set(request_id),
-        at: Set(prepared.at),
-        kind: Set(prepared.event.as_str().to_owned()),
-        customer_visible: Set(prepared.event.customer_visible()),
-        body: Set(None),
-        actor_id: Set(actor_id),
-        ..Default::default()
-    }
-}
-
-/// What the audit log says of a request staff entered.
-fn entered(prepared: &Prepared) -> serde_json::Value {
-    serde_json::json!({ "reference": text(&prepared.row.reference), "channel": text(&prepared.row.channel) })
-}
-
-fn text(value: &sea_orm::ActiveValue<String>) -> String {
-    value.try_as_ref().cloned().unwrap_or_default()
 }
