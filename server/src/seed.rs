@@ -15,6 +15,7 @@ use std::collections::HashSet;
 use std::time::Instant;
 
 use app::domain::clock::{Pause, RequestClock};
+use app::domain::metrics::grouped;
 use app::domain::request::{AmendmentCategory, Choice, ComplaintCategory, JointAccount, OptOutScope};
 use app::domain::workflow::{CloseReason, DenialGround, Outcome};
 use app::domain::{Channel, EventKind, ReferenceCode, RequestDetails, RequestKind, RequestStatus, Role};
@@ -154,17 +155,17 @@ pub async fn run(config: &Config, requests: u64) -> Result<(), String> {
     println!(
         "Seeded {} requests ({} opt-out, {} amendment, {} complaint; {} open, {} finished of which {:.1}% late) \
          with {} events and {} staff in {:.1} s ({}/s).",
-        thousands(written),
-        thousands(stats.by_kind[0]),
-        thousands(stats.by_kind[1]),
-        thousands(stats.by_kind[2]),
-        thousands(stats.open),
-        thousands(stats.finished),
+        grouped(written),
+        grouped(stats.by_kind[0]),
+        grouped(stats.by_kind[1]),
+        grouped(stats.by_kind[2]),
+        grouped(stats.open),
+        grouped(stats.finished),
         if stats.finished > 0 { 100.0 * stats.late as f64 / stats.finished as f64 } else { 0.0 },
-        thousands(events),
+        grouped(events),
         ROSTER.len(),
         seconds,
-        thousands((written as f64 / seconds.max(0.001)) as u64),
+        grouped((written as f64 / seconds.max(0.001)) as u64),
     );
     Ok(())
 }
@@ -204,18 +205,6 @@ async fn open(config: &Config) -> Result<DatabaseConnection, String> {
     };
     crate::db::migrate(&db).await.map_err(|e| format!("cannot apply migrations: {e}"))?;
     Ok(db)
-}
-
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 async fn next_request_id(db: &DatabaseConnection) -> Result<i64, DbErr> {
@@ -1948,7 +1937,7 @@ mod tests {
     #[test]
     fn staff_addresses_are_plain() {
         assert_eq!(roster_email("Kevin O'Brien"), "kevin.obrien@staff.example");
-        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(grouped(1_234_567), "1,234,567");
     }
 
     #[tokio::test]

@@ -172,18 +172,15 @@ fn open_statuses() -> Condition {
 /// plus keeps SQLite off the index and it walks the sort order's own index
 /// instead. PostgreSQL keeps statistics and chooses for itself.
 fn status_condition(backend: DbBackend, filter: StatusFilter, include_unverified: bool) -> Condition {
-    let admitted: Vec<&str> = RequestStatus::ALL
-        .iter()
-        .filter(|status| filter.admits(**status, include_unverified))
-        .map(|status| status.as_str())
-        .collect();
-    let only_open = admitted.iter().filter_map(|status| RequestStatus::parse(status)).all(RequestStatus::is_open);
+    let admitted: Vec<RequestStatus> =
+        RequestStatus::ALL.iter().copied().filter(|status| filter.admits(*status, include_unverified)).collect();
+    let only_open = admitted.iter().all(|status| status.is_open());
     let column = if backend == DbBackend::Sqlite && !only_open {
         Expr::cust(r#"+"requests"."status""#)
     } else {
         Expr::col((request::Entity, request::Column::Status))
     };
-    Condition::all().add(column.is_in(admitted))
+    Condition::all().add(column.is_in(admitted.iter().map(|status| status.as_str())))
 }
 
 /// A search by reference, by address (whole and case-blind, which its index

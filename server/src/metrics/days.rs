@@ -77,13 +77,9 @@ impl Metrics {
         let mut facts = DayFacts::default();
         if period.contains(today) {
             for part in Part::ALL {
-                facts.add(self.count(part, Period { from: today, to: today }).await?.into_values().fold(
-                    DayFacts::default(),
-                    |mut all, day| {
-                        all.add(day);
-                        all
-                    },
-                ));
+                for day in self.count(part, Period { from: today, to: today }).await?.into_values() {
+                    facts.add(day);
+                }
             }
         }
         let Some(last) = today.pred_opt().map(|yesterday| yesterday.min(period.to)) else { return Ok(facts) };
@@ -203,6 +199,7 @@ impl Metrics {
     ) -> Result<(), MetricsError> {
         let txn = self.writer.begin().await?;
         if self.watermark(&txn).await?.is_some_and(|mark| mark > looked) {
+            txn.rollback().await?;
             return Ok(());
         }
         for (day, facts) in counted {

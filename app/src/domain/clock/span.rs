@@ -20,11 +20,16 @@ pub enum Unit {
 }
 
 impl Unit {
-    const NAMES: [(Self, &'static str, &'static str); 3] = [
-        (Self::BusinessDays, "business day", "business days"),
-        (Self::CalendarDays, "calendar day", "calendar days"),
-        (Self::CalendarMonths, "calendar month", "calendar months"),
-    ];
+    const ALL: [Self; 3] = [Self::BusinessDays, Self::CalendarDays, Self::CalendarMonths];
+
+    /// The unit's name, for one and for more than one.
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Self::BusinessDays => ("business day", "business days"),
+            Self::CalendarDays => ("calendar day", "calendar days"),
+            Self::CalendarMonths => ("calendar month", "calendar months"),
+        }
+    }
 
     /// The unit a pause is measured in: a business clock only loses the
     /// business days spent waiting, so a pause over a holiday gains nothing
@@ -73,7 +78,7 @@ impl Span {
 
 impl fmt::Display for Span {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (_, one, many) = Unit::NAMES.iter().find(|(unit, ..)| *unit == self.unit).expect("every unit is named");
+        let (one, many) = self.unit.names();
         let name = if self.count.get() == 1 { one } else { many };
         write!(f, "{} {name}", self.count)
     }
@@ -91,10 +96,12 @@ impl FromStr for Span {
         let (count, unit) = text.trim().split_once(' ').ok_or_else(invalid)?;
         let count = count.parse::<NonZeroU32>().map_err(|_| invalid())?;
         let unit = unit.split_whitespace().collect::<Vec<_>>().join(" ");
-        let unit = Unit::NAMES
-            .iter()
-            .find(|(_, one, many)| unit == *one || unit == *many)
-            .map(|(unit, ..)| *unit)
+        let unit = Unit::ALL
+            .into_iter()
+            .find(|known| {
+                let (one, many) = known.names();
+                unit == one || unit == many
+            })
             .ok_or_else(invalid)?;
         Ok(Self { count, unit })
     }
