@@ -2,7 +2,7 @@
 //! the answer is always a receipt or the form with its errors, never a
 //! server error, and markup is never rendered as markup.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{Backend, TestApp};

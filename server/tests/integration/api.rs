@@ -1,7 +1,7 @@
 //! The JSON API through the real router, on SQLite and PostgreSQL: bearer
 //! tokens, creating a request received by mail, and reading its clocks.
 
-mod common;
+use crate::common;
 
 use app::domain::Role;
 use axum::body::Body;

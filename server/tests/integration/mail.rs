@@ -2,7 +2,7 @@
 //! verification flow they drive, and delivery through outages, refusals,
 //! crashes and several server instances.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::time::Duration;

@@ -68,14 +68,6 @@ impl SmtpSink {
         sink
     }
 
-    /// A sink whose port is reserved but not listening yet: the mail
-    /// server is down until [`SmtpSink::come_up`].
-    pub async fn down() -> Self {
-        let mut sink = Self::start().await;
-        sink.go_down();
-        sink
-    }
-
     pub fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
     }

@@ -4,7 +4,7 @@
 //! the period's edges (late in the evening, when the UTC date is already
 //! the next day), requests still open, and one closed without an outcome.
 
-mod common;
+use crate::common;
 
 use app::domain::metrics::{AgeBucket, Dashboard, Disclosure, TableSlug, Timeliness, Workload};
 use app::domain::request::ComplaintCategory;

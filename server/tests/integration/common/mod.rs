@@ -1,8 +1,6 @@
 //! Starting the real application for a test, on SQLite or PostgreSQL, and
 //! talking to it through its real router.
 
-#![allow(dead_code)]
-
 pub mod smtp;
 pub mod staff;
 
@@ -202,7 +200,6 @@ fn unescape(text: &str) -> String {
 }
 
 /// Runs an async test body once per database.
-#[macro_export]
 macro_rules! on_both_databases {
     ($($name:ident),+ $(,)?) => {
         mod sqlite {

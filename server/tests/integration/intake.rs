@@ -1,7 +1,7 @@
 //! Customer intake through the real router, on SQLite and PostgreSQL: each
 //! kind of request, validation, tracking and Global Privacy Control.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

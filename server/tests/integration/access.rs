@@ -5,7 +5,7 @@
 //! list of routes is read from the router's own sources, so a route added
 //! without a line here fails the test.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! signing in, who may do what, working a case to its outcome, conflicts,
 //! letters staff cause, and the audit log.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

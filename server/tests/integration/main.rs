@@ -1,0 +1,15 @@
+//! The server's integration tests: one test binary, so that the whole server
+//! is linked once rather than once per area. Each module drives the real
+//! router for one area, on SQLite and on PostgreSQL.
+
+// `on_both_databases!` is used by every module below.
+#[macro_use]
+mod common;
+
+mod access;
+mod api;
+mod form_fuzz;
+mod intake;
+mod mail;
+mod metrics;
+mod staff;
