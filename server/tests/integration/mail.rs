@@ -10,12 +10,10 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use chrono::Utc;
 use common::smtp::{Mode, SmtpSink};
-use common::{Backend, TestApp};
+use common::{Backend, TestApp, WAIT};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use server::db::entities::{outbox, request};
-
-const WAIT: Duration = Duration::from_secs(10);
 
 const OPT_OUT: &[(&str, &str)] = &[
     ("full_name", "Ada <b>Lovelace</b> & co"),
@@ -33,13 +31,6 @@ const AMENDMENT: &[(&str, &str)] = &[
     ("corrected_information", "Allergy: penicillin"),
     ("reason", "The allergy was missed at intake."),
 ];
-
-/// Submits a form and returns the private tracking path.
-async fn submit(app: &TestApp, path: &str, form: &[(&str, &str)]) -> String {
-    let reply = app.post_form(path, form).await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.main_text());
-    reply.location().trim_end_matches("?new=1").to_owned()
-}
 
 fn path_of(url: &str) -> String {
     url.trim_start_matches("http://portal.test").to_owned()
@@ -63,7 +54,7 @@ async fn wait_for_outbox(app: &TestApp, what: &str, done: impl Fn(&[outbox::Mode
 }
 
 async fn receipts_say_what_was_asked_with_the_private_link(app: TestApp) {
-    let tracking = submit(&app, "/opt-out", OPT_OUT).await;
+    let tracking = app.submit("/opt-out", OPT_OUT).await;
     let page = app.get(&tracking).await;
     let reference = {
         let text = page.main_text();
@@ -100,7 +91,7 @@ async fn receipts_say_what_was_asked_with_the_private_link(app: TestApp) {
 }
 
 async fn verification_link_confirms_once(app: TestApp) {
-    let tracking = submit(&app, "/amendment", AMENDMENT).await;
+    let tracking = app.submit("/amendment", AMENDMENT).await;
     let before = app.get(&tracking).await;
     assert!(before.main_text().contains("Waiting for you to confirm your email address"));
     assert!(before.main_text().contains("Please confirm your email address"));
@@ -136,7 +127,7 @@ async fn verification_link_confirms_once(app: TestApp) {
 }
 
 async fn expired_links_are_refused_and_a_new_one_can_be_asked_for(app: TestApp) {
-    let tracking = submit(&app, "/amendment", AMENDMENT).await;
+    let tracking = app.submit("/amendment", AMENDMENT).await;
     let inbox = app.mail.wait_for(2, WAIT).await;
     let first = inbox.iter().find(|m| m.subject().starts_with("Please confirm")).expect("verification");
     let first_link = path_of(&first.link("http://portal.test/verify/").expect("link"));
@@ -168,8 +159,8 @@ async fn expired_links_are_refused_and_a_new_one_can_be_asked_for(app: TestApp) 
 }
 
 async fn unconfirmed_requests_close_themselves_with_a_letter(app: TestApp) {
-    let amendment = submit(&app, "/amendment", AMENDMENT).await;
-    let opt_out = submit(&app, "/opt-out", OPT_OUT).await;
+    let amendment = app.submit("/amendment", AMENDMENT).await;
+    let opt_out = app.submit("/opt-out", OPT_OUT).await;
     app.mail.wait_for(3, WAIT).await;
     assert_eq!(app.app.store().close_unverified(chrono::Duration::days(30)).await.expect("sweep"), 0, "too recent");
     assert_eq!(app.app.store().close_unverified(chrono::Duration::zero()).await.expect("sweep"), 1);
@@ -187,7 +178,7 @@ async fn unconfirmed_requests_close_themselves_with_a_letter(app: TestApp) {
 async fn letters_written_while_smtp_is_down_arrive_when_it_returns(app: TestApp) {
     let mut app = app;
     app.mail.go_down();
-    submit(&app, "/opt-out", OPT_OUT).await;
+    app.submit("/opt-out", OPT_OUT).await;
     wait_for_outbox(&app, "a failed attempt", |rows| rows.iter().all(|r| r.attempts >= 1 && r.last_error.is_some()))
         .await;
     assert!(app.mail.inbox().is_empty());
@@ -202,7 +193,7 @@ async fn letters_written_while_smtp_is_down_arrive_when_it_returns(app: TestApp)
 
 async fn temporary_then_permanent_refusals_are_retried_until_delivered(app: TestApp) {
     app.mail.set_mode(Mode::Temporary);
-    submit(&app, "/opt-out", OPT_OUT).await;
+    app.submit("/opt-out", OPT_OUT).await;
     let rows = wait_for_outbox(&app, "two 4xx refusals", |rows| rows.iter().all(|r| r.attempts >= 2)).await;
     assert!(rows[0].last_error.as_deref().is_some_and(|e| e.contains("451")), "{:?}", rows[0].last_error);
     app.mail.set_mode(Mode::Permanent);
@@ -220,7 +211,7 @@ async fn temporary_then_permanent_refusals_are_retried_until_delivered(app: Test
 async fn a_letter_claimed_by_a_worker_that_died_is_sent_by_another(app: TestApp) {
     let mut app = app;
     app.mail.go_down();
-    submit(&app, "/opt-out", OPT_OUT).await;
+    app.submit("/opt-out", OPT_OUT).await;
     wait_for_outbox(&app, "a first attempt", |rows| rows.iter().all(|r| r.attempts >= 1)).await;
     // A worker claims the letter and is killed before it sends.
     // The lease runs from the instant the claim names, not from when the
@@ -256,7 +247,7 @@ async fn letters_that_keep_failing_are_marked_failed_with_the_error(app: TestApp
     let Some(app) = TestApp::start_with(Backend::Sqlite, sink, |config| config.mail_max_attempts = 3).await else {
         return;
     };
-    submit(&app, "/opt-out", OPT_OUT).await;
+    app.submit("/opt-out", OPT_OUT).await;
     let rows =
         wait_for_outbox(&app, "the letter marked failed", |rows| rows.iter().all(|r| r.status == "failed")).await;
     assert_eq!(rows[0].attempts, 3);
@@ -267,7 +258,7 @@ async fn two_instances_never_send_a_letter_twice(app: TestApp) {
     let second = app.another_instance().await;
     let mut expected = 0;
     for _ in 0..15 {
-        submit(&app, "/amendment", AMENDMENT).await;
+        app.submit("/amendment", AMENDMENT).await;
         expected += 2;
     }
     let inbox = app.mail.wait_for(expected, WAIT).await;

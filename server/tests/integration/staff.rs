@@ -9,10 +9,8 @@ use std::time::Duration;
 use app::domain::{RequestStatus, Role};
 use axum::http::StatusCode;
 use common::staff::{PASSWORD, session_cookie};
-use common::{COMPLAINT, TestApp};
+use common::{COMPLAINT, TestApp, WAIT};
 use sea_orm::{ConnectionTrait, Statement};
-
-const WAIT: Duration = Duration::from_secs(10);
 
 const AMENDMENT: &[(&str, &str)] = &[
     ("full_name", "Alan <i>Turing</i>"),
@@ -25,9 +23,7 @@ const AMENDMENT: &[(&str, &str)] = &[
 
 /// Submits a customer form; returns the tracking path and the reference.
 async fn submit(app: &TestApp, path: &str, form: &[(&str, &str)]) -> (String, String) {
-    let reply = app.post_form(path, form).await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.main_text());
-    let tracking = reply.location().trim_end_matches("?new=1").to_owned();
+    let tracking = app.submit(path, form).await;
     let page = app.get(&tracking).await;
     let text = page.main_text();
     let at = text.find("PR-").expect("a reference");

@@ -4,6 +4,8 @@
 pub mod smtp;
 pub mod staff;
 
+use std::time::Duration;
+
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode, header};
 use http_body_util::BodyExt;
@@ -11,6 +13,9 @@ use sea_orm::{ConnectionTrait, Database};
 use server::Application;
 use server::config::Config;
 use tower::ServiceExt;
+
+/// How long a test waits for letters or a worker before it fails.
+pub const WAIT: Duration = Duration::from_secs(10);
 
 /// Which database a test runs on.
 #[derive(Clone, Copy, Debug)]
@@ -91,6 +96,13 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> Reply {
         self.send(Request::get(path).body(Body::empty()).expect("a request")).await
+    }
+
+    /// Submits a customer form; returns the private tracking path.
+    pub async fn submit(&self, path: &str, form: &[(&str, &str)]) -> String {
+        let reply = self.post_form(path, form).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.main_text());
+        reply.location().trim_end_matches("?new=1").to_owned()
     }
 
     pub async fn post_form(&self, path: &str, pairs: &[(&str, &str)]) -> Reply {
