@@ -19,10 +19,14 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
-# The wasm32 target, cargo-leptos and the wasm-bindgen CLI of exactly the
-# version in Cargo.lock (see ../shared/docs/toolchain.md for why these
-# versions and flags).
+# rustfmt and clippy, the wasm32 target, cargo-leptos and the wasm-bindgen
+# CLI of exactly the version in Cargo.lock (see ../shared/docs/toolchain.md
+# for why these versions and flags).
 ensure_rust_tools() {
+  if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+    say "Adding rustfmt and clippy"
+    rustup component add rustfmt clippy
+  fi
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "Adding the wasm32 target"
     rustup target add wasm32-unknown-unknown
