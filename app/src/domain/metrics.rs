@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::format::{days, long_date, percent};
 use super::request::{Choice, ComplaintCategory};
 use super::{Channel, RequestKind, RequestStatus};
 
@@ -174,7 +175,7 @@ impl Period {
     }
 
     pub fn describe(self) -> String {
-        format!("{} to {}", self.from.format("%-d %B %Y"), self.to.format("%-d %B %Y"))
+        format!("{} to {}", long_date(self.from), long_date(self.to))
     }
 }
 
@@ -894,44 +895,6 @@ fn strings(texts: &[&str]) -> Vec<String> {
     texts.iter().map(|t| (*t).to_owned()).collect()
 }
 
-/// A percentage with one decimal, or a dash when there is nothing to divide.
-pub fn percent(value: Option<f64>) -> String {
-    value.map_or_else(|| "–".to_owned(), |v| format!("{v:.1}%"))
-}
-
-/// A count as people read it, thousands set apart: 560,133.
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
-
-/// A table cell for the page: counts grouped as [`grouped`] does, anything
-/// else as it is. The CSV files keep plain digits, which spreadsheets read.
-pub fn grouped_cell(cell: &str) -> String {
-    cell.parse::<u64>().map_or_else(|_| cell.to_owned(), grouped)
-}
-
-/// An axis label, short enough for a phone: 2,500 as 2.5k.
-pub fn compact(value: f64) -> String {
-    match value {
-        v if v >= 1000.0 && (v / 1000.0).fract() == 0.0 => format!("{:.0}k", v / 1000.0),
-        v if v >= 1000.0 => format!("{:.1}k", v / 1000.0),
-        v => format!("{v:.0}"),
-    }
-}
-
-/// Days as a whole number, or with one decimal for a median between two.
-pub fn days(value: Option<f64>) -> String {
-    value.map_or_else(|| "–".to_owned(), |v| if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.1}") })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -974,22 +937,6 @@ mod tests {
         assert_eq!(period.bucket_of(day("2026-01-04")), day("2026-01-01"));
         assert_eq!(buckets.len(), 14);
         assert_eq!(Period { from: day("2026-01-01"), to: day("2026-01-30") }.buckets().len(), 30);
-    }
-
-    #[test]
-    fn counts_read_with_thousands_set_apart() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1000), "1,000");
-        assert_eq!(grouped(560_133), "560,133");
-        assert_eq!(grouped(1_000_000), "1,000,000");
-        assert_eq!(grouped_cell("24616"), "24,616");
-        assert_eq!(grouped_cell("92.3%"), "92.3%");
-        assert_eq!(grouped_cell("Opt-outs"), "Opt-outs");
-        assert_eq!(
-            (compact(0.0), compact(500.0), compact(2500.0), compact(20000.0)),
-            ("0".to_owned(), "500".to_owned(), "2.5k".to_owned(), "20k".to_owned())
-        );
     }
 
     #[test]

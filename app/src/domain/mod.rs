@@ -48,6 +48,7 @@ macro_rules! choice {
 pub mod access;
 pub mod case;
 pub mod clock;
+pub mod format;
 pub mod form;
 pub mod forms;
 pub mod gpc;

@@ -11,6 +11,7 @@ use app::domain::{
 use std::sync::Arc;
 
 use app::domain::clock::RequestClock;
+use app::domain::format::long_date;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::RngCore;
 use sea_orm::sea_query::Expr;
@@ -405,7 +406,7 @@ pub(crate) async fn record_event_by(
 }
 
 pub(crate) fn long_day(day: NaiveDate) -> String {
-    day.format("%-d %B %Y").to_string()
+    long_date(day)
 }
 
 pub(crate) fn to_json(value: &impl serde::Serialize) -> Result<String, StoreError> {
