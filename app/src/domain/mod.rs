@@ -48,9 +48,8 @@ macro_rules! choice {
 pub mod access;
 pub mod case;
 pub mod clock;
-pub mod format;
 pub mod form;
-pub mod forms;
+pub mod format;
 pub mod gpc;
 pub mod kind;
 pub mod metrics;

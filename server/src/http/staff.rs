@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use app::domain::access::{Action, require};
 use app::domain::case::StaffFeedback;
-use app::domain::forms::{AmendmentForm, ComplaintForm, OptOutForm};
+use app::domain::form::{AmendmentForm, ComplaintForm, OptOutForm};
 use app::domain::workflow::step_from_form;
 use app::domain::{Channel, FormState, ParseContext, ReferenceCode, RequestForm, Role, Viewer};
 use axum::body::Bytes;
