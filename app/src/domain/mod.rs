@@ -46,6 +46,7 @@ macro_rules! choice {
 }
 
 pub mod access;
+pub mod accounts;
 pub mod case;
 pub mod clock;
 pub mod form;
