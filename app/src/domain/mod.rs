@@ -67,4 +67,4 @@ pub use kind::{Channel, EventKind, RequestKind, RequestStatus};
 pub use reference::ReferenceCode;
 pub use request::{Contact, NewRequest, RequestDetails};
 pub use site::SiteInfo;
-pub use tracking::{TimelineEntry, TrackingView};
+pub use tracking::{RecordedEvent, TimelineEntry, TrackedRequest, TrackingView};
