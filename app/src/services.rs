@@ -8,7 +8,8 @@ use crate::domain::TrackingView;
 #[cfg(feature = "ssr")]
 use crate::domain::access::Action;
 use crate::domain::access::{AccessError, Viewer};
-use crate::domain::case::{ApiTokenInfo, CaseView, LetterState, StaffMember};
+use crate::domain::accounts::{ApiTokenInfo, StaffMember};
+use crate::domain::case::{CaseView, LetterState};
 #[cfg(feature = "ssr")]
 use crate::domain::metrics::MetricsQuery;
 use crate::domain::metrics::{Dashboard, Disclosure};

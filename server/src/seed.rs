@@ -15,7 +15,7 @@ use std::collections::HashSet;
 use std::time::Instant;
 
 use app::domain::clock::{Pause, RequestClock};
-use app::domain::metrics::grouped;
+use app::domain::format::{grouped, long_date, month_and_year, percent};
 use app::domain::request::{AmendmentCategory, Choice, ComplaintCategory, JointAccount, OptOutScope};
 use app::domain::workflow::{CloseReason, DenialGround, Outcome};
 use app::domain::{Channel, EventKind, ReferenceCode, RequestDetails, RequestKind, RequestStatus, Role};
@@ -153,7 +153,7 @@ pub async fn run(config: &Config, requests: u64) -> Result<(), String> {
     }
     let seconds = started.elapsed().as_secs_f64();
     println!(
-        "Seeded {} requests ({} opt-out, {} amendment, {} complaint; {} open, {} finished of which {:.1}% late) \
+        "Seeded {} requests ({} opt-out, {} amendment, {} complaint; {} open, {} finished of which {} late) \
          with {} events and {} staff in {:.1} s ({}/s).",
         grouped(written),
         grouped(stats.by_kind[0]),
@@ -161,7 +161,7 @@ pub async fn run(config: &Config, requests: u64) -> Result<(), String> {
         grouped(stats.by_kind[2]),
         grouped(stats.open),
         grouped(stats.finished),
-        if stats.finished > 0 { 100.0 * stats.late as f64 / stats.finished as f64 } else { 0.0 },
+        percent(Some(if stats.finished > 0 { 100.0 * stats.late as f64 / stats.finished as f64 } else { 0.0 })),
         grouped(events),
         ROSTER.len(),
         seconds,
@@ -797,7 +797,7 @@ impl Maker {
         match category {
             AmendmentCategory::ContactDetails => {
                 let (old, new) = (self.address(), self.address());
-                let month = (received - Duration::days(self.rng.random_range(10..120))).format("%B %Y");
+                let month = month_and_year(received - Duration::days(self.rng.random_range(10..120)));
                 let reason = match self.rng.random_range(0..3) {
                     0 => format!("I moved in {month} and my statements and deliveries still go to the old address."),
                     1 => "My supplies were delivered to my previous home twice this month.".to_owned(),
@@ -813,7 +813,7 @@ impl Maker {
                     format!("{} {:09}", from.split(' ').next().unwrap_or("XY"), self.rng.random_range(0..999_999_999));
                 let new =
                     format!("{} {:09}", to.split(' ').next().unwrap_or("XY"), self.rng.random_range(0..999_999_999));
-                let since = (received - Duration::days(self.rng.random_range(5..90))).format("%-d %B %Y");
+                let since = long_date(received - Duration::days(self.rng.random_range(5..90)));
                 (
                     format!("Primary insurance: {from}, member ID {old}"),
                     format!("Primary insurance: {to}, member ID {new}"),

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::forms::limits;
+use crate::domain::form::limits;
 use crate::domain::request::{AmendmentCategory, ComplaintCategory, JointAccount, OptOutScope};
 
 use super::{ChoiceField, TextArea, TextField, options_of};

@@ -141,26 +141,6 @@ pub fn require(viewer: Option<&Viewer>, action: Action) -> Result<(), AccessErro
     }
 }
 
-/// The shortest staff password accepted. Length beats composition rules.
-pub const PASSWORD_MIN_LENGTH: usize = 12;
-/// Long enough for any passphrase, short enough that hashing stays cheap.
-pub const PASSWORD_MAX_LENGTH: usize = 256;
-
-/// What the page choosing a password says of the rule above.
-pub const PASSWORD_HINT: &str = "At least 12 characters. A few unrelated words are easy to remember and hard to guess.";
-
-/// Why a new staff password is refused.
-pub fn password_weakness(password: &str) -> Option<String> {
-    let length = password.chars().count();
-    if length < PASSWORD_MIN_LENGTH {
-        Some(format!("Use at least {PASSWORD_MIN_LENGTH} characters."))
-    } else if length > PASSWORD_MAX_LENGTH {
-        Some(format!("Use at most {PASSWORD_MAX_LENGTH} characters."))
-    } else {
-        None
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,13 +168,6 @@ mod tests {
             let allowed = permits(Actor::Customer, *action);
             assert_eq!(allowed, matches!(action, Action::SubmitRequest | Action::TrackRequest), "{action:?}");
         }
-    }
-
-    #[test]
-    fn the_password_hint_states_the_rule() {
-        assert!(PASSWORD_HINT.starts_with(&format!("At least {PASSWORD_MIN_LENGTH} characters.")));
-        assert_eq!(password_weakness(&"x".repeat(PASSWORD_MIN_LENGTH - 1)), Some("Use at least 12 characters.".into()));
-        assert_eq!(password_weakness(&"x".repeat(PASSWORD_MIN_LENGTH)), None);
     }
 
     #[test]

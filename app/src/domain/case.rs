@@ -3,9 +3,11 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+// A case's assignee is a staff member, so cases are read with it.
+pub use super::accounts::StaffMember;
 use super::clock::RequestClock;
 use super::workflow::{Outcome, StepKind};
-use super::{Channel, Contact, EventKind, ReferenceCode, RequestDetails, RequestKind, RequestStatus, Role};
+use super::{Channel, Contact, EventKind, ReferenceCode, RequestDetails, RequestKind, RequestStatus};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CaseView {
@@ -70,15 +72,6 @@ pub struct LetterState {
     pub created_on: NaiveDate,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffMember {
-    pub id: i64,
-    pub name: String,
-    pub email: String,
-    pub role: Role,
-    pub active: bool,
-}
-
 /// What a staff form handler sends back with the page when it refuses a
 /// change: which form, why, and what was typed, so nothing is lost.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,20 +88,3 @@ impl StaffFeedback {
         (self.form == form).then(|| self.values.get(field).cloned()).flatten()
     }
 }
-
-/// An API token as the administrator's page lists it: never the token itself.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApiTokenInfo {
-    pub id: i64,
-    pub name: String,
-    pub owner: StaffMember,
-    pub created_at: DateTime<Utc>,
-    pub created_on: NaiveDate,
-    pub last_used_at: Option<DateTime<Utc>>,
-    pub last_used_on: Option<NaiveDate>,
-}
-
-/// A newly issued API token, shown on the page that issued it and nowhere
-/// else.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IssuedToken(pub String);

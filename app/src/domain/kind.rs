@@ -1,5 +1,6 @@
 //! The kinds of request, their statuses and the channels they arrive by.
 //! Each has one stable machine name, used in the database, URLs and the API.
+//! How a status or an event is told to the customer is `tracking`'s to say.
 
 named_enum! {
     /// The three things the privacy notice promises a customer may ask for.
@@ -43,19 +44,6 @@ named_enum! {
 }
 
 impl RequestStatus {
-    /// How the status is named to a customer.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Unverified => "Waiting for you to confirm your email address",
-            Self::Received => "Received",
-            Self::InProgress => "Being worked on",
-            Self::AwaitingCustomer => "Waiting for information from you",
-            Self::Completed => "Completed",
-            Self::Denied => "Decided: not granted",
-            Self::Closed => "Closed",
-        }
-    }
-
     /// The short, neutral name staff see, on their pages and in exports.
     pub fn staff_label(self) -> &'static str {
         match self {
@@ -120,35 +108,5 @@ named_enum! {
         Resolved => "resolved",
         Closed => "closed",
         Extended => "extended",
-    }
-}
-
-impl EventKind {
-    /// Whether the customer sees this event on the tracking page. Internal
-    /// notes and assignments stay inside.
-    pub fn customer_visible(self) -> bool {
-        !matches!(self, Self::Assigned | Self::Note)
-    }
-
-    /// How the event is told: to the customer on the tracking page, and as
-    /// the headline of a case's timeline for staff.
-    pub fn customer_title(self) -> &'static str {
-        match self {
-            Self::Submitted => "We received your request",
-            Self::EnteredByStaff => "We recorded your request",
-            Self::VerificationSent => "We sent you a new email to confirm your address",
-            Self::Verified => "You confirmed your email address",
-            Self::VerifiedByStaff => "We confirmed your identity",
-            Self::ClosedUnverified => "Closed because the email address was not confirmed",
-            Self::Assigned => "Assigned",
-            Self::Note => "Internal note",
-            Self::Message => "Message from our privacy team",
-            Self::WorkStarted => "We started work on your request",
-            Self::AskedCustomer => "We need information from you",
-            Self::Resumed => "We resumed work on your request",
-            Self::Resolved => "Your request is decided",
-            Self::Closed => "Your request was closed",
-            Self::Extended => "We extended the time to respond",
-        }
     }
 }

@@ -46,10 +46,11 @@ macro_rules! choice {
 }
 
 pub mod access;
+pub mod accounts;
 pub mod case;
 pub mod clock;
 pub mod form;
-pub mod forms;
+pub mod format;
 pub mod gpc;
 pub mod kind;
 pub mod metrics;
@@ -66,4 +67,4 @@ pub use kind::{Channel, EventKind, RequestKind, RequestStatus};
 pub use reference::ReferenceCode;
 pub use request::{Contact, NewRequest, RequestDetails};
 pub use site::SiteInfo;
-pub use tracking::{TimelineEntry, TrackingView};
+pub use tracking::{RecordedEvent, TimelineEntry, TrackedRequest, TrackingView};

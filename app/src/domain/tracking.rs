@@ -1,9 +1,13 @@
-//! What a customer sees of their request through the private tracking link.
+//! Everything a customer sees of their request through the private tracking
+//! link: which events of its history, how each is told, what its status
+//! says, and whether they are told when to expect an answer. The server
+//! loads the rows; what they show is decided here, once.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{ReferenceCode, RequestKind, RequestStatus};
+use super::clock::RequestClock;
+use super::{EventKind, ReferenceCode, RequestDetails, RequestKind, RequestStatus};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrackingView {
@@ -29,4 +33,177 @@ pub struct TimelineEntry {
     pub on: NaiveDate,
     pub title: String,
     pub body: Option<String>,
+}
+
+/// A stored request, as far as its customer is shown it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrackedRequest {
+    pub reference: ReferenceCode,
+    pub kind: RequestKind,
+    pub status: RequestStatus,
+    pub details: RequestDetails,
+    pub received_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub clock: Option<RequestClock>,
+}
+
+/// One event of a request's history as it was recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedEvent {
+    pub kind: EventKind,
+    pub at: DateTime<Utc>,
+    pub body: Option<String>,
+}
+
+impl TrackingView {
+    /// What the customer sees of `request` and its history (oldest first).
+    /// `local_date` gives the organisation's day of an instant: the browser
+    /// does not know the organisation's time zone.
+    pub fn of(
+        request: TrackedRequest,
+        history: impl IntoIterator<Item = RecordedEvent>,
+        local_date: impl Fn(DateTime<Utc>) -> NaiveDate,
+    ) -> Self {
+        let timeline = history
+            .into_iter()
+            .filter(|event| event.kind.customer_visible())
+            .map(|event| TimelineEntry {
+                at: event.at,
+                on: local_date(event.at),
+                title: event.kind.customer_title().to_owned(),
+                body: event.body,
+            })
+            .collect();
+        Self {
+            answer_by: request.clock.filter(|_| request.status.promises_answer()).map(|clock| clock.due()),
+            reference: request.reference,
+            kind: request.kind,
+            status: request.status,
+            summary: request.details.summary(),
+            received_at: request.received_at,
+            received_on: local_date(request.received_at),
+            updated_at: request.updated_at,
+            updated_on: local_date(request.updated_at),
+            timeline,
+        }
+    }
+}
+
+impl RequestStatus {
+    /// How the status is named to a customer.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Unverified => "Waiting for you to confirm your email address",
+            Self::Received => "Received",
+            Self::InProgress => "Being worked on",
+            Self::AwaitingCustomer => "Waiting for information from you",
+            Self::Completed => "Completed",
+            Self::Denied => "Decided: not granted",
+            Self::Closed => "Closed",
+        }
+    }
+
+    /// Whether the customer is told when to expect an answer: not once it
+    /// is given, and not before work may start.
+    fn promises_answer(self) -> bool {
+        self.is_open() && self != Self::Unverified
+    }
+}
+
+impl EventKind {
+    /// Whether the customer sees this event on the tracking page. Internal
+    /// notes and assignments stay inside.
+    pub fn customer_visible(self) -> bool {
+        !matches!(self, Self::Assigned | Self::Note)
+    }
+
+    /// How the event is told: to the customer on the tracking page, and as
+    /// the headline of a case's timeline for staff.
+    pub fn customer_title(self) -> &'static str {
+        match self {
+            Self::Submitted => "We received your request",
+            Self::EnteredByStaff => "We recorded your request",
+            Self::VerificationSent => "We sent you a new email to confirm your address",
+            Self::Verified => "You confirmed your email address",
+            Self::VerifiedByStaff => "We confirmed your identity",
+            Self::ClosedUnverified => "Closed because the email address was not confirmed",
+            Self::Assigned => "Assigned",
+            Self::Note => "Internal note",
+            Self::Message => "Message from our privacy team",
+            Self::WorkStarted => "We started work on your request",
+            Self::AskedCustomer => "We need information from you",
+            Self::Resumed => "We resumed work on your request",
+            Self::Resolved => "Your request is decided",
+            Self::Closed => "Your request was closed",
+            Self::Extended => "We extended the time to respond",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDateTime, NaiveTime};
+
+    use super::*;
+    use crate::domain::clock::{ClockInput, Holidays, Pauses, Regime, Rules};
+    use crate::domain::request::{JointAccount, OptOutScope};
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse::<NaiveDateTime>().unwrap().and_utc()
+    }
+
+    fn opt_out(status: RequestStatus) -> TrackedRequest {
+        let received = at("2026-03-02T10:00:00");
+        let pauses = Pauses::default();
+        let input = ClockInput {
+            kind: RequestKind::OptOut,
+            received: received.naive_utc(),
+            close: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+            pauses: &pauses,
+            extension_reason: None,
+            today: received.date_naive(),
+        };
+        let rules = Rules::default().for_regimes(Regime::ALL);
+        TrackedRequest {
+            reference: ReferenceCode::from_random(7),
+            kind: RequestKind::OptOut,
+            status,
+            details: RequestDetails::OptOut {
+                scope: OptOutScope::AllSharing,
+                joint_account: JointAccount::NotJoint,
+                gpc: false,
+            },
+            received_at: received,
+            updated_at: at("2026-03-03T09:00:00"),
+            clock: RequestClock::compute(&rules, &Holidays::default(), &input),
+        }
+    }
+
+    fn event(kind: EventKind, when: &str) -> RecordedEvent {
+        RecordedEvent { kind, at: at(when), body: None }
+    }
+
+    #[test]
+    fn the_customer_sees_their_events_told_to_them_and_no_internal_ones() {
+        let history = [
+            event(EventKind::Submitted, "2026-03-02T10:00:00"),
+            event(EventKind::Assigned, "2026-03-02T11:00:00"),
+            event(EventKind::Note, "2026-03-02T12:00:00"),
+            event(EventKind::WorkStarted, "2026-03-03T09:00:00"),
+        ];
+        let view = TrackingView::of(opt_out(RequestStatus::InProgress), history, |at| at.date_naive());
+        let titles: Vec<&str> = view.timeline.iter().map(|entry| entry.title.as_str()).collect();
+        assert_eq!(titles, ["We received your request", "We started work on your request"]);
+        assert_eq!(view.timeline[1].on, at("2026-03-03T09:00:00").date_naive());
+        assert_eq!(view.summary, "All sharing with unaffiliated third parties (not a joint account)");
+    }
+
+    #[test]
+    fn an_answer_date_is_promised_only_while_work_may_go_on() {
+        let answer_by = |status| TrackingView::of(opt_out(status), [], |at| at.date_naive()).answer_by;
+        assert!(answer_by(RequestStatus::Received).is_some());
+        assert!(answer_by(RequestStatus::AwaitingCustomer).is_some());
+        assert_eq!(answer_by(RequestStatus::Unverified), None);
+        assert_eq!(answer_by(RequestStatus::Completed), None);
+    }
 }

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use crate::components::{AmendmentFields, RequestFormView};
 use crate::domain::SiteInfo;
-use crate::domain::forms::AmendmentForm;
+use crate::domain::form::AmendmentForm;
 
 use super::form_state;
 

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use crate::components::{ComplaintFields, RequestFormView};
 use crate::domain::SiteInfo;
-use crate::domain::forms::ComplaintForm;
+use crate::domain::form::ComplaintForm;
 
 use super::form_state;
 

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use crate::components::{OptOutFields, RequestFormView};
 use crate::domain::SiteInfo;
-use crate::domain::forms::OptOutForm;
+use crate::domain::form::OptOutForm;
 
 use super::form_state;
 

@@ -1,16 +1,12 @@
-use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::domain::format::long_date;
 use crate::domain::{RequestStatus, SiteInfo, TrackingView};
 use crate::services::load_tracking;
 
 use super::set_status;
-
-fn long_date(day: NaiveDate) -> String {
-    day.format("%-d %B %Y").to_string()
-}
 
 #[component]
 pub fn TrackingPage() -> impl IntoView {
@@ -94,7 +90,7 @@ fn TrackingDetails(view: TrackingView, token: String, just_sent: bool, resend: O
             <div><dt>"Received"</dt><dd>{long_date(view.received_on)}</dd></div>
             <div><dt>"Last update"</dt><dd>{long_date(view.updated_on)}</dd></div>
             {view.answer_by.map(|day| view! {
-                <div><dt>"We will answer by"</dt><dd id="answer-by">{day.format("%-d %B %Y").to_string()}</dd></div>
+                <div><dt>"We will answer by"</dt><dd id="answer-by">{long_date(day)}</dd></div>
             })}
         </dl>
         <h2>"What has happened so far"</h2>

@@ -5,7 +5,7 @@
 pub mod tokens;
 
 use app::domain::access::{Action, require};
-use app::domain::forms::{AmendmentForm, ComplaintForm, OptOutForm};
+use app::domain::form::{AmendmentForm, ComplaintForm, OptOutForm};
 use app::domain::{Channel, FieldErrors, ParseContext, ReferenceCode, RequestForm, RequestKind, Viewer};
 use axum::Json;
 use axum::extract::{Path, State};

@@ -1,6 +1,6 @@
 //! API tokens: per staff member, shown once, stored as a hash, revocable.
 
-use app::domain::case::{ApiTokenInfo, StaffMember};
+use app::domain::accounts::{ApiTokenInfo, StaffMember};
 use app::domain::{Role, Viewer};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;

@@ -3,7 +3,7 @@
 //! request's private tracking page; invalid ones get their own page back
 //! with every value kept and every error beside its field.
 
-use app::domain::forms::{AmendmentForm, ComplaintForm, OptOutForm};
+use app::domain::form::{AmendmentForm, ComplaintForm, OptOutForm};
 use app::domain::{FormState, ParseContext, RequestForm, gpc};
 use axum::body::Body;
 use axum::extract::{Form, FromRequest, Path, State};

@@ -116,7 +116,7 @@ impl StaffService for StaffPortal {
         self.desk.undelivered().await.map_err(|e| incident(e, "the undelivered letters"))
     }
 
-    async fn api_tokens(&self) -> Result<Vec<app::domain::case::ApiTokenInfo>, ServiceError> {
+    async fn api_tokens(&self) -> Result<Vec<app::domain::accounts::ApiTokenInfo>, ServiceError> {
         self.tokens.list(self.desk.clocks()).await.map_err(|e| incident(e, "the API token list"))
     }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use app::domain::access::{Action, require};
 use app::domain::case::StaffFeedback;
-use app::domain::forms::{AmendmentForm, ComplaintForm, OptOutForm};
+use app::domain::form::{AmendmentForm, ComplaintForm, OptOutForm};
 use app::domain::workflow::step_from_form;
 use app::domain::{Channel, FormState, ParseContext, ReferenceCode, RequestForm, Role, Viewer};
 use axum::body::Bytes;
@@ -559,7 +559,7 @@ async fn issue_token(
         let feedback = fields.feedback("token", "Choose an active staff member.");
         return Ok(refused(&state, parts, "/staff/tokens", StatusCode::UNPROCESSABLE_ENTITY, feedback).await);
     };
-    let shown = app::domain::case::IssuedToken(token);
+    let shown = app::domain::accounts::IssuedToken(token);
     let mut parts = parts;
     parts.uri = Uri::from_static("/staff/tokens");
     let mut page = pages::render_with(&state, parts, move || leptos::prelude::provide_context(shown.clone())).await;

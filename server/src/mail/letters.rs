@@ -1,6 +1,7 @@
 //! Composing letters from the template files in `server/templates/email`.
 //! HTML templates escape every value; plain-text templates need no escaping.
 
+use app::domain::format::long_date;
 use app::domain::request::Choice;
 use app::domain::workflow::Outcome;
 use app::domain::{ReferenceCode, RequestKind, SiteInfo};
@@ -266,7 +267,7 @@ impl Letters {
                 let base = context! { name, reference => reference.as_str() };
                 match outcome {
                     Outcome::OptOutApplied { effective_on } => {
-                        context! { effective_on => effective_on.format("%-d %B %Y").to_string(), ..base }
+                        context! { effective_on => long_date(*effective_on), ..base }
                     }
                     Outcome::AmendmentAccepted { records_changed } => {
                         context! { records_changed, partly => false, ..base }

@@ -5,12 +5,13 @@ mod group_commit;
 pub mod token;
 
 use app::domain::{
-    Channel, EventKind, NewRequest, ReferenceCode, RequestDetails, RequestKind, RequestStatus, TimelineEntry,
-    TrackingView,
+    Channel, EventKind, NewRequest, RecordedEvent, ReferenceCode, RequestDetails, RequestKind, RequestStatus,
+    TrackedRequest, TrackingView,
 };
 use std::sync::Arc;
 
 use app::domain::clock::RequestClock;
+use app::domain::format::long_date;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::RngCore;
 use sea_orm::sea_query::Expr;
@@ -405,7 +406,7 @@ pub(crate) async fn record_event_by(
 }
 
 pub(crate) fn long_day(day: NaiveDate) -> String {
-    day.format("%-d %B %Y").to_string()
+    long_date(day)
 }
 
 pub(crate) fn to_json(value: &impl serde::Serialize) -> Result<String, StoreError> {
@@ -422,29 +423,18 @@ fn tracking_view(
     let status = RequestStatus::parse(&found.status).ok_or_else(|| corrupt(format!("status {:?}", found.status)))?;
     let reference = ReferenceCode::parse(&found.reference).map_err(|e| corrupt(e.to_string()))?;
     let details: RequestDetails = serde_json::from_str(&found.details).map_err(|e| corrupt(e.to_string()))?;
-    let timeline = events
-        .into_iter()
-        .filter_map(|event| {
-            let kind = EventKind::parse(&event.kind)?;
-            Some(TimelineEntry {
-                at: event.at,
-                on: clocks.local_date(event.at),
-                title: kind.customer_title().to_owned(),
-                body: event.body,
-            })
-        })
-        .collect();
+    let history = events.into_iter().filter_map(|event| {
+        Some(RecordedEvent { kind: EventKind::parse(&event.kind)?, at: event.at, body: event.body })
+    });
     let clock: Option<RequestClock> = found.clock.as_deref().and_then(|json| serde_json::from_str(json).ok());
-    Ok(TrackingView {
-        answer_by: clock.filter(|_| status.is_open() && status != RequestStatus::Unverified).map(|c| c.due()),
+    let request = TrackedRequest {
         reference,
         kind,
         status,
-        summary: details.summary(),
+        details,
         received_at: found.received_at,
-        received_on: clocks.local_date(found.received_at),
         updated_at: found.updated_at,
-        updated_on: clocks.local_date(found.updated_at),
-        timeline,
-    })
+        clock,
+    };
+    Ok(TrackingView::of(request, history, |at| clocks.local_date(at)))
 }

@@ -4,7 +4,7 @@
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 
-pub use app::domain::access::password_weakness as weakness;
+pub use app::domain::accounts::password_weakness as weakness;
 
 pub async fn hash(password: String) -> Result<String, String> {
     tokio::task::spawn_blocking(move || {

@@ -4,7 +4,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::request_clock::{Deadline, RequestClock, long_date};
+use super::request_clock::{Deadline, RequestClock};
+use crate::domain::format::long_date;
 
 /// An extension granted to a request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

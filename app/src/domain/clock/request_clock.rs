@@ -12,6 +12,7 @@ use super::pauses::Pauses;
 use super::rules::{Rule, Rules};
 use super::span::{Span, Unit};
 use crate::domain::RequestKind;
+use crate::domain::format::long_date;
 
 /// What a request's clock depends on.
 #[derive(Clone, Copy, Debug)]
@@ -189,11 +190,6 @@ impl Counting<'_> {
 
 fn deadline(rule: &Rule, due: NaiveDate, counts_from: NaiveDate, explanation: String) -> Deadline {
     Deadline { due, rule_id: rule.id.clone(), citation: rule.citation.clone(), counts_from, explanation }
-}
-
-/// "3 March 2026", the way letters and the staff queue write dates.
-pub(super) fn long_date(day: NaiveDate) -> String {
-    day.format("%-d %B %Y").to_string()
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::domain::access::Viewer;
-use crate::domain::case::{CaseEvent, CaseView, LetterState, LetterStatus, StaffFeedback, StaffMember};
+use crate::domain::accounts::StaffMember;
+use crate::domain::case::{CaseEvent, CaseView, LetterState, LetterStatus, StaffFeedback};
 use crate::domain::clock::{Deadline, RequestClock};
 use crate::domain::request::Choice;
 use crate::domain::workflow::Outcome;

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 
 use crate::components::{FormAlert, InputField, SelectField, StaffForm, TextAreaField, choices, options_of};
 use crate::domain::access::{Action, Actor, Viewer, permits};
-use crate::domain::case::{StaffFeedback, StaffMember};
+use crate::domain::accounts::StaffMember;
+use crate::domain::case::StaffFeedback;
 use crate::domain::request::{Choice, ComplaintCategory};
 use crate::domain::workflow::{CloseReason, DenialGround, StepKind};
 use crate::domain::{RequestKind, RequestStatus};

@@ -8,10 +8,8 @@ use leptos_router::hooks::use_location;
 
 use crate::components::{InputField, SelectField};
 use crate::domain::RequestKind;
-use crate::domain::metrics::{
-    Dashboard, Granularity, MetricsQuery, RangePreset, Table, TableSlug, compact, days, grouped, grouped_cell,
-    kind_label, percent,
-};
+use crate::domain::format::{compact, day_and_month, days, grouped, grouped_cell, percent, short_date};
+use crate::domain::metrics::{Dashboard, Granularity, MetricsQuery, RangePreset, Table, TableSlug, kind_label};
 use crate::services::load_dashboard;
 
 use super::frame::viewer;
@@ -300,8 +298,8 @@ fn ReceivedChart(table: Table, kinds: Vec<RequestKind>, unit: &'static str) -> A
             let x = LEFT + i as f64 * pitch;
             let day = start.parse::<chrono::NaiveDate>().ok();
             let when = day.map_or_else(|| start.clone(), |d| match unit {
-                "week" => format!("Week of {}", d.format("%-d %b %Y")),
-                _ => d.format("%-d %b %Y").to_string(),
+                "week" => format!("Week of {}", short_date(d)),
+                _ => short_date(d),
             });
             let parts: Vec<String> =
                 kinds.iter().zip(&counts).map(|(kind, n)| format!("{} {}", grouped(*n as u64), kind_label(*kind).to_lowercase())).collect();
@@ -325,7 +323,7 @@ fn ReceivedChart(table: Table, kinds: Vec<RequestKind>, unit: &'static str) -> A
                 })
                 .collect_view();
             let label = (i % every == 0).then(|| {
-                let short = day.map_or_else(|| start.clone(), |d| d.format("%-d %b").to_string());
+                let short = day.map_or_else(|| start.clone(), day_and_month);
                 view! { <text class="tick" x=x + pitch / 2.0 y=HEIGHT - 8.0 text-anchor="middle">{short}</text> }
             });
             let hover = summary.clone();

@@ -10,7 +10,7 @@ use crate::components::{
 };
 use crate::domain::access::Action;
 use crate::domain::case::StaffFeedback;
-use crate::domain::forms::{AmendmentForm, ComplaintForm, OptOutForm};
+use crate::domain::form::{AmendmentForm, ComplaintForm, OptOutForm};
 use crate::domain::{FormState, RequestForm, RequestKind};
 
 use super::frame::viewer;

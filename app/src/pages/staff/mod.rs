@@ -35,6 +35,7 @@ use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::domain::access::{self, Action, Viewer};
 use crate::domain::case::StaffFeedback;
+use crate::domain::format::{long_date, short_date};
 use crate::domain::site::OrgToday;
 use crate::services::{Answer, Refusal};
 
@@ -193,15 +194,6 @@ fn bulk_summary(changed: Option<String>, skipped: Option<String>) -> String {
 /// hydration agrees with the server.
 fn today() -> NaiveDate {
     SharedValue::new(|| use_context::<OrgToday>().map(|today| today.0).unwrap_or_default()).into_inner()
-}
-
-fn long_date(day: NaiveDate) -> String {
-    day.format("%-d %B %Y").to_string()
-}
-
-/// A day where room is short, as in the queue's columns.
-fn short_date(day: NaiveDate) -> String {
-    day.format("%-d %b %Y").to_string()
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@ use leptos_meta::Title;
 use crate::components::{InputField, SelectField, StaffForm};
 use crate::domain::Role;
 use crate::domain::access::Viewer;
-use crate::domain::case::{StaffFeedback, StaffMember};
+use crate::domain::accounts::StaffMember;
+use crate::domain::case::StaffFeedback;
 use crate::services::load_people;
 
 use super::frame::viewer;

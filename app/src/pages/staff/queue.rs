@@ -4,7 +4,7 @@ use leptos_router::hooks::use_location;
 
 use crate::components::{InputField, SelectField, StaffForm, choices};
 use crate::domain::access::{Action, Actor, Viewer, permits};
-use crate::domain::case::StaffMember;
+use crate::domain::accounts::StaffMember;
 use crate::domain::queue::{
     AssigneeFilter, DueFilter, QueuePage, QueueQuery, QueueRow, QueueSort, StatusFilter, Urgency,
 };

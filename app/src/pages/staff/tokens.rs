@@ -3,7 +3,8 @@ use leptos_meta::Title;
 
 use crate::components::{InputField, SelectField, StaffForm};
 use crate::domain::access::Viewer;
-use crate::domain::case::{ApiTokenInfo, IssuedToken, StaffFeedback, StaffMember};
+use crate::domain::accounts::{ApiTokenInfo, IssuedToken, StaffMember};
+use crate::domain::case::StaffFeedback;
 use crate::services::load_api_tokens;
 
 use super::frame::viewer;

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::domain::access::PASSWORD_HINT;
+use crate::domain::accounts::PASSWORD_HINT;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 

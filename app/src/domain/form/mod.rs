@@ -1,6 +1,20 @@
-//! The machinery every request form shares: how a form is parsed into a
-//! request, and how its errors are phrased. Browser and server both call
-//! [`RequestForm::parse`], so the rules cannot drift apart.
+//! The customer request forms and the machinery they share: how a form is
+//! parsed into a request, and how its errors are phrased. Browser and
+//! server both call [`RequestForm::parse`], so the rules cannot drift apart.
+//!
+//! Each form is its fields as typed: every field is text with a length
+//! limit; choices are checked against their fixed options.
+
+mod amendment;
+mod complaint;
+pub mod limits;
+mod opt_out;
+mod rules;
+mod typed;
+
+pub use amendment::AmendmentForm;
+pub use complaint::ComplaintForm;
+pub use opt_out::OptOutForm;
 
 use std::collections::BTreeMap;
 
@@ -9,6 +23,7 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use validator::{Validate, ValidationError, ValidationErrors};
 
 use super::{NewRequest, RequestKind};
+use rules::required_message;
 
 /// The first problem found with each field, keyed by the field's name.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,61 +125,8 @@ pub struct FormState<F> {
     pub errors: FieldErrors,
 }
 
-/// Trims and turns an empty field into `None`.
-pub fn optional(value: &str) -> Option<String> {
-    let trimmed = value.trim();
-    (!trimmed.is_empty()).then(|| trimmed.to_owned())
-}
-
-/// Reads a date typed as YYYY-MM-DD (what `<input type="date">` sends).
-pub fn parse_date(value: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok()
-}
-
-/// What to say when a required field is left empty.
-pub fn required_message(field: &str) -> &'static str {
-    match field {
-        "full_name" => "Please enter your full name.",
-        "postal_address" => "Please enter your postal address.",
-        "current_information" => "Please tell us what the information says now.",
-        "corrected_information" => "Please tell us what it should say.",
-        "reason" => "Please tell us why it should change.",
-        "description" => "Please tell us what happened.",
-        _ => "Please answer this question.",
-    }
-}
-
-/// Validator rule: a field that must hold more than white space.
-pub fn required(value: &str) -> Result<(), ValidationError> {
-    if value.trim().is_empty() { Err(ValidationError::new("required")) } else { Ok(()) }
-}
-
-/// Validator rule: an optional phone number, made of what phone numbers are
-/// written with.
-pub fn phone(value: &str) -> Result<(), ValidationError> {
-    let trimmed = value.trim();
-    let allowed = trimmed.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c) || c == 'x');
-    let digits = trimmed.chars().filter(char::is_ascii_digit).count();
-    if trimmed.is_empty() || (allowed && (7..=20).contains(&digits)) {
-        Ok(())
-    } else {
-        Err(ValidationError::new("phone")
-            .with_message("Please enter a phone number like 555-123-4567, or leave it empty.".into()))
-    }
-}
-
-/// Validator rule: an email address, trimmed first so a stray space from a
-/// paste is not an error.
-pub fn email(value: &str) -> Result<(), ValidationError> {
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        return Err(
-            ValidationError::new("required").with_message("Please enter your email address so we can reply.".into())
-        );
-    }
-    if validator::ValidateEmail::validate_email(&trimmed) {
-        Ok(())
-    } else {
-        Err(ValidationError::new("email").with_message("Please enter an email address like name@example.com.".into()))
-    }
+/// The context the forms' tests parse in: 25 November 2026, no GPC signal.
+#[cfg(test)]
+fn test_context() -> ParseContext {
+    ParseContext { today: NaiveDate::from_ymd_opt(2026, 11, 25).expect("date"), gpc: false }
 }

@@ -1,0 +1,91 @@
+//! The complaint form: tell the privacy team what went wrong.
+
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+use super::limits;
+use super::rules::{email, phone, required};
+use super::typed::{choice, contact, parse_date};
+use super::{FieldErrors, ParseContext, RequestForm};
+use crate::domain::request::ComplaintCategory;
+use crate::domain::{NewRequest, RequestDetails, RequestKind};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[serde(default)]
+pub struct ComplaintForm {
+    #[validate(custom(function = required), length(max = limits::NAME))]
+    pub full_name: String,
+    #[validate(custom(function = email), length(max = limits::EMAIL))]
+    pub email: String,
+    #[validate(custom(function = phone), length(max = limits::PHONE))]
+    pub phone: String,
+    #[validate(length(max = limits::CHOICE))]
+    pub category: String,
+    #[validate(length(max = limits::DATE))]
+    pub occurred_on: String,
+    #[validate(custom(function = required), length(max = limits::LONG_TEXT))]
+    pub description: String,
+}
+
+impl RequestForm for ComplaintForm {
+    const KIND: RequestKind = RequestKind::Complaint;
+
+    fn build(&self, ctx: &ParseContext) -> Result<NewRequest, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let category = choice::<ComplaintCategory>(
+            &mut errors,
+            "category",
+            &self.category,
+            "Please choose what the complaint is about.",
+        );
+        let occurred_on = match parse_date(&self.occurred_on) {
+            Some(date) if date <= ctx.today => Some(date),
+            Some(_) => {
+                errors.insert("occurred_on", "This date is in the future. Please enter when it happened.");
+                None
+            }
+            None if self.occurred_on.trim().is_empty() => {
+                errors.insert("occurred_on", "Please tell us when it happened. An approximate date is fine.");
+                None
+            }
+            None => {
+                errors.insert("occurred_on", "Please enter the date as YYYY-MM-DD, for example 2026-03-14.");
+                None
+            }
+        };
+        match (category, occurred_on) {
+            (Some(category), Some(occurred_on)) => Ok(NewRequest {
+                contact: contact(&self.full_name, &self.email, &self.phone, "", ""),
+                details: RequestDetails::Complaint {
+                    category,
+                    occurred_on,
+                    description: self.description.trim().to_owned(),
+                },
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::form::test_context as ctx;
+
+    #[test]
+    fn complaint_dates_must_be_real_and_not_in_the_future() {
+        let mut form = ComplaintForm {
+            full_name: "Grace Hopper".into(),
+            email: "grace@example.com".into(),
+            category: "unwanted_marketing".into(),
+            occurred_on: "2026-11-26".into(),
+            description: "They called me.".into(),
+            ..Default::default()
+        };
+        assert!(form.parse(&ctx()).expect_err("future").get("occurred_on").is_some());
+        form.occurred_on = "2026-02-30".into();
+        assert!(form.parse(&ctx()).expect_err("no such day").get("occurred_on").is_some());
+        form.occurred_on = "2026-11-25".into();
+        assert!(form.parse(&ctx()).is_ok());
+    }
+}

@@ -1,0 +1,11 @@
+//! Upper bounds, in characters, shared by the forms and their pages.
+
+pub const NAME: u64 = 200;
+pub const EMAIL: u64 = 254;
+pub const PHONE: u64 = 40;
+pub const ADDRESS: u64 = 500;
+pub const ACCOUNT: u64 = 64;
+pub const CHOICE: u64 = 40;
+pub const DATE: u64 = 10;
+pub const TEXT: u64 = 2000;
+pub const LONG_TEXT: u64 = 4000;

@@ -1,0 +1,125 @@
+//! The opt-out form: stop sharing with unaffiliated third parties.
+
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+use super::limits;
+use super::rules::{email, phone, required};
+use super::typed::{choice, contact};
+use super::{FieldErrors, ParseContext, RequestForm};
+use crate::domain::request::{JointAccount, OptOutScope};
+use crate::domain::{NewRequest, RequestDetails, RequestKind};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[serde(default)]
+pub struct OptOutForm {
+    #[validate(custom(function = required), length(max = limits::NAME))]
+    pub full_name: String,
+    #[validate(custom(function = email), length(max = limits::EMAIL))]
+    pub email: String,
+    #[validate(custom(function = phone), length(max = limits::PHONE))]
+    pub phone: String,
+    #[validate(custom(function = required), length(max = limits::ADDRESS))]
+    pub postal_address: String,
+    #[validate(length(max = limits::ACCOUNT))]
+    pub account_number: String,
+    #[validate(length(max = limits::CHOICE))]
+    pub scope: String,
+    #[validate(length(max = limits::CHOICE))]
+    pub joint_account: String,
+}
+
+impl RequestForm for OptOutForm {
+    const KIND: RequestKind = RequestKind::OptOut;
+
+    fn build(&self, ctx: &ParseContext) -> Result<NewRequest, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let scope = choice::<OptOutScope>(&mut errors, "scope", &self.scope, "Please choose what the opt-out covers.");
+        let joint = choice::<JointAccount>(
+            &mut errors,
+            "joint_account",
+            &self.joint_account,
+            "Please say whether this is a joint account.",
+        );
+        match (scope, joint) {
+            (Some(scope), Some(joint_account)) => Ok(NewRequest {
+                contact: contact(&self.full_name, &self.email, &self.phone, &self.postal_address, &self.account_number),
+                details: RequestDetails::OptOut { scope, joint_account, gpc: ctx.gpc },
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::form::test_context as ctx;
+
+    fn opt_out() -> OptOutForm {
+        OptOutForm {
+            full_name: " Ada Lovelace ".into(),
+            email: "ada@example.com ".into(),
+            postal_address: "1 Analytical Way".into(),
+            scope: "all_sharing".into(),
+            joint_account: "not_joint".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_opt_out_parses_trimmed() {
+        let request = opt_out().parse(&ctx()).expect("valid");
+        assert_eq!(request.contact.full_name, "Ada Lovelace");
+        assert_eq!(request.contact.email, "ada@example.com");
+        assert_eq!(request.contact.phone, None);
+        assert_eq!(request.kind(), RequestKind::OptOut);
+    }
+
+    #[test]
+    fn an_empty_opt_out_names_every_missing_field() {
+        let errors = OptOutForm::default().parse(&ctx()).expect_err("invalid");
+        for field in ["full_name", "email", "postal_address", "scope", "joint_account"] {
+            assert!(errors.get(field).is_some(), "{field} should have an error: {errors:?}");
+        }
+        assert_eq!(errors.get("phone"), None);
+        assert_eq!(errors.get("email"), Some("Please enter your email address so we can reply."));
+    }
+
+    #[test]
+    fn blank_is_not_a_name_and_limits_are_counted_in_characters() {
+        let mut form = opt_out();
+        form.full_name = "   ".into();
+        assert_eq!(form.parse(&ctx()).expect_err("blank").get("full_name"), Some("Please enter your full name."));
+        form.full_name = "é".repeat(limits::NAME as usize);
+        assert!(form.parse(&ctx()).is_ok());
+        form.full_name.push('é');
+        assert_eq!(
+            form.parse(&ctx()).expect_err("too long").get("full_name"),
+            Some("Please keep this to 200 characters or fewer.")
+        );
+    }
+
+    #[test]
+    fn a_bad_email_or_phone_is_explained() {
+        let mut form = opt_out();
+        form.email = "ada@".into();
+        form.phone = "call me".into();
+        let errors = form.parse(&ctx()).expect_err("invalid");
+        assert_eq!(errors.get("email"), Some("Please enter an email address like name@example.com."));
+        assert!(errors.get("phone").is_some_and(|m| m.contains("phone number")));
+    }
+
+    #[test]
+    fn unknown_choices_are_refused() {
+        let mut form = opt_out();
+        form.scope = "everything".into();
+        assert!(form.parse(&ctx()).expect_err("invalid").get("scope").is_some());
+    }
+
+    #[test]
+    fn gpc_from_the_context_is_recorded_on_the_opt_out() {
+        let request = opt_out().parse(&ParseContext { gpc: true, ..ctx() }).expect("valid");
+        assert!(matches!(request.details, RequestDetails::OptOut { gpc: true, .. }));
+    }
+}
