@@ -4,9 +4,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::domain::access::Viewer;
-use crate::domain::case::{CaseEvent, CaseView, LetterState, LetterStatus, StaffFeedback, StaffMember};
+use crate::domain::case::{CaseEvent, CaseView, LetterState, LetterStatus, StaffMember};
 use crate::domain::clock::{Deadline, RequestClock};
 use crate::domain::request::Choice;
+use crate::domain::staff_forms::StaffFeedback;
 use crate::domain::workflow::Outcome;
 use crate::domain::{Contact, EventKind, RequestDetails};
 use crate::services::load_case;
