@@ -5,17 +5,18 @@
 use app::domain::Viewer;
 use app::domain::access::{Action, require};
 use app::domain::metrics::{MetricsQuery, TableSlug};
+use axum::Extension;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Extension, Router};
 
+use super::error::Incident;
+use super::routes::Routes;
 use super::{AppState, HttpError};
 use crate::metrics::{MetricsError, table_csv};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/staff/dashboard/{file}", get(dashboard_file)).route("/staff/disclosure.csv", get(disclosure))
+pub fn routes() -> Routes {
+    Routes::new().get("/staff/dashboard/{file}", dashboard_file).get("/staff/disclosure.csv", disclosure)
 }
 
 fn admit(viewer: Option<Extension<Viewer>>) -> Result<(), HttpError> {
@@ -84,16 +85,6 @@ fn attachment(file_name: &str, body: Result<Vec<u8>, MetricsError>) -> Response 
     }
 }
 
-/// A failed export, logged under an incident reference that is all the
-/// person sees.
 fn unavailable(error: MetricsError) -> Response {
-    let reference = crate::incident::new_reference();
-    tracing::error!(%reference, %error, "a metrics export failed");
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        format!(
-            "The export is unavailable right now. Please try again; if it keeps failing, quote incident {reference}."
-        ),
-    )
-        .into_response()
+    Incident::record("a metrics export", &error).page()
 }
