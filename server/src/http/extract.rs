@@ -136,7 +136,9 @@ fn admit<T: StaffAction>(sent: &Sent) -> Result<Viewer, HttpError> {
 }
 
 /// A staff form about the case named in the address. An address that
-/// cannot name a case is refused as one the viewer may not open.
+/// cannot name a case is refused as one the viewer may not open, but only
+/// once the form itself is admitted: a forged form is told as forged
+/// whatever address it was sent to.
 pub struct CaseForm<T> {
     pub reference: ReferenceCode,
     pub viewer: Viewer,
