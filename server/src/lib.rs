@@ -2,7 +2,6 @@
 //! router and the command line. `app` holds the pages; this crate gives them
 //! a database and a network.
 
-pub mod api;
 pub mod audit;
 pub mod cases;
 pub mod config;

@@ -95,7 +95,7 @@ async fn create_user(
 
 async fn create_token(config: &server::config::Config, email: &str, name: &str) -> Result<(), String> {
     let db = open(config).await?;
-    let tokens = server::api::tokens::ApiTokens::new(db);
+    let tokens = server::staff::tokens::ApiTokens::new(db);
     let actor = server::audit::Actor::System("command line");
     match tokens.issue(&actor, email, name).await.map_err(|e| format!("cannot issue the token: {e}"))? {
         Some(token) => {

@@ -72,19 +72,3 @@ pub struct LetterState {
     pub created_on: NaiveDate,
 }
 
-/// What a staff form handler sends back with the page when it refuses a
-/// change: which form, why, and what was typed, so nothing is lost.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffFeedback {
-    /// The form's name, as in its hidden `form` field.
-    pub form: String,
-    pub message: String,
-    pub values: std::collections::BTreeMap<String, String>,
-}
-
-impl StaffFeedback {
-    /// What was typed into `field` of `form`, if this feedback is for it.
-    pub fn value(&self, form: &str, field: &str) -> Option<String> {
-        (self.form == form).then(|| self.values.get(field).cloned()).flatten()
-    }
-}

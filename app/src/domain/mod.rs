@@ -58,6 +58,7 @@ pub mod queue;
 pub mod reference;
 pub mod request;
 pub mod site;
+pub mod staff_forms;
 pub mod tracking;
 pub mod workflow;
 

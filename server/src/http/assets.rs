@@ -6,17 +6,16 @@ use std::path::Path;
 
 use axum::Json;
 use axum::http::{HeaderValue, header};
-use axum::routing::get;
 use serde_json::{Value, json};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use super::AppState;
+use super::routes::Routes;
 
 /// When this portal's Global Privacy Control support last changed.
 const GPC_LAST_UPDATE: &str = "2026-11-25";
 
-pub fn routes(site_root: &Path) -> axum::Router<AppState> {
+pub fn routes(site_root: &Path) -> Routes {
     // File names in `pkg` do not change between builds, so browsers keep
     // them but check back (a cheap 304) before using them.
     let pkg = tower::ServiceBuilder::new()
@@ -31,10 +30,7 @@ pub fn routes(site_root: &Path) -> axum::Router<AppState> {
             HeaderValue::from_static("public, max-age=86400"),
         ))
         .service(ServeFile::new(site_root.join("favicon.svg")));
-    axum::Router::new()
-        .nest_service("/pkg", pkg)
-        .route_service("/favicon.svg", favicon)
-        .route("/.well-known/gpc.json", get(gpc_document))
+    Routes::new().folder("/pkg", pkg).file("/favicon.svg", favicon).get("/.well-known/gpc.json", gpc_document)
 }
 
 async fn gpc_document() -> Json<Value> {

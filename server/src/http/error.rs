@@ -1,9 +1,15 @@
 //! The HTTP layer's errors, mapped to responses in one place. Problems with
 //! what the browser sent are explained; problems on our side are logged with
-//! an incident reference and shown as a calm page quoting it.
+//! an incident reference and shown as a calm page, or a JSON error, quoting
+//! it.
 
+use std::fmt::Display;
+
+use app::services::ServiceError;
+use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use serde_json::json;
 
 use crate::requests::StoreError;
 
@@ -55,18 +61,49 @@ impl IntoResponse for HttpError {
                 "For your security we could not accept this form. Go back, reload the page and try again.",
             ),
             error @ (Self::Store(_) | Self::Staff(_) | Self::Case(_) | Self::Session(_)) => {
-                let reference = crate::incident::new_reference();
-                tracing::error!(%reference, %error, "request failed on our side");
-                page(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Sorry, something went wrong on our side",
-                    &format!(
-                        "Nothing was changed. Please try again in a few minutes. \
-                         If it keeps happening, call us and quote incident {reference}."
-                    ),
-                )
+                Incident::record("a request", &error).page()
             }
         }
+    }
+}
+
+/// A failure on our side, logged under a fresh reference with what failed.
+/// The reference is all the person is shown, however they asked.
+pub struct Incident {
+    reference: String,
+}
+
+impl Incident {
+    pub fn record(what: &str, error: &dyn Display) -> Self {
+        let reference = crate::incident::new_reference();
+        tracing::error!(%reference, %error, "{what} failed on our side");
+        Self { reference }
+    }
+
+    /// The calm page quoting the reference.
+    pub fn page(self) -> Response {
+        let reference = self.reference;
+        page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Sorry, something went wrong on our side",
+            &format!(
+                "Nothing was changed. Please try again in a few minutes. \
+                 If it keeps happening, call us and quote incident {reference}."
+            ),
+        )
+    }
+
+    /// The API's answer: JSON for a program, with the reference to report.
+    pub fn json(self) -> Response {
+        let body = json!({ "error": "temporarily unavailable", "incident": self.reference });
+        (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
+    }
+}
+
+/// For the pages' server functions, which show the reference themselves.
+impl From<Incident> for ServiceError {
+    fn from(incident: Incident) -> Self {
+        ServiceError { reference: incident.reference }
     }
 }
 

@@ -5,32 +5,39 @@
 use app::domain::Viewer;
 use app::domain::access::{Action, require};
 use app::domain::metrics::{MetricsQuery, TableSlug};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{FromRequestParts, Path, RawQuery, State};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Extension, Router};
 
+use super::error::Incident;
+use super::routes::Routes;
 use super::{AppState, HttpError};
 use crate::metrics::{MetricsError, table_csv};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/staff/dashboard/{file}", get(dashboard_file)).route("/staff/disclosure.csv", get(disclosure))
+pub fn routes() -> Routes {
+    Routes::new().get("/staff/dashboard/{file}", dashboard_file).get("/staff/disclosure.csv", disclosure)
 }
 
-fn admit(viewer: Option<Extension<Viewer>>) -> Result<(), HttpError> {
-    let viewer = viewer.map(|Extension(viewer)| viewer);
-    require(viewer.as_ref(), Action::ViewMetrics).map_err(|_| HttpError::Forbidden)
+/// Someone the rule book lets see the metrics. Taken after the address's
+/// other parts, so an unreadable address is told as such to anyone.
+struct MetricsViewer;
+
+impl FromRequestParts<AppState> for MetricsViewer {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, HttpError> {
+        require(parts.extensions.get::<Viewer>(), Action::ViewMetrics).map(|_| Self).map_err(|_| HttpError::Forbidden)
+    }
 }
 
 /// `requests.csv`, or `<table>.csv` for one of the dashboard's tables.
 async fn dashboard_file(
     State(state): State<AppState>,
-    viewer: Option<Extension<Viewer>>,
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
+    _: MetricsViewer,
 ) -> Result<Response, HttpError> {
-    admit(viewer)?;
     let query = MetricsQuery::from_query_string(query.as_deref().unwrap_or_default());
     let period = query.period(state.metrics.today());
     let name = |what: &str| format!("{what}-{}-to-{}.csv", period.from, period.to);
@@ -55,10 +62,9 @@ struct Year {
 
 async fn disclosure(
     State(state): State<AppState>,
-    viewer: Option<Extension<Viewer>>,
     axum::extract::Query(Year { year }): axum::extract::Query<Year>,
+    _: MetricsViewer,
 ) -> Result<Response, HttpError> {
-    admit(viewer)?;
     let year = year.and_then(|year| year.trim().parse::<i32>().ok());
     Ok(match state.metrics.disclosure(year).await {
         Ok(Some(disclosure)) => {
@@ -84,16 +90,6 @@ fn attachment(file_name: &str, body: Result<Vec<u8>, MetricsError>) -> Response 
     }
 }
 
-/// A failed export, logged under an incident reference that is all the
-/// person sees.
 fn unavailable(error: MetricsError) -> Response {
-    let reference = crate::incident::new_reference();
-    tracing::error!(%reference, %error, "a metrics export failed");
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        format!(
-            "The export is unavailable right now. Please try again; if it keeps failing, quote incident {reference}."
-        ),
-    )
-        .into_response()
+    Incident::record("a metrics export", &error).page()
 }

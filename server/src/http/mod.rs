@@ -1,38 +1,45 @@
-//! The web face of the portal: one router that merges the pages, the form
-//! handlers, the static files and the well-known documents.
+//! The web face of the portal: one router per area (customer forms, staff
+//! forms, exports, the JSON API, static files), merged here with the app's
+//! pages and server functions.
 
+mod api;
 mod assets;
+mod customer;
 mod error;
 mod exports;
+mod extract;
+mod form_fields;
 mod gate;
-mod intake;
 mod pages;
+mod routes;
+mod services;
 mod staff;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 use std::time::Duration;
 
-use app::domain::case::{CaseView, LetterState, StaffMember};
-use app::domain::queue::{QueuePage, QueueQuery};
-use app::domain::{ReferenceCode, Viewer};
-use app::domain::{SiteInfo, TrackingView};
-use app::services::{CustomerService, ServiceError, SharedCustomerService, SharedStaffService, StaffService};
+use app::domain::SiteInfo;
+use app::services::{SharedCustomerService, SharedStaffService};
 use app::shell::{App, shell};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
-use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::http::{HeaderName, HeaderValue, Method, Request, header};
 use leptos::config::LeptosOptions;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::HttpError;
+pub use services::{CustomerPortal, StaffPortal};
 
 use crate::cases::CaseDesk;
 use crate::requests::RequestStore;
 use crate::requests::clocks::Clocks;
 use crate::staff::StaffAccounts;
 use crate::staff::sessions::DbSessionStore;
+use crate::staff::tokens::ApiTokens;
+use routes::Routes;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -46,7 +53,7 @@ pub struct AppState {
     pub metrics: crate::metrics::Metrics,
     pub clocks: std::sync::Arc<Clocks>,
     pub sessions: SessionSettings,
-    pub api_tokens: crate::api::tokens::ApiTokens,
+    pub api_tokens: ApiTokens,
     pub site_root: PathBuf,
     pub body_limit: usize,
 }
@@ -79,68 +86,31 @@ impl AppState {
     }
 }
 
-/// Logs a failure under an incident reference, which is all the page shows.
-fn incident(error: impl std::fmt::Display, what: &str) -> ServiceError {
-    let reference = crate::incident::new_reference();
-    tracing::error!(%reference, %error, "{what} failed");
-    ServiceError { reference }
+/// The app's pages, listed once per process: while Leptos lists them it
+/// stops every resource in the process from loading, so a page rendering
+/// on another thread meanwhile would wait for ever.
+static PAGES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+
+/// Every area's routes, merged.
+fn areas(site_root: &Path) -> Routes {
+    Routes::new()
+        .merge(customer::routes())
+        .merge(staff::routes())
+        .merge(exports::routes())
+        .merge(api::routes())
+        .merge(assets::routes(site_root))
 }
 
-/// The staff-facing reads, over the case desk.
-pub struct StaffPortal {
-    desk: CaseDesk,
-    tokens: crate::api::tokens::ApiTokens,
-}
-
-impl StaffPortal {
-    pub fn new(desk: CaseDesk, tokens: crate::api::tokens::ApiTokens) -> Self {
-        Self { desk, tokens }
-    }
-}
-
-#[async_trait::async_trait]
-impl StaffService for StaffPortal {
-    async fn queue(&self, viewer: &Viewer, query: &QueueQuery) -> Result<QueuePage, ServiceError> {
-        self.desk.queue(viewer, query).await.map_err(|e| incident(e, "the queue"))
-    }
-
-    async fn case(&self, viewer: &Viewer, reference: &ReferenceCode) -> Result<Option<CaseView>, ServiceError> {
-        self.desk.open(viewer, reference).await.map_err(|e| incident(e, "opening a case"))
-    }
-
-    async fn staff(&self) -> Result<Vec<StaffMember>, ServiceError> {
-        self.desk.staff_list().await.map_err(|e| incident(e, "the staff list"))
-    }
-
-    async fn undelivered_letters(&self) -> Result<Vec<LetterState>, ServiceError> {
-        self.desk.undelivered().await.map_err(|e| incident(e, "the undelivered letters"))
-    }
-
-    async fn api_tokens(&self) -> Result<Vec<app::domain::accounts::ApiTokenInfo>, ServiceError> {
-        self.tokens.list(self.desk.clocks()).await.map_err(|e| incident(e, "the API token list"))
-    }
-}
-
-/// The customer-facing service the pages call, over the request store.
-pub struct CustomerPortal {
-    store: RequestStore,
-}
-
-impl CustomerPortal {
-    pub fn new(store: RequestStore) -> Self {
-        Self { store }
-    }
-}
-
-#[async_trait::async_trait]
-impl CustomerService for CustomerPortal {
-    async fn track(&self, token: &str) -> Result<Option<TrackingView>, ServiceError> {
-        self.store.track(token).await.map_err(|e| incident(e, "tracking lookup"))
-    }
+/// Every (method, path) the router answers: each area's routes, the app's
+/// pages and its server functions.
+pub fn route_table() -> Vec<(Method, String)> {
+    let (_, mut table) = areas(Path::new("")).into_parts();
+    table.extend(PAGES.iter().map(|page| (Method::GET, page.path().to_owned())));
+    table.extend(leptos::server_fn::axum::server_fn_paths().map(|(path, method)| (method, path.to_owned())));
+    table
 }
 
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
     let context_state = state.clone();
     let leptos = state.leptos.clone();
     let sessions = tower_sessions::SessionManagerLayer::new(state.sessions.store.clone())
@@ -152,15 +122,11 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(tower_sessions::Expiry::OnInactivity(
             time::Duration::try_from(state.sessions.idle).unwrap_or(time::Duration::minutes(30)),
         ));
-    Router::new()
-        .merge(intake::routes())
-        .merge(staff::routes())
-        .merge(exports::routes())
-        .merge(crate::api::routes())
-        .merge(assets::routes(&state.site_root))
+    let (areas, _) = areas(&state.site_root).into_parts();
+    areas
         .leptos_routes_with_context(
             &state,
-            routes,
+            PAGES.clone(),
             move || context_state.provide_context(),
             move || shell(leptos.clone()),
         )

@@ -4,7 +4,7 @@
 use app::shell::shell;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{Method, Request, header, request::Parts};
+use axum::http::{Method, Request, Uri, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
@@ -31,6 +31,18 @@ pub async fn render_with(
         move || shell(leptos.clone()),
     );
     handler(Request::from_parts(parts, Body::empty())).await.into_response()
+}
+
+/// Renders the page at `path` instead, as a GET of it with `parts`' session
+/// would: for a form whose answer is a page other than where it was posted.
+pub async fn render_at(
+    state: &AppState,
+    mut parts: Parts,
+    path: &str,
+    extra: impl Fn() + Clone + Send + Sync + 'static,
+) -> Response {
+    parts.uri = path.parse().unwrap_or_else(|_| Uri::from_static("/staff"));
+    render_with(state, parts, extra).await
 }
 
 /// Anything no route claims: the app's own "page not found", with 404.

@@ -23,7 +23,6 @@ use app::domain::metrics::{
 use app::domain::request::{Choice, ComplaintCategory};
 use app::domain::workflow::Outcome;
 use app::domain::{Channel, RequestKind, RequestStatus};
-use app::services::{MetricsService, ServiceError};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sea_orm::{
@@ -410,23 +409,6 @@ fn count(row: &QueryResult, index: usize) -> Result<u64, MetricsError> {
 fn parse<T>(row: &QueryResult, index: usize, parse: fn(&str) -> Option<T>) -> Result<T, MetricsError> {
     let text: String = get(row, index)?;
     parse(&text).ok_or_else(|| MetricsError::Unreadable(format!("column {index}: {text:?}")))
-}
-
-fn incident(error: MetricsError, what: &str) -> ServiceError {
-    let reference = crate::incident::new_reference();
-    tracing::error!(%reference, %error, "{what} failed");
-    ServiceError { reference }
-}
-
-#[async_trait::async_trait]
-impl MetricsService for Metrics {
-    async fn dashboard(&self, query: &MetricsQuery) -> Result<Dashboard, ServiceError> {
-        Metrics::dashboard(self, query).await.map_err(|e| incident(e, "the dashboard"))
-    }
-
-    async fn disclosure(&self, year: Option<i32>) -> Result<Option<Disclosure>, ServiceError> {
-        Metrics::disclosure(self, year).await.map_err(|e| incident(e, "the disclosure table"))
-    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 pub mod passwords;
 pub mod sessions;
+pub mod tokens;
 
 use app::domain::case::StaffMember;
 use app::domain::{Role, Viewer};

@@ -2,13 +2,12 @@
 //! route and server function the portal serves, tried as somebody signed
 //! out, an agent, a manager and an admin, and with an API token of each
 //! role. The expectations are written out by hand from the rule book; the
-//! list of routes is read from the router's own sources, so a route added
-//! without a line here fails the test.
+//! list of routes is the router's own, so a route added without a line here
+//! fails the test.
 
 use crate::common;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use app::domain::Role;
 use axum::body::Body;
@@ -16,8 +15,8 @@ use axum::http::{Request, StatusCode, header};
 use common::staff::StaffBrowser;
 use common::{COMPLAINT, Reply, TestApp};
 use sea_orm::{ConnectionTrait, Statement};
-use server::api::tokens::ApiTokens;
 use server::audit::Actor;
+use server::staff::tokens::ApiTokens;
 
 /// (signed out, agent, manager, admin)
 type Expect = [bool; 4];
@@ -70,34 +69,10 @@ async fn id_of(app: &TestApp, sql: &str) -> String {
         .to_string()
 }
 
-/// Every (method, route) the server declares: the pages from the Leptos
-/// route list, the server functions from their registry, and each
-/// `.route(...)` in the server's sources.
+/// Every (method, route) the server declares, from the router's own table:
+/// its areas' routes, the Leptos pages and the server functions.
 fn declared_routes() -> BTreeSet<(String, String)> {
-    let mut routes = BTreeSet::new();
-    for listing in leptos_axum::generate_route_list(app::shell::App) {
-        routes.insert(("GET".to_owned(), listing.path().to_owned()));
-    }
-    for (path, method) in leptos::server_fn::axum::server_fn_paths() {
-        routes.insert((method.as_str().to_owned(), path.to_owned()));
-    }
-    let mut sources = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
-    while let Some(at) = sources.pop() {
-        for entry in std::fs::read_dir(&at).expect("the sources can be listed").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                sources.push(path);
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap_or_default();
-            for declared in text.split(".route(\"").skip(1) {
-                let Some((route, rest)) = declared.split_once('"') else { continue };
-                let method = rest.trim_start_matches([',', ' ']).split('(').next().unwrap_or_default();
-                routes.insert((method.to_uppercase(), route.to_owned()));
-            }
-        }
-    }
-    routes
+    server::http::route_table().into_iter().map(|(method, path)| (method.as_str().to_owned(), path)).collect()
 }
 
 async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
@@ -125,6 +100,8 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
         get("/track/{token}", tracking.clone(), EVERYONE),
         get("/verify/{token}", "/verify/not-a-token", EVERYONE),
         get("/.well-known/gpc.json", "/.well-known/gpc.json", EVERYONE),
+        get("/favicon.svg", "/favicon.svg", EVERYONE),
+        get("/pkg/{*file}", "/pkg/portal.css", EVERYONE),
         post("/opt-out", "/opt-out", &[], EVERYONE),
         post("/amendment", "/amendment", &[], EVERYONE),
         post("/complaint", "/complaint", &[], EVERYONE),

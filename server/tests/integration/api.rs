@@ -8,8 +8,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{Reply, TestApp};
 use serde_json::{Value, json};
-use server::api::tokens::ApiTokens;
 use server::audit::Actor;
+use server::staff::tokens::ApiTokens;
 
 async fn call(app: &TestApp, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (Reply, Value) {
     let mut request = Request::builder().method(method).uri(path);

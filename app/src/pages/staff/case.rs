@@ -5,9 +5,10 @@ use leptos_router::hooks::use_params_map;
 
 use crate::domain::access::Viewer;
 use crate::domain::accounts::StaffMember;
-use crate::domain::case::{CaseEvent, CaseView, LetterState, LetterStatus, StaffFeedback};
+use crate::domain::case::{CaseEvent, CaseView, LetterState, LetterStatus};
 use crate::domain::clock::{Deadline, RequestClock};
 use crate::domain::request::Choice;
+use crate::domain::staff_forms::StaffFeedback;
 use crate::domain::workflow::Outcome;
 use crate::domain::{Contact, EventKind, RequestDetails};
 use crate::services::load_case;

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use crate::components::{FormAlert, InputField, SelectField, StaffForm, TextAreaField, choices, options_of};
 use crate::domain::access::{Action, Actor, Viewer, permits};
 use crate::domain::accounts::StaffMember;
-use crate::domain::case::StaffFeedback;
 use crate::domain::request::{Choice, ComplaintCategory};
+use crate::domain::staff_forms::{FormName, StaffFeedback};
 use crate::domain::workflow::{CloseReason, DenialGround, StepKind};
 use crate::domain::{RequestKind, RequestStatus};
 
@@ -32,24 +32,27 @@ impl CaseForms {
         format!("{}/{verb}", self.base)
     }
 
-    pub fn refusal(&self, form: &str) -> Option<String> {
+    pub fn refusal(&self, form: FormName) -> Option<String> {
         refusal_for(&self.feedback, form)
     }
 
-    fn typed(&self, form: &str, field: &str, default: impl Into<String>) -> String {
+    fn typed(&self, form: FormName, field: &str, default: impl Into<String>) -> String {
         typed(&self.feedback, form, field, default)
     }
 
     /// Which status step the server refused, when it said.
     fn refused_step(&self) -> Option<String> {
-        self.refusal("step").and(self.feedback.value("step", "step"))
+        self.refusal(FormName::Step).and(self.feedback.value(FormName::Step, "step"))
     }
 
     /// Where on the page the refused form is.
     pub fn refused_anchor(&self) -> Option<String> {
-        self.refusal(&self.feedback.form)?;
-        Some(match self.feedback.form.as_str() {
-            "step" => self.refused_step().map_or_else(|| "change-status".to_owned(), |step| format!("step-{step}")),
+        let form = self.feedback.form?;
+        self.refusal(form)?;
+        Some(match form {
+            FormName::Step => {
+                self.refused_step().map_or_else(|| "change-status".to_owned(), |step| format!("step-{step}"))
+            }
             form => format!("form-{form}"),
         })
     }
@@ -82,10 +85,10 @@ pub(super) fn AssignForm(
             <h2 id="assign-title">"Assignment"</h2>
             <StaffForm
                 action=forms.action("assign")
-                name="assign"
+                name=FormName::Assign.as_str()
                 csrf=forms.csrf.clone()
                 version=forms.version
-                refusal=forms.refusal("assign")
+                refusal=forms.refusal(FormName::Assign)
                 id="form-assign"
             >
                 <SelectField
@@ -93,7 +96,7 @@ pub(super) fn AssignForm(
                     name="assignee"
                     label="Assign to"
                     options
-                    selected=forms.typed("assign", "assignee", current)
+                    selected=forms.typed(FormName::Assign, "assignee", current)
                 />
                 <button type="submit" class="button secondary">"Assign"</button>
             </StaffForm>
@@ -108,10 +111,10 @@ pub(super) fn NoteForm(forms: CaseForms) -> impl IntoView {
             <h2 id="note-title">"Internal note"</h2>
             <StaffForm
                 action=forms.action("note")
-                name="note"
+                name=FormName::Note.as_str()
                 csrf=forms.csrf.clone()
                 version=forms.version
-                refusal=forms.refusal("note")
+                refusal=forms.refusal(FormName::Note)
                 id="form-note"
             >
                 <TextAreaField
@@ -120,7 +123,7 @@ pub(super) fn NoteForm(forms: CaseForms) -> impl IntoView {
                     label="Note"
                     hint="Only staff see notes."
                     required=true
-                    value=forms.typed("note", "body", "")
+                    value=forms.typed(FormName::Note, "body", "")
                 />
                 <button type="submit" class="button secondary">"Add note"</button>
             </StaffForm>
@@ -135,10 +138,10 @@ pub(super) fn MessageForm(forms: CaseForms) -> impl IntoView {
             <h2 id="message-title">"Message to the customer"</h2>
             <StaffForm
                 action=forms.action("message")
-                name="message"
+                name=FormName::Message.as_str()
                 csrf=forms.csrf.clone()
                 version=forms.version
-                refusal=forms.refusal("message")
+                refusal=forms.refusal(FormName::Message)
                 id="form-message"
             >
                 <TextAreaField
@@ -147,7 +150,7 @@ pub(super) fn MessageForm(forms: CaseForms) -> impl IntoView {
                     label="Message"
                     hint="Sent by email and shown on the customer's tracking page."
                     required=true
-                    value=forms.typed("message", "body", "")
+                    value=forms.typed(FormName::Message, "body", "")
                 />
                 <button type="submit" class="button secondary">"Send message"</button>
             </StaffForm>
@@ -165,10 +168,10 @@ pub(super) fn ExtendForm(forms: CaseForms) -> impl IntoView {
             <p class="hint">"Some rules allow one extension, granted before the deadline ends."</p>
             <StaffForm
                 action=forms.action("extend")
-                name="extend"
+                name=FormName::Extend.as_str()
                 csrf=forms.csrf.clone()
                 version=forms.version
-                refusal=forms.refusal("extend")
+                refusal=forms.refusal(FormName::Extend)
                 id="form-extend"
             >
                 <TextAreaField
@@ -177,7 +180,7 @@ pub(super) fn ExtendForm(forms: CaseForms) -> impl IntoView {
                     label="Reason"
                     hint="The customer is sent a notice with this reason and the new date."
                     required=true
-                    value=forms.typed("extend", "reason", "")
+                    value=forms.typed(FormName::Extend, "reason", "")
                 />
                 <button type="submit" class="button secondary">"Extend the deadline"</button>
             </StaffForm>
@@ -199,7 +202,7 @@ pub(super) fn StepForms(
     today: NaiveDate,
 ) -> impl IntoView {
     // A refusal that does not say which step it was for is shown above all.
-    let unplaced = forms.refusal("step").filter(|_| forms.refused_step().is_none());
+    let unplaced = forms.refusal(FormName::Step).filter(|_| forms.refused_step().is_none());
     let finished = steps.is_empty().then(|| view! { <p>"This request is finished: it takes no further steps."</p> });
     let steps =
         steps.into_iter().map(|step| view! { <StepForm forms=forms.clone() step kind category today/> }).collect_view();
@@ -222,7 +225,7 @@ fn StepForm(
     category: Option<ComplaintCategory>,
     today: NaiveDate,
 ) -> impl IntoView {
-    let refusal = forms.refusal("step").filter(|_| forms.refused_step().as_deref() == Some(step.as_str()));
+    let refusal = forms.refusal(FormName::Step).filter(|_| forms.refused_step().as_deref() == Some(step.as_str()));
     let (explanation, inputs, button) = match step {
         StepKind::MarkVerified => (
             Some(
@@ -251,7 +254,7 @@ fn StepForm(
             {heading}
             <StaffForm
                 action=forms.action("step")
-                name="step"
+                name=FormName::Step.as_str()
                 csrf=forms.csrf.clone()
                 version=forms.version
                 refusal
@@ -280,7 +283,7 @@ fn AskInputs(forms: CaseForms) -> impl IntoView {
             label="What do you need from the customer?"
             hint="Sent to the customer by email and shown on their tracking page."
             required=true
-            value=forms.typed("step", "what", "")
+            value=forms.typed(FormName::Step, "what", "")
         />
     }
 }
@@ -293,15 +296,15 @@ fn CloseInputs(forms: CaseForms) -> impl IntoView {
             name="close_reason"
             label="Why is it closed?"
             options={choose_one::<CloseReason>()}
-            selected=forms.typed("step", "close_reason", "")
+            selected=forms.typed(FormName::Step, "close_reason", "")
         />
         <TextAreaField
             id="close-note"
-            name="note"
+            name=FormName::Note.as_str()
             label="Note"
             hint="A short note on why the request is closed."
             required=true
-            value=forms.typed("step", "note", "")
+            value=forms.typed(FormName::Step, "note", "")
         />
     }
 }
@@ -322,7 +325,7 @@ fn ResolveInputs(
                 input_type="date"
                 width="w-medium"
                 required=true
-                value=forms.typed("step", "effective_on", today.to_string())
+                value=forms.typed(FormName::Step, "effective_on", today.to_string())
             />
         }
         .into_any(),
@@ -333,14 +336,14 @@ fn ResolveInputs(
                 name="category"
                 label="What the complaint was about"
                 options=choices(options_of::<ComplaintCategory>())
-                selected=forms.typed("step", "category", category.map_or("", |c| c.as_str()))
+                selected=forms.typed(FormName::Step, "category", category.map_or("", |c| c.as_str()))
             />
             <TextAreaField
                 id="resolve-resolution"
                 name="resolution"
                 label="How it was resolved"
                 required=true
-                value=forms.typed("step", "resolution", "")
+                value=forms.typed(FormName::Step, "resolution", "")
             />
         }
         .into_any(),
@@ -352,7 +355,7 @@ fn ResolveInputs(
 /// with it, only the chosen outcome's fields are.
 #[component]
 fn AmendmentOutcome(forms: CaseForms) -> impl IntoView {
-    let outcome = RwSignal::new(forms.typed("step", "outcome", "accepted"));
+    let outcome = RwSignal::new(forms.typed(FormName::Step, "outcome", "accepted"));
     let scripted = RwSignal::new(false);
     Effect::new(move |_| scripted.set(true));
     let hidden_unless = move |wanted: &'static [&'static str]| {
@@ -374,7 +377,7 @@ fn AmendmentOutcome(forms: CaseForms) -> impl IntoView {
                 name="records_changed"
                 label="Which records were changed"
                 hint="If accepted or partly accepted."
-                value=forms.typed("step", "records_changed", "")
+                value=forms.typed(FormName::Step, "records_changed", "")
             />
         </div>
         <div hidden=hidden_unless(&["partly_accepted"])>
@@ -383,7 +386,7 @@ fn AmendmentOutcome(forms: CaseForms) -> impl IntoView {
                 name="reason"
                 label="Why part of the request was not accepted"
                 hint="If partly accepted."
-                value=forms.typed("step", "reason", "")
+                value=forms.typed(FormName::Step, "reason", "")
             />
         </div>
         <div hidden=hidden_unless(&["denied"])>
@@ -393,14 +396,14 @@ fn AmendmentOutcome(forms: CaseForms) -> impl IntoView {
                 label="Ground for denial"
                 hint="If denied."
                 options={choose_one::<DenialGround>()}
-                selected=forms.typed("step", "ground", "")
+                selected=forms.typed(FormName::Step, "ground", "")
             />
             <TextAreaField
                 id="resolve-explanation"
                 name="explanation"
                 label="Explanation for the customer"
                 hint="If denied. The customer receives it, so write it in plain language."
-                value=forms.typed("step", "explanation", "")
+                value=forms.typed(FormName::Step, "explanation", "")
             />
         </div>
     }

@@ -9,8 +9,8 @@ use crate::components::{
     AmendmentFields, ComplaintFields, FormAlert, InputField, OptOutFields, RequestFormView, SelectField, choices,
 };
 use crate::domain::access::Action;
-use crate::domain::case::StaffFeedback;
 use crate::domain::form::{AmendmentForm, ComplaintForm, OptOutForm};
+use crate::domain::staff_forms::{FormName, StaffFeedback};
 use crate::domain::{FormState, RequestForm, RequestKind};
 
 use super::frame::viewer;
@@ -108,7 +108,7 @@ fn Intake<F: RequestForm>(
                             <p class="lead">"Type in what the customer told you, in their words where you can."</p>
                             <RequestFormView action state submit_label="Record the request">
                                 <input type="hidden" name="csrf" value=viewer.csrf/>
-                                <input type="hidden" name="form" value="intake"/>
+                                <input type="hidden" name="form" value=FormName::Intake.as_str()/>
                                 <Arrival feedback today/>
                                 {children()}
                             </RequestFormView>
@@ -125,13 +125,13 @@ fn Intake<F: RequestForm>(
 fn Arrival(feedback: StaffFeedback, today: NaiveDate) -> impl IntoView {
     view! {
         <h2 class="section-title">"How it reached us"</h2>
-        {refusal_for(&feedback, "intake").map(|message| view! { <FormAlert message lead="Not recorded."/> })}
+        {refusal_for(&feedback, FormName::Intake).map(|message| view! { <FormAlert message lead="Not recorded."/> })}
         <SelectField
             id="f-channel"
             name="channel"
             label="Received by"
             options=choices([("phone", "Phone"), ("mail", "Mail")])
-            selected=typed(&feedback, "intake", "channel", "phone")
+            selected=typed(&feedback, FormName::Intake, "channel", "phone")
         />
         <InputField
             id="f-received_on"
@@ -142,7 +142,7 @@ fn Arrival(feedback: StaffFeedback, today: NaiveDate) -> impl IntoView {
             width="w-medium"
             required=true
             max=today.to_string()
-            value=typed(&feedback, "intake", "received_on", today.to_string())
+            value=typed(&feedback, FormName::Intake, "received_on", today.to_string())
         />
     }
 }

@@ -4,6 +4,7 @@ use leptos_meta::Title;
 use crate::components::StaffForm;
 use crate::domain::access::Viewer;
 use crate::domain::case::{LetterState, LetterStatus};
+use crate::domain::staff_forms::FormName;
 use crate::services::load_undelivered_letters;
 
 use super::frame::viewer;
@@ -13,7 +14,7 @@ use super::{Done, labels, long_date, staff_view};
 #[component]
 pub(super) fn RetryButton(letter: i64, subject: String, csrf: String, return_to: String) -> impl IntoView {
     view! {
-        <StaffForm action=format!("/staff/mail/{letter}/retry") name="retry" csrf class="inline-form">
+        <StaffForm action=format!("/staff/mail/{letter}/retry") name=FormName::Retry.as_str() csrf class="inline-form">
             <input type="hidden" name="return_to" value=return_to/>
             <button type="submit" class="button secondary small">
                 "Retry"

@@ -34,9 +34,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::domain::access::{self, Action, Viewer};
-use crate::domain::case::StaffFeedback;
 use crate::domain::format::{long_date, short_date};
 use crate::domain::site::OrgToday;
+use crate::domain::staff_forms::{DoneCode, FormName, StaffFeedback};
 use crate::services::{Answer, Refusal};
 
 use super::set_status;
@@ -52,12 +52,12 @@ fn staff_feedback() -> StaffFeedback {
 }
 
 /// Why `form` was refused, when the page came back for it.
-fn refusal_for(feedback: &StaffFeedback, form: &str) -> Option<String> {
-    (feedback.form == form && !feedback.message.is_empty()).then(|| feedback.message.clone())
+fn refusal_for(feedback: &StaffFeedback, form: FormName) -> Option<String> {
+    (feedback.form == Some(form) && !feedback.message.is_empty()).then(|| feedback.message.clone())
 }
 
 /// What was typed into a field of a refused form, or `default`.
-fn typed(feedback: &StaffFeedback, form: &str, field: &str, default: impl Into<String>) -> String {
+fn typed(feedback: &StaffFeedback, form: FormName, field: &str, default: impl Into<String>) -> String {
     feedback.value(form, field).unwrap_or_else(|| default.into())
 }
 
@@ -152,23 +152,23 @@ fn Done() -> impl IntoView {
     let (done, changed, skipped) =
         query.with_untracked(|query| (query.get("done"), query.get("changed"), query.get("skipped")));
     done.map(|what| {
-        let message = match what.as_str() {
-            "assigned" => "Assigned.".to_owned(),
-            "note" => "Note added.".to_owned(),
-            "message" => "Message sent to the customer.".to_owned(),
-            "status" => "Status changed.".to_owned(),
-            "extended" => {
+        let message = match DoneCode::parse(&what) {
+            Some(DoneCode::Assigned) => "Assigned.".to_owned(),
+            Some(DoneCode::Note) => "Note added.".to_owned(),
+            Some(DoneCode::Message) => "Message sent to the customer.".to_owned(),
+            Some(DoneCode::Status) => "Status changed.".to_owned(),
+            Some(DoneCode::Extended) => {
                 "Deadline extended. The customer is sent a notice with the reason and the new date.".to_owned()
             }
-            "entered" => "Request recorded.".to_owned(),
-            "bulk" => bulk_summary(changed, skipped),
-            "retried" => "The email will be sent again shortly.".to_owned(),
-            "invited" => "Invitation sent.".to_owned(),
-            "role" => "Role changed.".to_owned(),
-            "disabled" => "Account disabled. Its sessions have ended.".to_owned(),
-            "enabled" => "Account enabled.".to_owned(),
-            "revoked" => "Token revoked.".to_owned(),
-            _ => "Your change was saved.".to_owned(),
+            Some(DoneCode::Entered) => "Request recorded.".to_owned(),
+            Some(DoneCode::Bulk) => bulk_summary(changed, skipped),
+            Some(DoneCode::Retried) => "The email will be sent again shortly.".to_owned(),
+            Some(DoneCode::Invited) => "Invitation sent.".to_owned(),
+            Some(DoneCode::Role) => "Role changed.".to_owned(),
+            Some(DoneCode::Disabled) => "Account disabled. Its sessions have ended.".to_owned(),
+            Some(DoneCode::Enabled) => "Account enabled.".to_owned(),
+            Some(DoneCode::Revoked) => "Token revoked.".to_owned(),
+            None => "Your change was saved.".to_owned(),
         };
         view! { <p class="done" role="status">{message}</p> }
     })

@@ -5,7 +5,7 @@ use crate::components::{InputField, SelectField, StaffForm};
 use crate::domain::Role;
 use crate::domain::access::Viewer;
 use crate::domain::accounts::StaffMember;
-use crate::domain::case::StaffFeedback;
+use crate::domain::staff_forms::{FormName, StaffFeedback};
 use crate::services::load_people;
 
 use super::frame::viewer;
@@ -68,7 +68,8 @@ fn People(viewer: Viewer, people: Vec<StaffMember>, feedback: StaffFeedback) -> 
 fn Person(person: StaffMember, is_viewer: bool, csrf: String) -> impl IntoView {
     let id = person.id;
     let role_id = format!("role-{id}");
-    let (verb, label) = if person.active { ("disable", "Disable") } else { ("enable", "Enable") };
+    let (verb, form, label) =
+        if person.active { ("disable", FormName::Disable, "Disable") } else { ("enable", FormName::Enable, "Enable") };
     let options = Role::ALL
         .iter()
         .map(|role| view! { <option value=role.as_str() selected=*role == person.role>{role.label()}</option> })
@@ -81,7 +82,7 @@ fn Person(person: StaffMember, is_viewer: bool, csrf: String) -> impl IntoView {
             <th scope="row">{person.name}</th>
             <td>{person.email}</td>
             <td>
-                <StaffForm action=format!("/staff/people/{id}/role") name="role" csrf=csrf.clone() class="inline-form">
+                <StaffForm action=format!("/staff/people/{id}/role") name=FormName::Role.as_str() csrf=csrf.clone() class="inline-form">
                     <label class="visually-hidden" for=role_id.clone()>{role_label}</label>
                     <select id=role_id name="role">{options}</select>
                     <button type="submit" class="button secondary small">
@@ -95,7 +96,7 @@ fn Person(person: StaffMember, is_viewer: bool, csrf: String) -> impl IntoView {
                     view! { <span class="account-state">"Active (you)"</span> }.into_any()
                 } else {
                     view! {
-                        <StaffForm action=format!("/staff/people/{id}/{verb}") name=verb csrf class="inline-form">
+                        <StaffForm action=format!("/staff/people/{id}/{verb}") name=form.as_str() csrf class="inline-form">
                             <span class="account-state">{if person.active { "Active" } else { "Disabled" }}</span>
                             <button type="submit" class="button secondary small">
                                 {label} <span class="visually-hidden">{state_label}</span>
@@ -115,14 +116,14 @@ fn Invite(csrf: String, feedback: StaffFeedback) -> impl IntoView {
         <section class="action-card invite" aria-labelledby="invite-title">
             <h2 id="invite-title">"Invite a colleague"</h2>
             <p class="hint">"They receive an email with a link to set their password."</p>
-            <StaffForm action="/staff/people" name="invite" csrf refusal=refusal_for(&feedback, "invite")>
+            <StaffForm action="/staff/people" name=FormName::Invite.as_str() csrf refusal=refusal_for(&feedback, FormName::Invite)>
                 <InputField
                     id="invite-name"
                     name="name"
                     label="Name"
                     autocomplete="off"
                     required=true
-                    value=typed(&feedback, "invite", "name", "")
+                    value=typed(&feedback, FormName::Invite, "name", "")
                 />
                 <InputField
                     id="invite-email"
@@ -131,14 +132,14 @@ fn Invite(csrf: String, feedback: StaffFeedback) -> impl IntoView {
                     input_type="email"
                     autocomplete="off"
                     required=true
-                    value=typed(&feedback, "invite", "email", "")
+                    value=typed(&feedback, FormName::Invite, "email", "")
                 />
                 <SelectField
                     id="invite-role"
                     name="role"
                     label="Role"
                     options=roles()
-                    selected=typed(&feedback, "invite", "role", Role::Agent.as_str())
+                    selected=typed(&feedback, FormName::Invite, "role", Role::Agent.as_str())
                 />
                 <button type="submit" class="button">"Send invitation"</button>
             </StaffForm>

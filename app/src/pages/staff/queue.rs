@@ -8,6 +8,7 @@ use crate::domain::accounts::StaffMember;
 use crate::domain::queue::{
     AssigneeFilter, DueFilter, QueuePage, QueueQuery, QueueRow, QueueSort, StatusFilter, Urgency,
 };
+use crate::domain::staff_forms::FormName;
 use crate::domain::{Channel, RequestKind};
 use crate::services::load_queue;
 
@@ -160,7 +161,7 @@ fn BulkForm(viewer: Viewer, query: QueueQuery, rows: Vec<QueueRow>, staff: Vec<S
     actions.extend(choices([("unassign", "Unassign"), ("start_work", "Start work"), ("resume", "Resume work")]));
     let rows = rows.into_iter().map(|row| view! { <Row row/> }).collect_view();
     view! {
-        <StaffForm action="/staff/bulk" name="bulk" csrf=viewer.csrf.clone() class="bulk">
+        <StaffForm action="/staff/bulk" name=FormName::Bulk.as_str() csrf=viewer.csrf.clone() class="bulk">
             <input type="hidden" name="return_to" value=query.to_query_string()/>
             <div class="bulk-bar">
                 <SelectField

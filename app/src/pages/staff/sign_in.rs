@@ -3,6 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::{FormAlert, InputField};
+use crate::domain::staff_forms::FormName;
 
 use super::{refusal_for, staff_feedback, typed};
 
@@ -28,9 +29,9 @@ pub fn SignInPage() -> impl IntoView {
             {welcome.then(|| view! { <p class="done" role="status">"Your password is set. Sign in with it now."</p> })}
             {expired.then(|| view! { <p class="notice" role="status">"Your session ended. Please sign in again."</p> })}
             <form method="post" action="/staff/sign-in" class="staff-form sign-in">
-                <input type="hidden" name="form" value="sign_in"/>
+                <input type="hidden" name="form" value=FormName::SignIn.as_str()/>
                 <input type="hidden" name="next" value=next/>
-                {refusal_for(&feedback, "sign_in").map(|message| view! { <FormAlert message/> })}
+                {refusal_for(&feedback, FormName::SignIn).map(|message| view! { <FormAlert message/> })}
                 <InputField
                     id="sign-in-email"
                     name="email"
@@ -38,7 +39,7 @@ pub fn SignInPage() -> impl IntoView {
                     input_type="email"
                     autocomplete="username"
                     required=true
-                    value=typed(&feedback, "sign_in", "email", "")
+                    value=typed(&feedback, FormName::SignIn, "email", "")
                 />
                 // What was typed as the password is never sent back.
                 <InputField

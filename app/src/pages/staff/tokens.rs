@@ -4,7 +4,7 @@ use leptos_meta::Title;
 use crate::components::{InputField, SelectField, StaffForm};
 use crate::domain::access::Viewer;
 use crate::domain::accounts::{ApiTokenInfo, IssuedToken, StaffMember};
-use crate::domain::case::StaffFeedback;
+use crate::domain::staff_forms::{FormName, StaffFeedback};
 use crate::services::load_api_tokens;
 
 use super::frame::viewer;
@@ -58,7 +58,7 @@ fn Tokens(
                         <td>
                             <StaffForm
                                 action=format!("/staff/tokens/{}/revoke", token.id)
-                                name="revoke"
+                                name=FormName::Revoke.as_str()
                                 csrf=viewer.csrf.clone()
                                 class="inline-form"
                             >
@@ -109,7 +109,7 @@ fn Tokens(
         {list}
         <section class="action-card invite" aria-labelledby="issue-title">
             <h2 id="issue-title">"Issue a token"</h2>
-            <StaffForm action="/staff/tokens" name="token" csrf=viewer.csrf refusal=refusal_for(&feedback, "token")>
+            <StaffForm action="/staff/tokens" name=FormName::Token.as_str() csrf=viewer.csrf refusal=refusal_for(&feedback, FormName::Token)>
                 <InputField
                     id="token-name"
                     name="name"
@@ -117,14 +117,14 @@ fn Tokens(
                     hint="For example, the system that will use it."
                     autocomplete="off"
                     required=true
-                    value=typed(&feedback, "token", "name", "")
+                    value=typed(&feedback, FormName::Token, "name", "")
                 />
                 <SelectField
                     id="token-email"
                     name="email"
                     label="Acts as"
                     options=owners
-                    selected=typed(&feedback, "token", "email", viewer.email)
+                    selected=typed(&feedback, FormName::Token, "email", viewer.email)
                 />
                 <button type="submit" class="button">"Issue token"</button>
             </StaffForm>

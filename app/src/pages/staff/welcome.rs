@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::{FormAlert, InputField};
+use crate::domain::staff_forms::FormName;
 
 use super::{refusal_for, staff_feedback};
 
@@ -28,8 +29,8 @@ pub fn WelcomePage() -> impl IntoView {
                     <h1>"Set your password"</h1>
                     <p>"Welcome. Choose the password you will sign in with."</p>
                     <form method="post" action=format!("/staff/welcome/{token}") class="staff-form">
-                        <input type="hidden" name="form" value="welcome"/>
-                        {refusal_for(&feedback, "welcome").map(|message| view! { <FormAlert message/> })}
+                        <input type="hidden" name="form" value=FormName::Welcome.as_str()/>
+                        {refusal_for(&feedback, FormName::Welcome).map(|message| view! { <FormAlert message/> })}
                         <InputField
                             id="welcome-password"
                             name="password"

@@ -2,8 +2,6 @@
 //! per-user bearer token. It asks the same authorisation function as the
 //! pages and writes through the same request store.
 
-pub mod tokens;
-
 use app::domain::access::{Action, require};
 use app::domain::form::{AmendmentForm, ComplaintForm, OptOutForm};
 use app::domain::{Channel, FieldErrors, ParseContext, ReferenceCode, RequestForm, RequestKind, Viewer};
@@ -11,21 +9,22 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::AppState;
+use super::error::Incident;
+use super::routes::Routes;
 use crate::cases::CaseError;
-use crate::http::AppState;
 use crate::requests::{Intake, StoreError};
 use crate::staff::actor;
 
-pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new()
-        .route("/api/v1/requests", post(create))
-        .route("/api/v1/requests/{reference}", get(show))
-        .route("/api/v1/openapi.json", get(openapi))
+pub fn routes() -> Routes {
+    Routes::new()
+        .post("/api/v1/requests", create)
+        .get("/api/v1/requests/{reference}", show)
+        .get("/api/v1/openapi.json", openapi)
 }
 
 /// The OpenAPI description, kept beside the code it describes.
@@ -70,11 +69,7 @@ impl IntoResponse for ApiError {
                     fields.iter().map(|(field, problem)| (field.to_owned(), Value::from(problem))).collect();
                 (StatusCode::UNPROCESSABLE_ENTITY, json!({ "error": message, "fields": fields }))
             }
-            Self::Internal(error) => {
-                let reference = crate::incident::new_reference();
-                tracing::error!(%reference, %error, "API request failed on our side");
-                (StatusCode::SERVICE_UNAVAILABLE, json!({ "error": "temporarily unavailable", "incident": reference }))
-            }
+            Self::Internal(error) => return Incident::record("an API request", error).json(),
         };
         let mut response = (status, Json(body)).into_response();
         if matches!(self, Self::Unauthenticated) {

@@ -9,19 +9,19 @@ use axum::body::Body;
 use axum::extract::{Form, FromRequest, Path, State};
 use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::post;
 use chrono::Utc;
 
+use super::routes::Routes;
 use super::{AppState, HttpError, pages};
 use crate::requests::{Intake, Resend, Verification};
 
-pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new()
-        .route("/opt-out", post(submit::<OptOutForm>))
-        .route("/amendment", post(submit::<AmendmentForm>))
-        .route("/complaint", post(submit::<ComplaintForm>))
-        .route("/verify/{token}", post(verify))
-        .route("/track/{token}/resend", post(resend_verification))
+pub fn routes() -> Routes {
+    Routes::new()
+        .post("/opt-out", submit::<OptOutForm>)
+        .post("/amendment", submit::<AmendmentForm>)
+        .post("/complaint", submit::<ComplaintForm>)
+        .post("/verify/{token}", verify)
+        .post("/track/{token}/resend", resend_verification)
 }
 
 /// A secret from the path, fit to be written back into a Location header;

@@ -1,0 +1,168 @@
+//! The staff side's forms as the server reads them, the names they carry,
+//! what a refused one sends back, and the `?done=` codes that confirm a
+//! change. Pages and handlers name all of them through these types, so the
+//! two crates cannot spell a name differently.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::access::Action;
+
+named_enum! {
+    /// Which form the server refused: each staff form's hidden `form` field.
+    FormName {
+        SignIn => "sign_in",
+        Welcome => "welcome",
+        Assign => "assign",
+        Note => "note",
+        Message => "message",
+        Step => "step",
+        Extend => "extend",
+        Intake => "intake",
+        Invite => "invite",
+        Token => "token",
+        Bulk => "bulk",
+        Role => "role",
+        Disable => "disable",
+        Enable => "enable",
+        Retry => "retry",
+        Revoke => "revoke",
+    }
+}
+
+named_enum! {
+    /// What a change did, as the handler's redirect asks the page to
+    /// confirm it with `?done=`.
+    DoneCode {
+        Assigned => "assigned",
+        Note => "note",
+        Message => "message",
+        Status => "status",
+        Extended => "extended",
+        Entered => "entered",
+        Bulk => "bulk",
+        Retried => "retried",
+        Invited => "invited",
+        Role => "role",
+        Disabled => "disabled",
+        Enabled => "enabled",
+        Revoked => "revoked",
+    }
+}
+
+/// What a staff form handler sends back with the page when it refuses a
+/// change: which form, why, and what was typed, so nothing is lost.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffFeedback {
+    /// The refused form; `None` on a page nobody sent a form from.
+    pub form: Option<FormName>,
+    pub message: String,
+    pub values: BTreeMap<String, String>,
+}
+
+impl StaffFeedback {
+    /// What was typed into `field` of `form`, if this feedback is for it.
+    pub fn value(&self, form: FormName, field: &str) -> Option<String> {
+        (self.form == Some(form)).then(|| self.values.get(field).cloned()).flatten()
+    }
+}
+
+/// A form only a signed-in staff member may send, and what the rule book
+/// must allow them for the server to act on it.
+pub trait StaffAction {
+    const ACTION: Action;
+}
+
+/// Every field is text, as typed: a missing one reads as empty, and the
+/// handler decides what an unusable value means.
+macro_rules! staff_form {
+    ($(#[$meta:meta])* $name:ident needs $action:ident { $($(#[$field_meta:meta])* $field:ident: $ty:ty),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+        #[serde(default)]
+        pub struct $name { $($(#[$field_meta])* pub $field: $ty),* }
+
+        impl StaffAction for $name {
+            const ACTION: Action = Action::$action;
+        }
+    };
+}
+
+/// Signing in, before anyone is known.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct SignInForm {
+    pub email: String,
+    pub password: String,
+    /// Where the person was going when they were asked to sign in.
+    pub next: Option<String>,
+}
+
+/// Choosing a password from an invitation link.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct WelcomeForm {
+    pub password: String,
+    pub confirm: String,
+}
+
+staff_form! {
+    /// "me", "none" or a colleague's id.
+    AssignForm needs WorkCase { assignee: String, version: String }
+}
+
+staff_form! { NoteForm needs WorkCase { body: String } }
+
+staff_form! { MessageForm needs WorkCase { body: String } }
+
+staff_form! {
+    /// A workflow step and whatever that step asks for, read by
+    /// `workflow::step_from_form`.
+    StepForm needs WorkCase {
+        version: String,
+        #[serde(flatten)]
+        answers: BTreeMap<String, String>,
+    }
+}
+
+staff_form! { ExtendForm needs WorkCase { version: String, reason: String } }
+
+staff_form! {
+    /// Several queue rows at once, each `reference:version` as shown.
+    BulkForm needs WorkCase { bulk_action: String, selected: Vec<String>, return_to: String }
+}
+
+/// A request received by phone or mail: the customer form's own answers,
+/// and how and when it arrived.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct IntakeForm<F> {
+    #[serde(flatten)]
+    pub request: F,
+    #[serde(default)]
+    pub channel: String,
+    #[serde(default)]
+    pub received_on: String,
+}
+
+impl<F> StaffAction for IntakeForm<F> {
+    const ACTION: Action = Action::EnterRequest;
+}
+
+staff_form! { InviteForm needs ManageStaff { name: String, email: String, role: String } }
+
+staff_form! { RoleForm needs ManageStaff { role: String } }
+
+staff_form! {
+    /// Disabling or enabling the account named in the address.
+    AccountForm needs ManageStaff {}
+}
+
+staff_form! { RetryForm needs ManageMail { return_to: String } }
+
+staff_form! { TokenForm needs ManageApiTokens { name: String, email: String } }
+
+staff_form! {
+    /// Revoking the token named in the address.
+    RevokeForm needs ManageApiTokens {}
+}

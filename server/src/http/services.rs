@@ -1,0 +1,79 @@
+//! The services the server puts into context for the pages' server
+//! functions, over the case desk, the request store and the metrics. A
+//! failure is logged as an incident; only its reference reaches the page.
+
+use app::domain::case::{ApiTokenInfo, CaseView, LetterState, StaffMember};
+use app::domain::metrics::{Dashboard, Disclosure, MetricsQuery};
+use app::domain::queue::{QueuePage, QueueQuery};
+use app::domain::{ReferenceCode, TrackingView, Viewer};
+use app::services::{CustomerService, MetricsService, ServiceError, StaffService};
+
+use super::error::Incident;
+use crate::cases::CaseDesk;
+use crate::metrics::Metrics;
+use crate::requests::RequestStore;
+use crate::staff::tokens::ApiTokens;
+
+/// The staff-facing reads, over the case desk.
+pub struct StaffPortal {
+    desk: CaseDesk,
+    tokens: ApiTokens,
+}
+
+impl StaffPortal {
+    pub fn new(desk: CaseDesk, tokens: ApiTokens) -> Self {
+        Self { desk, tokens }
+    }
+}
+
+#[async_trait::async_trait]
+impl StaffService for StaffPortal {
+    async fn queue(&self, viewer: &Viewer, query: &QueueQuery) -> Result<QueuePage, ServiceError> {
+        self.desk.queue(viewer, query).await.map_err(|e| Incident::record("the queue", &e).into())
+    }
+
+    async fn case(&self, viewer: &Viewer, reference: &ReferenceCode) -> Result<Option<CaseView>, ServiceError> {
+        self.desk.open(viewer, reference).await.map_err(|e| Incident::record("opening a case", &e).into())
+    }
+
+    async fn staff(&self) -> Result<Vec<StaffMember>, ServiceError> {
+        self.desk.staff_list().await.map_err(|e| Incident::record("the staff list", &e).into())
+    }
+
+    async fn undelivered_letters(&self) -> Result<Vec<LetterState>, ServiceError> {
+        self.desk.undelivered().await.map_err(|e| Incident::record("the undelivered letters", &e).into())
+    }
+
+    async fn api_tokens(&self) -> Result<Vec<ApiTokenInfo>, ServiceError> {
+        self.tokens.list(self.desk.clocks()).await.map_err(|e| Incident::record("the API token list", &e).into())
+    }
+}
+
+/// The customer-facing service the pages call, over the request store.
+pub struct CustomerPortal {
+    store: RequestStore,
+}
+
+impl CustomerPortal {
+    pub fn new(store: RequestStore) -> Self {
+        Self { store }
+    }
+}
+
+#[async_trait::async_trait]
+impl CustomerService for CustomerPortal {
+    async fn track(&self, token: &str) -> Result<Option<TrackingView>, ServiceError> {
+        self.store.track(token).await.map_err(|e| Incident::record("tracking lookup", &e).into())
+    }
+}
+
+#[async_trait::async_trait]
+impl MetricsService for Metrics {
+    async fn dashboard(&self, query: &MetricsQuery) -> Result<Dashboard, ServiceError> {
+        Metrics::dashboard(self, query).await.map_err(|e| Incident::record("the dashboard", &e).into())
+    }
+
+    async fn disclosure(&self, year: Option<i32>) -> Result<Option<Disclosure>, ServiceError> {
+        Metrics::disclosure(self, year).await.map_err(|e| Incident::record("the disclosure table", &e).into())
+    }
+}

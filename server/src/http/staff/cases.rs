@@ -1,0 +1,152 @@
+//! Changes to cases: assigning, notes, messages to the customer, workflow
+//! steps, the extension, and several queue rows at once.
+
+use app::domain::access::{Action, require};
+use app::domain::queue::QueueQuery;
+use app::domain::staff_forms::{AssignForm, BulkForm, DoneCode, ExtendForm, FormName, MessageForm, NoteForm, StepForm};
+use app::domain::workflow::{Step, step_from_form};
+use app::domain::{ReferenceCode, Viewer};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::cases::{Assignee, CaseError};
+use crate::http::extract::{CaseForm, StaffForm};
+use crate::http::routes::Routes;
+use crate::http::{AppState, HttpError};
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .post("/staff/bulk", bulk)
+        .post("/staff/requests/{reference}/assign", assign)
+        .post("/staff/requests/{reference}/note", note)
+        .post("/staff/requests/{reference}/message", message)
+        .post("/staff/requests/{reference}/step", step)
+        .post("/staff/requests/{reference}/extend", extend)
+}
+
+/// A change's outcome as the case page shows it: confirmed with `done`, or
+/// the page again with `form` as typed and why it was refused.
+async fn answer<T>(
+    state: &AppState,
+    case: CaseForm<T>,
+    form: FormName,
+    done: DoneCode,
+    result: Result<(), CaseError>,
+) -> Result<Response, HttpError> {
+    let page = format!("/staff/requests/{}", case.reference);
+    let (status, message) = match result {
+        Ok(()) => return Ok(Redirect::to(&format!("{page}?done={done}")).into_response()),
+        Err(CaseError::NotFound) => return Err(HttpError::Forbidden),
+        Err(CaseError::Conflict) => (
+            StatusCode::CONFLICT,
+            "Someone else changed this request while you were working on it, so your change was not saved. \
+             The page now shows the request as it is; check it and try again."
+                .to_owned(),
+        ),
+        Err(error @ (CaseError::Step(_) | CaseError::Extension(_) | CaseError::Invalid(_))) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, error.to_string())
+        }
+        Err(error) => return Err(HttpError::Case(error)),
+    };
+    Ok(case.sent.refuse(state, &page, status, form, message).await)
+}
+
+/// The case version a form was drawn from; without one, the change cannot
+/// be told apart from a stale one.
+fn version_of(version: &str) -> Result<i64, CaseError> {
+    version.parse().map_err(|_| CaseError::Conflict)
+}
+
+/// Assigning to somebody else is a right of its own.
+fn may_assign(viewer: &Viewer, id: i64) -> Result<(), HttpError> {
+    if id == viewer.id {
+        return Ok(());
+    }
+    require(Some(viewer), Action::AssignToOthers).map_err(|_| HttpError::Forbidden)
+}
+
+async fn assign(State(state): State<AppState>, case: CaseForm<AssignForm>) -> Result<Response, HttpError> {
+    let to = match case.body.assignee.as_str() {
+        "me" => Assignee::Staff(case.viewer.id),
+        "none" => Assignee::Nobody,
+        other => match other.parse::<i64>() {
+            Ok(id) => {
+                may_assign(&case.viewer, id)?;
+                Assignee::Staff(id)
+            }
+            Err(_) => Assignee::Nobody,
+        },
+    };
+    let result = match version_of(&case.body.version) {
+        Ok(version) => state.desk.assign(&case.viewer, &case.reference, version, to).await,
+        Err(e) => Err(e),
+    };
+    answer(&state, case, FormName::Assign, DoneCode::Assigned, result).await
+}
+
+async fn note(State(state): State<AppState>, case: CaseForm<NoteForm>) -> Result<Response, HttpError> {
+    let result = state.desk.note(&case.viewer, &case.reference, &case.body.body).await;
+    answer(&state, case, FormName::Note, DoneCode::Note, result).await
+}
+
+async fn message(State(state): State<AppState>, case: CaseForm<MessageForm>) -> Result<Response, HttpError> {
+    let result = state.desk.message(&case.viewer, &case.reference, &case.body.body).await;
+    answer(&state, case, FormName::Message, DoneCode::Message, result).await
+}
+
+async fn step(State(state): State<AppState>, case: CaseForm<StepForm>) -> Result<Response, HttpError> {
+    let result = async {
+        let version = version_of(&case.body.version)?;
+        let kind = state.desk.kind_of(&case.reference).await?;
+        let step = step_from_form(kind, |name| case.body.answers.get(name).cloned())?;
+        state.desk.step(&case.viewer, &case.reference, version, &step).await.map(|_| ())
+    }
+    .await;
+    answer(&state, case, FormName::Step, DoneCode::Status, result).await
+}
+
+async fn extend(State(state): State<AppState>, case: CaseForm<ExtendForm>) -> Result<Response, HttpError> {
+    let result = match version_of(&case.body.version) {
+        Ok(version) => state.desk.extend(&case.viewer, &case.reference, version, &case.body.reason).await,
+        Err(e) => Err(e),
+    };
+    answer(&state, case, FormName::Extend, DoneCode::Extended, result).await
+}
+
+/// Several queue rows at once. Each row carries the version it was shown
+/// at; rows changed since are skipped and counted, never overwritten.
+async fn bulk(State(state): State<AppState>, form: StaffForm<BulkForm>) -> Result<Response, HttpError> {
+    let StaffForm { viewer, body, .. } = form;
+    let mut changed = 0;
+    let mut skipped = 0;
+    for selected in &body.selected {
+        let Some((reference, version)) = selected.rsplit_once(':') else { continue };
+        let (Ok(reference), Ok(version)) = (ReferenceCode::parse(reference), version.parse::<i64>()) else {
+            continue;
+        };
+        let result = match body.bulk_action.as_str() {
+            "assign_me" => state.desk.assign(&viewer, &reference, version, Assignee::Staff(viewer.id)).await,
+            "unassign" => state.desk.assign(&viewer, &reference, version, Assignee::Nobody).await,
+            "start_work" => state.desk.step(&viewer, &reference, version, &Step::StartWork).await.map(|_| ()),
+            "resume" => state.desk.step(&viewer, &reference, version, &Step::Resume).await.map(|_| ()),
+            other => match other.strip_prefix("assign:").and_then(|id| id.parse::<i64>().ok()) {
+                Some(id) => {
+                    may_assign(&viewer, id)?;
+                    state.desk.assign(&viewer, &reference, version, Assignee::Staff(id)).await
+                }
+                None => Err(CaseError::Invalid("Choose an action.")),
+            },
+        };
+        match result {
+            Ok(()) => changed += 1,
+            Err(CaseError::Conflict | CaseError::Step(_) | CaseError::NotFound | CaseError::Invalid(_)) => skipped += 1,
+            Err(error) => return Err(HttpError::Case(error)),
+        }
+    }
+    let query = QueueQuery::from_query_string(body.return_to.trim_start_matches('?')).to_query_string();
+    let separator = if query.is_empty() { "" } else { "&" };
+    let done = DoneCode::Bulk;
+    Ok(Redirect::to(&format!("/staff?{query}{separator}done={done}&changed={changed}&skipped={skipped}"))
+        .into_response())
+}

@@ -1,0 +1,24 @@
+//! The staff side's form handlers, one file per area. Each handler takes its
+//! form through [`super::extract`], which has already asked the one
+//! authorisation function and checked the form's anti-forgery token; it
+//! makes its change and redirects back with `?done=…`, or re-renders the
+//! page with what was typed and why, so nothing is lost.
+
+mod cases;
+mod intake;
+mod mail;
+mod people;
+mod session;
+mod tokens;
+
+use super::routes::Routes;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .merge(session::routes())
+        .merge(cases::routes())
+        .merge(intake::routes())
+        .merge(people::routes())
+        .merge(mail::routes())
+        .merge(tokens::routes())
+}
