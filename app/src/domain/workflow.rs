@@ -1,12 +1,13 @@
 //! The request state machine: which step may be taken from which status,
-//! for which kind of request, and what each step must record. Server and
-//! pages both ask here; nothing else decides.
+//! for which kind of request, and what each step must record; the steps
+//! staff take and the ones the portal takes by itself. Server and pages
+//! both ask here; nothing else decides.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::request::{Choice, ComplaintCategory};
-use super::{RequestKind, RequestStatus};
+use super::{EventKind, RequestKind, RequestStatus};
 
 choice! {
     /// The grounds on which HIPAA (45 CFR 164.526(a)(2)) lets an amendment
@@ -117,6 +118,18 @@ impl StepKind {
 }
 
 impl Step {
+    /// The history event the step writes.
+    pub fn event(&self) -> EventKind {
+        match self {
+            Self::MarkVerified => EventKind::VerifiedByStaff,
+            Self::StartWork => EventKind::WorkStarted,
+            Self::AskCustomer { .. } => EventKind::AskedCustomer,
+            Self::Resume => EventKind::Resumed,
+            Self::Resolve(_) => EventKind::Resolved,
+            Self::Close { .. } => EventKind::Closed,
+        }
+    }
+
     pub fn kind(&self) -> StepKind {
         match self {
             Self::MarkVerified => StepKind::MarkVerified,
@@ -202,6 +215,49 @@ fn required(text: &str, message: &'static str) -> Result<(), StepError> {
     if text.trim().is_empty() { Err(StepError::Missing(message)) } else { Ok(()) }
 }
 
+/// A step the portal takes by itself, with no staff member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SystemStep {
+    /// The requester opened the link in the verification email.
+    ConfirmEmail,
+    /// The address was not confirmed in time, so the request closes.
+    CloseUnverified,
+}
+
+impl SystemStep {
+    /// The one status the portal takes this step from.
+    pub fn taken_from(self) -> RequestStatus {
+        RequestStatus::Unverified
+    }
+
+    pub fn leads_to(self) -> RequestStatus {
+        match self {
+            Self::ConfirmEmail => RequestStatus::Received,
+            Self::CloseUnverified => RequestStatus::Closed,
+        }
+    }
+
+    /// The history event the step writes.
+    pub fn event(self) -> EventKind {
+        match self {
+            Self::ConfirmEmail => EventKind::Verified,
+            Self::CloseUnverified => EventKind::ClosedUnverified,
+        }
+    }
+}
+
+/// The status a new request starts in: waiting for its requester to confirm
+/// their email address, or received.
+pub fn first_status(awaits_confirmation: bool) -> RequestStatus {
+    if awaits_confirmation { RequestStatus::Unverified } else { RequestStatus::Received }
+}
+
+/// The status after the portal's own `step`, or `None` when it may not be
+/// taken from `status`.
+pub fn system_next(status: RequestStatus, step: SystemStep) -> Option<RequestStatus> {
+    (status == step.taken_from()).then(|| step.leads_to())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,6 +325,18 @@ mod tests {
         };
         assert!(next(kind, S::InProgress, &partly("")).is_err());
         assert_eq!(next(kind, S::InProgress, &partly("The address was already right.")), Ok(S::Completed));
+    }
+
+    #[test]
+    fn the_portal_confirms_or_closes_only_unverified_requests() {
+        assert_eq!(first_status(true), S::Unverified);
+        assert_eq!(first_status(false), S::Received);
+        assert_eq!(system_next(S::Unverified, SystemStep::ConfirmEmail), Some(S::Received));
+        assert_eq!(system_next(S::Unverified, SystemStep::CloseUnverified), Some(S::Closed));
+        for status in RequestStatus::ALL.iter().copied().filter(|s| *s != S::Unverified) {
+            assert_eq!(system_next(status, SystemStep::ConfirmEmail), None);
+            assert_eq!(system_next(status, SystemStep::CloseUnverified), None);
+        }
     }
 
     #[test]
