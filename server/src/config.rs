@@ -3,9 +3,19 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use app::domain::SiteInfo;
 use clap::{Args, Parser, Subcommand};
+
+use crate::clocks::{ClockSetupError, Clocks};
+use crate::mail::RetryPolicy;
+
+/// The longest wait between two delivery attempts, however many failed.
+const MAIL_RETRY_CAP: Duration = Duration::from_secs(3600);
+/// How long a worker's claim on a letter lasts; one that dies mid-send
+/// gives the letter up when it runs out.
+const MAIL_LEASE: Duration = Duration::from_secs(300);
 
 #[derive(Debug, Parser)]
 #[command(
@@ -254,6 +264,34 @@ impl Config {
         address.trim_end_matches('>').rsplit('@').next().unwrap_or("localhost").trim().to_owned()
     }
 
+    /// The organisation's deadlines: its regimes, rules, holidays and calendar.
+    pub fn clocks(&self) -> Result<Clocks, ClockSetupError> {
+        Clocks::new(
+            &self.regimes,
+            self.rules_file.as_deref(),
+            self.holidays_file.as_deref(),
+            self.time_zone,
+            self.business_close,
+            self.due_soon_days,
+        )
+    }
+
+    /// How the outbox worker retries a letter that did not go.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: self.mail_max_attempts.max(1),
+            base_delay: seconds(self.mail_retry_seconds),
+            max_delay: MAIL_RETRY_CAP,
+            lease: MAIL_LEASE,
+            poll: seconds(self.mail_poll_seconds),
+        }
+    }
+
+    /// How long a verification link works.
+    pub fn verification_ttl(&self) -> chrono::Duration {
+        chrono::Duration::hours(i64::from(self.verification_hours))
+    }
+
     /// Defaults suitable for tests: a given database, any free port.
     pub fn for_tests(database_url: impl Into<String>) -> Self {
         let cli = Cli::parse_from(["server"]);
@@ -267,4 +305,9 @@ impl Config {
             ..cli.config
         }
     }
+}
+
+/// A number of seconds from a flag, kept to at least a hundredth of one.
+fn seconds(value: f64) -> Duration {
+    Duration::try_from_secs_f64(value).unwrap_or(Duration::from_secs(1)).max(Duration::from_millis(10))
 }

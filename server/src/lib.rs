@@ -5,14 +5,17 @@
 pub mod api;
 pub mod audit;
 pub mod cases;
+pub mod clocks;
 pub mod config;
 pub mod db;
 pub mod digest;
+pub mod history;
 pub mod http;
 pub mod incident;
 pub mod mail;
 pub mod metrics;
 pub mod requests;
+pub mod secret;
 pub mod seed;
 pub mod staff;
 mod startup;

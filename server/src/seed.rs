@@ -31,11 +31,11 @@ use sea_orm::{
 };
 
 use crate::audit::{self, Actor};
-use crate::cases::outcome_summary;
+use crate::clocks::{ClockState, Clocks};
 use crate::config::Config;
 use crate::db::entities::staff_user;
-use crate::requests::clocks::{ClockState, Clocks};
-use crate::requests::long_day;
+use crate::history::outcome_summary;
+use crate::mail::long_day;
 
 /// Requests written per transaction. Big transactions matter on SQLite:
 /// each commit writes every index page it touched to the log again, and the

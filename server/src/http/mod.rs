@@ -29,8 +29,8 @@ use tower_http::trace::TraceLayer;
 pub use error::HttpError;
 
 use crate::cases::CaseDesk;
+use crate::clocks::Clocks;
 use crate::requests::RequestStore;
-use crate::requests::clocks::Clocks;
 use crate::staff::StaffAccounts;
 use crate::staff::sessions::DbSessionStore;
 

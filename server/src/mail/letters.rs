@@ -4,6 +4,7 @@
 use app::domain::request::Choice;
 use app::domain::workflow::Outcome;
 use app::domain::{ReferenceCode, RequestKind, SiteInfo};
+use chrono::NaiveDate;
 use minijinja::{Environment, Value, context};
 use serde::Serialize;
 
@@ -15,6 +16,11 @@ macro_rules! template {
             include_str!(concat!("../../templates/email/", $name, ".html")),
         )
     };
+}
+
+/// A day as letters, and the histories that quote them, write it: "5 March 2026".
+pub fn long_day(day: NaiveDate) -> String {
+    day.format("%-d %B %Y").to_string()
 }
 
 /// A letter ready for the outbox.
@@ -266,7 +272,7 @@ impl Letters {
                 let base = context! { name, reference => reference.as_str() };
                 match outcome {
                     Outcome::OptOutApplied { effective_on } => {
-                        context! { effective_on => effective_on.format("%-d %B %Y").to_string(), ..base }
+                        context! { effective_on => long_day(*effective_on), ..base }
                     }
                     Outcome::AmendmentAccepted { records_changed } => {
                         context! { records_changed, partly => false, ..base }
