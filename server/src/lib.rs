@@ -5,6 +5,7 @@
 pub mod api;
 pub mod audit;
 pub mod cases;
+pub mod cli;
 pub mod clocks;
 pub mod config;
 pub mod db;

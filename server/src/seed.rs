@@ -1947,7 +1947,7 @@ mod tests {
 
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/seed.db", dir.path().display());
-        let cli = crate::config::Cli::parse_from(["server", "--database-url", url.as_str()]);
+        let cli = crate::cli::Cli::parse_from(["server", "--database-url", url.as_str()]);
         run(&cli.config, 1_500).await.unwrap();
         run(&cli.config, 500).await.unwrap();
 
