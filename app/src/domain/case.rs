@@ -49,6 +49,8 @@ pub struct CaseEvent {
 }
 
 named_enum! {
+    /// Where a letter stands in the outbox: the one set of names the outbox
+    /// table, the worker, the mail desk and the pages all use.
     LetterStatus {
         Pending => "pending",
         Sent => "sent",

@@ -258,6 +258,49 @@ pub fn system_next(status: RequestStatus, step: SystemStep) -> Option<RequestSta
     (status == step.taken_from()).then(|| step.leads_to())
 }
 
+/// Reads a step from a submitted form's fields (see the case page's status
+/// form). `Err` names what is missing or unreadable.
+pub fn step_from_form(kind: RequestKind, field: impl Fn(&str) -> Option<String>) -> Result<Step, StepError> {
+    let text = |name: &str| field(name).unwrap_or_default().trim().to_owned();
+    let step = StepKind::parse(&text("step")).ok_or(StepError::Missing("Choose what to do next."))?;
+    Ok(match step {
+        StepKind::MarkVerified => Step::MarkVerified,
+        StepKind::StartWork => Step::StartWork,
+        StepKind::Resume => Step::Resume,
+        StepKind::AskCustomer => Step::AskCustomer { what: text("what") },
+        StepKind::Close => Step::Close {
+            reason: CloseReason::from_key(&text("close_reason"))
+                .ok_or(StepError::Missing("Choose why the request is closed."))?,
+            note: text("note"),
+        },
+        StepKind::Resolve => Step::Resolve(match kind {
+            RequestKind::OptOut => Outcome::OptOutApplied {
+                effective_on: text("effective_on")
+                    .parse()
+                    .map_err(|_| StepError::Missing("Give the date the opt-out took effect."))?,
+            },
+            RequestKind::Amendment => match text("outcome").as_str() {
+                "accepted" => Outcome::AmendmentAccepted { records_changed: text("records_changed") },
+                "partly_accepted" => Outcome::AmendmentPartlyAccepted {
+                    records_changed: text("records_changed"),
+                    reason: text("reason"),
+                },
+                "denied" => Outcome::AmendmentDenied {
+                    ground: DenialGround::from_key(&text("ground"))
+                        .ok_or(StepError::Missing("Choose the ground for the denial."))?,
+                    explanation: text("explanation"),
+                },
+                _ => return Err(StepError::Missing("Choose the outcome of the amendment.")),
+            },
+            RequestKind::Complaint => Outcome::ComplaintResolved {
+                category: ComplaintCategory::from_key(&text("category"))
+                    .ok_or(StepError::Missing("Choose what the complaint was about."))?,
+                resolution: text("resolution"),
+            },
+        }),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,47 +388,4 @@ mod tests {
         assert_eq!(next(RequestKind::Complaint, S::InProgress, &applied), Err(StepError::WrongKind));
         assert_eq!(next(RequestKind::OptOut, S::Received, &applied), Ok(S::Completed));
     }
-}
-
-/// Reads a step from a submitted form's fields (see the case page's status
-/// form). `Err` names what is missing or unreadable.
-pub fn step_from_form(kind: RequestKind, field: impl Fn(&str) -> Option<String>) -> Result<Step, StepError> {
-    let text = |name: &str| field(name).unwrap_or_default().trim().to_owned();
-    let step = StepKind::parse(&text("step")).ok_or(StepError::Missing("Choose what to do next."))?;
-    Ok(match step {
-        StepKind::MarkVerified => Step::MarkVerified,
-        StepKind::StartWork => Step::StartWork,
-        StepKind::Resume => Step::Resume,
-        StepKind::AskCustomer => Step::AskCustomer { what: text("what") },
-        StepKind::Close => Step::Close {
-            reason: CloseReason::from_key(&text("close_reason"))
-                .ok_or(StepError::Missing("Choose why the request is closed."))?,
-            note: text("note"),
-        },
-        StepKind::Resolve => Step::Resolve(match kind {
-            RequestKind::OptOut => Outcome::OptOutApplied {
-                effective_on: text("effective_on")
-                    .parse()
-                    .map_err(|_| StepError::Missing("Give the date the opt-out took effect."))?,
-            },
-            RequestKind::Amendment => match text("outcome").as_str() {
-                "accepted" => Outcome::AmendmentAccepted { records_changed: text("records_changed") },
-                "partly_accepted" => Outcome::AmendmentPartlyAccepted {
-                    records_changed: text("records_changed"),
-                    reason: text("reason"),
-                },
-                "denied" => Outcome::AmendmentDenied {
-                    ground: DenialGround::from_key(&text("ground"))
-                        .ok_or(StepError::Missing("Choose the ground for the denial."))?,
-                    explanation: text("explanation"),
-                },
-                _ => return Err(StepError::Missing("Choose the outcome of the amendment.")),
-            },
-            RequestKind::Complaint => Outcome::ComplaintResolved {
-                category: ComplaintCategory::from_key(&text("category"))
-                    .ok_or(StepError::Missing("Choose what the complaint was about."))?,
-                resolution: text("resolution"),
-            },
-        }),
-    })
 }
