@@ -1,83 +1,22 @@
 //! Every setting is a command-line flag and an environment variable, so the
-//! same binary runs on a laptop, in CI and behind a load balancer.
+//! same binary runs on a laptop, in CI and behind a load balancer; and the
+//! parts of the portal that are built from settings.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use app::domain::SiteInfo;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser};
 
-#[derive(Debug, Parser)]
-#[command(
-    name = "server",
-    version,
-    about = "The privacy-request portal: customer request forms, private tracking and email"
-)]
-pub struct Cli {
-    #[command(flatten)]
-    pub config: Config,
-    #[command(subcommand)]
-    pub command: Option<Command>,
-}
+use crate::clocks::{ClockSetupError, Clocks};
+use crate::mail::RetryPolicy;
 
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Serve the portal (the default).
-    Serve,
-    /// Apply pending database migrations, then exit.
-    Migrate,
-    /// Manage staff accounts.
-    #[command(subcommand)]
-    User(UserCommand),
-    /// Check the audit log.
-    #[command(subcommand)]
-    Audit(AuditCommand),
-    /// Manage API tokens.
-    #[command(subcommand)]
-    Token(TokenCommand),
-    /// Fill the database with realistic requests, their histories, staff
-    /// and outcomes over the last two years, for trying the portal out and
-    /// for benchmarks.
-    Seed {
-        /// How many requests to add.
-        #[arg(long, default_value_t = 10_000)]
-        requests: u64,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum UserCommand {
-    /// Create a staff account. The password is read from standard input
-    /// (with a prompt when it is a terminal), never from a flag.
-    Create {
-        #[arg(long)]
-        email: String,
-        /// The name colleagues see; defaults to the part of the address before the @.
-        #[arg(long)]
-        name: Option<String>,
-        #[arg(long, value_parser = ["agent", "manager", "admin"], default_value = "agent")]
-        role: String,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum TokenCommand {
-    /// Issue an API token acting for the staff member with this address,
-    /// and print it. It is shown this once only.
-    Create {
-        #[arg(long)]
-        email: String,
-        /// What the token is for, shown to administrators.
-        #[arg(long, default_value = "command line")]
-        name: String,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum AuditCommand {
-    /// Walk the hash chain and report the first entry that was altered or removed.
-    Verify,
-}
+/// The longest wait between two delivery attempts, however many failed.
+const MAIL_RETRY_CAP: Duration = Duration::from_secs(3600);
+/// How long a worker's claim on a letter lasts; one that dies mid-send
+/// gives the letter up when it runs out.
+const MAIL_LEASE: Duration = Duration::from_secs(300);
 
 #[derive(Clone, Debug, Args)]
 pub struct Config {
@@ -254,9 +193,42 @@ impl Config {
         address.trim_end_matches('>').rsplit('@').next().unwrap_or("localhost").trim().to_owned()
     }
 
+    /// The organisation's deadlines: its regimes, rules, holidays and calendar.
+    pub fn clocks(&self) -> Result<Clocks, ClockSetupError> {
+        Clocks::new(
+            &self.regimes,
+            self.rules_file.as_deref(),
+            self.holidays_file.as_deref(),
+            self.time_zone,
+            self.business_close,
+            self.due_soon_days,
+        )
+    }
+
+    /// How the outbox worker retries a letter that did not go.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: self.mail_max_attempts.max(1),
+            base_delay: seconds(self.mail_retry_seconds),
+            max_delay: MAIL_RETRY_CAP,
+            lease: MAIL_LEASE,
+            poll: seconds(self.mail_poll_seconds),
+        }
+    }
+
+    /// How long a verification link works.
+    pub fn verification_ttl(&self) -> chrono::Duration {
+        chrono::Duration::hours(i64::from(self.verification_hours))
+    }
+
     /// Defaults suitable for tests: a given database, any free port.
     pub fn for_tests(database_url: impl Into<String>) -> Self {
-        let cli = Cli::parse_from(["server"]);
+        #[derive(Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            config: Config,
+        }
+        let defaults = Defaults::parse_from(["server"]);
         Self {
             database_url: database_url.into(),
             listen: "127.0.0.1:0".parse().expect("a valid literal address"),
@@ -264,7 +236,12 @@ impl Config {
             // Late enough that the background job leaves the digest to the
             // tests that send it on purpose.
             digest_time: chrono::NaiveTime::from_hms_opt(23, 59, 0).expect("a valid time"),
-            ..cli.config
+            ..defaults.config
         }
     }
+}
+
+/// A number of seconds from a flag, kept to at least a hundredth of one.
+fn seconds(value: f64) -> Duration {
+    Duration::try_from_secs_f64(value).unwrap_or(Duration::from_secs(1)).max(Duration::from_millis(10))
 }

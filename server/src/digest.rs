@@ -3,6 +3,7 @@
 //! local time, by whichever server instance claims the day first.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use app::domain::case::StaffMember;
 use app::domain::{RequestKind, RequestStatus, Role};
@@ -13,10 +14,12 @@ use sea_orm::{
 };
 use serde::Serialize;
 
+use crate::clocks::Clocks;
 use crate::db::entities::{digest_run, request};
-use crate::mail::Letter;
-use crate::requests::{Mailing, StoreError, long_day};
+use crate::mail::{Composed, Letter, Mailer};
+use crate::requests::StoreError;
 use crate::staff::StaffAccounts;
+use app::domain::format::long_date;
 
 /// One request as a digest lists it: no customer details, just enough to
 /// find and prioritise it.
@@ -32,20 +35,27 @@ pub struct DigestLine {
 #[derive(Clone)]
 pub struct Digest {
     db: DatabaseConnection,
-    mail: Mailing,
+    mailer: Mailer,
+    clocks: Arc<Clocks>,
     staff: StaffAccounts,
     at: NaiveTime,
 }
 
 impl Digest {
-    pub fn new(db: DatabaseConnection, mail: Mailing, staff: StaffAccounts, at: NaiveTime) -> Self {
-        Self { db, mail, staff, at }
+    pub fn new(
+        db: DatabaseConnection,
+        mailer: Mailer,
+        clocks: Arc<Clocks>,
+        staff: StaffAccounts,
+        at: NaiveTime,
+    ) -> Self {
+        Self { db, mailer, clocks, staff, at }
     }
 
     /// Sends today's digest if its time has come and no instance has sent
     /// it yet. `Ok(true)` when this call sent it.
     pub async fn send_if_due(&self, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        let clocks = &self.mail.clocks;
+        let clocks = &self.clocks;
         let local = now.with_timezone(&clocks.time_zone());
         if local.time() < self.at {
             return Ok(false);
@@ -70,10 +80,10 @@ impl Digest {
             Err(e) => return Err(e.into()),
         }
         for (recipient, letter) in letters {
-            self.mail.outbox.enqueue(&txn, None, &recipient, letter).await?;
+            self.mailer.enqueue(&txn, None, &recipient, letter).await?;
         }
         txn.commit().await?;
-        self.mail.wake.notify_one();
+        self.mailer.wake();
         Ok(true)
     }
 
@@ -82,15 +92,15 @@ impl Digest {
         day: NaiveDate,
         pressing: &[request::Model],
         staff: &[StaffMember],
-    ) -> Result<Vec<(String, crate::mail::Composed)>, StoreError> {
+    ) -> Result<Vec<(String, Composed)>, StoreError> {
         let line = |row: &request::Model| {
             let due = row.due_on?;
             Some(DigestLine {
                 reference: row.reference.clone(),
                 kind: RequestKind::parse(&row.kind)?.label(),
-                due: long_day(due),
-                days: self.mail.clocks.standing(due).0,
-                url: format!("{}/staff/requests/{}", self.mail.public_url, row.reference),
+                due: long_date(due),
+                days: self.clocks.standing(due).0,
+                url: self.mailer.link(&format!("staff/requests/{}", row.reference)),
             })
         };
         let mut mine: BTreeMap<i64, (Vec<DigestLine>, Vec<DigestLine>)> = BTreeMap::new();
@@ -117,13 +127,13 @@ impl Digest {
             if due_soon.is_empty() && overdue.is_empty() && all_overdue.is_empty() {
                 continue;
             }
-            let letter = self.mail.letters.compose(&Letter::Digest {
+            let letter = self.mailer.compose(&Letter::Digest {
                 name: &member.name,
-                day: long_day(day),
+                day: long_date(day),
                 due_soon: &due_soon,
                 overdue: &overdue,
                 all_overdue: &all_overdue,
-                queue_url: &format!("{}/staff", self.mail.public_url),
+                queue_url: &self.mailer.link("staff"),
             })?;
             letters.push((member.email.clone(), letter));
         }

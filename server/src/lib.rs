@@ -4,14 +4,18 @@
 
 pub mod audit;
 pub mod cases;
+pub mod cli;
+pub mod clocks;
 pub mod config;
 pub mod db;
 pub mod digest;
+pub mod history;
 pub mod http;
 pub mod incident;
 pub mod mail;
 pub mod metrics;
 pub mod requests;
+pub mod secret;
 pub mod seed;
 pub mod staff;
 mod startup;

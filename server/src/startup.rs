@@ -11,14 +11,14 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
 use crate::cases::CaseDesk;
+use crate::clocks::ClockSetupError;
 use crate::config::Config;
 use crate::db;
 use crate::digest::Digest;
 use crate::http::{self, AppState, CustomerPortal, SessionSettings, StaffPortal};
 use crate::mail::transport::TransportError;
-use crate::mail::{Letters, Outbox, OutboxWorker, RetryPolicy, Transport};
-use crate::requests::clocks::{ClockSetupError, Clocks};
-use crate::requests::{Mailing, RequestStore};
+use crate::mail::{Letters, MailDesk, Mailer, Outbox, OutboxWorker, Transport};
+use crate::requests::RequestStore;
 use crate::staff::StaffAccounts;
 use crate::staff::sessions::DbSessionStore;
 
@@ -79,28 +79,27 @@ impl Application {
             }
         };
         let wake = Arc::new(Notify::new());
-        let clocks = Arc::new(clocks(&config)?);
+        let clocks = Arc::new(config.clocks()?);
         let metrics = crate::metrics::Metrics::connect(&config.database_url, &db, clocks.clone())
             .await
             .map_err(StartError::Database)?;
-        let mailing = Mailing {
-            letters: Arc::new(Letters::new(site.clone())),
-            outbox: Outbox::new(&config.mail_domain()),
-            wake: wake.clone(),
-            public_url: site.public_url.clone(),
-            verification_ttl: chrono::Duration::hours(i64::from(config.verification_hours)),
-            clocks: clocks.clone(),
-        };
-        let store = RequestStore::new(db.clone(), mailing.clone());
+        let mailer = Mailer::new(
+            Letters::new(site.clone()),
+            Outbox::new(&config.mail_domain()),
+            wake.clone(),
+            site.public_url.clone(),
+        );
+        let store = RequestStore::new(db.clone(), mailer.clone(), clocks.clone(), config.verification_ttl());
         let staff = StaffAccounts::new(
             db.clone(),
-            mailing.clone(),
+            mailer.clone(),
             chrono::Duration::hours(i64::from(config.session_max_hours.max(1))),
         );
-        let desk = CaseDesk::new(db.clone(), mailing.clone(), staff.clone());
-        let digest = Digest::new(db.clone(), mailing, staff.clone(), config.digest_time);
+        let mail_desk = MailDesk::new(db.clone(), mailer.clone(), clocks.clone());
+        let desk = CaseDesk::new(db.clone(), mailer.clone(), clocks.clone(), staff.clone(), mail_desk);
+        let digest = Digest::new(db.clone(), mailer, clocks.clone(), staff.clone(), config.digest_time);
         let sessions = DbSessionStore::new(db.clone());
-        let worker = OutboxWorker::new(db.clone(), Arc::new(transport), retry_policy(&config), wake);
+        let worker = OutboxWorker::new(db.clone(), Arc::new(transport), config.retry_policy(), wake);
         let background = vec![
             tokio::spawn(worker.run()),
             tokio::spawn(sweep_unverified(
@@ -170,33 +169,6 @@ impl Application {
             .with_graceful_shutdown(shutdown_signal())
             .await
     }
-}
-
-fn retry_policy(config: &Config) -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: config.mail_max_attempts.max(1),
-        base_delay: seconds(config.mail_retry_seconds),
-        max_delay: std::time::Duration::from_secs(3600),
-        lease: std::time::Duration::from_secs(300),
-        poll: seconds(config.mail_poll_seconds),
-    }
-}
-
-fn seconds(value: f64) -> std::time::Duration {
-    std::time::Duration::try_from_secs_f64(value)
-        .unwrap_or(std::time::Duration::from_secs(1))
-        .max(std::time::Duration::from_millis(10))
-}
-
-fn clocks(config: &Config) -> Result<Clocks, StartError> {
-    Ok(Clocks::new(
-        &config.regimes,
-        config.rules_file.as_deref(),
-        config.holidays_file.as_deref(),
-        config.time_zone,
-        config.business_close,
-        config.due_soon_days,
-    )?)
 }
 
 /// Looks every minute whether today's digest is due.

@@ -51,6 +51,8 @@ pub struct CaseEvent {
 }
 
 named_enum! {
+    /// Where a letter stands in the outbox: the one set of names the outbox
+    /// table, the worker, the mail desk and the pages all use.
     LetterStatus {
         Pending => "pending",
         Sent => "sent",
@@ -71,4 +73,3 @@ pub struct LetterState {
     pub created_at: DateTime<Utc>,
     pub created_on: NaiveDate,
 }
-

@@ -1,12 +1,13 @@
 //! The request state machine: which step may be taken from which status,
-//! for which kind of request, and what each step must record. Server and
-//! pages both ask here; nothing else decides.
+//! for which kind of request, and what each step must record; the steps
+//! staff take and the ones the portal takes by itself. Server and pages
+//! both ask here; nothing else decides.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::request::{Choice, ComplaintCategory};
-use super::{RequestKind, RequestStatus};
+use super::{EventKind, RequestKind, RequestStatus};
 
 choice! {
     /// The grounds on which HIPAA (45 CFR 164.526(a)(2)) lets an amendment
@@ -117,6 +118,18 @@ impl StepKind {
 }
 
 impl Step {
+    /// The history event the step writes.
+    pub fn event(&self) -> EventKind {
+        match self {
+            Self::MarkVerified => EventKind::VerifiedByStaff,
+            Self::StartWork => EventKind::WorkStarted,
+            Self::AskCustomer { .. } => EventKind::AskedCustomer,
+            Self::Resume => EventKind::Resumed,
+            Self::Resolve(_) => EventKind::Resolved,
+            Self::Close { .. } => EventKind::Closed,
+        }
+    }
+
     pub fn kind(&self) -> StepKind {
         match self {
             Self::MarkVerified => StepKind::MarkVerified,
@@ -202,6 +215,92 @@ fn required(text: &str, message: &'static str) -> Result<(), StepError> {
     if text.trim().is_empty() { Err(StepError::Missing(message)) } else { Ok(()) }
 }
 
+/// A step the portal takes by itself, with no staff member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SystemStep {
+    /// The requester opened the link in the verification email.
+    ConfirmEmail,
+    /// The address was not confirmed in time, so the request closes.
+    CloseUnverified,
+}
+
+impl SystemStep {
+    /// The one status the portal takes this step from.
+    pub fn taken_from(self) -> RequestStatus {
+        RequestStatus::Unverified
+    }
+
+    pub fn leads_to(self) -> RequestStatus {
+        match self {
+            Self::ConfirmEmail => RequestStatus::Received,
+            Self::CloseUnverified => RequestStatus::Closed,
+        }
+    }
+
+    /// The history event the step writes.
+    pub fn event(self) -> EventKind {
+        match self {
+            Self::ConfirmEmail => EventKind::Verified,
+            Self::CloseUnverified => EventKind::ClosedUnverified,
+        }
+    }
+}
+
+/// The status a new request starts in: waiting for its requester to confirm
+/// their email address, or received.
+pub fn first_status(awaits_confirmation: bool) -> RequestStatus {
+    if awaits_confirmation { RequestStatus::Unverified } else { RequestStatus::Received }
+}
+
+/// The status after the portal's own `step`, or `None` when it may not be
+/// taken from `status`.
+pub fn system_next(status: RequestStatus, step: SystemStep) -> Option<RequestStatus> {
+    (status == step.taken_from()).then(|| step.leads_to())
+}
+
+/// Reads a step from a submitted form's fields (see the case page's status
+/// form). `Err` names what is missing or unreadable.
+pub fn step_from_form(kind: RequestKind, field: impl Fn(&str) -> Option<String>) -> Result<Step, StepError> {
+    let text = |name: &str| field(name).unwrap_or_default().trim().to_owned();
+    let step = StepKind::parse(&text("step")).ok_or(StepError::Missing("Choose what to do next."))?;
+    Ok(match step {
+        StepKind::MarkVerified => Step::MarkVerified,
+        StepKind::StartWork => Step::StartWork,
+        StepKind::Resume => Step::Resume,
+        StepKind::AskCustomer => Step::AskCustomer { what: text("what") },
+        StepKind::Close => Step::Close {
+            reason: CloseReason::from_key(&text("close_reason"))
+                .ok_or(StepError::Missing("Choose why the request is closed."))?,
+            note: text("note"),
+        },
+        StepKind::Resolve => Step::Resolve(match kind {
+            RequestKind::OptOut => Outcome::OptOutApplied {
+                effective_on: text("effective_on")
+                    .parse()
+                    .map_err(|_| StepError::Missing("Give the date the opt-out took effect."))?,
+            },
+            RequestKind::Amendment => match text("outcome").as_str() {
+                "accepted" => Outcome::AmendmentAccepted { records_changed: text("records_changed") },
+                "partly_accepted" => Outcome::AmendmentPartlyAccepted {
+                    records_changed: text("records_changed"),
+                    reason: text("reason"),
+                },
+                "denied" => Outcome::AmendmentDenied {
+                    ground: DenialGround::from_key(&text("ground"))
+                        .ok_or(StepError::Missing("Choose the ground for the denial."))?,
+                    explanation: text("explanation"),
+                },
+                _ => return Err(StepError::Missing("Choose the outcome of the amendment.")),
+            },
+            RequestKind::Complaint => Outcome::ComplaintResolved {
+                category: ComplaintCategory::from_key(&text("category"))
+                    .ok_or(StepError::Missing("Choose what the complaint was about."))?,
+                resolution: text("resolution"),
+            },
+        }),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,52 +371,21 @@ mod tests {
     }
 
     #[test]
+    fn the_portal_confirms_or_closes_only_unverified_requests() {
+        assert_eq!(first_status(true), S::Unverified);
+        assert_eq!(first_status(false), S::Received);
+        assert_eq!(system_next(S::Unverified, SystemStep::ConfirmEmail), Some(S::Received));
+        assert_eq!(system_next(S::Unverified, SystemStep::CloseUnverified), Some(S::Closed));
+        for status in RequestStatus::ALL.iter().copied().filter(|s| *s != S::Unverified) {
+            assert_eq!(system_next(status, SystemStep::ConfirmEmail), None);
+            assert_eq!(system_next(status, SystemStep::CloseUnverified), None);
+        }
+    }
+
+    #[test]
     fn an_outcome_must_fit_the_kind_of_request() {
         let applied = resolve(Outcome::OptOutApplied { effective_on: NaiveDate::from_ymd_opt(2026, 1, 2).unwrap() });
         assert_eq!(next(RequestKind::Complaint, S::InProgress, &applied), Err(StepError::WrongKind));
         assert_eq!(next(RequestKind::OptOut, S::Received, &applied), Ok(S::Completed));
     }
-}
-
-/// Reads a step from a submitted form's fields (see the case page's status
-/// form). `Err` names what is missing or unreadable.
-pub fn step_from_form(kind: RequestKind, field: impl Fn(&str) -> Option<String>) -> Result<Step, StepError> {
-    let text = |name: &str| field(name).unwrap_or_default().trim().to_owned();
-    let step = StepKind::parse(&text("step")).ok_or(StepError::Missing("Choose what to do next."))?;
-    Ok(match step {
-        StepKind::MarkVerified => Step::MarkVerified,
-        StepKind::StartWork => Step::StartWork,
-        StepKind::Resume => Step::Resume,
-        StepKind::AskCustomer => Step::AskCustomer { what: text("what") },
-        StepKind::Close => Step::Close {
-            reason: CloseReason::from_key(&text("close_reason"))
-                .ok_or(StepError::Missing("Choose why the request is closed."))?,
-            note: text("note"),
-        },
-        StepKind::Resolve => Step::Resolve(match kind {
-            RequestKind::OptOut => Outcome::OptOutApplied {
-                effective_on: text("effective_on")
-                    .parse()
-                    .map_err(|_| StepError::Missing("Give the date the opt-out took effect."))?,
-            },
-            RequestKind::Amendment => match text("outcome").as_str() {
-                "accepted" => Outcome::AmendmentAccepted { records_changed: text("records_changed") },
-                "partly_accepted" => Outcome::AmendmentPartlyAccepted {
-                    records_changed: text("records_changed"),
-                    reason: text("reason"),
-                },
-                "denied" => Outcome::AmendmentDenied {
-                    ground: DenialGround::from_key(&text("ground"))
-                        .ok_or(StepError::Missing("Choose the ground for the denial."))?,
-                    explanation: text("explanation"),
-                },
-                _ => return Err(StepError::Missing("Choose the outcome of the amendment.")),
-            },
-            RequestKind::Complaint => Outcome::ComplaintResolved {
-                category: ComplaintCategory::from_key(&text("category"))
-                    .ok_or(StepError::Missing("Choose what the complaint was about."))?,
-                resolution: text("resolution"),
-            },
-        }),
-    })
 }

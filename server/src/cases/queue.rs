@@ -41,7 +41,7 @@ impl Cursor {
 
 impl CaseDesk {
     pub async fn queue(&self, viewer: &Viewer, query: &QueueQuery) -> Result<QueuePage, CaseError> {
-        let clocks = &self.mail.clocks;
+        let clocks = &self.clocks;
         let backend = self.db.get_database_backend();
         let mut select = request::Entity::find().filter(status_condition(backend, query.status(), query.unverified));
         if let Some(kind) = query.kind {
@@ -151,8 +151,7 @@ impl CaseDesk {
     /// The first instant of a day in the organisation's time zone.
     fn start_of(&self, day: NaiveDate) -> DateTime<Utc> {
         let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-        self.mail
-            .clocks
+        self.clocks
             .time_zone()
             .from_local_datetime(&midnight)
             .earliest()

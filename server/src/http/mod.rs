@@ -34,8 +34,8 @@ pub use error::HttpError;
 pub use services::{CustomerPortal, StaffPortal};
 
 use crate::cases::CaseDesk;
+use crate::clocks::Clocks;
 use crate::requests::RequestStore;
-use crate::requests::clocks::Clocks;
 use crate::staff::StaffAccounts;
 use crate::staff::sessions::DbSessionStore;
 use crate::staff::tokens::ApiTokens;

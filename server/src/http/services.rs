@@ -2,7 +2,8 @@
 //! functions, over the case desk, the request store and the metrics. A
 //! failure is logged as an incident; only its reference reaches the page.
 
-use app::domain::case::{ApiTokenInfo, CaseView, LetterState, StaffMember};
+use app::domain::accounts::ApiTokenInfo;
+use app::domain::case::{CaseView, LetterState, StaffMember};
 use app::domain::metrics::{Dashboard, Disclosure, MetricsQuery};
 use app::domain::queue::{QueuePage, QueueQuery};
 use app::domain::{ReferenceCode, TrackingView, Viewer};

@@ -1,13 +1,18 @@
 //! Email: letters composed from template files, written to the outbox in
 //! the same transaction as the event that causes them, and delivered by a
-//! background worker that survives mail-server outages and crashes.
+//! background worker that survives mail-server outages and crashes; the
+//! desk where staff see what did not go out and send it again.
 
+pub mod desk;
 pub mod letters;
+mod mailer;
 pub mod outbox;
 pub mod transport;
 pub mod worker;
 
+pub use desk::MailDesk;
 pub use letters::{Composed, Letter, Letters};
+pub use mailer::Mailer;
 pub use outbox::Outbox;
 pub use transport::Transport;
 pub use worker::{OutboxWorker, RetryPolicy};

@@ -3,6 +3,7 @@
 //! several server instances never hold the same row at once, and a row
 //! whose worker died mid-send is picked up again when its lease runs out.
 
+use app::domain::case::LetterStatus;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sea_orm::{
@@ -11,9 +12,6 @@ use sea_orm::{
 
 use super::Composed;
 use crate::db::entities::outbox;
-
-pub const PENDING: &str = "pending";
-pub const FAILED: &str = "failed";
 
 /// What stands in a sent letter's stored copy where its private link was.
 const SENT_LINK: &str = "[private link, removed after sending]";
@@ -60,7 +58,7 @@ impl Outbox {
             html_body: Set(letter.html),
             secret: Set(letter.secret),
             message_id: Set(self.new_message_id()),
-            status: Set(PENDING.to_owned()),
+            status: Set(LetterStatus::Pending.as_str().to_owned()),
             attempts: Set(0),
             next_attempt_at: Set(now),
             created_at: Set(now),
@@ -97,9 +95,9 @@ pub async fn claim(
     let skip_locked = if backend == DatabaseBackend::Postgres { "FOR UPDATE SKIP LOCKED" } else { "" };
     let sql = format!(
         "UPDATE outbox SET locked_by = $1, locked_until = $2 \
-         WHERE status = 'pending' AND next_attempt_at <= $3 AND (locked_until IS NULL OR locked_until <= $3) \
+         WHERE status = $5 AND next_attempt_at <= $3 AND (locked_until IS NULL OR locked_until <= $3) \
            AND id IN (SELECT id FROM outbox \
-                      WHERE status = 'pending' AND next_attempt_at <= $3 \
+                      WHERE status = $5 AND next_attempt_at <= $3 \
                         AND (locked_until IS NULL OR locked_until <= $3) \
                       ORDER BY id LIMIT $4 {skip_locked}) \
          RETURNING id, recipient, subject, text_body, html_body, message_id, attempts"
@@ -107,7 +105,7 @@ pub async fn claim(
     let statement = Statement::from_sql_and_values(
         backend,
         sql,
-        [worker.into(), (now + lease).into(), now.into(), (limit as i64).into()],
+        [worker.into(), (now + lease).into(), now.into(), (limit as i64).into(), LetterStatus::Pending.as_str().into()],
     );
     Claimed::find_by_statement(statement).all(db).await
 }
@@ -120,13 +118,14 @@ pub async fn mark_sent(db: &DatabaseConnection, ids: &[i64], worker: &str, at: D
     if ids.is_empty() {
         return Ok(());
     }
-    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 4)).collect();
-    let mut values: Vec<sea_orm::Value> = vec![at.into(), worker.into(), SENT_LINK.into()];
+    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 5)).collect();
+    let mut values: Vec<sea_orm::Value> =
+        vec![at.into(), worker.into(), SENT_LINK.into(), LetterStatus::Sent.as_str().into()];
     values.extend(ids.iter().map(|&id| id.into()));
     db.execute_raw(Statement::from_sql_and_values(
         db.get_database_backend(),
         format!(
-            "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, locked_by = NULL, \
+            "UPDATE outbox SET status = $4, sent_at = $1, attempts = attempts + 1, locked_by = NULL, \
              locked_until = NULL, last_error = NULL, \
              text_body = CASE WHEN secret IS NULL THEN text_body ELSE REPLACE(text_body, secret, $3) END, \
              html_body = CASE WHEN secret IS NULL THEN html_body ELSE REPLACE(html_body, secret, $3) END, \
@@ -150,14 +149,14 @@ pub async fn mark_attempt_failed(
     retry_at: Option<DateTime<Utc>>,
 ) -> Result<(), DbErr> {
     let (status, next) = match retry_at {
-        Some(at) => (PENDING, at),
-        None => (FAILED, Utc::now()),
+        Some(at) => (LetterStatus::Pending, at),
+        None => (LetterStatus::Failed, Utc::now()),
     };
     db.execute_raw(Statement::from_sql_and_values(
         db.get_database_backend(),
         "UPDATE outbox SET status = $1, next_attempt_at = $2, attempts = attempts + 1, last_error = $3, \
          locked_by = NULL, locked_until = NULL WHERE id = $4 AND locked_by = $5",
-        [status.into(), next.into(), error.into(), id.into(), worker.into()],
+        [status.as_str().into(), next.into(), error.into(), id.into(), worker.into()],
     ))
     .await?;
     Ok(())
@@ -169,9 +168,9 @@ pub async fn retry(txn: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
     let done = txn
         .execute_raw(Statement::from_sql_and_values(
             txn.get_database_backend(),
-            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $1, locked_by = NULL, \
-             locked_until = NULL WHERE id = $2 AND status = 'failed'",
-            [Utc::now().into(), id.into()],
+            "UPDATE outbox SET status = $3, attempts = 0, next_attempt_at = $1, locked_by = NULL, \
+             locked_until = NULL WHERE id = $2 AND status = $4",
+            [Utc::now().into(), id.into(), LetterStatus::Pending.as_str().into(), LetterStatus::Failed.as_str().into()],
         ))
         .await?;
     Ok(done.rows_affected() == 1)

@@ -30,8 +30,8 @@ use sea_orm::{
     QuerySelect, SqlxSqliteConnector,
 };
 
+use crate::clocks::Clocks;
 use crate::db::entities::{request, staff_user};
-use crate::requests::clocks::Clocks;
 use sql::{Offsets, Sql, day_of};
 
 #[derive(Debug, thiserror::Error)]

@@ -11,9 +11,9 @@ use tokio::sync::{mpsc, oneshot};
 
 use app::domain::EventKind;
 
-use super::record_event_by;
 use crate::audit::{self, Actor};
 use crate::db::entities::request;
+use crate::history;
 use crate::mail::{Composed, Outbox};
 
 /// The most submissions written in one transaction.
@@ -108,7 +108,7 @@ async fn write(txn: &impl ConnectionTrait, outbox: &Outbox, prepared: &Prepared)
         Some(Actor::Staff { id, .. }) => Some(*id),
         _ => None,
     };
-    record_event_by(txn, stored.id, prepared.event, prepared.at, None, actor_id).await?;
+    history::record(txn, stored.id, prepared.event, prepared.at, None, actor_id).await?;
     if let Some(actor) = &prepared.entered_by {
         let detail = serde_json::json!({ "reference": stored.reference, "channel": stored.channel });
         audit::append(txn, actor, "request.entered", Some(stored.id), detail).await?;

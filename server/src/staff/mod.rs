@@ -8,7 +8,6 @@ pub mod tokens;
 use app::domain::case::StaffMember;
 use app::domain::{Role, Viewer};
 use chrono::{Duration, Utc};
-use rand::RngCore;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -18,8 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Actor};
 use crate::db::entities::{sign_in_failure, staff_user};
-use crate::mail::Letter;
-use crate::requests::{Mailing, TrackingToken, token};
+use crate::mail::{Letter, Mailer};
+use crate::secret::{self, Secret};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StaffError {
@@ -70,7 +69,7 @@ pub enum Invite {
 #[derive(Clone)]
 pub struct StaffAccounts {
     db: DatabaseConnection,
-    mail: Mailing,
+    mailer: Mailer,
     /// Sessions end this long after sign-in, however busy.
     pub absolute_limit: Duration,
 }
@@ -79,15 +78,9 @@ pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-fn random_secret() -> String {
-    let mut bytes = [0_u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 impl StaffAccounts {
-    pub fn new(db: DatabaseConnection, mail: Mailing, absolute_limit: Duration) -> Self {
-        Self { db, mail, absolute_limit }
+    pub fn new(db: DatabaseConnection, mailer: Mailer, absolute_limit: Duration) -> Self {
+        Self { db, mailer, absolute_limit }
     }
 
     pub async fn sign_in(&self, email: &str, password: String, address: &str) -> Result<SignIn, StaffError> {
@@ -113,7 +106,7 @@ impl StaffAccounts {
                 user_id: user.id,
                 epoch: user.session_epoch,
                 signed_in_at: Utc::now().timestamp(),
-                csrf: random_secret(),
+                csrf: secret::random_hex(),
             })),
             _ => {
                 tracing::warn!(%email, %address, "failed sign-in");
@@ -170,12 +163,12 @@ impl StaffAccounts {
     /// choose one.
     pub async fn invite(&self, by: &Viewer, name: &str, email: &str, role: Role) -> Result<Invite, StaffError> {
         let email = normalise_email(email);
-        let secret = TrackingToken::generate();
-        let letter = self.mail.letters.compose(&Letter::StaffInvite {
+        let secret = Secret::generate();
+        let letter = self.mailer.compose(&Letter::StaffInvite {
             name: name.trim(),
             invited_by: &by.name,
             role: role.label(),
-            welcome_url: &format!("{}/staff/welcome/{}", self.mail.public_url, secret.expose()),
+            welcome_url: &self.mailer.link(&format!("staff/welcome/{}", secret.expose())),
             valid_days: INVITE_TTL.num_days() as u32,
         })?;
         let txn = self.db.begin().await?;
@@ -202,16 +195,16 @@ impl StaffAccounts {
         }
         let detail = serde_json::json!({ "email": email, "role": role.as_str() });
         audit::append(&txn, &actor(by), "staff.invited", None, detail).await?;
-        self.mail.outbox.enqueue(&txn, None, &email, letter).await?;
+        self.mailer.enqueue(&txn, None, &email, letter).await?;
         txn.commit().await?;
-        self.mail.wake.notify_one();
+        self.mailer.wake();
         Ok(Invite::Sent)
     }
 
     /// Sets the password of an invited account. `Ok(false)` when the link is
     /// unknown, used or expired.
     pub async fn accept_invite(&self, presented: &str, password: String) -> Result<bool, StaffError> {
-        let Some(hash) = token::lookup_hash(presented) else {
+        let Some(hash) = secret::lookup_hash(presented) else {
             return Ok(false);
         };
         let Some(user) = staff_user::Entity::find()
@@ -241,7 +234,7 @@ impl StaffAccounts {
     }
 
     pub async fn is_invite_open(&self, presented: &str) -> Result<bool, StaffError> {
-        let Some(hash) = token::lookup_hash(presented) else {
+        let Some(hash) = secret::lookup_hash(presented) else {
             return Ok(false);
         };
         Ok(staff_user::Entity::find()

@@ -10,9 +10,9 @@ use sea_orm::{
 };
 
 use crate::audit::{self, Actor};
+use crate::clocks::Clocks;
 use crate::db::entities::{api_token, staff_user};
-use crate::requests::clocks::Clocks;
-use crate::requests::{TrackingToken, token};
+use crate::secret::{self as token, Secret as TrackingToken};
 
 /// Every token starts with this, so a leaked one is recognisable in logs and
 /// by secret scanners.

@@ -1,0 +1,289 @@
+//! Changes to a case: assigning it, notes, messages, steps along the
+//! workflow and the extension. Each says only what is its own;
+//! [`CaseDesk::versioned_change`] writes it with the version check, the
+//! history event, the audit entry and the letter, in one transaction.
+
+use app::domain::clock::{Pause, RequestClock};
+use app::domain::request::Choice;
+use app::domain::workflow::{self, Step};
+use app::domain::{EventKind, ReferenceCode, RequestStatus, Viewer};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+
+use super::{CaseDesk, CaseError, Loaded, clock_state};
+use crate::audit;
+use crate::db::entities::request;
+use crate::history;
+use crate::mail::{Composed, Letter};
+use crate::requests::to_json;
+use crate::staff::actor;
+
+/// Whom a case goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Assignee {
+    Nobody,
+    Staff(i64),
+}
+
+/// The longest note, message or reason staff may write.
+pub const TEXT_LIMIT: usize = 10_000;
+
+/// One change to a case, as each kind of change describes it.
+struct Change {
+    at: DateTime<Utc>,
+    /// What the change writes to the request row; `None` for notes and
+    /// messages, which leave the row, and its version, alone.
+    update: Option<Versioned>,
+    event: EventKind,
+    body: Option<String>,
+    action: &'static str,
+    detail: serde_json::Value,
+    letter: Option<Composed>,
+}
+
+/// Columns to set, only if the case is still at the version the form showed.
+struct Versioned {
+    version: i64,
+    set: Vec<(request::Column, Expr)>,
+}
+
+impl CaseDesk {
+    /// Writes one change: the request row if the case is still at the
+    /// version it was changed against (else nothing, and a conflict), its
+    /// history event, its audit entry and its letter, all committed together;
+    /// then wakes the outbox worker for the letter.
+    async fn versioned_change(&self, viewer: &Viewer, found: &Loaded, change: Change) -> Result<(), CaseError> {
+        let id = found.row.id;
+        let txn = self.db.begin().await?;
+        if let Some(Versioned { version, set }) = change.update {
+            let mut update = request::Entity::update_many()
+                .col_expr(request::Column::Version, Expr::value(version + 1))
+                .col_expr(request::Column::UpdatedAt, Expr::value(change.at));
+            for (column, value) in set {
+                update = update.col_expr(column, value);
+            }
+            let updated = update
+                .filter(request::Column::Id.eq(id))
+                .filter(request::Column::Version.eq(version))
+                .exec(&txn)
+                .await?;
+            if updated.rows_affected != 1 {
+                return Err(CaseError::Conflict);
+            }
+        }
+        history::record(&txn, id, change.event, change.at, change.body.as_deref(), Some(viewer.id)).await?;
+        audit::append(&txn, &actor(viewer), change.action, Some(id), change.detail).await?;
+        let wrote_letter = change.letter.is_some();
+        if let Some(letter) = change.letter {
+            self.mailer.enqueue(&txn, Some(id), &found.row.email, letter).await?;
+        }
+        txn.commit().await?;
+        if wrote_letter {
+            self.mailer.wake();
+        }
+        Ok(())
+    }
+
+    pub async fn assign(
+        &self,
+        viewer: &Viewer,
+        reference: &ReferenceCode,
+        version: i64,
+        to: Assignee,
+    ) -> Result<(), CaseError> {
+        let found = self.load(reference).await?;
+        let (assignee_id, body) = match to {
+            Assignee::Nobody => (None, history::UNASSIGNED.to_owned()),
+            Assignee::Staff(id) => {
+                let member = self
+                    .staff
+                    .list()
+                    .await?
+                    .into_iter()
+                    .find(|member| member.id == id && member.active)
+                    .ok_or(CaseError::Invalid("Choose an active colleague."))?;
+                (Some(id), history::assigned_text(&member.name))
+            }
+        };
+        let change = Change {
+            at: Utc::now(),
+            update: Some(Versioned { version, set: vec![(request::Column::AssigneeId, Expr::value(assignee_id))] }),
+            event: EventKind::Assigned,
+            body: Some(body),
+            action: "request.assigned",
+            detail: serde_json::json!({ "assignee_id": assignee_id }),
+            letter: None,
+        };
+        self.versioned_change(viewer, &found, change).await
+    }
+
+    /// An internal note: never shown to the customer.
+    pub async fn note(&self, viewer: &Viewer, reference: &ReferenceCode, body: &str) -> Result<(), CaseError> {
+        let body = text(body, "Write the note first.")?;
+        let found = self.load(reference).await?;
+        let change = Change {
+            at: Utc::now(),
+            update: None,
+            event: EventKind::Note,
+            body: Some(body.to_owned()),
+            action: "request.note",
+            detail: serde_json::json!({ "note": body }),
+            letter: None,
+        };
+        self.versioned_change(viewer, &found, change).await
+    }
+
+    /// A message to the customer: emailed, and shown on the tracking page.
+    pub async fn message(&self, viewer: &Viewer, reference: &ReferenceCode, body: &str) -> Result<(), CaseError> {
+        let body = text(body, "Write the message first.")?;
+        let found = self.load(reference).await?;
+        let letter = self.mailer.compose(&Letter::CaseMessage {
+            name: &found.row.full_name,
+            reference: &found.reference,
+            kind: found.kind,
+            body,
+        })?;
+        let change = Change {
+            at: Utc::now(),
+            update: None,
+            event: EventKind::Message,
+            body: Some(body.to_owned()),
+            action: "request.message",
+            detail: serde_json::json!({ "message": body }),
+            letter: Some(letter),
+        };
+        self.versioned_change(viewer, &found, change).await
+    }
+
+    /// Moves the case one step along the state machine.
+    pub async fn step(
+        &self,
+        viewer: &Viewer,
+        reference: &ReferenceCode,
+        version: i64,
+        step: &Step,
+    ) -> Result<RequestStatus, CaseError> {
+        let found = self.load(reference).await?;
+        at_version(&found, version)?;
+        let next = workflow::next(found.kind, found.status, step)?;
+        let today = self.clocks.today();
+        let mut state = clock_state(&found.row)?;
+        // Waiting on the customer ends with whatever step comes next.
+        if let Some(asked) = state.pauses.open_since.take() {
+            state.pauses.closed.push(Pause { asked, answered: today });
+        }
+        if matches!(step, Step::AskCustomer { .. }) {
+            state.pauses.open_since = Some(today);
+        }
+        let clock = self.clocks.compute(found.kind, found.row.received_at, &state);
+        let name = &found.row.full_name;
+        let letter = match step {
+            Step::MarkVerified | Step::StartWork | Step::Resume => None,
+            Step::AskCustomer { what } => {
+                let pauses = clock.as_ref().is_some_and(|c| c.due() > today);
+                Some(Letter::AwaitingCustomer { name, reference, kind: found.kind, what, pauses })
+            }
+            Step::Resolve(outcome) => Some(Letter::Outcome { name, reference, outcome }),
+            Step::Close { reason, note } => {
+                Some(Letter::CaseClosed { name, reference, kind: found.kind, reason: reason.label(), note })
+            }
+        };
+        let letter = letter.map(|letter| self.mailer.compose(&letter)).transpose()?;
+        let now = Utc::now();
+        let mut set = vec![
+            (request::Column::Status, Expr::value(next.as_str())),
+            (request::Column::ClockState, Expr::value(to_json(&state)?)),
+            (request::Column::DueOn, Expr::value(clock.as_ref().map(RequestClock::due))),
+            (request::Column::Clock, Expr::value(clock.as_ref().map(to_json).transpose()?)),
+        ];
+        if matches!(step, Step::MarkVerified) {
+            set.push((request::Column::VerifiedAt, Expr::value(now)));
+            set.push((request::Column::VerificationHash, Expr::value(Option::<String>::None)));
+        }
+        if !next.is_open() {
+            let outcome = match step {
+                Step::Resolve(outcome) => Some(to_json(outcome)?),
+                _ => None,
+            };
+            set.push((request::Column::ResolvedAt, Expr::value(now)));
+            set.push((request::Column::Outcome, Expr::value(outcome)));
+        }
+        let change = Change {
+            at: now,
+            update: Some(Versioned { version, set }),
+            event: step.event(),
+            body: history::step_text(step),
+            action: "request.status_changed",
+            detail: serde_json::json!({ "from": found.status.as_str(), "to": next.as_str(), "step": step }),
+            letter,
+        };
+        self.versioned_change(viewer, &found, change).await?;
+        Ok(next)
+    }
+
+    /// Grants the one extension the governing rule allows, and sends the
+    /// customer the notice it requires.
+    pub async fn extend(
+        &self,
+        viewer: &Viewer,
+        reference: &ReferenceCode,
+        version: i64,
+        reason: &str,
+    ) -> Result<(), CaseError> {
+        let found = self.load(reference).await?;
+        at_version(&found, version)?;
+        if !found.status.is_open() {
+            return Err(CaseError::Invalid("A finished request cannot be extended."));
+        }
+        let clock = self.clock_of(&found)?.ok_or(CaseError::Invalid("No deadline applies to this request."))?;
+        let extension = clock.grant_extension(self.clocks.today(), reason)?;
+        let mut state = clock_state(&found.row)?;
+        state.extension_reason = Some(extension.reason.clone());
+        let extended = self
+            .clocks
+            .compute(found.kind, found.row.received_at, &state)
+            .ok_or(CaseError::Invalid("No deadline applies to this request."))?;
+        let letter = self.mailer.compose(&Letter::Extension {
+            name: &found.row.full_name,
+            reference,
+            kind: found.kind,
+            reason: &extension.reason,
+            old_date: app::domain::format::long_date(clock.due()),
+            new_date: app::domain::format::long_date(extended.due()),
+            citation: &extension.respond_by.citation,
+        })?;
+        let set = vec![
+            (request::Column::ClockState, Expr::value(to_json(&state)?)),
+            (request::Column::DueOn, Expr::value(extended.due())),
+            (request::Column::Clock, Expr::value(to_json(&extended)?)),
+        ];
+        let change = Change {
+            at: Utc::now(),
+            update: Some(Versioned { version, set }),
+            event: EventKind::Extended,
+            body: Some(history::extension_text(extended.due(), &extension.reason)),
+            action: "request.extended",
+            detail: serde_json::json!({ "until": extended.due(), "reason": extension.reason }),
+            letter: Some(letter),
+        };
+        self.versioned_change(viewer, &found, change).await
+    }
+}
+
+/// Refuses a change made against an older view of the case before any work
+/// is done for it; the write checks again.
+fn at_version(found: &Loaded, version: i64) -> Result<(), CaseError> {
+    if found.row.version == version { Ok(()) } else { Err(CaseError::Conflict) }
+}
+
+fn text<'a>(body: &'a str, missing: &'static str) -> Result<&'a str, CaseError> {
+    let body = body.trim();
+    if body.is_empty() {
+        Err(CaseError::Invalid(missing))
+    } else if body.chars().count() > TEXT_LIMIT {
+        Err(CaseError::Invalid("That is too long: keep it under 10,000 characters."))
+    } else {
+        Ok(body)
+    }
+}

@@ -1,0 +1,91 @@
+//! Opening a case: everything staff see of one request. Opening it is
+//! written to the audit log, since it shows a customer's personal data.
+
+use std::collections::HashMap;
+
+use app::domain::case::{CaseEvent, CaseView, StaffMember};
+use app::domain::clock::RequestClock;
+use app::domain::workflow;
+use app::domain::{Channel, Contact, EventKind, ReferenceCode, RequestDetails, Viewer};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+
+use super::{CaseDesk, CaseError, Loaded, clock_state};
+use crate::audit;
+use crate::db::entities::request_event;
+use crate::requests::StoreError;
+use crate::staff::actor;
+
+impl CaseDesk {
+    /// Everything about one case, or `None` when there is no such request.
+    pub async fn open(&self, viewer: &Viewer, reference: &ReferenceCode) -> Result<Option<CaseView>, CaseError> {
+        let found = match self.load(reference).await {
+            Ok(found) => found,
+            Err(CaseError::NotFound) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let txn = self.db.begin().await?;
+        audit::append(&txn, &actor(viewer), "request.opened", Some(found.row.id), serde_json::json!({})).await?;
+        txn.commit().await?;
+
+        let staff: HashMap<i64, StaffMember> =
+            self.staff.list().await?.into_iter().map(|member| (member.id, member)).collect();
+        let events = request_event::Entity::find()
+            .filter(request_event::Column::RequestId.eq(found.row.id))
+            .order_by_asc(request_event::Column::Id)
+            .all(&self.db)
+            .await?;
+        let letters = self.mail_desk.letters_of(found.row.id, &found.reference).await?;
+        let row = &found.row;
+        let corrupt = |reason: String| StoreError::Corrupt { id: row.id, reason };
+        let details: RequestDetails = serde_json::from_str(&row.details).map_err(|e| corrupt(e.to_string()))?;
+        let outcome =
+            row.outcome.as_deref().map(serde_json::from_str).transpose().map_err(|e| corrupt(e.to_string()))?;
+        let clocks = &self.clocks;
+        let timeline = events
+            .into_iter()
+            .filter_map(|event| {
+                let kind = EventKind::parse(&event.kind)?;
+                Some(CaseEvent {
+                    kind,
+                    at: event.at,
+                    on: clocks.local_date(event.at),
+                    title: kind.customer_title().to_owned(),
+                    body: event.body,
+                    actor: event.actor_id.and_then(|id| staff.get(&id)).map(|member| member.name.clone()),
+                    customer_visible: event.customer_visible,
+                })
+            })
+            .collect();
+        Ok(Some(CaseView {
+            reference: found.reference.clone(),
+            kind: found.kind,
+            status: found.status,
+            channel: Channel::parse(&row.channel).unwrap_or(Channel::Web),
+            received_at: row.received_at,
+            received_on: clocks.local_date(row.received_at),
+            verified_at: row.verified_at,
+            verified_on: row.verified_at.map(|at| clocks.local_date(at)),
+            contact: Contact {
+                full_name: row.full_name.clone(),
+                email: row.email.clone(),
+                phone: row.phone.clone(),
+                postal_address: row.postal_address.clone(),
+                account_number: row.account_number.clone(),
+            },
+            details,
+            assignee: row.assignee_id.and_then(|id| staff.get(&id).cloned()),
+            outcome,
+            clock: self.clock_of(&found)?,
+            version: row.version,
+            steps: workflow::available(found.kind, found.status),
+            timeline,
+            letters,
+        }))
+    }
+
+    /// The clock as it stands today (an open pause keeps moving it).
+    pub(super) fn clock_of(&self, found: &Loaded) -> Result<Option<RequestClock>, CaseError> {
+        let state = clock_state(&found.row)?;
+        Ok(self.clocks.compute(found.kind, found.row.received_at, &state))
+    }
+}

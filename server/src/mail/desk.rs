@@ -1,0 +1,97 @@
+//! The mail desk: letters that have not gone out, and sending a failed one
+//! again by hand.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use app::domain::ReferenceCode;
+use app::domain::case::{LetterState, LetterStatus};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+
+use super::{Mailer, outbox as outbox_rows};
+use crate::audit::{self, Actor};
+use crate::clocks::Clocks;
+use crate::db::entities::{outbox, request};
+
+#[derive(Clone)]
+pub struct MailDesk {
+    db: DatabaseConnection,
+    mailer: Mailer,
+    clocks: Arc<Clocks>,
+}
+
+impl MailDesk {
+    pub fn new(db: DatabaseConnection, mailer: Mailer, clocks: Arc<Clocks>) -> Self {
+        Self { db, mailer, clocks }
+    }
+
+    /// Letters that have not gone out, failed ones first.
+    pub async fn undelivered(&self) -> Result<Vec<LetterState>, DbErr> {
+        let rows = outbox::Entity::find()
+            .filter(outbox::Column::Status.ne(LetterStatus::Sent.as_str()))
+            .order_by_asc(outbox::Column::Status)
+            .order_by_asc(outbox::Column::Id)
+            .limit(500)
+            .all(&self.db)
+            .await?;
+        let ids: Vec<i64> = rows.iter().filter_map(|row| row.request_id).collect();
+        let references: HashMap<i64, ReferenceCode> = request::Entity::find()
+            .select_only()
+            .column(request::Column::Id)
+            .column(request::Column::Reference)
+            .filter(request::Column::Id.is_in(ids))
+            .into_tuple::<(i64, String)>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .filter_map(|(id, reference)| Some((id, ReferenceCode::parse(&reference).ok()?)))
+            .collect();
+        let mut letters: Vec<LetterState> = rows
+            .into_iter()
+            .filter_map(|row| {
+                let reference = row.request_id.and_then(|id| references.get(&id));
+                self.letter_state(row, reference)
+            })
+            .collect();
+        letters.sort_by_key(|letter| letter.status != LetterStatus::Failed);
+        Ok(letters)
+    }
+
+    /// Every letter written for one request, oldest first.
+    pub async fn letters_of(&self, request_id: i64, reference: &ReferenceCode) -> Result<Vec<LetterState>, DbErr> {
+        let rows = outbox::Entity::find()
+            .filter(outbox::Column::RequestId.eq(request_id))
+            .order_by_asc(outbox::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().filter_map(|row| self.letter_state(row, Some(reference))).collect())
+    }
+
+    /// Queues a failed letter again. `Ok(false)` when it is not failed.
+    pub async fn retry(&self, by: &Actor, id: i64) -> Result<bool, DbErr> {
+        let txn = self.db.begin().await?;
+        if !outbox_rows::retry(&txn, id).await? {
+            return Ok(false);
+        }
+        audit::append(&txn, by, "mail.retried", None, serde_json::json!({ "outbox_id": id })).await?;
+        txn.commit().await?;
+        self.mailer.wake();
+        Ok(true)
+    }
+
+    fn letter_state(&self, row: outbox::Model, reference: Option<&ReferenceCode>) -> Option<LetterState> {
+        Some(LetterState {
+            id: row.id,
+            reference: reference.cloned(),
+            subject: row.subject,
+            recipient: row.recipient,
+            status: LetterStatus::parse(&row.status)?,
+            attempts: row.attempts,
+            last_error: row.last_error,
+            created_on: self.clocks.local_date(row.created_at),
+            created_at: row.created_at,
+        })
+    }
+}

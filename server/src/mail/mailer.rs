@@ -1,0 +1,56 @@
+//! What every part of the portal that writes to someone holds: the
+//! composer, the outbox, the worker's doorbell, and the address its links
+//! point to.
+
+use std::sync::Arc;
+
+use sea_orm::{ConnectionTrait, DbErr};
+use tokio::sync::Notify;
+
+use super::{Composed, Letter, Letters, Outbox};
+
+#[derive(Clone)]
+pub struct Mailer {
+    letters: Arc<Letters>,
+    outbox: Outbox,
+    /// Rung after a commit that wrote letters, so the worker sends at once.
+    wake: Arc<Notify>,
+    /// The portal's public address, which links in letters start with.
+    public_url: String,
+}
+
+impl Mailer {
+    pub fn new(letters: Letters, outbox: Outbox, wake: Arc<Notify>, public_url: String) -> Self {
+        Self { letters: Arc::new(letters), outbox, wake, public_url }
+    }
+
+    pub fn compose(&self, letter: &Letter<'_>) -> Result<Composed, minijinja::Error> {
+        self.letters.compose(letter)
+    }
+
+    /// Adds a letter inside the caller's transaction: it is sent if and only
+    /// if that transaction commits, once [`Mailer::wake`] is rung.
+    pub async fn enqueue(
+        &self,
+        txn: &impl ConnectionTrait,
+        request_id: Option<i64>,
+        recipient: &str,
+        letter: Composed,
+    ) -> Result<(), DbErr> {
+        self.outbox.enqueue(txn, request_id, recipient, letter).await
+    }
+
+    /// Tells the worker that letters were committed.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// An absolute link to `path` on the portal, as a letter carries it.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}/{path}", self.public_url)
+    }
+
+    pub fn outbox(&self) -> &Outbox {
+        &self.outbox
+    }
+}
