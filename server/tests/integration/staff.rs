@@ -337,6 +337,38 @@ async fn the_audit_log_catches_edits_and_removals(app: TestApp) {
     assert_eq!(server::audit::verify(db).await.expect("readable"), server::audit::Verdict::Broken { id: third });
 }
 
+/// The last minute of today in the organisation's time zone, after the
+/// digest's hour in tests.
+fn digest_hour(app: &TestApp) -> chrono::DateTime<chrono::Utc> {
+    let tz: chrono_tz::Tz = app.config.time_zone;
+    chrono::TimeZone::from_local_datetime(
+        &tz,
+        &chrono::Utc::now().with_timezone(&tz).date_naive().and_hms_opt(23, 59, 30).unwrap(),
+    )
+    .earliest()
+    .expect("the minute exists")
+    .with_timezone(&chrono::Utc)
+}
+
+/// Every instance looks for the digest each minute; once the day's is
+/// claimed, the others stop at the claim: they finish even while the
+/// requests cannot be read at all.
+async fn a_claimed_digest_day_is_left_before_anything_is_read(app: TestApp) {
+    app.create_staff("manager@example.com", "Manager", Role::Manager).await;
+    let at = digest_hour(&app);
+    assert!(app.app.digest().send_if_due(at).await.expect("runs"), "the first instance sends it");
+
+    let other = app.another_instance().await;
+    let db = app.app.database();
+    let run = async |sql: &str| {
+        db.execute_raw(Statement::from_string(db.get_database_backend(), sql.to_owned())).await.expect("runs");
+    };
+    run("ALTER TABLE requests RENAME TO requests_away").await;
+    let again = other.digest().send_if_due(at).await;
+    run("ALTER TABLE requests_away RENAME TO requests").await;
+    assert_eq!(again.map_err(|e| e.to_string()), Ok(false), "the day was claimed, so nothing else is read");
+}
+
 async fn the_daily_digest_goes_out_once_to_each_who_has_work(app: TestApp) {
     let agent = app.staff_member("agent@example.com", Role::Agent).await;
     app.staff_member("manager@example.com", Role::Manager).await;
@@ -351,16 +383,8 @@ async fn the_daily_digest_goes_out_once_to_each_who_has_work(app: TestApp) {
     agent.post(&format!("/staff/requests/{reference}/assign"), &[("assignee", "me"), ("version", &version)]).await;
     app.mail.wait_for(1, WAIT).await;
 
-    // The last minute of today in the organisation's time zone, after the
-    // digest's hour in tests.
     let tz: chrono_tz::Tz = app.config.time_zone;
-    let noon = chrono::TimeZone::from_local_datetime(
-        &tz,
-        &chrono::Utc::now().with_timezone(&tz).date_naive().and_hms_opt(23, 59, 30).unwrap(),
-    )
-    .earliest()
-    .expect("noon exists")
-    .with_timezone(&chrono::Utc);
+    let noon = digest_hour(&app);
     let before =
         chrono::TimeZone::from_local_datetime(&tz, &noon.with_timezone(&tz).date_naive().and_hms_opt(6, 0, 0).unwrap())
             .earliest()
@@ -393,6 +417,7 @@ async fn the_daily_digest_goes_out_once_to_each_who_has_work(app: TestApp) {
 
 on_both_databases!(
     the_daily_digest_goes_out_once_to_each_who_has_work,
+    a_claimed_digest_day_is_left_before_anything_is_read,
     sign_in_is_required_and_sets_a_strict_fresh_session,
     repeated_wrong_passwords_pause_sign_in,
     a_control_character_in_a_return_address_is_refused_before_anything_is_done,
