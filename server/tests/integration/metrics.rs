@@ -122,6 +122,20 @@ async fn dashboard(browser: &common::staff::StaffBrowser<'_>, query: &str) -> Da
     answer.expect("managers may see the dashboard")
 }
 
+/// How many day parts the dashboard keeps between views.
+async fn kept_days(app: &TestApp) -> i64 {
+    let db = app.app.database();
+    db.query_one_raw(Statement::from_string(
+        db.get_database_backend(),
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM metrics_days",
+    ))
+    .await
+    .expect("a count")
+    .expect("a row")
+    .try_get_by_index::<i64>(0)
+    .expect("a number")
+}
+
 fn line(kind: Option<RequestKind>, answered: u64, on_time: u64, without: u64, closed: u64, overdue: u64) -> Timeliness {
     Timeliness {
         kind,
@@ -487,18 +501,7 @@ async fn kept_day_counts_follow_later_changes(app: TestApp) {
     assert_eq!(answered_by(&before, None), 1);
     let kept = request::Entity::find().count(app.app.database()).await.expect("a count");
     assert_eq!(kept, 2);
-    let kept_days = app
-        .app
-        .database()
-        .query_one_raw(Statement::from_string(
-            app.app.database().get_database_backend(),
-            "SELECT CAST(COUNT(*) AS BIGINT) FROM metrics_days",
-        ))
-        .await
-        .expect("a count")
-        .expect("a row")
-        .try_get_by_index::<i64>(0)
-        .expect("a number");
+    let kept_days = kept_days(&app).await;
     assert!(kept_days >= 29 * 2, "each day before today is kept, both parts: {kept_days}");
 
     // A letter received by post five days ago, entered today.
@@ -538,7 +541,52 @@ async fn kept_day_counts_follow_later_changes(app: TestApp) {
     assert_eq!(answered_by(&quarter, Some("Bob")), 1);
 }
 
+/// Managers opening the dashboard at the same moment, while the requests
+/// under its kept counts change: every one of them sees it.
+async fn dashboards_opened_together_are_all_shown(app: TestApp) {
+    let manager = app.staff_member("ann@example.com", Role::Manager).await;
+    let t = today();
+    let rows = (1..=80)
+        .map(|n| {
+            Row::new(OptOut, Channel::Web, RequestStatus::Completed, local(t - Days::new(n + 1), 10, 0))
+                .resolved(local(t - Days::new(n), 12, 0))
+        })
+        .collect();
+    insert(&app, rows).await;
+    dashboard(&manager, "range=quarter").await;
+    for round in 0..12 {
+        // Every day counted so far goes stale, both of its parts.
+        let now = Utc::now();
+        request::Entity::update_many()
+            .col_expr(request::Column::VerifiedAt, Expr::value(now))
+            .col_expr(request::Column::UpdatedAt, Expr::value(now))
+            .exec(app.app.database())
+            .await
+            .expect("changed");
+        let manager = &manager;
+        let view =
+            |query: &'static str| async move { (query, manager.server_fn("dashboard", &[("query", query)]).await) };
+        let views = tokio::join!(
+            view("range=quarter"),
+            view("range=30d"),
+            view("range=year"),
+            view(""),
+            view("range=custom&from=2026-01-01&to=2026-12-31"),
+            view("range=7d"),
+            view("range=custom&from=2026-06-01&to=2026-11-30"),
+            view("kind=opt_out&range=quarter"),
+        );
+        for (query, reply) in [views.0, views.1, views.2, views.3, views.4, views.5, views.6, views.7] {
+            assert_eq!(reply.status, StatusCode::OK, "round {round}, {query:?}: {}", reply.body);
+            assert!(reply.body.starts_with("{\"Ok\":{"), "round {round}, {query:?}: {}", reply.body);
+        }
+    }
+    let quarter = dashboard(&manager, "range=quarter").await;
+    assert_eq!(quarter.received_total(), 80);
+}
+
 on_both_databases!(
+    dashboards_opened_together_are_all_shown,
     kept_day_counts_follow_later_changes,
     every_figure_matches_the_hand_count,
     the_disclosure_counts_a_calendar_year,
