@@ -12,7 +12,7 @@ use crate::domain::accounts::{ApiTokenInfo, StaffMember};
 use crate::domain::case::{CaseView, LetterState};
 #[cfg(feature = "ssr")]
 use crate::domain::metrics::MetricsQuery;
-use crate::domain::metrics::{Dashboard, Disclosure};
+use crate::domain::metrics::{Dashboard, Disclosure, PeriodError};
 use crate::domain::queue::QueuePage;
 #[cfg(feature = "ssr")]
 use crate::domain::queue::QueueQuery;
@@ -89,7 +89,8 @@ pub type SharedStaffService = std::sync::Arc<dyn StaffService>;
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
 pub trait MetricsService: Send + Sync + 'static {
-    async fn dashboard(&self, query: &MetricsQuery) -> Result<Dashboard, ServiceError>;
+    /// The figures, or why the query's period is not counted.
+    async fn dashboard(&self, query: &MetricsQuery) -> Result<Result<Dashboard, PeriodError>, ServiceError>;
     /// `None` for a year that does not exist; this year when none is given.
     async fn disclosure(&self, year: Option<i32>) -> Result<Option<Disclosure>, ServiceError>;
 }
@@ -184,7 +185,7 @@ pub async fn load_api_tokens() -> Result<Answer<(Vec<ApiTokenInfo>, Vec<StaffMem
 
 /// The managers' dashboard for the page's query string.
 #[server(endpoint = "staff/dashboard")]
-pub async fn load_dashboard(query: String) -> Result<Answer<Dashboard>, ServerFnError> {
+pub async fn load_dashboard(query: String) -> Result<Answer<Result<Dashboard, PeriodError>>, ServerFnError> {
     if let Err(refusal) = admit(Action::ViewMetrics) {
         return Ok(Err(refusal));
     }

@@ -61,6 +61,12 @@ impl Digest {
             return Ok(false);
         }
         let day = local.date_naive();
+        // Every instance asks each minute all day long; once the day is
+        // claimed there is nothing to load or write. The claim below
+        // still decides between instances that ask at the same moment.
+        if digest_run::Entity::find_by_id(day).one(&self.db).await?.is_some() {
+            return Ok(false);
+        }
         let open: Vec<&str> = RequestStatus::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str()).collect();
         let pressing = request::Entity::find()
             .filter(request::Column::Status.is_in(open))

@@ -68,6 +68,40 @@ impl StaffFeedback {
     }
 }
 
+/// Where a form sends the person back to once it is done, as the page put
+/// it in a hidden field. The server answers with a redirect there after the
+/// change is made, and a control character cannot stand in that header: a
+/// form carrying one is refused as unreadable before anything is done.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct ReturnTo(String);
+
+impl TryFrom<String> for ReturnTo {
+    type Error = &'static str;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        if text.chars().any(char::is_control) {
+            Err("a return address cannot contain control characters")
+        } else {
+            Ok(Self(text))
+        }
+    }
+}
+
+impl ReturnTo {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The address when it is a page on the staff side of this site; never
+    /// another site named in a crafted link.
+    pub fn staff_page(&self) -> Option<&str> {
+        let path = self.0.as_str();
+        let staff = path == "/staff" || path.starts_with("/staff/") || path.starts_with("/staff?");
+        (staff && !path.contains("//") && !path.contains('\\')).then_some(path)
+    }
+}
+
 /// A form only a signed-in staff member may send, and what the rule book
 /// must allow them for the server to act on it.
 pub trait StaffAction {
@@ -96,7 +130,7 @@ pub struct SignInForm {
     pub email: String,
     pub password: String,
     /// Where the person was going when they were asked to sign in.
-    pub next: Option<String>,
+    pub next: Option<ReturnTo>,
 }
 
 /// Choosing a password from an invitation link.
@@ -130,7 +164,7 @@ staff_form! { ExtendForm needs WorkCase { version: String, reason: String } }
 
 staff_form! {
     /// Several queue rows at once, each `reference:version` as shown.
-    BulkForm needs WorkCase { bulk_action: String, selected: Vec<String>, return_to: String }
+    BulkForm needs WorkCase { bulk_action: String, selected: Vec<String>, return_to: ReturnTo }
 }
 
 /// A request received by phone or mail: the customer form's own answers,
@@ -158,11 +192,38 @@ staff_form! {
     AccountForm needs ManageStaff {}
 }
 
-staff_form! { RetryForm needs ManageMail { return_to: String } }
+staff_form! { RetryForm needs ManageMail { return_to: ReturnTo } }
 
 staff_form! { TokenForm needs ManageApiTokens { name: String, email: String } }
 
 staff_form! {
     /// Revoking the token named in the address.
     RevokeForm needs ManageApiTokens {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ReturnTo;
+
+    fn return_to(text: &str) -> Result<ReturnTo, &'static str> {
+        ReturnTo::try_from(text.to_owned())
+    }
+
+    #[test]
+    fn forms_never_send_anyone_off_site() {
+        let page = |text: &str| return_to(text).expect("no control characters").staff_page().map(str::to_owned);
+        assert_eq!(page("/staff/requests/PR-7K4M-9QXR").as_deref(), Some("/staff/requests/PR-7K4M-9QXR"));
+        assert_eq!(page("/staff?status=all").as_deref(), Some("/staff?status=all"));
+        for hostile in ["https://evil.example", "//evil.example", "/staff//evil", "/\\evil", "/track/x", ""] {
+            assert_eq!(page(hostile), None, "{hostile}");
+        }
+    }
+
+    #[test]
+    fn a_control_character_is_no_address() {
+        for broken in ["/staff\n", "/staff/mail\0", "?status=all\r\nSet-Cookie: x=1", "/staff\u{7f}"] {
+            assert!(return_to(broken).is_err(), "{broken:?}");
+        }
+        assert!(return_to("?status=all&q=caf\u{e9}").is_ok());
+    }
 }

@@ -32,6 +32,8 @@ pub enum HttpError {
     Case(crate::cases::CaseError),
     #[error("session store: {0}")]
     Session(#[from] tower_sessions::session::Error),
+    #[error(transparent)]
+    Period(#[from] app::domain::metrics::PeriodError),
 }
 
 impl IntoResponse for HttpError {
@@ -60,6 +62,7 @@ impl IntoResponse for HttpError {
                 "This form has expired",
                 "For your security we could not accept this form. Go back, reload the page and try again.",
             ),
+            Self::Period(refused) => page(StatusCode::BAD_REQUEST, "That period is too long", &refused.to_string()),
             error @ (Self::Store(_) | Self::Staff(_) | Self::Case(_) | Self::Session(_)) => {
                 Incident::record("a request", &error).page()
             }

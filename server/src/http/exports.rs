@@ -39,7 +39,7 @@ async fn dashboard_file(
     _: MetricsViewer,
 ) -> Result<Response, HttpError> {
     let query = MetricsQuery::from_query_string(query.as_deref().unwrap_or_default());
-    let period = query.period(state.metrics.today());
+    let period = query.period(state.metrics.today())?;
     let name = |what: &str| format!("{what}-{}-to-{}.csv", period.from, period.to);
     let Some(stem) = file.strip_suffix(".csv") else { return Ok(StatusCode::NOT_FOUND.into_response()) };
     if stem == "requests" {

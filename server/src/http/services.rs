@@ -4,14 +4,14 @@
 
 use app::domain::accounts::ApiTokenInfo;
 use app::domain::case::{CaseView, LetterState, StaffMember};
-use app::domain::metrics::{Dashboard, Disclosure, MetricsQuery};
+use app::domain::metrics::{Dashboard, Disclosure, MetricsQuery, PeriodError};
 use app::domain::queue::{QueuePage, QueueQuery};
 use app::domain::{ReferenceCode, TrackingView, Viewer};
 use app::services::{CustomerService, MetricsService, ServiceError, StaffService};
 
 use super::error::Incident;
 use crate::cases::CaseDesk;
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, MetricsError};
 use crate::requests::RequestStore;
 use crate::staff::tokens::ApiTokens;
 
@@ -70,8 +70,12 @@ impl CustomerService for CustomerPortal {
 
 #[async_trait::async_trait]
 impl MetricsService for Metrics {
-    async fn dashboard(&self, query: &MetricsQuery) -> Result<Dashboard, ServiceError> {
-        Metrics::dashboard(self, query).await.map_err(|e| Incident::record("the dashboard", &e).into())
+    async fn dashboard(&self, query: &MetricsQuery) -> Result<Result<Dashboard, PeriodError>, ServiceError> {
+        match Metrics::dashboard(self, query).await {
+            Ok(dashboard) => Ok(Ok(dashboard)),
+            Err(MetricsError::Period(refused)) => Ok(Err(refused)),
+            Err(error) => Err(Incident::record("the dashboard", &error).into()),
+        }
     }
 
     async fn disclosure(&self, year: Option<i32>) -> Result<Option<Disclosure>, ServiceError> {

@@ -174,6 +174,9 @@ impl Metrics {
             stale.extend(finished.and_then(day_of).map(|day| (day, Part::Finished)));
         }
         let txn = self.writer.begin().await?;
+        // The watermark before the days, as `keep` takes them: two views
+        // locking the two in opposite orders deadlock on PostgreSQL.
+        self.watermark(&txn).await?;
         for (day, part) in stale {
             let mut sql = self.sql();
             let text = format!(
@@ -219,7 +222,8 @@ impl Metrics {
     }
 
     /// The zone's watermark, locked until the end of the transaction on
-    /// PostgreSQL (SQLite has one writer at a time anyway).
+    /// PostgreSQL (SQLite has one writer at a time anyway). Every
+    /// transaction that writes kept days takes this lock first.
     async fn watermark(&self, db: &impl ConnectionTrait) -> Result<Option<DateTime<Utc>>, MetricsError> {
         let mut sql = self.sql();
         let lock = if db.get_database_backend() == DatabaseBackend::Postgres { " FOR UPDATE" } else { "" };

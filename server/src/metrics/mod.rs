@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use app::domain::metrics::{
     Dashboard, Disclosure, DoneByFact, Facts, FinishedFact, MetricsQuery, OpenFact, OutcomeClass, OutcomeFact, Period,
-    ReceivedFact, Table,
+    PeriodError, ReceivedFact, Table,
 };
 use app::domain::request::{Choice, ComplaintCategory};
 use app::domain::workflow::Outcome;
@@ -42,6 +42,8 @@ pub enum MetricsError {
     Unreadable(String),
     #[error("cannot write CSV: {0}")]
     Csv(#[from] csv::Error),
+    #[error(transparent)]
+    Period(#[from] PeriodError),
 }
 
 #[derive(Clone)]
@@ -87,8 +89,9 @@ impl Metrics {
 
     pub async fn dashboard(&self, query: &MetricsQuery) -> Result<Dashboard, MetricsError> {
         let today = self.today();
-        let facts = self.facts(query.period(today), query.kind).await?;
-        Ok(Dashboard::build(query.clone(), today, &facts))
+        let period = query.period(today)?;
+        let facts = self.facts(period, query.kind).await?;
+        Ok(Dashboard::build(query.clone(), period, today, &facts))
     }
 
     /// The CCPA table for `year`, this year when none is given.
@@ -287,7 +290,7 @@ impl Metrics {
 
     /// The requests received in the query's period, oldest first, as CSV.
     pub async fn requests_csv(&self, query: &MetricsQuery) -> Result<Vec<u8>, MetricsError> {
-        let period = query.period(self.today());
+        let period = query.period(self.today())?;
         let mut select = request::Entity::find()
             .select_only()
             .columns([

@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use app::domain::metrics::{AgeBucket, Dashboard, Disclosure, TableSlug, Timeliness, Workload};
+use app::domain::metrics::{AgeBucket, Dashboard, Disclosure, PeriodError, TableSlug, Timeliness, Workload};
 use app::domain::request::ComplaintCategory;
 use app::domain::workflow::{DenialGround, Outcome};
 use app::domain::{Channel, RequestKind, RequestStatus, Role};
@@ -118,8 +118,23 @@ async fn staff_id(app: &TestApp, email: &str) -> i64 {
 async fn dashboard(browser: &common::staff::StaffBrowser<'_>, query: &str) -> Dashboard {
     let reply = browser.server_fn("dashboard", &[("query", query)]).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    let answer: Answer<Dashboard> = serde_json::from_str(&reply.body).expect("the dashboard as JSON");
-    answer.expect("managers may see the dashboard")
+    let answer: Answer<Result<Dashboard, PeriodError>> =
+        serde_json::from_str(&reply.body).expect("the dashboard as JSON");
+    answer.expect("managers may see the dashboard").expect("a period the dashboard counts")
+}
+
+/// How many day parts the dashboard keeps between views.
+async fn kept_days(app: &TestApp) -> i64 {
+    let db = app.app.database();
+    db.query_one_raw(Statement::from_string(
+        db.get_database_backend(),
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM metrics_days",
+    ))
+    .await
+    .expect("a count")
+    .expect("a row")
+    .try_get_by_index::<i64>(0)
+    .expect("a number")
 }
 
 fn line(kind: Option<RequestKind>, answered: u64, on_time: u64, without: u64, closed: u64, overdue: u64) -> Timeliness {
@@ -487,18 +502,7 @@ async fn kept_day_counts_follow_later_changes(app: TestApp) {
     assert_eq!(answered_by(&before, None), 1);
     let kept = request::Entity::find().count(app.app.database()).await.expect("a count");
     assert_eq!(kept, 2);
-    let kept_days = app
-        .app
-        .database()
-        .query_one_raw(Statement::from_string(
-            app.app.database().get_database_backend(),
-            "SELECT CAST(COUNT(*) AS BIGINT) FROM metrics_days",
-        ))
-        .await
-        .expect("a count")
-        .expect("a row")
-        .try_get_by_index::<i64>(0)
-        .expect("a number");
+    let kept_days = kept_days(&app).await;
     assert!(kept_days >= 29 * 2, "each day before today is kept, both parts: {kept_days}");
 
     // A letter received by post five days ago, entered today.
@@ -538,7 +542,80 @@ async fn kept_day_counts_follow_later_changes(app: TestApp) {
     assert_eq!(answered_by(&quarter, Some("Bob")), 1);
 }
 
+/// A custom period is at most five years. A longer one is refused beside
+/// the dates, as typed, and nothing is counted for it.
+async fn a_period_longer_than_five_years_is_refused_beside_the_dates(app: TestApp) {
+    let manager = app.staff_member("ann@example.com", Role::Manager).await;
+    let long = "range=custom&from=1990-01-01&to=2026-01-01";
+    let page = manager.get(&format!("/staff/dashboard?{long}")).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    let problem = page.text_of("dashboard-period-error").expect("a message beside the dates");
+    assert!(problem.contains("at most five years"), "{problem}");
+    assert_eq!(page.input_value("dashboard-from").as_deref(), Some("1990-01-01"), "the dates as typed");
+    assert_eq!(page.input_value("dashboard-to").as_deref(), Some("2026-01-01"));
+    assert!(!page.body.contains("dashboard-scope"), "no figures");
+
+    let answer = manager.server_fn("dashboard", &[("query", long)]).await;
+    let refused: Answer<Result<Dashboard, PeriodError>> = serde_json::from_str(&answer.body).expect("JSON");
+    assert_eq!(refused, Ok(Err(PeriodError::TooLong)));
+    for file in ["requests.csv", "received.csv"] {
+        let csv = manager.get(&format!("/staff/dashboard/{file}?{long}")).await;
+        assert_eq!(csv.status, StatusCode::BAD_REQUEST, "{file}");
+        assert!(csv.main_text().contains("at most five years"), "{}", csv.main_text());
+    }
+    assert_eq!(kept_days(&app).await, 0, "nothing was counted");
+
+    let five_years = dashboard(&manager, "range=custom&from=2021-01-01&to=2025-12-31").await;
+    assert_eq!(five_years.period.days(), 1826);
+}
+
+/// Managers opening the dashboard at the same moment, while the requests
+/// under its kept counts change: every one of them sees it.
+async fn dashboards_opened_together_are_all_shown(app: TestApp) {
+    let manager = app.staff_member("ann@example.com", Role::Manager).await;
+    let t = today();
+    let rows = (1..=80)
+        .map(|n| {
+            Row::new(OptOut, Channel::Web, RequestStatus::Completed, local(t - Days::new(n + 1), 10, 0))
+                .resolved(local(t - Days::new(n), 12, 0))
+        })
+        .collect();
+    insert(&app, rows).await;
+    dashboard(&manager, "range=quarter").await;
+    for round in 0..12 {
+        // Every day counted so far goes stale, both of its parts.
+        let now = Utc::now();
+        request::Entity::update_many()
+            .col_expr(request::Column::VerifiedAt, Expr::value(now))
+            .col_expr(request::Column::UpdatedAt, Expr::value(now))
+            .exec(app.app.database())
+            .await
+            .expect("changed");
+        let manager = &manager;
+        let view =
+            |query: &'static str| async move { (query, manager.server_fn("dashboard", &[("query", query)]).await) };
+        let views = tokio::join!(
+            view("range=quarter"),
+            view("range=30d"),
+            view("range=year"),
+            view(""),
+            view("range=custom&from=2026-01-01&to=2026-12-31"),
+            view("range=7d"),
+            view("range=custom&from=2026-06-01&to=2026-11-30"),
+            view("kind=opt_out&range=quarter"),
+        );
+        for (query, reply) in [views.0, views.1, views.2, views.3, views.4, views.5, views.6, views.7] {
+            assert_eq!(reply.status, StatusCode::OK, "round {round}, {query:?}: {}", reply.body);
+            assert!(reply.body.starts_with("{\"Ok\":{\"Ok\""), "round {round}, {query:?}: {}", reply.body);
+        }
+    }
+    let quarter = dashboard(&manager, "range=quarter").await;
+    assert_eq!(quarter.received_total(), 80);
+}
+
 on_both_databases!(
+    a_period_longer_than_five_years_is_refused_beside_the_dates,
+    dashboards_opened_together_are_all_shown,
     kept_day_counts_follow_later_changes,
     every_figure_matches_the_hand_count,
     the_disclosure_counts_a_calendar_year,

@@ -77,6 +77,35 @@ async fn repeated_wrong_passwords_pause_sign_in(app: TestApp) {
     assert_eq!(paused.input_value("sign-in-email").as_deref(), Some("target@example.com"), "the address is kept");
 }
 
+/// The redirect after a form names where it came from; a control character
+/// there is refused before the form does anything.
+async fn a_control_character_in_a_return_address_is_refused_before_anything_is_done(app: TestApp) {
+    let (_, reference) = submit(&app, "/complaint", COMPLAINT).await;
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    for broken in ["status=all\n", "\0"] {
+        let selected = format!("{reference}:{}", agent.case(&reference).await.version);
+        let bulk = agent
+            .post("/staff/bulk", &[("bulk_action", "assign_me"), ("selected", &selected), ("return_to", broken)])
+            .await;
+        assert_eq!(bulk.status, StatusCode::BAD_REQUEST, "{broken:?}: {}", bulk.main_text());
+        assert!(bulk.main_text().contains("We could not read the form"), "{}", bulk.main_text());
+        assert!(agent.case(&reference).await.assignee.is_none(), "the case was not taken");
+    }
+
+    app.create_staff("new@example.com", "New", Role::Agent).await;
+    for broken in ["/staff/requests\n", "/staff/\0"] {
+        let sign_in = app
+            .post_form("/staff/sign-in", &[("email", "new@example.com"), ("password", PASSWORD), ("next", broken)])
+            .await;
+        assert_eq!(sign_in.status, StatusCode::BAD_REQUEST, "{broken:?}: {}", sign_in.main_text());
+        assert!(session_cookie(&sign_in).is_none_or(|c| c == "portal_staff="), "no session was started");
+    }
+    let fine = app
+        .post_form("/staff/sign-in", &[("email", "new@example.com"), ("password", PASSWORD), ("next", "/staff/")])
+        .await;
+    assert_eq!(fine.location(), "/staff/");
+}
+
 /// Allowed when the answer is neither a refusal nor a trip to sign-in.
 async fn a_case_is_worked_to_its_outcome_and_the_customer_hears_of_each_step(app: TestApp) {
     let (tracking, reference) = submit(&app, "/amendment", AMENDMENT).await;
@@ -254,8 +283,17 @@ async fn undelivered_letters_are_shown_and_sent_again(backend: common::Backend) 
     assert!(failed.body.contains(&reference));
     let letters: app::services::Answer<Vec<app::domain::case::LetterState>> =
         serde_json::from_str(&failed.body).expect("letters as JSON");
+    let letters = letters.expect("allowed");
     app.mail.set_mode(common::smtp::Mode::Accept);
-    for letter in letters.expect("allowed") {
+    // A return address with a control character is refused before the
+    // letter is queued again, not after.
+    for broken in ["/staff/mail\n", "/staff/mail\0"] {
+        let retried = agent.post(&format!("/staff/mail/{}/retry", letters[0].id), &[("return_to", broken)]).await;
+        assert_eq!(retried.status, StatusCode::BAD_REQUEST, "{broken:?}: {}", retried.main_text());
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(app.mail.inbox().is_empty(), "nothing was sent again");
+    for letter in letters {
         let retried = agent.post(&format!("/staff/mail/{}/retry", letter.id), &[("return_to", "/staff/mail")]).await;
         assert_eq!(retried.status, StatusCode::SEE_OTHER);
     }
@@ -299,6 +337,38 @@ async fn the_audit_log_catches_edits_and_removals(app: TestApp) {
     assert_eq!(server::audit::verify(db).await.expect("readable"), server::audit::Verdict::Broken { id: third });
 }
 
+/// The last minute of today in the organisation's time zone, after the
+/// digest's hour in tests.
+fn digest_hour(app: &TestApp) -> chrono::DateTime<chrono::Utc> {
+    let tz: chrono_tz::Tz = app.config.time_zone;
+    chrono::TimeZone::from_local_datetime(
+        &tz,
+        &chrono::Utc::now().with_timezone(&tz).date_naive().and_hms_opt(23, 59, 30).unwrap(),
+    )
+    .earliest()
+    .expect("the minute exists")
+    .with_timezone(&chrono::Utc)
+}
+
+/// Every instance looks for the digest each minute; once the day's is
+/// claimed, the others stop at the claim: they finish even while the
+/// requests cannot be read at all.
+async fn a_claimed_digest_day_is_left_before_anything_is_read(app: TestApp) {
+    app.create_staff("manager@example.com", "Manager", Role::Manager).await;
+    let at = digest_hour(&app);
+    assert!(app.app.digest().send_if_due(at).await.expect("runs"), "the first instance sends it");
+
+    let other = app.another_instance().await;
+    let db = app.app.database();
+    let run = async |sql: &str| {
+        db.execute_raw(Statement::from_string(db.get_database_backend(), sql.to_owned())).await.expect("runs");
+    };
+    run("ALTER TABLE requests RENAME TO requests_away").await;
+    let again = other.digest().send_if_due(at).await;
+    run("ALTER TABLE requests_away RENAME TO requests").await;
+    assert_eq!(again.map_err(|e| e.to_string()), Ok(false), "the day was claimed, so nothing else is read");
+}
+
 async fn the_daily_digest_goes_out_once_to_each_who_has_work(app: TestApp) {
     let agent = app.staff_member("agent@example.com", Role::Agent).await;
     app.staff_member("manager@example.com", Role::Manager).await;
@@ -313,16 +383,8 @@ async fn the_daily_digest_goes_out_once_to_each_who_has_work(app: TestApp) {
     agent.post(&format!("/staff/requests/{reference}/assign"), &[("assignee", "me"), ("version", &version)]).await;
     app.mail.wait_for(1, WAIT).await;
 
-    // The last minute of today in the organisation's time zone, after the
-    // digest's hour in tests.
     let tz: chrono_tz::Tz = app.config.time_zone;
-    let noon = chrono::TimeZone::from_local_datetime(
-        &tz,
-        &chrono::Utc::now().with_timezone(&tz).date_naive().and_hms_opt(23, 59, 30).unwrap(),
-    )
-    .earliest()
-    .expect("noon exists")
-    .with_timezone(&chrono::Utc);
+    let noon = digest_hour(&app);
     let before =
         chrono::TimeZone::from_local_datetime(&tz, &noon.with_timezone(&tz).date_naive().and_hms_opt(6, 0, 0).unwrap())
             .earliest()
@@ -355,8 +417,10 @@ async fn the_daily_digest_goes_out_once_to_each_who_has_work(app: TestApp) {
 
 on_both_databases!(
     the_daily_digest_goes_out_once_to_each_who_has_work,
+    a_claimed_digest_day_is_left_before_anything_is_read,
     sign_in_is_required_and_sets_a_strict_fresh_session,
     repeated_wrong_passwords_pause_sign_in,
+    a_control_character_in_a_return_address_is_refused_before_anything_is_done,
     a_case_is_worked_to_its_outcome_and_the_customer_hears_of_each_step,
     a_second_change_from_an_old_view_is_refused_not_applied,
     an_extension_is_granted_once_with_its_notice,

@@ -100,8 +100,7 @@ pub struct Dashboard {
 }
 
 impl Dashboard {
-    pub fn build(query: MetricsQuery, today: NaiveDate, facts: &Facts) -> Self {
-        let period = query.period(today);
+    pub fn build(query: MetricsQuery, period: Period, today: NaiveDate, facts: &Facts) -> Self {
         let kinds: Vec<RequestKind> = match query.kind {
             Some(kind) => vec![kind],
             None => RequestKind::ALL.to_vec(),

@@ -31,6 +31,18 @@ impl RangePreset {
     }
 }
 
+/// The longest period the dashboard counts. Longer ones are refused rather
+/// than counted: every day of a period is counted and kept, and counting
+/// thousands of years would hold the database for everyone else.
+pub const LONGEST_PERIOD_YEARS: u32 = 5;
+
+/// Why the dashboard counts nothing for a query.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum PeriodError {
+    #[error("Choose a period of at most five years: a later “From” date or an earlier “To” date.")]
+    TooLong,
+}
+
 /// The dashboard's filters as they appear in the address bar, so a view can
 /// be bookmarked and its CSV links carry the same filters.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,8 +96,15 @@ impl MetricsQuery {
         }
     }
 
-    /// The days covered, in the organisation's calendar.
-    pub fn period(&self, today: NaiveDate) -> Period {
+    /// The days covered, in the organisation's calendar, unless they are
+    /// more than the dashboard counts.
+    pub fn period(&self, today: NaiveDate) -> Result<Period, PeriodError> {
+        let period = self.asked_for(today);
+        let limit = period.from.checked_add_months(Months::new(12 * LONGEST_PERIOD_YEARS));
+        if limit.is_some_and(|limit| period.to >= limit) { Err(PeriodError::TooLong) } else { Ok(period) }
+    }
+
+    fn asked_for(&self, today: NaiveDate) -> Period {
         let ending_today = |first: Option<NaiveDate>| Period { from: first.unwrap_or(today), to: today };
         match self.preset() {
             RangePreset::Week => ending_today(today.checked_sub_days(Days::new(6))),
@@ -112,13 +131,28 @@ mod tests {
     #[test]
     fn presets_end_today_and_custom_dates_are_put_in_order() {
         let today = day("2026-11-25");
-        let period = |q: &str| MetricsQuery::from_query_string(q).period(today);
+        let period = |q: &str| MetricsQuery::from_query_string(q).period(today).expect("short enough");
         assert_eq!(period(""), Period { from: day("2026-10-27"), to: today });
         assert_eq!(period("range=7d"), Period { from: day("2026-11-19"), to: today });
         assert_eq!(period("range=quarter"), Period { from: day("2026-08-26"), to: today });
         assert_eq!(period("range=year"), Period { from: day("2025-11-26"), to: today });
         assert_eq!(period("from=2026-02-10&to=2026-01-01"), Period { from: day("2026-01-01"), to: day("2026-02-10") });
         assert_eq!(period("range=nonsense&kind=complaint").days(), 30);
+    }
+
+    #[test]
+    fn custom_periods_end_before_five_years_are_up() {
+        let today = day("2026-11-25");
+        let period = |q: &str| MetricsQuery::from_query_string(q).period(today);
+        let five_years = Period { from: day("2021-01-01"), to: day("2025-12-31") };
+        assert_eq!(period("range=custom&from=2021-01-01&to=2025-12-31"), Ok(five_years));
+        assert_eq!(period("range=custom&from=2025-12-31&to=2021-01-01"), Ok(five_years), "in either order");
+        assert_eq!(period("range=custom&from=2021-01-01&to=2026-01-01"), Err(PeriodError::TooLong));
+        assert_eq!(period("from=0001-01-01&to=9999-12-31"), Err(PeriodError::TooLong));
+        let last = NaiveDate::MAX;
+        let at_the_end =
+            MetricsQuery { from: last.checked_sub_days(Days::new(364)), to: Some(last), ..Default::default() };
+        assert_eq!(at_the_end.period(today).map(Period::days), Ok(365), "no overflow at the end of the calendar");
     }
 
     #[test]

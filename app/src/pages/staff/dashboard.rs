@@ -2,6 +2,7 @@
 //! show without JavaScript and print; each has its figures as a table
 //! beside it for screen readers, and as a CSV download.
 
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_location;
@@ -9,10 +10,13 @@ use leptos_router::hooks::use_location;
 use crate::components::{InputField, SelectField};
 use crate::domain::RequestKind;
 use crate::domain::format::{compact, day_and_month, days, grouped, grouped_cell, percent, short_date};
-use crate::domain::metrics::{Dashboard, Granularity, MetricsQuery, RangePreset, Table, TableSlug, kind_label};
+use crate::domain::metrics::{
+    Dashboard, Granularity, MetricsQuery, PeriodError, RangePreset, Table, TableSlug, kind_label,
+};
 use crate::services::load_dashboard;
 
 use super::frame::viewer;
+use super::set_status;
 use super::{long_date, staff_view};
 
 #[component]
@@ -25,7 +29,18 @@ pub fn DashboardPage() -> impl IntoView {
         <div class="wrap wide dashboard">
             <Suspense fallback=|| view! { <p>"Counting…"</p> }>
                 {move || Suspend::new(async move {
-                    staff_view(viewer.await, data.await, |_, dashboard| view! { <Figures dashboard/> }.into_any())
+                    staff_view(viewer.await, data.await, |_, shown| match shown {
+                        Ok(dashboard) => view! { <Figures dashboard/> }.into_any(),
+                        Err(problem) => {
+                            set_status(400);
+                            let query = MetricsQuery::from_query_string(&search.get_untracked());
+                            view! {
+                                <h1>"Dashboard"</h1>
+                                <Filters from=query.from to=query.to query problem=Some(problem)/>
+                            }
+                            .into_any()
+                        }
+                    })
                 })}
             </Suspense>
         </div>
@@ -66,7 +81,12 @@ fn Figures(dashboard: Dashboard) -> AnyView {
                 <a href="/staff/disclosure">"Yearly disclosure (CCPA)"</a>
             </p>
         </div>
-        <Filters query=dashboard.query.clone() period=dashboard.period/>
+        <Filters
+            query=dashboard.query.clone()
+            from=Some(dashboard.period.from)
+            to=Some(dashboard.period.to)
+            problem=None
+        />
         <p class="lead" id="dashboard-scope">
             {format!("{}, {shown}. ", dashboard.period.describe())}
             "Open work and overdue requests are as of today, " {long_date(dashboard.today)} "."
@@ -147,8 +167,16 @@ fn Figures(dashboard: Dashboard) -> AnyView {
     .into_any()
 }
 
+/// The period and kind to show; `from` and `to` as counted, or as asked for
+/// when `problem` says why they were not counted.
 #[component]
-fn Filters(query: MetricsQuery, period: crate::domain::metrics::Period) -> AnyView {
+fn Filters(
+    query: MetricsQuery,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    problem: Option<PeriodError>,
+) -> AnyView {
+    let date = |day: Option<NaiveDate>| day.map(|day| day.to_string()).unwrap_or_default();
     let ranges = RangePreset::ALL.iter().map(|r| (r.as_str().to_owned(), r.label().to_owned())).collect();
     let kinds = std::iter::once((String::new(), "All kinds".to_owned()))
         .chain(RequestKind::ALL.iter().map(|k| (k.as_str().to_owned(), kind_label(*k).to_owned())))
@@ -163,7 +191,7 @@ fn Filters(query: MetricsQuery, period: crate::domain::metrics::Period) -> AnyVi
                     label="From"
                     input_type="date"
                     hint="For custom dates"
-                    value=period.from.to_string()
+                    value=date(from)
                 />
                 <InputField
                     id="dashboard-to"
@@ -171,8 +199,11 @@ fn Filters(query: MetricsQuery, period: crate::domain::metrics::Period) -> AnyVi
                     label="To"
                     input_type="date"
                     hint="For custom dates"
-                    value=period.to.to_string()
+                    value=date(to)
                 />
+                {problem.map(|problem| {
+                    view! { <p class="error" id="dashboard-period-error" role="alert">{problem.to_string()}</p> }
+                })}
                 <SelectField
                     id="dashboard-kind"
                     name="kind"

@@ -144,7 +144,7 @@ async fn bulk(State(state): State<AppState>, form: StaffForm<BulkForm>) -> Resul
             Err(error) => return Err(HttpError::Case(error)),
         }
     }
-    let query = QueueQuery::from_query_string(body.return_to.trim_start_matches('?')).to_query_string();
+    let query = QueueQuery::from_query_string(body.return_to.as_str().trim_start_matches('?')).to_query_string();
     let separator = if query.is_empty() { "" } else { "&" };
     let done = DoneCode::Bulk;
     Ok(Redirect::to(&format!("/staff?{query}{separator}done={done}&changed={changed}&skipped={skipped}"))

@@ -18,8 +18,8 @@ async fn retry_letter(
     form: StaffForm<RetryForm>,
 ) -> Result<Redirect, HttpError> {
     state.desk.retry_letter(&form.viewer, id).await.map_err(HttpError::Case)?;
-    let back = form.body.return_to;
-    let back = if back.starts_with("/staff/") && !back.contains("//") { back } else { "/staff/mail".to_owned() };
+    let back = form.body.return_to.staff_page().unwrap_or("/staff/mail");
+    let separator = if back.contains('?') { '&' } else { '?' };
     let done = DoneCode::Retried;
-    Ok(Redirect::to(&format!("{back}?done={done}")))
+    Ok(Redirect::to(&format!("{back}{separator}done={done}")))
 }
