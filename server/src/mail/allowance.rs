@@ -35,7 +35,12 @@ impl RecipientAllowance {
              ON CONFLICT (recipient, day) DO UPDATE SET letters = letter_counts.letters + excluded.letters \
              WHERE letter_counts.letters + excluded.letters <= $4 \
              RETURNING letters",
-            [recipient_key(recipient).into(), day.into(), i64::from(letters).into(), i64::from(self.letters_per_day).into()],
+            [
+                recipient_key(recipient).into(),
+                day.into(),
+                i64::from(letters).into(),
+                i64::from(self.letters_per_day).into(),
+            ],
         );
         Ok(txn.query_one_raw(statement).await?.is_some())
     }
@@ -43,8 +48,11 @@ impl RecipientAllowance {
 
 /// Forgets the counts of days before `day`.
 pub async fn forget_before(db: &impl ConnectionTrait, day: NaiveDate) -> Result<u64, DbErr> {
-    let statement =
-        Statement::from_sql_and_values(db.get_database_backend(), "DELETE FROM letter_counts WHERE day < $1", [day.into()]);
+    let statement = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "DELETE FROM letter_counts WHERE day < $1",
+        [day.into()],
+    );
     Ok(db.execute_raw(statement).await?.rows_affected())
 }
 

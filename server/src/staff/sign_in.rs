@@ -107,9 +107,8 @@ impl StaffAccounts {
     /// flood from one address weighs on the account elsewhere only as much
     /// as that first limit lets through.
     async fn passed_limit(&self, attempt: &sign_in_failure::Model, now: DateTime<Utc>) -> Result<Option<Limit>, DbErr> {
-        let recent = |limit: Limit| {
-            sign_in_failure::Entity::find().filter(sign_in_failure::Column::At.gt(now - limit.window))
-        };
+        let recent =
+            |limit: Limit| sign_in_failure::Entity::find().filter(sign_in_failure::Column::At.gt(now - limit.window));
         let over = |limit: Limit, attempts: Select<sign_in_failure::Entity>| async move {
             Ok::<_, DbErr>((attempts.count(&self.db).await? > limit.attempts).then_some(limit))
         };
