@@ -3,6 +3,7 @@
 //! parts of the portal that are built from settings.
 
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -10,7 +11,9 @@ use app::domain::SiteInfo;
 use clap::{Args, Parser};
 
 use crate::clocks::{ClockSetupError, Clocks};
-use crate::mail::RetryPolicy;
+use crate::http::ProxyRange;
+use crate::mail::{RecipientAllowance, RetryPolicy};
+use crate::requests::PublicLimits;
 
 /// The longest wait between two delivery attempts, however many failed.
 const MAIL_RETRY_CAP: Duration = Duration::from_secs(3600);
@@ -153,6 +156,34 @@ pub struct Config {
     /// Largest request body accepted, in bytes; larger ones get 413.
     #[arg(long, env = "BODY_LIMIT", default_value_t = 64 * 1024, global = true)]
     pub body_limit: usize,
+
+    /// Proxies in front of the portal, comma-separated addresses or CIDR
+    /// ranges. Only for a connection from one of them is the client's
+    /// address taken from X-Forwarded-For (the right-most address there
+    /// that none of them wrote); otherwise the header is ignored.
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', global = true)]
+    pub trusted_proxies: Vec<ProxyRange>,
+
+    /// Public form posts that send letters (the three request forms and
+    /// new verification emails) accepted from one client address per
+    /// hour; as many may come at once. More get 429.
+    #[arg(long, env = "SUBMISSIONS_PER_HOUR", default_value = "20", global = true)]
+    pub submissions_per_hour: NonZeroU32,
+
+    /// Letters the public may make the portal send one email address per
+    /// day (receipts and verification letters together); a submission or
+    /// resend past it is refused with 429 and nothing is stored.
+    #[arg(long, env = "LETTERS_PER_RECIPIENT", default_value = "10", global = true)]
+    pub letters_per_recipient: NonZeroU32,
+
+    /// New verification emails one request may ask for, in all.
+    #[arg(long, env = "VERIFICATION_RESENDS", default_value_t = 5, global = true)]
+    pub verification_resends: u32,
+
+    /// Password checks run at once; each holds about 19 MiB for its moment.
+    /// A sign-in beyond them is asked to try again in a moment.
+    #[arg(long, env = "PASSWORD_CHECKS", default_value = "4", global = true)]
+    pub password_checks: NonZeroU32,
 }
 
 impl Config {
@@ -216,19 +247,32 @@ impl Config {
         }
     }
 
+    /// How many letters the public may cause.
+    pub fn public_limits(&self) -> PublicLimits {
+        PublicLimits {
+            allowance: RecipientAllowance { letters_per_day: self.letters_per_recipient.get() },
+            resends_per_request: self.verification_resends,
+        }
+    }
+
     /// How long a verification link works.
     pub fn verification_ttl(&self) -> chrono::Duration {
         chrono::Duration::hours(i64::from(self.verification_hours))
     }
 
-    /// Defaults suitable for tests: a given database, any free port.
-    pub fn for_tests(database_url: impl Into<String>) -> Self {
+    /// Every setting as the command line leaves it when given nothing (the
+    /// environment still counts).
+    pub fn defaults() -> Self {
         #[derive(Parser)]
         struct Defaults {
             #[command(flatten)]
             config: Config,
         }
-        let defaults = Defaults::parse_from(["server"]);
+        Defaults::parse_from(["server"]).config
+    }
+
+    /// Defaults suitable for tests: a given database, any free port.
+    pub fn for_tests(database_url: impl Into<String>) -> Self {
         Self {
             database_url: database_url.into(),
             listen: "127.0.0.1:0".parse().expect("a valid literal address"),
@@ -236,7 +280,11 @@ impl Config {
             // Late enough that the background job leaves the digest to the
             // tests that send it on purpose.
             digest_time: chrono::NaiveTime::from_hms_opt(23, 59, 0).expect("a valid time"),
-            ..defaults.config
+            // Tests post from one (unknown) address to a few addresses;
+            // those that prove the limits set their own.
+            submissions_per_hour: NonZeroU32::MAX,
+            letters_per_recipient: NonZeroU32::MAX,
+            ..Self::defaults()
         }
     }
 }

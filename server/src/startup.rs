@@ -15,7 +15,7 @@ use crate::clocks::ClockSetupError;
 use crate::config::Config;
 use crate::db;
 use crate::digest::Digest;
-use crate::http::{self, AppState, CustomerPortal, SessionSettings, StaffPortal};
+use crate::http::{self, AppState, CustomerPortal, SessionSettings, StaffPortal, SubmissionLimiter, TrustedProxies};
 use crate::mail::transport::TransportError;
 use crate::mail::{Letters, MailDesk, Mailer, Outbox, OutboxWorker, Transport};
 use crate::requests::RequestStore;
@@ -89,17 +89,25 @@ impl Application {
             wake.clone(),
             site.public_url.clone(),
         );
-        let store = RequestStore::new(db.clone(), mailer.clone(), clocks.clone(), config.verification_ttl());
+        let store = RequestStore::new(
+            db.clone(),
+            mailer.clone(),
+            clocks.clone(),
+            config.verification_ttl(),
+            config.public_limits(),
+        );
         let staff = StaffAccounts::new(
             db.clone(),
             mailer.clone(),
             chrono::Duration::hours(i64::from(config.session_max_hours.max(1))),
+            config.password_checks,
         );
         let mail_desk = MailDesk::new(db.clone(), mailer.clone(), clocks.clone());
         let desk = CaseDesk::new(db.clone(), mailer.clone(), clocks.clone(), staff.clone(), mail_desk);
         let digest = Digest::new(db.clone(), mailer, clocks.clone(), staff.clone(), config.digest_time);
         let sessions = DbSessionStore::new(db.clone());
         let worker = OutboxWorker::new(db.clone(), Arc::new(transport), config.retry_policy(), wake);
+        let submissions = SubmissionLimiter::per_hour(config.submissions_per_hour);
         let background = vec![
             tokio::spawn(worker.run()),
             tokio::spawn(sweep_unverified(
@@ -108,6 +116,7 @@ impl Application {
             )),
             tokio::spawn(sweep_sessions(sessions.clone())),
             tokio::spawn(send_digests(digest.clone())),
+            tokio::spawn(sweep_limits(submissions.clone(), db.clone(), clocks.clone())),
         ];
         let leptos = LeptosOptions::builder()
             .output_name(config.output_name.clone())
@@ -137,6 +146,8 @@ impl Application {
             },
             site_root: config.site_root.clone(),
             body_limit: config.body_limit,
+            trusted_proxies: TrustedProxies::new(&config.trusted_proxies),
+            submissions,
         };
         Ok(Self { listener, router: http::router(state), db, store, digest, _background: Background(background) })
     }
@@ -191,6 +202,20 @@ async fn sweep_sessions(sessions: DbSessionStore) {
         every.tick().await;
         if let Err(error) = sessions.delete_expired().await {
             tracing::error!(%error, "the expired-session sweep failed");
+        }
+    }
+}
+
+/// Once an hour, forgets the client addresses whose submissions are
+/// forgiven and the letter counts of days before yesterday.
+async fn sweep_limits(submissions: SubmissionLimiter, db: DatabaseConnection, clocks: Arc<crate::clocks::Clocks>) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        submissions.forget_idle();
+        let yesterday = clocks.today() - chrono::Duration::days(1);
+        if let Err(error) = crate::mail::allowance::forget_before(&db, yesterday).await {
+            tracing::error!(%error, "forgetting old letter counts failed");
         }
     }
 }

@@ -11,9 +11,10 @@ use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 
+use super::limits::SubmissionSlot;
 use super::routes::Routes;
 use super::{AppState, HttpError, pages};
-use crate::requests::{Intake, Resend, Verification};
+use crate::requests::{Intake, Resend, StoreError, Verification};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -47,17 +48,31 @@ async fn verify(State(state): State<AppState>, Path(token): Path<String>) -> Res
     Ok(Redirect::to(&format!("/verify/{token}?result={result}")))
 }
 
-async fn resend_verification(State(state): State<AppState>, Path(token): Path<String>) -> Result<Redirect, HttpError> {
+async fn resend_verification(
+    State(state): State<AppState>,
+    _: SubmissionSlot,
+    Path(token): Path<String>,
+) -> Result<Redirect, HttpError> {
     let token = echoable(&token);
     let page = format!("/track/{token}");
     Ok(Redirect::to(&match state.store.resend_verification(token).await? {
         Resend::Sent => format!("{page}?resend=sent"),
         Resend::TooSoon => format!("{page}?resend=wait"),
         Resend::NotApplicable => page,
+        Resend::AllowanceUsed => return Err(HttpError::limited(&state.site, until_tomorrow())),
     }))
 }
 
-async fn submit<F: RequestForm>(State(state): State<AppState>, request: Request<Body>) -> Result<Response, HttpError> {
+/// How long a used-up daily allowance lasts, at most.
+fn until_tomorrow() -> std::time::Duration {
+    std::time::Duration::from_secs(24 * 3600)
+}
+
+async fn submit<F: RequestForm>(
+    State(state): State<AppState>,
+    _: SubmissionSlot,
+    request: Request<Body>,
+) -> Result<Response, HttpError> {
     let (parts, body) = request.into_parts();
     let gpc = gpc::is_signal(parts.headers.get(gpc::HEADER).map(|v| v.as_bytes()));
     let Form(values) =
@@ -70,7 +85,11 @@ async fn submit<F: RequestForm>(State(state): State<AppState>, request: Request<
     let context = ParseContext { today: Utc::now().date_naive(), gpc };
     match values.parse(&context) {
         Ok(request) => {
-            let receipt = state.store.submit(&request, &Intake::web_now()).await?;
+            let receipt = match state.store.submit(&request, &Intake::web_now()).await {
+                Ok(receipt) => receipt,
+                Err(StoreError::OverAllowance) => return Err(HttpError::limited(&state.site, until_tomorrow())),
+                Err(error) => return Err(error.into()),
+            };
             tracing::info!(reference = %receipt.reference, kind = %F::KIND, "request received");
             Ok(Redirect::to(&format!("/track/{}?new=1", receipt.token.expose())).into_response())
         }

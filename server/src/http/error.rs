@@ -4,10 +4,12 @@
 //! it.
 
 use std::fmt::Display;
+use std::time::Duration;
 
+use app::domain::SiteInfo;
 use app::services::ServiceError;
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 
@@ -34,6 +36,20 @@ pub enum HttpError {
     Session(#[from] tower_sessions::session::Error),
     #[error(transparent)]
     Period(#[from] app::domain::metrics::PeriodError),
+    /// Over a limit on what the public may ask of the portal: the person is
+    /// offered the phone instead.
+    #[error("over a limit on public requests")]
+    Limited { retry_after: Duration, privacy_phone: String, opt_out_phone: String },
+}
+
+impl HttpError {
+    pub fn limited(site: &SiteInfo, retry_after: Duration) -> Self {
+        Self::Limited {
+            retry_after,
+            privacy_phone: site.privacy_phone.clone(),
+            opt_out_phone: site.opt_out_phone.clone(),
+        }
+    }
 }
 
 impl IntoResponse for HttpError {
@@ -63,6 +79,20 @@ impl IntoResponse for HttpError {
                 "For your security we could not accept this form. Go back, reload the page and try again.",
             ),
             Self::Period(refused) => page(StatusCode::BAD_REQUEST, "That period is too long", &refused.to_string()),
+            Self::Limited { retry_after, privacy_phone, opt_out_phone } => {
+                let mut page = page(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "We cannot take more online just now",
+                    &format!(
+                        "We have had many requests from your connection or for this email address \
+                         recently, so nothing more was sent or saved. Please try again later, or call us: \
+                         the privacy office at {privacy_phone}, or {opt_out_phone} (toll-free) to opt out \
+                         by phone."
+                    ),
+                );
+                page.headers_mut().insert(header::RETRY_AFTER, retry_after.as_secs().max(1).into());
+                page
+            }
             error @ (Self::Store(_) | Self::Staff(_) | Self::Case(_) | Self::Session(_)) => {
                 Incident::record("a request", &error).page()
             }

@@ -4,12 +4,14 @@
 
 mod api;
 mod assets;
+mod client;
 mod customer;
 mod error;
 mod exports;
 mod extract;
 mod form_fields;
 mod gate;
+mod limits;
 mod pages;
 mod routes;
 mod services;
@@ -30,7 +32,9 @@ use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+pub use client::{ClientAddress, ProxyRange, TrustedProxies};
 pub use error::HttpError;
+pub use limits::SubmissionLimiter;
 pub use services::{CustomerPortal, StaffPortal};
 
 use crate::cases::CaseDesk;
@@ -56,6 +60,8 @@ pub struct AppState {
     pub api_tokens: ApiTokens,
     pub site_root: PathBuf,
     pub body_limit: usize,
+    pub trusted_proxies: TrustedProxies,
+    pub submissions: SubmissionLimiter,
 }
 
 /// How staff session cookies are set.

@@ -3,6 +3,7 @@
 //! background worker that survives mail-server outages and crashes; the
 //! desk where staff see what did not go out and send it again.
 
+pub mod allowance;
 pub mod desk;
 pub mod letters;
 mod mailer;
@@ -10,6 +11,7 @@ pub mod outbox;
 pub mod transport;
 pub mod worker;
 
+pub use allowance::RecipientAllowance;
 pub use desk::MailDesk;
 pub use letters::{Composed, Letter, Letters};
 pub use mailer::Mailer;

@@ -5,7 +5,7 @@
 //! Should anything in a batch fail, its submissions are written again one
 //! by one, so one bad submission never takes the others down with it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
 
@@ -14,7 +14,7 @@ use app::domain::EventKind;
 use crate::audit::{self, Actor};
 use crate::db::entities::request;
 use crate::history;
-use crate::mail::{Composed, Outbox};
+use crate::mail::{Composed, Outbox, RecipientAllowance};
 
 /// The most submissions written in one transaction.
 const MAX_BATCH: usize = 256;
@@ -30,11 +30,23 @@ pub struct Prepared {
     /// a request received by phone or mail (with who did it).
     pub event: EventKind,
     pub entered_by: Option<Actor>,
+    /// The day's allowance of letters to the requester, for submissions
+    /// from the public.
+    pub allowance: Option<(RecipientAllowance, NaiveDate)>,
+}
+
+/// What became of a submission.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Written {
+    Stored,
+    /// Its letters would pass the requester's allowance for the day, so
+    /// nothing of it was written.
+    OverAllowance,
 }
 
 struct Job {
     prepared: Prepared,
-    done: oneshot::Sender<Result<(), DbErr>>,
+    done: oneshot::Sender<Result<Written, DbErr>>,
 }
 
 #[derive(Clone)]
@@ -50,7 +62,7 @@ impl GroupCommit {
     }
 
     /// Writes the submission; returns once it is committed.
-    pub async fn write(&self, prepared: Prepared) -> Result<(), DbErr> {
+    pub async fn write(&self, prepared: Prepared) -> Result<Written, DbErr> {
         let (done, committed) = oneshot::channel();
         let stopped = || DbErr::Custom("the intake writer has stopped".into());
         self.jobs.send(Job { prepared, done }).await.map_err(|_| stopped())?;
@@ -69,9 +81,9 @@ async fn run(db: DatabaseConnection, outbox: Outbox, mut queue: mpsc::Receiver<J
         }
         let together = if batch.len() > 1 { write_together(&db, &outbox, &batch).await } else { Err(None) };
         match together {
-            Ok(()) => {
-                for job in batch {
-                    let _ = job.done.send(Ok(()));
+            Ok(written) => {
+                for (job, written) in batch.into_iter().zip(written) {
+                    let _ = job.done.send(Ok(written));
                 }
             }
             Err(error) => {
@@ -87,22 +99,36 @@ async fn run(db: DatabaseConnection, outbox: Outbox, mut queue: mpsc::Receiver<J
     }
 }
 
-async fn write_together(db: &DatabaseConnection, outbox: &Outbox, batch: &[Job]) -> Result<(), Option<DbErr>> {
+async fn write_together(
+    db: &DatabaseConnection,
+    outbox: &Outbox,
+    batch: &[Job],
+) -> Result<Vec<Written>, Option<DbErr>> {
     let txn = db.begin().await.map_err(Some)?;
+    let mut written = Vec::with_capacity(batch.len());
     for job in batch {
-        write(&txn, outbox, &job.prepared).await.map_err(Some)?;
+        written.push(write(&txn, outbox, &job.prepared).await.map_err(Some)?);
     }
-    txn.commit().await.map_err(Some)
+    txn.commit().await.map_err(Some)?;
+    Ok(written)
 }
 
-async fn write_alone(db: &DatabaseConnection, outbox: &Outbox, prepared: &Prepared) -> Result<(), DbErr> {
+async fn write_alone(db: &DatabaseConnection, outbox: &Outbox, prepared: &Prepared) -> Result<Written, DbErr> {
     let txn = db.begin().await?;
-    write(&txn, outbox, prepared).await?;
-    txn.commit().await
+    let written = write(&txn, outbox, prepared).await?;
+    txn.commit().await?;
+    Ok(written)
 }
 
-/// The request, its first history event and its letters.
-async fn write(txn: &impl ConnectionTrait, outbox: &Outbox, prepared: &Prepared) -> Result<(), DbErr> {
+/// The request, its first history event and its letters, if the
+/// requester's allowance has room for the letters.
+async fn write(txn: &impl ConnectionTrait, outbox: &Outbox, prepared: &Prepared) -> Result<Written, DbErr> {
+    if let Some((allowance, day)) = &prepared.allowance {
+        let letters = u32::try_from(prepared.letters.len()).unwrap_or(u32::MAX);
+        if !allowance.take(txn, &prepared.email, *day, letters).await? {
+            return Ok(Written::OverAllowance);
+        }
+    }
     let stored = prepared.row.clone().insert(txn).await?;
     let actor_id = match &prepared.entered_by {
         Some(Actor::Staff { id, .. }) => Some(*id),
@@ -116,5 +142,5 @@ async fn write(txn: &impl ConnectionTrait, outbox: &Outbox, prepared: &Prepared)
     for letter in &prepared.letters {
         outbox.enqueue(txn, Some(stored.id), &prepared.email, letter.clone()).await?;
     }
-    Ok(())
+    Ok(Written::Stored)
 }

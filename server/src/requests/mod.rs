@@ -20,9 +20,9 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, 
 use crate::audit::Actor;
 use crate::clocks::{ClockState, Clocks};
 use crate::db::entities::{request, request_event};
-use crate::mail::{Letter, Mailer};
+use crate::mail::{Letter, Mailer, RecipientAllowance};
 use crate::secret::{self, Secret};
-use group_commit::{GroupCommit, Prepared};
+use group_commit::{GroupCommit, Prepared, Written};
 pub use verification::{Resend, Verification};
 
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +33,9 @@ pub enum StoreError {
     Corrupt { id: i64, reason: String },
     #[error("a letter cannot be composed: {0}")]
     Letter(#[from] minijinja::Error),
+    /// Only submissions from the public are counted against it.
+    #[error("the requester has been sent as many letters today as the public may cause")]
+    OverAllowance,
 }
 
 /// What the customer is given once their request is safely stored.
@@ -66,7 +69,18 @@ pub struct RequestStore {
     clocks: Arc<Clocks>,
     /// How long a verification link works.
     verification_ttl: Duration,
+    limits: PublicLimits,
     intake: GroupCommit,
+}
+
+/// How many letters the public may cause.
+#[derive(Clone, Copy, Debug)]
+pub struct PublicLimits {
+    /// Per recipient and day, the receipts and verification letters of
+    /// submissions and resends together.
+    pub allowance: RecipientAllowance,
+    /// New verification letters one request may ask for, in all.
+    pub resends_per_request: u32,
 }
 
 /// Collisions of random reference codes are rare (about 2^39 of them); a
@@ -75,14 +89,22 @@ const REFERENCE_ATTEMPTS: usize = 5;
 
 impl RequestStore {
     /// Must be called inside a Tokio runtime: it starts the intake writer.
-    pub fn new(db: DatabaseConnection, mailer: Mailer, clocks: Arc<Clocks>, verification_ttl: Duration) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        mailer: Mailer,
+        clocks: Arc<Clocks>,
+        verification_ttl: Duration,
+        limits: PublicLimits,
+    ) -> Self {
         let intake = GroupCommit::start(db.clone(), mailer.outbox().clone());
-        Self { db, mailer, clocks, verification_ttl, intake }
+        Self { db, mailer, clocks, verification_ttl, limits, intake }
     }
 
     /// Stores a request, its first history event and its letters in one
     /// transaction. When this returns, all are committed; when it fails,
-    /// none is.
+    /// none is. A request from the public is refused with
+    /// [`StoreError::OverAllowance`] when its letters would pass the
+    /// requester's allowance for the day.
     pub async fn submit(&self, request: &NewRequest, intake: &Intake) -> Result<Receipt, StoreError> {
         let mut attempt = 0;
         loop {
@@ -166,8 +188,12 @@ impl RequestStore {
         let letters = std::iter::once(receipt).chain(verification_letter).collect();
         let event = if by_staff { EventKind::EnteredByStaff } else { EventKind::Submitted };
         let entered_by = intake.entered_by.clone();
-        self.intake.write(Prepared { row, email: contact.email.clone(), letters, at: now, event, entered_by }).await?;
-        Ok(token)
+        let allowance = (!by_staff).then(|| (self.limits.allowance, self.clocks.local_date(now)));
+        let prepared = Prepared { row, email: contact.email.clone(), letters, at: now, event, entered_by, allowance };
+        match self.intake.write(prepared).await? {
+            Written::Stored => Ok(token),
+            Written::OverAllowance => Err(StoreError::OverAllowance),
+        }
     }
 
     /// The customer's view of the request behind a tracking token.

@@ -6,10 +6,10 @@ use app::domain::workflow::SystemStep;
 use app::domain::{EventKind, ReferenceCode, RequestKind};
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 
 use super::{RequestStore, StoreError, link};
-use crate::db::entities::request;
+use crate::db::entities::{request, request_event};
 use crate::history;
 use crate::mail::{Composed, Letter};
 use crate::secret::{self, Secret};
@@ -30,6 +30,9 @@ pub enum Resend {
     TooSoon,
     /// The request is not waiting for verification, or the token is unknown.
     NotApplicable,
+    /// The request has had all the new letters it may ask for, or its
+    /// requester all the letters the public may cause today.
+    AllowanceUsed,
 }
 
 /// The least time between two verification emails for one request.
@@ -89,7 +92,7 @@ impl RequestStore {
     }
 
     /// Sends a new verification link, replacing the old one, at most once
-    /// every few minutes.
+    /// every few minutes and a few times in all.
     pub async fn resend_verification(&self, presented_tracking_token: &str) -> Result<Resend, StoreError> {
         let Some(hash) = secret::lookup_hash(presented_tracking_token) else {
             return Ok(Resend::NotApplicable);
@@ -106,6 +109,14 @@ impl RequestStore {
         let now = Utc::now();
         if found.verification_sent_at.is_some_and(|sent| sent > now - RESEND_INTERVAL) {
             return Ok(Resend::TooSoon);
+        }
+        let resent = request_event::Entity::find()
+            .filter(request_event::Column::RequestId.eq(found.id))
+            .filter(request_event::Column::Kind.eq(EventKind::VerificationSent.as_str()))
+            .count(&self.db)
+            .await?;
+        if resent >= u64::from(self.limits.resends_per_request) {
+            return Ok(Resend::AllowanceUsed);
         }
         let reference = ReferenceCode::parse(&found.reference)
             .map_err(|e| StoreError::Corrupt { id: found.id, reason: e.to_string() })?;
@@ -129,6 +140,9 @@ impl RequestStore {
             .await?;
         if updated.rows_affected != 1 {
             return Ok(Resend::TooSoon);
+        }
+        if !self.limits.allowance.take(&txn, &found.email, self.clocks.local_date(now), 1).await? {
+            return Ok(Resend::AllowanceUsed);
         }
         history::record_system(&txn, found.id, EventKind::VerificationSent, now).await?;
         self.mailer.enqueue(&txn, Some(found.id), &found.email, letter).await?;

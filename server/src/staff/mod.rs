@@ -3,7 +3,11 @@
 
 pub mod passwords;
 pub mod sessions;
+mod sign_in;
 pub mod tokens;
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
 
 use app::domain::case::StaffMember;
 use app::domain::{Role, Viewer};
@@ -14,11 +18,13 @@ use sea_orm::{
     Set, SqlErr, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
+use tokio::sync::Semaphore;
 
 use crate::audit::{self, Actor};
-use crate::db::entities::{sign_in_failure, staff_user};
+use crate::db::entities::staff_user;
 use crate::mail::{Letter, Mailer};
 use crate::secret::{self, Secret};
+pub use sign_in::SignIn;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StaffError {
@@ -43,22 +49,8 @@ pub struct SessionStaff {
 /// The session key [`SessionStaff`] lives under.
 pub const SESSION_KEY: &str = "staff";
 
-/// How many wrong passwords, in [`FAILURE_WINDOW`], before sign-in pauses:
-/// per account, and per network address across accounts.
-const FAILURES_PER_ACCOUNT: u64 = 5;
-const FAILURES_PER_ADDRESS: u64 = 20;
-const FAILURE_WINDOW: Duration = Duration::minutes(15);
 /// How long an invitation link works.
 const INVITE_TTL: Duration = Duration::days(7);
-
-pub enum SignIn {
-    Welcome(SessionStaff),
-    Refused,
-    /// Too many failures lately; try again after this many minutes.
-    Paused {
-        minutes: i64,
-    },
-}
 
 /// What came of an invitation.
 pub enum Invite {
@@ -72,6 +64,8 @@ pub struct StaffAccounts {
     mailer: Mailer,
     /// Sessions end this long after sign-in, however busy.
     pub absolute_limit: Duration,
+    /// One permit for each password check that may run at once.
+    password_checks: Arc<Semaphore>,
 }
 
 pub fn normalise_email(email: &str) -> String {
@@ -79,48 +73,9 @@ pub fn normalise_email(email: &str) -> String {
 }
 
 impl StaffAccounts {
-    pub fn new(db: DatabaseConnection, mailer: Mailer, absolute_limit: Duration) -> Self {
-        Self { db, mailer, absolute_limit }
-    }
-
-    pub async fn sign_in(&self, email: &str, password: String, address: &str) -> Result<SignIn, StaffError> {
-        let email = normalise_email(email);
-        let since = Utc::now() - FAILURE_WINDOW;
-        let recent = |column: sign_in_failure::Column, value: String| {
-            sign_in_failure::Entity::find()
-                .filter(column.eq(value))
-                .filter(sign_in_failure::Column::At.gt(since))
-                .count(&self.db)
-        };
-        if recent(sign_in_failure::Column::Email, email.clone()).await? >= FAILURES_PER_ACCOUNT
-            || recent(sign_in_failure::Column::Address, address.to_owned()).await? >= FAILURES_PER_ADDRESS
-        {
-            tracing::warn!(%email, %address, "sign-in refused: too many recent failures");
-            return Ok(SignIn::Paused { minutes: FAILURE_WINDOW.num_minutes() });
-        }
-        let user = staff_user::Entity::find().filter(staff_user::Column::Email.eq(email.clone())).one(&self.db).await?;
-        let stored = user.as_ref().filter(|u| u.active).and_then(|u| u.password_hash.clone());
-        let matched = passwords::matches(password, stored).await;
-        match user {
-            Some(user) if matched && user.active => Ok(SignIn::Welcome(SessionStaff {
-                user_id: user.id,
-                epoch: user.session_epoch,
-                signed_in_at: Utc::now().timestamp(),
-                csrf: secret::random_hex(),
-            })),
-            _ => {
-                tracing::warn!(%email, %address, "failed sign-in");
-                sign_in_failure::ActiveModel {
-                    at: Set(Utc::now()),
-                    email: Set(email.chars().take(254).collect()),
-                    address: Set(address.chars().take(64).collect()),
-                    ..Default::default()
-                }
-                .insert(&self.db)
-                .await?;
-                Ok(SignIn::Refused)
-            }
-        }
+    pub fn new(db: DatabaseConnection, mailer: Mailer, absolute_limit: Duration, password_checks: NonZeroU32) -> Self {
+        let password_checks = Arc::new(Semaphore::new(usize::try_from(password_checks.get()).unwrap_or(1)));
+        Self { db, mailer, absolute_limit, password_checks }
     }
 
     /// The staff member a session stands for, while the account is active,

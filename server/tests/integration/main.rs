@@ -6,6 +6,7 @@
 #[macro_use]
 mod common;
 
+mod abuse;
 mod access;
 mod api;
 mod form_fuzz;

@@ -3,11 +3,12 @@
 use app::domain::Viewer;
 use app::domain::staff_forms::{FormName, ReturnTo, SignInForm, WelcomeForm};
 use axum::Extension;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
+use crate::http::ClientAddress;
 use crate::http::customer::echoable;
 use crate::http::extract::{FormPost, Sent};
 use crate::http::routes::Routes;
@@ -25,11 +26,10 @@ pub fn routes() -> Routes {
 async fn sign_in(
     State(state): State<AppState>,
     session: Session,
-    address: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
+    address: ClientAddress,
     FormPost { body, sent }: FormPost<SignInForm>,
 ) -> Result<Response, HttpError> {
-    let address = address.map(|Extension(ConnectInfo(a))| a.ip().to_string()).unwrap_or_else(|| "unknown".into());
-    let (status, message) = match state.staff.sign_in(&body.email, body.password, &address).await? {
+    let (status, message) = match state.staff.sign_in(&body.email, body.password, &address.to_string()).await? {
         SignIn::Welcome(staff) => {
             // A new session id at sign-in: an id planted before it is worthless.
             session.cycle_id().await?;
@@ -43,6 +43,10 @@ async fn sign_in(
         SignIn::Paused { minutes } => (
             StatusCode::TOO_MANY_REQUESTS,
             format!("Too many unsuccessful attempts. For your security, please wait {minutes} minutes and try again."),
+        ),
+        SignIn::Busy => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "Many people are signing in right now. Please try again in a moment.".to_owned(),
         ),
     };
     Ok(sent.refuse(&state, "/staff/sign-in", status, FormName::SignIn, message).await)
