@@ -12,4 +12,5 @@ mod form_fuzz;
 mod intake;
 mod mail;
 mod metrics;
+mod sessions;
 mod staff;
