@@ -39,10 +39,14 @@ pub struct ServiceError {
 #[cfg(feature = "ssr")]
 pub type SharedCustomerService = std::sync::Arc<dyn CustomerService>;
 
-/// The tracking page's data. Anyone holding the link may read it; the token
-/// is the only credential.
+/// The tracking page's data. Whoever presents the link is its holder, and
+/// the link is the only credential: the rule book says what a holder may
+/// see, and an unknown link finds nothing.
 #[server(endpoint = "track")]
 pub async fn load_tracking(token: String) -> Result<Option<TrackingView>, ServerFnError> {
+    if !access::permits(access::Actor::Customer, Action::TrackRequest) {
+        return Ok(None);
+    }
     let service = expect_context::<SharedCustomerService>();
     // Only the incident reference crosses to the browser; the details are in
     // the server's log under it.

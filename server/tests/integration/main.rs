@@ -12,5 +12,6 @@ mod form_fuzz;
 mod intake;
 mod mail;
 mod metrics;
+mod rule_book;
 mod sessions;
 mod staff;
