@@ -84,6 +84,8 @@ pub trait StaffService: Send + Sync + 'static {
     async fn staff(&self) -> Result<Vec<StaffMember>, ServiceError>;
     async fn undelivered_letters(&self) -> Result<Vec<LetterState>, ServiceError>;
     async fn api_tokens(&self) -> Result<Vec<ApiTokenInfo>, ServiceError>;
+    /// Every token issued in the viewer's name, whoever issued it.
+    async fn own_tokens(&self, viewer: &Viewer) -> Result<Vec<ApiTokenInfo>, ServiceError>;
 }
 
 #[cfg(feature = "ssr")]
@@ -182,6 +184,15 @@ pub async fn load_api_tokens() -> Result<Answer<(Vec<ApiTokenInfo>, Vec<StaffMem
             let tokens = service.api_tokens().await.map_err(unavailable)?;
             Ok(Ok((tokens, service.staff().await.map_err(unavailable)?)))
         }
+        Err(refusal) => Ok(Err(refusal)),
+    }
+}
+
+/// The viewer's own account: the API tokens issued in their name.
+#[server(endpoint = "staff/account")]
+pub async fn load_account() -> Result<Answer<Vec<ApiTokenInfo>>, ServerFnError> {
+    match admit(Action::ViewOwnAccount) {
+        Ok((service, viewer)) => Ok(Ok(service.own_tokens(&viewer).await.map_err(unavailable)?)),
         Err(refusal) => Ok(Err(refusal)),
     }
 }

@@ -9,6 +9,7 @@ mod m20261125_000003_staff;
 mod m20261125_000004_api_and_digest;
 mod m20261126_000005_metrics_indexes;
 mod m20261126_000006_at_scale;
+mod m20261201_000007_api_token_lifetime;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_api_and_digest::Migration),
             Box::new(m20261126_000005_metrics_indexes::Migration),
             Box::new(m20261126_000006_at_scale::Migration),
+            Box::new(m20261201_000007_api_token_lifetime::Migration),
         ]
     }
 }

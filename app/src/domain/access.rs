@@ -92,6 +92,8 @@ pub enum Action {
     ManageStaff,
     /// Issue and revoke API tokens.
     ManageApiTokens,
+    /// See one's own account: the API tokens issued in one's name, by whom.
+    ViewOwnAccount,
 }
 
 impl Action {
@@ -108,6 +110,7 @@ impl Action {
         Self::ViewMetrics,
         Self::ManageStaff,
         Self::ManageApiTokens,
+        Self::ViewOwnAccount,
     ];
 }
 
@@ -118,7 +121,7 @@ pub fn permits(actor: Actor<'_>, action: Action) -> bool {
         // Public forms are for everybody, staff included: they may try one.
         SubmitRequest => true,
         TrackRequest | ResendVerification => matches!(actor, Actor::Customer),
-        ViewQueue | OpenCase | WorkCase | EnterRequest | ManageMail => minimum(actor, Role::Agent),
+        ViewQueue | OpenCase | WorkCase | EnterRequest | ManageMail | ViewOwnAccount => minimum(actor, Role::Agent),
         AssignToOthers | ViewMetrics => minimum(actor, Role::Manager),
         ManageStaff | ManageApiTokens => minimum(actor, Role::Admin),
     }

@@ -4,6 +4,7 @@
 use crate::common;
 
 use app::domain::Role;
+use app::domain::accounts::TokenLifetime;
 use app::domain::format::long_date;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -33,7 +34,7 @@ async fn token_for(app: &TestApp, email: &str, role: Role) -> (ApiTokens, String
     app.create_staff(email, "Integration", role).await;
     let tokens = ApiTokens::new(app.app.database().clone());
     let token = tokens
-        .issue(&Actor::System("test"), email, "intake system")
+        .issue(&Actor::System("test"), email, "intake system", TokenLifetime::default())
         .await
         .expect("issued")
         .expect("an account");

@@ -15,3 +15,4 @@ mod metrics;
 mod rule_book;
 mod sessions;
 mod staff;
+mod tokens;
