@@ -39,10 +39,14 @@ pub struct ServiceError {
 #[cfg(feature = "ssr")]
 pub type SharedCustomerService = std::sync::Arc<dyn CustomerService>;
 
-/// The tracking page's data. Anyone holding the link may read it; the token
-/// is the only credential.
+/// The tracking page's data. Whoever presents the link is its holder, and
+/// the link is the only credential: the rule book says what a holder may
+/// see, and an unknown link finds nothing.
 #[server(endpoint = "track")]
 pub async fn load_tracking(token: String) -> Result<Option<TrackingView>, ServerFnError> {
+    if !access::permits(access::Actor::Customer, Action::TrackRequest) {
+        return Ok(None);
+    }
     let service = expect_context::<SharedCustomerService>();
     // Only the incident reference crosses to the browser; the details are in
     // the server's log under it.
@@ -80,6 +84,8 @@ pub trait StaffService: Send + Sync + 'static {
     async fn staff(&self) -> Result<Vec<StaffMember>, ServiceError>;
     async fn undelivered_letters(&self) -> Result<Vec<LetterState>, ServiceError>;
     async fn api_tokens(&self) -> Result<Vec<ApiTokenInfo>, ServiceError>;
+    /// Every token issued in the viewer's name, whoever issued it.
+    async fn own_tokens(&self, viewer: &Viewer) -> Result<Vec<ApiTokenInfo>, ServiceError>;
 }
 
 #[cfg(feature = "ssr")]
@@ -179,6 +185,15 @@ pub async fn load_api_tokens() -> Result<Answer<(Vec<ApiTokenInfo>, Vec<StaffMem
             let tokens = service.api_tokens().await.map_err(unavailable)?;
             Ok(Ok((tokens, service.staff().await.map_err(unavailable)?)))
         }
+        Err(refusal) => Ok(Err(refusal)),
+    }
+}
+
+/// The viewer's own account: the API tokens issued in their name.
+#[server(endpoint = "staff/account")]
+pub async fn load_account() -> Result<Answer<Vec<ApiTokenInfo>>, ServerFnError> {
+    match admit(Action::ViewOwnAccount) {
+        Ok((service, viewer)) => Ok(Ok(service.own_tokens(&viewer).await.map_err(unavailable)?)),
         Err(refusal) => Ok(Err(refusal)),
     }
 }

@@ -11,7 +11,7 @@ use leptos_router::{
 
 use crate::domain::SiteInfo;
 use crate::pages::staff::{
-    CasePage, DashboardPage, DisclosurePage, MailPage, NewRequestPage, PeoplePage, QueuePage, SignInPage,
+    AccountPage, CasePage, DashboardPage, DisclosurePage, MailPage, NewRequestPage, PeoplePage, QueuePage, SignInPage,
     StaffAmendmentPage, StaffComplaintPage, StaffHeader, StaffOptOutPage, TokensPage, WelcomePage, provide_viewer,
 };
 use crate::pages::{AmendmentPage, ComplaintPage, HomePage, NotFound, OptOutPage, TrackingPage, VerifyPage};
@@ -89,6 +89,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/staff/dashboard") view=DashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/disclosure") view=DisclosurePage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/tokens") view=TokensPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/account") view=AccountPage ssr=SsrMode::Async/>
             </Routes>
         </main>
         {move || (!staff_side.get()).then(|| view! { <Footer/> })}

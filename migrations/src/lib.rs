@@ -10,6 +10,7 @@ mod m20261125_000004_api_and_digest;
 mod m20261126_000005_metrics_indexes;
 mod m20261126_000006_at_scale;
 mod m20261201_000007_public_limits;
+mod m20261201_000008_api_token_lifetime;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_metrics_indexes::Migration),
             Box::new(m20261126_000006_at_scale::Migration),
             Box::new(m20261201_000007_public_limits::Migration),
+            Box::new(m20261201_000008_api_token_lifetime::Migration),
         ]
     }
 }

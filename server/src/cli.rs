@@ -7,6 +7,8 @@ use std::io::IsTerminal;
 use clap::{Parser, Subcommand};
 use sea_orm::{DatabaseConnection, DbErr};
 
+use app::domain::accounts::TokenLifetime;
+
 use crate::audit::{self, Actor, Verdict};
 use crate::config::Config;
 use crate::staff::{self, StaffError};
@@ -75,6 +77,9 @@ pub enum TokenCommand {
         /// What the token is for, shown to administrators.
         #[arg(long, default_value = "command line")]
         name: String,
+        /// How many days the token works, a year at most.
+        #[arg(long, default_value_t = TokenLifetime::default(), value_parser = lifetime)]
+        days: TokenLifetime,
     },
 }
 
@@ -131,7 +136,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Migrate => migrate(&config).await,
         Command::User(UserCommand::Create { email, name, role }) => create_user(&config, &email, name, &role).await,
         Command::Audit(AuditCommand::Verify) => verify_audit(&config).await,
-        Command::Token(TokenCommand::Create { email, name }) => create_token(&config, &email, &name).await,
+        Command::Token(TokenCommand::Create { email, name, days }) => create_token(&config, &email, &name, days).await,
         Command::Seed { requests } => seed::run(&config, requests).await.map_err(CliError::Seed),
     }
 }
@@ -194,11 +199,16 @@ async fn create_user(config: &Config, email: &str, name: Option<String>, role: &
     }
 }
 
-async fn create_token(config: &Config, email: &str, name: &str) -> Result<(), CliError> {
+/// A token lifetime from the command line, refused as the token form refuses it.
+fn lifetime(text: &str) -> Result<TokenLifetime, String> {
+    TokenLifetime::parse(text).map_err(|e| e.to_string())
+}
+
+async fn create_token(config: &Config, email: &str, name: &str, lifetime: TokenLifetime) -> Result<(), CliError> {
     let db = open(config).await?;
     let tokens = crate::staff::tokens::ApiTokens::new(db);
     let actor = Actor::System("command line");
-    match tokens.issue(&actor, email, name).await.map_err(CliError::IssueToken)? {
+    match tokens.issue(&actor, email, name, lifetime).await.map_err(CliError::IssueToken)? {
         Some(token) => {
             eprintln!("API token for {email} (shown this once; keep it secret):");
             println!("{token}");

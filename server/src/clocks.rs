@@ -5,7 +5,7 @@ use std::path::Path;
 
 use app::domain::RequestKind;
 use app::domain::clock::{ClockInput, Holidays, Pauses, Regime, RequestClock, Rules, Urgency};
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -101,10 +101,94 @@ impl Clocks {
     }
 }
 
+/// When a request received by phone or mail arrived, as staff or another
+/// system say it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Received {
+    /// A day: the clock counts from the start of business that day.
+    Day(NaiveDate),
+    At(DateTime<Utc>),
+}
+
+/// Why a date received is refused.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ReceivedError {
+    #[error("The date received cannot be in the future.")]
+    Future,
+    #[error("The date received must be within the last year.")]
+    TooOld,
+}
+
+impl Clocks {
+    /// The moment a request received by phone or mail counts from: never in
+    /// the future, and at most a year back. The one rule for the staff form
+    /// and the API.
+    pub fn received(&self, when: Received) -> Result<DateTime<Utc>, ReceivedError> {
+        let now = Utc::now();
+        let today = self.local_date(now);
+        let (day, at) = match when {
+            Received::Day(day) => (day, self.opening_of(day)),
+            Received::At(at) => (self.local_date(at), at),
+        };
+        if day > today || matches!(when, Received::At(at) if at > now) {
+            return Err(ReceivedError::Future);
+        }
+        if today.checked_sub_months(chrono::Months::new(12)).is_some_and(|year_ago| day < year_ago) {
+            return Err(ReceivedError::TooOld);
+        }
+        Ok(at)
+    }
+
+    /// Nine in the morning of `day` in the organisation's time zone, or of
+    /// the same clock time in UTC on a day the zone skips it.
+    fn opening_of(&self, day: NaiveDate) -> DateTime<Utc> {
+        let opening = day.and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default());
+        self.time_zone
+            .from_local_datetime(&opening)
+            .earliest()
+            .map_or_else(|| Utc.from_utc_datetime(&opening), |local| local.with_timezone(&Utc))
+    }
+}
+
 impl Clocks {
     /// Days left and urgency for a deadline, counted from today.
     pub fn standing(&self, due_on: NaiveDate) -> (i64, Urgency) {
         let left = (due_on - self.today()).num_days();
         (left, Urgency::of(left, self.due_soon_days))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Days, Months};
+
+    use super::*;
+
+    fn clocks() -> Clocks {
+        let close = NaiveTime::from_hms_opt(17, 0, 0).expect("a time");
+        Clocks::new(&["glba".to_owned()], None, None, chrono_tz::America::New_York, close, 5).expect("clocks")
+    }
+
+    #[test]
+    fn a_request_is_received_within_the_last_year_and_never_in_the_future() {
+        let clocks = clocks();
+        let today = clocks.today();
+        let year_ago = today.checked_sub_months(Months::new(12)).expect("a year ago");
+        assert!(clocks.received(Received::Day(today)).is_ok());
+        assert!(clocks.received(Received::Day(year_ago)).is_ok());
+        assert!(clocks.received(Received::At(Utc::now() - chrono::Duration::minutes(1))).is_ok());
+        assert_eq!(clocks.received(Received::Day(year_ago - Days::new(1))), Err(ReceivedError::TooOld));
+        assert_eq!(clocks.received(Received::Day(today + Days::new(1))), Err(ReceivedError::Future));
+        let later = Utc::now() + chrono::Duration::minutes(5);
+        assert_eq!(clocks.received(Received::At(later)), Err(ReceivedError::Future));
+    }
+
+    #[test]
+    fn a_day_received_counts_from_the_start_of_business() {
+        let clocks = clocks();
+        let day = clocks.today() - Days::new(3);
+        let at = clocks.received(Received::Day(day)).expect("accepted");
+        let local = at.with_timezone(&chrono_tz::America::New_York);
+        assert_eq!((local.date_naive(), local.time()), (day, NaiveTime::from_hms_opt(9, 0, 0).expect("a time")));
     }
 }

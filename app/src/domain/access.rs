@@ -52,7 +52,9 @@ pub struct Viewer {
 pub enum Actor<'a> {
     /// Nobody signed in and no tracking link.
     Anonymous,
-    /// Someone holding a request's private tracking link.
+    /// Whoever presents a request's private tracking link. The link is the
+    /// only credential, and it opens that one request: the store finds the
+    /// request by it or finds nothing.
     Customer,
     Staff(&'a Viewer),
 }
@@ -68,8 +70,10 @@ impl<'a> From<Option<&'a Viewer>> for Actor<'a> {
 pub enum Action {
     /// Submit a request through a public form.
     SubmitRequest,
-    /// Read a request's tracking page, or ask for a new verification email.
+    /// Read a request's tracking page.
     TrackRequest,
+    /// Ask, from the tracking page, for a new email-verification link.
+    ResendVerification,
     /// See the request queue.
     ViewQueue,
     /// Open a case with the customer's personal data.
@@ -88,12 +92,15 @@ pub enum Action {
     ManageStaff,
     /// Issue and revoke API tokens.
     ManageApiTokens,
+    /// See one's own account: the API tokens issued in one's name, by whom.
+    ViewOwnAccount,
 }
 
 impl Action {
     pub const ALL: &'static [Action] = &[
         Self::SubmitRequest,
         Self::TrackRequest,
+        Self::ResendVerification,
         Self::ViewQueue,
         Self::OpenCase,
         Self::WorkCase,
@@ -103,6 +110,7 @@ impl Action {
         Self::ViewMetrics,
         Self::ManageStaff,
         Self::ManageApiTokens,
+        Self::ViewOwnAccount,
     ];
 }
 
@@ -112,11 +120,24 @@ pub fn permits(actor: Actor<'_>, action: Action) -> bool {
     match action {
         // Public forms are for everybody, staff included: they may try one.
         SubmitRequest => true,
-        TrackRequest => matches!(actor, Actor::Customer),
-        ViewQueue | OpenCase | WorkCase | EnterRequest | ManageMail => minimum(actor, Role::Agent),
+        TrackRequest | ResendVerification => matches!(actor, Actor::Customer),
+        ViewQueue | OpenCase | WorkCase | EnterRequest | ManageMail | ViewOwnAccount => minimum(actor, Role::Agent),
         AssignToOthers | ViewMetrics => minimum(actor, Role::Manager),
         ManageStaff | ManageApiTokens => minimum(actor, Role::Admin),
     }
+}
+
+/// Whether `actor` may move a case from `current` to `target` (staff ids;
+/// `None` is nobody). Taking an unassigned case and handing one's own back
+/// are part of working cases; taking a case from a colleague, or giving one
+/// to them, is assigning to others.
+pub fn may_assign(actor: Actor<'_>, current: Option<i64>, target: Option<i64>) -> bool {
+    let me = match actor {
+        Actor::Staff(viewer) => Some(viewer.id),
+        Actor::Anonymous | Actor::Customer => None,
+    };
+    let touches_others = [current, target].into_iter().flatten().any(|id| Some(id) != me);
+    permits(actor, if touches_others { Action::AssignToOthers } else { Action::WorkCase })
 }
 
 fn minimum(actor: Actor<'_>, role: Role) -> bool {
@@ -166,8 +187,40 @@ mod tests {
     fn a_tracking_link_opens_nothing_of_the_staff_side() {
         for action in Action::ALL {
             let allowed = permits(Actor::Customer, *action);
-            assert_eq!(allowed, matches!(action, Action::SubmitRequest | Action::TrackRequest), "{action:?}");
+            let customers = [Action::SubmitRequest, Action::TrackRequest, Action::ResendVerification];
+            assert_eq!(allowed, customers.contains(action), "{action:?}");
         }
+    }
+
+    #[test]
+    fn only_a_tracking_link_opens_the_tracking_page_and_its_resend() {
+        for action in [Action::TrackRequest, Action::ResendVerification] {
+            assert!(permits(Actor::Customer, action), "{action:?}");
+            assert!(!permits(Actor::Anonymous, action), "{action:?}");
+            for role in Role::ALL {
+                assert!(!permits(Actor::Staff(&staff(*role)), action), "{role:?} {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn agents_take_free_cases_and_hand_back_their_own_but_leave_colleagues_cases_alone() {
+        let (agent, manager) = (staff(Role::Agent), staff(Role::Manager));
+        let (me, colleague) = (Some(agent.id), Some(agent.id + 1));
+        let agent_may = |current, target| may_assign(Actor::Staff(&agent), current, target);
+        assert!(agent_may(None, me), "takes an unassigned case");
+        assert!(agent_may(me, None), "hands their own back");
+        assert!(agent_may(me, me));
+        assert!(!agent_may(colleague, me), "takes a colleague's case");
+        assert!(!agent_may(colleague, None), "drops a colleague's case");
+        assert!(!agent_may(None, colleague), "gives a case to a colleague");
+        assert!(!agent_may(me, colleague), "hands their own to a colleague");
+        // The manager has the agent's id, so the same moves are theirs to make.
+        for (current, target) in [(colleague, me), (colleague, None), (None, colleague), (me, colleague)] {
+            assert!(may_assign(Actor::Staff(&manager), current, target), "{current:?} -> {target:?}");
+        }
+        assert!(!may_assign(Actor::Anonymous, None, None));
+        assert!(!may_assign(Actor::Customer, None, None));
     }
 
     #[test]

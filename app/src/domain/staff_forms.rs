@@ -194,7 +194,10 @@ staff_form! {
 
 staff_form! { RetryForm needs ManageMail { return_to: ReturnTo } }
 
-staff_form! { TokenForm needs ManageApiTokens { name: String, email: String } }
+staff_form! {
+    /// Issuing a token: what it is for, whom it acts as, and for how many days.
+    TokenForm needs ManageApiTokens { name: String, email: String, days: String }
+}
 
 staff_form! {
     /// Revoking the token named in the address.

@@ -3,6 +3,7 @@
 //! [`CaseDesk::versioned_change`] writes it with the version check, the
 //! history event, the audit entry and the letter, in one transaction.
 
+use app::domain::access::{self, Actor};
 use app::domain::clock::{Pause, RequestClock};
 use app::domain::request::Choice;
 use app::domain::workflow::{self, Step};
@@ -93,6 +94,16 @@ impl CaseDesk {
         to: Assignee,
     ) -> Result<(), CaseError> {
         let found = self.load(reference).await?;
+        let target = match to {
+            Assignee::Nobody => None,
+            Assignee::Staff(id) => Some(id),
+        };
+        // Checked against the assignee the write replaces: the write is
+        // conditional on the version this row was read at.
+        if !access::may_assign(Actor::Staff(viewer), found.row.assignee_id, target) {
+            return Err(CaseError::Forbidden);
+        }
+        at_version(&found, version)?;
         let (assignee_id, body) = match to {
             Assignee::Nobody => (None, history::UNASSIGNED.to_owned()),
             Assignee::Staff(id) => {

@@ -26,6 +26,9 @@ pub use change::{Assignee, TEXT_LIMIT};
 pub enum CaseError {
     #[error("no such request")]
     NotFound,
+    /// The rule book does not let this viewer make this change.
+    #[error("not allowed")]
+    Forbidden,
     /// Somebody changed the case since the form was shown.
     #[error("the request changed since it was shown")]
     Conflict,

@@ -3,6 +3,7 @@
 //! request's private tracking page; invalid ones get their own page back
 //! with every value kept and every error beside its field.
 
+use app::domain::access::{Action, Actor, permits};
 use app::domain::form::{AmendmentForm, ComplaintForm, OptOutForm};
 use app::domain::{FormState, ParseContext, RequestForm, gpc};
 use axum::body::Body;
@@ -48,11 +49,15 @@ async fn verify(State(state): State<AppState>, Path(token): Path<String>) -> Res
     Ok(Redirect::to(&format!("/verify/{token}?result={result}")))
 }
 
+/// Asked for from the tracking page, by whoever holds its link.
 async fn resend_verification(
     State(state): State<AppState>,
     _: SubmissionSlot,
     Path(token): Path<String>,
 ) -> Result<Redirect, HttpError> {
+    if !permits(Actor::Customer, Action::ResendVerification) {
+        return Err(HttpError::Forbidden);
+    }
     let token = echoable(&token);
     let page = format!("/track/{token}");
     Ok(Redirect::to(&match state.store.resend_verification(token).await? {

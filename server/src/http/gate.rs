@@ -80,6 +80,8 @@ pub async fn identify_staff(
     };
     match viewer {
         Some(viewer) => {
+            // Saved as an update only, so a session signed out meanwhile stays ended.
+            session.set_expiry(Some(state.sessions.expiry()));
             request.extensions_mut().insert(viewer);
         }
         None if open_to_all(&path) || path.starts_with("/api/") => {}

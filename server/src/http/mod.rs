@@ -73,6 +73,14 @@ pub struct SessionSettings {
     pub secure: bool,
 }
 
+impl SessionSettings {
+    /// A session ends after this much inactivity; each signed-in staff
+    /// request pushes the end back.
+    pub fn expiry(&self) -> tower_sessions::Expiry {
+        tower_sessions::Expiry::OnInactivity(time::Duration::try_from(self.idle).unwrap_or(time::Duration::minutes(30)))
+    }
+}
+
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos.clone()
@@ -97,20 +105,15 @@ impl AppState {
 /// on another thread meanwhile would wait for ever.
 static PAGES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
 
-/// Every area's routes, merged.
-fn areas(site_root: &Path) -> Routes {
-    Routes::new()
-        .merge(customer::routes())
-        .merge(staff::routes())
-        .merge(exports::routes())
-        .merge(api::routes())
-        .merge(assets::routes(site_root))
+/// Every area's routes that may need to know who is asking, merged.
+fn areas() -> Routes {
+    Routes::new().merge(customer::routes()).merge(staff::routes()).merge(exports::routes()).merge(api::routes())
 }
 
-/// Every (method, path) the router answers: each area's routes, the app's
-/// pages and its server functions.
+/// Every (method, path) the router answers: each area's routes, the static
+/// files, the app's pages and its server functions.
 pub fn route_table() -> Vec<(Method, String)> {
-    let (_, mut table) = areas(Path::new("")).into_parts();
+    let (_, mut table) = areas().merge(assets::routes(Path::new(""))).into_parts();
     table.extend(PAGES.iter().map(|page| (Method::GET, page.path().to_owned())));
     table.extend(leptos::server_fn::axum::server_fn_paths().map(|(path, method)| (method, path.to_owned())));
     table
@@ -124,11 +127,9 @@ pub fn router(state: AppState) -> Router {
         .with_http_only(true)
         .with_same_site(tower_sessions::cookie::SameSite::Strict)
         .with_secure(state.sessions.secure)
-        .with_always_save(true)
-        .with_expiry(tower_sessions::Expiry::OnInactivity(
-            time::Duration::try_from(state.sessions.idle).unwrap_or(time::Duration::minutes(30)),
-        ));
-    let (areas, _) = areas(&state.site_root).into_parts();
+        .with_expiry(state.sessions.expiry());
+    let (areas, _) = areas().into_parts();
+    let (assets, _) = assets::routes(&state.site_root).into_parts();
     areas
         .leptos_routes_with_context(
             &state,
@@ -139,6 +140,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(pages::fallback)
         .layer(axum::middleware::from_fn_with_state(state.clone(), gate::identify_staff))
         .layer(sessions)
+        // Static files never ask who is asking, so they never reach the session store.
+        .merge(assets)
         .layer(axum::middleware::from_fn(gate::same_origin_only))
         .layer(DefaultBodyLimit::max(state.body_limit))
         .layer(security_headers())

@@ -48,6 +48,13 @@ impl StaffService for StaffPortal {
     async fn api_tokens(&self) -> Result<Vec<ApiTokenInfo>, ServiceError> {
         self.tokens.list(self.desk.clocks()).await.map_err(|e| Incident::record("the API token list", &e).into())
     }
+
+    async fn own_tokens(&self, viewer: &Viewer) -> Result<Vec<ApiTokenInfo>, ServiceError> {
+        self.tokens
+            .of_owner(viewer, self.desk.clocks())
+            .await
+            .map_err(|e| Incident::record("one's own tokens", &e).into())
+    }
 }
 
 /// The customer-facing service the pages call, over the request store.

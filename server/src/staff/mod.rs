@@ -15,7 +15,7 @@ use chrono::{Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    Set, SqlErr, TransactionTrait,
+    QuerySelect, Set, SqlErr, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
@@ -51,6 +51,15 @@ pub const SESSION_KEY: &str = "staff";
 
 /// How long an invitation link works.
 const INVITE_TTL: Duration = Duration::days(7);
+
+/// What came of a change to a colleague's account.
+#[derive(Debug, PartialEq, Eq)]
+pub enum AccountChange {
+    Done,
+    NoSuchAccount,
+    /// Refused: it would leave nobody able to manage staff.
+    LastAdministrator,
+}
 
 /// What came of an invitation.
 pub enum Invite {
@@ -202,14 +211,14 @@ impl StaffAccounts {
 
     /// Changes a colleague's role; their sessions end so the new role takes
     /// effect at once.
-    pub async fn set_role(&self, by: &Viewer, id: i64, role: Role) -> Result<bool, StaffError> {
+    pub async fn set_role(&self, by: &Viewer, id: i64, role: Role) -> Result<AccountChange, StaffError> {
         self.change(by, id, "staff.role_changed", serde_json::json!({ "role": role.as_str() }), |update| {
             update.col_expr(staff_user::Column::Role, Expr::value(role.as_str()))
         })
         .await
     }
 
-    pub async fn set_active(&self, by: &Viewer, id: i64, active: bool) -> Result<bool, StaffError> {
+    pub async fn set_active(&self, by: &Viewer, id: i64, active: bool) -> Result<AccountChange, StaffError> {
         let action = if active { "staff.enabled" } else { "staff.disabled" };
         self.change(by, id, action, serde_json::json!({}), |update| {
             update.col_expr(staff_user::Column::Active, Expr::value(active))
@@ -217,6 +226,9 @@ impl StaffAccounts {
         .await
     }
 
+    /// Changes one account and ends its sessions, unless that would leave no
+    /// active administrator: the last one cannot demote or disable
+    /// themselves, as nobody would be left to undo it.
     async fn change(
         &self,
         by: &Viewer,
@@ -224,22 +236,34 @@ impl StaffAccounts {
         action: &str,
         detail: serde_json::Value,
         set: impl FnOnce(sea_orm::UpdateMany<staff_user::Entity>) -> sea_orm::UpdateMany<staff_user::Entity>,
-    ) -> Result<bool, StaffError> {
+    ) -> Result<AccountChange, StaffError> {
         let txn = self.db.begin().await?;
+        // Two administrators demoting themselves at once on PostgreSQL: the
+        // second waits here for the first, then counts what it left.
+        active_administrators().lock_exclusive().all(&txn).await?;
         let updated = set(staff_user::Entity::update_many())
             .col_expr(staff_user::Column::SessionEpoch, Expr::col(staff_user::Column::SessionEpoch).add(1))
             .filter(staff_user::Column::Id.eq(id))
             .exec(&txn)
             .await?;
         if updated.rows_affected != 1 {
-            return Ok(false);
+            return Ok(AccountChange::NoSuchAccount);
+        }
+        if active_administrators().count(&txn).await? == 0 {
+            return Ok(AccountChange::LastAdministrator);
         }
         let mut detail = detail;
         detail["staff_id"] = id.into();
         audit::append(&txn, &actor(by), action, None, detail).await?;
         txn.commit().await?;
-        Ok(true)
+        Ok(AccountChange::Done)
     }
+}
+
+fn active_administrators() -> sea_orm::Select<staff_user::Entity> {
+    staff_user::Entity::find()
+        .filter(staff_user::Column::Role.eq(Role::Admin.as_str()))
+        .filter(staff_user::Column::Active.eq(true))
 }
 
 /// Creates an account with a password, as the command line does for the

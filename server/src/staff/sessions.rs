@@ -2,7 +2,7 @@
 //! instance behind a load balancer knows them and a restart keeps them.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
@@ -59,19 +59,16 @@ impl SessionStore for DbSessionStore {
         }
     }
 
+    /// Updates a session that is still live, and only that: a request that
+    /// loaded the session before it was signed out or expired must not bring
+    /// it back when it finishes. [`Self::create`] is the only insert.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        let row = staff_session::ActiveModel {
-            id: Set(record.id.to_string()),
-            data: Set(data),
-            expires_at: Set(expiry(record)),
-        };
-        staff_session::Entity::insert(row)
-            .on_conflict(
-                OnConflict::column(staff_session::Column::Id)
-                    .update_columns([staff_session::Column::Data, staff_session::Column::ExpiresAt])
-                    .to_owned(),
-            )
+        staff_session::Entity::update_many()
+            .col_expr(staff_session::Column::Data, Expr::value(data))
+            .col_expr(staff_session::Column::ExpiresAt, Expr::value(expiry(record)))
+            .filter(staff_session::Column::Id.eq(record.id.to_string()))
+            .filter(staff_session::Column::ExpiresAt.gt(Utc::now()))
             .exec(&self.db)
             .await
             .map_err(backend)?;

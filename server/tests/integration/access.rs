@@ -10,6 +10,7 @@ use crate::common;
 use std::collections::BTreeSet;
 
 use app::domain::Role;
+use app::domain::accounts::TokenLifetime;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::staff::StaffBrowser;
@@ -87,7 +88,10 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
     let reference = id_reference(&app).await;
     let colleague = id_of(&app, "SELECT id FROM staff_users WHERE email = 'colleague@example.com'").await;
     let tokens = ApiTokens::new(app.app.database().clone());
-    tokens.issue(&Actor::System("test"), "colleague@example.com", "to be revoked").await.expect("issued");
+    tokens
+        .issue(&Actor::System("test"), "colleague@example.com", "to be revoked", TokenLifetime::default())
+        .await
+        .expect("issued");
     let api_token = id_of(&app, "SELECT MAX(id) FROM api_tokens").await;
 
     let case = format!("/staff/requests/{reference}");
@@ -121,6 +125,8 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
         get("/staff/new/amendment", "/staff/new/amendment", AGENTS),
         get("/staff/new/complaint", "/staff/new/complaint", AGENTS),
         get("/staff/mail", "/staff/mail", AGENTS),
+        get("/staff/account", "/staff/account", AGENTS),
+        post("/api/staff/account", "/api/staff/account", &[], AGENTS),
         post("/api/staff/queue", "/api/staff/queue", &[("query", "")], AGENTS),
         post("/api/staff/case", "/api/staff/case", &[("reference", &reference)], AGENTS),
         post("/api/staff/mail", "/api/staff/mail", &[], AGENTS),
@@ -206,7 +212,11 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
     // The JSON API: a token of any staff role; none, or a revoked one, is refused.
     let mut api_tokens = vec![None];
     for email in ["agent@example.com", "manager@example.com", "admin@example.com"] {
-        let issued = tokens.issue(&Actor::System("test"), email, "probe").await.expect("issued").expect("an account");
+        let issued = tokens
+            .issue(&Actor::System("test"), email, "probe", TokenLifetime::default())
+            .await
+            .expect("issued")
+            .expect("an account");
         api_tokens.push(Some(issued));
     }
     let api = [

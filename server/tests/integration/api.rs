@@ -4,6 +4,8 @@
 use crate::common;
 
 use app::domain::Role;
+use app::domain::accounts::TokenLifetime;
+use app::domain::format::long_date;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{Reply, TestApp};
@@ -31,8 +33,11 @@ async fn call(app: &TestApp, method: &str, path: &str, token: Option<&str>, body
 async fn token_for(app: &TestApp, email: &str, role: Role) -> (ApiTokens, String) {
     app.create_staff(email, "Integration", role).await;
     let tokens = ApiTokens::new(app.app.database().clone());
-    let token =
-        tokens.issue(&Actor::System("test"), email, "intake system").await.expect("issued").expect("an account");
+    let token = tokens
+        .issue(&Actor::System("test"), email, "intake system", TokenLifetime::default())
+        .await
+        .expect("issued")
+        .expect("an account");
     assert!(token.starts_with("ppt_"));
     (tokens, token)
 }
@@ -75,12 +80,13 @@ async fn a_mailed_request_is_created_and_read_back_with_its_clocks(app: TestApp)
 
 async fn bad_input_is_explained_field_by_field(app: TestApp) {
     let (_, token) = token_for(&app, "intake@example.com", Role::Agent).await;
+    let received = (chrono::Utc::now() - chrono::Duration::days(10)).date_naive().to_string();
     let (reply, json) = call(
         &app,
         "POST",
         "/api/v1/requests",
         Some(&token),
-        Some(json!({ "kind": "complaint", "channel": "phone", "received_at": "2026-01-05", "full_name": "Grace" })),
+        Some(json!({ "kind": "complaint", "channel": "phone", "received_at": received, "full_name": "Grace" })),
     )
     .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -133,7 +139,7 @@ async fn the_openapi_document_describes_what_the_api_returns(app: TestApp) {
         "/api/v1/requests",
         Some(&token),
         Some(json!({
-            "kind": "opt_out", "channel": "phone", "received_at": "2026-11-02T15:30:00-05:00",
+            "kind": "opt_out", "channel": "phone", "received_at": (chrono::Utc::now() - chrono::Duration::days(2)).to_rfc3339(),
             "full_name": "Ada Lovelace", "email": "ada@example.com", "postal_address": "12 St James's Square",
             "scope": "all_sharing", "joint_account": "not_joint"
         })),
@@ -150,11 +156,16 @@ async fn the_openapi_document_describes_what_the_api_returns(app: TestApp) {
 /// A letter that came in late in the evening, New York time, is already
 /// the next day in UTC; staff and customer see the organisation's day.
 async fn days_are_told_in_the_organisations_calendar(app: TestApp) {
+    use chrono::TimeZone;
     let (_, token) = token_for(&app, "intake@example.com", Role::Agent).await;
+    let zone = chrono_tz::America::New_York;
+    let day = chrono::Utc::now().with_timezone(&zone).date_naive() - chrono::Days::new(10);
+    let late = zone.from_local_datetime(&day.and_hms_opt(23, 30, 0).expect("a time")).single().expect("one time");
+    let (told, next_day) = (long_date(day), long_date(day + chrono::Days::new(1)));
     let body = json!({
         "kind": "complaint",
         "channel": "phone",
-        "received_at": "2026-11-20T23:30:00-05:00",
+        "received_at": late.to_rfc3339(),
         "full_name": "Grace Hopper",
         "email": "grace@example.com",
         "category": "unwanted_marketing",
@@ -166,17 +177,59 @@ async fn days_are_told_in_the_organisations_calendar(app: TestApp) {
     let reference = json["reference"].as_str().expect("a reference").to_owned();
 
     let receipt = app.mail.wait_for(1, std::time::Duration::from_secs(10)).await;
-    assert!(receipt[0].text().contains("20 November 2026"), "{}", receipt[0].text());
-    assert!(!receipt[0].text().contains("21 November 2026"), "{}", receipt[0].text());
+    assert!(receipt[0].text().contains(&told), "{}", receipt[0].text());
+    assert!(!receipt[0].text().contains(&next_day), "{}", receipt[0].text());
     let staff = app.staff_member("agent@example.com", Role::Agent).await;
     let case = staff.case(&reference).await;
-    assert_eq!(case.received_on.to_string(), "2026-11-20");
+    assert_eq!(case.received_on, day);
     assert_eq!(
         case.timeline[0].on.to_string(),
         chrono::Utc::now().with_timezone(&chrono_tz::America::New_York).date_naive().to_string()
     );
     let page = staff.get(&format!("/staff/requests/{reference}")).await;
-    assert!(page.main_text().contains("20 November 2026"), "{}", page.main_text());
+    assert!(page.main_text().contains(&told), "{}", page.main_text());
+}
+
+/// The API holds the date received to the staff form's limits, with the
+/// same words: not in the future, not more than a year back.
+async fn the_date_received_has_the_staff_forms_limits(app: TestApp) {
+    let (_, token) = token_for(&app, "intake@example.com", Role::Agent).await;
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::America::New_York).date_naive();
+    let year_ago = today.checked_sub_months(chrono::Months::new(12)).expect("a year ago");
+    let cases = [
+        (year_ago - chrono::Days::new(1), Some("The date received must be within the last year.")),
+        (year_ago - chrono::Days::new(400), Some("The date received must be within the last year.")),
+        (today + chrono::Days::new(1), Some("The date received cannot be in the future.")),
+        (year_ago, None),
+        (today, None),
+    ];
+    let occurred = year_ago.to_string();
+    for (day, refusal) in cases {
+        let day = day.to_string();
+        let body = json!({
+            "kind": "complaint", "channel": "phone", "received_at": day, "full_name": "Grace Hopper",
+            "email": "grace@example.com", "category": "unwanted_marketing", "occurred_on": occurred,
+            "description": "I opted out and was still called twice."
+        });
+        let (api, json) = call(&app, "POST", "/api/v1/requests", Some(&token), Some(body)).await;
+        let mut form: Vec<(&str, &str)> = common::COMPLAINT.to_vec();
+        form.retain(|(name, _)| *name != "occurred_on");
+        form.extend([("occurred_on", occurred.as_str()), ("channel", "phone"), ("received_on", day.as_str())]);
+        let staff = agent.post("/staff/new/complaint", &form).await;
+        match refusal {
+            Some(message) => {
+                assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY, "{day}: {}", api.body);
+                assert_eq!(json["fields"]["received_at"], message, "{day}");
+                assert_eq!(staff.status, StatusCode::UNPROCESSABLE_ENTITY, "{day}");
+                assert!(staff.main_text().contains(message), "{day}: {}", staff.main_text());
+            }
+            None => {
+                assert_eq!(api.status, StatusCode::CREATED, "{day}: {}", api.body);
+                assert_eq!(staff.status, StatusCode::SEE_OTHER, "{day}: {}", staff.main_text());
+            }
+        }
+    }
 }
 
 on_both_databases!(
@@ -185,4 +238,5 @@ on_both_databases!(
     bad_input_is_explained_field_by_field,
     only_valid_unrevoked_tokens_get_in,
     the_openapi_document_describes_what_the_api_returns,
+    the_date_received_has_the_staff_forms_limits,
 );

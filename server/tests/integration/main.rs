@@ -13,4 +13,7 @@ mod form_fuzz;
 mod intake;
 mod mail;
 mod metrics;
+mod rule_book;
+mod sessions;
 mod staff;
+mod tokens;

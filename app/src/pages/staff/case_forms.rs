@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 
 use crate::components::{FormAlert, InputField, SelectField, StaffForm, TextAreaField, choices, options_of};
-use crate::domain::access::{Action, Actor, Viewer, permits};
+use crate::domain::access::{Actor, Viewer, may_assign};
 use crate::domain::accounts::StaffMember;
 use crate::domain::request::{Choice, ComplaintCategory};
 use crate::domain::staff_forms::{FormName, StaffFeedback};
@@ -65,19 +65,44 @@ pub(super) fn AssignForm(
     assignee: Option<StaffMember>,
     staff: Vec<StaffMember>,
 ) -> impl IntoView {
-    let mut options = choices([("me", "Assign to me")]);
-    if permits(Actor::Staff(&viewer), Action::AssignToOthers) {
-        options.extend(
-            staff
-                .into_iter()
-                .filter(|member| member.active && member.id != viewer.id)
-                .map(|member| (member.id.to_string(), member.name)),
-        );
+    let current = assignee.as_ref().map(|member| member.id);
+    let may = |target: Option<i64>| may_assign(Actor::Staff(&viewer), current, target);
+    let colleagues = staff
+        .into_iter()
+        .filter(|member| member.active && member.id != viewer.id)
+        .map(|member| (Some(member.id), member.id.to_string(), member.name));
+    let options: Vec<(String, String)> = [(Some(viewer.id), "me".to_owned(), "Assign to me".to_owned())]
+        .into_iter()
+        .chain(colleagues)
+        .chain([(None, "none".to_owned(), "Unassigned".to_owned())])
+        .filter(|(target, _, _)| may(*target))
+        .map(|(_, value, label)| (value, label))
+        .collect();
+    let Some(holder) = assignee.filter(|_| options.is_empty()) else {
+        return view! { <AssignChoices forms viewer_id=viewer.id current options/> }.into_any();
+    };
+    view! {
+        <section class="action-card" aria-labelledby="assign-title">
+            <h2 id="assign-title">"Assignment"</h2>
+            <p id="assign-held">
+                {format!("Assigned to {}. Only a manager or an administrator can reassign it.", holder.name)}
+            </p>
+        </section>
     }
-    options.extend(choices([("none", "Unassigned")]));
-    let current = match assignee {
-        Some(member) if member.id == viewer.id => "me".to_owned(),
-        Some(member) => member.id.to_string(),
+    .into_any()
+}
+
+/// The assignment form, with the moves the viewer may make.
+#[component]
+fn AssignChoices(
+    forms: CaseForms,
+    viewer_id: i64,
+    current: Option<i64>,
+    options: Vec<(String, String)>,
+) -> impl IntoView {
+    let current = match current {
+        Some(id) if id == viewer_id => "me".to_owned(),
+        Some(id) => id.to_string(),
         None => "none".to_owned(),
     };
     view! {

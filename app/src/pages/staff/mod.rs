@@ -3,6 +3,7 @@
 //! plain HTML form posted to the server, so all of it works without
 //! JavaScript.
 
+mod account;
 mod case;
 mod case_forms;
 mod dashboard;
@@ -17,6 +18,7 @@ mod sign_in;
 mod tokens;
 mod welcome;
 
+pub use account::AccountPage;
 pub use case::CasePage;
 pub use dashboard::DashboardPage;
 pub use disclosure::DisclosurePage;

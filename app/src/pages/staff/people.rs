@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::{InputField, SelectField, StaffForm};
+use crate::components::{FormAlert, InputField, SelectField, StaffForm};
 use crate::domain::Role;
 use crate::domain::access::Viewer;
 use crate::domain::accounts::StaffMember;
@@ -47,6 +47,9 @@ fn People(viewer: Viewer, people: Vec<StaffMember>, feedback: StaffFeedback) -> 
         <h1>"People"</h1>
         <p class="lead">"Everyone who may sign in to the staff side, and what their role lets them do."</p>
         <Done/>
+        {refusal_for(&feedback, FormName::Role)
+            .or_else(|| refusal_for(&feedback, FormName::Disable))
+            .map(|message| view! { <FormAlert message lead="Not saved."/> })}
         <div class="table-scroll" role="region" aria-label="Staff accounts" tabindex="0">
             <table class="data">
                 <thead>
@@ -74,6 +77,11 @@ fn Person(person: StaffMember, is_viewer: bool, csrf: String) -> impl IntoView {
         .iter()
         .map(|role| view! { <option value=role.as_str() selected=*role == person.role>{role.label()}</option> })
         .collect_view();
+    let state = match (person.active, is_viewer) {
+        (true, true) => "Active (you)",
+        (true, false) => "Active",
+        (false, _) => "Disabled",
+    };
     // Every row has the same controls, so each says whose they are.
     let (role_label, change_label, state_label) =
         (format!("Role for {}", person.name), format!(" role for {}", person.name), format!(" {}", person.name));
@@ -91,20 +99,12 @@ fn Person(person: StaffMember, is_viewer: bool, csrf: String) -> impl IntoView {
                 </StaffForm>
             </td>
             <td>
-                {if is_viewer {
-                    // Disabling oneself would leave nobody to undo it.
-                    view! { <span class="account-state">"Active (you)"</span> }.into_any()
-                } else {
-                    view! {
-                        <StaffForm action=format!("/staff/people/{id}/{verb}") name=form.as_str() csrf class="inline-form">
-                            <span class="account-state">{if person.active { "Active" } else { "Disabled" }}</span>
-                            <button type="submit" class="button secondary small">
-                                {label} <span class="visually-hidden">{state_label}</span>
-                            </button>
-                        </StaffForm>
-                    }
-                    .into_any()
-                }}
+                <StaffForm action=format!("/staff/people/{id}/{verb}") name=form.as_str() csrf class="inline-form">
+                    <span class="account-state">{state}</span>
+                    <button type="submit" class="button secondary small">
+                        {label} <span class="visually-hidden">{state_label}</span>
+                    </button>
+                </StaffForm>
             </td>
         </tr>
     }

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use crate::components::{InputField, SelectField, StaffForm};
 use crate::domain::access::Viewer;
-use crate::domain::accounts::{ApiTokenInfo, IssuedToken, StaffMember};
+use crate::domain::accounts::{ApiTokenInfo, IssuedToken, StaffMember, TokenLifetime};
 use crate::domain::staff_forms::{FormName, StaffFeedback};
 use crate::services::load_api_tokens;
 
@@ -53,7 +53,9 @@ fn Tokens(
                     <tr>
                         <th scope="row">{token.name}</th>
                         <td>{token.owner.name}</td>
+                        <td>{token.issued_by}</td>
                         <td class="nowrap">{long_date(token.created_on)}</td>
+                        <td class="nowrap">{long_date(token.expires_on)}</td>
                         <td class="nowrap">{token.last_used_on.map_or_else(|| "Never".to_owned(), long_date)}</td>
                         <td>
                             <StaffForm
@@ -78,7 +80,9 @@ fn Tokens(
                         <tr>
                             <th scope="col">"For"</th>
                             <th scope="col">"Acts as"</th>
+                            <th scope="col">"Issued by"</th>
                             <th scope="col">"Issued"</th>
+                            <th scope="col">"Expires"</th>
                             <th scope="col">"Last used"</th>
                             <th scope="col"><span class="visually-hidden">"Action"</span></th>
                         </tr>
@@ -96,7 +100,10 @@ fn Tokens(
         .collect();
     view! {
         <h1>"API tokens"</h1>
-        <p class="lead">"Other systems call the portal's JSON API with a token. Each token acts as the staff member it is issued for."</p>
+        <p class="lead">
+            "Other systems call the portal's JSON API with a token. Each token acts as the staff member it is issued for, "
+            "who sees it on their account page, until it expires or that person signs out everywhere."
+        </p>
         <Done/>
         {(!issued.0.is_empty()).then(|| view! {
             <div class="panel success" role="status">
@@ -125,6 +132,18 @@ fn Tokens(
                     label="Acts as"
                     options=owners
                     selected=typed(&feedback, FormName::Token, "email", viewer.email)
+                />
+                <InputField
+                    id="token-days"
+                    name="days"
+                    label="Works for how many days"
+                    hint="A year at most. It stops working sooner if that person signs out everywhere."
+                    input_type="number"
+                    autocomplete="off"
+                    required=true
+                    max=TokenLifetime::MAX_DAYS.to_string()
+                    width="w-medium"
+                    value=typed(&feedback, FormName::Token, "days", TokenLifetime::default().to_string())
                 />
                 <button type="submit" class="button">"Issue token"</button>
             </StaffForm>

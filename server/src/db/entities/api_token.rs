@@ -11,6 +11,12 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub last_used_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,
+    pub expires_at: DateTimeUtc,
+    /// The owner's session epoch when it was issued: raising the epoch ends
+    /// the owner's tokens with their sessions.
+    pub owner_epoch: i64,
+    /// The staff member who issued it; `None` for the command line.
+    pub issued_by: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

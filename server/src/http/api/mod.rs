@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -17,6 +17,7 @@ use super::AppState;
 use super::error::Incident;
 use super::routes::Routes;
 use crate::cases::CaseError;
+use crate::clocks::Received;
 use crate::requests::{Intake, StoreError};
 use crate::staff::actor;
 
@@ -138,13 +139,11 @@ async fn show(
 
 /// Reads the received date: a day (counted from the start of business in
 /// the organisation's time zone) or an exact RFC 3339 time.
-fn received_at(state: &AppState, text: &str) -> Option<DateTime<Utc>> {
-    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
-        return Some(at.with_timezone(&Utc));
+fn received(text: &str) -> Option<Received> {
+    match DateTime::parse_from_rfc3339(text) {
+        Ok(at) => Some(Received::At(at.with_timezone(&Utc))),
+        Err(_) => text.parse().ok().map(Received::Day),
     }
-    let day: NaiveDate = text.parse().ok()?;
-    let opening = day.and_time(NaiveTime::from_hms_opt(9, 0, 0)?);
-    state.clocks.time_zone().from_local_datetime(&opening).earliest().map(|local| local.with_timezone(&Utc))
 }
 
 async fn create(
@@ -164,11 +163,10 @@ async fn create(
     let kind =
         RequestKind::parse(&text("kind")).ok_or_else(|| invalid("kind", "Use opt_out, amendment or complaint."))?;
     let channel = Channel::parse(&text("channel")).ok_or_else(|| invalid("channel", "Use web, phone or mail."))?;
-    let received_at = received_at(&state, &text("received_at"))
+    let received = received(&text("received_at"))
         .ok_or_else(|| invalid("received_at", "Give the date received as YYYY-MM-DD or an RFC 3339 time."))?;
-    if received_at > Utc::now() {
-        return Err(invalid("received_at", "The date received cannot be in the future."));
-    }
+    let received_at =
+        state.clocks.received(received).map_err(|problem| invalid("received_at", &problem.to_string()))?;
     // Each kind's own fields are read and checked by the same form types as
     // the web pages, so the API accepts exactly what a form would.
     let fields = Value::Object(object.clone());

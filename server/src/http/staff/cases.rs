@@ -1,11 +1,10 @@
 //! Changes to cases: assigning, notes, messages to the customer, workflow
 //! steps, the extension, and several queue rows at once.
 
-use app::domain::access::{Action, require};
+use app::domain::ReferenceCode;
 use app::domain::queue::QueueQuery;
 use app::domain::staff_forms::{AssignForm, BulkForm, DoneCode, ExtendForm, FormName, MessageForm, NoteForm, StepForm};
 use app::domain::workflow::{Step, step_from_form};
-use app::domain::{ReferenceCode, Viewer};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -37,7 +36,7 @@ async fn answer<T>(
     let page = format!("/staff/requests/{}", case.reference);
     let (status, message) = match result {
         Ok(()) => return Ok(Redirect::to(&format!("{page}?done={done}")).into_response()),
-        Err(CaseError::NotFound) => return Err(HttpError::Forbidden),
+        Err(CaseError::NotFound | CaseError::Forbidden) => return Err(HttpError::Forbidden),
         Err(CaseError::Conflict) => (
             StatusCode::CONFLICT,
             "Someone else changed this request while you were working on it, so your change was not saved. \
@@ -58,25 +57,11 @@ fn version_of(version: &str) -> Result<i64, CaseError> {
     version.parse().map_err(|_| CaseError::Conflict)
 }
 
-/// Assigning to somebody else is a right of its own.
-fn may_assign(viewer: &Viewer, id: i64) -> Result<(), HttpError> {
-    if id == viewer.id {
-        return Ok(());
-    }
-    require(Some(viewer), Action::AssignToOthers).map_err(|_| HttpError::Forbidden)
-}
-
 async fn assign(State(state): State<AppState>, case: CaseForm<AssignForm>) -> Result<Response, HttpError> {
     let to = match case.body.assignee.as_str() {
         "me" => Assignee::Staff(case.viewer.id),
         "none" => Assignee::Nobody,
-        other => match other.parse::<i64>() {
-            Ok(id) => {
-                may_assign(&case.viewer, id)?;
-                Assignee::Staff(id)
-            }
-            Err(_) => Assignee::Nobody,
-        },
+        other => other.parse::<i64>().map_or(Assignee::Nobody, Assignee::Staff),
     };
     let result = match version_of(&case.body.version) {
         Ok(version) => state.desk.assign(&case.viewer, &case.reference, version, to).await,
@@ -131,16 +116,19 @@ async fn bulk(State(state): State<AppState>, form: StaffForm<BulkForm>) -> Resul
             "start_work" => state.desk.step(&viewer, &reference, version, &Step::StartWork).await.map(|_| ()),
             "resume" => state.desk.step(&viewer, &reference, version, &Step::Resume).await.map(|_| ()),
             other => match other.strip_prefix("assign:").and_then(|id| id.parse::<i64>().ok()) {
-                Some(id) => {
-                    may_assign(&viewer, id)?;
-                    state.desk.assign(&viewer, &reference, version, Assignee::Staff(id)).await
-                }
+                Some(id) => state.desk.assign(&viewer, &reference, version, Assignee::Staff(id)).await,
                 None => Err(CaseError::Invalid("Choose an action.")),
             },
         };
         match result {
             Ok(()) => changed += 1,
-            Err(CaseError::Conflict | CaseError::Step(_) | CaseError::NotFound | CaseError::Invalid(_)) => skipped += 1,
+            Err(
+                CaseError::Conflict
+                | CaseError::Step(_)
+                | CaseError::NotFound
+                | CaseError::Forbidden
+                | CaseError::Invalid(_),
+            ) => skipped += 1,
             Err(error) => return Err(HttpError::Case(error)),
         }
     }

@@ -6,8 +6,8 @@ use app::domain::{Channel, FormState, ParseContext, RequestForm};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{NaiveTime, TimeZone, Utc};
 
+use crate::clocks::Received;
 use crate::http::extract::StaffForm;
 use crate::http::routes::Routes;
 use crate::http::{AppState, HttpError, pages};
@@ -26,29 +26,19 @@ async fn enter<F: RequestForm>(
     form: StaffForm<IntakeForm<F>>,
 ) -> Result<Response, HttpError> {
     let StaffForm { viewer, body: IntakeForm { request: values, channel, received_on }, sent } = form;
-    let clocks = &state.clocks;
-    let today = clocks.today();
     let channel = Channel::parse(&channel).filter(|c| *c != Channel::Web);
-    let received_on = received_on.parse::<chrono::NaiveDate>().ok();
-    let intake_problem = match (channel, received_on) {
-        (None, _) => Some("Choose whether the request came by phone or by mail."),
-        (_, None) => Some("Give the date the request was received."),
-        (_, Some(day)) if day > today => Some("The date received cannot be in the future."),
-        (_, Some(day)) if day < today - chrono::Days::new(366) => {
-            Some("The date received must be within the last year.")
-        }
+    let received_at = match received_on.parse::<chrono::NaiveDate>() {
+        Ok(day) => state.clocks.received(Received::Day(day)).map_err(|problem| problem.to_string()),
+        Err(_) => Err("Give the date the request was received.".to_owned()),
+    };
+    let intake_problem = match (channel, &received_at) {
+        (None, _) => Some("Choose whether the request came by phone or by mail.".to_owned()),
+        (_, Err(problem)) => Some(problem.clone()),
         _ => None,
     };
-    let parsed = values.parse(&ParseContext { today, gpc: false });
-    match (parsed, intake_problem, channel, received_on) {
-        (Ok(request), None, Some(channel), Some(day)) => {
-            // The start of business that day: the clock counts from the day itself.
-            let opening = day.and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default());
-            let received_at = clocks
-                .time_zone()
-                .from_local_datetime(&opening)
-                .earliest()
-                .map_or_else(|| Utc.from_utc_datetime(&opening), |local| local.with_timezone(&Utc));
+    let parsed = values.parse(&ParseContext { today: state.clocks.today(), gpc: false });
+    match (parsed, intake_problem, channel, received_at) {
+        (Ok(request), None, Some(channel), Ok(received_at)) => {
             let intake = Intake { channel, received_at, entered_by: Some(actor(&viewer)) };
             let receipt = state.store.submit(&request, &intake).await?;
             let done = DoneCode::Entered;
@@ -56,8 +46,8 @@ async fn enter<F: RequestForm>(
         }
         (parsed, problem, ..) => {
             let form = FormState { values, errors: parsed.err().unwrap_or_default() };
-            let feedback =
-                sent.feedback(FormName::Intake, problem.unwrap_or("Please correct the answers marked below."));
+            let problem = problem.unwrap_or_else(|| "Please correct the answers marked below.".to_owned());
+            let feedback = sent.feedback(FormName::Intake, problem);
             let parts = sent.into_parts();
             let page = parts.uri.path().to_owned();
             let mut page = pages::render_at(&state, parts, &page, move || {

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crate::http::extract::StaffForm;
 use crate::http::routes::Routes;
 use crate::http::{AppState, HttpError};
-use crate::staff::Invite;
+use crate::staff::{AccountChange, Invite};
 
 const PAGE: &str = "/staff/people";
 
@@ -47,27 +47,46 @@ async fn invite(State(state): State<AppState>, form: StaffForm<InviteForm>) -> R
     Ok(sent.refuse(&state, PAGE, status, FormName::Invite, problem).await)
 }
 
+/// Why a change to an account was refused, for the people page to show.
+fn refusal(change: AccountChange, what: &str) -> Option<(StatusCode, String)> {
+    match change {
+        AccountChange::Done | AccountChange::NoSuchAccount => None,
+        AccountChange::LastAdministrator => Some((
+            StatusCode::CONFLICT,
+            format!(
+                "You are the only administrator, so you cannot {what}: nobody would be left to manage staff. \
+                 Make a colleague an administrator first."
+            ),
+        )),
+    }
+}
+
 async fn set_role(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     form: StaffForm<RoleForm>,
-) -> Result<Redirect, HttpError> {
-    let Some(role) = Role::parse(&form.body.role) else {
-        return Ok(Redirect::to(PAGE));
+) -> Result<Response, HttpError> {
+    let StaffForm { viewer, body, sent } = form;
+    let Some(role) = Role::parse(&body.role) else {
+        return Ok(Redirect::to(PAGE).into_response());
     };
-    state.staff.set_role(&form.viewer, id, role).await?;
-    Ok(done(DoneCode::Role))
+    let change = state.staff.set_role(&viewer, id, role).await?;
+    Ok(match refusal(change, "change your own role") {
+        Some((status, message)) => sent.refuse(&state, PAGE, status, FormName::Role, message).await,
+        None => done(DoneCode::Role).into_response(),
+    })
 }
 
-/// Disables or enables an account. Nobody disables their own: that would
-/// leave nobody to undo it.
+/// Disables or enables an account.
 async fn set_active<const ACTIVE: bool>(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     form: StaffForm<AccountForm>,
-) -> Result<Redirect, HttpError> {
-    if ACTIVE || id != form.viewer.id {
-        state.staff.set_active(&form.viewer, id, ACTIVE).await?;
-    }
-    Ok(done(if ACTIVE { DoneCode::Enabled } else { DoneCode::Disabled }))
+) -> Result<Response, HttpError> {
+    let StaffForm { viewer, sent, .. } = form;
+    let change = state.staff.set_active(&viewer, id, ACTIVE).await?;
+    Ok(match refusal(change, "disable your own account") {
+        Some((status, message)) => sent.refuse(&state, PAGE, status, FormName::Disable, message).await,
+        None => done(if ACTIVE { DoneCode::Enabled } else { DoneCode::Disabled }).into_response(),
+    })
 }

@@ -1,6 +1,6 @@
 //! API tokens, issued and revoked by administrators.
 
-use app::domain::accounts::IssuedToken;
+use app::domain::accounts::{IssuedToken, TokenLifetime};
 use app::domain::staff_forms::{DoneCode, FormName, RevokeForm, TokenForm};
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -27,7 +27,14 @@ async fn issue_token(State(state): State<AppState>, form: StaffForm<TokenForm>) 
         let problem = "Say what the token is for, such as the system that will use it.";
         return Ok(sent.refuse(&state, PAGE, unprocessable, FormName::Token, problem).await);
     }
-    let issued = state.api_tokens.issue(&actor(&viewer), &body.email, &body.name).await.map_err(StoreError::from)?;
+    let lifetime = match TokenLifetime::parse(&body.days) {
+        Ok(lifetime) => lifetime,
+        Err(problem) => {
+            return Ok(sent.refuse(&state, PAGE, unprocessable, FormName::Token, problem.to_string()).await);
+        }
+    };
+    let issued =
+        state.api_tokens.issue(&actor(&viewer), &body.email, &body.name, lifetime).await.map_err(StoreError::from)?;
     let Some(token) = issued else {
         return Ok(sent.refuse(&state, PAGE, unprocessable, FormName::Token, "Choose an active staff member.").await);
     };
