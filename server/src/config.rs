@@ -35,9 +35,16 @@ pub struct Config {
     pub listen: SocketAddr,
 
     /// Address customers use to reach the portal, for links in pages and
-    /// emails. Defaults to http:// and the listen address.
+    /// emails. Defaults to http:// and the listen address. An https address
+    /// says that a proxy in front terminates TLS: cookies are then Secure
+    /// and `__Host-` prefixed, and HSTS is sent.
     #[arg(long, env = "PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
+
+    /// Seconds browsers must keep to HTTPS for this site once told (HSTS),
+    /// sent only when PUBLIC_URL is https; 0 tells them to forget it.
+    #[arg(long, env = "HSTS_MAX_AGE", default_value_t = 31_536_000, global = true)]
+    pub hsts_max_age: u64,
 
     /// The organisation's name, as customers know it.
     #[arg(long, env = "ORG_NAME", default_value = "Example Medical Supply", global = true)]
@@ -158,6 +165,16 @@ pub struct Config {
 impl Config {
     pub fn public_url(&self) -> String {
         self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen)).trim_end_matches('/').to_owned()
+    }
+
+    /// Whether customers reach the portal over HTTPS, whoever terminates it.
+    pub fn served_over_https(&self) -> bool {
+        self.public_url().starts_with("https://")
+    }
+
+    /// How long browsers keep to HTTPS, when they are to be told at all.
+    pub fn hsts_max_age(&self) -> Option<u64> {
+        self.served_over_https().then_some(self.hsts_max_age)
     }
 
     pub fn site_info(&self) -> SiteInfo {

@@ -133,10 +133,11 @@ impl Application {
             sessions: SessionSettings {
                 store: sessions,
                 idle: std::time::Duration::from_secs(u64::from(config.session_idle_minutes.max(1)) * 60),
-                secure: config.public_url().starts_with("https://"),
+                secure: config.served_over_https(),
             },
             site_root: config.site_root.clone(),
             body_limit: config.body_limit,
+            headers: http::HeaderSettings::new(config.hsts_max_age()),
         };
         Ok(Self { listener, router: http::router(state), db, store, digest, _background: Background(background) })
     }

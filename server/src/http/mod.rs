@@ -10,6 +10,7 @@ mod exports;
 mod extract;
 mod form_fields;
 mod gate;
+mod headers;
 mod pages;
 mod routes;
 mod services;
@@ -24,13 +25,13 @@ use app::services::{SharedCustomerService, SharedStaffService};
 use app::shell::{App, shell};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
-use axum::http::{HeaderName, HeaderValue, Method, Request, header};
+use axum::http::{Method, Request};
 use leptos::config::LeptosOptions;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::HttpError;
+pub use headers::HeaderSettings;
 pub use services::{CustomerPortal, StaffPortal};
 
 use crate::cases::CaseDesk;
@@ -56,6 +57,7 @@ pub struct AppState {
     pub api_tokens: ApiTokens,
     pub site_root: PathBuf,
     pub body_limit: usize,
+    pub headers: HeaderSettings,
 }
 
 /// How staff session cookies are set.
@@ -67,6 +69,15 @@ pub struct SessionSettings {
     pub secure: bool,
 }
 
+impl SessionSettings {
+    /// Over HTTPS the `__Host-` prefix makes browsers refuse the cookie
+    /// unless it is Secure, for the whole site (`Path=/`) and set by this
+    /// host alone, so a sibling subdomain cannot plant or widen it.
+    pub fn cookie_name(&self) -> &'static str {
+        if self.secure { "__Host-portal_staff" } else { "portal_staff" }
+    }
+}
+
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos.clone()
@@ -76,6 +87,7 @@ impl FromRef<AppState> for LeptosOptions {
 impl AppState {
     /// What every page and server function may ask for.
     fn provide_context(&self) {
+        headers::provide_request_nonce();
         leptos::prelude::provide_context(self.site.clone());
         leptos::prelude::provide_context(self.customer.clone());
         leptos::prelude::provide_context(self.staff_service.clone());
@@ -114,7 +126,8 @@ pub fn router(state: AppState) -> Router {
     let context_state = state.clone();
     let leptos = state.leptos.clone();
     let sessions = tower_sessions::SessionManagerLayer::new(state.sessions.store.clone())
-        .with_name("portal_staff")
+        .with_name(state.sessions.cookie_name())
+        .with_path("/")
         .with_http_only(true)
         .with_same_site(tower_sessions::cookie::SameSite::Strict)
         .with_secure(state.sessions.secure)
@@ -135,7 +148,6 @@ pub fn router(state: AppState) -> Router {
         .layer(sessions)
         .layer(axum::middleware::from_fn(gate::same_origin_only))
         .layer(DefaultBodyLimit::max(state.body_limit))
-        .layer(security_headers())
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request<_>| {
@@ -148,6 +160,7 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
         ))
+        .layer(axum::middleware::from_fn_with_state(state.headers.clone(), headers::secure))
         .with_state(state)
 }
 
@@ -159,25 +172,6 @@ fn redacted_path(path: &str) -> String {
         }
     }
     path.to_owned()
-}
-
-fn security_headers() -> tower::layer::util::Stack<
-    SetResponseHeaderLayer<HeaderValue>,
-    tower::layer::util::Stack<SetResponseHeaderLayer<HeaderValue>, SetResponseHeaderLayer<HeaderValue>>,
-> {
-    let header = |name: HeaderName, value: &'static str| {
-        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
-    };
-    tower::layer::util::Stack::new(
-        header(header::REFERRER_POLICY, "no-referrer"),
-        tower::layer::util::Stack::new(
-            header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-            header(
-                header::CONTENT_SECURITY_POLICY,
-                "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
-            ),
-        ),
-    )
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod common;
 mod access;
 mod api;
 mod form_fuzz;
+mod headers;
 mod intake;
 mod mail;
 mod metrics;

@@ -149,7 +149,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    async fn read(response: Response<Body>) -> Self {
+    pub async fn read(response: Response<Body>) -> Self {
         let (parts, body) = response.into_parts();
         let bytes = body.collect().await.expect("a readable body").to_bytes();
         Self { status: parts.status, headers: parts.headers, body: String::from_utf8_lossy(&bytes).into_owned() }
