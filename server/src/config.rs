@@ -21,8 +21,8 @@ const MAIL_LEASE: Duration = Duration::from_secs(300);
 #[derive(Clone, Debug, Args)]
 pub struct Config {
     /// Database to use: a SQLite file (created when missing) or a PostgreSQL URL.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://portal.db", global = true)]
-    pub database_url: String,
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://portal.db", global = true, hide_env_values = true)]
+    pub database_url: ConnectionUrl,
 
     /// When a SQLite commit counts as done: `full` flushes every commit to
     /// disk first; `normal` survives a crash of the portal but may lose the
@@ -118,7 +118,7 @@ pub struct Config {
     /// `smtps://user:pass@host`, `smtp://host?tls=required`. Without it,
     /// letters are written as .eml files into MAIL_DIR.
     #[arg(long, env = "SMTP_URL", global = true, hide_env_values = true)]
-    pub smtp_url: Option<String>,
+    pub smtp_url: Option<ConnectionUrl>,
 
     /// The sender of every letter.
     #[arg(
@@ -193,10 +193,10 @@ impl Config {
         if let Some(dir) = &self.mail_dir {
             return dir.clone();
         }
-        let sqlite_file = self
-            .database_url
+        let url = self.database_url.expose();
+        let sqlite_file = url
             .strip_prefix("sqlite://")
-            .or_else(|| self.database_url.strip_prefix("sqlite:"))
+            .or_else(|| url.strip_prefix("sqlite:"))
             .map(|rest| PathBuf::from(rest.split('?').next().unwrap_or(rest)));
         match sqlite_file.as_deref().and_then(std::path::Path::parent) {
             Some(parent) => parent.join("mail"),
@@ -247,7 +247,7 @@ impl Config {
         }
         let defaults = Defaults::parse_from(["server"]);
         Self {
-            database_url: database_url.into(),
+            database_url: ConnectionUrl::from(database_url.into()),
             listen: "127.0.0.1:0".parse().expect("a valid literal address"),
             public_url: Some("http://portal.test".into()),
             // Late enough that the background job leaves the digest to the
@@ -258,7 +258,67 @@ impl Config {
     }
 }
 
+/// A database or SMTP URL, which may carry a password
+/// (`postgres://portal:secret@db/portal`, `smtps://user:secret@host`). Its
+/// `Debug` hides the password, so a printed configuration never shows it.
+#[derive(Clone)]
+pub struct ConnectionUrl(String);
+
+impl ConnectionUrl {
+    /// The URL with its password, for connecting.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for ConnectionUrl {
+    fn from(url: String) -> Self {
+        Self(url)
+    }
+}
+
+impl From<&str> for ConnectionUrl {
+    fn from(url: &str) -> Self {
+        Self(url.to_owned())
+    }
+}
+
+impl std::fmt::Debug for ConnectionUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Some((scheme, rest)) = self.0.split_once("://") else { return f.write_str("…") };
+        // A query may carry a password too (`?password=`), so none is shown.
+        let (rest, query) = match rest.split_once('?') {
+            Some((rest, _)) => (rest, "?…"),
+            None => (rest, ""),
+        };
+        let authority_end = rest.find('/').unwrap_or(rest.len());
+        let (user, host) = match rest[..authority_end].rfind('@') {
+            Some(at) => (&rest[..at], &rest[at + 1..]),
+            None => return write!(f, "{scheme}://{rest}{query}"),
+        };
+        match user.split_once(':') {
+            Some((name, _)) => write!(f, "{scheme}://{name}:…@{host}{query}"),
+            None => write!(f, "{scheme}://{user}@{host}{query}"),
+        }
+    }
+}
+
 /// A number of seconds from a flag, kept to at least a hundredth of one.
 fn seconds(value: f64) -> Duration {
     Duration::try_from_secs_f64(value).unwrap_or(Duration::from_secs(1)).max(Duration::from_millis(10))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ConnectionUrl;
+
+    #[test]
+    fn a_printed_url_keeps_its_password_to_itself() {
+        let shown = |url: &str| format!("{:?}", ConnectionUrl::from(url));
+        assert_eq!(shown("postgres://portal:hunter2@db:5432/portal"), "postgres://portal:…@db:5432/portal");
+        assert_eq!(shown("smtps://mailer:p%40ss@mail.example.com"), "smtps://mailer:…@mail.example.com");
+        assert_eq!(shown("postgres://db/portal?user=portal&password=hunter2"), "postgres://db/portal?…");
+        assert_eq!(shown("sqlite://portal.db"), "sqlite://portal.db");
+        assert_eq!(shown("smtp://relay@mail.example.com:25"), "smtp://relay@mail.example.com:25");
+    }
 }

@@ -1,7 +1,8 @@
 //! What every answer tells the browser, through the real router on SQLite
 //! and PostgreSQL: only the page's own scripts may run, pages with personal
 //! data are never kept, static files keep their caching, and over HTTPS the
-//! session cookie and HSTS hold the browser to TLS.
+//! session cookie and HSTS hold the browser to TLS. And the command line's
+//! help never shows a password.
 
 use crate::common;
 
@@ -232,4 +233,30 @@ async fn static_files_keep_their_cache_headers() {
     assert_eq!(header(&css, header::CACHE_CONTROL), "public, max-age=0, must-revalidate");
     let icon = app.get("/favicon.svg").await;
     assert_eq!(header(&icon, header::CACHE_CONTROL), "public, max-age=86400");
+}
+
+/// `server --help` shows which variables it reads, never what is in them.
+#[test]
+fn help_never_shows_a_password() {
+    for args in [&["--help"][..], &["serve", "--help"], &["migrate", "--help"]] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(args)
+            .env("DATABASE_URL", "postgres://portal:db-hunter2@db.internal/portal")
+            .env("SMTP_URL", "smtps://mailer:smtp-hunter2@mail.internal")
+            .output()
+            .expect("the server binary runs");
+        let help = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success() && help.contains("DATABASE_URL"), "{args:?}: {help}");
+        assert!(!help.contains("hunter2"), "{args:?} printed a password:\n{help}");
+    }
+}
+
+/// A configuration printed for debugging hides the passwords in its URLs.
+#[test]
+fn a_printed_configuration_hides_passwords() {
+    let mut config = Config::for_tests("postgres://portal:db-hunter2@db.internal/portal");
+    config.smtp_url = Some("smtps://mailer:smtp-hunter2@mail.internal".into());
+    let printed = format!("{config:?}");
+    assert!(printed.contains("db.internal") && printed.contains("mail.internal"), "{printed}");
+    assert!(!printed.contains("hunter2"), "{printed}");
 }

@@ -75,7 +75,7 @@ impl TestApp {
             },
         };
         let mut config = Config::for_tests(url);
-        config.smtp_url = Some(mail.url());
+        config.smtp_url = Some(mail.url().into());
         config.mail_retry_seconds = 0.05;
         config.mail_poll_seconds = 0.05;
         adjust(&mut config);
