@@ -24,8 +24,8 @@ const MAIL_LEASE: Duration = Duration::from_secs(300);
 #[derive(Clone, Debug, Args)]
 pub struct Config {
     /// Database to use: a SQLite file (created when missing) or a PostgreSQL URL.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://portal.db", global = true)]
-    pub database_url: String,
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://portal.db", global = true, hide_env_values = true)]
+    pub database_url: ConnectionUrl,
 
     /// When a SQLite commit counts as done: `full` flushes every commit to
     /// disk first; `normal` survives a crash of the portal but may lose the
@@ -38,9 +38,16 @@ pub struct Config {
     pub listen: SocketAddr,
 
     /// Address customers use to reach the portal, for links in pages and
-    /// emails. Defaults to http:// and the listen address.
+    /// emails. Defaults to http:// and the listen address. An https address
+    /// says that a proxy in front terminates TLS: cookies are then Secure
+    /// and `__Host-` prefixed, and HSTS is sent.
     #[arg(long, env = "PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
+
+    /// Seconds browsers must keep to HTTPS for this site once told (HSTS),
+    /// sent only when PUBLIC_URL is https; 0 tells them to forget it.
+    #[arg(long, env = "HSTS_MAX_AGE", default_value_t = 31_536_000, global = true)]
+    pub hsts_max_age: u64,
 
     /// The organisation's name, as customers know it.
     #[arg(long, env = "ORG_NAME", default_value = "Example Medical Supply", global = true)]
@@ -114,7 +121,7 @@ pub struct Config {
     /// `smtps://user:pass@host`, `smtp://host?tls=required`. Without it,
     /// letters are written as .eml files into MAIL_DIR.
     #[arg(long, env = "SMTP_URL", global = true, hide_env_values = true)]
-    pub smtp_url: Option<String>,
+    pub smtp_url: Option<ConnectionUrl>,
 
     /// The sender of every letter.
     #[arg(
@@ -191,6 +198,16 @@ impl Config {
         self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen)).trim_end_matches('/').to_owned()
     }
 
+    /// Whether customers reach the portal over HTTPS, whoever terminates it.
+    pub fn served_over_https(&self) -> bool {
+        self.public_url().starts_with("https://")
+    }
+
+    /// How long browsers keep to HTTPS, when they are to be told at all.
+    pub fn hsts_max_age(&self) -> Option<u64> {
+        self.served_over_https().then_some(self.hsts_max_age)
+    }
+
     pub fn site_info(&self) -> SiteInfo {
         SiteInfo {
             org_name: self.org_name.clone(),
@@ -207,10 +224,10 @@ impl Config {
         if let Some(dir) = &self.mail_dir {
             return dir.clone();
         }
-        let sqlite_file = self
-            .database_url
+        let url = self.database_url.expose();
+        let sqlite_file = url
             .strip_prefix("sqlite://")
-            .or_else(|| self.database_url.strip_prefix("sqlite:"))
+            .or_else(|| url.strip_prefix("sqlite:"))
             .map(|rest| PathBuf::from(rest.split('?').next().unwrap_or(rest)));
         match sqlite_file.as_deref().and_then(std::path::Path::parent) {
             Some(parent) => parent.join("mail"),
@@ -274,7 +291,7 @@ impl Config {
     /// Defaults suitable for tests: a given database, any free port.
     pub fn for_tests(database_url: impl Into<String>) -> Self {
         Self {
-            database_url: database_url.into(),
+            database_url: ConnectionUrl::from(database_url.into()),
             listen: "127.0.0.1:0".parse().expect("a valid literal address"),
             public_url: Some("http://portal.test".into()),
             // Late enough that the background job leaves the digest to the
@@ -289,7 +306,67 @@ impl Config {
     }
 }
 
+/// A database or SMTP URL, which may carry a password
+/// (`postgres://portal:secret@db/portal`, `smtps://user:secret@host`). Its
+/// `Debug` hides the password, so a printed configuration never shows it.
+#[derive(Clone)]
+pub struct ConnectionUrl(String);
+
+impl ConnectionUrl {
+    /// The URL with its password, for connecting.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for ConnectionUrl {
+    fn from(url: String) -> Self {
+        Self(url)
+    }
+}
+
+impl From<&str> for ConnectionUrl {
+    fn from(url: &str) -> Self {
+        Self(url.to_owned())
+    }
+}
+
+impl std::fmt::Debug for ConnectionUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Some((scheme, rest)) = self.0.split_once("://") else { return f.write_str("…") };
+        // A query may carry a password too (`?password=`), so none is shown.
+        let (rest, query) = match rest.split_once('?') {
+            Some((rest, _)) => (rest, "?…"),
+            None => (rest, ""),
+        };
+        let authority_end = rest.find('/').unwrap_or(rest.len());
+        let (user, host) = match rest[..authority_end].rfind('@') {
+            Some(at) => (&rest[..at], &rest[at + 1..]),
+            None => return write!(f, "{scheme}://{rest}{query}"),
+        };
+        match user.split_once(':') {
+            Some((name, _)) => write!(f, "{scheme}://{name}:…@{host}{query}"),
+            None => write!(f, "{scheme}://{user}@{host}{query}"),
+        }
+    }
+}
+
 /// A number of seconds from a flag, kept to at least a hundredth of one.
 fn seconds(value: f64) -> Duration {
     Duration::try_from_secs_f64(value).unwrap_or(Duration::from_secs(1)).max(Duration::from_millis(10))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ConnectionUrl;
+
+    #[test]
+    fn a_printed_url_keeps_its_password_to_itself() {
+        let shown = |url: &str| format!("{:?}", ConnectionUrl::from(url));
+        assert_eq!(shown("postgres://portal:hunter2@db:5432/portal"), "postgres://portal:…@db:5432/portal");
+        assert_eq!(shown("smtps://mailer:p%40ss@mail.example.com"), "smtps://mailer:…@mail.example.com");
+        assert_eq!(shown("postgres://db/portal?user=portal&password=hunter2"), "postgres://db/portal?…");
+        assert_eq!(shown("sqlite://portal.db"), "sqlite://portal.db");
+        assert_eq!(shown("smtp://relay@mail.example.com:25"), "smtp://relay@mail.example.com:25");
+    }
 }

@@ -59,7 +59,8 @@ impl Drop for Background {
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
-        let db = db::connect(&config.database_url, config.sqlite_synchronous).await.map_err(StartError::Database)?;
+        let db =
+            db::connect(config.database_url.expose(), config.sqlite_synchronous).await.map_err(StartError::Database)?;
         db::migrate(&db).await.map_err(StartError::Migrate)?;
         let listener = TcpListener::bind(config.listen)
             .await
@@ -70,7 +71,7 @@ impl Application {
         let transport = match &config.smtp_url {
             Some(url) => {
                 tracing::info!("letters are sent through the SMTP server in SMTP_URL");
-                Transport::smtp(url, &config.mail_from)?
+                Transport::smtp(url.expose(), &config.mail_from)?
             }
             None => {
                 let folder = std::path::absolute(config.mail_dir()).unwrap_or_else(|_| config.mail_dir());
@@ -80,7 +81,7 @@ impl Application {
         };
         let wake = Arc::new(Notify::new());
         let clocks = Arc::new(config.clocks()?);
-        let metrics = crate::metrics::Metrics::connect(&config.database_url, &db, clocks.clone())
+        let metrics = crate::metrics::Metrics::connect(config.database_url.expose(), &db, clocks.clone())
             .await
             .map_err(StartError::Database)?;
         let mailer = Mailer::new(
@@ -142,12 +143,13 @@ impl Application {
             sessions: SessionSettings {
                 store: sessions,
                 idle: std::time::Duration::from_secs(u64::from(config.session_idle_minutes.max(1)) * 60),
-                secure: config.public_url().starts_with("https://"),
+                secure: config.served_over_https(),
             },
             site_root: config.site_root.clone(),
             body_limit: config.body_limit,
             trusted_proxies: TrustedProxies::new(&config.trusted_proxies),
             submissions,
+            headers: http::HeaderSettings::new(config.hsts_max_age()),
         };
         Ok(Self { listener, router: http::router(state), db, store, digest, _background: Background(background) })
     }

@@ -81,7 +81,6 @@ fn attachment(file_name: &str, body: Result<Vec<u8>, MetricsError>) -> Response 
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
                 (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
-                (header::CACHE_CONTROL, "no-store".to_owned()),
             ],
             body,
         )

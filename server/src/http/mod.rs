@@ -12,6 +12,7 @@ mod extract;
 mod form_fields;
 mod gate;
 mod limits;
+mod headers;
 mod pages;
 mod routes;
 mod services;
@@ -26,15 +27,15 @@ use app::services::{SharedCustomerService, SharedStaffService};
 use app::shell::{App, shell};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
-use axum::http::{HeaderName, HeaderValue, Method, Request, header};
+use axum::http::{Method, Request};
 use leptos::config::LeptosOptions;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use client::{ClientAddress, ProxyRange, TrustedProxies};
 pub use error::HttpError;
 pub use limits::SubmissionLimiter;
+pub use headers::HeaderSettings;
 pub use services::{CustomerPortal, StaffPortal};
 
 use crate::cases::CaseDesk;
@@ -62,6 +63,7 @@ pub struct AppState {
     pub body_limit: usize,
     pub trusted_proxies: TrustedProxies,
     pub submissions: SubmissionLimiter,
+    pub headers: HeaderSettings,
 }
 
 /// How staff session cookies are set.
@@ -79,6 +81,13 @@ impl SessionSettings {
     pub fn expiry(&self) -> tower_sessions::Expiry {
         tower_sessions::Expiry::OnInactivity(time::Duration::try_from(self.idle).unwrap_or(time::Duration::minutes(30)))
     }
+
+    /// Over HTTPS the `__Host-` prefix makes browsers refuse the cookie
+    /// unless it is Secure, for the whole site (`Path=/`) and set by this
+    /// host alone, so a sibling subdomain cannot plant or widen it.
+    pub fn cookie_name(&self) -> &'static str {
+        if self.secure { "__Host-portal_staff" } else { "portal_staff" }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -90,6 +99,7 @@ impl FromRef<AppState> for LeptosOptions {
 impl AppState {
     /// What every page and server function may ask for.
     fn provide_context(&self) {
+        headers::provide_request_nonce();
         leptos::prelude::provide_context(self.site.clone());
         leptos::prelude::provide_context(self.customer.clone());
         leptos::prelude::provide_context(self.staff_service.clone());
@@ -123,7 +133,8 @@ pub fn router(state: AppState) -> Router {
     let context_state = state.clone();
     let leptos = state.leptos.clone();
     let sessions = tower_sessions::SessionManagerLayer::new(state.sessions.store.clone())
-        .with_name("portal_staff")
+        .with_name(state.sessions.cookie_name())
+        .with_path("/")
         .with_http_only(true)
         .with_same_site(tower_sessions::cookie::SameSite::Strict)
         .with_secure(state.sessions.secure)
@@ -144,7 +155,6 @@ pub fn router(state: AppState) -> Router {
         .merge(assets)
         .layer(axum::middleware::from_fn(gate::same_origin_only))
         .layer(DefaultBodyLimit::max(state.body_limit))
-        .layer(security_headers())
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request<_>| {
@@ -157,6 +167,7 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
         ))
+        .layer(axum::middleware::from_fn_with_state(state.headers.clone(), headers::secure))
         .with_state(state)
 }
 
@@ -168,25 +179,6 @@ fn redacted_path(path: &str) -> String {
         }
     }
     path.to_owned()
-}
-
-fn security_headers() -> tower::layer::util::Stack<
-    SetResponseHeaderLayer<HeaderValue>,
-    tower::layer::util::Stack<SetResponseHeaderLayer<HeaderValue>, SetResponseHeaderLayer<HeaderValue>>,
-> {
-    let header = |name: HeaderName, value: &'static str| {
-        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
-    };
-    tower::layer::util::Stack::new(
-        header(header::REFERRER_POLICY, "no-referrer"),
-        tower::layer::util::Stack::new(
-            header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-            header(
-                header::CONTENT_SECURITY_POLICY,
-                "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
-            ),
-        ),
-    )
 }
 
 #[cfg(test)]

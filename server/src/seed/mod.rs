@@ -121,7 +121,7 @@ pub async fn run(config: &Config, requests: u64) -> Result<(), String> {
 /// tracking hash) in memory while they grow, and no slow-statement log:
 /// an insert of a few thousand rows is meant to take a while.
 async fn open(config: &Config) -> Result<DatabaseConnection, String> {
-    let url = &config.database_url;
+    let url = config.database_url.expose();
     let db = if url.starts_with("sqlite:") {
         use sea_orm::sqlx::ConnectOptions;
         use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -10,6 +10,7 @@ mod abuse;
 mod access;
 mod api;
 mod form_fuzz;
+mod headers;
 mod intake;
 mod mail;
 mod metrics;

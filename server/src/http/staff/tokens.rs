@@ -3,7 +3,7 @@
 use app::domain::accounts::{IssuedToken, TokenLifetime};
 use app::domain::staff_forms::{DoneCode, FormName, RevokeForm, TokenForm};
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Redirect, Response};
 
 use crate::http::extract::StaffForm;
@@ -39,11 +39,7 @@ async fn issue_token(State(state): State<AppState>, form: StaffForm<TokenForm>) 
         return Ok(sent.refuse(&state, PAGE, unprocessable, FormName::Token, "Choose an active staff member.").await);
     };
     let shown = IssuedToken(token);
-    let mut page =
-        pages::render_at(&state, sent.into_parts(), PAGE, move || leptos::prelude::provide_context(shown.clone()))
-            .await;
-    page.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(page)
+    Ok(pages::render_at(&state, sent.into_parts(), PAGE, move || leptos::prelude::provide_context(shown.clone())).await)
 }
 
 async fn revoke_token(

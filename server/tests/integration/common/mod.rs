@@ -75,7 +75,7 @@ impl TestApp {
             },
         };
         let mut config = Config::for_tests(url);
-        config.smtp_url = Some(mail.url());
+        config.smtp_url = Some(mail.url().into());
         config.mail_retry_seconds = 0.05;
         config.mail_poll_seconds = 0.05;
         adjust(&mut config);
@@ -149,7 +149,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    async fn read(response: Response<Body>) -> Self {
+    pub async fn read(response: Response<Body>) -> Self {
         let (parts, body) = response.into_parts();
         let bytes = body.collect().await.expect("a readable body").to_bytes();
         Self { status: parts.status, headers: parts.headers, body: String::from_utf8_lossy(&bytes).into_owned() }

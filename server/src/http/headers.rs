@@ -1,0 +1,104 @@
+//! The headers every answer carries, set in one place: a Content-Security-
+//! Policy whose script nonce is made afresh for each request, caching rules
+//! by area, and HSTS when the portal is reached over HTTPS.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use leptos::nonce::Nonce;
+use leptos::prelude::{provide_context, use_context};
+
+/// Areas whose answers show someone's personal data or a secret link:
+/// tracking and verification pages, everything staff see (exports
+/// included), the JSON API and the server functions under `/api`.
+const PRIVATE_AREAS: [&str; 4] = ["/track", "/verify", "/staff", "/api"];
+
+/// What the deployment decides about the headers.
+#[derive(Clone, Debug, Default)]
+pub struct HeaderSettings {
+    /// `Strict-Transport-Security`, sent only when the public URL is https:
+    /// over plain HTTP browsers ignore it, and a laptop must not be told to
+    /// insist on TLS for an address that has none.
+    hsts: Option<HeaderValue>,
+}
+
+impl HeaderSettings {
+    /// `hsts_max_age` is in seconds; `None` sends no HSTS at all.
+    pub fn new(hsts_max_age: Option<u64>) -> Self {
+        Self { hsts: hsts_max_age.and_then(|seconds| HeaderValue::from_str(&format!("max-age={seconds}")).ok()) }
+    }
+}
+
+/// Makes the request's nonce (which [`provide_request_nonce`] hands to the
+/// page) and puts the headers on whatever answers the request, the plain
+/// error pages included.
+pub async fn secure(State(settings): State<HeaderSettings>, mut request: Request<Body>, next: Next) -> Response {
+    let nonce = Nonce::new();
+    let private = is_private(request.method(), request.uri().path());
+    request.extensions_mut().insert(nonce.clone());
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, content_security_policy(&nonce));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if private {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if let Some(hsts) = &settings.hsts {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
+    }
+    response
+}
+
+/// Gives the page being rendered the nonce [`secure`] made for its request,
+/// in place of the one Leptos made up, so that the scripts Leptos writes
+/// carry the value the header allows.
+pub fn provide_request_nonce() {
+    let nonce = use_context::<Parts>().and_then(|parts| parts.extensions.get::<Nonce>().cloned());
+    if let Some(nonce) = nonce {
+        provide_context(nonce);
+    }
+}
+
+/// Scripts run only when they carry this answer's nonce (the hydration
+/// script, and the module it imports, which inherits the nonce);
+/// WebAssembly may be compiled; everything else comes from this site, and
+/// no other site may frame the pages or receive their forms.
+fn content_security_policy(nonce: &Nonce) -> HeaderValue {
+    let policy = format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'wasm-unsafe-eval'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    // A nonce is URL-safe base64, so the value is always a valid header.
+    HeaderValue::from_str(&policy).unwrap_or(HeaderValue::from_static("default-src 'none'"))
+}
+
+/// Whether no browser or proxy may keep the answer: anything in a private
+/// area, and any answer to a form post, which may show what was typed.
+fn is_private(method: &Method, path: &str) -> bool {
+    let reads = matches!(*method, Method::GET | Method::HEAD);
+    !reads
+        || PRIVATE_AREAS
+            .iter()
+            .any(|area| path.strip_prefix(area).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_areas_are_whole_path_segments() {
+        assert!(is_private(&Method::GET, "/staff"));
+        assert!(is_private(&Method::GET, "/staff/dashboard/requests.csv"));
+        assert!(is_private(&Method::GET, "/track/abc"));
+        assert!(is_private(&Method::GET, "/api/v1/requests/X"));
+        assert!(is_private(&Method::POST, "/opt-out"));
+        assert!(!is_private(&Method::GET, "/opt-out"));
+        assert!(!is_private(&Method::GET, "/staffing"));
+        assert!(!is_private(&Method::GET, "/pkg/portal.css"));
+    }
+}

@@ -1,0 +1,262 @@
+//! What every answer tells the browser, through the real router on SQLite
+//! and PostgreSQL: only the page's own scripts may run, pages with personal
+//! data are never kept, static files keep their caching, and over HTTPS the
+//! session cookie and HSTS hold the browser to TLS. And the command line's
+//! help never shows a password.
+
+use crate::common;
+
+use std::collections::BTreeSet;
+
+use app::domain::Role;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::staff::PASSWORD;
+use common::{COMPLAINT, Reply, TestApp};
+use sea_orm::{ConnectionTrait, Statement};
+use server::config::Config;
+use tower::ServiceExt;
+
+/// Areas whose answers must never be stored, as the issue lists them.
+const PRIVATE: [&str; 4] = ["/track/", "/verify/", "/staff", "/api/"];
+
+fn header<'a>(reply: &'a Reply, name: header::HeaderName) -> &'a str {
+    reply.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+}
+
+/// The script nonce the answer's policy allows, after checking that the
+/// policy is the strict one.
+fn policy_nonce(reply: &Reply, what: &str) -> String {
+    let policy = header(reply, header::CONTENT_SECURITY_POLICY);
+    for directive in [
+        "default-src 'self'",
+        "'wasm-unsafe-eval'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(policy.contains(directive), "{what}: {directive} missing from {policy:?}");
+    }
+    assert!(!policy.contains("unsafe-inline"), "{what}: {policy}");
+    let script_src = policy.split(';').map(str::trim).find(|d| d.starts_with("script-src ")).unwrap_or_default();
+    let sources: Vec<&str> = script_src.split_whitespace().skip(1).collect();
+    let nonce = sources.iter().find_map(|s| s.strip_prefix("'nonce-")?.strip_suffix('\'')).unwrap_or_default();
+    assert!(nonce.len() >= 16, "{what}: no nonce in {policy:?}");
+    assert_eq!(sources.len(), 2, "{what}: scripts allowed by more than their nonce: {script_src}");
+    nonce.to_owned()
+}
+
+/// Every `<script …>` opening tag in the page.
+fn script_tags(body: &str) -> Vec<&str> {
+    body.match_indices("<script").filter_map(|(at, _)| body[at..].find('>').map(|end| &body[at..=at + end])).collect()
+}
+
+/// The page may run its scripts, and only those: each carries the nonce of
+/// this answer's policy, and nothing is styled inline.
+fn assert_only_own_scripts(reply: &Reply, what: &str) -> String {
+    let nonce = policy_nonce(reply, what);
+    let scripts = script_tags(&reply.body);
+    assert!(!scripts.is_empty(), "{what}: a page that never hydrates");
+    for tag in scripts {
+        assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "{what}: a script the policy blocks: {tag}");
+    }
+    assert!(!reply.body.contains(" style=") && !reply.body.contains("<style"), "{what}: inline style");
+    nonce
+}
+
+async fn first_reference(app: &TestApp) -> String {
+    let db = app.app.database();
+    db.query_one_raw(Statement::from_string(db.get_database_backend(), "SELECT reference FROM requests"))
+        .await
+        .expect("a query")
+        .expect("a row")
+        .try_get_by_index::<String>(0)
+        .expect("a reference")
+}
+
+/// Every address the router declares for GET, with its parameters filled
+/// in: what a browser can open.
+async fn every_get_address(app: &TestApp) -> Vec<(String, String)> {
+    let tracking = app.submit("/complaint", COMPLAINT).await;
+    let token = tracking.trim_start_matches("/track/").to_owned();
+    let reference = first_reference(app).await;
+    let routes: BTreeSet<String> =
+        server::http::route_table().into_iter().filter(|(method, _)| method == "GET").map(|(_, route)| route).collect();
+    assert!(routes.contains("/track/{token}") && routes.contains("/staff/requests/{reference}"));
+    routes
+        .into_iter()
+        .map(|route| {
+            let path = route
+                .replace("{token}", &token)
+                .replace("{reference}", &reference)
+                .replace("{file}", "requests.csv")
+                .replace("{*file}", "portal.css");
+            (route, path)
+        })
+        .collect()
+}
+
+async fn every_page_runs_only_its_own_scripts(app: TestApp) {
+    let addresses = every_get_address(&app).await;
+    // Read as an administrator, who may open every page (customers' pages
+    // look the same to anyone).
+    let admin = app.staff_member("admin@example.com", Role::Admin).await;
+    for (route, path) in &addresses {
+        let reply = admin.get(path).await;
+        assert!(reply.status.as_u16() < 500, "GET {path}: {} {}", reply.status, reply.body);
+        if header(&reply, header::CONTENT_TYPE).starts_with("text/html") {
+            assert_only_own_scripts(&reply, &format!("GET {route}"));
+        } else {
+            policy_nonce(&reply, &format!("GET {route}"));
+        }
+    }
+
+    // Each answer has a nonce of its own.
+    let (_, tracking) = addresses.iter().find(|(route, _)| route == "/track/{token}").expect("a tracking page");
+    let first = assert_only_own_scripts(&app.get(tracking).await, "tracking");
+    let second = assert_only_own_scripts(&app.get(tracking).await, "tracking again");
+    assert_ne!(first, second, "a nonce used twice");
+
+    // Pages rendered outside the app's routes: a form sent back with its
+    // errors, and an address that matches nothing.
+    let refused = app.post_form("/complaint", &[("full_name", "Grace Hopper")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_only_own_scripts(&refused, "a form sent back");
+    let missing = app.get("/no-such-page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_only_own_scripts(&missing, "page not found");
+
+    // The plain error pages, which have no scripts, are under the policy too.
+    let forged = app.post_form_with("/opt-out", &[], &[("sec-fetch-site", "cross-site")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    policy_nonce(&forged, "the forged-form page");
+    assert!(script_tags(&forged.body).is_empty() && !forged.body.contains(" style="), "{}", forged.body);
+}
+
+async fn private_answers_are_never_stored(app: TestApp) {
+    let addresses = every_get_address(&app).await;
+    let admin = app.staff_member("admin@example.com", Role::Admin).await;
+    for (route, path) in &addresses {
+        let reply = admin.get(path).await;
+        let private = PRIVATE.iter().any(|area| path.starts_with(area));
+        let cache = header(&reply, header::CACHE_CONTROL);
+        assert_eq!(cache == "no-store", private, "GET {route} answered Cache-Control: {cache:?}");
+    }
+    // A form sent back shows what was typed; the API answers even a refusal
+    // under the rule.
+    let refused = app.post_form("/complaint", &[("full_name", "Grace Hopper")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(header(&refused, header::CACHE_CONTROL), "no-store");
+    let (_, api) = addresses.iter().find(|(route, _)| route.starts_with("/api/v1/requests/")).expect("the API");
+    let api = app.get(api).await;
+    assert_eq!(api.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(header(&api, header::CACHE_CONTROL), "no-store");
+}
+
+/// Signs in on a router that may not be the test app's own; returns the
+/// session cookie as the browser receives it.
+async fn sign_in_cookie(router: axum::Router, email: &str) -> (Reply, String) {
+    let body = serde_urlencoded::to_string([("email", email), ("password", PASSWORD), ("next", "/staff")])
+        .expect("form pairs encode");
+    let request = Request::post("/staff/sign-in")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .expect("a request");
+    let reply = Reply::read(router.oneshot(request).await.expect("the router answers")).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.main_text());
+    let cookie = reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.contains("portal_staff="))
+        .expect("signing in sets the session cookie")
+        .to_owned();
+    (reply, cookie)
+}
+
+async fn over_https_the_session_cookie_and_hsts_hold_the_browser_to_tls(app: TestApp) {
+    app.create_staff("agent@example.com", "Agent", Role::Agent).await;
+    let https = server::Application::build(Config {
+        public_url: Some("https://privacy.example.com".into()),
+        ..app.config.clone()
+    })
+    .await
+    .expect("an instance behind a TLS proxy starts");
+
+    let (reply, cookie) = sign_in_cookie(https.router(), "agent@example.com").await;
+    let attributes: Vec<&str> = cookie.split(';').map(str::trim).collect();
+    assert!(attributes[0].starts_with("__Host-portal_staff="), "{cookie}");
+    for wanted in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(attributes.contains(&wanted), "{wanted} missing from {cookie}");
+    }
+    assert!(!cookie.to_ascii_lowercase().contains("domain="), "{cookie}");
+    assert_eq!(header(&reply, header::STRICT_TRANSPORT_SECURITY), "max-age=31536000");
+
+    // The browser sends the cookie back under its new name, and is let in.
+    let queue = Request::get("/staff").header(header::COOKIE, attributes[0]).body(Body::empty()).expect("a request");
+    let queue = Reply::read(https.router().oneshot(queue).await.expect("the router answers")).await;
+    assert_eq!(queue.status, StatusCode::OK, "{}", queue.main_text());
+    assert_eq!(header(&queue, header::STRICT_TRANSPORT_SECURITY), "max-age=31536000");
+
+    // Over plain HTTP (the test app's own address) neither.
+    let (reply, cookie) = sign_in_cookie(app.app.router(), "agent@example.com").await;
+    assert!(cookie.starts_with("portal_staff="), "{cookie}");
+    assert!(!cookie.split(';').any(|a| a.trim() == "Secure"), "{cookie}");
+    assert!(reply.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none());
+    assert!(app.get("/").await.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none());
+}
+
+on_both_databases!(
+    every_page_runs_only_its_own_scripts,
+    private_answers_are_never_stored,
+    over_https_the_session_cookie_and_hsts_hold_the_browser_to_tls,
+);
+
+/// The compiled files are not personal: they keep their own caching, as
+/// does the icon.
+#[tokio::test]
+async fn static_files_keep_their_cache_headers() {
+    let site = tempfile::tempdir().expect("a temporary folder");
+    std::fs::create_dir_all(site.path().join("pkg")).expect("a pkg folder");
+    std::fs::write(site.path().join("pkg/portal.css"), "body {}").expect("a style sheet");
+    std::fs::write(site.path().join("favicon.svg"), "<svg/>").expect("an icon");
+    let root = site.path().to_owned();
+    let app = TestApp::start_with(common::Backend::Sqlite, common::smtp::SmtpSink::start().await, |config| {
+        config.site_root = root;
+    })
+    .await
+    .expect("SQLite is always available");
+    let css = app.get("/pkg/portal.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(header(&css, header::CACHE_CONTROL), "public, max-age=0, must-revalidate");
+    let icon = app.get("/favicon.svg").await;
+    assert_eq!(header(&icon, header::CACHE_CONTROL), "public, max-age=86400");
+}
+
+/// `server --help` shows which variables it reads, never what is in them.
+#[test]
+fn help_never_shows_a_password() {
+    for args in [&["--help"][..], &["serve", "--help"], &["migrate", "--help"]] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(args)
+            .env("DATABASE_URL", "postgres://portal:db-hunter2@db.internal/portal")
+            .env("SMTP_URL", "smtps://mailer:smtp-hunter2@mail.internal")
+            .output()
+            .expect("the server binary runs");
+        let help = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success() && help.contains("DATABASE_URL"), "{args:?}: {help}");
+        assert!(!help.contains("hunter2"), "{args:?} printed a password:\n{help}");
+    }
+}
+
+/// A configuration printed for debugging hides the passwords in its URLs.
+#[test]
+fn a_printed_configuration_hides_passwords() {
+    let mut config = Config::for_tests("postgres://portal:db-hunter2@db.internal/portal");
+    config.smtp_url = Some("smtps://mailer:smtp-hunter2@mail.internal".into());
+    let printed = format!("{config:?}");
+    assert!(printed.contains("db.internal") && printed.contains("mail.internal"), "{printed}");
+    assert!(!printed.contains("hunter2"), "{printed}");
+}
