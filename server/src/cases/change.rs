@@ -98,12 +98,13 @@ impl CaseDesk {
             Assignee::Nobody => None,
             Assignee::Staff(id) => Some(id),
         };
-        // Checked against the assignee the write replaces: the write is
-        // conditional on the version this row was read at.
+        // A stale view is told as such, and the page shown again says who
+        // holds the case now. Otherwise the rule is asked about the assignee
+        // the write replaces: the write is conditional on this version.
+        at_version(&found, version)?;
         if !access::may_assign(Actor::Staff(viewer), found.row.assignee_id, target) {
             return Err(CaseError::Forbidden);
         }
-        at_version(&found, version)?;
         let (assignee_id, body) = match to {
             Assignee::Nobody => (None, history::UNASSIGNED.to_owned()),
             Assignee::Staff(id) => {
