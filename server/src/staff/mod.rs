@@ -60,7 +60,7 @@ pub enum SignIn {
     },
 }
 
-/// What came of a change to a colleague's account.
+/// What came of a change to a staff account.
 #[derive(Debug, PartialEq, Eq)]
 pub enum AccountChange {
     Done,
