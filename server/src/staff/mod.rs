@@ -52,7 +52,7 @@ pub const SESSION_KEY: &str = "staff";
 /// How long an invitation link works.
 const INVITE_TTL: Duration = Duration::days(7);
 
-/// What came of a change to a colleague's account.
+/// What came of a change to a staff account.
 #[derive(Debug, PartialEq, Eq)]
 pub enum AccountChange {
     Done,
