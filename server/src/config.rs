@@ -17,9 +17,6 @@ use crate::requests::PublicLimits;
 
 /// The longest wait between two delivery attempts, however many failed.
 const MAIL_RETRY_CAP: Duration = Duration::from_secs(3600);
-/// How long a worker's claim on a letter lasts; one that dies mid-send
-/// gives the letter up when it runs out.
-const MAIL_LEASE: Duration = Duration::from_secs(300);
 
 #[derive(Clone, Debug, Args)]
 pub struct Config {
@@ -160,6 +157,12 @@ pub struct Config {
     #[arg(long, env = "MAIL_POLL_SECONDS", default_value_t = 5.0, global = true)]
     pub mail_poll_seconds: f64,
 
+    /// Seconds a worker's claim on a letter lasts: a letter claimed by an
+    /// instance that died is sent by another once its claim runs out. Keep
+    /// it well above the slowest delivery, or a slow letter is sent twice.
+    #[arg(long, env = "MAIL_LEASE_SECONDS", default_value_t = 300.0, global = true)]
+    pub mail_lease_seconds: f64,
+
     /// Largest request body accepted, in bytes; larger ones get 413.
     #[arg(long, env = "BODY_LIMIT", default_value_t = 64 * 1024, global = true)]
     pub body_limit: usize,
@@ -259,7 +262,7 @@ impl Config {
             max_attempts: self.mail_max_attempts.max(1),
             base_delay: seconds(self.mail_retry_seconds),
             max_delay: MAIL_RETRY_CAP,
-            lease: MAIL_LEASE,
+            lease: seconds(self.mail_lease_seconds),
             poll: seconds(self.mail_poll_seconds),
         }
     }

@@ -79,18 +79,35 @@ impl OutboxWorker {
     pub async fn run_once(&self) -> Result<usize, sea_orm::DbErr> {
         let lease = Duration::from_std(self.policy.lease).unwrap_or(Duration::minutes(5));
         let batch = outbox::claim(&self.db, &self.name, Utc::now(), lease, BATCH).await?;
-        let mut sent = Vec::with_capacity(batch.len());
-        for letter in &batch {
-            match self.transport.send(letter).await {
-                Ok(()) => {
-                    tracing::info!(id = letter.id, message_id = %letter.message_id, "letter sent");
-                    sent.push(letter.id);
+        // Each letter is recorded as sent while the next ones go out, as
+        // many in one statement as piled up meanwhile: a worker killed
+        // mid-batch leaves unrecorded (and so sends again, under the same
+        // Message-ID) only the letters accepted since the last record,
+        // rather than its whole batch.
+        let (accepted, mut to_record) = tokio::sync::mpsc::unbounded_channel();
+        let send = async move {
+            for letter in &batch {
+                match self.transport.send(letter).await {
+                    Ok(()) => {
+                        tracing::info!(id = letter.id, message_id = %letter.message_id, "letter sent");
+                        // The receiver lives until this sender is dropped.
+                        let _ = accepted.send(letter.id);
+                    }
+                    Err(error) => self.record_failure(letter, &error.to_string()).await?,
                 }
-                Err(error) => self.record_failure(letter, &error.to_string()).await?,
             }
-        }
-        outbox::mark_sent(&self.db, &sent, &self.name, Utc::now()).await?;
-        Ok(batch.len())
+            Ok::<_, sea_orm::DbErr>(batch.len())
+        };
+        let record = async {
+            let mut sent = Vec::new();
+            while to_record.recv_many(&mut sent, BATCH as usize).await > 0 {
+                outbox::mark_sent(&self.db, &sent, &self.name, Utc::now()).await?;
+                sent.clear();
+            }
+            Ok(())
+        };
+        let (tried, ()) = tokio::try_join!(send, record)?;
+        Ok(tried)
     }
 
     async fn record_failure(&self, letter: &Claimed, error: &str) -> Result<(), sea_orm::DbErr> {
