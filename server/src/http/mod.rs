@@ -11,8 +11,8 @@ mod exports;
 mod extract;
 mod form_fields;
 mod gate;
-mod limits;
 mod headers;
+mod limits;
 mod pages;
 mod routes;
 mod services;
@@ -34,8 +34,8 @@ use tower_http::trace::TraceLayer;
 
 pub use client::{ClientAddress, ProxyRange, TrustedProxies};
 pub use error::HttpError;
-pub use limits::SubmissionLimiter;
 pub use headers::HeaderSettings;
+pub use limits::SubmissionLimiter;
 pub use services::{CustomerPortal, StaffPortal};
 
 use crate::cases::CaseDesk;
