@@ -120,6 +120,7 @@ impl Application {
                 _ => Env::PROD,
             })
             .build();
+        let headers = http::HeaderSettings::new(config.hsts_max_age(), &config.public_url(), &leptos.site_pkg_dir);
         let state = AppState {
             leptos,
             site,
@@ -138,7 +139,7 @@ impl Application {
             },
             site_root: config.site_root.clone(),
             body_limit: config.body_limit,
-            headers: http::HeaderSettings::new(config.hsts_max_age()),
+            headers,
         };
         Ok(Self { listener, router: http::router(state), db, store, digest, _background: Background(background) })
     }
