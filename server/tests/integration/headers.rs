@@ -24,7 +24,7 @@ const COMPILED_SITE: &str = "http://portal.test/pkg/";
 /// Areas whose answers must never be stored, as the issue lists them.
 const PRIVATE: [&str; 4] = ["/track/", "/verify/", "/staff", "/api/"];
 
-fn header<'a>(reply: &'a Reply, name: header::HeaderName) -> &'a str {
+fn header(reply: &Reply, name: header::HeaderName) -> &str {
     reply.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
 }
 
