@@ -1,7 +1,8 @@
 /*
  * What every test shares: a `test` whose pages note when the WebAssembly has
  * started (so tests can wait for hydration), fail the test on a script error
- * in the page, and attach the server's log when the test fails.
+ * in the page or anything the Content-Security-Policy blocked, and attach the
+ * server's log when the test fails.
  */
 import fs from 'node:fs';
 import {
@@ -35,7 +36,20 @@ function markWasmStart() {
   }
 }
 
-/** Script errors and console errors a page reported; the test fails on any. */
+/**
+ * Runs in every page before its own scripts (Playwright's init scripts are
+ * not subject to the page's policy): hands each Content-Security-Policy
+ * violation to the test, including those Chromium does not log.
+ */
+function reportPolicyViolations() {
+  document.addEventListener('securitypolicyviolation', (event) => {
+    const report = (window as unknown as { __e2eReportViolation?: (text: string) => void }).__e2eReportViolation;
+    const where = event.sourceFile ? ` at ${event.sourceFile}:${event.lineNumber}` : '';
+    report?.(`${event.effectiveDirective} blocked ${event.blockedURI || 'an inline item'}${where}`);
+  });
+}
+
+/** Script errors, console errors and policy violations a page reported; the test fails on any. */
 type ProblemLog = string[];
 
 /** Console messages that are a page's normal business, not a fault. */
@@ -60,6 +74,10 @@ function watch(context: BrowserContext, problems: ProblemLog) {
 }
 
 async function prepare(context: BrowserContext, problems: ProblemLog) {
+  await context.exposeBinding('__e2eReportViolation', ({ page }, text: string) => {
+    problems.push(`Content-Security-Policy violation on ${page.url()}: ${text}`);
+  });
+  await context.addInitScript(reportPolicyViolations);
   await context.addInitScript(markWasmStart);
   watch(context, problems);
 }

@@ -129,6 +129,7 @@ impl Application {
                 _ => Env::PROD,
             })
             .build();
+        let headers = http::HeaderSettings::new(config.hsts_max_age(), &config.public_url(), &leptos.site_pkg_dir);
         let state = AppState {
             leptos,
             site,
@@ -149,7 +150,7 @@ impl Application {
             body_limit: config.body_limit,
             trusted_proxies: TrustedProxies::new(&config.trusted_proxies),
             submissions,
-            headers: http::HeaderSettings::new(config.hsts_max_age()),
+            headers,
         };
         Ok(Self { listener, router: http::router(state), db, store, digest, _background: Background(background) })
     }

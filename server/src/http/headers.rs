@@ -23,13 +23,34 @@ pub struct HeaderSettings {
     /// over plain HTTP browsers ignore it, and a laptop must not be told to
     /// insist on TLS for an address that has none.
     hsts: Option<HeaderValue>,
+    /// The compiled site's folder at the public address, as a script
+    /// source: Leptos (0.8.23) writes the nonce of its `modulepreload` link
+    /// into `crossorigin` instead of `nonce` (leptos issue 4843), so without
+    /// it the browser refuses the preload. The module itself is imported by
+    /// the nonced hydration script and needs no such help.
+    modules: Option<String>,
 }
 
 impl HeaderSettings {
     /// `hsts_max_age` is in seconds; `None` sends no HSTS at all.
-    pub fn new(hsts_max_age: Option<u64>) -> Self {
-        Self { hsts: hsts_max_age.and_then(|seconds| HeaderValue::from_str(&format!("max-age={seconds}")).ok()) }
+    /// `public_url` is where browsers reach the portal, `pkg_dir` the
+    /// compiled site's folder under it.
+    pub fn new(hsts_max_age: Option<u64>, public_url: &str, pkg_dir: &str) -> Self {
+        Self {
+            hsts: hsts_max_age.and_then(|seconds| HeaderValue::from_str(&format!("max-age={seconds}")).ok()),
+            modules: origin(public_url).map(|origin| format!("{origin}/{}/", pkg_dir.trim_matches('/'))),
+        }
     }
+}
+
+/// `scheme://host[:port]` of an http(s) URL, when it is plain enough to
+/// write into a policy as it is.
+fn origin(url: &str) -> Option<&str> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split('/').next()?;
+    let plain = !authority.is_empty()
+        && authority.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+    (matches!(scheme, "http" | "https") && plain).then(|| &url[..scheme.len() + 3 + authority.len()])
 }
 
 /// Makes the request's nonce (which [`provide_request_nonce`] hands to the
@@ -41,7 +62,7 @@ pub async fn secure(State(settings): State<HeaderSettings>, mut request: Request
     request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, content_security_policy(&nonce));
+    headers.insert(header::CONTENT_SECURITY_POLICY, content_security_policy(&nonce, settings.modules.as_deref()));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     if private {
@@ -64,12 +85,14 @@ pub fn provide_request_nonce() {
 }
 
 /// Scripts run only when they carry this answer's nonce (the hydration
-/// script, and the module it imports, which inherits the nonce);
-/// WebAssembly may be compiled; everything else comes from this site, and
-/// no other site may frame the pages or receive their forms.
-fn content_security_policy(nonce: &Nonce) -> HeaderValue {
+/// script, and the module it imports, which inherits the nonce) or are the
+/// compiled site's own; WebAssembly may be compiled; everything else comes
+/// from this site, and no other site may frame the pages or receive their
+/// forms.
+fn content_security_policy(nonce: &Nonce, modules: Option<&str>) -> HeaderValue {
+    let modules = modules.map(|source| format!(" {source}")).unwrap_or_default();
     let policy = format!(
-        "default-src 'self'; script-src 'nonce-{nonce}' 'wasm-unsafe-eval'; object-src 'none'; \
+        "default-src 'self'; script-src 'nonce-{nonce}' 'wasm-unsafe-eval'{modules}; object-src 'none'; \
          base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     );
     // A nonce is URL-safe base64, so the value is always a valid header.
@@ -100,5 +123,13 @@ mod tests {
         assert!(!is_private(&Method::GET, "/opt-out"));
         assert!(!is_private(&Method::GET, "/staffing"));
         assert!(!is_private(&Method::GET, "/pkg/portal.css"));
+    }
+
+    #[test]
+    fn only_a_plain_origin_goes_into_the_policy() {
+        assert_eq!(origin("https://privacy.example.com/some/path"), Some("https://privacy.example.com"));
+        assert_eq!(origin("http://127.0.0.1:3000"), Some("http://127.0.0.1:3000"));
+        assert_eq!(origin("https://x.example; script-src *"), None);
+        assert_eq!(origin("javascript://x"), None);
     }
 }
