@@ -90,7 +90,7 @@ impl OutboxWorker {
                 match self.transport.send(letter).await {
                     Ok(()) => {
                         tracing::info!(id = letter.id, message_id = %letter.message_id, "letter sent");
-                        // The receiver lives until this sender is dropped.
+                        // Refused only once recording failed, which ends the batch anyway.
                         let _ = accepted.send(letter.id);
                     }
                     Err(error) => self.record_failure(letter, &error.to_string()).await?,

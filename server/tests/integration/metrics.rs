@@ -550,7 +550,7 @@ async fn a_period_longer_than_five_years_is_refused_beside_the_dates(app: TestAp
     let page = manager.get(&format!("/staff/dashboard?{long}")).await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     let problem = page.text_of("dashboard-period-error").expect("a message beside the dates");
-    assert!(problem.contains("at most five years"), "{problem}");
+    assert!(problem.contains("at most 5 years"), "{problem}");
     assert_eq!(page.input_value("dashboard-from").as_deref(), Some("1990-01-01"), "the dates as typed");
     assert_eq!(page.input_value("dashboard-to").as_deref(), Some("2026-01-01"));
     assert!(!page.body.contains("dashboard-scope"), "no figures");
@@ -561,7 +561,7 @@ async fn a_period_longer_than_five_years_is_refused_beside_the_dates(app: TestAp
     for file in ["requests.csv", "received.csv"] {
         let csv = manager.get(&format!("/staff/dashboard/{file}?{long}")).await;
         assert_eq!(csv.status, StatusCode::BAD_REQUEST, "{file}");
-        assert!(csv.main_text().contains("at most five years"), "{}", csv.main_text());
+        assert!(csv.main_text().contains("at most 5 years"), "{}", csv.main_text());
     }
     assert_eq!(kept_days(&app).await, 0, "nothing was counted");
 

@@ -25,6 +25,6 @@ pub use dashboard::{Dashboard, KindSpread, ReceivedBucket, Timeliness, Verificat
 pub use disclosure::{Disclosure, DisclosureLine};
 pub use facts::{DoneByFact, Facts, FinishedFact, OpenFact, OutcomeClass, OutcomeFact, ReceivedFact};
 pub use period::{Granularity, Period};
-pub use query::{LONGEST_PERIOD_YEARS, MetricsQuery, PeriodError, RangePreset};
+pub use query::{MetricsQuery, PeriodError, RangePreset};
 pub use rules::{AgeBucket, DaySpread, Ending, on_time, overdue, starts_unverified};
 pub use table::{Table, TableSlug, kind_label};

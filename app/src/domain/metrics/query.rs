@@ -34,12 +34,12 @@ impl RangePreset {
 /// The longest period the dashboard counts. Longer ones are refused rather
 /// than counted: every day of a period is counted and kept, and counting
 /// thousands of years would hold the database for everyone else.
-pub const LONGEST_PERIOD_YEARS: u32 = 5;
+const LONGEST_PERIOD_YEARS: u32 = 5;
 
 /// Why the dashboard counts nothing for a query.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum PeriodError {
-    #[error("Choose a period of at most five years: a later “From” date or an earlier “To” date.")]
+    #[error("Choose a period of at most {} years: a later “From” date or an earlier “To” date.", LONGEST_PERIOD_YEARS)]
     TooLong,
 }
 
