@@ -9,6 +9,7 @@ mod common;
 mod abuse;
 mod access;
 mod api;
+mod concurrency;
 mod form_fuzz;
 mod headers;
 mod intake;

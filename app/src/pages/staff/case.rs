@@ -26,8 +26,12 @@ pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let reference = move || params.read().get("reference").unwrap_or_default();
     let data = Resource::new(reference, load_case);
+    // A plain string, not a closure: the server reads the title after the
+    // page has rendered, when the route's parameters may already be gone,
+    // and a closure reading them there panicked one page in a few hundred.
+    let title = format!("Request {}", params.read_untracked().get("reference").unwrap_or_default());
     view! {
-        <Title text=move || format!("Request {}", reference())/>
+        <Title text=title/>
         <div class="wrap wide">
             <Suspense fallback=|| view! { <p>"Loading the request…"</p> }>
                 {move || {

@@ -1,0 +1,54 @@
+//! Pages rendered many at a time on a multi-threaded runtime, as the
+//! server runs them: under a 64-client soak, about one case page in forty
+//! panicked while its title was read and the browser's connection was cut.
+
+use crate::common;
+
+use app::domain::Role;
+use axum::body::Body;
+use axum::http::{Request, header};
+use common::{Backend, COMPLAINT, TestApp};
+use tower::ServiceExt;
+
+// About one page in 250 panicked: 1,500 make a miss unlikely (e^-6).
+const PAGES: usize = 1500;
+const AT_ONCE: usize = 64;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn case_pages_rendered_together_all_answer_with_their_title() {
+    let app = TestApp::start(Backend::Sqlite).await.expect("SQLite is always available");
+    let tracking = app.submit("/complaint", COMPLAINT).await;
+    let text = app.get(&tracking).await.main_text();
+    let at = text.find("PR-").expect("a reference");
+    let reference = text[at..at + 12].to_owned();
+    let cookie = app.staff_member("lead@example.com", Role::Manager).await.cookie;
+
+    let router = app.app.router();
+    let path = format!("/staff/requests/{reference}");
+    let limit = std::sync::Arc::new(tokio::sync::Semaphore::new(AT_ONCE));
+    let pages: Vec<_> = (0..PAGES)
+        .map(|_| {
+            let (router, path, cookie, limit) = (router.clone(), path.clone(), cookie.clone(), limit.clone());
+            tokio::spawn(async move {
+                let _turn = limit.acquire_owned().await.expect("the semaphore stays open");
+                let request = Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).expect("a request");
+                let response = router.oneshot(request).await.expect("the router answers");
+                let status = response.status();
+                let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("a whole body");
+                (status, String::from_utf8_lossy(&body).into_owned())
+            })
+        })
+        .collect();
+    let mut broken = 0;
+    for page in pages {
+        match page.await {
+            Ok((status, body)) => {
+                assert_eq!(status, 200, "{body}");
+                assert!(body.contains(&format!("<title>Request {reference}")), "the title names the request");
+            }
+            Err(error) if error.is_panic() => broken += 1,
+            Err(error) => panic!("a page task failed: {error}"),
+        }
+    }
+    assert_eq!(broken, 0, "{broken} of {PAGES} case pages panicked while rendering");
+}
