@@ -62,7 +62,10 @@ pub async fn run(config: &Config, requests: u64) -> Result<(), String> {
         .progress_chars("=> "),
     );
     let (chunks, mut incoming) = tokio::sync::mpsc::channel::<Chunk>(1);
-    let mut maker = Maker::new(clocks, roster, config.verification_hours, first_id, taken);
+    let keys = config.key_source();
+    let vault = crate::vault::open_vault(&db, &keys).await.map_err(|e| e.to_string())?;
+    crate::vault::rotate::seal_unsealed(&db, &vault).await.map_err(|e| e.to_string())?;
+    let mut maker = Maker::new(clocks, roster, config.verification_hours, first_id, taken, vault);
     let generator = std::thread::spawn(move || {
         maker.generate(requests, |chunk| chunks.blocking_send(chunk).is_ok()).map(|()| maker.stats)
     });
