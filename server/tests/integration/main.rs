@@ -9,6 +9,7 @@ mod common;
 mod abuse;
 mod access;
 mod api;
+mod encryption;
 mod form_fuzz;
 mod headers;
 mod intake;
