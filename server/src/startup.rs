@@ -170,7 +170,15 @@ impl Application {
             submissions,
             headers,
         };
-        Ok(Self { listener, router: http::router(state), db, store, digest, vault, _background: Background(background) })
+        Ok(Self {
+            listener,
+            router: http::router(state),
+            db,
+            store,
+            digest,
+            vault,
+            _background: Background(background),
+        })
     }
 
     pub fn address(&self) -> SocketAddr {

@@ -206,10 +206,10 @@ fn search_condition(vault: &Vault, search: &str) -> Condition {
     if words > 0 {
         found = found.add(name);
     }
-    if search.chars().any(|c| c.is_ascii_digit()) {
-        if let Some(account) = vault.account_index(search) {
-            found = found.add(request::Column::AccountIndex.eq(account));
-        }
+    if search.chars().any(|c| c.is_ascii_digit())
+        && let Some(account) = vault.account_index(search)
+    {
+        found = found.add(request::Column::AccountIndex.eq(account));
     }
     if found.is_empty() {
         // Nothing to look for: punctuation only finds nothing.

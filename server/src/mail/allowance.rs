@@ -35,12 +35,7 @@ impl RecipientAllowance {
              ON CONFLICT (recipient, day) DO UPDATE SET letters = letter_counts.letters + excluded.letters \
              WHERE letter_counts.letters + excluded.letters <= $4 \
              RETURNING letters",
-            [
-                recipient.into(),
-                day.into(),
-                i64::from(letters).into(),
-                i64::from(self.letters_per_day).into(),
-            ],
+            [recipient.into(), day.into(), i64::from(letters).into(), i64::from(self.letters_per_day).into()],
         );
         Ok(txn.query_one_raw(statement).await?.is_some())
     }

@@ -14,12 +14,12 @@ use rand::{Rng, RngCore, SeedableRng};
 
 use super::HISTORY_DAYS;
 use super::life::Forbidden;
-use crate::vault::Vault;
 use super::people::Customer;
 use super::roster::{Member, Roster};
 use super::write::{CHUNK, Chunk};
 use crate::clocks::{ClockState, Clocks};
 use crate::secret;
+use crate::vault::Vault;
 
 /// What the seed made, for its closing line.
 #[derive(Default)]

@@ -277,7 +277,7 @@ mod tests {
         let new = vault.seal("Ada", PLACE).expect("seals");
         assert_eq!(key_of(new.as_stored()), Some(2));
         assert_eq!(vault.open(&old, PLACE).expect("the old key still opens"), "Ada");
-        assert!(matches!(vault.open(&Sealed::from_stored("v1.9.AAAA.AAAA".into()), PLACE), Err(_)));
+        assert!(vault.open(&Sealed::from_stored("v1.9.AAAA.AAAA".into()), PLACE).is_err());
         assert!(matches!(vault.open(&Sealed::from_stored("Ada Lovelace".into()), PLACE), Err(VaultError::Malformed)));
     }
 

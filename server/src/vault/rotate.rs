@@ -78,7 +78,11 @@ const TABLES: [Table; 3] = [
         columns: &["full_name", "email", "phone", "postal_address", "account_number", "details"],
     },
     Table { name: EVENTS, row_key: "CAST(request_id AS TEXT)", columns: &["body"] },
-    Table { name: OUTBOX, row_key: "message_id", columns: &["recipient", "subject", "text_body", "html_body", "secret"] },
+    Table {
+        name: OUTBOX,
+        row_key: "message_id",
+        columns: &["recipient", "subject", "text_body", "html_body", "secret"],
+    },
 ];
 
 /// Makes a new data key (or takes up the one an unfinished rotation made)
@@ -162,7 +166,11 @@ pub async fn seal_unsealed(db: &DatabaseConnection, vault: &Vault) -> Result<(),
             let pass = reseal_batch(&txn, vault, table, key, after, 1_000).await?;
             txn.commit().await?;
             if pass.resealed > 0 {
-                tracing::info!(table = table.name, rows = pass.resealed, "sealed personal data written before encryption");
+                tracing::info!(
+                    table = table.name,
+                    rows = pass.resealed,
+                    "sealed personal data written before encryption"
+                );
             }
             match pass.last {
                 Some(last) => after = last,
@@ -284,13 +292,13 @@ async fn reseal_batch(
                     None => Some(text.to_owned()),
                 },
             };
-            if let (Some(text), Some(value)) = (stored.as_deref(), opened.as_deref()) {
-                if key_of(text) != Some(key) {
-                    sets.push(format!("{column} = ${}", values.len() + 1));
-                    values.push(vault.seal(value, place)?.as_stored().into());
-                    checks.push(*column);
-                    old_values.push(text.into());
-                }
+            if let (Some(text), Some(value)) = (stored.as_deref(), opened.as_deref())
+                && key_of(text) != Some(key)
+            {
+                sets.push(format!("{column} = ${}", values.len() + 1));
+                values.push(vault.seal(value, place)?.as_stored().into());
+                checks.push(*column);
+                old_values.push(text.into());
             }
             plain.push(opened);
         }

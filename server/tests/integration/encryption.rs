@@ -246,7 +246,8 @@ async fn a_wrong_or_missing_key_stops_the_portal_from_starting(app: TestApp) {
     let mut none = app.config.clone();
     none.data_kek = None;
     if let server::vault::KeySource::Beside(file) = none.key_source() {
-        let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&file).expect("a key file").permissions());
+        let mode =
+            std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&file).expect("a key file").permissions());
         assert_eq!(mode & 0o777, 0o600, "only its owner may read the key file");
         std::fs::rename(&file, file.with_extension("moved")).expect("the key file moves away");
     }
@@ -287,9 +288,11 @@ async fn eml_files_are_marked_and_refused_behind_https_unless_forced() {
     let folder = config.mail_dir();
     let deadline = std::time::Instant::now() + common::WAIT;
     let letter = loop {
-        let written = std::fs::read_dir(&folder).into_iter().flatten().flatten().find(|entry| {
-            entry.file_name().to_string_lossy().ends_with(".eml")
-        });
+        let written = std::fs::read_dir(&folder)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .find(|entry| entry.file_name().to_string_lossy().ends_with(".eml"));
         if let Some(entry) = written {
             break std::fs::read_to_string(entry.path()).expect("the letter reads");
         }

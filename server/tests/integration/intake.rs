@@ -291,7 +291,11 @@ async fn simultaneous_submissions_are_each_stored_with_their_history(app: TestAp
         assert_eq!(receipt.len(), 1, "{}", row.reference);
         let vault = app.app.vault();
         let recipient = vault.open_recipient(receipt[0]).expect("the recipient opens");
-        assert_eq!(recipient, vault.open_email(row).expect("the address opens"), "the receipt goes to its own customer");
+        assert_eq!(
+            recipient,
+            vault.open_email(row).expect("the address opens"),
+            "the receipt goes to its own customer"
+        );
         let subject = vault.open_subject(receipt[0]).expect("the subject opens");
         assert!(subject.contains(&row.reference), "{subject}");
     }
