@@ -120,6 +120,9 @@ async fn nothing_typed_is_stored_in_clear_yet_all_is_shown_and_found(app: TestAp
         let sent = agent.post(&format!("/staff/requests/{reference}/message"), &[("body", &message)]).await;
         assert_eq!(sent.status, StatusCode::SEE_OTHER);
     }
+    // The customer's address typed into the staff sign-in by mistake.
+    let mistaken = [("email", form[1].1.as_str()), ("password", "not a password"), ("next", "/staff")];
+    assert_eq!(app.post_form("/staff/sign-in", &mistaken).await.status, StatusCode::UNAUTHORIZED);
     // Two receipts and two messages, delivered: the outbox rows are final.
     let inbox = app.mail.wait_for(4, common::WAIT).await;
     assert!(inbox.iter().any(|letter| letter.text().contains(MARKER)), "the letters themselves say it");
