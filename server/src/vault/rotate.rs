@@ -17,7 +17,7 @@
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement, TransactionTrait, Value};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement, TransactionTrait, Value};
 
 use super::rows::{EVENTS, OUTBOX, REQUESTS};
 use super::{KeySource, KeysError, Place, Vault, key_of, keys};
@@ -259,6 +259,13 @@ async fn reseal_batch(
     limit: u64,
 ) -> Result<Pass, DbErr> {
     let backend = txn.get_database_backend();
+    if backend == DatabaseBackend::Sqlite {
+        // A SQLite transaction that reads before it writes cannot wait for
+        // a writer in another process (the portal, while the command line
+        // rotates): its first write fails at once as busy. Taking the write
+        // lock first makes it wait its turn instead.
+        txn.execute_unprepared("UPDATE key_rotations SET done = done WHERE 0 = 1").await?;
+    }
     let select = format!(
         "SELECT id, {} AS row_key, {} FROM {} WHERE id > $1 ORDER BY id LIMIT $2",
         table.row_key,

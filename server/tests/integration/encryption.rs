@@ -258,7 +258,42 @@ async fn a_wrong_or_missing_key_stops_the_portal_from_starting(app: TestApp) {
     assert!(matches!(refused, StartError::Keys(server::vault::KeysError::Missing(_))), "{refused}");
 }
 
+async fn a_database_from_before_encryption_is_sealed_when_the_portal_starts(app: TestApp) {
+    let tracking = app.submit("/complaint", common::COMPLAINT).await;
+    let reference = reference_of(&app, &tracking).await;
+    let db = app.app.database();
+    let backend = db.get_database_backend();
+    let run = async |sql: String| db.execute_raw(Statement::from_string(backend, sql)).await.expect("raw SQL runs");
+    let row = <server::db::entities::request::Entity as sea_orm::EntityTrait>::find()
+        .one(db)
+        .await
+        .expect("query")
+        .expect("the request");
+    let details = app.app.vault().open_details(&row).expect("opens");
+    // As an older portal left it: plain text, no blind indexes.
+    let plain = Statement::from_sql_and_values(
+        backend,
+        "UPDATE requests SET full_name = $1, email = $2, details = $3, email_index = NULL, name_index = NULL",
+        ["Grace Hopper".into(), "grace@example.com".into(), details.into()],
+    );
+    db.execute_raw(plain).await.expect("the row is written back in clear");
+    run("UPDATE request_events SET body = 'Old plain note'".to_owned()).await;
+    run("DELETE FROM key_rotations".to_owned()).await;
+
+    let restarted = app.another_instance().await;
+    let stored = sealed_values(&app).await;
+    assert!(stored.iter().all(|value| value.starts_with("v1.")), "everything is sealed: {stored:?}");
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    let case = agent.get(&format!("/staff/requests/{reference}")).await.main_text();
+    let description = "I opted out and was still called twice.";
+    assert!(case.contains("Grace Hopper") && case.contains(description) && case.contains("Old plain note"), "{case}");
+    let found = agent.get("/staff?status=all&unverified=on&q=Grace%40Example.com").await;
+    assert!(found.body.contains(&reference), "the blind indexes were made too");
+    drop(restarted);
+}
+
 on_both_databases!(
+    a_database_from_before_encryption_is_sealed_when_the_portal_starts,
     nothing_typed_is_stored_in_clear_yet_all_is_shown_and_found,
     a_rotation_stopped_half_way_goes_on_and_every_row_still_opens,
     a_wrong_or_missing_key_stops_the_portal_from_starting,
