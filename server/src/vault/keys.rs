@@ -254,6 +254,12 @@ fn random_key() -> Zeroizing<[u8; KEY_BYTES]> {
 }
 
 fn read_key_file(path: &Path) -> Result<KeyEncryptionKey, KeysError> {
+    #[cfg(unix)]
+    if let Ok(metadata) = std::fs::metadata(path)
+        && std::os::unix::fs::PermissionsExt::mode(&metadata.permissions()) & 0o077 != 0
+    {
+        tracing::warn!(key_file = %path.display(), "the key file can be read by others than its owner; chmod 600 it");
+    }
     let text = Zeroizing::new(
         std::fs::read_to_string(path).map_err(|source| KeysError::File { path: path.to_owned(), source })?,
     );
