@@ -10,7 +10,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use rand::RngCore;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, SqlErr, Statement, TransactionTrait};
 use zeroize::Zeroizing;
 
 use super::{NONCE_BYTES, Vault};
@@ -181,10 +181,17 @@ async fn stored_keys(db: &impl ConnectionTrait) -> Result<Vec<StoredKey>, DbErr>
 /// loser's insert fails on the primary key and it reads the winner's keys.
 async fn create_keys(db: &DatabaseConnection, wrapper: &XChaCha20Poly1305) -> Result<Vec<StoredKey>, KeysError> {
     let txn = db.begin().await?;
-    insert_key(&txn, wrapper, 1, INDEX).await?;
-    insert_key(&txn, wrapper, 2, DATA).await?;
-    if let Err(error) = txn.commit().await {
-        tracing::info!(%error, "another instance made the data keys first");
+    let written = match insert_key(&txn, wrapper, 1, INDEX).await {
+        Ok(()) => insert_key(&txn, wrapper, 2, DATA).await,
+        Err(error) => Err(error),
+    };
+    match written {
+        Ok(()) => txn.commit().await?,
+        Err(KeysError::Db(error)) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            tracing::info!("another instance made the data keys first");
+            txn.rollback().await?;
+        }
+        Err(error) => return Err(error),
     }
     Ok(stored_keys(db).await?)
 }
