@@ -42,6 +42,9 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Manage the keys that encrypt personal data.
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Fill the database with realistic requests, their histories, staff
     /// and outcomes over the last two years, for trying the portal out and
     /// for benchmarks.
@@ -80,6 +83,22 @@ pub enum TokenCommand {
         /// How many days the token works, a year at most.
         #[arg(long, default_value_t = TokenLifetime::default(), value_parser = lifetime)]
         days: TokenLifetime,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Make a new data key and re-encrypt every personal field under it, in
+    /// batches, while the portal keeps serving. Stopped or interrupted, it
+    /// carries on where it stopped when run again.
+    Rotate {
+        /// Rows re-encrypted per transaction.
+        #[arg(long, default_value_t = 1_000)]
+        batch: u64,
+        /// Stop after this many batches (run it again to go on), to spread
+        /// a long rotation over quiet hours.
+        #[arg(long)]
+        stop_after: Option<u64>,
     },
 }
 
@@ -126,6 +145,10 @@ pub enum CliError {
     AuditBroken(i64),
     #[error("{0}")]
     Seed(String),
+    #[error("cannot open the encryption keys: {0}")]
+    Keys(#[from] crate::vault::KeysError),
+    #[error("the rotation stopped: {0}")]
+    Rotate(#[from] crate::vault::rotate::RotateError),
 }
 
 /// Runs the command the operator gave.
@@ -138,6 +161,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Audit(AuditCommand::Verify) => verify_audit(&config).await,
         Command::Token(TokenCommand::Create { email, name, days }) => create_token(&config, &email, &name, days).await,
         Command::Seed { requests } => seed::run(&config, requests).await.map_err(CliError::Seed),
+        Command::Keys(KeysCommand::Rotate { batch, stop_after }) => rotate_keys(&config, batch, stop_after).await,
     }
 }
 
@@ -228,4 +252,31 @@ async fn verify_audit(config: &Config) -> Result<(), CliError> {
         Verdict::Altered { id } => Err(CliError::AuditAltered(id)),
         Verdict::Broken { id } => Err(CliError::AuditBroken(id)),
     }
+}
+
+async fn rotate_keys(config: &Config, batch: u64, stop_after: Option<u64>) -> Result<(), CliError> {
+    let db = open(config).await?;
+    let keys = config.key_source();
+    let vault = crate::vault::open_vault(&db, &keys).await?;
+    crate::vault::rotate::seal_unsealed(&db, &vault).await.map_err(CliError::Open)?;
+    let rotation = crate::vault::rotate::Rotation {
+        batch: batch.max(1),
+        stop_after,
+        settle: crate::vault::rotate::REFRESH * 2,
+        progress: std::io::stderr().is_terminal(),
+    };
+    let rotated = crate::vault::rotate::rotate(&db, &vault, &keys, rotation).await?;
+    let seconds = rotated.elapsed.as_secs_f64();
+    if rotated.finished {
+        println!(
+            "Every personal field is now under data key {}: {} rows read, {} re-encrypted, in {seconds:.1} s.",
+            rotated.key, rotated.rows, rotated.resealed
+        );
+    } else {
+        println!(
+            "Stopped as asked after {} rows ({} re-encrypted) in {seconds:.1} s; run it again to go on with key {}.",
+            rotated.rows, rotated.resealed, rotated.key
+        );
+    }
+    Ok(())
 }

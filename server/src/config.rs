@@ -14,6 +14,7 @@ use crate::clocks::{ClockSetupError, Clocks};
 use crate::http::ProxyRange;
 use crate::mail::{RecipientAllowance, RetryPolicy};
 use crate::requests::PublicLimits;
+use crate::vault::KeySource;
 
 /// The longest wait between two delivery attempts, however many failed.
 const MAIL_RETRY_CAP: Duration = Duration::from_secs(3600);
@@ -134,6 +135,23 @@ pub struct Config {
     #[arg(long, env = "MAIL_DIR", global = true)]
     pub mail_dir: Option<PathBuf>,
 
+    /// Write letters as .eml files even though PUBLIC_URL is https. The
+    /// files are plain development copies, outside the database's
+    /// encryption, so without SMTP_URL an https portal refuses to start
+    /// unless this is set.
+    #[arg(long, env = "MAIL_FILES_FORCE", global = true)]
+    pub mail_files_force: bool,
+
+    /// A file holding the key-encryption key (32 bytes in base64) that
+    /// wraps the database's data keys. Without it or DATA_KEK, a SQLite
+    /// database gets a key file beside it on first start.
+    #[arg(long, env = "DATA_KEY_FILE", global = true)]
+    pub data_key_file: Option<PathBuf>,
+
+    /// The key-encryption key itself (32 bytes in base64), instead of a file.
+    #[arg(long, env = "DATA_KEK", global = true, hide_env_values = true)]
+    pub data_kek: Option<crate::vault::KeyEncryptionKey>,
+
     /// Hours a verification link stays valid.
     #[arg(long, env = "VERIFICATION_HOURS", default_value_t = 72, global = true)]
     pub verification_hours: u32,
@@ -227,14 +245,32 @@ impl Config {
         if let Some(dir) = &self.mail_dir {
             return dir.clone();
         }
-        let url = self.database_url.expose();
-        let sqlite_file = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-            .map(|rest| PathBuf::from(rest.split('?').next().unwrap_or(rest)));
-        match sqlite_file.as_deref().and_then(std::path::Path::parent) {
+        match self.sqlite_file().as_deref().and_then(std::path::Path::parent) {
             Some(parent) => parent.join("mail"),
             None => PathBuf::from("mail"),
+        }
+    }
+
+    fn sqlite_file(&self) -> Option<PathBuf> {
+        let url = self.database_url.expose();
+        url.strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .map(|rest| PathBuf::from(rest.split('?').next().unwrap_or(rest)))
+            .filter(|file| !file.as_os_str().is_empty() && !file.to_string_lossy().contains(":memory:"))
+    }
+
+    /// Where the key-encryption key comes from: DATA_KEK, DATA_KEY_FILE, or
+    /// on the embedded default a file beside the SQLite database.
+    pub fn key_source(&self) -> KeySource {
+        match (&self.data_kek, &self.data_key_file, self.sqlite_file()) {
+            (Some(kek), _, _) => KeySource::Given(kek.clone()),
+            (None, Some(file), _) => KeySource::File(file.clone()),
+            (None, None, Some(database)) => {
+                let mut name = database.file_name().map(|name| name.to_os_string()).unwrap_or_default();
+                name.push(".key");
+                KeySource::Beside(database.with_file_name(name))
+            }
+            (None, None, None) => KeySource::Unset,
         }
     }
 

@@ -10,16 +10,18 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 
 use crate::db::entities::request_event;
+use crate::vault::Sealed;
 use app::domain::format::long_date;
 
 /// Writes one event inside the caller's transaction; whether the customer
-/// sees it follows from its kind.
+/// sees it follows from its kind. Its text comes sealed
+/// (`Vault::seal_event_body`).
 pub async fn record(
     txn: &impl ConnectionTrait,
     request_id: i64,
     kind: EventKind,
     at: DateTime<Utc>,
-    body: Option<&str>,
+    body: Option<Sealed>,
     actor_id: Option<i64>,
 ) -> Result<(), DbErr> {
     request_event::ActiveModel {
@@ -27,7 +29,7 @@ pub async fn record(
         at: Set(at),
         kind: Set(kind.as_str().to_owned()),
         customer_visible: Set(kind.customer_visible()),
-        body: Set(body.map(str::to_owned)),
+        body: Set(body),
         actor_id: Set(actor_id),
         ..Default::default()
     }

@@ -19,5 +19,6 @@ pub mod secret;
 pub mod seed;
 pub mod staff;
 mod startup;
+pub mod vault;
 
 pub use startup::{Application, StartError};

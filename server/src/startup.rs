@@ -21,6 +21,7 @@ use crate::mail::{Letters, MailDesk, Mailer, Outbox, OutboxWorker, Transport};
 use crate::requests::RequestStore;
 use crate::staff::StaffAccounts;
 use crate::staff::sessions::DbSessionStore;
+use crate::vault::{self, KeysError, Vault};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -34,6 +35,15 @@ pub enum StartError {
     Mail(#[from] TransportError),
     #[error("cannot set up deadlines: {0}")]
     Clocks(#[from] ClockSetupError),
+    #[error("cannot open the encryption keys: {0}")]
+    Keys(#[from] KeysError),
+    #[error("cannot seal the personal data written before encryption: {0}")]
+    Seal(#[source] DbErr),
+    #[error(
+        "PUBLIC_URL is https but no SMTP_URL is set: letters would be written as plain .eml files; set SMTP_URL, \
+         or MAIL_FILES_FORCE=true to write them anyway"
+    )]
+    MailFilesOverHttps,
 }
 
 pub struct Application {
@@ -42,6 +52,7 @@ pub struct Application {
     db: DatabaseConnection,
     store: RequestStore,
     digest: Digest,
+    vault: Vault,
     _background: Background,
 }
 
@@ -62,6 +73,9 @@ impl Application {
         let db =
             db::connect(config.database_url.expose(), config.sqlite_synchronous).await.map_err(StartError::Database)?;
         db::migrate(&db).await.map_err(StartError::Migrate)?;
+        let keys = config.key_source();
+        let vault = vault::open_vault(&db, &keys).await?;
+        vault::rotate::seal_unsealed(&db, &vault).await.map_err(StartError::Seal)?;
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|source| StartError::Bind { address: config.listen, source })?;
@@ -72,6 +86,9 @@ impl Application {
             Some(url) => {
                 tracing::info!("letters are sent through the SMTP server in SMTP_URL");
                 Transport::smtp(url.expose(), &config.mail_from)?
+            }
+            None if config.served_over_https() && !config.mail_files_force => {
+                return Err(StartError::MailFilesOverHttps);
             }
             None => {
                 let folder = std::path::absolute(config.mail_dir()).unwrap_or_else(|_| config.mail_dir());
@@ -86,7 +103,7 @@ impl Application {
             .map_err(StartError::Database)?;
         let mailer = Mailer::new(
             Letters::new(site.clone()),
-            Outbox::new(&config.mail_domain()),
+            Outbox::new(&config.mail_domain(), vault.clone()),
             wake.clone(),
             site.public_url.clone(),
         );
@@ -107,7 +124,7 @@ impl Application {
         let desk = CaseDesk::new(db.clone(), mailer.clone(), clocks.clone(), staff.clone(), mail_desk);
         let digest = Digest::new(db.clone(), mailer, clocks.clone(), staff.clone(), config.digest_time);
         let sessions = DbSessionStore::new(db.clone());
-        let worker = OutboxWorker::new(db.clone(), Arc::new(transport), config.retry_policy(), wake);
+        let worker = OutboxWorker::new(db.clone(), vault.clone(), Arc::new(transport), config.retry_policy(), wake);
         let submissions = SubmissionLimiter::per_hour(config.submissions_per_hour);
         let background = vec![
             tokio::spawn(worker.run()),
@@ -118,6 +135,7 @@ impl Application {
             tokio::spawn(sweep_sessions(sessions.clone())),
             tokio::spawn(send_digests(digest.clone())),
             tokio::spawn(sweep_limits(submissions.clone(), db.clone(), clocks.clone())),
+            tokio::spawn(refresh_keys(db.clone(), vault.clone(), keys)),
         ];
         let leptos = LeptosOptions::builder()
             .output_name(config.output_name.clone())
@@ -152,7 +170,15 @@ impl Application {
             submissions,
             headers,
         };
-        Ok(Self { listener, router: http::router(state), db, store, digest, _background: Background(background) })
+        Ok(Self {
+            listener,
+            router: http::router(state),
+            db,
+            store,
+            digest,
+            vault,
+            _background: Background(background),
+        })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -176,6 +202,11 @@ impl Application {
         &self.digest
     }
 
+    /// The keys, for tests that read what the database holds.
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
     /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
     pub async fn run(self) -> std::io::Result<()> {
         let Self { listener, router, _background, .. } = self;
@@ -194,6 +225,18 @@ async fn send_digests(digest: Digest) {
             Ok(true) => tracing::info!("sent the daily digest"),
             Ok(false) => {}
             Err(error) => tracing::error!(%error, "the daily digest failed"),
+        }
+    }
+}
+
+/// Picks up a data key that a rotation added, so that this instance opens
+/// what is sealed under it and seals new values with it.
+async fn refresh_keys(db: DatabaseConnection, vault: Vault, keys: vault::KeySource) {
+    let mut every = tokio::time::interval(vault::rotate::REFRESH);
+    loop {
+        every.tick().await;
+        if let Err(error) = vault::keys::refresh(&db, &vault, &keys).await {
+            tracing::error!(%error, "cannot look for new data keys");
         }
     }
 }

@@ -17,7 +17,7 @@ use crate::audit;
 use crate::db::entities::request;
 use crate::history;
 use crate::mail::{Composed, Letter};
-use crate::requests::to_json;
+use crate::requests::{StoreError, to_json};
 use crate::staff::actor;
 
 /// Whom a case goes to.
@@ -73,11 +73,12 @@ impl CaseDesk {
                 return Err(CaseError::Conflict);
             }
         }
-        history::record(&txn, id, change.event, change.at, change.body.as_deref(), Some(viewer.id)).await?;
+        let body = self.vault().seal_event_body(id, change.body.as_deref()).map_err(StoreError::from)?;
+        history::record(&txn, id, change.event, change.at, body, Some(viewer.id)).await?;
         audit::append(&txn, &actor(viewer), change.action, Some(id), change.detail).await?;
         let wrote_letter = change.letter.is_some();
         if let Some(letter) = change.letter {
-            self.mailer.enqueue(&txn, Some(id), &found.row.email, letter).await?;
+            self.mailer.enqueue(&txn, Some(id), &found.email, letter).await?;
         }
         txn.commit().await?;
         if wrote_letter {
@@ -140,7 +141,7 @@ impl CaseDesk {
             event: EventKind::Note,
             body: Some(body.to_owned()),
             action: "request.note",
-            detail: serde_json::json!({ "note": body }),
+            detail: serde_json::json!({ "note": self.vault().digest(body) }),
             letter: None,
         };
         self.versioned_change(viewer, &found, change).await
@@ -151,7 +152,7 @@ impl CaseDesk {
         let body = text(body, "Write the message first.")?;
         let found = self.load(reference).await?;
         let letter = self.mailer.compose(&Letter::CaseMessage {
-            name: &found.row.full_name,
+            name: &found.name,
             reference: &found.reference,
             kind: found.kind,
             body,
@@ -162,7 +163,7 @@ impl CaseDesk {
             event: EventKind::Message,
             body: Some(body.to_owned()),
             action: "request.message",
-            detail: serde_json::json!({ "message": body }),
+            detail: serde_json::json!({ "message": self.vault().digest(body) }),
             letter: Some(letter),
         };
         self.versioned_change(viewer, &found, change).await
@@ -189,7 +190,7 @@ impl CaseDesk {
             state.pauses.open_since = Some(today);
         }
         let clock = self.clocks.compute(found.kind, found.row.received_at, &state);
-        let name = &found.row.full_name;
+        let name = &found.name;
         let letter = match step {
             Step::MarkVerified | Step::StartWork | Step::Resume => None,
             Step::AskCustomer { what } => {
@@ -227,7 +228,11 @@ impl CaseDesk {
             event: step.event(),
             body: history::step_text(step),
             action: "request.status_changed",
-            detail: serde_json::json!({ "from": found.status.as_str(), "to": next.as_str(), "step": step }),
+            detail: serde_json::json!({
+                "from": found.status.as_str(),
+                "to": next.as_str(),
+                "step": self.vault().digest(&to_json(step)?),
+            }),
             letter,
         };
         self.versioned_change(viewer, &found, change).await?;
@@ -257,7 +262,7 @@ impl CaseDesk {
             .compute(found.kind, found.row.received_at, &state)
             .ok_or(CaseError::Invalid("No deadline applies to this request."))?;
         let letter = self.mailer.compose(&Letter::Extension {
-            name: &found.row.full_name,
+            name: &found.name,
             reference,
             kind: found.kind,
             reason: &extension.reason,
@@ -276,7 +281,7 @@ impl CaseDesk {
             event: EventKind::Extended,
             body: Some(history::extension_text(extended.due(), &extension.reason)),
             action: "request.extended",
-            detail: serde_json::json!({ "until": extended.due(), "reason": extension.reason }),
+            detail: serde_json::json!({ "until": extended.due(), "reason": self.vault().digest(&extension.reason) }),
             letter: Some(letter),
         };
         self.versioned_change(viewer, &found, change).await

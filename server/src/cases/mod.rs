@@ -65,9 +65,12 @@ pub struct CaseDesk {
     mail_desk: MailDesk,
 }
 
-/// A request read for a change, with its typed fields.
+/// A request read for a change, with its typed fields and the requester's
+/// name and address opened for letters.
 struct Loaded {
     row: request::Model,
+    name: String,
+    email: String,
     kind: RequestKind,
     status: RequestStatus,
     reference: ReferenceCode,
@@ -84,6 +87,10 @@ impl CaseDesk {
         Self { db, mailer, clocks, staff, mail_desk }
     }
 
+    fn vault(&self) -> &crate::vault::Vault {
+        self.mailer.outbox().vault()
+    }
+
     /// The organisation's calendar, which the desk's pages show days in.
     pub fn clocks(&self) -> &Clocks {
         &self.clocks
@@ -98,7 +105,10 @@ impl CaseDesk {
         let corrupt = |reason: &str| StoreError::Corrupt { id: row.id, reason: reason.to_owned() };
         let kind = RequestKind::parse(&row.kind).ok_or_else(|| corrupt("kind"))?;
         let status = RequestStatus::parse(&row.status).ok_or_else(|| corrupt("status"))?;
-        Ok(Loaded { kind, status, reference: reference.clone(), row })
+        let vault = self.vault();
+        let opened = |e: crate::vault::VaultError| StoreError::Corrupt { id: row.id, reason: e.to_string() };
+        let (name, email) = (vault.open_name(&row).map_err(opened)?, vault.open_email(&row).map_err(opened)?);
+        Ok(Loaded { kind, status, reference: reference.clone(), row, name, email })
     }
 
     pub async fn kind_of(&self, reference: &ReferenceCode) -> Result<RequestKind, CaseError> {

@@ -5,11 +5,12 @@ use std::collections::HashMap;
 use app::domain::queue::{AssigneeFilter, DueFilter, QueuePage, QueueQuery, QueueRow, QueueSort, StatusFilter};
 use app::domain::{Channel, ReferenceCode, RequestKind, RequestStatus, Viewer};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DbBackend, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{CaseDesk, CaseError};
 use crate::db::entities::request;
+use crate::vault::{Vault, normal};
 
 /// Rows per page: a screenful on a desk.
 const PAGE_SIZE: u64 = 50;
@@ -72,7 +73,7 @@ impl CaseDesk {
         }
         let search = query.q.trim();
         if !search.is_empty() {
-            select = select.filter(search_condition(search));
+            select = select.filter(search_condition(self.vault(), search));
         }
 
         let sort = query.sort();
@@ -123,6 +124,7 @@ impl CaseDesk {
         };
         let names: HashMap<i64, String> =
             self.staff.list().await?.into_iter().map(|member| (member.id, member.name)).collect();
+        let vault = self.vault();
         let rows = rows
             .into_iter()
             .filter_map(|row| {
@@ -131,8 +133,8 @@ impl CaseDesk {
                 Some(QueueRow {
                     reference: ReferenceCode::parse(&row.reference).ok()?,
                     kind: RequestKind::parse(&row.kind)?,
-                    name: row.full_name,
-                    email: row.email,
+                    name: vault.open_name(&row).ok()?,
+                    email: vault.open_email(&row).ok()?,
                     status,
                     assignee: row.assignee_id.and_then(|id| names.get(&id).cloned()),
                     channel: Channel::parse(&row.channel)?,
@@ -182,20 +184,36 @@ fn status_condition(backend: DbBackend, filter: StatusFilter, include_unverified
     Condition::all().add(column.is_in(admitted.iter().map(|status| status.as_str())))
 }
 
-/// A search by reference, by address (whole and case-blind, which its index
-/// serves), or by part of a name.
-fn search_condition(search: &str) -> Condition {
+/// A search by reference, by address (whole and case-blind), by account
+/// number, or by whole words of a name in any order. Addresses, numbers
+/// and names are sealed, so each is found through its blind index; see the
+/// README for why a name is searched by whole words.
+fn search_condition(vault: &Vault, search: &str) -> Condition {
     if let Ok(reference) = ReferenceCode::parse(search) {
         return Condition::all().add(request::Column::Reference.eq(reference.as_str()));
     }
-    let lowered = search.to_lowercase();
-    if lowered.contains('@') {
-        return Condition::all()
-            .add(ExprTrait::eq(Expr::expr(Func::lower(Expr::col(request::Column::Email))), lowered));
+    if search.contains('@') {
+        return Condition::all().add(request::Column::EmailIndex.eq(vault.email_index(search)));
     }
-    let pattern = format!("%{}%", lowered.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-    Condition::all().add(
-        Expr::expr(Func::lower(Expr::col(request::Column::FullName)))
-            .like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')),
-    )
+    let mut name = Condition::all();
+    let mut words = 0;
+    for word in normal::name_words(search) {
+        // Index words are hex, so the pattern holds no LIKE wildcards.
+        name = name.add(request::Column::NameIndex.like(format!("% {} %", vault.name_word(&word))));
+        words += 1;
+    }
+    let mut found = Condition::any();
+    if words > 0 {
+        found = found.add(name);
+    }
+    if search.chars().any(|c| c.is_ascii_digit())
+        && let Some(account) = vault.account_index(search)
+    {
+        found = found.add(request::Column::AccountIndex.eq(account));
+    }
+    if found.is_empty() {
+        // Nothing to look for: punctuation only finds nothing.
+        return Condition::all().add(Expr::cust("1 = 0"));
+    }
+    found
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use app::domain::case::{CaseEvent, CaseView, StaffMember};
 use app::domain::clock::RequestClock;
 use app::domain::workflow;
-use app::domain::{Channel, Contact, EventKind, ReferenceCode, RequestDetails, Viewer};
+use app::domain::{Channel, EventKind, ReferenceCode, RequestDetails, Viewer};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 
 use super::{CaseDesk, CaseError, Loaded, clock_state};
@@ -36,26 +36,28 @@ impl CaseDesk {
             .await?;
         let letters = self.mail_desk.letters_of(found.row.id, &found.reference).await?;
         let row = &found.row;
+        let vault = self.vault();
         let corrupt = |reason: String| StoreError::Corrupt { id: row.id, reason };
-        let details: RequestDetails = serde_json::from_str(&row.details).map_err(|e| corrupt(e.to_string()))?;
+        let contact = vault.open_contact(row).map_err(|e| corrupt(e.to_string()))?;
+        let details = vault.open_details(row).map_err(|e| corrupt(e.to_string()))?;
+        let details: RequestDetails = serde_json::from_str(&details).map_err(|e| corrupt(e.to_string()))?;
         let outcome =
             row.outcome.as_deref().map(serde_json::from_str).transpose().map_err(|e| corrupt(e.to_string()))?;
         let clocks = &self.clocks;
-        let timeline = events
-            .into_iter()
-            .filter_map(|event| {
-                let kind = EventKind::parse(&event.kind)?;
-                Some(CaseEvent {
-                    kind,
-                    at: event.at,
-                    on: clocks.local_date(event.at),
-                    title: kind.customer_title().to_owned(),
-                    body: event.body,
-                    actor: event.actor_id.and_then(|id| staff.get(&id)).map(|member| member.name.clone()),
-                    customer_visible: event.customer_visible,
-                })
-            })
-            .collect();
+        let mut timeline = Vec::with_capacity(events.len());
+        for event in events {
+            let body = vault.open_event_body(&event).map_err(|e| corrupt(e.to_string()))?;
+            let Some(kind) = EventKind::parse(&event.kind) else { continue };
+            timeline.push(CaseEvent {
+                kind,
+                at: event.at,
+                on: clocks.local_date(event.at),
+                title: kind.customer_title().to_owned(),
+                body,
+                actor: event.actor_id.and_then(|id| staff.get(&id)).map(|member| member.name.clone()),
+                customer_visible: event.customer_visible,
+            });
+        }
         Ok(Some(CaseView {
             reference: found.reference.clone(),
             kind: found.kind,
@@ -65,13 +67,7 @@ impl CaseDesk {
             received_on: clocks.local_date(row.received_at),
             verified_at: row.verified_at,
             verified_on: row.verified_at.map(|at| clocks.local_date(at)),
-            contact: Contact {
-                full_name: row.full_name.clone(),
-                email: row.email.clone(),
-                phone: row.phone.clone(),
-                postal_address: row.postal_address.clone(),
-                account_number: row.account_number.clone(),
-            },
+            contact,
             details,
             assignee: row.assignee_id.and_then(|id| staff.get(&id).cloned()),
             outcome,

@@ -82,11 +82,12 @@ impl MailDesk {
     }
 
     fn letter_state(&self, row: outbox::Model, reference: Option<&ReferenceCode>) -> Option<LetterState> {
+        let vault = self.mailer.outbox().vault();
         Some(LetterState {
             id: row.id,
             reference: reference.cloned(),
-            subject: row.subject,
-            recipient: row.recipient,
+            subject: vault.open_subject(&row).ok()?,
+            recipient: vault.open_recipient(&row).ok()?,
             status: LetterStatus::parse(&row.status)?,
             attempts: row.attempts,
             last_error: row.last_error,

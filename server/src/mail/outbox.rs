@@ -12,35 +12,107 @@ use sea_orm::{
 
 use super::Composed;
 use crate::db::entities::outbox;
+use crate::vault::rows::letter_place;
+use crate::vault::{Sealed, Vault, VaultError};
 
-/// What stands in a sent letter's stored copy where its private link was.
-const SENT_LINK: &str = "[private link, removed after sending]";
+/// What the stored bodies hold where the private link goes: the letter is
+/// sent with the link put in, and once sent, its stored copy reads right
+/// without being written again.
+const LINK_PLACEHOLDER: &str = "[private link, removed after sending]";
 
-/// A claimed row: everything needed to send it.
+/// A claimed row, still sealed.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct Claimed {
+    pub id: i64,
+    pub recipient: Sealed,
+    pub subject: Sealed,
+    pub text_body: Sealed,
+    pub html_body: Sealed,
+    pub secret: Option<Sealed>,
+    pub message_id: String,
+    pub attempts: i32,
+}
+
+/// A claimed letter opened: everything needed to send it.
+#[derive(Clone, Debug)]
+pub struct Outgoing {
     pub id: i64,
     pub recipient: String,
     pub subject: String,
     pub text_body: String,
     pub html_body: String,
     pub message_id: String,
-    pub attempts: i32,
+}
+
+impl Claimed {
+    pub fn open(&self, vault: &Vault) -> Result<Outgoing, VaultError> {
+        let at = |column| letter_place(column, &self.message_id);
+        let secret = vault.open_optional(self.secret.as_ref(), at("secret"))?;
+        let with_link = |body: String| match secret.as_deref() {
+            Some(secret) if !secret.is_empty() => body.replace(LINK_PLACEHOLDER, secret),
+            _ => body,
+        };
+        Ok(Outgoing {
+            id: self.id,
+            recipient: vault.open(&self.recipient, at("recipient"))?,
+            subject: vault.open(&self.subject, at("subject"))?,
+            text_body: with_link(vault.open(&self.text_body, at("text_body"))?),
+            html_body: with_link(vault.open(&self.html_body, at("html_body"))?),
+            message_id: self.message_id.clone(),
+        })
+    }
+}
+
+/// A letter sealed for the outbox, with the Message-ID its fields are bound
+/// to; sealed before the transaction that writes it, so the single SQLite
+/// writer does none of the work.
+#[derive(Clone)]
+pub struct SealedLetter {
+    template: &'static str,
+    recipient: Sealed,
+    subject: Sealed,
+    text_body: Sealed,
+    html_body: Sealed,
+    secret: Option<Sealed>,
+    message_id: String,
 }
 
 #[derive(Clone)]
 pub struct Outbox {
     /// The domain of Message-IDs, taken from the sender's address.
     id_domain: String,
+    vault: Vault,
 }
 
 impl Outbox {
-    pub fn new(sender_domain: &str) -> Self {
-        Self { id_domain: sender_domain.to_owned() }
+    pub fn new(sender_domain: &str, vault: Vault) -> Self {
+        Self { id_domain: sender_domain.to_owned(), vault }
     }
 
-    /// Adds a letter to the outbox inside the caller's transaction: it is
-    /// sent if and only if that transaction commits.
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    pub fn seal(&self, recipient: &str, letter: Composed) -> Result<SealedLetter, VaultError> {
+        let message_id = self.new_message_id();
+        let at = |column| letter_place(column, &message_id);
+        let without_link = |body: String| match letter.secret.as_deref() {
+            Some(secret) if !secret.is_empty() => body.replace(secret, LINK_PLACEHOLDER),
+            _ => body,
+        };
+        Ok(SealedLetter {
+            template: letter.template,
+            recipient: self.vault.seal(recipient, at("recipient"))?,
+            subject: self.vault.seal(&letter.subject, at("subject"))?,
+            text_body: self.vault.seal(&without_link(letter.text), at("text_body"))?,
+            html_body: self.vault.seal(&without_link(letter.html), at("html_body"))?,
+            secret: self.vault.seal_optional(letter.secret.as_deref(), at("secret"))?,
+            message_id,
+        })
+    }
+
+    /// Seals a letter and adds it to the outbox inside the caller's
+    /// transaction: it is sent if and only if that transaction commits.
     pub async fn enqueue(
         &self,
         txn: &impl ConnectionTrait,
@@ -48,16 +120,26 @@ impl Outbox {
         recipient: &str,
         letter: Composed,
     ) -> Result<(), DbErr> {
+        let sealed = self.seal(recipient, letter)?;
+        self.enqueue_sealed(txn, request_id, sealed).await
+    }
+
+    pub async fn enqueue_sealed(
+        &self,
+        txn: &impl ConnectionTrait,
+        request_id: Option<i64>,
+        letter: SealedLetter,
+    ) -> Result<(), DbErr> {
         let now = Utc::now();
         outbox::ActiveModel {
             request_id: Set(request_id),
             template: Set(letter.template.to_owned()),
-            recipient: Set(recipient.to_owned()),
+            recipient: Set(letter.recipient),
             subject: Set(letter.subject),
-            text_body: Set(letter.text),
-            html_body: Set(letter.html),
+            text_body: Set(letter.text_body),
+            html_body: Set(letter.html_body),
             secret: Set(letter.secret),
-            message_id: Set(self.new_message_id()),
+            message_id: Set(letter.message_id),
             status: Set(LetterStatus::Pending.as_str().to_owned()),
             attempts: Set(0),
             next_attempt_at: Set(now),
@@ -100,7 +182,7 @@ pub async fn claim(
                       WHERE status = $5 AND next_attempt_at <= $3 \
                         AND (locked_until IS NULL OR locked_until <= $3) \
                       ORDER BY id LIMIT $4 {skip_locked}) \
-         RETURNING id, recipient, subject, text_body, html_body, message_id, attempts"
+         RETURNING id, recipient, subject, text_body, html_body, secret, message_id, attempts"
     );
     let statement = Statement::from_sql_and_values(
         backend,
@@ -110,26 +192,21 @@ pub async fn claim(
     Claimed::find_by_statement(statement).all(db).await
 }
 
-/// Records deliveries, in one statement for a whole batch, and blanks the
-/// private links out of the stored bodies: once a letter is sent, the
-/// database holds its links only as hashes again. Only the worker holding
-/// the lease may record them.
+/// Records deliveries, in one statement for a whole batch, and forgets their
+/// private links: once a letter is sent, the database holds its links only
+/// as hashes again. Only the worker holding the lease may record them.
 pub async fn mark_sent(db: &DatabaseConnection, ids: &[i64], worker: &str, at: DateTime<Utc>) -> Result<(), DbErr> {
     if ids.is_empty() {
         return Ok(());
     }
-    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 5)).collect();
-    let mut values: Vec<sea_orm::Value> =
-        vec![at.into(), worker.into(), SENT_LINK.into(), LetterStatus::Sent.as_str().into()];
+    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 4)).collect();
+    let mut values: Vec<sea_orm::Value> = vec![at.into(), worker.into(), LetterStatus::Sent.as_str().into()];
     values.extend(ids.iter().map(|&id| id.into()));
     db.execute_raw(Statement::from_sql_and_values(
         db.get_database_backend(),
         format!(
-            "UPDATE outbox SET status = $4, sent_at = $1, attempts = attempts + 1, locked_by = NULL, \
-             locked_until = NULL, last_error = NULL, \
-             text_body = CASE WHEN secret IS NULL THEN text_body ELSE REPLACE(text_body, secret, $3) END, \
-             html_body = CASE WHEN secret IS NULL THEN html_body ELSE REPLACE(html_body, secret, $3) END, \
-             secret = NULL \
+            "UPDATE outbox SET status = $3, sent_at = $1, attempts = attempts + 1, locked_by = NULL, \
+             locked_until = NULL, last_error = NULL, secret = NULL \
              WHERE locked_by = $2 AND id IN ({})",
             placeholders.join(", ")
         ),

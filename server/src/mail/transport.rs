@@ -3,10 +3,11 @@
 
 use std::path::PathBuf;
 
+use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use super::outbox::Claimed;
+use super::outbox::Outgoing;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TransportError {
@@ -37,14 +38,15 @@ impl Transport {
         Ok(Self::Files { dir, from: parse_sender(from)? })
     }
 
-    pub async fn send(&self, letter: &Claimed) -> Result<(), TransportError> {
+    pub async fn send(&self, letter: &Outgoing) -> Result<(), TransportError> {
         match self {
             Self::Smtp { mailer, from } => {
                 let message = build(letter, from)?;
                 mailer.send(message).await.map_err(|e| TransportError::Delivery(e.to_string()))?;
             }
             Self::Files { dir, from } => {
-                let message = build(letter, from)?;
+                let mut message = build(letter, from)?;
+                message.headers_mut().set(DevelopmentCopy);
                 tokio::fs::create_dir_all(dir).await.map_err(|e| TransportError::Delivery(e.to_string()))?;
                 // Written under a temporary name and renamed, so a reader
                 // never sees half a letter.
@@ -62,11 +64,32 @@ impl Transport {
     }
 }
 
+/// Marks an `.eml` file as what it is: a plain copy on a development disk,
+/// outside the encryption that guards the database.
+#[derive(Clone)]
+struct DevelopmentCopy;
+
+const DEVELOPMENT_WARNING: &str = "development copy, not encrypted; do not use with real customers";
+
+impl Header for DevelopmentCopy {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("X-Portal-Warning")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), DEVELOPMENT_WARNING.to_owned())
+    }
+}
+
 fn parse_sender(from: &str) -> Result<Mailbox, TransportError> {
     from.parse().map_err(|_| TransportError::Sender(from.to_owned()))
 }
 
-fn build(letter: &Claimed, from: &Mailbox) -> Result<Message, TransportError> {
+fn build(letter: &Outgoing, from: &Mailbox) -> Result<Message, TransportError> {
     let to: Mailbox =
         letter.recipient.parse().map_err(|_| TransportError::Build(format!("recipient {:?}", letter.recipient)))?;
     Message::builder()

@@ -12,6 +12,7 @@ use tokio::sync::Notify;
 
 use super::Transport;
 use super::outbox::{self, Claimed};
+use crate::vault::Vault;
 
 #[derive(Clone, Copy, Debug)]
 pub struct RetryPolicy {
@@ -39,6 +40,7 @@ impl RetryPolicy {
 
 pub struct OutboxWorker {
     db: DatabaseConnection,
+    vault: Vault,
     transport: Arc<Transport>,
     policy: RetryPolicy,
     wake: Arc<Notify>,
@@ -48,12 +50,18 @@ pub struct OutboxWorker {
 const BATCH: u64 = 20;
 
 impl OutboxWorker {
-    pub fn new(db: DatabaseConnection, transport: Arc<Transport>, policy: RetryPolicy, wake: Arc<Notify>) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        vault: Vault,
+        transport: Arc<Transport>,
+        policy: RetryPolicy,
+        wake: Arc<Notify>,
+    ) -> Self {
         let mut suffix = [0u8; 6];
         rand::rng().fill(&mut suffix);
         let name =
             format!("worker-{}-{}", std::process::id(), suffix.iter().map(|b| format!("{b:02x}")).collect::<String>());
-        Self { db, transport, policy, wake, name }
+        Self { db, vault, transport, policy, wake, name }
     }
 
     /// Runs until the task is dropped.
@@ -87,13 +95,17 @@ impl OutboxWorker {
         let (accepted, mut to_record) = tokio::sync::mpsc::unbounded_channel();
         let send = async move {
             for letter in &batch {
-                match self.transport.send(letter).await {
+                let sent = match letter.open(&self.vault) {
+                    Ok(outgoing) => self.transport.send(&outgoing).await.map_err(|error| error.to_string()),
+                    Err(error) => Err(error.to_string()),
+                };
+                match sent {
                     Ok(()) => {
                         tracing::info!(id = letter.id, message_id = %letter.message_id, "letter sent");
                         // Refused only once recording failed, which ends the batch anyway.
                         let _ = accepted.send(letter.id);
                     }
-                    Err(error) => self.record_failure(letter, &error.to_string()).await?,
+                    Err(error) => self.record_failure(letter, &error).await?,
                 }
             }
             Ok::<_, sea_orm::DbErr>(batch.len())

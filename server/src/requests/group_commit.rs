@@ -14,17 +14,20 @@ use app::domain::EventKind;
 use crate::audit::{self, Actor};
 use crate::db::entities::request;
 use crate::history;
-use crate::mail::{Composed, Outbox, RecipientAllowance};
+use crate::mail::outbox::SealedLetter;
+use crate::mail::{Outbox, RecipientAllowance};
 
 /// The most submissions written in one transaction.
 const MAX_BATCH: usize = 256;
 
-/// A submission ready to be written: its row and the letters it causes.
+/// A submission ready to be written, sealed: its row and the letters it
+/// causes.
 #[derive(Clone)]
 pub struct Prepared {
     pub row: request::ActiveModel,
-    pub email: String,
-    pub letters: Vec<Composed>,
+    /// The requester's mailbox as the letter cap counts it.
+    pub recipient: String,
+    pub letters: Vec<SealedLetter>,
     pub at: DateTime<Utc>,
     /// The first history event: a customer's submission, or staff entering
     /// a request received by phone or mail (with who did it).
@@ -125,7 +128,7 @@ async fn write_alone(db: &DatabaseConnection, outbox: &Outbox, prepared: &Prepar
 async fn write(txn: &impl ConnectionTrait, outbox: &Outbox, prepared: &Prepared) -> Result<Written, DbErr> {
     if let Some((allowance, day)) = &prepared.allowance {
         let letters = u32::try_from(prepared.letters.len()).unwrap_or(u32::MAX);
-        if !allowance.take(txn, &prepared.email, *day, letters).await? {
+        if !allowance.take(txn, &prepared.recipient, *day, letters).await? {
             return Ok(Written::OverAllowance);
         }
     }
@@ -140,7 +143,7 @@ async fn write(txn: &impl ConnectionTrait, outbox: &Outbox, prepared: &Prepared)
         audit::append(txn, actor, "request.entered", Some(stored.id), detail).await?;
     }
     for letter in &prepared.letters {
-        outbox.enqueue(txn, Some(stored.id), &prepared.email, letter.clone()).await?;
+        outbox.enqueue_sealed(txn, Some(stored.id), letter.clone()).await?;
     }
     Ok(Written::Stored)
 }

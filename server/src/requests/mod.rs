@@ -20,8 +20,9 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, 
 use crate::audit::Actor;
 use crate::clocks::{ClockState, Clocks};
 use crate::db::entities::{request, request_event};
-use crate::mail::{Letter, Mailer, RecipientAllowance};
+use crate::mail::{Letter, Mailer, RecipientAllowance, allowance};
 use crate::secret::{self, Secret};
+use crate::vault::{Vault, VaultError};
 use group_commit::{GroupCommit, Prepared, Written};
 pub use verification::{Resend, Verification};
 
@@ -33,6 +34,8 @@ pub enum StoreError {
     Corrupt { id: i64, reason: String },
     #[error("a letter cannot be composed: {0}")]
     Letter(#[from] minijinja::Error),
+    #[error("personal data cannot be sealed or opened: {0}")]
+    Vault(#[from] VaultError),
     /// Only submissions from the public are counted against it.
     #[error("the requester has been sent as many letters today as the public may cause")]
     OverAllowance,
@@ -139,6 +142,10 @@ impl RequestStore {
             .map_err(|e| DbErr::Custom(format!("request details do not serialise: {e}")))?;
         let gpc = matches!(request.details, RequestDetails::OptOut { gpc: true, .. });
         let contact = &request.contact;
+        let vault = self.vault();
+        // Sealed here, on the request's own task, so that the single intake
+        // writer only writes.
+        let sealed = vault.seal_request(reference.as_str(), contact, &details)?;
         let by_staff = intake.entered_by.is_some();
         let verification = (kind.needs_verification() && !by_staff).then(Secret::generate);
         let status = workflow::first_status(verification.is_some());
@@ -165,12 +172,15 @@ impl RequestStore {
             status: Set(status.as_str().to_owned()),
             channel: Set(intake.channel.as_str().to_owned()),
             tracking_hash: Set(token.hash()),
-            full_name: Set(contact.full_name.clone()),
-            email: Set(contact.email.clone()),
-            phone: Set(contact.phone.clone()),
-            postal_address: Set(contact.postal_address.clone()),
-            account_number: Set(contact.account_number.clone()),
-            details: Set(details),
+            full_name: Set(sealed.full_name),
+            email: Set(sealed.email),
+            phone: Set(sealed.phone),
+            postal_address: Set(sealed.postal_address),
+            account_number: Set(sealed.account_number),
+            details: Set(sealed.details),
+            email_index: Set(sealed.email_index),
+            account_index: Set(sealed.account_index),
+            name_index: Set(sealed.name_index),
             gpc: Set(gpc),
             received_at: Set(intake.received_at),
             created_at: Set(now),
@@ -185,11 +195,16 @@ impl RequestStore {
             version: Set(0),
             ..Default::default()
         };
-        let letters = std::iter::once(receipt).chain(verification_letter).collect();
+        let outbox = self.mailer.outbox();
+        let letters = std::iter::once(receipt)
+            .chain(verification_letter)
+            .map(|letter| outbox.seal(&contact.email, letter))
+            .collect::<Result<_, _>>()?;
         let event = if by_staff { EventKind::EnteredByStaff } else { EventKind::Submitted };
         let entered_by = intake.entered_by.clone();
         let allowance = (!by_staff).then(|| (self.limits.allowance, self.clocks.local_date(now)));
-        let prepared = Prepared { row, email: contact.email.clone(), letters, at: now, event, entered_by, allowance };
+        let recipient = allowance::recipient_key(vault, &contact.email);
+        let prepared = Prepared { row, recipient, letters, at: now, event, entered_by, allowance };
         match self.intake.write(prepared).await? {
             Written::Stored => Ok(token),
             Written::OverAllowance => Err(StoreError::OverAllowance),
@@ -211,7 +226,11 @@ impl RequestStore {
             .order_by_asc(request_event::Column::Id)
             .all(&self.db)
             .await?;
-        tracking_view(found, events, &self.clocks).map(Some)
+        tracking_view(self.vault(), found, events, &self.clocks).map(Some)
+    }
+
+    fn vault(&self) -> &Vault {
+        self.mailer.outbox().vault()
     }
 }
 
@@ -225,6 +244,7 @@ pub(crate) fn to_json(value: &impl serde::Serialize) -> Result<String, StoreErro
 }
 
 fn tracking_view(
+    vault: &Vault,
     found: request::Model,
     events: Vec<request_event::Model>,
     clocks: &Clocks,
@@ -233,10 +253,15 @@ fn tracking_view(
     let kind = RequestKind::parse(&found.kind).ok_or_else(|| corrupt(format!("kind {:?}", found.kind)))?;
     let status = RequestStatus::parse(&found.status).ok_or_else(|| corrupt(format!("status {:?}", found.status)))?;
     let reference = ReferenceCode::parse(&found.reference).map_err(|e| corrupt(e.to_string()))?;
-    let details: RequestDetails = serde_json::from_str(&found.details).map_err(|e| corrupt(e.to_string()))?;
-    let history = events.into_iter().filter_map(|event| {
-        Some(RecordedEvent { kind: EventKind::parse(&event.kind)?, at: event.at, body: event.body })
-    });
+    let details = vault.open_details(&found).map_err(|e| corrupt(e.to_string()))?;
+    let details: RequestDetails = serde_json::from_str(&details).map_err(|e| corrupt(e.to_string()))?;
+    let mut history = Vec::with_capacity(events.len());
+    for event in events {
+        let body = vault.open_event_body(&event).map_err(|e| corrupt(e.to_string()))?;
+        if let Some(kind) = EventKind::parse(&event.kind) {
+            history.push(RecordedEvent { kind, at: event.at, body });
+        }
+    }
     let clock: Option<RequestClock> = found.clock.as_deref().and_then(|json| serde_json::from_str(json).ok());
     let request = TrackedRequest {
         reference,

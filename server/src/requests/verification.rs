@@ -11,7 +11,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 use super::{RequestStore, StoreError, link};
 use crate::db::entities::{request, request_event};
 use crate::history;
-use crate::mail::{Composed, Letter};
+use crate::mail::{Composed, Letter, allowance};
 use crate::secret::{self, Secret};
 
 /// What became of a click on a verification link.
@@ -121,7 +121,9 @@ impl RequestStore {
         let reference = ReferenceCode::parse(&found.reference)
             .map_err(|e| StoreError::Corrupt { id: found.id, reason: e.to_string() })?;
         let secret = Secret::generate();
-        let letter = self.verification_letter(&found.full_name, &reference, &secret)?;
+        let vault = self.vault();
+        let (name, email) = (vault.open_name(&found)?, vault.open_email(&found)?);
+        let letter = self.verification_letter(&name, &reference, &secret)?;
 
         let txn = self.db.begin().await?;
         // Conditional on the previous send time, so two clicks at once send
@@ -141,11 +143,12 @@ impl RequestStore {
         if updated.rows_affected != 1 {
             return Ok(Resend::TooSoon);
         }
-        if !self.limits.allowance.take(&txn, &found.email, self.clocks.local_date(now), 1).await? {
+        let recipient = allowance::recipient_key(vault, &email);
+        if !self.limits.allowance.take(&txn, &recipient, self.clocks.local_date(now), 1).await? {
             return Ok(Resend::AllowanceUsed);
         }
         history::record_system(&txn, found.id, EventKind::VerificationSent, now).await?;
-        self.mailer.enqueue(&txn, Some(found.id), &found.email, letter).await?;
+        self.mailer.enqueue(&txn, Some(found.id), &email, letter).await?;
         txn.commit().await?;
         self.mailer.wake();
         Ok(Resend::Sent)
@@ -167,13 +170,18 @@ impl RequestStore {
         let days = after.num_days().clamp(0, i64::from(u32::MAX)) as u32;
         let mut closed = 0;
         for found in stale {
-            let (Some(kind), Ok(reference)) = (RequestKind::parse(&found.kind), ReferenceCode::parse(&found.reference))
-            else {
+            let vault = self.vault();
+            let (Some(kind), Ok(reference), Ok(name), Ok(email)) = (
+                RequestKind::parse(&found.kind),
+                ReferenceCode::parse(&found.reference),
+                vault.open_name(&found),
+                vault.open_email(&found),
+            ) else {
                 tracing::error!(id = found.id, "unreadable request skipped by the unverified sweep");
                 continue;
             };
             let letter = self.mailer.compose(&Letter::ClosedUnverified {
-                name: &found.full_name,
+                name: &name,
                 reference: &reference,
                 kind,
                 close_days: days,
@@ -189,7 +197,7 @@ impl RequestStore {
                 .await?;
             if updated.rows_affected == 1 {
                 history::record_system(&txn, found.id, close.event(), now).await?;
-                self.mailer.enqueue(&txn, Some(found.id), &found.email, letter).await?;
+                self.mailer.enqueue(&txn, Some(found.id), &email, letter).await?;
                 txn.commit().await?;
                 closed += 1;
             }

@@ -5,7 +5,7 @@
 
 use app::domain::clock::{Pause, RequestClock};
 use app::domain::workflow::{self, CloseReason, Outcome, Step, StepError, SystemStep};
-use app::domain::{Channel, EventKind, RequestDetails, RequestKind, RequestStatus};
+use app::domain::{Channel, Contact, EventKind, RequestDetails, RequestKind, RequestStatus};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::Rng;
 use sea_orm::Value;
@@ -15,6 +15,7 @@ use super::words::{ASKS, EXTENSION_REASONS, MESSAGES, NOTES};
 use super::write::{Chunk, json};
 use crate::clocks::ClockState;
 use crate::history;
+use crate::vault::Vault;
 
 /// A history the product would not have written.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +26,8 @@ pub enum Forbidden {
     System { step: SystemStep, from: RequestStatus },
     #[error("the seed extended a finished request")]
     Extension,
+    #[error("the seed cannot seal what it wrote: {0}")]
+    Seal(#[from] crate::vault::VaultError),
 }
 
 /// What happens to a request, with what it carries.
@@ -268,7 +271,8 @@ impl Maker {
         events.retain(|e| e.at <= now);
         let id = self.next_id;
         self.next_id += 1;
-        let standing = walk(kind, workflow::first_status(needs_verification), created_at, events, id, chunk)?;
+        let standing =
+            walk(&self.vault, kind, workflow::first_status(needs_verification), created_at, events, id, chunk)?;
         let Standing { status, version, updated_at, resolved_at, outcome, extended } = standing;
         let assignee_id = assignee.filter(|(_, at)| *at <= now).map(|(id, _)| id);
         let verified_at = verified_at.filter(|at| *at <= now);
@@ -307,19 +311,27 @@ impl Maker {
         let pending_verification = status == RequestStatus::Unverified;
         let verification_hash = pending_verification.then(|| self.secret_hash());
         let tracking_hash = self.secret_hash();
-        let values: [Value; 27] = [
+        let contact = Contact {
+            full_name: customer.full_name,
+            email: customer.email,
+            phone: customer.phone,
+            postal_address: customer.postal_address,
+            account_number: customer.account_number,
+        };
+        let sealed = self.vault.seal_request(reference.as_str(), &contact, &json(&details))?;
+        let values: [Value; 30] = [
             id.into(),
             reference.to_string().into(),
             kind.as_str().into(),
             status.as_str().into(),
             channel.as_str().into(),
             tracking_hash.into(),
-            customer.full_name.into(),
-            customer.email.into(),
-            customer.phone.into(),
-            customer.postal_address.into(),
-            customer.account_number.into(),
-            json(&details).into(),
+            sealed.full_name.into(),
+            sealed.email.into(),
+            sealed.phone.into(),
+            sealed.postal_address.into(),
+            sealed.account_number.into(),
+            sealed.details.into(),
             gpc.into(),
             received_at.into(),
             created_at.into(),
@@ -335,6 +347,9 @@ impl Maker {
             due_on.into(),
             clock.as_ref().map(json).into(),
             Some(json(&state)).into(),
+            sealed.email_index.into(),
+            sealed.account_index.into(),
+            sealed.name_index.into(),
         ];
         chunk.request_values.extend(values);
         chunk.requests += 1;
@@ -346,6 +361,7 @@ impl Maker {
 /// have, writing each as a history row of request `id`; says where the
 /// request stands after them.
 fn walk(
+    vault: &Vault,
     kind: RequestKind,
     first: RequestStatus,
     created_at: DateTime<Utc>,
@@ -408,7 +424,7 @@ fn walk(
             at.into(),
             event.as_str().into(),
             event.customer_visible().into(),
-            body.into(),
+            vault.seal_event_body(id, body.as_deref())?.into(),
             actor.into(),
         ]);
         chunk.events += 1;

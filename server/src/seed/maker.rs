@@ -19,6 +19,7 @@ use super::roster::{Member, Roster};
 use super::write::{CHUNK, Chunk};
 use crate::clocks::{ClockState, Clocks};
 use crate::secret;
+use crate::vault::Vault;
 
 /// What the seed made, for its closing line.
 #[derive(Default)]
@@ -43,6 +44,8 @@ pub(super) struct Maker {
     /// Recent requesters, some of whom ask again.
     pub(super) recent: Vec<Customer>,
     pub(super) stats: Stats,
+    /// Seals each row as it is made, on the generator's thread.
+    pub(super) vault: Vault,
 }
 
 impl Maker {
@@ -52,6 +55,7 @@ impl Maker {
         verification_hours: u32,
         first_id: i64,
         taken: HashSet<String>,
+        vault: Vault,
     ) -> Self {
         let now = Utc::now();
         Self {
@@ -66,6 +70,7 @@ impl Maker {
             taken,
             recent: Vec::new(),
             stats: Stats::default(),
+            vault,
         }
     }
 

@@ -62,7 +62,10 @@ pub async fn run(config: &Config, requests: u64) -> Result<(), String> {
         .progress_chars("=> "),
     );
     let (chunks, mut incoming) = tokio::sync::mpsc::channel::<Chunk>(1);
-    let mut maker = Maker::new(clocks, roster, config.verification_hours, first_id, taken);
+    let keys = config.key_source();
+    let vault = crate::vault::open_vault(&db, &keys).await.map_err(|e| e.to_string())?;
+    crate::vault::rotate::seal_unsealed(&db, &vault).await.map_err(|e| e.to_string())?;
+    let mut maker = Maker::new(clocks, roster, config.verification_hours, first_id, taken, vault);
     let generator = std::thread::spawn(move || {
         maker.generate(requests, |chunk| chunks.blocking_send(chunk).is_ok()).map(|()| maker.stats)
     });
@@ -184,6 +187,7 @@ mod tests {
         run(&cli.config, 500).await.unwrap();
 
         let db = crate::db::connect(&url, crate::db::Durability::Normal).await.unwrap();
+        let vault = crate::vault::open_vault(&db, &cli.config.key_source()).await.unwrap();
         let rows = request::Entity::find().all(&db).await.unwrap();
         assert_eq!(rows.len(), 2_000);
         assert_eq!(staff_user::Entity::find().all(&db).await.unwrap().len(), ROSTER.len());
@@ -192,7 +196,10 @@ mod tests {
         for row in &rows {
             let kind = RequestKind::parse(&row.kind).unwrap();
             let status = RequestStatus::parse(&row.status).unwrap();
-            let details: RequestDetails = serde_json::from_str(&row.details).unwrap();
+            let details: RequestDetails = serde_json::from_str(&vault.open_details(row).unwrap()).unwrap();
+            let contact = vault.open_contact(row).unwrap();
+            assert!(contact.email.contains('@'), "the seeded address reads back");
+            assert_eq!(row.email_index, vault.email_index(&contact.email));
             assert_eq!(details.kind(), kind);
             assert!(ReferenceCode::parse(&row.reference).is_ok());
             assert_eq!(row.tracking_hash.len(), 64);
@@ -218,6 +225,7 @@ mod tests {
             for event in history {
                 let kind = EventKind::parse(&event.kind).unwrap();
                 assert_eq!(event.customer_visible, kind.customer_visible());
+                vault.open_event_body(event).unwrap();
             }
         }
         assert!(open > 0 && open < rows.len() / 2, "{open} open");

@@ -40,6 +40,9 @@ pub(super) const REQUEST_COLUMNS: &[&str] = &[
     "due_on",
     "clock",
     "clock_state",
+    "email_index",
+    "account_index",
+    "name_index",
 ];
 pub(super) const EVENT_COLUMNS: &[&str] = &["request_id", "at", "kind", "customer_visible", "body", "actor_id"];
 

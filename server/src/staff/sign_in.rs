@@ -28,6 +28,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, PaginatorTrait,
 use super::{SessionStaff, StaffAccounts, StaffError, normalise_email, passwords};
 use crate::db::entities::{sign_in_failure, staff_user};
 use crate::secret;
+use crate::vault::Blind;
 
 /// At most this many wrong passwords within the window.
 #[derive(Clone, Copy)]
@@ -58,7 +59,9 @@ impl StaffAccounts {
         let now = Utc::now();
         let attempt = sign_in_failure::ActiveModel {
             at: Set(now),
-            email: Set(normalise_email(email).chars().take(254).collect()),
+            // Whatever was typed, kept as a blind index: the counts need
+            // equality only, and a mistyped line may be anyone's address.
+            email: Set(self.mailer.outbox().vault().blind(Blind::Email, &normalise_email(email))),
             address: Set(address.chars().take(64).collect()),
             checked: Set(false),
             ..Default::default()
@@ -76,7 +79,7 @@ impl StaffAccounts {
             return Ok(SignIn::Busy);
         };
         let user = staff_user::Entity::find()
-            .filter(staff_user::Column::Email.eq(attempt.email.clone()))
+            .filter(staff_user::Column::Email.eq(normalise_email(email)))
             .one(&self.db)
             .await?;
         let stored = user.as_ref().filter(|u| u.active).and_then(|u| u.password_hash.clone());

@@ -86,8 +86,15 @@ async fn receipts_say_what_was_asked_with_the_private_link(app: TestApp) {
     assert_eq!(app.mail.inbox().len(), 1, "one submission, one letter");
     let token = tracking.trim_start_matches("/track/");
     let stored = wait_for_outbox(&app, "the letter marked sent", |rows| rows.iter().all(|r| r.status == "sent")).await;
-    assert!(!stored[0].text_body.contains(token) && !stored[0].html_body.contains(token), "sent letters keep no link");
-    assert!(stored[0].text_body.contains("[private link, removed after sending]"));
+    let vault = app.app.vault();
+    let body = |column, sealed| {
+        let place = server::vault::rows::letter_place(column, &stored[0].message_id);
+        vault.open(sealed, place).expect("a stored body opens")
+    };
+    let (text, html) = (body("text_body", &stored[0].text_body), body("html_body", &stored[0].html_body));
+    assert!(!text.contains(token) && !html.contains(token), "sent letters keep no link");
+    assert!(text.contains("[private link, removed after sending]"));
+    assert!(stored[0].secret.is_none(), "nor the link's secret");
 }
 
 async fn verification_link_confirms_once(app: TestApp) {

@@ -10,6 +10,7 @@ mod abuse;
 mod access;
 mod api;
 mod concurrency;
+mod encryption;
 mod form_fuzz;
 mod headers;
 mod intake;

@@ -68,15 +68,26 @@ impl Row {
 
 async fn insert(app: &TestApp, rows: Vec<Row>) {
     for (i, row) in rows.into_iter().enumerate() {
+        let reference = format!("PR-TEST-{i:04}");
+        let contact = app::domain::Contact {
+            full_name: format!("Customer {i}"),
+            email: format!("customer{i}@example.com"),
+            phone: None,
+            postal_address: None,
+            account_number: None,
+        };
+        let sealed = app.app.vault().seal_request(&reference, &contact, "{}").expect("seals");
         request::ActiveModel {
-            reference: Set(format!("PR-TEST-{i:04}")),
+            reference: Set(reference),
             kind: Set(row.kind.as_str().to_owned()),
             status: Set(row.status.as_str().to_owned()),
             channel: Set(row.channel.as_str().to_owned()),
             tracking_hash: Set(format!("{i:064}")),
-            full_name: Set(format!("Customer {i}")),
-            email: Set(format!("customer{i}@example.com")),
-            details: Set("{}".to_owned()),
+            full_name: Set(sealed.full_name),
+            email: Set(sealed.email),
+            details: Set(sealed.details),
+            email_index: Set(sealed.email_index),
+            name_index: Set(sealed.name_index),
             gpc: Set(false),
             received_at: Set(row.received),
             created_at: Set(row.received),

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::vault::Sealed;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "outbox")]
 pub struct Model {
@@ -7,12 +9,14 @@ pub struct Model {
     pub id: i64,
     pub request_id: Option<i64>,
     pub template: String,
-    pub recipient: String,
-    pub subject: String,
-    pub text_body: String,
-    pub html_body: String,
-    /// The private link in the bodies until the letter is sent.
-    pub secret: Option<String>,
+    pub recipient: Sealed,
+    pub subject: Sealed,
+    /// The bodies hold a placeholder where the private link goes
+    /// (`outbox::LINK_PLACEHOLDER`), so they never carry the link itself.
+    pub text_body: Sealed,
+    pub html_body: Sealed,
+    /// The private link's secret until the letter is sent.
+    pub secret: Option<Sealed>,
     pub message_id: String,
     pub status: String,
     pub attempts: i32,

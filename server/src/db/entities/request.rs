@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::vault::Sealed;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "requests")]
 pub struct Model {
@@ -10,13 +12,13 @@ pub struct Model {
     pub status: String,
     pub channel: String,
     pub tracking_hash: String,
-    pub full_name: String,
-    pub email: String,
-    pub phone: Option<String>,
-    pub postal_address: Option<String>,
-    pub account_number: Option<String>,
+    pub full_name: Sealed,
+    pub email: Sealed,
+    pub phone: Option<Sealed>,
+    pub postal_address: Option<Sealed>,
+    pub account_number: Option<Sealed>,
     /// The kind's own answers, as JSON of `app::domain::RequestDetails`.
-    pub details: String,
+    pub details: Sealed,
     pub gpc: bool,
     pub received_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
@@ -40,6 +42,11 @@ pub struct Model {
     /// JSON of what the clock is computed from besides receipt: pauses and
     /// any extension.
     pub clock_state: Option<String>,
+    /// Blind indexes (`vault::Blind`) for equality lookups on sealed fields;
+    /// the name's is one index a word, each between spaces.
+    pub email_index: Option<String>,
+    pub account_index: Option<String>,
+    pub name_index: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::vault::Sealed;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "request_events")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     pub at: DateTimeUtc,
     pub kind: String,
     pub customer_visible: bool,
-    pub body: Option<String>,
+    pub body: Option<Sealed>,
     /// The staff member who did it; `None` for the customer or the system.
     pub actor_id: Option<i64>,
 }

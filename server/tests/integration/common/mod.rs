@@ -75,6 +75,11 @@ impl TestApp {
             },
         };
         let mut config = Config::for_tests(url);
+        // SQLite makes its key file beside the database, as the embedded
+        // default does; PostgreSQL has nowhere to put one and is given a key.
+        if matches!(backend, Backend::Postgres) {
+            config.data_kek = Some(server::vault::KeyEncryptionKey::generate());
+        }
         config.smtp_url = Some(mail.url().into());
         config.mail_retry_seconds = 0.05;
         config.mail_poll_seconds = 0.05;

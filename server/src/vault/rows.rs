@@ -1,0 +1,124 @@
+//! Which fields of which tables are sealed, and where each belongs: one
+//! place, read by the writers, the readers and the rotation alike.
+
+use app::domain::Contact;
+
+use super::{Blind, Place, Sealed, Vault, VaultError, normal};
+use crate::db::entities::{outbox, request, request_event};
+
+pub const REQUESTS: &str = "requests";
+pub const EVENTS: &str = "request_events";
+pub const OUTBOX: &str = "outbox";
+
+/// A request's sealed columns are bound to its reference, which is fixed
+/// before the row is written and never changes.
+pub fn request_place<'a>(column: &'static str, reference: &'a str) -> Place<'a> {
+    Place { table: REQUESTS, column, row: reference }
+}
+
+/// An event's body is bound to its request: events are written before
+/// their own id is known.
+pub fn event_place(request_id: &str) -> Place<'_> {
+    Place { table: EVENTS, column: "body", row: request_id }
+}
+
+/// A letter's sealed columns are bound to its Message-ID, fixed when it is
+/// composed for the outbox.
+pub fn letter_place<'a>(column: &'static str, message_id: &'a str) -> Place<'a> {
+    Place { table: OUTBOX, column, row: message_id }
+}
+
+/// The sealed columns of a new request, and its blind indexes.
+pub struct SealedRequest {
+    pub full_name: Sealed,
+    pub email: Sealed,
+    pub phone: Option<Sealed>,
+    pub postal_address: Option<Sealed>,
+    pub account_number: Option<Sealed>,
+    pub details: Sealed,
+    pub email_index: Option<String>,
+    pub account_index: Option<String>,
+    pub name_index: Option<String>,
+}
+
+impl Vault {
+    pub fn seal_request(&self, reference: &str, contact: &Contact, details: &str) -> Result<SealedRequest, VaultError> {
+        let at = |column| request_place(column, reference);
+        Ok(SealedRequest {
+            full_name: self.seal(&contact.full_name, at("full_name"))?,
+            email: self.seal(&contact.email, at("email"))?,
+            phone: self.seal_optional(contact.phone.as_deref(), at("phone"))?,
+            postal_address: self.seal_optional(contact.postal_address.as_deref(), at("postal_address"))?,
+            account_number: self.seal_optional(contact.account_number.as_deref(), at("account_number"))?,
+            details: self.seal(details, at("details"))?,
+            email_index: self.email_index(&contact.email),
+            account_index: contact.account_number.as_deref().and_then(|number| self.account_index(number)),
+            name_index: self.name_index(&contact.full_name),
+        })
+    }
+
+    pub fn email_index(&self, email: &str) -> Option<String> {
+        let email = normal::email(email);
+        (!email.is_empty()).then(|| self.blind(Blind::Email, &email))
+    }
+
+    pub fn account_index(&self, number: &str) -> Option<String> {
+        let number = normal::account(number);
+        (!number.is_empty()).then(|| self.blind(Blind::Account, &number))
+    }
+
+    /// One short index a word of the name, each between spaces, so that a
+    /// search for whole words matches `% word %`. Sixty-four bits a word
+    /// keep the column small; a false match among a million names is a
+    /// one-in-ten-million chance, and the page shows the real name anyway.
+    pub fn name_index(&self, name: &str) -> Option<String> {
+        let words: Vec<String> = normal::name_words(name).map(|word| self.name_word(&word)).collect();
+        (!words.is_empty()).then(|| format!(" {} ", words.join(" ")))
+    }
+
+    pub fn name_word(&self, word: &str) -> String {
+        let mut index = self.blind(Blind::NameWord, word);
+        index.truncate(16);
+        index
+    }
+
+    pub fn open_contact(&self, row: &request::Model) -> Result<Contact, VaultError> {
+        let at = |column| request_place(column, &row.reference);
+        Ok(Contact {
+            full_name: self.open(&row.full_name, at("full_name"))?,
+            email: self.open(&row.email, at("email"))?,
+            phone: self.open_optional(row.phone.as_ref(), at("phone"))?,
+            postal_address: self.open_optional(row.postal_address.as_ref(), at("postal_address"))?,
+            account_number: self.open_optional(row.account_number.as_ref(), at("account_number"))?,
+        })
+    }
+
+    pub fn open_name(&self, row: &request::Model) -> Result<String, VaultError> {
+        self.open(&row.full_name, request_place("full_name", &row.reference))
+    }
+
+    pub fn open_email(&self, row: &request::Model) -> Result<String, VaultError> {
+        self.open(&row.email, request_place("email", &row.reference))
+    }
+
+    /// The JSON of the request's details.
+    pub fn open_details(&self, row: &request::Model) -> Result<String, VaultError> {
+        self.open(&row.details, request_place("details", &row.reference))
+    }
+
+    pub fn seal_event_body(&self, request_id: i64, body: Option<&str>) -> Result<Option<Sealed>, VaultError> {
+        self.seal_optional(body, event_place(&request_id.to_string()))
+    }
+
+    pub fn open_event_body(&self, event: &request_event::Model) -> Result<Option<String>, VaultError> {
+        self.open_optional(event.body.as_ref(), event_place(&event.request_id.to_string()))
+    }
+
+    pub fn open_subject(&self, row: &outbox::Model) -> Result<String, VaultError> {
+        self.open(&row.subject, letter_place("subject", &row.message_id))
+    }
+
+    pub fn open_recipient(&self, row: &outbox::Model) -> Result<String, VaultError> {
+        self.open(&row.recipient, letter_place("recipient", &row.message_id))
+    }
+}
