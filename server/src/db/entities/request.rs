@@ -40,6 +40,13 @@ pub struct Model {
     /// JSON of what the clock is computed from besides receipt: pauses and
     /// any extension.
     pub clock_state: Option<String>,
+    /// Set while a legal hold keeps the request from being purged.
+    pub held_at: Option<DateTimeUtc>,
+    pub hold_reason: Option<String>,
+    /// When the personal data was removed; what is left is a tombstone.
+    pub purged_at: Option<DateTimeUtc>,
+    /// The citation of the retention rule it was removed under.
+    pub purged_under: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
