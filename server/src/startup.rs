@@ -18,6 +18,7 @@ use crate::digest::Digest;
 use crate::http::{self, AppState, CustomerPortal, SessionSettings, StaffPortal, SubmissionLimiter, TrustedProxies};
 use crate::mail::transport::TransportError;
 use crate::mail::{Letters, MailDesk, Mailer, Outbox, OutboxWorker, Transport};
+use crate::purge::Purge;
 use crate::requests::RequestStore;
 use crate::staff::StaffAccounts;
 use crate::staff::sessions::DbSessionStore;
@@ -42,6 +43,7 @@ pub struct Application {
     db: DatabaseConnection,
     store: RequestStore,
     digest: Digest,
+    purge: Purge,
     _background: Background,
 }
 
@@ -106,6 +108,7 @@ impl Application {
         let mail_desk = MailDesk::new(db.clone(), mailer.clone(), clocks.clone());
         let desk = CaseDesk::new(db.clone(), mailer.clone(), clocks.clone(), staff.clone(), mail_desk);
         let digest = Digest::new(db.clone(), mailer, clocks.clone(), staff.clone(), config.digest_time);
+        let purge = Purge::new(db.clone(), clocks.clone(), config.housekeeping(), config.purge_time);
         let sessions = DbSessionStore::new(db.clone());
         let worker = OutboxWorker::new(db.clone(), Arc::new(transport), config.retry_policy(), wake);
         let submissions = SubmissionLimiter::per_hour(config.submissions_per_hour);
@@ -117,6 +120,7 @@ impl Application {
             )),
             tokio::spawn(sweep_sessions(sessions.clone())),
             tokio::spawn(send_digests(digest.clone())),
+            tokio::spawn(run_purges(purge.clone())),
             tokio::spawn(sweep_limits(submissions.clone(), db.clone(), clocks.clone())),
         ];
         let leptos = LeptosOptions::builder()
@@ -152,7 +156,15 @@ impl Application {
             submissions,
             headers,
         };
-        Ok(Self { listener, router: http::router(state), db, store, digest, _background: Background(background) })
+        Ok(Self {
+            listener,
+            router: http::router(state),
+            db,
+            store,
+            digest,
+            purge,
+            _background: Background(background),
+        })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -176,6 +188,10 @@ impl Application {
         &self.digest
     }
 
+    pub fn purge(&self) -> &Purge {
+        &self.purge
+    }
+
     /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
     pub async fn run(self) -> std::io::Result<()> {
         let Self { listener, router, _background, .. } = self;
@@ -194,6 +210,25 @@ async fn send_digests(digest: Digest) {
             Ok(true) => tracing::info!("sent the daily digest"),
             Ok(false) => {}
             Err(error) => tracing::error!(%error, "the daily digest failed"),
+        }
+    }
+}
+
+/// Looks every minute whether today's purge is due.
+async fn run_purges(purge: Purge) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        match purge.run_if_due(chrono::Utc::now()).await {
+            Ok(Some(report)) => tracing::info!(
+                purged = report.purged.len(),
+                sign_in_failures = report.sign_in_failures,
+                run_records = report.run_records,
+                verifications = report.verifications,
+                "ran the daily purge"
+            ),
+            Ok(None) => {}
+            Err(error) => tracing::error!(%error, "the daily purge failed"),
         }
     }
 }

@@ -15,6 +15,7 @@ use crate::db::entities::outbox;
 
 /// What stands in a sent letter's stored copy where its private link was.
 const SENT_LINK: &str = "[private link, removed after sending]";
+const FAILED_LINK: &str = "[private link, removed when the letter could not be delivered]";
 
 /// A claimed row: everything needed to send it.
 #[derive(Clone, Debug, FromQueryResult)]
@@ -140,7 +141,9 @@ pub async fn mark_sent(db: &DatabaseConnection, ids: &[i64], worker: &str, at: D
 }
 
 /// Records a failed attempt: the row waits until `retry_at`, or is marked
-/// failed for staff to see when `retry_at` is `None`.
+/// failed for staff to see when `retry_at` is `None`. A letter that finally
+/// failed loses its private link as a sent one does: nobody will receive
+/// it, and a resend by staff goes out without it.
 pub async fn mark_attempt_failed(
     db: &DatabaseConnection,
     id: i64,
@@ -155,8 +158,20 @@ pub async fn mark_attempt_failed(
     db.execute_raw(Statement::from_sql_and_values(
         db.get_database_backend(),
         "UPDATE outbox SET status = $1, next_attempt_at = $2, attempts = attempts + 1, last_error = $3, \
-         locked_by = NULL, locked_until = NULL WHERE id = $4 AND locked_by = $5",
-        [status.as_str().into(), next.into(), error.into(), id.into(), worker.into()],
+         locked_by = NULL, locked_until = NULL, \
+         text_body = CASE WHEN $1 = $7 AND secret IS NOT NULL THEN REPLACE(text_body, secret, $6) ELSE text_body END, \
+         html_body = CASE WHEN $1 = $7 AND secret IS NOT NULL THEN REPLACE(html_body, secret, $6) ELSE html_body END, \
+         secret = CASE WHEN $1 = $7 THEN NULL ELSE secret END \
+         WHERE id = $4 AND locked_by = $5",
+        [
+            status.as_str().into(),
+            next.into(),
+            error.into(),
+            id.into(),
+            worker.into(),
+            FAILED_LINK.into(),
+            LetterStatus::Failed.as_str().into(),
+        ],
     ))
     .await?;
     Ok(())
