@@ -241,17 +241,24 @@ async fn a_letter_claimed_by_a_worker_that_died_is_sent_by_another(app: TestApp)
 }
 
 async fn letters_that_keep_failing_are_marked_failed_with_the_error(app: TestApp) {
+    let backend =
+        if app.config.database_url.expose().starts_with("sqlite:") { Backend::Sqlite } else { Backend::Postgres };
     drop(app);
     let sink = SmtpSink::start().await;
     sink.set_mode(Mode::Permanent);
-    let Some(app) = TestApp::start_with(Backend::Sqlite, sink, |config| config.mail_max_attempts = 3).await else {
+    let Some(app) = TestApp::start_with(backend, sink, |config| config.mail_max_attempts = 3).await else {
         return;
     };
-    app.submit("/opt-out", OPT_OUT).await;
+    let tracking = app.submit("/opt-out", OPT_OUT).await;
     let rows =
         wait_for_outbox(&app, "the letter marked failed", |rows| rows.iter().all(|r| r.status == "failed")).await;
     assert_eq!(rows[0].attempts, 3);
     assert!(rows[0].last_error.as_deref().is_some_and(|e| e.contains("554")));
+    // Like a sent letter, a failed one keeps no private link.
+    let token = tracking.trim_start_matches("/track/");
+    assert_eq!(rows[0].secret, None);
+    assert!(!rows[0].text_body.contains(token) && !rows[0].html_body.contains(token), "{}", rows[0].text_body);
+    assert!(rows[0].text_body.contains("[private link, removed when the letter could not be delivered]"));
 }
 
 async fn two_instances_never_send_a_letter_twice(app: TestApp) {
