@@ -136,7 +136,7 @@ async fn each_rule_purges_on_its_day_and_not_the_day_before(app: TestApp) {
     // GLBA: 24 months after an opt-out that never took effect.
     let glba_day = months_on(24);
     assert!(purge.run(noon(glba_day - Days::new(1))).await.expect("runs").purged.is_empty(), "a day early");
-    assert_eq!(purge.run(noon(glba_day)).await.expect("runs").purged, [withdrawn.clone()], "on the day");
+    assert_eq!(purge.run(noon(glba_day)).await.expect("runs").purged, [withdrawn.as_str()], "on the day");
     assert!(!personal_text(&app, &withdrawn).await.contains("Lovelace"));
 
     // HIPAA: six years after the last action.
@@ -191,7 +191,7 @@ async fn each_rule_purges_on_its_day_and_not_the_day_before(app: TestApp) {
     let ccpa = purge_for(&app, &["ccpa"]);
     let ccpa_day = months_on(24);
     assert!(ccpa.run(noon(ccpa_day - Days::new(1))).await.expect("runs").purged.is_empty());
-    assert_eq!(ccpa.run(noon(ccpa_day)).await.expect("runs").purged, [correction.clone()], "not the applied opt-out");
+    assert_eq!(ccpa.run(noon(ccpa_day)).await.expect("runs").purged, [correction.as_str()], "not the applied opt-out");
     assert_eq!(row(&app, &correction).await.purged_under.as_deref(), Some("CCPA 11 CCR 7101(a)"));
 }
 
@@ -229,7 +229,7 @@ async fn a_held_request_is_kept_until_the_hold_is_lifted(app: TestApp) {
     let lifted = manager.post(&format!("{case}/release"), &[("version", &version)]).await;
     assert_eq!(lifted.status, StatusCode::SEE_OTHER, "{}", lifted.main_text());
     assert!(manager.get(&case).await.main_text().contains("Legal hold lifted"));
-    assert_eq!(purge.run(long_after).await.expect("runs").purged, [complaint.clone()]);
+    assert_eq!(purge.run(long_after).await.expect("runs").purged, [complaint.as_str()]);
 
     let actions: Vec<String> = audit_entry::Entity::find()
         .order_by_asc(audit_entry::Column::Id)
