@@ -218,6 +218,9 @@ async fn a_held_request_is_kept_until_the_hold_is_lifted(app: TestApp) {
     let hold = page.text_of("legal-hold").expect("the hold fact");
     assert!(hold.contains("On hold since") && hold.contains("matter 42"), "{hold}");
     assert!(page.main_text().contains("Legal hold placed"), "on the timeline");
+    let held_queue = manager.get("/staff?held=1").await;
+    assert!(held_queue.main_text().contains(&complaint), "the queue lists held requests, finished ones too");
+    assert!(held_queue.main_text().contains("Legal hold"));
 
     let purge = app.app.purge();
     let long_after = noon(months_on(100));
@@ -229,6 +232,7 @@ async fn a_held_request_is_kept_until_the_hold_is_lifted(app: TestApp) {
     let lifted = manager.post(&format!("{case}/release"), &[("version", &version)]).await;
     assert_eq!(lifted.status, StatusCode::SEE_OTHER, "{}", lifted.main_text());
     assert!(manager.get(&case).await.main_text().contains("Legal hold lifted"));
+    assert!(!manager.get("/staff?held=1").await.main_text().contains(&complaint), "no longer held");
     assert_eq!(purge.run(long_after).await.expect("runs").purged, [complaint.as_str()]);
 
     let actions: Vec<String> = audit_entry::Entity::find()
