@@ -12,6 +12,7 @@ mod m20261126_000006_at_scale;
 mod m20261201_000007_public_limits;
 mod m20261201_000008_api_token_lifetime;
 mod m20261202_000010_encryption_at_rest;
+mod m20261202_000020_retention;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_public_limits::Migration),
             Box::new(m20261201_000008_api_token_lifetime::Migration),
             Box::new(m20261202_000010_encryption_at_rest::Migration),
+            Box::new(m20261202_000020_retention::Migration),
         ]
     }
 }

@@ -1,6 +1,6 @@
 //! The command line: serving the portal (the default), and the verbs an
 //! operator runs by hand — migrations, the first accounts, API tokens, the
-//! audit check and the seed.
+//! audit check, the purge and the seed.
 
 use std::io::IsTerminal;
 
@@ -45,6 +45,13 @@ pub enum Command {
     /// Manage the keys that encrypt personal data.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Remove now the personal data of requests past their retention, and
+    /// forget old operational rows, as the daily purge does.
+    Purge {
+        /// List what would go (reference, kind, rule, purge day) and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Fill the database with realistic requests, their histories, staff
     /// and outcomes over the last two years, for trying the portal out and
     /// for benchmarks.
@@ -149,6 +156,10 @@ pub enum CliError {
     Keys(#[from] crate::vault::KeysError),
     #[error("the rotation stopped: {0}")]
     Rotate(#[from] crate::vault::rotate::RotateError),
+    #[error(transparent)]
+    Clocks(#[from] crate::clocks::ClockSetupError),
+    #[error("the purge failed: {0}")]
+    Purge(#[from] crate::purge::PurgeError),
 }
 
 /// Runs the command the operator gave.
@@ -160,6 +171,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::User(UserCommand::Create { email, name, role }) => create_user(&config, &email, name, &role).await,
         Command::Audit(AuditCommand::Verify) => verify_audit(&config).await,
         Command::Token(TokenCommand::Create { email, name, days }) => create_token(&config, &email, &name, days).await,
+        Command::Purge { dry_run } => purge(&config, dry_run).await,
         Command::Seed { requests } => seed::run(&config, requests).await.map_err(CliError::Seed),
         Command::Keys(KeysCommand::Rotate { batch, stop_after }) => rotate_keys(&config, batch, stop_after).await,
     }
@@ -240,6 +252,44 @@ async fn create_token(config: &Config, email: &str, name: &str, lifetime: TokenL
         }
         None => Err(CliError::NoAccount(email.to_owned())),
     }
+}
+
+async fn purge(config: &Config, dry_run: bool) -> Result<(), CliError> {
+    let db = open(config).await?;
+    let vault = crate::vault::open_vault(&db, &config.key_source()).await?;
+    let purge = crate::purge::Purge::new(
+        db,
+        vault,
+        std::sync::Arc::new(config.clocks()?),
+        config.housekeeping(),
+        config.purge_time,
+    );
+    let now = chrono::Utc::now();
+    if dry_run {
+        let due = purge.due(now).await?;
+        for due in &due {
+            println!(
+                "{}\t{}\t{} ({})\t{}",
+                due.reference,
+                due.kind.as_str(),
+                due.purge.rule,
+                due.purge.citation,
+                due.purge.day
+            );
+        }
+        eprintln!("{} requests would have their personal data removed; nothing was changed.", due.len());
+        return Ok(());
+    }
+    let report = purge.run(now).await?;
+    println!(
+        "Removed the personal data of {} requests; forgot {} failed sign-ins, {} run records and {} expired \
+         verification links.",
+        report.purged.len(),
+        report.sign_in_failures,
+        report.run_records,
+        report.verifications
+    );
+    Ok(())
 }
 
 async fn verify_audit(config: &Config) -> Result<(), CliError> {

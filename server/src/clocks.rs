@@ -4,7 +4,9 @@
 use std::path::Path;
 
 use app::domain::RequestKind;
-use app::domain::clock::{ClockInput, Holidays, Pauses, Regime, RequestClock, Rules, Urgency};
+use app::domain::clock::{
+    ClockInput, Holidays, Pauses, Regime, RequestClock, Retention, RetentionFacts, Rules, Urgency,
+};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -93,6 +95,12 @@ impl Clocks {
                 today: self.today(),
             },
         )
+    }
+
+    /// When a finished request's personal data may go, by the retention
+    /// rules of the regimes in force.
+    pub fn retention(&self, facts: &RetentionFacts<'_>) -> Retention {
+        self.rules.retention(facts, &self.holidays)
     }
 
     /// The last day that still counts as "due soon" from today.

@@ -103,6 +103,24 @@ pub struct Config {
     #[arg(long, env = "DIGEST_TIME", default_value = "07:00", global = true)]
     pub digest_time: chrono::NaiveTime,
 
+    /// Local time of day at which the daily purge removes the personal data
+    /// of requests past their retention.
+    #[arg(long, env = "PURGE_TIME", default_value = "03:00", global = true)]
+    pub purge_time: chrono::NaiveTime,
+
+    /// Days failed sign-in attempts are kept.
+    #[arg(long, env = "SIGN_IN_RECORD_DAYS", default_value_t = 30, global = true)]
+    pub sign_in_record_days: u32,
+
+    /// Days the record of which daily digests and purges ran is kept.
+    #[arg(long, env = "RUN_RECORD_DAYS", default_value_t = 90, global = true)]
+    pub run_record_days: u32,
+
+    /// Days an expired verification link is still known (and answered as
+    /// expired) before it is forgotten.
+    #[arg(long, env = "VERIFICATION_RECORD_DAYS", default_value_t = 30, global = true)]
+    pub verification_record_days: u32,
+
     /// A request is "due soon" within this many days of its deadline.
     #[arg(long, env = "DUE_SOON_DAYS", default_value_t = 5, global = true)]
     pub due_soon_days: u32,
@@ -292,6 +310,15 @@ impl Config {
         )
     }
 
+    /// How long the operational rows are kept.
+    pub fn housekeeping(&self) -> crate::purge::Housekeeping {
+        crate::purge::Housekeeping {
+            sign_in_days: self.sign_in_record_days,
+            run_days: self.run_record_days,
+            verification_days: self.verification_record_days,
+        }
+    }
+
     /// How the outbox worker retries a letter that did not go.
     pub fn retry_policy(&self) -> RetryPolicy {
         RetryPolicy {
@@ -336,6 +363,7 @@ impl Config {
             // Late enough that the background job leaves the digest to the
             // tests that send it on purpose.
             digest_time: chrono::NaiveTime::from_hms_opt(23, 59, 0).expect("a valid time"),
+            purge_time: chrono::NaiveTime::from_hms_opt(23, 59, 0).expect("a valid time"),
             // Tests post from one (unknown) address to a few addresses;
             // those that prove the limits set their own.
             submissions_per_hour: NonZeroU32::MAX,

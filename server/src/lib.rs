@@ -14,6 +14,7 @@ pub mod http;
 pub mod incident;
 pub mod mail;
 pub mod metrics;
+pub mod purge;
 pub mod requests;
 pub mod secret;
 pub mod seed;

@@ -18,6 +18,7 @@ use crate::digest::Digest;
 use crate::http::{self, AppState, CustomerPortal, SessionSettings, StaffPortal, SubmissionLimiter, TrustedProxies};
 use crate::mail::transport::TransportError;
 use crate::mail::{Letters, MailDesk, Mailer, Outbox, OutboxWorker, Transport};
+use crate::purge::Purge;
 use crate::requests::RequestStore;
 use crate::staff::StaffAccounts;
 use crate::staff::sessions::DbSessionStore;
@@ -53,6 +54,7 @@ pub struct Application {
     store: RequestStore,
     digest: Digest,
     vault: Vault,
+    purge: Purge,
     _background: Background,
 }
 
@@ -123,6 +125,7 @@ impl Application {
         let mail_desk = MailDesk::new(db.clone(), mailer.clone(), clocks.clone());
         let desk = CaseDesk::new(db.clone(), mailer.clone(), clocks.clone(), staff.clone(), mail_desk);
         let digest = Digest::new(db.clone(), mailer, clocks.clone(), staff.clone(), config.digest_time);
+        let purge = Purge::new(db.clone(), vault.clone(), clocks.clone(), config.housekeeping(), config.purge_time);
         let sessions = DbSessionStore::new(db.clone());
         let worker = OutboxWorker::new(db.clone(), vault.clone(), Arc::new(transport), config.retry_policy(), wake);
         let submissions = SubmissionLimiter::per_hour(config.submissions_per_hour);
@@ -134,6 +137,7 @@ impl Application {
             )),
             tokio::spawn(sweep_sessions(sessions.clone())),
             tokio::spawn(send_digests(digest.clone())),
+            tokio::spawn(run_purges(purge.clone())),
             tokio::spawn(sweep_limits(submissions.clone(), db.clone(), clocks.clone())),
             tokio::spawn(refresh_keys(db.clone(), vault.clone(), keys)),
         ];
@@ -177,6 +181,7 @@ impl Application {
             store,
             digest,
             vault,
+            purge,
             _background: Background(background),
         })
     }
@@ -205,6 +210,10 @@ impl Application {
     /// The keys, for tests that read what the database holds.
     pub fn vault(&self) -> &Vault {
         &self.vault
+    }
+
+    pub fn purge(&self) -> &Purge {
+        &self.purge
     }
 
     /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
@@ -237,6 +246,25 @@ async fn refresh_keys(db: DatabaseConnection, vault: Vault, keys: vault::KeySour
         every.tick().await;
         if let Err(error) = vault::keys::refresh(&db, &vault, &keys).await {
             tracing::error!(%error, "cannot look for new data keys");
+        }
+    }
+}
+
+/// Looks every minute whether today's purge is due.
+async fn run_purges(purge: Purge) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        match purge.run_if_due(chrono::Utc::now()).await {
+            Ok(Some(report)) => tracing::info!(
+                purged = report.purged.len(),
+                sign_in_failures = report.sign_in_failures,
+                run_records = report.run_records,
+                verifications = report.verifications,
+                "ran the daily purge"
+            ),
+            Ok(None) => {}
+            Err(error) => tracing::error!(%error, "the daily purge failed"),
         }
     }
 }

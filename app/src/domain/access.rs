@@ -94,6 +94,9 @@ pub enum Action {
     ManageApiTokens,
     /// See one's own account: the API tokens issued in one's name, by whom.
     ViewOwnAccount,
+    /// Put a legal hold on a request, which keeps it from being purged,
+    /// and lift it.
+    PlaceLegalHold,
 }
 
 impl Action {
@@ -111,6 +114,7 @@ impl Action {
         Self::ManageStaff,
         Self::ManageApiTokens,
         Self::ViewOwnAccount,
+        Self::PlaceLegalHold,
     ];
 }
 
@@ -122,7 +126,8 @@ pub fn permits(actor: Actor<'_>, action: Action) -> bool {
         SubmitRequest => true,
         TrackRequest | ResendVerification => matches!(actor, Actor::Customer),
         ViewQueue | OpenCase | WorkCase | EnterRequest | ManageMail | ViewOwnAccount => minimum(actor, Role::Agent),
-        AssignToOthers | ViewMetrics => minimum(actor, Role::Manager),
+        // Holds answer to counsel and compliance, whom managers speak for.
+        AssignToOthers | ViewMetrics | PlaceLegalHold => minimum(actor, Role::Manager),
         ManageStaff | ManageApiTokens => minimum(actor, Role::Admin),
     }
 }

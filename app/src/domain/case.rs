@@ -34,6 +34,22 @@ pub struct CaseView {
     /// Oldest first.
     pub timeline: Vec<CaseEvent>,
     pub letters: Vec<LetterState>,
+    pub hold: Option<LegalHold>,
+    pub purged: Option<Purged>,
+}
+
+/// A legal hold on a case: while it stands the case is never purged.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegalHold {
+    pub since: NaiveDate,
+    pub reason: String,
+}
+
+/// What a purge leaves of the personal data: when, and under which rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Purged {
+    pub on: NaiveDate,
+    pub under: String,
 }
 
 /// One entry of a case's history, as staff see it.

@@ -108,5 +108,7 @@ named_enum! {
         Resolved => "resolved",
         Closed => "closed",
         Extended => "extended",
+        HoldPlaced => "hold_placed",
+        HoldLifted => "hold_lifted",
     }
 }

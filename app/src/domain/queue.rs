@@ -91,6 +91,9 @@ pub struct QueueQuery {
     /// Whether unverified requests are listed too (a checkbox).
     #[serde(deserialize_with = "checkbox", skip_serializing_if = "is_false")]
     pub unverified: bool,
+    /// Only requests on legal hold (a checkbox).
+    #[serde(deserialize_with = "checkbox", skip_serializing_if = "is_false")]
+    pub held: bool,
     /// Where the previous page ended (keyset pagination).
     #[serde(skip_serializing_if = "String::is_empty")]
     pub after: String,
@@ -118,6 +121,7 @@ impl QueueQuery {
         }
         take!(kind, status, assignee, due, channel, from, to, sort);
         self.unverified |= other.unverified;
+        self.held |= other.held;
         if !other.q.is_empty() {
             self.q = other.q;
         }
@@ -130,8 +134,10 @@ impl QueueQuery {
         serde_urlencoded::to_string(self).unwrap_or_default()
     }
 
+    /// Open requests unless asked otherwise; held ones are mostly finished,
+    /// so asking for them alone lists every status.
     pub fn status(&self) -> StatusFilter {
-        self.status.unwrap_or(StatusFilter::Open)
+        self.status.unwrap_or(if self.held { StatusFilter::All } else { StatusFilter::Open })
     }
 
     pub fn sort(&self) -> QueueSort {
@@ -187,6 +193,9 @@ pub struct QueueRow {
     pub days_left: Option<i64>,
     pub urgency: Option<Urgency>,
     pub version: i64,
+    pub held: bool,
+    /// Its personal data was removed at the end of its retention.
+    pub purged: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,6 +208,16 @@ pub struct QueuePage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn asking_for_held_requests_alone_lists_every_status() {
+        let held = QueueQuery::from_query_string("held=1");
+        assert!(held.held);
+        assert_eq!(held.status(), StatusFilter::All);
+        assert_eq!(QueueQuery::from_query_string(&held.to_query_string()), held, "a bookmark keeps it");
+        assert_eq!(QueueQuery::from_query_string("held=1&status=closed").status(), StatusFilter::Closed);
+        assert_eq!(QueueQuery::default().status(), StatusFilter::Open);
+    }
 
     #[test]
     fn a_query_survives_the_address_bar() {

@@ -75,6 +75,26 @@ impl RequestDetails {
             Self::Complaint { category, .. } => format!("Complaint about {}", category.label().to_lowercase()),
         }
     }
+
+    /// What a purged request keeps of its answers: the choices made, which
+    /// the summary and the yearly figures name, and none of the text or the
+    /// date of birth a person gave.
+    pub fn tombstone(self) -> Self {
+        match self {
+            Self::OptOut { .. } => self,
+            Self::Amendment { category, .. } => Self::Amendment {
+                category,
+                date_of_birth: None,
+                current_information: String::new(),
+                corrected_information: String::new(),
+                reason: String::new(),
+                supporting_details: None,
+            },
+            Self::Complaint { category, occurred_on, .. } => {
+                Self::Complaint { category, occurred_on, description: String::new() }
+            }
+        }
+    }
 }
 
 /// A fixed choice offered on a form: its stored name and what the form says.

@@ -28,6 +28,8 @@ named_enum! {
         Enable => "enable",
         Retry => "retry",
         Revoke => "revoke",
+        Hold => "hold",
+        Release => "release",
     }
 }
 
@@ -48,6 +50,8 @@ named_enum! {
         Disabled => "disabled",
         Enabled => "enabled",
         Revoked => "revoked",
+        Held => "held",
+        Released => "released",
     }
 }
 
@@ -182,6 +186,10 @@ pub struct IntakeForm<F> {
 impl<F> StaffAction for IntakeForm<F> {
     const ACTION: Action = Action::EnterRequest;
 }
+
+staff_form! { HoldForm needs PlaceLegalHold { version: String, reason: String } }
+
+staff_form! { ReleaseForm needs PlaceLegalHold { version: String } }
 
 staff_form! { InviteForm needs ManageStaff { name: String, email: String, role: String } }
 

@@ -24,6 +24,8 @@ pub struct TrackingView {
     pub answer_by: Option<NaiveDate>,
     /// Oldest first.
     pub timeline: Vec<TimelineEntry>,
+    /// The day its personal data was removed, once its retention ended.
+    pub purged_on: Option<NaiveDate>,
 }
 
 /// One event of a request's history that the customer may see.
@@ -45,6 +47,7 @@ pub struct TrackedRequest {
     pub received_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub clock: Option<RequestClock>,
+    pub purged_at: Option<DateTime<Utc>>,
 }
 
 /// One event of a request's history as it was recorded.
@@ -85,6 +88,7 @@ impl TrackingView {
             updated_at: request.updated_at,
             updated_on: local_date(request.updated_at),
             timeline,
+            purged_on: request.purged_at.map(&local_date),
         }
     }
 }
@@ -112,9 +116,9 @@ impl RequestStatus {
 
 impl EventKind {
     /// Whether the customer sees this event on the tracking page. Internal
-    /// notes and assignments stay inside.
+    /// notes, assignments and legal holds stay inside.
     pub fn customer_visible(self) -> bool {
-        !matches!(self, Self::Assigned | Self::Note)
+        !matches!(self, Self::Assigned | Self::Note | Self::HoldPlaced | Self::HoldLifted)
     }
 
     /// How the event is told: to the customer on the tracking page, and as
@@ -136,6 +140,8 @@ impl EventKind {
             Self::Resolved => "Your request is decided",
             Self::Closed => "Your request was closed",
             Self::Extended => "We extended the time to respond",
+            Self::HoldPlaced => "Legal hold placed",
+            Self::HoldLifted => "Legal hold lifted",
         }
     }
 }
@@ -176,6 +182,7 @@ mod tests {
             received_at: received,
             updated_at: at("2026-03-03T09:00:00"),
             clock: RequestClock::compute(&rules, &Holidays::default(), &input),
+            purged_at: None,
         }
     }
 

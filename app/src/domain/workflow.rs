@@ -70,6 +70,21 @@ impl Outcome {
             Self::ComplaintResolved { .. } => "Complaint resolved",
         }
     }
+
+    /// What a purged request keeps of its outcome: the nature of the
+    /// response and the basis of a denial (CCPA 11 CCR 7101(a) asks for
+    /// both), without what staff wrote about the person's records.
+    pub fn tombstone(self) -> Self {
+        match self {
+            Self::OptOutApplied { .. } => self,
+            Self::AmendmentAccepted { .. } => Self::AmendmentAccepted { records_changed: String::new() },
+            Self::AmendmentPartlyAccepted { .. } => {
+                Self::AmendmentPartlyAccepted { records_changed: String::new(), reason: String::new() }
+            }
+            Self::AmendmentDenied { ground, .. } => Self::AmendmentDenied { ground, explanation: String::new() },
+            Self::ComplaintResolved { category, .. } => Self::ComplaintResolved { category, resolution: String::new() },
+        }
+    }
 }
 
 /// A step a staff member takes on a case.

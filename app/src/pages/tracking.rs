@@ -23,6 +23,7 @@ pub fn TrackingPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Loading your request…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
+                        Ok(Some(view)) if view.purged_on.is_some() => view! { <PurgedRequest view/> }.into_any(),
                         Ok(Some(view)) => {
                             view! { <TrackingDetails view token=token() just_sent=just_sent() resend=resend()/> }.into_any()
                         }
@@ -106,6 +107,29 @@ fn TrackingDetails(view: TrackingView, token: String, just_sent: bool, resend: O
         <p class="note">
             "Questions? Call " {site.privacy_phone} " and quote your reference number."
         </p>
+    }
+}
+
+/// A request whose retention ended: what is left, and why, calmly.
+#[component]
+fn PurgedRequest(view: TrackingView) -> impl IntoView {
+    let site = expect_context::<SiteInfo>();
+    view! {
+        <h1>"Your request is closed and its details were removed"</h1>
+        <div class="notice" id="purged-notice">
+            <p>
+                "We keep the personal details of a request only as long as the law asks us to. "
+                {view.purged_on.map(|day| format!("Those of request {} were removed on {}.", view.reference, long_date(day)))}
+            </p>
+            <p>"We keep its reference, the kind of request, its dates and its outcome for our records."</p>
+        </div>
+        <dl class="facts">
+            <div><dt>"Reference"</dt><dd class="reference">{view.reference.to_string()}</dd></div>
+            <div><dt>"Request"</dt><dd>{view.kind.label()}</dd></div>
+            <div><dt>"Status"</dt><dd><span class="status">{view.status.label()}</span></dd></div>
+            <div><dt>"Received"</dt><dd>{long_date(view.received_on)}</dd></div>
+        </dl>
+        <p class="note">"Questions? Call " {site.privacy_phone} " and quote your reference number."</p>
     }
 }
 

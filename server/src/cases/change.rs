@@ -1,5 +1,5 @@
 //! Changes to a case: assigning it, notes, messages, steps along the
-//! workflow and the extension. Each says only what is its own;
+//! workflow, the extension and legal holds. Each says only what is its own;
 //! [`CaseDesk::versioned_change`] writes it with the version check, the
 //! history event, the audit entry and the letter, in one transaction.
 
@@ -55,6 +55,9 @@ impl CaseDesk {
     /// history event, its audit entry and its letter, all committed together;
     /// then wakes the outbox worker for the letter.
     async fn versioned_change(&self, viewer: &Viewer, found: &Loaded, change: Change) -> Result<(), CaseError> {
+        if found.row.purged_at.is_some() {
+            return Err(CaseError::Invalid("This request's personal data was removed, so it cannot be changed."));
+        }
         let id = found.row.id;
         let txn = self.db.begin().await?;
         if let Some(Versioned { version, set }) = change.update {
@@ -283,6 +286,63 @@ impl CaseDesk {
             action: "request.extended",
             detail: serde_json::json!({ "until": extended.due(), "reason": self.vault().digest(&extension.reason) }),
             letter: Some(letter),
+        };
+        self.versioned_change(viewer, &found, change).await
+    }
+}
+
+impl CaseDesk {
+    /// Puts a legal hold on the case: it is not purged until the hold is
+    /// lifted, whatever its retention says.
+    pub async fn hold(
+        &self,
+        viewer: &Viewer,
+        reference: &ReferenceCode,
+        version: i64,
+        reason: &str,
+    ) -> Result<(), CaseError> {
+        let reason = text(reason, "Say why the request is held.")?;
+        let found = self.load(reference).await?;
+        at_version(&found, version)?;
+        if found.row.held_at.is_some() {
+            return Err(CaseError::Invalid("This request is already on legal hold."));
+        }
+        let at = Utc::now();
+        let set = vec![
+            (request::Column::HeldAt, Expr::value(Some(at))),
+            (request::Column::HoldReason, Expr::value(Some(reason.to_owned()))),
+        ];
+        let change = Change {
+            at,
+            update: Some(Versioned { version, set }),
+            event: EventKind::HoldPlaced,
+            body: Some(reason.to_owned()),
+            action: "request.hold_placed",
+            detail: serde_json::json!({ "reason": reason }),
+            letter: None,
+        };
+        self.versioned_change(viewer, &found, change).await
+    }
+
+    /// Lifts the legal hold; the case's retention applies again.
+    pub async fn release(&self, viewer: &Viewer, reference: &ReferenceCode, version: i64) -> Result<(), CaseError> {
+        let found = self.load(reference).await?;
+        at_version(&found, version)?;
+        if found.row.held_at.is_none() {
+            return Err(CaseError::Invalid("This request is not on legal hold."));
+        }
+        let set = vec![
+            (request::Column::HeldAt, Expr::value(Option::<DateTime<Utc>>::None)),
+            (request::Column::HoldReason, Expr::value(Option::<String>::None)),
+        ];
+        let change = Change {
+            at: Utc::now(),
+            update: Some(Versioned { version, set }),
+            event: EventKind::HoldLifted,
+            body: None,
+            action: "request.hold_lifted",
+            detail: serde_json::json!({}),
+            letter: None,
         };
         self.versioned_change(viewer, &found, change).await
     }

@@ -48,6 +48,9 @@ impl CaseDesk {
         if let Some(kind) = query.kind {
             select = select.filter(request::Column::Kind.eq(kind.as_str()));
         }
+        if query.held {
+            select = select.filter(request::Column::HeldAt.is_not_null());
+        }
         if let Some(channel) = query.channel {
             select = select.filter(request::Column::Channel.eq(channel.as_str()));
         }
@@ -144,6 +147,8 @@ impl CaseDesk {
                     days_left: standing.map(|(left, _)| left),
                     urgency: standing.map(|(_, urgency)| urgency),
                     version: row.version,
+                    held: row.held_at.is_some(),
+                    purged: row.purged_at.is_some(),
                 })
             })
             .collect();

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use app::domain::case::{CaseEvent, CaseView, StaffMember};
+use app::domain::case::{CaseEvent, CaseView, LegalHold, Purged, StaffMember};
 use app::domain::clock::RequestClock;
 use app::domain::workflow;
 use app::domain::{Channel, EventKind, ReferenceCode, RequestDetails, Viewer};
@@ -76,6 +76,13 @@ impl CaseDesk {
             steps: workflow::available(found.kind, found.status),
             timeline,
             letters,
+            hold: row.held_at.map(|at| LegalHold {
+                since: clocks.local_date(at),
+                reason: row.hold_reason.clone().unwrap_or_default(),
+            }),
+            purged: row
+                .purged_at
+                .map(|at| Purged { on: clocks.local_date(at), under: row.purged_under.clone().unwrap_or_default() }),
         }))
     }
 

@@ -217,7 +217,9 @@ pub async fn mark_sent(db: &DatabaseConnection, ids: &[i64], worker: &str, at: D
 }
 
 /// Records a failed attempt: the row waits until `retry_at`, or is marked
-/// failed for staff to see when `retry_at` is `None`.
+/// failed for staff to see when `retry_at` is `None`. A letter that finally
+/// failed loses its private link as a sent one does: nobody will receive
+/// it, and a resend by staff goes out without it.
 pub async fn mark_attempt_failed(
     db: &DatabaseConnection,
     id: i64,
@@ -232,8 +234,17 @@ pub async fn mark_attempt_failed(
     db.execute_raw(Statement::from_sql_and_values(
         db.get_database_backend(),
         "UPDATE outbox SET status = $1, next_attempt_at = $2, attempts = attempts + 1, last_error = $3, \
-         locked_by = NULL, locked_until = NULL WHERE id = $4 AND locked_by = $5",
-        [status.as_str().into(), next.into(), error.into(), id.into(), worker.into()],
+         locked_by = NULL, locked_until = NULL, \
+         secret = CASE WHEN $1 = $6 THEN NULL ELSE secret END \
+         WHERE id = $4 AND locked_by = $5",
+        [
+            status.as_str().into(),
+            next.into(),
+            error.into(),
+            id.into(),
+            worker.into(),
+            LetterStatus::Failed.as_str().into(),
+        ],
     ))
     .await?;
     Ok(())

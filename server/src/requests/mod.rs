@@ -271,6 +271,7 @@ fn tracking_view(
         received_at: found.received_at,
         updated_at: found.updated_at,
         clock,
+        purged_at: found.purged_at,
     };
     Ok(TrackingView::of(request, history, |at| clocks.local_date(at)))
 }

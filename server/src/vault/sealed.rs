@@ -11,6 +11,11 @@ impl Sealed {
         Self(text)
     }
 
+    /// What a purge leaves in a required field: it opens as empty text.
+    pub fn empty() -> Self {
+        Self(String::new())
+    }
+
     /// The text as it is stored.
     pub fn as_stored(&self) -> &str {
         &self.0

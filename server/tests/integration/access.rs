@@ -156,6 +156,14 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
         get("/staff/disclosure.csv", "/staff/disclosure.csv", MANAGERS),
         post("/api/staff/dashboard", "/api/staff/dashboard", &[("query", "")], MANAGERS),
         post("/api/staff/disclosure", "/api/staff/disclosure", &[], MANAGERS),
+        // A stale version is refused as stale, which is no refusal of the person.
+        post(
+            "/staff/requests/{reference}/hold",
+            format!("{case}/hold"),
+            &[("version", "-1"), ("reason", "x")],
+            MANAGERS,
+        ),
+        post("/staff/requests/{reference}/release", format!("{case}/release"), &[("version", "-1")], MANAGERS),
         // Admins manage people and API tokens.
         get("/staff/people", "/staff/people", ADMINS),
         get("/staff/tokens", "/staff/tokens", ADMINS),

@@ -248,17 +248,30 @@ async fn a_letter_claimed_by_a_worker_that_died_is_sent_by_another(app: TestApp)
 }
 
 async fn letters_that_keep_failing_are_marked_failed_with_the_error(app: TestApp) {
+    let backend =
+        if app.config.database_url.expose().starts_with("sqlite:") { Backend::Sqlite } else { Backend::Postgres };
     drop(app);
     let sink = SmtpSink::start().await;
     sink.set_mode(Mode::Permanent);
-    let Some(app) = TestApp::start_with(Backend::Sqlite, sink, |config| config.mail_max_attempts = 3).await else {
+    let Some(app) = TestApp::start_with(backend, sink, |config| config.mail_max_attempts = 3).await else {
         return;
     };
-    app.submit("/opt-out", OPT_OUT).await;
+    let tracking = app.submit("/opt-out", OPT_OUT).await;
     let rows =
         wait_for_outbox(&app, "the letter marked failed", |rows| rows.iter().all(|r| r.status == "failed")).await;
     assert_eq!(rows[0].attempts, 3);
     assert!(rows[0].last_error.as_deref().is_some_and(|e| e.contains("554")));
+    // Like a sent letter, a failed one keeps no private link.
+    let token = tracking.trim_start_matches("/track/");
+    assert_eq!(rows[0].secret, None);
+    let vault = app.app.vault();
+    let body = |column, sealed| {
+        let place = server::vault::rows::letter_place(column, &rows[0].message_id);
+        vault.open(sealed, place).expect("a stored body opens")
+    };
+    let (text, html) = (body("text_body", &rows[0].text_body), body("html_body", &rows[0].html_body));
+    assert!(!text.contains(token) && !html.contains(token), "{text}");
+    assert!(text.contains("[private link, removed after sending]"));
 }
 
 async fn two_instances_never_send_a_letter_twice(app: TestApp) {

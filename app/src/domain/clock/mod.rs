@@ -25,6 +25,7 @@ mod pauses;
 #[cfg(test)]
 mod properties;
 mod request_clock;
+mod retention;
 mod rules;
 mod span;
 
@@ -32,4 +33,5 @@ pub use extension::{Extension, ExtensionError};
 pub use holidays::{Holidays, HolidaysError};
 pub use pauses::{Pause, Pauses};
 pub use request_clock::{ClockInput, Deadline, RequestClock, Urgency};
+pub use retention::{Kept, PurgeDay, Retention, RetentionFacts};
 pub use rules::{Regime, Rules, RulesError};

@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 
+use super::retention::RetentionRule;
 use super::span::Span;
 use crate::domain::RequestKind;
 
@@ -43,12 +44,17 @@ pub(super) struct ExtensionRule {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rules {
     rules: Vec<Rule>,
+    retention: Vec<RetentionRule>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RulesFile {
     rule: Vec<Rule>,
+    /// A file without retention rules keeps every record: the portal
+    /// deletes nothing that no rule lets it delete.
+    #[serde(default)]
+    retention: Vec<RetentionRule>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,12 +67,18 @@ pub enum RulesError {
     DuplicateId(String),
     #[error("two {regime} clock rules apply to {kind} requests; keep one")]
     DuplicateRule { regime: Regime, kind: RequestKind },
+    #[error("a retention rule has a blank {field}")]
+    RetentionBlank { field: &'static str },
+    #[error("two retention rules share the id {0:?}")]
+    RetentionDuplicateId(String),
+    #[error("two {regime} retention rules apply to {kind} requests; keep one")]
+    RetentionDuplicateRule { regime: Regime, kind: RequestKind },
 }
 
 impl Rules {
     /// Parses and checks rules written like rules.toml.
     pub fn from_toml(text: &str) -> Result<Self, RulesError> {
-        let RulesFile { rule: rules } = toml::from_str(text)?;
+        let RulesFile { rule: rules, retention } = toml::from_str(text)?;
         for (index, rule) in rules.iter().enumerate() {
             if rule.id.trim().is_empty() {
                 return Err(RulesError::Blank { field: "id" });
@@ -84,17 +96,37 @@ impl Rules {
                 return Err(RulesError::DuplicateRule { regime: rule.regime, kind: rule.kind });
             }
         }
-        Ok(Self { rules })
+        for (index, rule) in retention.iter().enumerate() {
+            if rule.id.trim().is_empty() {
+                return Err(RulesError::RetentionBlank { field: "id" });
+            }
+            if rule.citation.trim().is_empty() {
+                return Err(RulesError::RetentionBlank { field: "citation" });
+            }
+            let earlier = &retention[..index];
+            if earlier.iter().any(|other| other.id == rule.id) {
+                return Err(RulesError::RetentionDuplicateId(rule.id.clone()));
+            }
+            if earlier.iter().any(|other| other.regime == rule.regime && other.kind == rule.kind) {
+                return Err(RulesError::RetentionDuplicateRule { regime: rule.regime, kind: rule.kind });
+            }
+        }
+        Ok(Self { rules, retention })
     }
 
     /// Only the rules of the regimes the organisation answers to.
     pub fn for_regimes(&self, enabled: &[Regime]) -> Self {
         let rules = self.rules.iter().filter(|rule| enabled.contains(&rule.regime)).cloned().collect();
-        Self { rules }
+        let retention = self.retention.iter().filter(|rule| enabled.contains(&rule.regime)).cloned().collect();
+        Self { rules, retention }
     }
 
     pub(super) fn for_kind(&self, kind: RequestKind) -> impl Iterator<Item = &Rule> {
         self.rules.iter().filter(move |rule| rule.kind == kind)
+    }
+
+    pub(super) fn retention_for_kind(&self, kind: RequestKind) -> impl Iterator<Item = &RetentionRule> {
+        self.retention.iter().filter(move |rule| rule.kind == kind)
     }
 }
 
@@ -154,6 +186,50 @@ mod tests {
     fn a_valid_file_parses() {
         let rules = Rules::from_toml(VALID).unwrap();
         assert_eq!(ids(&rules), ["hipaa_complaint"]);
+        assert!(rules.retention.is_empty(), "without retention rules nothing is ever purged");
+    }
+
+    const RETENTION: &str = r#"
+        [[retention]]
+        id = "hipaa_complaint_records"
+        regime = "hipaa"
+        kind = "complaint"
+        citation = "HIPAA 45 CFR 164.530(j)(2)"
+        keep = "72 calendar months"
+    "#;
+
+    #[test]
+    fn the_embedded_retention_rules_cite_their_source() {
+        let rules = Rules::default();
+        let retention: Vec<(&str, &str)> =
+            rules.retention.iter().map(|rule| (rule.id.as_str(), rule.citation.as_str())).collect();
+        assert_eq!(
+            retention,
+            [
+                ("glba_opt_out_records", "GLBA Reg P 12 CFR 1016.7; period set by the organisation"),
+                ("ccpa_opt_out_records", "CCPA 11 CCR 7101(a)"),
+                ("hipaa_amendment_records", "HIPAA 45 CFR 164.530(j)(2)"),
+                ("ccpa_request_records", "CCPA 11 CCR 7101(a)"),
+                ("hipaa_complaint_records", "HIPAA 45 CFR 164.530(j)(2)"),
+            ]
+        );
+    }
+
+    #[test]
+    fn mistakes_in_the_retention_rules_are_rejected() {
+        let base = format!("{VALID}\n{RETENTION}");
+        let twice = format!("{base}\n{}", RETENTION.replace("\"hipaa_complaint_records\"", "\"other\""));
+        let cases = [
+            (base.replace("72 calendar", "0 calendar"), "not a length of time"),
+            (base.replace("keep =", "hold ="), "unknown field `hold`"),
+            (base.replace("HIPAA 45 CFR 164.530(j)(2)", " "), "retention rule has a blank citation"),
+            (format!("{base}\n{RETENTION}"), "two retention rules share the id"),
+            (twice, "two hipaa retention rules apply to complaint requests"),
+        ];
+        for (text, message) in cases {
+            let error = Rules::from_toml(&text).unwrap_err().to_string();
+            assert!(error.contains(message), "{error}");
+        }
     }
 
     #[test]

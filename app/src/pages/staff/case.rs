@@ -3,9 +3,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::domain::access::Viewer;
+use crate::domain::access::{Action, Actor, Viewer, permits};
 use crate::domain::accounts::StaffMember;
-use crate::domain::case::{CaseEvent, CaseView, LetterState, LetterStatus};
+use crate::domain::case::{CaseEvent, CaseView, LegalHold, LetterState, LetterStatus, Purged};
 use crate::domain::clock::{Deadline, RequestClock};
 use crate::domain::request::Choice;
 use crate::domain::staff_forms::StaffFeedback;
@@ -13,7 +13,7 @@ use crate::domain::workflow::Outcome;
 use crate::domain::{Contact, EventKind, RequestDetails};
 use crate::services::load_case;
 
-use super::case_forms::{AssignForm, CaseForms, ExtendForm, MessageForm, NoteForm, StepForms};
+use super::case_forms::{AssignForm, CaseForms, ExtendForm, LegalHoldForm, MessageForm, NoteForm, StepForms};
 use super::frame::viewer;
 use super::mail::RetryButton;
 use super::{Done, labels, long_date, staff_feedback, staff_view, today};
@@ -56,7 +56,11 @@ fn Case(
     today: NaiveDate,
 ) -> impl IntoView {
     let reference = case.reference.to_string();
+    let may_hold = permits(Actor::Staff(&viewer), Action::PlaceLegalHold);
     let forms = CaseForms::new(&reference, &viewer, case.version, feedback);
+    if let Some(purged) = case.purged {
+        return view! { <PurgedCase reference case_kind=case.kind.label() purged timeline=case.timeline/> }.into_any();
+    }
     let extendable = case.status.is_open() && case.clock.as_ref().is_some_and(|clock| clock.extended.is_none());
     let category = match &case.details {
         RequestDetails::Complaint { category, .. } => Some(*category),
@@ -74,6 +78,7 @@ fn Case(
             <div><dt>"Channel"</dt><dd>{labels::channel(case.channel)}</dd></div>
             <div><dt>"Received"</dt><dd>{long_date(case.received_on)}</dd></div>
             <div><dt>"Verification"</dt><dd>{verification(&case)}</dd></div>
+            <div><dt>"Legal hold"</dt><dd id="legal-hold" class="text">{hold_text(case.hold.as_ref())}</dd></div>
         </dl>
         {case.outcome.clone().map(|outcome| view! { <OutcomeFacts outcome/> })}
         <Deadlines clock=case.clock/>
@@ -96,10 +101,44 @@ fn Case(
                 <AssignForm forms=forms.clone() viewer assignee=case.assignee staff/>
                 <StepForms forms=forms.clone() kind=case.kind status=case.status steps=case.steps category today/>
                 {extendable.then(|| view! { <ExtendForm forms=forms.clone()/> })}
+                {may_hold.then(|| view! { <LegalHoldForm forms=forms.clone() hold=case.hold/> })}
                 <NoteForm forms=forms.clone()/>
                 <MessageForm forms/>
             </div>
         </div>
+    }
+    .into_any()
+}
+
+fn hold_text(hold: Option<&LegalHold>) -> String {
+    hold.map_or_else(
+        || "None".to_owned(),
+        |hold| {
+            format!(
+                "On hold since {}: {}. It will not be purged until the hold is lifted.",
+                long_date(hold.since),
+                hold.reason
+            )
+        },
+    )
+}
+
+/// What is left of a request once its retention ended: its tombstone, told
+/// plainly instead of a page of empty fields.
+#[component]
+fn PurgedCase(reference: String, case_kind: &'static str, purged: Purged, timeline: Vec<CaseEvent>) -> impl IntoView {
+    view! {
+        <p class="back"><a href="/staff">"Back to the queue"</a></p>
+        <h1><span class="visually-hidden">"Request "</span><span class="reference">{reference}</span></h1>
+        <p class="lead">{case_kind}</p>
+        <div class="notice" id="purged-notice">
+            <p>{format!("Personal data removed on {} under {}.", long_date(purged.on), purged.under)}</p>
+            <p>"Its reference, kind, channel, dates, status, outcome and deadlines are kept for the records and the yearly figures."</p>
+        </div>
+        <section aria-labelledby="timeline-title">
+            <h2 id="timeline-title">"Timeline"</h2>
+            <Timeline events=timeline/>
+        </section>
     }
 }
 

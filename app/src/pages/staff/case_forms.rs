@@ -7,6 +7,8 @@ use leptos::prelude::*;
 use crate::components::{FormAlert, InputField, SelectField, StaffForm, TextAreaField, choices, options_of};
 use crate::domain::access::{Actor, Viewer, may_assign};
 use crate::domain::accounts::StaffMember;
+use crate::domain::case::LegalHold;
+use crate::domain::format::long_date;
 use crate::domain::request::{Choice, ComplaintCategory};
 use crate::domain::staff_forms::{FormName, StaffFeedback};
 use crate::domain::workflow::{CloseReason, DenialGround, StepKind};
@@ -211,6 +213,56 @@ pub(super) fn ExtendForm(forms: CaseForms) -> impl IntoView {
             </StaffForm>
         </section>
     }
+}
+
+/// A legal hold and its form: placed with a reason, lifted with a click.
+/// Offered only to those the rule book lets hold a request.
+#[component]
+pub(super) fn LegalHoldForm(forms: CaseForms, hold: Option<LegalHold>) -> impl IntoView {
+    let Some(hold) = hold else {
+        return view! {
+            <section class="action-card" aria-labelledby="hold-title">
+                <h2 id="hold-title">"Legal hold"</h2>
+                <p class="hint">"A held request is never purged, whatever its retention, until the hold is lifted."</p>
+                <StaffForm
+                    action=forms.action("hold")
+                    name=FormName::Hold.as_str()
+                    csrf=forms.csrf.clone()
+                    version=forms.version
+                    refusal=forms.refusal(FormName::Hold)
+                    id="form-hold"
+                >
+                    <TextAreaField
+                        id="hold-reason"
+                        name="reason"
+                        label="Reason"
+                        hint="For example the matter or the counsel's instruction. Written to the audit log."
+                        required=true
+                        value=forms.typed(FormName::Hold, "reason", "")
+                    />
+                    <button type="submit" class="button secondary">"Place a legal hold"</button>
+                </StaffForm>
+            </section>
+        }
+        .into_any();
+    };
+    view! {
+        <section class="action-card" aria-labelledby="hold-title">
+            <h2 id="hold-title">"Legal hold"</h2>
+            <p>{format!("On hold since {}.", long_date(hold.since))}</p>
+            <StaffForm
+                action=forms.action("release")
+                name=FormName::Release.as_str()
+                csrf=forms.csrf.clone()
+                version=forms.version
+                refusal=forms.refusal(FormName::Release)
+                id="form-release"
+            >
+                <button type="submit" class="button secondary">"Lift the legal hold"</button>
+            </StaffForm>
+        </section>
+    }
+    .into_any()
 }
 
 /// The steps the state machine allows from here, each its own small form,

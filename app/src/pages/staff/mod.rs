@@ -170,6 +170,8 @@ fn Done() -> impl IntoView {
             Some(DoneCode::Disabled) => "Account disabled. Its sessions have ended.".to_owned(),
             Some(DoneCode::Enabled) => "Account enabled.".to_owned(),
             Some(DoneCode::Revoked) => "Token revoked.".to_owned(),
+            Some(DoneCode::Held) => "Legal hold placed. This request will not be purged until it is lifted.".to_owned(),
+            Some(DoneCode::Released) => "Legal hold lifted.".to_owned(),
             None => "Your change was saved.".to_owned(),
         };
         view! { <p class="done" role="status">{message}</p> }

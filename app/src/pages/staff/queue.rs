@@ -138,6 +138,10 @@ fn Filters(query: QueueQuery) -> impl IntoView {
                 <input type="checkbox" id="filter-unverified" name="unverified" value="1" checked=query.unverified/>
                 <label for="filter-unverified">"Include unverified requests"</label>
             </div>
+            <div class="checkbox">
+                <input type="checkbox" id="filter-held" name="held" value="1" checked=query.held/>
+                <label for="filter-held">"Only requests on legal hold"</label>
+            </div>
             <div class="filter-actions">
                 <button type="submit" class="button">"Apply"</button>
                 <a href="/staff">"Clear filters"</a>
@@ -213,8 +217,16 @@ fn Row(row: QueueRow) -> impl IntoView {
             </th>
             <td>{labels::kind(row.kind)}</td>
             <td class="customer">
-                <span class="customer-name">{row.name}</span>
-                <span class="customer-email">{row.email}</span>
+                {if row.purged {
+                    view! { <span class="customer-name">"Personal data removed"</span> }.into_any()
+                } else {
+                    view! {
+                        <span class="customer-name">{row.name}</span>
+                        <span class="customer-email">{row.email}</span>
+                    }
+                    .into_any()
+                }}
+                {row.held.then(|| view! { <span class="badge">"Legal hold"</span> })}
             </td>
             <td><span class="status" class:open=row.status.is_open()>{row.status.staff_label()}</span></td>
             <td>{row.assignee.unwrap_or_else(|| "Unassigned".to_owned())}</td>

@@ -2,6 +2,7 @@ pub mod api_token;
 pub mod audit_entry;
 pub mod digest_run;
 pub mod outbox;
+pub mod purge_run;
 pub mod request;
 pub mod request_event;
 pub mod sign_in_failure;

@@ -47,6 +47,13 @@ pub struct Model {
     pub email_index: Option<String>,
     pub account_index: Option<String>,
     pub name_index: Option<String>,
+    /// Set while a legal hold keeps the request from being purged.
+    pub held_at: Option<DateTimeUtc>,
+    pub hold_reason: Option<String>,
+    /// When the personal data was removed; what is left is a tombstone.
+    pub purged_at: Option<DateTimeUtc>,
+    /// The citation of the retention rule it was removed under.
+    pub purged_under: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

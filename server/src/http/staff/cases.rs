@@ -1,9 +1,11 @@
 //! Changes to cases: assigning, notes, messages to the customer, workflow
-//! steps, the extension, and several queue rows at once.
+//! steps, the extension, legal holds, and several queue rows at once.
 
 use app::domain::ReferenceCode;
 use app::domain::queue::QueueQuery;
-use app::domain::staff_forms::{AssignForm, BulkForm, DoneCode, ExtendForm, FormName, MessageForm, NoteForm, StepForm};
+use app::domain::staff_forms::{
+    AssignForm, BulkForm, DoneCode, ExtendForm, FormName, HoldForm, MessageForm, NoteForm, ReleaseForm, StepForm,
+};
 use app::domain::workflow::{Step, step_from_form};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -22,6 +24,8 @@ pub fn routes() -> Routes {
         .post("/staff/requests/{reference}/message", message)
         .post("/staff/requests/{reference}/step", step)
         .post("/staff/requests/{reference}/extend", extend)
+        .post("/staff/requests/{reference}/hold", hold)
+        .post("/staff/requests/{reference}/release", release)
 }
 
 /// A change's outcome as the case page shows it: confirmed with `done`, or
@@ -97,6 +101,22 @@ async fn extend(State(state): State<AppState>, case: CaseForm<ExtendForm>) -> Re
         Err(e) => Err(e),
     };
     answer(&state, case, FormName::Extend, DoneCode::Extended, result).await
+}
+
+async fn hold(State(state): State<AppState>, case: CaseForm<HoldForm>) -> Result<Response, HttpError> {
+    let result = match version_of(&case.body.version) {
+        Ok(version) => state.desk.hold(&case.viewer, &case.reference, version, &case.body.reason).await,
+        Err(e) => Err(e),
+    };
+    answer(&state, case, FormName::Hold, DoneCode::Held, result).await
+}
+
+async fn release(State(state): State<AppState>, case: CaseForm<ReleaseForm>) -> Result<Response, HttpError> {
+    let result = match version_of(&case.body.version) {
+        Ok(version) => state.desk.release(&case.viewer, &case.reference, version).await,
+        Err(e) => Err(e),
+    };
+    answer(&state, case, FormName::Release, DoneCode::Released, result).await
 }
 
 /// Several queue rows at once. Each row carries the version it was shown
