@@ -5,19 +5,9 @@ use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{COMPLAINT, Reply, TestApp};
+use common::{COMPLAINT, OPT_OUT, Reply, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::db::entities::{request, request_event};
-
-const OPT_OUT: &[(&str, &str)] = &[
-    ("full_name", "Ada Lovelace"),
-    ("email", "ada@example.com"),
-    ("phone", ""),
-    ("postal_address", "12 St James's Square, London"),
-    ("account_number", "A-1001"),
-    ("scope", "all_sharing"),
-    ("joint_account", "all_holders"),
-];
 
 const AMENDMENT: &[(&str, &str)] = &[
     ("full_name", "Alan Turing"),

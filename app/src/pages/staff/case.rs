@@ -53,7 +53,7 @@ fn Case(
 ) -> impl IntoView {
     let reference = case.reference.to_string();
     let forms = CaseForms::new(&reference, &viewer, case.version, feedback);
-    let extendable = case.status.is_open() && case.clock.as_ref().is_some_and(|clock| clock.extended.is_none());
+    let extendable = case.status.is_open() && case.clock.as_ref().is_some_and(|clock| clock.may_extend(today));
     let category = match &case.details {
         RequestDetails::Complaint { category, .. } => Some(*category),
         _ => None,
