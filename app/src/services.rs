@@ -130,6 +130,19 @@ pub async fn load_viewer() -> Result<Option<Viewer>, ServerFnError> {
     Ok(current_viewer())
 }
 
+/// Today in the organisation's time zone, by the server's clock: the
+/// default and the limit of staff date fields. Asked of the server however
+/// the page was reached, as a page drawn in the browser has no server
+/// context to read it from.
+#[server(endpoint = "staff/today")]
+pub async fn load_today() -> Result<Answer<chrono::NaiveDate>, ServerFnError> {
+    if let Err(refusal) = admit(Action::ViewQueue) {
+        return Ok(Err(refusal));
+    }
+    let today = use_context::<crate::domain::site::OrgToday>().ok_or_else(|| ServerFnError::new("no clock"))?;
+    Ok(Ok(today.0))
+}
+
 /// A page of the queue, and the staff it may be filtered by. `query` is the
 /// page's query string.
 #[server(endpoint = "staff/queue")]

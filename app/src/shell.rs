@@ -1,5 +1,6 @@
 //! The HTML document, the page frame and the routes.
 
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
@@ -10,6 +11,7 @@ use leptos_router::{
 };
 
 use crate::domain::SiteInfo;
+use crate::domain::site::ShownAt;
 use crate::pages::staff::{
     AccountPage, CasePage, DashboardPage, DisclosurePage, MailPage, NewRequestPage, PeoplePage, QueuePage, SignInPage,
     StaffAmendmentPage, StaffComplaintPage, StaffHeader, StaffOptOutPage, TokensPage, WelcomePage, provide_viewer,
@@ -27,6 +29,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="referrer" content="no-referrer"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
+                {use_context::<ShownAt>().map(|ShownAt(path)| view! {
+                    <script nonce=use_nonce() data-at=path>
+                        "history.replaceState(null, document.title, document.currentScript.dataset.at)"
+                    </script>
+                })}
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>

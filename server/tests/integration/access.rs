@@ -131,6 +131,7 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
         get("/staff/mail", "/staff/mail", AGENTS),
         get("/staff/account", "/staff/account", AGENTS),
         post("/api/staff/account", "/api/staff/account", &[], AGENTS),
+        post("/api/staff/today", "/api/staff/today", &[], AGENTS),
         post("/api/staff/queue", "/api/staff/queue", &[("query", "")], AGENTS),
         post("/api/staff/case", "/api/staff/case", &[("reference", &reference)], AGENTS),
         post("/api/staff/mail", "/api/staff/mail", &[], AGENTS),

@@ -33,7 +33,12 @@ pub fn CasePage() -> impl IntoView {
                 {move || {
                     let feedback = feedback.clone();
                     Suspend::new(async move {
-                        staff_view(viewer.await, data.await, |viewer, (case, staff)| {
+                        let viewer = viewer.await;
+                        let loaded = match (data.await, today.await) {
+                            (Ok(case), Ok(today)) => Ok(case.and_then(|case| today.map(|today| (case, today)))),
+                            (Err(error), _) | (_, Err(error)) => Err(error),
+                        };
+                        staff_view(viewer, loaded, |viewer, ((case, staff), today)| {
                             view! { <Case viewer case staff feedback today/> }.into_any()
                         })
                     })
