@@ -124,6 +124,16 @@ fn unavailable(error: ServiceError) -> ServerFnError {
     ServerFnError::new(error.reference)
 }
 
+/// The API token issued just before this page was asked for, which the
+/// server hands to that one page.
+pub fn issued_token() -> crate::domain::accounts::IssuedToken {
+    #[cfg(feature = "ssr")]
+    if let Some(parts) = use_context::<http::request::Parts>() {
+        return parts.extensions.get::<crate::domain::accounts::IssuedToken>().cloned().unwrap_or_default();
+    }
+    crate::domain::accounts::IssuedToken::default()
+}
+
 /// Who is signed in, for the staff header and the forms' CSRF token.
 #[server(endpoint = "staff/viewer")]
 pub async fn load_viewer() -> Result<Option<Viewer>, ServerFnError> {

@@ -16,7 +16,9 @@ use crate::pages::staff::{
     AccountPage, CasePage, DashboardPage, DisclosurePage, MailPage, NewRequestPage, PeoplePage, QueuePage, SignInPage,
     StaffAmendmentPage, StaffComplaintPage, StaffHeader, StaffOptOutPage, TokensPage, WelcomePage, provide_viewer,
 };
-use crate::pages::{AmendmentPage, ComplaintPage, HomePage, NotFound, OptOutPage, TrackingPage, VerifyPage};
+use crate::pages::{
+    AmendmentPage, ComplaintPage, HomePage, LinkRequestPage, NotFound, OptOutPage, TrackingPage, VerifyPage,
+};
 
 /// The whole document, rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -81,6 +83,7 @@ fn Frame() -> impl IntoView {
                 <Route path=StaticSegment("opt-out") view=OptOutPage/>
                 <Route path=StaticSegment("amendment") view=AmendmentPage/>
                 <Route path=StaticSegment("complaint") view=ComplaintPage/>
+                <Route path=StaticSegment("my-link") view=LinkRequestPage/>
                 <Route path=path!("/track/:token") view=TrackingPage ssr=SsrMode::Async/>
                 <Route path=path!("/verify/:token") view=VerifyPage/>
                 <Route path=path!("/staff") view=QueuePage ssr=SsrMode::Async/>

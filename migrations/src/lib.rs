@@ -11,6 +11,7 @@ mod m20261126_000005_metrics_indexes;
 mod m20261126_000006_at_scale;
 mod m20261201_000007_public_limits;
 mod m20261201_000008_api_token_lifetime;
+mod m20261202_000030_tracking_links;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_at_scale::Migration),
             Box::new(m20261201_000007_public_limits::Migration),
             Box::new(m20261201_000008_api_token_lifetime::Migration),
+            Box::new(m20261202_000030_tracking_links::Migration),
         ]
     }
 }
