@@ -19,7 +19,8 @@ pub fn LinkRequestPage() -> impl IntoView {
     let site = expect_context::<SiteInfo>();
     let state = SharedValue::new(|| use_context::<FormState<LinkRequestForm>>().unwrap_or_default()).into_inner();
     let sent = use_query_map().with_untracked(|query| query.get("sent").is_some());
-    let problems = state.errors.iter().map(|(_, message)| view! { <FormAlert message=message.to_owned()/> }).collect_view();
+    let problems =
+        state.errors.iter().map(|(_, message)| view! { <FormAlert message=message.to_owned()/> }).collect_view();
     view! {
         <Title text="Send me my link again"/>
         <div class="wrap narrow">

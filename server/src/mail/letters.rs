@@ -305,7 +305,8 @@ impl Letters {
         };
         // Where a customer without their first letter asks for the link again.
         let link_again = format!("{}{}", self.org.public_url.trim_end_matches('/'), app::pages::LINK_AGAIN);
-        let values = context! { org => Org::from(&self.org), subject => &subject, link_again_url => url(&link_again), ..values };
+        let values =
+            context! { org => Org::from(&self.org), subject => &subject, link_again_url => url(&link_again), ..values };
         let template = letter.template();
         let secret = match letter {
             Letter::Receipt { tracking_url, .. } => Some((*tracking_url).to_owned()),

@@ -313,7 +313,8 @@ async fn a_lost_link_is_sent_again_to_the_address_on_file_only(app: TestApp) {
     let page = app.get(answer.location()).await.main_text();
     assert!(page.contains("we have sent its private link to that address"), "{page}");
     let inbox = app.mail.wait_for(2, WAIT).await;
-    let letter = inbox.iter().find(|m| m.subject() == format!("Your private link for request {reference}")).expect("the link");
+    let letter =
+        inbox.iter().find(|m| m.subject() == format!("Your private link for request {reference}")).expect("the link");
     assert_eq!(letter.recipients, vec!["ada@example.com".to_owned()]);
     let fresh = path_of(&letter.link("http://portal.test/track/").expect("a tracking link"));
     assert_ne!(fresh, tracking);

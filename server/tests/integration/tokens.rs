@@ -75,14 +75,18 @@ async fn refreshing_the_page_of_a_new_token_issues_no_second_one(app: TestApp) {
 /// a person invited shows as such until they accept.
 async fn service_accounts_take_no_cases_and_the_invited_show_as_invited(app: TestApp) {
     let admin = app.staff_member("admin@example.com", Role::Admin).await;
-    let invited = admin.post("/staff/people", &[("name", "Ivy Invited"), ("email", "ivy@example.com"), ("role", "agent")]).await;
+    let invited =
+        admin.post("/staff/people", &[("name", "Ivy Invited"), ("email", "ivy@example.com"), ("role", "agent")]).await;
     assert_eq!(invited.status, StatusCode::SEE_OTHER, "{}", invited.main_text());
-    let ivr = admin.post("/staff/people", &[("name", "IVR system"), ("email", "ivr@example.com"), ("role", "agent")]).await;
+    let ivr =
+        admin.post("/staff/people", &[("name", "IVR system"), ("email", "ivr@example.com"), ("role", "agent")]).await;
     assert_eq!(ivr.status, StatusCode::SEE_OTHER);
     issued(&admin, "ivr@example.com", "90").await;
 
     let people = admin.get("/staff/people").await.main_text();
-    let row = |name: &str| people.split(name).nth(1).map(|rest| rest.chars().take(60).collect::<String>()).unwrap_or_default();
+    let row = |name: &str| {
+        people.split(name).nth(1).map(|rest| rest.chars().take(60).collect::<String>()).unwrap_or_default()
+    };
     assert!(row("Ivy Invited").contains("Invited"), "{people}");
     assert!(row("IVR system").contains("API account"), "{people}");
 

@@ -155,7 +155,8 @@ mod tests {
         let no_pauses = Pauses::default();
         let opt_out = clock(&[Regime::Glba, Regime::Ccpa], &input(OptOut, "2026-03-03T10:00:00", &no_pauses));
         let hipaa = clock(&[Regime::Hipaa], &input(Amendment, "2026-03-03T10:00:00", &no_pauses));
-        let extended = ClockInput { extension_reason: Some(REASON), ..input(Amendment, "2026-03-03T10:00:00", &no_pauses) };
+        let extended =
+            ClockInput { extension_reason: Some(REASON), ..input(Amendment, "2026-03-03T10:00:00", &no_pauses) };
         let extended = clock(&[Regime::Hipaa], &extended);
         let cases = [
             (&opt_out, "2026-03-04", false),

@@ -415,7 +415,10 @@ mod tests {
         let acknowledge_by = clock(&[Hipaa, Ccpa], &amendment).acknowledge_by.expect("CCPA acknowledges");
         assert_eq!(acknowledge_by.due, date("2026-03-17"));
         assert_eq!(acknowledge_by.rule_id, "ccpa_correct");
-        assert_eq!(acknowledge_by.explanation, "10 business days from receipt on 3 March 2026, the day it arrived whatever the hour (CCPA 11 CCR 7021)");
+        assert_eq!(
+            acknowledge_by.explanation,
+            "10 business days from receipt on 3 March 2026, the day it arrived whatever the hour (CCPA 11 CCR 7021)"
+        );
         assert_eq!(clock(&[Hipaa, Gdpr], &amendment).acknowledge_by, None);
     }
 
