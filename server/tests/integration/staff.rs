@@ -242,7 +242,8 @@ async fn an_extension_is_granted_once_with_its_notice(app: TestApp) {
     let page = agent.get(&format!("/staff/requests/{reference}")).await;
     assert!(!page.body.contains("form-extend"), "a used extension is not offered again");
 
-    let inbox = app.mail.wait_for(3, WAIT).await;
+    // The amendment's receipt and verification letter, the opt-out's receipt, the notice.
+    let inbox = app.mail.wait_for(4, WAIT).await;
     let notice = inbox.iter().find(|m| m.subject().contains("We need more time")).expect("an extension notice");
     assert!(notice.text().contains("Records are held off site."));
     assert!(notice.text().contains(&extended.format("%-d %B %Y").to_string()));
