@@ -124,10 +124,33 @@ fn unavailable(error: ServiceError) -> ServerFnError {
     ServerFnError::new(error.reference)
 }
 
+/// The API token issued just before this page was asked for, which the
+/// server hands to that one page.
+pub fn issued_token() -> crate::domain::accounts::IssuedToken {
+    #[cfg(feature = "ssr")]
+    if let Some(parts) = use_context::<http::request::Parts>() {
+        return parts.extensions.get::<crate::domain::accounts::IssuedToken>().cloned().unwrap_or_default();
+    }
+    crate::domain::accounts::IssuedToken::default()
+}
+
 /// Who is signed in, for the staff header and the forms' CSRF token.
 #[server(endpoint = "staff/viewer")]
 pub async fn load_viewer() -> Result<Option<Viewer>, ServerFnError> {
     Ok(current_viewer())
+}
+
+/// Today in the organisation's time zone, by the server's clock: the
+/// default and the limit of staff date fields. Asked of the server however
+/// the page was reached, as a page drawn in the browser has no server
+/// context to read it from.
+#[server(endpoint = "staff/today")]
+pub async fn load_today() -> Result<Answer<chrono::NaiveDate>, ServerFnError> {
+    if let Err(refusal) = admit(Action::ViewQueue) {
+        return Ok(Err(refusal));
+    }
+    let today = use_context::<crate::domain::site::OrgToday>().ok_or_else(|| ServerFnError::new("no clock"))?;
+    Ok(Ok(today.0))
 }
 
 /// A page of the queue, and the staff it may be filtered by. `query` is the

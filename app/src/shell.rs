@@ -1,5 +1,6 @@
 //! The HTML document, the page frame and the routes.
 
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
@@ -10,11 +11,14 @@ use leptos_router::{
 };
 
 use crate::domain::SiteInfo;
+use crate::domain::site::ShownAt;
 use crate::pages::staff::{
     AccountPage, CasePage, DashboardPage, DisclosurePage, MailPage, NewRequestPage, PeoplePage, QueuePage, SignInPage,
     StaffAmendmentPage, StaffComplaintPage, StaffHeader, StaffOptOutPage, TokensPage, WelcomePage, provide_viewer,
 };
-use crate::pages::{AmendmentPage, ComplaintPage, HomePage, NotFound, OptOutPage, TrackingPage, VerifyPage};
+use crate::pages::{
+    AmendmentPage, ComplaintPage, HomePage, LinkRequestPage, NotFound, OptOutPage, TrackingPage, VerifyPage,
+};
 
 /// The whole document, rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -27,6 +31,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="referrer" content="no-referrer"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
+                {use_context::<ShownAt>().map(|ShownAt(path)| view! {
+                    <script nonce=use_nonce() data-at=path>
+                        "history.replaceState(null, document.title, document.currentScript.dataset.at)"
+                    </script>
+                })}
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -74,6 +83,7 @@ fn Frame() -> impl IntoView {
                 <Route path=StaticSegment("opt-out") view=OptOutPage/>
                 <Route path=StaticSegment("amendment") view=AmendmentPage/>
                 <Route path=StaticSegment("complaint") view=ComplaintPage/>
+                <Route path=StaticSegment("my-link") view=LinkRequestPage/>
                 <Route path=path!("/track/:token") view=TrackingPage ssr=SsrMode::Async/>
                 <Route path=path!("/verify/:token") view=VerifyPage/>
                 <Route path=path!("/staff") view=QueuePage ssr=SsrMode::Async/>

@@ -13,6 +13,7 @@ mod m20261201_000007_public_limits;
 mod m20261201_000008_api_token_lifetime;
 mod m20261202_000010_encryption_at_rest;
 mod m20261202_000020_retention;
+mod m20261202_000030_tracking_links;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_api_token_lifetime::Migration),
             Box::new(m20261202_000010_encryption_at_rest::Migration),
             Box::new(m20261202_000020_retention::Migration),
+            Box::new(m20261202_000030_tracking_links::Migration),
         ]
     }
 }

@@ -219,7 +219,7 @@ fn read_password() -> Result<String, CliError> {
 
 async fn create_user(config: &Config, email: &str, name: Option<String>, role: &str) -> Result<(), CliError> {
     let role = app::domain::Role::parse(role).ok_or(CliError::Role)?;
-    if !validator::ValidateEmail::validate_email(&email) {
+    if app::domain::email::Email::parse(email).is_err() {
         return Err(CliError::NotAnEmail(email.to_owned()));
     }
     let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(email).to_owned());

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use app::domain::RequestKind;
 use app::domain::clock::{
-    ClockInput, Holidays, Pauses, Regime, RequestClock, Retention, RetentionFacts, Rules, Urgency,
+    ClockInput, Holidays, Pauses, Receipt, Regime, RequestClock, Retention, RetentionFacts, Rules, Urgency,
 };
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -19,12 +19,31 @@ pub struct ClockState {
     pub extension_reason: Option<String>,
 }
 
+/// Which day business-day deadlines count from, as the settings name it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReceiptConvention {
+    /// The day it arrived, whatever the hour.
+    #[default]
+    ArrivalDay,
+    /// The next business day, for an arrival on a closed day or after `close`.
+    NextBusinessDay,
+}
+
+impl ReceiptConvention {
+    pub fn receipt(self, close: NaiveTime) -> Receipt {
+        match self {
+            Self::ArrivalDay => Receipt::ArrivalDay,
+            Self::NextBusinessDay => Receipt::NextBusinessDay { close },
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Clocks {
     rules: Rules,
     holidays: Holidays,
     time_zone: Tz,
-    close: NaiveTime,
+    receipt: Receipt,
     due_soon_days: u32,
 }
 
@@ -50,7 +69,7 @@ impl Clocks {
         rules_file: Option<&Path>,
         holidays_file: Option<&Path>,
         time_zone: Tz,
-        close: NaiveTime,
+        receipt: Receipt,
         due_soon_days: u32,
     ) -> Result<Self, ClockSetupError> {
         let enabled = regimes
@@ -65,7 +84,7 @@ impl Clocks {
             Some(path) => Holidays::from_toml(&read(path)?)?,
             None => Holidays::default(),
         };
-        Ok(Self { rules: rules.for_regimes(&enabled), holidays, time_zone, close, due_soon_days })
+        Ok(Self { rules: rules.for_regimes(&enabled), holidays, time_zone, receipt, due_soon_days })
     }
 
     pub fn time_zone(&self) -> Tz {
@@ -89,7 +108,7 @@ impl Clocks {
             &ClockInput {
                 kind,
                 received: received_at.with_timezone(&self.time_zone).naive_local(),
-                close: self.close,
+                receipt: self.receipt,
                 pauses: &state.pauses,
                 extension_reason: state.extension_reason.as_deref(),
                 today: self.today(),
@@ -173,8 +192,8 @@ mod tests {
     use super::*;
 
     fn clocks() -> Clocks {
-        let close = NaiveTime::from_hms_opt(17, 0, 0).expect("a time");
-        Clocks::new(&["glba".to_owned()], None, None, chrono_tz::America::New_York, close, 5).expect("clocks")
+        Clocks::new(&["glba".to_owned()], None, None, chrono_tz::America::New_York, Receipt::ArrivalDay, 5)
+            .expect("clocks")
     }
 
     #[test]

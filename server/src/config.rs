@@ -10,7 +10,7 @@ use std::time::Duration;
 use app::domain::SiteInfo;
 use clap::{Args, Parser};
 
-use crate::clocks::{ClockSetupError, Clocks};
+use crate::clocks::{ClockSetupError, Clocks, ReceiptConvention};
 use crate::http::ProxyRange;
 use crate::mail::{RecipientAllowance, RetryPolicy};
 use crate::requests::PublicLimits;
@@ -94,8 +94,16 @@ pub struct Config {
     #[arg(long, env = "ORG_TIME_ZONE", default_value = "America/New_York", global = true)]
     pub time_zone: chrono_tz::Tz,
 
-    /// Requests arriving at or after this local time count from the next
-    /// business day, for business-day deadlines.
+    /// Which day a business-day deadline counts from. `arrival-day`: the
+    /// day the request arrived, whatever the hour, with the next business
+    /// day as day 1 (never more time than the rule). `next-business-day`:
+    /// an arrival on a closed day or after `BUSINESS_CLOSE` counts as
+    /// received on the next business day.
+    #[arg(long, env = "RECEIPT_CONVENTION", value_enum, default_value_t = ReceiptConvention::ArrivalDay, global = true)]
+    pub receipt_convention: ReceiptConvention,
+
+    /// Under the `next-business-day` convention, requests arriving at or
+    /// after this local time count from the next business day.
     #[arg(long, env = "BUSINESS_CLOSE", default_value = "17:00", global = true)]
     pub business_close: chrono::NaiveTime,
 
@@ -305,7 +313,7 @@ impl Config {
             self.rules_file.as_deref(),
             self.holidays_file.as_deref(),
             self.time_zone,
-            self.business_close,
+            self.receipt_convention.receipt(self.business_close),
             self.due_soon_days,
         )
     }

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::domain::email::suggestion;
 use crate::domain::request::Choice;
 
 use super::request_form::FormContext;
@@ -47,11 +48,25 @@ pub fn TextField(
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] width: Option<&'static str>,
+    /// For an email address: offers the spelling of a common domain that
+    /// the typed one is a slip away from, as a hint that refuses nothing.
+    #[prop(optional)]
+    did_you_mean: bool,
 ) -> impl IntoView {
     let ctx = expect_context::<FormContext>();
     let id = format!("f-{name}");
-    let described = described_by(hint.is_some(), &id);
+    let mut described = described_by(hint.is_some(), &id);
     let value = ctx.initial(name);
+    let typed = RwSignal::new(value.clone());
+    let meant = move || typed.with(|typed| suggestion(typed)).filter(|_| ctx.error(name).is_none());
+    let suggested = did_you_mean.then(|| {
+        described = format!("{described} {id}-suggestion");
+        view! {
+            <p class="suggestion" id=format!("{id}-suggestion") aria-live="polite">
+                {move || meant().map(|meant| format!("Did you mean {meant}?"))}
+            </p>
+        }
+    });
     view! {
         <FieldFrame name label hint required>
             <input
@@ -64,7 +79,13 @@ pub fn TextField(
                 aria-required=required.then_some("true")
                 aria-invalid=move || ctx.error(name).is_some().then_some("true")
                 aria-describedby=described
+                on:input=move |ev| {
+                    if did_you_mean {
+                        typed.set(event_target_value(&ev));
+                    }
+                }
             />
+            {suggested}
         </FieldFrame>
     }
 }

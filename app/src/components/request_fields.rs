@@ -33,6 +33,7 @@ pub fn OptOutFields(#[prop(optional)] staff: bool) -> impl IntoView {
             required=true
             input_type="email"
             autocomplete=autofill(staff, "email")
+            did_you_mean=true
         />
         <TextField name="phone" label="Phone number" input_type="tel" autocomplete=autofill(staff, "tel") width="w-medium"/>
         <TextField
@@ -71,6 +72,7 @@ pub fn AmendmentFields(#[prop(optional)] staff: bool) -> impl IntoView {
             required=true
             input_type="email"
             autocomplete=autofill(staff, "email")
+            did_you_mean=true
         />
         <TextField name="phone" label="Phone number" input_type="tel" autocomplete=autofill(staff, "tel") width="w-medium"/>
         <TextField name="account_number" label="Account, member or order number" width="w-medium"/>
@@ -120,6 +122,7 @@ pub fn ComplaintFields(#[prop(optional)] staff: bool) -> impl IntoView {
             required=true
             input_type="email"
             autocomplete=autofill(staff, "email")
+            did_you_mean=true
         />
         <TextField name="phone" label="Phone number" input_type="tel" autocomplete=autofill(staff, "tel") width="w-medium"/>
         <h2 class="section-title">{heading(staff, "Your complaint", "The complaint")}</h2>

@@ -58,6 +58,10 @@ pub fn RequestFormView<F: RequestForm>(
     submit_label: &'static str,
     children: Children,
 ) -> impl IntoView {
+    // The summary lists what a send found: shown once the person has tried
+    // to send (or the server sent the page back), never while they fill in,
+    // so that nothing above the button moves as they reach for it.
+    let attempted = RwSignal::new(!state.errors.is_empty());
     let errors = RwSignal::new(state.errors);
     let submitting = RwSignal::new(false);
     provide_context(FormContext { initial: StoredValue::new(as_pairs(&state.values)), errors });
@@ -71,6 +75,7 @@ pub fn RequestFormView<F: RequestForm>(
         match browser::read_form::<F>(&ev).map(|values| values.parse(&browser::context(gpc))) {
             Some(Err(found)) => {
                 ev.prevent_default();
+                attempted.set(true);
                 errors.set(found);
                 if let Some(summary) = summary_ref.get_untracked() {
                     browser::focus(&summary);
@@ -82,8 +87,14 @@ pub fn RequestFormView<F: RequestForm>(
 
     // Leaving a field checks it; typing into a field marked wrong clears
     // the mark as soon as it is right. Other fields are left alone so that
-    // nobody is told off for a field they have not reached yet.
+    // nobody is told off for a field they have not reached yet. Leaving a
+    // field for the send button checks nothing: the send checks every
+    // field, and a message appearing now would move the button away from
+    // the pointer before the click lands, so the form would not be sent.
     let recheck = move |ev: &leptos::web_sys::Event, only_if_marked: bool| {
+        if browser::moves_to_submit(ev) {
+            return;
+        }
         let Some((name, values)) = browser::field_and_form::<F>(ev) else { return };
         if only_if_marked && errors.with_untracked(|e| e.get(&name).is_none()) {
             return;
@@ -100,7 +111,13 @@ pub fn RequestFormView<F: RequestForm>(
     };
 
     view! {
-        <div class="error-summary" role="alert" tabindex="-1" node_ref=summary_ref hidden=move || errors.with(FieldErrors::is_empty)>
+        <div
+            class="error-summary"
+            role="alert"
+            tabindex="-1"
+            node_ref=summary_ref
+            hidden=move || !attempted.get() || errors.with(FieldErrors::is_empty)
+        >
             <h2>"Please check the form"</h2>
             <p>
                 {move || match errors.with(FieldErrors::len) {
@@ -162,6 +179,17 @@ mod browser {
         Some((name, decode(&form.dyn_into::<HtmlFormElement>().ok()?)?))
     }
 
+    /// Whether a focus change hands the focus to a button that sends the form.
+    pub fn moves_to_submit(ev: &web_sys::Event) -> bool {
+        let Some(to) = ev.dyn_ref::<web_sys::FocusEvent>().and_then(web_sys::FocusEvent::related_target) else {
+            return false;
+        };
+        to.dyn_ref::<web_sys::Element>().is_some_and(|element| {
+            element.tag_name().eq_ignore_ascii_case("button")
+                && element.get_attribute("type").is_none_or(|kind| kind.eq_ignore_ascii_case("submit"))
+        })
+    }
+
     pub fn context(gpc: bool) -> ParseContext {
         let now = js_sys::Date::new_0();
         let today = chrono::NaiveDate::from_ymd_opt(now.get_full_year() as i32, now.get_month() + 1, now.get_date())
@@ -187,6 +215,10 @@ mod browser {
 
     pub fn field_and_form<F: RequestForm>(_: &leptos::web_sys::Event) -> Option<(String, F)> {
         None
+    }
+
+    pub fn moves_to_submit(_: &leptos::web_sys::Event) -> bool {
+        false
     }
 
     pub fn context(gpc: bool) -> ParseContext {

@@ -74,6 +74,8 @@ pub enum Action {
     TrackRequest,
     /// Ask, from the tracking page, for a new email-verification link.
     ResendVerification,
+    /// Ask for a request's private link to be sent again to its address.
+    AskForTrackingLink,
     /// See the request queue.
     ViewQueue,
     /// Open a case with the customer's personal data.
@@ -104,6 +106,7 @@ impl Action {
         Self::SubmitRequest,
         Self::TrackRequest,
         Self::ResendVerification,
+        Self::AskForTrackingLink,
         Self::ViewQueue,
         Self::OpenCase,
         Self::WorkCase,
@@ -124,6 +127,8 @@ pub fn permits(actor: Actor<'_>, action: Action) -> bool {
     match action {
         // Public forms are for everybody, staff included: they may try one.
         SubmitRequest => true,
+        // Anybody may ask; the link only ever goes to the address on file.
+        AskForTrackingLink => true,
         TrackRequest | ResendVerification => matches!(actor, Actor::Customer),
         ViewQueue | OpenCase | WorkCase | EnterRequest | ManageMail | ViewOwnAccount => minimum(actor, Role::Agent),
         // Holds answer to counsel and compliance, whom managers speak for.
@@ -192,7 +197,8 @@ mod tests {
     fn a_tracking_link_opens_nothing_of_the_staff_side() {
         for action in Action::ALL {
             let allowed = permits(Actor::Customer, *action);
-            let customers = [Action::SubmitRequest, Action::TrackRequest, Action::ResendVerification];
+            let customers =
+                [Action::SubmitRequest, Action::AskForTrackingLink, Action::TrackRequest, Action::ResendVerification];
             assert_eq!(allowed, customers.contains(action), "{action:?}");
         }
     }

@@ -14,6 +14,39 @@ pub struct StaffMember {
     pub email: String,
     pub role: Role,
     pub active: bool,
+    pub kind: AccountKind,
+}
+
+/// Who an account is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccountKind {
+    /// A person who has set their password.
+    Person,
+    /// A person invited who has not yet accepted (set a password).
+    Invited,
+    /// A system that uses the API: it holds API tokens and nobody signs in
+    /// as it.
+    Service,
+}
+
+impl AccountKind {
+    /// What an account with no password is: a system once it holds an API
+    /// token, otherwise a person still to accept their invitation.
+    pub fn of(has_password: bool, holds_api_token: bool) -> Self {
+        match (has_password, holds_api_token) {
+            (true, _) => Self::Person,
+            (false, true) => Self::Service,
+            (false, false) => Self::Invited,
+        }
+    }
+}
+
+impl StaffMember {
+    /// Whether cases may be assigned to the account: a colleague's that is
+    /// active, never a system's.
+    pub fn takes_cases(&self) -> bool {
+        self.active && self.kind != AccountKind::Service
+    }
 }
 
 /// An API token as the administrator's page and its owner's account page

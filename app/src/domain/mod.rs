@@ -49,6 +49,7 @@ pub mod access;
 pub mod accounts;
 pub mod case;
 pub mod clock;
+pub mod email;
 pub mod form;
 pub mod format;
 pub mod gpc;

@@ -40,3 +40,10 @@ impl SiteInfo {
 /// each page it renders.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgToday(pub chrono::NaiveDate);
+
+/// The address of the page an answer shows when it is not the address the
+/// form was posted to (a refused change to a case shows the case). The
+/// browser is told it before the app starts, so that its router draws the
+/// page the server drew instead of failing to match the form's address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShownAt(pub String);

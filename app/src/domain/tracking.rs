@@ -148,10 +148,10 @@ impl EventKind {
 
 #[cfg(test)]
 mod tests {
-    use chrono::{NaiveDateTime, NaiveTime};
+    use chrono::NaiveDateTime;
 
     use super::*;
-    use crate::domain::clock::{ClockInput, Holidays, Pauses, Regime, Rules};
+    use crate::domain::clock::{ClockInput, Holidays, Pauses, Receipt, Regime, Rules};
     use crate::domain::request::{JointAccount, OptOutScope};
 
     fn at(text: &str) -> DateTime<Utc> {
@@ -164,7 +164,7 @@ mod tests {
         let input = ClockInput {
             kind: RequestKind::OptOut,
             received: received.naive_utc(),
-            close: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+            receipt: Receipt::ArrivalDay,
             pauses: &pauses,
             extension_reason: None,
             today: received.date_naive(),

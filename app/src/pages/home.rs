@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use super::LINK_AGAIN;
 use crate::domain::SiteInfo;
 
 #[component]
@@ -47,8 +48,9 @@ pub fn HomePage() -> impl IntoView {
                 </li>
             </ul>
             <p class="note">
-                "Already sent a request? Open the private link from your confirmation to see where it stands. "
-                "Lost it? Call " {site.privacy_phone} " with your reference number."
+                "Already sent a request? Open the private link from your receipt to see where it stands. "
+                "Lost it? " <A href=LINK_AGAIN>"Send me my link again"</A> ", or call " {site.privacy_phone}
+                " with your reference number."
             </p>
         </div>
     }

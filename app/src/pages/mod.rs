@@ -3,6 +3,7 @@
 mod amendment;
 mod complaint;
 mod home;
+mod link_request;
 mod not_found;
 mod opt_out;
 pub mod staff;
@@ -12,6 +13,7 @@ mod verify;
 pub use amendment::AmendmentPage;
 pub use complaint::ComplaintPage;
 pub use home::HomePage;
+pub use link_request::{LINK_AGAIN, LinkRequestPage};
 pub use not_found::NotFound;
 pub use opt_out::OptOutPage;
 pub use tracking::TrackingPage;

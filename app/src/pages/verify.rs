@@ -1,7 +1,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_query_map};
 
+use super::LINK_AGAIN;
 use crate::domain::SiteInfo;
 
 /// Where the link in a verification email lands. Opening the link changes
@@ -19,22 +21,28 @@ pub fn VerifyPage() -> impl IntoView {
                 Some("ok") => view! {
                     <div class="panel success" role="status">
                         <h1>"Thank you: your email address is confirmed"</h1>
-                        <p>"We have started work on your request. Follow it with the private link in your confirmation email."</p>
+                        <p>
+                            "We have started work on your request. Follow it with the private link in the receipt "
+                            "we emailed you when you sent it."
+                        </p>
+                        <LostLink/>
                     </div>
                 }.into_any(),
                 Some("expired") => view! {
                     <h1>"This link has expired"</h1>
                     <p>
-                        "Open the private link in your confirmation email and ask for a new confirmation email, "
-                        "or call us on " {site.privacy_phone.clone()} "."
+                        "Open the private link in the receipt we emailed you and ask there for a new confirmation "
+                        "email, or call us on " {site.privacy_phone.clone()} "."
                     </p>
+                    <LostLink/>
                 }.into_any(),
                 Some(_) => view! {
                     <h1>"This link cannot be used"</h1>
                     <p>
                         "It may have been used already, or a newer confirmation email replaced it. "
-                        "Open the private link in your confirmation email to see where your request stands."
+                        "Open the private link in the receipt we emailed you to see where your request stands."
                     </p>
+                    <LostLink/>
                 }.into_any(),
                 None => view! {
                     <h1>"Confirm your email address"</h1>
@@ -45,5 +53,13 @@ pub fn VerifyPage() -> impl IntoView {
                 }.into_any(),
             }}
         </div>
+    }
+}
+
+/// For a customer who no longer has the receipt with their private link.
+#[component]
+fn LostLink() -> impl IntoView {
+    view! {
+        <p>"No longer have that email? " <A href=LINK_AGAIN>"Send me my link again"</A></p>
     }
 }

@@ -117,7 +117,7 @@ impl CaseDesk {
                     .list()
                     .await?
                     .into_iter()
-                    .find(|member| member.id == id && member.active)
+                    .find(|member| member.id == id && member.takes_cases())
                     .ok_or(CaseError::Invalid("Choose an active colleague."))?;
                 (Some(id), history::assigned_text(&member.name))
             }

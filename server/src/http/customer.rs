@@ -4,7 +4,7 @@
 //! with every value kept and every error beside its field.
 
 use app::domain::access::{Action, Actor, permits};
-use app::domain::form::{AmendmentForm, ComplaintForm, OptOutForm};
+use app::domain::form::{AmendmentForm, ComplaintForm, LinkRequestForm, OptOutForm};
 use app::domain::{FormState, ParseContext, RequestForm, gpc};
 use axum::body::Body;
 use axum::extract::{Form, FromRequest, Path, State};
@@ -24,6 +24,7 @@ pub fn routes() -> Routes {
         .post("/complaint", submit::<ComplaintForm>)
         .post("/verify/{token}", verify)
         .post("/track/{token}/resend", resend_verification)
+        .post(app::pages::LINK_AGAIN, send_link_again)
 }
 
 /// A secret from the path, fit to be written back into a Location header;
@@ -97,6 +98,39 @@ async fn submit<F: RequestForm>(
             };
             tracing::info!(reference = %receipt.reference, kind = %F::KIND, "request received");
             Ok(Redirect::to(&format!("/track/{}?new=1", receipt.token.expose())).into_response())
+        }
+        Err(errors) => {
+            let form = FormState { values, errors };
+            let mut page =
+                pages::render_with(&state, parts, move || leptos::prelude::provide_context(form.clone())).await;
+            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(page)
+        }
+    }
+}
+
+/// "Send me my link again": the same answer whether or not the reference
+/// and the address belong together, counted against the sender's address
+/// like the other public forms and against the recipient's daily letters.
+async fn send_link_again(
+    State(state): State<AppState>,
+    _: SubmissionSlot,
+    request: Request<Body>,
+) -> Result<Response, HttpError> {
+    if !permits(Actor::Anonymous, Action::AskForTrackingLink) {
+        return Err(HttpError::Forbidden);
+    }
+    let (parts, body) = request.into_parts();
+    let Form(values) = Form::<LinkRequestForm>::from_request(Request::from_parts(parts.clone(), body), &state)
+        .await
+        .map_err(|rejection| match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => HttpError::TooLarge,
+            status => HttpError::UnreadableForm { status, detail: rejection.body_text() },
+        })?;
+    match values.parse() {
+        Ok((reference, email)) => {
+            state.store.send_link_again(&reference, email.as_str()).await?;
+            Ok(Redirect::to(&format!("{}?sent=1", app::pages::LINK_AGAIN)).into_response())
         }
         Err(errors) => {
             let form = FormState { values, errors };

@@ -149,6 +149,7 @@ pub fn router(state: AppState) -> Router {
             move || shell(leptos.clone()),
         )
         .fallback(pages::fallback)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), staff::tokens::show_new_token_once))
         .layer(axum::middleware::from_fn_with_state(state.clone(), gate::identify_staff))
         .layer(sessions)
         // Static files never ask who is asking, so they never reach the session store.

@@ -41,8 +41,16 @@ pub async fn render_at(
     path: &str,
     extra: impl Fn() + Clone + Send + Sync + 'static,
 ) -> Response {
+    let posted_elsewhere = parts.uri.path() != path;
     parts.uri = path.parse().unwrap_or_else(|_| Uri::from_static("/staff"));
-    render_with(state, parts, extra).await
+    let shown_at = app::domain::site::ShownAt(parts.uri.path().to_owned());
+    render_with(state, parts, move || {
+        extra();
+        if posted_elsewhere {
+            leptos::prelude::provide_context(shown_at.clone());
+        }
+    })
+    .await
 }
 
 /// Anything no route claims: the app's own "page not found", with 404.

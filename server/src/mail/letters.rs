@@ -48,6 +48,13 @@ pub enum Letter<'a> {
         verify_url: &'a str,
         valid_hours: u32,
     },
+    /// A private tracking link sent again, asked for by reference and address.
+    TrackingLink {
+        name: &'a str,
+        reference: &'a ReferenceCode,
+        kind: RequestKind,
+        tracking_url: &'a str,
+    },
     ClosedUnverified {
         name: &'a str,
         reference: &'a ReferenceCode,
@@ -113,6 +120,7 @@ pub enum Letter<'a> {
 const TEMPLATES: &[(&str, &str, &str)] = &[
     template!("receipt"),
     template!("verification"),
+    template!("tracking_link"),
     template!("closed_unverified"),
     template!("staff_invite"),
     template!("case_message"),
@@ -131,6 +139,7 @@ impl Letter<'_> {
         match self {
             Self::Receipt { .. } => "receipt",
             Self::Verification { .. } => "verification",
+            Self::TrackingLink { .. } => "tracking_link",
             Self::ClosedUnverified { .. } => "closed_unverified",
             Self::StaffInvite { .. } => "staff_invite",
             Self::CaseMessage { .. } => "case_message",
@@ -153,6 +162,7 @@ impl Letter<'_> {
             Self::Verification { reference, .. } => {
                 format!("Please confirm your email address for request {reference}")
             }
+            Self::TrackingLink { reference, .. } => format!("Your private link for request {reference}"),
             Self::ClosedUnverified { reference, .. } | Self::CaseClosed { reference, .. } => {
                 format!("Your request {reference} has been closed")
             }
@@ -245,6 +255,9 @@ impl Letters {
             Letter::Verification { name, reference, verify_url, valid_hours } => {
                 context! { name, reference => reference.as_str(), verify_url => url(verify_url), valid_hours }
             }
+            Letter::TrackingLink { name, reference, kind, tracking_url } => {
+                context! { name, reference => reference.as_str(), kind_label => kind.label(), tracking_url => url(tracking_url) }
+            }
             Letter::ClosedUnverified { name, reference, kind, close_days } => {
                 context! { name, reference => reference.as_str(), kind_label => kind.label(), close_days }
             }
@@ -290,11 +303,15 @@ impl Letters {
                 context! { name, day, due_soon, overdue, all_overdue, queue_url => url(queue_url) }
             }
         };
-        let values = context! { org => Org::from(&self.org), subject => &subject, ..values };
+        // Where a customer without their first letter asks for the link again.
+        let link_again = format!("{}{}", self.org.public_url.trim_end_matches('/'), app::pages::LINK_AGAIN);
+        let values =
+            context! { org => Org::from(&self.org), subject => &subject, link_again_url => url(&link_again), ..values };
         let template = letter.template();
         let secret = match letter {
             Letter::Receipt { tracking_url, .. } => Some((*tracking_url).to_owned()),
             Letter::Verification { verify_url, .. } => Some((*verify_url).to_owned()),
+            Letter::TrackingLink { tracking_url, .. } => Some((*tracking_url).to_owned()),
             Letter::StaffInvite { welcome_url, .. } => Some((*welcome_url).to_owned()),
             Letter::ClosedUnverified { .. }
             | Letter::CaseMessage { .. }

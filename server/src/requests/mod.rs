@@ -2,6 +2,7 @@
 //! reading it back for them.
 
 mod group_commit;
+mod links;
 mod verification;
 
 use std::sync::Arc;
@@ -216,8 +217,7 @@ impl RequestStore {
         let Some(hash) = secret::lookup_hash(presented_token) else {
             return Ok(None);
         };
-        let Some(found) = request::Entity::find().filter(request::Column::TrackingHash.eq(hash)).one(&self.db).await?
-        else {
+        let Some(found) = self.by_tracking_hash(&hash).await? else {
             return Ok(None);
         };
         let events = request_event::Entity::find()

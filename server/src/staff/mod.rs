@@ -9,6 +9,7 @@ pub mod tokens;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
+use app::domain::accounts::AccountKind;
 use app::domain::case::StaffMember;
 use app::domain::{Role, Viewer};
 use chrono::{Duration, Utc};
@@ -21,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
 
 use crate::audit::{self, Actor};
-use crate::db::entities::staff_user;
+use crate::db::entities::{api_token, staff_user};
 use crate::mail::{Letter, Mailer};
 use crate::secret::{self, Secret};
 pub use sign_in::SignIn;
@@ -120,7 +121,16 @@ impl StaffAccounts {
 
     pub async fn list(&self) -> Result<Vec<StaffMember>, StaffError> {
         let users = staff_user::Entity::find().order_by_asc(staff_user::Column::Name).all(&self.db).await?;
-        Ok(users.into_iter().filter_map(member).collect())
+        let holders: std::collections::HashSet<i64> = api_token::Entity::find()
+            .select_only()
+            .column(api_token::Column::UserId)
+            .distinct()
+            .into_tuple::<i64>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .collect();
+        Ok(users.into_iter().filter_map(|user| member(&user, holders.contains(&user.id))).collect())
     }
 
     /// Creates an account without a password and emails its owner a link to
@@ -315,12 +325,14 @@ pub fn actor(viewer: &Viewer) -> Actor {
     Actor::Staff { id: viewer.id, email: viewer.email.clone() }
 }
 
-fn member(user: staff_user::Model) -> Option<StaffMember> {
+/// An account as staff pages list it.
+pub fn member(user: &staff_user::Model, holds_api_token: bool) -> Option<StaffMember> {
     Some(StaffMember {
         id: user.id,
         role: Role::parse(&user.role)?,
-        name: user.name,
-        email: user.email,
+        name: user.name.clone(),
+        email: user.email.clone(),
         active: user.active,
+        kind: AccountKind::of(user.password_hash.is_some(), holds_api_token),
     })
 }

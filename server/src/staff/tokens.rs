@@ -4,7 +4,7 @@
 //! re-roled). Every token issued in someone's name stays on their account
 //! page, whoever issued it and whatever became of it.
 
-use app::domain::accounts::{ApiTokenInfo, StaffMember, TokenLifetime, TokenStanding};
+use app::domain::accounts::{ApiTokenInfo, TokenLifetime, TokenStanding};
 use app::domain::{Role, Viewer};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
@@ -177,13 +177,7 @@ impl ApiTokens {
                 Some(ApiTokenInfo {
                     id: token.id,
                     standing: standing(&token, user, now),
-                    owner: StaffMember {
-                        id: user.id,
-                        name: user.name.clone(),
-                        email: user.email.clone(),
-                        role: Role::parse(&user.role)?,
-                        active: user.active,
-                    },
+                    owner: super::member(user, true)?,
                     issued_by,
                     name: token.name,
                     created_at: token.created_at,

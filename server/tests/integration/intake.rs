@@ -5,19 +5,9 @@ use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{COMPLAINT, Reply, TestApp};
+use common::{COMPLAINT, OPT_OUT, Reply, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::db::entities::{request, request_event};
-
-const OPT_OUT: &[(&str, &str)] = &[
-    ("full_name", "Ada Lovelace"),
-    ("email", "ada@example.com"),
-    ("phone", ""),
-    ("postal_address", "12 St James's Square, London"),
-    ("account_number", "A-1001"),
-    ("scope", "all_sharing"),
-    ("joint_account", "all_holders"),
-];
 
 const AMENDMENT: &[(&str, &str)] = &[
     ("full_name", "Alan Turing"),
@@ -301,7 +291,35 @@ async fn simultaneous_submissions_are_each_stored_with_their_history(app: TestAp
     }
 }
 
+/// `name@gmail` reaches nobody: refused, with the address it was probably
+/// meant to be; a near miss at a common domain is a hint beside the field.
+async fn an_address_without_a_dot_in_its_domain_is_refused_and_near_misses_are_hinted(app: TestApp) {
+    let mut complaint = COMPLAINT.to_vec();
+    complaint.retain(|(k, _)| *k != "email");
+    complaint.push(("email", "grace@gmail"));
+    let reply = app.post_form("/complaint", &complaint).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        reply.text_of("f-email-error").as_deref(),
+        Some("Error: Please check the address: did you mean grace@gmail.com?")
+    );
+    let count = request::Entity::find().count(app.app.database()).await.expect("query");
+    assert_eq!(count, 0, "no request and no receipt for an address mail cannot reach");
+
+    complaint.retain(|(k, _)| *k != "email" && *k != "description");
+    complaint.push(("email", "grace@gmial.com"));
+    let reply = app.post_form("/complaint", &complaint).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "the description is missing");
+    assert_eq!(reply.text_of("f-email-error").as_deref(), Some(""), "a near miss is not an error");
+    assert_eq!(reply.text_of("f-email-suggestion").as_deref(), Some("Did you mean grace@gmail.com?"));
+
+    complaint.push(("description", "Called twice after opting out."));
+    let (_, receipt) = submit(&app, "/complaint", &complaint).await;
+    assert!(receipt.main_text().contains("Request received"), "the hint refuses nothing");
+}
+
 on_both_databases!(
+    an_address_without_a_dot_in_its_domain_is_refused_and_near_misses_are_hinted,
     simultaneous_submissions_are_each_stored_with_their_history,
     each_kind_is_received_stored_and_trackable,
     references_differ_and_are_not_sequential,

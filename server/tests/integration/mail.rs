@@ -304,7 +304,50 @@ impl PipeWrap for String {
     }
 }
 
+/// "Send me my link again": a fresh link goes to the address on file only,
+/// the answer is the same whether or not the two match, and the first link
+/// keeps working.
+async fn a_lost_link_is_sent_again_to_the_address_on_file_only(app: TestApp) {
+    let tracking = app.submit("/opt-out", OPT_OUT).await;
+    let text = app.get(&tracking).await.main_text();
+    let at = text.find("PR-").expect("a reference");
+    let reference = text[at..at + 12].to_owned();
+    app.mail.wait_for(1, WAIT).await;
+
+    let confirmed = app.get("/verify/not-a-token?result=ok").await;
+    assert!(confirmed.body.contains(r#"href="/my-link""#), "the confirmation offers the link again");
+
+    let asked = async |reference: &str, email: &str| {
+        app.post_form("/my-link", &[("reference", reference), ("email", email)]).await
+    };
+    for (reference, email) in [(reference.as_str(), "someone@example.com"), ("PR-2345-6789", "ada@example.com")] {
+        let answer = asked(reference, email).await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.main_text());
+        assert_eq!(answer.location(), "/my-link?sent=1", "the same answer, matched or not");
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(app.mail.inbox().len(), 1, "nothing goes out when they do not match");
+
+    let answer = asked(&reference.to_lowercase(), " ADA@example.com ").await;
+    assert_eq!(answer.location(), "/my-link?sent=1");
+    let page = app.get(answer.location()).await.main_text();
+    assert!(page.contains("we have sent its private link to that address"), "{page}");
+    let inbox = app.mail.wait_for(2, WAIT).await;
+    let letter =
+        inbox.iter().find(|m| m.subject() == format!("Your private link for request {reference}")).expect("the link");
+    assert_eq!(letter.recipients, vec!["ada@example.com".to_owned()]);
+    let fresh = path_of(&letter.link("http://portal.test/track/").expect("a tracking link"));
+    assert_ne!(fresh, tracking);
+    assert!(app.get(&fresh).await.main_text().contains(&reference), "the fresh link opens the request");
+    assert!(app.get(&tracking).await.main_text().contains(&reference), "and the first still does");
+
+    let unreadable = asked("12", "ada@example.com").await;
+    assert_eq!(unreadable.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unreadable.main_text().contains("like PR-ABCD-EFGH"), "{}", unreadable.main_text());
+}
+
 on_both_databases!(
+    a_lost_link_is_sent_again_to_the_address_on_file_only,
     receipts_say_what_was_asked_with_the_private_link,
     verification_link_confirms_once,
     expired_links_are_refused_and_a_new_one_can_be_asked_for,

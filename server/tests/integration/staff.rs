@@ -9,7 +9,7 @@ use std::time::Duration;
 use app::domain::{RequestStatus, Role};
 use axum::http::StatusCode;
 use common::staff::{PASSWORD, session_cookie};
-use common::{COMPLAINT, TestApp, WAIT};
+use common::{COMPLAINT, OPT_OUT, TestApp, WAIT};
 use sea_orm::{ConnectionTrait, Statement};
 
 const AMENDMENT: &[(&str, &str)] = &[
@@ -222,6 +222,12 @@ async fn an_extension_is_granted_once_with_its_notice(app: TestApp) {
     let agent = app.staff_member("agent@example.com", Role::Agent).await;
     let before = agent.case(&reference).await;
     let due = before.clock.as_ref().expect("a deadline").due();
+    let page = agent.get(&format!("/staff/requests/{reference}")).await;
+    assert!(page.body.contains("form-extend"), "HIPAA allows one extension: {}", page.main_text());
+    let (_, opt_out) = submit(&app, "/opt-out", OPT_OUT).await;
+    let page = agent.get(&format!("/staff/requests/{opt_out}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("form-extend"), "GLBA allows no extension, so none is offered");
     let path = format!("/staff/requests/{reference}/extend");
     let blank = agent.post(&path, &[("version", &before.version.to_string()), ("reason", " ")]).await;
     assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -233,8 +239,11 @@ async fn an_extension_is_granted_once_with_its_notice(app: TestApp) {
     assert_eq!((extended - due).num_days(), 30, "HIPAA allows 30 more days");
     let again = agent.post(&path, &[("version", &after.version.to_string()), ("reason", "Still busy.")]).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "only one extension");
+    let page = agent.get(&format!("/staff/requests/{reference}")).await;
+    assert!(!page.body.contains("form-extend"), "a used extension is not offered again");
 
-    let inbox = app.mail.wait_for(3, WAIT).await;
+    // The amendment's receipt and verification letter, the opt-out's receipt, the notice.
+    let inbox = app.mail.wait_for(4, WAIT).await;
     let notice = inbox.iter().find(|m| m.subject().contains("We need more time")).expect("an extension notice");
     assert!(notice.text().contains("Records are held off site."));
     assert!(notice.text().contains(&extended.format("%-d %B %Y").to_string()));

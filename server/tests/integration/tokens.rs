@@ -12,7 +12,7 @@ use clap::Parser;
 use common::TestApp;
 use common::staff::StaffBrowser;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use server::db::entities::{api_token, audit_entry};
 
 /// Whether the API lets `token` in.
@@ -31,10 +31,82 @@ async fn issue(admin: &StaffBrowser<'_>, email: &str, days: &str) -> common::Rep
     admin.post("/staff/tokens", &[("name", "Phone system"), ("email", email), ("days", days)]).await
 }
 
+/// The cookie the form's answer sets to carry the new token to its page.
+fn carried(reply: &common::Reply) -> Option<String> {
+    reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("portal_new_token="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+}
+
+/// Issues a token and follows the answer to the page that shows it.
 async fn issued(admin: &StaffBrowser<'_>, email: &str, days: &str) -> String {
-    let page = issue(admin, email, days).await;
-    assert_eq!(page.status, StatusCode::OK, "{}", page.main_text());
+    let answer = issue(admin, email, days).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.main_text());
+    assert_eq!(answer.location(), "/staff/tokens");
+    let cookie = format!("{}; {}", admin.cookie, carried(&answer).expect("the token is carried to its page"));
+    let page = admin
+        .app
+        .send(Request::get("/staff/tokens").header(header::COOKIE, cookie).body(Body::empty()).expect("a request"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(carried(&page).as_deref(), Some("portal_new_token="), "the page clears what carried the token");
     page.input_value("issued-token").expect("the new token is shown")
+}
+
+/// Post, redirect, get: refreshing the page that shows a new token neither
+/// shows it again nor issues another.
+async fn refreshing_the_page_of_a_new_token_issues_no_second_one(app: TestApp) {
+    let admin = app.staff_member("admin@example.com", Role::Admin).await;
+    let token = issued(&admin, "admin@example.com", "30").await;
+    assert!(lets_in(&app, &token).await);
+    let refreshed = admin.get("/staff/tokens").await;
+    assert_eq!(refreshed.status, StatusCode::OK);
+    assert_eq!(refreshed.input_value("issued-token"), None, "shown once");
+    assert!(!refreshed.body.contains(&token));
+    let count = api_token::Entity::find().count(app.app.database()).await.expect("count");
+    assert_eq!(count, 1, "one form, one token");
+}
+
+/// The owner of API tokens is a system, not a colleague to hand cases to;
+/// a person invited shows as such until they accept.
+async fn service_accounts_take_no_cases_and_the_invited_show_as_invited(app: TestApp) {
+    let admin = app.staff_member("admin@example.com", Role::Admin).await;
+    let invited =
+        admin.post("/staff/people", &[("name", "Ivy Invited"), ("email", "ivy@example.com"), ("role", "agent")]).await;
+    assert_eq!(invited.status, StatusCode::SEE_OTHER, "{}", invited.main_text());
+    let ivr =
+        admin.post("/staff/people", &[("name", "IVR system"), ("email", "ivr@example.com"), ("role", "agent")]).await;
+    assert_eq!(ivr.status, StatusCode::SEE_OTHER);
+    issued(&admin, "ivr@example.com", "90").await;
+
+    let people = admin.get("/staff/people").await.main_text();
+    // What a row says of an account, between its two buttons.
+    let row = |name: &str| {
+        let after = people.split(&format!("Change role for {name}")).nth(1).unwrap_or_default();
+        after.split(&format!("Disable {name}")).next().unwrap_or_default().to_owned()
+    };
+    assert_eq!(row("Ivy Invited"), "Invited", "{people}");
+    assert_eq!(row("IVR system"), "API account", "{people}");
+
+    let tracking = app.submit("/complaint", common::COMPLAINT).await;
+    let text = app.get(&tracking).await.main_text();
+    let at = text.find("PR-").expect("a reference");
+    let reference = &text[at..at + 12];
+    let case = admin.get(&format!("/staff/requests/{reference}")).await;
+    let options = case.text_of("assign-assignee").expect("the assignment choices");
+    assert!(options.contains("Ivy Invited"), "{options}");
+    assert!(!options.contains("IVR system"), "a system is not offered: {options}");
+
+    let ivr_id = id_of(&app, "ivr@example.com").await.to_string();
+    let version = admin.case(reference).await.version.to_string();
+    let path = format!("/staff/requests/{reference}/assign");
+    let refused = admin.post(&path, &[("assignee", &ivr_id), ("version", &version)]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "nor can it be chosen by hand");
+    assert!(admin.case(reference).await.assignee.is_none());
 }
 
 async fn a_token_works_for_the_days_it_was_issued_for_and_a_year_at_most(app: TestApp) {
@@ -150,6 +222,8 @@ fn the_command_line_takes_a_lifetime_of_a_year_at_most() {
 }
 
 on_both_databases!(
+    refreshing_the_page_of_a_new_token_issues_no_second_one,
+    service_accounts_take_no_cases_and_the_invited_show_as_invited,
     a_token_works_for_the_days_it_was_issued_for_and_a_year_at_most,
     a_token_ends_when_its_owner_signs_out_everywhere_or_is_disabled,
     a_token_in_someone_elses_name_is_in_the_audit_log_and_on_their_account_page,

@@ -53,6 +53,20 @@ impl RequestClock {
     /// Grants an extension on `today`. Store the reason and pass it back in
     /// `ClockInput::extension_reason` so later clocks keep the extension.
     pub fn grant_extension(&self, today: NaiveDate, reason: &str) -> Result<Extension, ExtensionError> {
+        let offer = self.extension_offer(today)?;
+        if reason.trim().is_empty() {
+            return Err(ExtensionError::BlankReason);
+        }
+        Ok(offer.grant(reason))
+    }
+
+    /// Whether an extension may be granted on `today`, so that staff are
+    /// offered the form only when the rules would accept it.
+    pub fn may_extend(&self, today: NaiveDate) -> bool {
+        self.extension_offer(today).is_ok()
+    }
+
+    fn extension_offer(&self, today: NaiveDate) -> Result<&ExtensionOffer, ExtensionError> {
         let Some(offer) = &self.offer else {
             return Err(ExtensionError::NotAllowed { citation: self.respond_by.citation.clone() });
         };
@@ -62,10 +76,7 @@ impl RequestClock {
         if today > self.respond_by.due {
             return Err(ExtensionError::DeadlinePassed { due: self.respond_by.due });
         }
-        if reason.trim().is_empty() {
-            return Err(ExtensionError::BlankReason);
-        }
-        Ok(offer.grant(reason))
+        Ok(offer)
     }
 }
 
@@ -136,6 +147,27 @@ mod tests {
         ];
         for (clock, today, reason, error) in cases {
             assert_eq!(clock.grant_extension(date(today), reason), Err(error));
+        }
+    }
+
+    #[test]
+    fn an_extension_is_offered_only_where_it_would_be_granted() {
+        let no_pauses = Pauses::default();
+        let opt_out = clock(&[Regime::Glba, Regime::Ccpa], &input(OptOut, "2026-03-03T10:00:00", &no_pauses));
+        let hipaa = clock(&[Regime::Hipaa], &input(Amendment, "2026-03-03T10:00:00", &no_pauses));
+        let extended =
+            ClockInput { extension_reason: Some(REASON), ..input(Amendment, "2026-03-03T10:00:00", &no_pauses) };
+        let extended = clock(&[Regime::Hipaa], &extended);
+        let cases = [
+            (&opt_out, "2026-03-04", false),
+            (&hipaa, "2026-03-04", true),
+            (&hipaa, "2026-05-02", true),
+            (&hipaa, "2026-05-03", false),
+            (&extended, "2026-03-04", false),
+        ];
+        for (clock, today, offered) in cases {
+            assert_eq!(clock.may_extend(date(today)), offered, "{today}");
+            assert_eq!(clock.may_extend(date(today)), clock.grant_extension(date(today), REASON).is_ok());
         }
     }
 

@@ -2,7 +2,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
-use super::{ClockInput, Holidays, Pauses, Regime, RequestClock, Rules};
+use super::{ClockInput, Holidays, Pauses, Receipt, Regime, RequestClock, Rules};
 use crate::domain::RequestKind;
 
 pub const CLOSE: NaiveTime = NaiveTime::from_hms_opt(17, 0, 0).unwrap();
@@ -14,7 +14,7 @@ pub fn date(text: &str) -> NaiveDate {
 /// A request with no waiting and no extension, looked at on the day it arrived.
 pub fn input<'a>(kind: RequestKind, received: &str, pauses: &'a Pauses) -> ClockInput<'a> {
     let received: NaiveDateTime = received.parse().unwrap();
-    ClockInput { kind, received, close: CLOSE, pauses, extension_reason: None, today: received.date() }
+    ClockInput { kind, received, receipt: Receipt::ArrivalDay, pauses, extension_reason: None, today: received.date() }
 }
 
 /// The clock under the embedded rules of `regimes`, one of which must apply.

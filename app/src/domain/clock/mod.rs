@@ -11,11 +11,13 @@
 //! allows; store its reason and pass it back in [`ClockInput`] so every
 //! later clock keeps it.
 //!
-//! Conventions: the day of receipt never counts; business-day clocks count
-//! from the first business day on which the request counts as received
-//! (arrivals after closing or on a closed day move to the next one);
-//! calendar clocks count from the date of receipt and are not moved off
-//! weekends, which could only make them later than the law allows.
+//! Conventions: the day of receipt never counts. By default it is the day
+//! the request arrived, whatever the hour, and a business-day clock takes
+//! the first business day after it as day 1; [`Receipt::NextBusinessDay`]
+//! keeps the older reading (arrivals after closing or on a closed day count
+//! as received on the next business day). Calendar clocks count from the
+//! date of arrival and are not moved off weekends, which could only make
+//! them later than the law allows.
 
 mod extension;
 #[cfg(test)]
@@ -32,6 +34,6 @@ mod span;
 pub use extension::{Extension, ExtensionError};
 pub use holidays::{Holidays, HolidaysError};
 pub use pauses::{Pause, Pauses};
-pub use request_clock::{ClockInput, Deadline, RequestClock, Urgency};
+pub use request_clock::{ClockInput, Deadline, Receipt, RequestClock, Urgency};
 pub use retention::{Kept, PurgeDay, Retention, RetentionFacts};
 pub use rules::{Regime, Rules, RulesError};

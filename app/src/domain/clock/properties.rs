@@ -4,7 +4,7 @@ use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime};
 use proptest::prelude::*;
 
 use super::fixtures::CLOSE;
-use super::{ClockInput, Holidays, Pause, Pauses, Regime, RequestClock, Rules};
+use super::{ClockInput, Holidays, Pause, Pauses, Receipt, Regime, RequestClock, Rules};
 use crate::domain::RequestKind;
 
 fn day(offset: u64) -> NaiveDate {
@@ -59,12 +59,18 @@ prop_compose! {
     }
 }
 
-fn compute(rules: &Rules, request: &(RequestKind, NaiveDateTime, Pauses, NaiveDate, bool)) -> Option<RequestClock> {
+type Request = (RequestKind, NaiveDateTime, Pauses, NaiveDate, bool);
+
+fn compute(rules: &Rules, request: &Request) -> Option<RequestClock> {
+    compute_with(rules, request, Receipt::ArrivalDay)
+}
+
+fn compute_with(rules: &Rules, request: &Request, receipt: Receipt) -> Option<RequestClock> {
     let (kind, received, pauses, today, extended) = request;
     let input = ClockInput {
         kind: *kind,
         received: *received,
-        close: CLOSE,
+        receipt,
         pauses,
         extension_reason: extended.then_some("Complex request"),
         today: *today,
@@ -83,6 +89,18 @@ proptest! {
             if let Some(acknowledge_by) = clock.acknowledge_by {
                 prop_assert!(acknowledge_by.due > received);
             }
+        }
+    }
+
+    /// The default reading of "received" never gives more time than the
+    /// older one that moves late arrivals to the next business day.
+    #[test]
+    fn counting_from_the_arrival_day_is_never_later(rules in rules(), regimes in regimes(), request in request()) {
+        let rules = rules.for_regimes(&regimes);
+        let later = Receipt::NextBusinessDay { close: CLOSE };
+        if let (Some(arrival), Some(next)) = (compute(&rules, &request), compute_with(&rules, &request, later)) {
+            prop_assert!(arrival.respond_by.due <= next.respond_by.due);
+            prop_assert!(arrival.due() <= next.due());
         }
     }
 

@@ -20,14 +20,28 @@ pub struct ClockInput<'a> {
     pub kind: RequestKind,
     /// Local date and time of arrival.
     pub received: NaiveDateTime,
-    /// Local closing time: business-day clocks treat a later arrival as
-    /// received on the next business day.
-    pub close: NaiveTime,
+    /// Which day business-day clocks count from.
+    pub receipt: Receipt,
     pub pauses: &'a Pauses,
     /// The reason recorded when an extension was granted, if one was.
     pub extension_reason: Option<&'a str>,
     /// An open pause lasts through today.
     pub today: NaiveDate,
+}
+
+/// Which day a request counts as received on for a business-day count.
+/// Calendar counts always run from the day it arrived.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Receipt {
+    /// The day it arrived in the organisation's time zone, whatever the
+    /// hour, and the first business day after it is day 1: the
+    /// conservative reading, which never gives more time than the rule.
+    #[default]
+    ArrivalDay,
+    /// An arrival on a closed day, or at or after `close`, counts as
+    /// received on the next business day, and day 1 is the business day
+    /// after that: for an organisation whose counsel prefers it.
+    NextBusinessDay { close: NaiveTime },
 }
 
 /// A due date with the rule behind it, so staff can check the arithmetic.
@@ -138,7 +152,10 @@ struct Counting<'a> {
 impl Counting<'_> {
     fn start(&self, span: Span) -> NaiveDate {
         match span.unit() {
-            Unit::BusinessDays => self.holidays.business_receipt_date(self.input.received, self.input.close),
+            Unit::BusinessDays => match self.input.receipt {
+                Receipt::ArrivalDay => self.input.received.date(),
+                Receipt::NextBusinessDay { close } => self.holidays.business_receipt_date(self.input.received, close),
+            },
             Unit::CalendarDays | Unit::CalendarMonths => self.input.received.date(),
         }
     }
@@ -172,10 +189,19 @@ impl Counting<'_> {
 
     fn explain(&self, rule: &Rule, span: Span, start: NaiveDate, extension: Option<Span>, paused: u32) -> String {
         let received = self.input.received.date();
-        let mut text = if start == received {
-            format!("{span} from receipt on {}", long_date(received))
-        } else {
-            format!("{span} from {}, the first business day after receipt on {}", long_date(start), long_date(received))
+        let mut text = match (span.unit(), self.input.receipt) {
+            (Unit::BusinessDays, Receipt::ArrivalDay) => {
+                format!("{span} from receipt on {}, the day it arrived whatever the hour", long_date(received))
+            }
+            (Unit::BusinessDays, Receipt::NextBusinessDay { .. }) if start == received => {
+                format!("{span} from receipt on {}, before the close of a business day", long_date(received))
+            }
+            (Unit::BusinessDays, Receipt::NextBusinessDay { .. }) => format!(
+                "{span} from {}, the next business day after an arrival on {} after the close or on a closed day",
+                long_date(start),
+                long_date(received)
+            ),
+            _ => format!("{span} from receipt on {}", long_date(received)),
         };
         if let Some(extension) = extension {
             text += &format!(", extended by {extension}");
@@ -195,7 +221,7 @@ fn deadline(rule: &Rule, due: NaiveDate, counts_from: NaiveDate, explanation: St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::clock::fixtures::{clock, date, input};
+    use crate::domain::clock::fixtures::{CLOSE, clock, date, input};
     use crate::domain::clock::{Pause, Regime};
 
     fn pause(asked: &str, answered: &str) -> Pause {
@@ -204,6 +230,59 @@ mod tests {
 
     use Regime::{Ccpa, Gdpr, Glba, Hipaa};
     use RequestKind::{Amendment, Complaint, OptOut};
+
+    /// A request that arrives on a closed day or after the close: by
+    /// default it was received that day and a business-day count starts on
+    /// the next business day; the older convention, a setting, moves the
+    /// day of receipt itself. Calendar counts run from the arrival either way.
+    #[test]
+    fn receipt_on_a_closed_day_or_after_the_close() {
+        let later = Receipt::NextBusinessDay { close: CLOSE };
+        // (regime, kind, arrived, due by default, due under the older convention)
+        let cases = [
+            (Glba, OptOut, "2026-03-06T16:59:00", "2026-03-20", "2026-03-20"),
+            (Glba, OptOut, "2026-03-06T17:00:00", "2026-03-20", "2026-03-23"),
+            (Glba, OptOut, "2026-03-06T18:30:00", "2026-03-20", "2026-03-23"),
+            (Glba, OptOut, "2026-03-07T10:00:00", "2026-03-20", "2026-03-23"),
+            (Ccpa, OptOut, "2026-11-26T12:00:00", "2026-12-17", "2026-12-18"),
+            (Hipaa, Amendment, "2026-03-06T18:30:00", "2026-05-05", "2026-05-05"),
+            (Hipaa, Amendment, "2026-03-07T10:00:00", "2026-05-06", "2026-05-06"),
+            (Hipaa, Complaint, "2026-11-26T12:00:00", "2026-12-26", "2026-12-26"),
+        ];
+        let no_pauses = Pauses::default();
+        for (regime, kind, arrived, by_default, older) in cases {
+            let conservative = clock(&[regime], &input(kind, arrived, &no_pauses)).respond_by;
+            assert_eq!(conservative.due, date(by_default), "{regime:?} {arrived}, by default");
+            assert_eq!(conservative.counts_from, date(&arrived[..10]), "received the day it arrived");
+            let moved = clock(&[regime], &ClockInput { receipt: later, ..input(kind, arrived, &no_pauses) }).respond_by;
+            assert_eq!(moved.due, date(older), "{regime:?} {arrived}, next business day");
+        }
+    }
+
+    #[test]
+    fn the_explanation_says_which_convention_set_the_date() {
+        let no_pauses = Pauses::default();
+        let friday_evening = input(OptOut, "2026-03-06T18:30:00", &no_pauses);
+        let friday_morning = input(OptOut, "2026-03-06T09:00:00", &no_pauses);
+        let later = Receipt::NextBusinessDay { close: CLOSE };
+        let cases = [
+            (
+                friday_evening,
+                "10 business days from receipt on 6 March 2026, the day it arrived whatever the hour (GLBA Reg P 12 CFR 1016.7(e))",
+            ),
+            (
+                ClockInput { receipt: later, ..friday_evening },
+                "10 business days from 9 March 2026, the next business day after an arrival on 6 March 2026 after the close or on a closed day (GLBA Reg P 12 CFR 1016.7(e))",
+            ),
+            (
+                ClockInput { receipt: later, ..friday_morning },
+                "10 business days from receipt on 6 March 2026, before the close of a business day (GLBA Reg P 12 CFR 1016.7(e))",
+            ),
+        ];
+        for (request, explanation) in cases {
+            assert_eq!(clock(&[Regime::Glba], &request).respond_by.explanation, explanation);
+        }
+    }
 
     #[test]
     fn each_rule_counts_from_the_right_day() {
@@ -254,16 +333,16 @@ mod tests {
                 "2026-03-06T09:00:00",
                 "2026-03-20",
                 "glba_opt_out",
-                "10 business days from receipt on 6 March 2026 (GLBA Reg P 12 CFR 1016.7(e))",
+                "10 business days from receipt on 6 March 2026, the day it arrived whatever the hour (GLBA Reg P 12 CFR 1016.7(e))",
             ),
-            // Late on a Friday: counted as received on Monday.
+            // Late on a Friday: received on Friday, and Monday is day 1.
             (
                 Glba,
                 OptOut,
                 "2026-03-06T18:30:00",
-                "2026-03-23",
+                "2026-03-20",
                 "glba_opt_out",
-                "10 business days from 9 March 2026, the first business day after receipt on 6 March 2026 (GLBA Reg P 12 CFR 1016.7(e))",
+                "10 business days from receipt on 6 March 2026, the day it arrived whatever the hour (GLBA Reg P 12 CFR 1016.7(e))",
             ),
             // Independence Day observed on Friday 3 July 2026.
             (
@@ -272,16 +351,16 @@ mod tests {
                 "2026-06-30T12:00:00",
                 "2026-07-22",
                 "ccpa_opt_out",
-                "15 business days from receipt on 30 June 2026 (CCPA 11 CCR 7026(f))",
+                "15 business days from receipt on 30 June 2026, the day it arrived whatever the hour (CCPA 11 CCR 7026(f))",
             ),
             // Received on Thanksgiving.
             (
                 Ccpa,
                 OptOut,
                 "2026-11-26T12:00:00",
-                "2026-12-18",
+                "2026-12-17",
                 "ccpa_opt_out",
-                "15 business days from 27 November 2026, the first business day after receipt on 26 November 2026 (CCPA 11 CCR 7026(f))",
+                "15 business days from receipt on 26 November 2026, the day it arrived whatever the hour (CCPA 11 CCR 7026(f))",
             ),
             // New Year's Day 2022 observed on Friday 31 December 2021.
             (
@@ -290,7 +369,7 @@ mod tests {
                 "2021-12-27T12:00:00",
                 "2022-01-11",
                 "glba_opt_out",
-                "10 business days from receipt on 27 December 2021 (GLBA Reg P 12 CFR 1016.7(e))",
+                "10 business days from receipt on 27 December 2021, the day it arrived whatever the hour (GLBA Reg P 12 CFR 1016.7(e))",
             ),
             (
                 Hipaa,
@@ -336,7 +415,10 @@ mod tests {
         let acknowledge_by = clock(&[Hipaa, Ccpa], &amendment).acknowledge_by.expect("CCPA acknowledges");
         assert_eq!(acknowledge_by.due, date("2026-03-17"));
         assert_eq!(acknowledge_by.rule_id, "ccpa_correct");
-        assert_eq!(acknowledge_by.explanation, "10 business days from receipt on 3 March 2026 (CCPA 11 CCR 7021)");
+        assert_eq!(
+            acknowledge_by.explanation,
+            "10 business days from receipt on 3 March 2026, the day it arrived whatever the hour (CCPA 11 CCR 7021)"
+        );
         assert_eq!(clock(&[Hipaa, Gdpr], &amendment).acknowledge_by, None);
     }
 
@@ -396,7 +478,7 @@ mod tests {
         assert_eq!((paused.respond_by.due, paused.paused_days), (date("2026-07-17"), 1));
         assert_eq!(
             paused.respond_by.explanation,
-            "10 business days from receipt on 1 July 2026, plus 1 business day waiting on the customer (GLBA Reg P 12 CFR 1016.7(e))"
+            "10 business days from receipt on 1 July 2026, the day it arrived whatever the hour, plus 1 business day waiting on the customer (GLBA Reg P 12 CFR 1016.7(e))"
         );
         let unpaused = RequestClock::compute(
             &rules,

@@ -8,12 +8,14 @@
 mod amendment;
 mod complaint;
 pub mod limits;
+mod link_request;
 mod opt_out;
 mod rules;
 mod typed;
 
 pub use amendment::AmendmentForm;
 pub use complaint::ComplaintForm;
+pub use link_request::LinkRequestForm;
 pub use opt_out::OptOutForm;
 
 use std::collections::BTreeMap;

@@ -3,6 +3,8 @@
 
 use validator::ValidationError;
 
+use crate::domain::email::{Email, EmailError};
+
 /// What to say when a required field is left empty.
 pub fn required_message(field: &str) -> &'static str {
     match field {
@@ -35,18 +37,11 @@ pub fn phone(value: &str) -> Result<(), ValidationError> {
     }
 }
 
-/// Validator rule: an email address, trimmed first so a stray space from a
-/// paste is not an error.
+/// Validator rule: an email address mail can go to, trimmed first so a
+/// stray space from a paste is not an error.
 pub fn email(value: &str) -> Result<(), ValidationError> {
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        return Err(
-            ValidationError::new("required").with_message("Please enter your email address so we can reply.".into())
-        );
-    }
-    if validator::ValidateEmail::validate_email(&trimmed) {
-        Ok(())
-    } else {
-        Err(ValidationError::new("email").with_message("Please enter an email address like name@example.com.".into()))
-    }
+    Email::parse(value).map(|_| ()).map_err(|error| {
+        let code = if error == EmailError::Missing { "required" } else { "email" };
+        ValidationError::new(code).with_message(error.to_string().into())
+    })
 }

@@ -37,7 +37,12 @@ pub fn CasePage() -> impl IntoView {
                 {move || {
                     let feedback = feedback.clone();
                     Suspend::new(async move {
-                        staff_view(viewer.await, data.await, |viewer, (case, staff)| {
+                        let viewer = viewer.await;
+                        let loaded = match (data.await, today.await) {
+                            (Ok(case), Ok(today)) => Ok(case.and_then(|case| today.map(|today| (case, today)))),
+                            (Err(error), _) | (_, Err(error)) => Err(error),
+                        };
+                        staff_view(viewer, loaded, |viewer, ((case, staff), today)| {
                             view! { <Case viewer case staff feedback today/> }.into_any()
                         })
                     })
@@ -61,7 +66,7 @@ fn Case(
     if let Some(purged) = case.purged {
         return view! { <PurgedCase reference case_kind=case.kind.label() purged timeline=case.timeline/> }.into_any();
     }
-    let extendable = case.status.is_open() && case.clock.as_ref().is_some_and(|clock| clock.extended.is_none());
+    let extendable = case.status.is_open() && case.clock.as_ref().is_some_and(|clock| clock.may_extend(today));
     let category = match &case.details {
         RequestDetails::Complaint { category, .. } => Some(*category),
         _ => None,

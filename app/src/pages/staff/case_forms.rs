@@ -71,7 +71,7 @@ pub(super) fn AssignForm(
     let may = |target: Option<i64>| may_assign(Actor::Staff(&viewer), current, target);
     let colleagues = staff
         .into_iter()
-        .filter(|member| member.active && member.id != viewer.id)
+        .filter(|member| member.takes_cases() && member.id != viewer.id)
         .map(|member| (Some(member.id), member.id.to_string(), member.name));
     let options: Vec<(String, String)> = [(Some(viewer.id), "me".to_owned(), "Assign to me".to_owned())]
         .into_iter()

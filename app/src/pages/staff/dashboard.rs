@@ -275,13 +275,26 @@ pub(super) fn FigureTable(table: Table) -> AnyView {
     .into_any()
 }
 
-/// A round number at or above `max`, for the top of an axis.
-fn axis_top(max: f64) -> f64 {
-    if max <= 0.0 {
-        return 1.0;
+/// A count axis: steps of 1, 2 or 5 times a power of ten, whole numbers
+/// only and at most five of them, so every grid line sits at exactly the
+/// value its label names.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Axis {
+    step: f64,
+    top: f64,
+}
+
+impl Axis {
+    fn for_counts(max: f64) -> Self {
+        let wanted = (max / 5.0).max(1.0);
+        let power = 10f64.powf(wanted.log10().floor());
+        let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * power).find(|step| *step >= wanted).unwrap_or(10.0 * power);
+        Self { step, top: ((max / step).ceil() * step).max(step) }
     }
-    let step = 10f64.powf(max.log10().floor());
-    [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * step).find(|top| *top >= max).unwrap_or(10.0 * step)
+
+    fn grid(self) -> impl Iterator<Item = f64> {
+        (0..=(self.top / self.step).round() as u32).map(move |i| f64::from(i) * self.step)
+    }
 }
 
 fn number(cell: Option<&String>) -> f64 {
@@ -305,13 +318,14 @@ fn ReceivedChart(table: Table, kinds: Vec<RequestKind>, unit: &'static str) -> A
             (row[0].clone(), counts, number(row.last()))
         })
         .collect();
-    let top = axis_top(bars.iter().map(|(_, _, total)| *total).fold(0.0, f64::max));
+    let axis = Axis::for_counts(bars.iter().map(|(_, _, total)| *total).fold(0.0, f64::max));
+    let top = axis.top;
     let plot = HEIGHT - BOTTOM - TOP;
     let pitch = (WIDTH - LEFT) / bars.len().max(1) as f64;
     let y = move |value: f64| TOP + plot - value / top * plot;
-    let grid = [0.0, 0.5, 1.0]
-        .map(|share| {
-            let value = top * share;
+    let grid = axis
+        .grid()
+        .map(|value| {
             view! {
                 <g class="grid">
                     <line x1=LEFT x2=WIDTH y1=y(value) y2=y(value)/>
@@ -409,7 +423,7 @@ fn BarChart(
             (row[0].clone(), grouped_cell(cell.map_or("", String::as_str)), number(cell))
         })
         .collect();
-    let top = if percent { 100.0 } else { axis_top(rows.iter().map(|(_, _, v)| *v).fold(0.0, f64::max)) };
+    let top = if percent { 100.0 } else { Axis::for_counts(rows.iter().map(|(_, _, v)| *v).fold(0.0, f64::max)).top };
     let height = ROW * rows.len().max(1) as f64;
     let bars = rows
         .into_iter()
@@ -446,10 +460,30 @@ mod tests {
 
     #[test]
     fn axes_end_on_round_numbers() {
-        assert_eq!(axis_top(0.0), 1.0);
-        assert_eq!(axis_top(7.0), 10.0);
-        assert_eq!(axis_top(18.0), 20.0);
-        assert_eq!(axis_top(230.0), 250.0);
-        assert_eq!(axis_top(100.0), 100.0);
+        let top = |max| Axis::for_counts(max).top;
+        assert_eq!(top(0.0), 1.0);
+        assert_eq!(top(7.0), 8.0);
+        assert_eq!(top(18.0), 20.0);
+        assert_eq!(top(230.0), 250.0);
+        assert_eq!(top(100.0), 100.0);
+    }
+
+    /// The label is what a manager reads off the line: "2" must be drawn at 2.
+    #[test]
+    fn grid_lines_sit_at_the_values_their_labels_name() {
+        for max in (0..=3000).map(f64::from).chain([12_345.0, 999_999.0]) {
+            let axis = Axis::for_counts(max);
+            let lines: Vec<f64> = axis.grid().collect();
+            assert!(lines.len() >= 2 && lines.len() <= 6, "{max}: {lines:?}");
+            assert!(axis.top >= max, "{max}: the tallest column fits");
+            for value in lines {
+                let label = compact(value);
+                let named = match label.strip_suffix('k') {
+                    Some(thousands) => thousands.parse::<f64>().map(|k| k * 1000.0),
+                    None => label.parse::<f64>(),
+                };
+                assert_eq!(named, Ok(value), "{max}: the line at {value} is labelled {label}");
+            }
+        }
     }
 }

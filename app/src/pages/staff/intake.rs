@@ -101,8 +101,9 @@ fn Intake<F: RequestForm>(
                     let (state, feedback, children) = (state.clone(), feedback.clone(), children.clone());
                     Suspend::new(async move {
                         let viewer = viewer.await;
-                        let may = allowed(&viewer, Action::EnterRequest);
-                        staff_view(viewer, may, move |viewer, ()| view! {
+                        let today = today.await;
+                        let data = allowed(&viewer, Action::EnterRequest).and_then(|may| Ok(may.and(today?)));
+                        staff_view(viewer, data, move |viewer, today| view! {
                             <p class="back"><a href="/staff/new">"Choose another kind"</a></p>
                             <h1>{title}</h1>
                             <p class="lead">"Type in what the customer told you, in their words where you can."</p>

@@ -37,9 +37,8 @@ use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::domain::access::{self, Action, Viewer};
 use crate::domain::format::{long_date, short_date};
-use crate::domain::site::OrgToday;
 use crate::domain::staff_forms::{DoneCode, FormName, StaffFeedback};
-use crate::services::{Answer, Refusal};
+use crate::services::{Answer, Refusal, load_today};
 
 use super::set_status;
 
@@ -193,11 +192,11 @@ fn bulk_summary(changed: Option<String>, skipped: Option<String>) -> String {
     }
 }
 
-/// Today in the organisation's time zone, as the server knows it: the
-/// default of date fields, carried into the browser with the page so that
-/// hydration agrees with the server.
-fn today() -> NaiveDate {
-    SharedValue::new(|| use_context::<OrgToday>().map(|today| today.0).unwrap_or_default()).into_inner()
+/// Today in the organisation's time zone, by the server's clock, for the
+/// defaults of date fields. A resource, so that the page the server drew
+/// and the page drawn in the browser after a click both ask the server.
+fn today() -> Resource<Result<Answer<NaiveDate>, ServerFnError>> {
+    Resource::new(|| (), |_| load_today())
 }
 
 #[cfg(test)]

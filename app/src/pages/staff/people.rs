@@ -4,7 +4,7 @@ use leptos_meta::Title;
 use crate::components::{FormAlert, InputField, SelectField, StaffForm};
 use crate::domain::Role;
 use crate::domain::access::Viewer;
-use crate::domain::accounts::StaffMember;
+use crate::domain::accounts::{AccountKind, StaffMember};
 use crate::domain::staff_forms::{FormName, StaffFeedback};
 use crate::services::load_people;
 
@@ -77,10 +77,12 @@ fn Person(person: StaffMember, is_viewer: bool, csrf: String) -> impl IntoView {
         .iter()
         .map(|role| view! { <option value=role.as_str() selected=*role == person.role>{role.label()}</option> })
         .collect_view();
-    let state = match (person.active, is_viewer) {
-        (true, true) => "Active (you)",
-        (true, false) => "Active",
-        (false, _) => "Disabled",
+    let state = match (person.active, person.kind, is_viewer) {
+        (false, ..) => "Disabled",
+        (true, AccountKind::Invited, _) => "Invited",
+        (true, AccountKind::Service, _) => "API account",
+        (true, AccountKind::Person, true) => "Active (you)",
+        (true, AccountKind::Person, false) => "Active",
     };
     // Every row has the same controls, so each says whose they are.
     let (role_label, change_label, state_label) =

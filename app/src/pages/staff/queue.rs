@@ -158,7 +158,7 @@ fn BulkForm(viewer: Viewer, query: QueueQuery, rows: Vec<QueueRow>, staff: Vec<S
         actions.extend(
             staff
                 .iter()
-                .filter(|member| member.active && member.id != viewer.id)
+                .filter(|member| member.takes_cases() && member.id != viewer.id)
                 .map(|member| (format!("assign:{}", member.id), format!("Assign to {}", member.name))),
         );
     }

@@ -5,7 +5,7 @@ use crate::components::{InputField, SelectField, StaffForm};
 use crate::domain::access::Viewer;
 use crate::domain::accounts::{ApiTokenInfo, IssuedToken, StaffMember, TokenLifetime};
 use crate::domain::staff_forms::{FormName, StaffFeedback};
-use crate::services::load_api_tokens;
+use crate::services::{issued_token, load_api_tokens};
 
 use super::frame::viewer;
 use super::{Done, long_date, refusal_for, staff_feedback, staff_view, typed};
@@ -14,8 +14,8 @@ use super::{Done, long_date, refusal_for, staff_feedback, staff_view, typed};
 pub fn TokensPage() -> impl IntoView {
     let viewer = viewer();
     let feedback = staff_feedback();
-    // Only the answer to the form that issued it carries the token.
-    let issued = SharedValue::new(|| use_context::<IssuedToken>().unwrap_or_default()).into_inner();
+    // Only the page drawn right after the form that issued it has the token.
+    let issued = SharedValue::new(issued_token).into_inner();
     let data = Resource::new(|| (), |_| load_api_tokens());
     view! {
         <Title text="API tokens"/>

@@ -8,3 +8,4 @@ pub mod request_event;
 pub mod sign_in_failure;
 pub mod staff_session;
 pub mod staff_user;
+pub mod tracking_link;

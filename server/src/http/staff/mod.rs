@@ -9,7 +9,7 @@ mod intake;
 mod mail;
 mod people;
 mod session;
-mod tokens;
+pub(super) mod tokens;
 
 use super::routes::Routes;
 

@@ -30,7 +30,7 @@ async fn invite(State(state): State<AppState>, form: StaffForm<InviteForm>) -> R
     let role = Role::parse(&body.role);
     let problem = if body.name.trim().is_empty() {
         Some("Give the person's name.")
-    } else if !validator::ValidateEmail::validate_email(&body.email.trim()) {
+    } else if app::domain::email::Email::parse(&body.email).is_err() {
         Some("Give an email address like name@example.com.")
     } else if role.is_none() {
         Some("Choose a role.")

@@ -33,6 +33,17 @@ pub const COMPLAINT: &[(&str, &str)] = &[
     ("description", "I opted out and was still called twice."),
 ];
 
+/// An opt-out as a customer types it into the web form.
+pub const OPT_OUT: &[(&str, &str)] = &[
+    ("full_name", "Ada Lovelace"),
+    ("email", "ada@example.com"),
+    ("phone", ""),
+    ("postal_address", "12 St James's Square, London"),
+    ("account_number", "A-1001"),
+    ("scope", "all_sharing"),
+    ("joint_account", "all_holders"),
+];
+
 pub struct TestApp {
     pub app: Application,
     pub mail: smtp::SmtpSink,

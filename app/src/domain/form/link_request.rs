@@ -1,0 +1,45 @@
+//! Asking for a private tracking link again: a request's reference and the
+//! email address it was sent with. Only the shape of what was typed is
+//! checked here; whether the two belong together is never told.
+
+use serde::{Deserialize, Serialize};
+
+use super::FieldErrors;
+use crate::domain::ReferenceCode;
+use crate::domain::email::Email;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LinkRequestForm {
+    pub reference: String,
+    pub email: String,
+}
+
+impl LinkRequestForm {
+    pub fn parse(&self) -> Result<(ReferenceCode, Email), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let reference = ReferenceCode::parse(&self.reference).map_err(|_| {
+            errors.insert("reference", "Please enter the reference from your confirmation, like PR-ABCD-EFGH.");
+        });
+        let email = Email::parse(&self.email).map_err(|error| errors.insert("email", error.to_string()));
+        match (reference, email) {
+            (Ok(reference), Ok(email)) => Ok((reference, email)),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reference_and_an_address_are_read_as_people_type_them() {
+        let typed = LinkRequestForm { reference: " pr-abcd efgh ".into(), email: " ada@example.com".into() };
+        let (reference, email) = typed.parse().expect("readable");
+        assert_eq!((reference.as_str(), email.as_str()), ("PR-ABCD-EFGH", "ada@example.com"));
+        let errors = LinkRequestForm { reference: "12".into(), email: "ada@gmail".into() }.parse().unwrap_err();
+        assert!(errors.get("reference").is_some_and(|e| e.contains("PR-ABCD-EFGH")));
+        assert_eq!(errors.get("email"), Some("Please check the address: did you mean ada@gmail.com?"));
+    }
+}
