@@ -27,8 +27,10 @@ test.describe('home page', () => {
       await expect(phone).toHaveAttribute('href', `tel:${right.phone}`);
     }
 
-    // Lost links: the page says whom to call.
-    await expect(page.locator('main .note')).toContainText(`Call ${site.privacyPhone} with your reference number`);
+    // Lost links: the page offers the link again, and says whom to call.
+    const note = page.locator('main .note');
+    await expect(note.getByRole('link', { name: 'Send me my link again' })).toHaveAttribute('href', '/my-link');
+    await expect(note).toContainText(`call ${site.privacyPhone} with your reference number`);
     // Both lines are in the footer of every page too.
     const footer = page.getByRole('contentinfo');
     await expect(footer.getByRole('link', { name: site.privacyPhone })).toHaveAttribute('href', `tel:${site.privacyPhone}`);
