@@ -97,12 +97,30 @@ async fn row(app: &TestApp, reference: &str) -> request::Model {
 }
 
 /// Everything stored about a request that a person typed or that names them.
+/// Everything personal the database holds for a request, opened.
 async fn personal_text(app: &TestApp, reference: &str) -> String {
     let found = row(app, reference).await;
     let db = app.app.database();
+    let vault = app.app.vault();
+    let contact = vault.open_contact(&found).expect("the contact opens");
+    let details = vault.open(&found.details, request_place("details", &found.reference)).expect("details open");
     let events = request_event::Entity::find().filter(request_event::Column::RequestId.eq(found.id)).all(db).await;
+    let bodies: Vec<String> = events
+        .expect("events")
+        .iter()
+        .map(|event| vault.open_event_body(event).expect("a body opens").unwrap_or_default())
+        .collect();
     let letters = outbox::Entity::find().filter(outbox::Column::RequestId.eq(found.id)).all(db).await;
-    format!("{found:?} {:?} {:?}", events.expect("events"), letters.expect("letters"))
+    let letters: Vec<String> = letters
+        .expect("letters")
+        .iter()
+        .map(|letter| {
+            let at = |column| server::vault::rows::letter_place(column, &letter.message_id);
+            let open = |sealed| vault.open(sealed, at("text_body")).expect("a letter opens");
+            format!("{} {}", vault.open(&letter.recipient, at("recipient")).expect("opens"), open(&letter.text_body))
+        })
+        .collect();
+    format!("{contact:?} {details} {bodies:?} {letters:?} {:?}", found.outcome)
 }
 
 async fn is_purged(app: &TestApp, reference: &str) -> bool {
@@ -426,6 +444,9 @@ async fn a_dry_run_lists_what_would_go_and_changes_nothing(app: TestApp) {
     assert_eq!(listed, [(complaint.as_str(), RequestKind::Complaint, "hipaa_complaint_records")]);
     let cli = |verb: &[&str]| {
         let mut args = vec!["server", "--database-url", app.config.database_url.expose()];
+        if let Some(key) = &app.config.data_kek {
+            args.extend_from_slice(&["--data-kek", key.expose()]);
+        }
         args.extend_from_slice(verb);
         <server::cli::Cli as clap::Parser>::parse_from(args)
     };
