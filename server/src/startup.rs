@@ -75,6 +75,7 @@ impl Application {
         let db =
             db::connect(config.database_url.expose(), config.sqlite_synchronous).await.map_err(StartError::Database)?;
         db::migrate(&db).await.map_err(StartError::Migrate)?;
+        let reader = db::reader(config.database_url.expose(), &db).await.map_err(StartError::Database)?;
         let keys = config.key_source();
         let vault = vault::open_vault(&db, &keys).await?;
         vault::rotate::seal_unsealed(&db, &vault).await.map_err(StartError::Seal)?;
@@ -100,9 +101,7 @@ impl Application {
         };
         let wake = Arc::new(Notify::new());
         let clocks = Arc::new(config.clocks()?);
-        let metrics = crate::metrics::Metrics::connect(config.database_url.expose(), &db, clocks.clone())
-            .await
-            .map_err(StartError::Database)?;
+        let metrics = crate::metrics::Metrics::new(reader.clone(), db.clone(), clocks.clone());
         let mailer = Mailer::new(
             Letters::new(site.clone()),
             Outbox::new(&config.mail_domain(), vault.clone()),
@@ -115,18 +114,21 @@ impl Application {
             clocks.clone(),
             config.verification_ttl(),
             config.public_limits(),
-        );
+        )
+        .reading_from(reader.clone());
         let staff = StaffAccounts::new(
             db.clone(),
             mailer.clone(),
             chrono::Duration::hours(i64::from(config.session_max_hours.max(1))),
             config.password_checks,
-        );
-        let mail_desk = MailDesk::new(db.clone(), mailer.clone(), clocks.clone());
-        let desk = CaseDesk::new(db.clone(), mailer.clone(), clocks.clone(), staff.clone(), mail_desk);
+        )
+        .reading_from(reader.clone());
+        let mail_desk = MailDesk::new(db.clone(), mailer.clone(), clocks.clone()).reading_from(reader.clone());
+        let desk = CaseDesk::new(db.clone(), mailer.clone(), clocks.clone(), staff.clone(), mail_desk)
+            .reading_from(reader.clone());
         let digest = Digest::new(db.clone(), mailer, clocks.clone(), staff.clone(), config.digest_time);
         let purge = Purge::new(db.clone(), vault.clone(), clocks.clone(), config.housekeeping(), config.purge_time);
-        let sessions = DbSessionStore::new(db.clone());
+        let sessions = DbSessionStore::new(db.clone()).reading_from(reader);
         let worker = OutboxWorker::new(db.clone(), vault.clone(), Arc::new(transport), config.retry_policy(), wake);
         let submissions = SubmissionLimiter::per_hour(config.submissions_per_hour);
         let background = vec![

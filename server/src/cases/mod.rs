@@ -59,6 +59,9 @@ impl From<minijinja::Error> for CaseError {
 #[derive(Clone)]
 pub struct CaseDesk {
     db: DatabaseConnection,
+    /// Where pages read; see [`crate::db::reader`]. The writer until
+    /// [`Self::reading_from`] says otherwise.
+    read: DatabaseConnection,
     mailer: Mailer,
     clocks: Arc<Clocks>,
     staff: StaffAccounts,
@@ -84,7 +87,13 @@ impl CaseDesk {
         staff: StaffAccounts,
         mail_desk: MailDesk,
     ) -> Self {
-        Self { db, mailer, clocks, staff, mail_desk }
+        Self { read: db.clone(), db, mailer, clocks, staff, mail_desk }
+    }
+
+    /// Shows cases and the queue through `reader` (see [`crate::db::reader`]).
+    pub fn reading_from(mut self, reader: DatabaseConnection) -> Self {
+        self.read = reader;
+        self
     }
 
     fn vault(&self) -> &crate::vault::Vault {
@@ -96,10 +105,15 @@ impl CaseDesk {
         &self.clocks
     }
 
+    /// The request for a change, read where the change will be written.
     async fn load(&self, reference: &ReferenceCode) -> Result<Loaded, CaseError> {
+        self.load_from(&self.db, reference).await
+    }
+
+    async fn load_from(&self, on: &DatabaseConnection, reference: &ReferenceCode) -> Result<Loaded, CaseError> {
         let row = request::Entity::find()
             .filter(request::Column::Reference.eq(reference.as_str()))
-            .one(&self.db)
+            .one(on)
             .await?
             .ok_or(CaseError::NotFound)?;
         let corrupt = |reason: &str| StoreError::Corrupt { id: row.id, reason: reason.to_owned() };
@@ -112,7 +126,7 @@ impl CaseDesk {
     }
 
     pub async fn kind_of(&self, reference: &ReferenceCode) -> Result<RequestKind, CaseError> {
-        Ok(self.load(reference).await?.kind)
+        Ok(self.load_from(&self.read, reference).await?.kind)
     }
 
     pub async fn staff_list(&self) -> Result<Vec<StaffMember>, CaseError> {

@@ -43,7 +43,7 @@ impl Cursor {
 impl CaseDesk {
     pub async fn queue(&self, viewer: &Viewer, query: &QueueQuery) -> Result<QueuePage, CaseError> {
         let clocks = &self.clocks;
-        let backend = self.db.get_database_backend();
+        let backend = self.read.get_database_backend();
         let mut select = request::Entity::find().filter(status_condition(backend, query.status(), query.unverified));
         if let Some(kind) = query.kind {
             select = select.filter(request::Column::Kind.eq(kind.as_str()));
@@ -112,7 +112,7 @@ impl CaseDesk {
                 select.order_by(request::Column::ReceivedAt, Order::Asc).order_by(request::Column::Id, Order::Asc)
             }
         };
-        let mut rows = select.limit(PAGE_SIZE + 1).all(&self.db).await?;
+        let mut rows = select.limit(PAGE_SIZE + 1).all(&self.read).await?;
         let more = rows.len() as u64 > PAGE_SIZE;
         rows.truncate(PAGE_SIZE as usize);
         let next = match (more, rows.last()) {

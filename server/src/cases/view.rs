@@ -18,7 +18,7 @@ use crate::staff::actor;
 impl CaseDesk {
     /// Everything about one case, or `None` when there is no such request.
     pub async fn open(&self, viewer: &Viewer, reference: &ReferenceCode) -> Result<Option<CaseView>, CaseError> {
-        let found = match self.load(reference).await {
+        let found = match self.load_from(&self.read, reference).await {
             Ok(found) => found,
             Err(CaseError::NotFound) => return Ok(None),
             Err(e) => return Err(e),
@@ -32,7 +32,7 @@ impl CaseDesk {
         let events = request_event::Entity::find()
             .filter(request_event::Column::RequestId.eq(found.row.id))
             .order_by_asc(request_event::Column::Id)
-            .all(&self.db)
+            .all(&self.read)
             .await?;
         let letters = self.mail_desk.letters_of(found.row.id, &found.reference).await?;
         let row = &found.row;

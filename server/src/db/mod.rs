@@ -51,6 +51,33 @@ pub async fn connect(url: &str, durability: Durability) -> Result<DatabaseConnec
     }
 }
 
+/// Connections for reads that need no lock: on SQLite a read-only pool
+/// beside the single writer (in WAL mode readers and the writer do not wait
+/// for one another, and a reader sees every commit made before it began);
+/// on PostgreSQL the same pool as `writer`. Pages that only show data read
+/// here, so a burst of commits or the outbox draining its backlog on the
+/// writer never holds up a page. Must be opened after [`migrate`], since a
+/// read-only connection cannot create the file.
+pub async fn reader(url: &str, writer: &DatabaseConnection) -> Result<DatabaseConnection, DbErr> {
+    if !url.starts_with("sqlite:") {
+        return Ok(writer.clone());
+    }
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|e| DbErr::Custom(format!("invalid SQLite URL: {e}")))?
+        .create_if_missing(false)
+        .read_only(true)
+        .busy_timeout(Duration::from_secs(10));
+    // As many as there are cores to run them, and one more to wait on the
+    // disk while the others compute.
+    let readers = std::thread::available_parallelism().map_or(2, |cores| cores.get() as u32 + 1);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(readers)
+        .connect_with(options)
+        .await
+        .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
+    Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
+}
+
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await

@@ -18,13 +18,22 @@ use crate::db::entities::{outbox, request};
 #[derive(Clone)]
 pub struct MailDesk {
     db: DatabaseConnection,
+    /// Where pages read; see [`crate::db::reader`]. The writer until
+    /// [`Self::reading_from`] says otherwise.
+    read: DatabaseConnection,
     mailer: Mailer,
     clocks: Arc<Clocks>,
 }
 
 impl MailDesk {
     pub fn new(db: DatabaseConnection, mailer: Mailer, clocks: Arc<Clocks>) -> Self {
-        Self { db, mailer, clocks }
+        Self { read: db.clone(), db, mailer, clocks }
+    }
+
+    /// Lists letters through `reader` (see [`crate::db::reader`]).
+    pub fn reading_from(mut self, reader: DatabaseConnection) -> Self {
+        self.read = reader;
+        self
     }
 
     /// Letters that have not gone out, failed ones first.
@@ -34,7 +43,7 @@ impl MailDesk {
             .order_by_asc(outbox::Column::Status)
             .order_by_asc(outbox::Column::Id)
             .limit(500)
-            .all(&self.db)
+            .all(&self.read)
             .await?;
         let ids: Vec<i64> = rows.iter().filter_map(|row| row.request_id).collect();
         let references: HashMap<i64, ReferenceCode> = request::Entity::find()
@@ -43,7 +52,7 @@ impl MailDesk {
             .column(request::Column::Reference)
             .filter(request::Column::Id.is_in(ids))
             .into_tuple::<(i64, String)>()
-            .all(&self.db)
+            .all(&self.read)
             .await?
             .into_iter()
             .filter_map(|(id, reference)| Some((id, ReferenceCode::parse(&reference).ok()?)))
@@ -64,7 +73,7 @@ impl MailDesk {
         let rows = outbox::Entity::find()
             .filter(outbox::Column::RequestId.eq(request_id))
             .order_by_asc(outbox::Column::Id)
-            .all(&self.db)
+            .all(&self.read)
             .await?;
         Ok(rows.into_iter().filter_map(|row| self.letter_state(row, Some(reference))).collect())
     }

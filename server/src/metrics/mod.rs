@@ -2,8 +2,7 @@
 //! database, turned into the dashboard and the yearly disclosure by the
 //! rules in `app::domain::metrics`, and the CSV files a manager downloads.
 //!
-//! The queries run on a connection of their own. On SQLite that is a
-//! read-only one beside the single writer, so a year's aggregate never
+//! The queries run on the read connections, so a year's aggregate never
 //! holds up a customer's submission.
 
 mod days;
@@ -12,9 +11,7 @@ mod sql;
 pub use days::forget_all;
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use app::domain::metrics::{
     Dashboard, Disclosure, DoneByFact, Facts, FinishedFact, MetricsQuery, OpenFact, OutcomeClass, OutcomeFact, Period,
@@ -24,10 +21,9 @@ use app::domain::request::{Choice, ComplaintCategory};
 use app::domain::workflow::Outcome;
 use app::domain::{Channel, RequestKind, RequestStatus};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
-use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QueryResult,
-    QuerySelect, SqlxSqliteConnector,
+    QuerySelect,
 };
 
 use crate::clocks::Clocks;
@@ -57,30 +53,13 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    /// Reads through `writer` on PostgreSQL, and through a read-only pool
-    /// of its own on SQLite (the database is in WAL mode, where readers
-    /// and the writer do not wait for one another).
-    pub async fn connect(url: &str, writer: &DatabaseConnection, clocks: Arc<Clocks>) -> Result<Self, DbErr> {
-        let db = if url.starts_with("sqlite:") {
-            let options = SqliteConnectOptions::from_str(url)
-                .map_err(|e| DbErr::Custom(format!("invalid SQLite URL: {e}")))?
-                .create_if_missing(false)
-                .read_only(true)
-                .busy_timeout(Duration::from_secs(10));
-            // Two connections, so the dashboard's queries use both cores.
-            let pool = SqlitePoolOptions::new()
-                .max_connections(2)
-                .connect_with(options)
-                .await
-                .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
-            SqlxSqliteConnector::from_sqlx_sqlite_pool(pool)
-        } else {
-            writer.clone()
-        };
+    /// Counts through `reader` (see [`crate::db::reader`]) and keeps the
+    /// day counts through `writer`.
+    pub fn new(reader: DatabaseConnection, writer: DatabaseConnection, clocks: Arc<Clocks>) -> Self {
         // Far enough ahead that no stored timestamp is later.
         let until = Utc::now() + chrono::Duration::days(3660);
         let offsets = Arc::new(Offsets::new(clocks.time_zone(), until));
-        Ok(Self { db, writer: writer.clone(), clocks, offsets })
+        Self { db: reader, writer, clocks, offsets }
     }
 
     pub fn today(&self) -> NaiveDate {

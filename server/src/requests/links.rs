@@ -8,7 +8,9 @@
 
 use app::domain::{ReferenceCode, RequestKind};
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
 
 use super::{RequestStore, StoreError, link};
 use crate::db::entities::{request, tracking_link};
@@ -18,14 +20,18 @@ use crate::secret::Secret;
 impl RequestStore {
     /// The request a tracking link's hash opens: the link sent with the
     /// receipt, or one sent again since.
-    pub(super) async fn by_tracking_hash(&self, hash: &str) -> Result<Option<request::Model>, DbErr> {
-        let first = request::Entity::find().filter(request::Column::TrackingHash.eq(hash)).one(&self.db).await?;
+    pub(super) async fn by_tracking_hash(
+        &self,
+        on: &DatabaseConnection,
+        hash: &str,
+    ) -> Result<Option<request::Model>, DbErr> {
+        let first = request::Entity::find().filter(request::Column::TrackingHash.eq(hash)).one(on).await?;
         if first.is_some() {
             return Ok(first);
         }
-        let again = tracking_link::Entity::find().filter(tracking_link::Column::Hash.eq(hash)).one(&self.db).await?;
+        let again = tracking_link::Entity::find().filter(tracking_link::Column::Hash.eq(hash)).one(on).await?;
         match again {
-            Some(again) => request::Entity::find_by_id(again.request_id).one(&self.db).await,
+            Some(again) => request::Entity::find_by_id(again.request_id).one(on).await,
             None => Ok(None),
         }
     }

@@ -69,6 +69,9 @@ impl Intake {
 #[derive(Clone)]
 pub struct RequestStore {
     db: DatabaseConnection,
+    /// Where pages read; see [`crate::db::reader`]. The writer until
+    /// [`Self::reading_from`] says otherwise.
+    read: DatabaseConnection,
     mailer: Mailer,
     clocks: Arc<Clocks>,
     /// How long a verification link works.
@@ -101,7 +104,13 @@ impl RequestStore {
         limits: PublicLimits,
     ) -> Self {
         let intake = GroupCommit::start(db.clone(), mailer.outbox().clone());
-        Self { db, mailer, clocks, verification_ttl, limits, intake }
+        Self { read: db.clone(), db, mailer, clocks, verification_ttl, limits, intake }
+    }
+
+    /// Shows tracking pages through `reader` (see [`crate::db::reader`]).
+    pub fn reading_from(mut self, reader: DatabaseConnection) -> Self {
+        self.read = reader;
+        self
     }
 
     /// Stores a request, its first history event and its letters in one
@@ -217,14 +226,14 @@ impl RequestStore {
         let Some(hash) = secret::lookup_hash(presented_token) else {
             return Ok(None);
         };
-        let Some(found) = self.by_tracking_hash(&hash).await? else {
+        let Some(found) = self.by_tracking_hash(&self.read, &hash).await? else {
             return Ok(None);
         };
         let events = request_event::Entity::find()
             .filter(request_event::Column::RequestId.eq(found.id))
             .filter(request_event::Column::CustomerVisible.eq(true))
             .order_by_asc(request_event::Column::Id)
-            .all(&self.db)
+            .all(&self.read)
             .await?;
         tracking_view(self.vault(), found, events, &self.clocks).map(Some)
     }

@@ -97,7 +97,7 @@ impl RequestStore {
         let Some(hash) = secret::lookup_hash(presented_tracking_token) else {
             return Ok(Resend::NotApplicable);
         };
-        let Some(found) = self.by_tracking_hash(&hash).await? else {
+        let Some(found) = self.by_tracking_hash(&self.db, &hash).await? else {
             return Ok(Resend::NotApplicable);
         };
         // A new link is worth sending while the address can still be confirmed.

@@ -71,6 +71,9 @@ pub enum Invite {
 #[derive(Clone)]
 pub struct StaffAccounts {
     db: DatabaseConnection,
+    /// Where pages read; see [`crate::db::reader`]. The writer until
+    /// [`Self::reading_from`] says otherwise.
+    read: DatabaseConnection,
     mailer: Mailer,
     /// Sessions end this long after sign-in, however busy.
     pub absolute_limit: Duration,
@@ -85,7 +88,13 @@ pub fn normalise_email(email: &str) -> String {
 impl StaffAccounts {
     pub fn new(db: DatabaseConnection, mailer: Mailer, absolute_limit: Duration, password_checks: NonZeroU32) -> Self {
         let password_checks = Arc::new(Semaphore::new(usize::try_from(password_checks.get()).unwrap_or(1)));
-        Self { db, mailer, absolute_limit, password_checks }
+        Self { read: db.clone(), db, mailer, absolute_limit, password_checks }
+    }
+
+    /// Looks up sessions' accounts and lists staff through `reader` (see [`crate::db::reader`]).
+    pub fn reading_from(mut self, reader: DatabaseConnection) -> Self {
+        self.read = reader;
+        self
     }
 
     /// The staff member a session stands for, while the account is active,
@@ -95,7 +104,7 @@ impl StaffAccounts {
         if Utc::now().timestamp() - session.signed_in_at > self.absolute_limit.num_seconds() {
             return Ok(None);
         }
-        let Some(user) = staff_user::Entity::find_by_id(session.user_id).one(&self.db).await? else {
+        let Some(user) = staff_user::Entity::find_by_id(session.user_id).one(&self.read).await? else {
             return Ok(None);
         };
         let Some(role) = Role::parse(&user.role) else {
@@ -120,13 +129,13 @@ impl StaffAccounts {
     }
 
     pub async fn list(&self) -> Result<Vec<StaffMember>, StaffError> {
-        let users = staff_user::Entity::find().order_by_asc(staff_user::Column::Name).all(&self.db).await?;
+        let users = staff_user::Entity::find().order_by_asc(staff_user::Column::Name).all(&self.read).await?;
         let holders: std::collections::HashSet<i64> = api_token::Entity::find()
             .select_only()
             .column(api_token::Column::UserId)
             .distinct()
             .into_tuple::<i64>()
-            .all(&self.db)
+            .all(&self.read)
             .await?
             .into_iter()
             .collect();

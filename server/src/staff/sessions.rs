@@ -12,11 +12,20 @@ use crate::db::entities::staff_session;
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
     db: DatabaseConnection,
+    /// Where pages read; see [`crate::db::reader`]. The writer until
+    /// [`Self::reading_from`] says otherwise.
+    read: DatabaseConnection,
 }
 
 impl DbSessionStore {
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self { read: db.clone(), db }
+    }
+
+    /// Loads sessions through `reader` (see [`crate::db::reader`]).
+    pub fn reading_from(mut self, reader: DatabaseConnection) -> Self {
+        self.read = reader;
+        self
     }
 
     /// Forgets sessions past their expiry; they are already refused.
@@ -26,6 +35,29 @@ impl DbSessionStore {
             .exec(&self.db)
             .await?;
         Ok(done.rows_affected)
+    }
+}
+
+/// How much of the idle time a page may leave unrenewed. Every staff page
+/// pushes the idle end back; written each time, that is a commit on the
+/// single writer behind every page. Nobody notices a session that ends at
+/// most this much sooner after they stopped working.
+const RENEWAL_SLACK: chrono::Duration = chrono::Duration::minutes(1);
+
+impl DbSessionStore {
+    /// Whether the stored session already has `data` and an end within
+    /// [`RENEWAL_SLACK`] of `expires_at`, so that saving would change
+    /// nothing anyone could notice.
+    async fn holds_already(
+        &self,
+        record: &Record,
+        data: &str,
+        expires_at: DateTime<Utc>,
+    ) -> session_store::Result<bool> {
+        let stored = staff_session::Entity::find_by_id(record.id.to_string()).one(&self.read).await.map_err(backend)?;
+        Ok(stored.is_some_and(|stored| {
+            stored.data == data && stored.expires_at > Utc::now() && stored.expires_at + RENEWAL_SLACK >= expires_at
+        }))
     }
 }
 
@@ -64,9 +96,13 @@ impl SessionStore for DbSessionStore {
     /// it back when it finishes. [`Self::create`] is the only insert.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let expires_at = expiry(record);
+        if self.holds_already(record, &data, expires_at).await? {
+            return Ok(());
+        }
         staff_session::Entity::update_many()
             .col_expr(staff_session::Column::Data, Expr::value(data))
-            .col_expr(staff_session::Column::ExpiresAt, Expr::value(expiry(record)))
+            .col_expr(staff_session::Column::ExpiresAt, Expr::value(expires_at))
             .filter(staff_session::Column::Id.eq(record.id.to_string()))
             .filter(staff_session::Column::ExpiresAt.gt(Utc::now()))
             .exec(&self.db)
@@ -78,7 +114,7 @@ impl SessionStore for DbSessionStore {
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let Some(row) = staff_session::Entity::find_by_id(id.to_string())
             .filter(staff_session::Column::ExpiresAt.gt(Utc::now()))
-            .one(&self.db)
+            .one(&self.read)
             .await
             .map_err(backend)?
         else {

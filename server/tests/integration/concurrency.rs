@@ -52,3 +52,36 @@ async fn case_pages_rendered_together_all_answer_with_their_title() {
     }
     assert_eq!(broken, 0, "{broken} of {PAGES} case pages panicked while rendering");
 }
+
+/// On SQLite every write shares one connection. Under a 64-client soak,
+/// tracking pages and the queue waited behind commits and behind the
+/// outbox draining its backlog, some for over 5 s. Pages that only read
+/// must not wait for the writer at all: here it is held by a transaction
+/// that does not end until every page has answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_that_only_read_answer_while_the_writer_is_busy() {
+    use sea_orm::TransactionTrait;
+
+    let app = TestApp::start(Backend::Sqlite).await.expect("SQLite is always available");
+    let tracking = app.submit("/complaint", COMPLAINT).await;
+    let cookie = app.staff_member("lead@example.com", Role::Manager).await.cookie;
+    let router = app.app.router();
+
+    let busy = app.app.database().begin().await.expect("the writer");
+    for (path, cookie) in [
+        (tracking.as_str(), None),
+        ("/staff", Some(&cookie)),
+        ("/staff?status=all&sort=newest", Some(&cookie)),
+        ("/staff/mail", Some(&cookie)),
+    ] {
+        let mut request = Request::get(path);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let request = request.body(Body::empty()).expect("a request");
+        let answer = tokio::time::timeout(std::time::Duration::from_secs(10), router.clone().oneshot(request)).await;
+        let response = answer.unwrap_or_else(|_| panic!("{path} waited for the writer"));
+        assert_eq!(response.expect("the router answers").status(), 200, "{path}");
+    }
+    busy.rollback().await.expect("the writer is let go");
+}
