@@ -86,6 +86,7 @@ pub trait StaffService: Send + Sync + 'static {
     async fn api_tokens(&self) -> Result<Vec<ApiTokenInfo>, ServiceError>;
     /// Every token issued in the viewer's name, whoever issued it.
     async fn own_tokens(&self, viewer: &Viewer) -> Result<Vec<ApiTokenInfo>, ServiceError>;
+    async fn webhooks(&self) -> Result<Vec<crate::domain::webhooks::EndpointInfo>, ServiceError>;
 }
 
 #[cfg(feature = "ssr")]
@@ -208,6 +209,15 @@ pub async fn load_api_tokens() -> Result<Answer<(Vec<ApiTokenInfo>, Vec<StaffMem
             let tokens = service.api_tokens().await.map_err(unavailable)?;
             Ok(Ok((tokens, service.staff().await.map_err(unavailable)?)))
         }
+        Err(refusal) => Ok(Err(refusal)),
+    }
+}
+
+/// The webhook endpoints with their latest deliveries.
+#[server(endpoint = "staff/webhooks")]
+pub async fn load_webhooks() -> Result<Answer<Vec<crate::domain::webhooks::EndpointInfo>>, ServerFnError> {
+    match admit(Action::ManageWebhooks) {
+        Ok((service, _)) => Ok(Ok(service.webhooks().await.map_err(unavailable)?)),
         Err(refusal) => Ok(Err(refusal)),
     }
 }

@@ -14,7 +14,8 @@ use crate::domain::SiteInfo;
 use crate::domain::site::ShownAt;
 use crate::pages::staff::{
     AccountPage, CasePage, DashboardPage, DisclosurePage, MailPage, NewRequestPage, PeoplePage, QueuePage, SignInPage,
-    StaffAmendmentPage, StaffComplaintPage, StaffHeader, StaffOptOutPage, TokensPage, WelcomePage, provide_viewer,
+    StaffAmendmentPage, StaffComplaintPage, StaffHeader, StaffOptOutPage, TokensPage, WebhooksPage, WelcomePage,
+    provide_viewer,
 };
 use crate::pages::{
     AmendmentPage, ComplaintPage, HomePage, LinkRequestPage, NotFound, OptOutPage, TrackingPage, VerifyPage,
@@ -99,6 +100,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/staff/dashboard") view=DashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/disclosure") view=DisclosurePage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/tokens") view=TokensPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/account") view=AccountPage ssr=SsrMode::Async/>
             </Routes>
         </main>

@@ -207,6 +207,18 @@ pub struct Config {
     #[arg(long, env = "MAIL_LEASE_SECONDS", default_value_t = 300.0, global = true)]
     pub mail_lease_seconds: f64,
 
+    /// Hosts webhooks may be sent to although they are private, loopback or
+    /// link-local, comma-separated names or addresses (a receiver inside
+    /// the company's network). Every other private address is refused, so
+    /// that a webhook cannot be used to probe the internal network.
+    #[arg(long, env = "WEBHOOK_ALLOWED_HOSTS", value_delimiter = ',', global = true)]
+    pub webhook_allowed_hosts: Vec<String>,
+
+    /// Seconds a webhook endpoint has to answer a delivery before the
+    /// attempt counts as failed (and is retried like a letter).
+    #[arg(long, env = "WEBHOOK_TIMEOUT_SECONDS", default_value_t = 10.0, global = true)]
+    pub webhook_timeout_seconds: f64,
+
     /// Largest request body accepted, in bytes; larger ones get 413.
     #[arg(long, env = "BODY_LIMIT", default_value_t = 64 * 1024, global = true)]
     pub body_limit: usize,
@@ -328,6 +340,10 @@ impl Config {
     }
 
     /// How the outbox worker retries a letter that did not go.
+    pub fn webhook_timeout(&self) -> std::time::Duration {
+        seconds(self.webhook_timeout_seconds)
+    }
+
     pub fn retry_policy(&self) -> RetryPolicy {
         RetryPolicy {
             max_attempts: self.mail_max_attempts.max(1),
@@ -376,6 +392,8 @@ impl Config {
             // those that prove the limits set their own.
             submissions_per_hour: NonZeroU32::MAX,
             letters_per_recipient: NonZeroU32::MAX,
+            // Tests run their webhook receivers on this machine.
+            webhook_allowed_hosts: vec!["127.0.0.1".to_owned()],
             ..Self::defaults()
         }
     }

@@ -10,14 +10,18 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 
 use crate::db::entities::request_event;
+use crate::mail::Outbox;
 use crate::vault::Sealed;
 use app::domain::format::long_date;
 
 /// Writes one event inside the caller's transaction; whether the customer
 /// sees it follows from its kind. Its text comes sealed
-/// (`Vault::seal_event_body`).
+/// (`Vault::seal_event_body`). The webhook deliveries it causes are written
+/// with it, so a system downstream hears of every change and of no change
+/// that was rolled back.
 pub async fn record(
     txn: &impl ConnectionTrait,
+    outbox: &Outbox,
     request_id: i64,
     kind: EventKind,
     at: DateTime<Utc>,
@@ -35,17 +39,18 @@ pub async fn record(
     }
     .insert(txn)
     .await?;
-    Ok(())
+    crate::webhooks::announce(txn, outbox, request_id, kind, at).await
 }
 
 /// An event the portal itself caused: no staff member, no text.
 pub async fn record_system(
     txn: &impl ConnectionTrait,
+    outbox: &Outbox,
     request_id: i64,
     kind: EventKind,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    record(txn, request_id, kind, at, None, None).await
+    record(txn, outbox, request_id, kind, at, None, None).await
 }
 
 /// What an assignment to nobody says.

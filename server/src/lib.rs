@@ -21,5 +21,6 @@ pub mod seed;
 pub mod staff;
 mod startup;
 pub mod vault;
+pub mod webhooks;
 
 pub use startup::{Application, StartError};

@@ -17,7 +17,7 @@ use crate::db;
 use crate::digest::Digest;
 use crate::http::{self, AppState, CustomerPortal, SessionSettings, StaffPortal, SubmissionLimiter, TrustedProxies};
 use crate::mail::transport::TransportError;
-use crate::mail::{Letters, MailDesk, Mailer, Outbox, OutboxWorker, Transport};
+use crate::mail::{Courier, Letters, MailDesk, Mailer, Outbox, OutboxWorker, Transport};
 use crate::purge::Purge;
 use crate::requests::RequestStore;
 use crate::staff::StaffAccounts;
@@ -34,6 +34,8 @@ pub enum StartError {
     Bind { address: SocketAddr, source: std::io::Error },
     #[error("cannot set up mail: {0}")]
     Mail(#[from] TransportError),
+    #[error(transparent)]
+    Webhooks(#[from] crate::webhooks::SenderError),
     #[error("cannot set up deadlines: {0}")]
     Clocks(#[from] ClockSetupError),
     #[error("cannot open the encryption keys: {0}")]
@@ -129,10 +131,27 @@ impl Application {
         let digest = Digest::new(db.clone(), mailer, clocks.clone(), staff.clone(), config.digest_time);
         let purge = Purge::new(db.clone(), vault.clone(), clocks.clone(), config.housekeeping(), config.purge_time);
         let sessions = DbSessionStore::new(db.clone()).reading_from(reader);
-        let worker = OutboxWorker::new(db.clone(), vault.clone(), Arc::new(transport), config.retry_policy(), wake);
+        let worker = OutboxWorker::new(
+            db.clone(),
+            vault.clone(),
+            Courier::Mail(Arc::new(transport)),
+            config.retry_policy(),
+            wake,
+        );
+        let destinations = crate::webhooks::Destinations::allowing(&config.webhook_allowed_hosts);
+        let sender = crate::webhooks::Sender::new(destinations.clone(), vault.clone(), config.webhook_timeout())?;
+        let deliveries = OutboxWorker::new(
+            db.clone(),
+            vault.clone(),
+            Courier::Webhooks(Arc::new(sender)),
+            config.retry_policy(),
+            Arc::new(Notify::new()),
+        );
+        let webhooks = crate::webhooks::Webhooks::new(db.clone(), vault.clone(), destinations);
         let submissions = SubmissionLimiter::per_hour(config.submissions_per_hour);
         let background = vec![
             tokio::spawn(worker.run()),
+            tokio::spawn(deliveries.run()),
             tokio::spawn(sweep_unverified(
                 store.clone(),
                 chrono::Duration::days(i64::from(config.unverified_close_days)),
@@ -161,7 +180,11 @@ impl Application {
             customer: Arc::new(CustomerPortal::new(store.clone())),
             staff,
             api_tokens: crate::staff::tokens::ApiTokens::new(db.clone()),
-            staff_service: Arc::new(StaffPortal::new(desk.clone(), crate::staff::tokens::ApiTokens::new(db.clone()))),
+            staff_service: Arc::new(StaffPortal::new(
+                desk.clone(),
+                crate::staff::tokens::ApiTokens::new(db.clone()),
+                webhooks.clone(),
+            )),
             desk,
             metrics,
             clocks,
@@ -175,6 +198,7 @@ impl Application {
             trusted_proxies: TrustedProxies::new(&config.trusted_proxies),
             submissions,
             headers,
+            webhooks,
         };
         Ok(Self {
             listener,

@@ -99,6 +99,9 @@ pub enum Action {
     /// Put a legal hold on a request, which keeps it from being purged,
     /// and lift it.
     PlaceLegalHold,
+    /// Register webhook endpoints, see their deliveries, send one again
+    /// and rotate an endpoint's signing secret.
+    ManageWebhooks,
 }
 
 impl Action {
@@ -118,6 +121,7 @@ impl Action {
         Self::ManageApiTokens,
         Self::ViewOwnAccount,
         Self::PlaceLegalHold,
+        Self::ManageWebhooks,
     ];
 }
 
@@ -133,7 +137,7 @@ pub fn permits(actor: Actor<'_>, action: Action) -> bool {
         ViewQueue | OpenCase | WorkCase | EnterRequest | ManageMail | ViewOwnAccount => minimum(actor, Role::Agent),
         // Holds answer to counsel and compliance, whom managers speak for.
         AssignToOthers | ViewMetrics | PlaceLegalHold => minimum(actor, Role::Manager),
-        ManageStaff | ManageApiTokens => minimum(actor, Role::Admin),
+        ManageStaff | ManageApiTokens | ManageWebhooks => minimum(actor, Role::Admin),
     }
 }
 

@@ -2,7 +2,7 @@
 //! letters, in the staff's figures. Machine formats (ISO dates in CSV files
 //! and URLs, plain digits in exports) are not written here.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// What stands in for a figure there is nothing to work out from.
 const NOTHING: &str = "–";
@@ -20,6 +20,12 @@ pub fn short_date(day: NaiveDate) -> String {
 /// "3 Mar", under a chart's bars, where the year is the period's.
 pub fn day_and_month(day: NaiveDate) -> String {
     day.format("%-d %b").to_string()
+}
+
+/// "3 Mar 2026, 14:05:09 UTC": when a system did something, as its logs
+/// would say it, where the second and the zone matter.
+pub fn utc_moment(at: DateTime<Utc>) -> String {
+    at.format("%-d %b %Y, %H:%M:%S UTC").to_string()
 }
 
 /// "March 2026", when only the month matters.

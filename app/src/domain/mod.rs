@@ -61,6 +61,7 @@ pub mod request;
 pub mod site;
 pub mod staff_forms;
 pub mod tracking;
+pub mod webhooks;
 pub mod workflow;
 
 pub use access::{Action, Role, Viewer};

@@ -30,6 +30,8 @@ named_enum! {
         Revoke => "revoke",
         Hold => "hold",
         Release => "release",
+        Webhook => "webhook",
+        Endpoint => "endpoint",
     }
 }
 
@@ -52,6 +54,10 @@ named_enum! {
         Revoked => "revoked",
         Held => "held",
         Released => "released",
+        Registered => "registered",
+        Rotated => "rotated",
+        Resent => "resent",
+        Stopped => "stopped",
     }
 }
 
@@ -210,6 +216,17 @@ staff_form! {
 staff_form! {
     /// Revoking the token named in the address.
     RevokeForm needs ManageApiTokens {}
+}
+
+staff_form! {
+    /// Registering a webhook endpoint: where, what for, and which events.
+    WebhookForm needs ManageWebhooks { url: String, description: String, events: Vec<String> }
+}
+
+staff_form! {
+    /// Changing the endpoint named in the address: `rotate` its secret,
+    /// `resend` one delivery (`delivery`), or `stop` sending to it.
+    EndpointForm needs ManageWebhooks { change: String, delivery: String }
 }
 
 #[cfg(test)]

@@ -77,7 +77,7 @@ impl CaseDesk {
             }
         }
         let body = self.vault().seal_event_body(id, change.body.as_deref()).map_err(StoreError::from)?;
-        history::record(&txn, id, change.event, change.at, body, Some(viewer.id)).await?;
+        history::record(&txn, self.mailer.outbox(), id, change.event, change.at, body, Some(viewer.id)).await?;
         audit::append(&txn, &actor(viewer), change.action, Some(id), change.detail).await?;
         let wrote_letter = change.letter.is_some();
         if let Some(letter) = change.letter {

@@ -34,6 +34,8 @@ pub enum HttpError {
     Case(crate::cases::CaseError),
     #[error("session store: {0}")]
     Session(#[from] tower_sessions::session::Error),
+    #[error("webhooks: {0}")]
+    Webhooks(#[from] crate::webhooks::WebhookError),
     #[error(transparent)]
     Period(#[from] app::domain::metrics::PeriodError),
     /// Over a limit on what the public may ask of the portal: the person is
@@ -93,7 +95,7 @@ impl IntoResponse for HttpError {
                 page.headers_mut().insert(header::RETRY_AFTER, retry_after.as_secs().max(1).into());
                 page
             }
-            error @ (Self::Store(_) | Self::Staff(_) | Self::Case(_) | Self::Session(_)) => {
+            error @ (Self::Store(_) | Self::Staff(_) | Self::Case(_) | Self::Session(_) | Self::Webhooks(_)) => {
                 Incident::record("a request", &error).page()
             }
         }

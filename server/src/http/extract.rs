@@ -44,12 +44,20 @@ impl Sent {
     /// What goes back to the page when the change is refused. Secrets and
     /// passwords never do.
     pub fn feedback(&self, form: FormName, message: impl Into<String>) -> StaffFeedback {
-        let values = self
-            .fields
-            .iter()
-            .filter(|(name, _)| !matches!(name.as_str(), FORM_TOKEN | "password" | "confirm"))
-            .cloned()
-            .collect();
+        // A field sent more than once (a group of checkboxes) comes back as
+        // its values separated by spaces.
+        let mut values = std::collections::BTreeMap::<String, String>::new();
+        for (name, value) in
+            self.fields.iter().filter(|(name, _)| !matches!(name.as_str(), FORM_TOKEN | "password" | "confirm"))
+        {
+            values
+                .entry(name.clone())
+                .and_modify(|values| {
+                    values.push(' ');
+                    values.push_str(value);
+                })
+                .or_insert_with(|| value.clone());
+        }
         StaffFeedback { form: Some(form), message: message.into(), values }
     }
 

@@ -64,6 +64,7 @@ pub struct AppState {
     pub trusted_proxies: TrustedProxies,
     pub submissions: SubmissionLimiter,
     pub headers: HeaderSettings,
+    pub webhooks: crate::webhooks::Webhooks,
 }
 
 /// How staff session cookies are set.

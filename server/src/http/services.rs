@@ -6,6 +6,7 @@ use app::domain::accounts::ApiTokenInfo;
 use app::domain::case::{CaseView, LetterState, StaffMember};
 use app::domain::metrics::{Dashboard, Disclosure, MetricsQuery, PeriodError};
 use app::domain::queue::{QueuePage, QueueQuery};
+use app::domain::webhooks::EndpointInfo;
 use app::domain::{ReferenceCode, TrackingView, Viewer};
 use app::services::{CustomerService, MetricsService, ServiceError, StaffService};
 
@@ -14,16 +15,18 @@ use crate::cases::CaseDesk;
 use crate::metrics::{Metrics, MetricsError};
 use crate::requests::RequestStore;
 use crate::staff::tokens::ApiTokens;
+use crate::webhooks::Webhooks;
 
 /// The staff-facing reads, over the case desk.
 pub struct StaffPortal {
     desk: CaseDesk,
     tokens: ApiTokens,
+    webhooks: Webhooks,
 }
 
 impl StaffPortal {
-    pub fn new(desk: CaseDesk, tokens: ApiTokens) -> Self {
-        Self { desk, tokens }
+    pub fn new(desk: CaseDesk, tokens: ApiTokens, webhooks: Webhooks) -> Self {
+        Self { desk, tokens, webhooks }
     }
 }
 
@@ -54,6 +57,10 @@ impl StaffService for StaffPortal {
             .of_owner(viewer, self.desk.clocks())
             .await
             .map_err(|e| Incident::record("one's own tokens", &e).into())
+    }
+
+    async fn webhooks(&self) -> Result<Vec<EndpointInfo>, ServiceError> {
+        self.webhooks.list().await.map_err(|e| Incident::record("the webhook endpoints", &e).into())
     }
 }
 

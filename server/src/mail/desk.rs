@@ -10,6 +10,7 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
+use super::outbox::Channel;
 use super::{Mailer, outbox as outbox_rows};
 use crate::audit::{self, Actor};
 use crate::clocks::Clocks;
@@ -39,6 +40,7 @@ impl MailDesk {
     /// Letters that have not gone out, failed ones first.
     pub async fn undelivered(&self) -> Result<Vec<LetterState>, DbErr> {
         let rows = outbox::Entity::find()
+            .filter(outbox::Column::Channel.eq(Channel::Mail.as_str()))
             .filter(outbox::Column::Status.ne(LetterStatus::Sent.as_str()))
             .order_by_asc(outbox::Column::Status)
             .order_by_asc(outbox::Column::Id)
@@ -71,6 +73,7 @@ impl MailDesk {
     /// Every letter written for one request, oldest first.
     pub async fn letters_of(&self, request_id: i64, reference: &ReferenceCode) -> Result<Vec<LetterState>, DbErr> {
         let rows = outbox::Entity::find()
+            .filter(outbox::Column::Channel.eq(Channel::Mail.as_str()))
             .filter(outbox::Column::RequestId.eq(request_id))
             .order_by_asc(outbox::Column::Id)
             .all(&self.read)

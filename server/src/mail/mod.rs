@@ -17,4 +17,4 @@ pub use letters::{Composed, Letter, Letters};
 pub use mailer::Mailer;
 pub use outbox::Outbox;
 pub use transport::Transport;
-pub use worker::{OutboxWorker, RetryPolicy};
+pub use worker::{Courier, OutboxWorker, RetryPolicy};

@@ -1,7 +1,9 @@
-//! The outbox table: letters waiting to be delivered. Rows are written in
-//! the caller's transaction and claimed by workers with a lease, so that
-//! several server instances never hold the same row at once, and a row
-//! whose worker died mid-send is picked up again when its lease runs out.
+//! The outbox table: letters and webhook deliveries waiting to go out. Rows
+//! are written in the caller's transaction and claimed by workers with a
+//! lease, so that several server instances never hold the same row at once,
+//! and a row whose worker died mid-send is picked up again when its lease
+//! runs out. Each channel has its own worker, so a slow webhook receiver
+//! never holds up a letter.
 
 use app::domain::case::LetterStatus;
 use chrono::{DateTime, Duration, Utc};
@@ -20,10 +22,29 @@ use crate::vault::{Sealed, Vault, VaultError};
 /// without being written again.
 const LINK_PLACEHOLDER: &str = "[private link, removed after sending]";
 
+/// How an outbox row leaves the portal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    Mail,
+    Webhook,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Mail => "mail",
+            Self::Webhook => "webhook",
+        }
+    }
+}
+
 /// A claimed row, still sealed.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct Claimed {
     pub id: i64,
+    /// The letter's template, or the webhook event's name.
+    pub template: String,
+    pub endpoint_id: Option<i64>,
     pub recipient: Sealed,
     pub subject: Sealed,
     pub text_body: Sealed,
@@ -37,6 +58,8 @@ pub struct Claimed {
 #[derive(Clone, Debug)]
 pub struct Outgoing {
     pub id: i64,
+    pub template: String,
+    pub endpoint_id: Option<i64>,
     pub recipient: String,
     pub subject: String,
     pub text_body: String,
@@ -54,6 +77,8 @@ impl Claimed {
         };
         Ok(Outgoing {
             id: self.id,
+            template: self.template.clone(),
+            endpoint_id: self.endpoint_id,
             recipient: vault.open(&self.recipient, at("recipient"))?,
             subject: vault.open(&self.subject, at("subject"))?,
             text_body: with_link(vault.open(&self.text_body, at("text_body"))?),
@@ -140,6 +165,44 @@ impl Outbox {
             html_body: Set(letter.html_body),
             secret: Set(letter.secret),
             message_id: Set(letter.message_id),
+            channel: Set(Channel::Mail.as_str().to_owned()),
+            status: Set(LetterStatus::Pending.as_str().to_owned()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        Ok(())
+    }
+
+    /// Adds a webhook delivery of `body` (JSON) for `event` to the endpoint
+    /// at `url`, inside the caller's transaction. Its `webhook-id` is fixed
+    /// here and kept on every attempt, so receivers can tell a retry from a
+    /// new event.
+    pub async fn enqueue_delivery(
+        &self,
+        txn: &impl ConnectionTrait,
+        request_id: Option<i64>,
+        endpoint: (i64, &str),
+        event: &str,
+        body: &str,
+    ) -> Result<(), DbErr> {
+        let message_id = format!("msg_{}", crate::secret::random_hex());
+        let at = |column| letter_place(column, &message_id);
+        let now = Utc::now();
+        outbox::ActiveModel {
+            request_id: Set(request_id),
+            template: Set(event.to_owned()),
+            recipient: Set(self.vault.seal(endpoint.1, at("recipient"))?),
+            subject: Set(self.vault.seal(event, at("subject"))?),
+            text_body: Set(self.vault.seal(body, at("text_body"))?),
+            html_body: Set(Sealed::empty()),
+            secret: Set(None),
+            message_id: Set(message_id),
+            channel: Set(Channel::Webhook.as_str().to_owned()),
+            endpoint_id: Set(Some(endpoint.0)),
             status: Set(LetterStatus::Pending.as_str().to_owned()),
             attempts: Set(0),
             next_attempt_at: Set(now),
@@ -161,9 +224,11 @@ impl Outbox {
     }
 }
 
-/// Claims up to `limit` due rows for `worker` until `now + lease`.
+/// Claims up to `limit` due rows of `channel` for `worker` until
+/// `now + lease`.
 pub async fn claim(
     db: &DatabaseConnection,
+    channel: Channel,
     worker: &str,
     now: DateTime<Utc>,
     lease: Duration,
@@ -179,15 +244,22 @@ pub async fn claim(
         "UPDATE outbox SET locked_by = $1, locked_until = $2 \
          WHERE status = $5 AND next_attempt_at <= $3 AND (locked_until IS NULL OR locked_until <= $3) \
            AND id IN (SELECT id FROM outbox \
-                      WHERE status = $5 AND next_attempt_at <= $3 \
+                      WHERE status = $5 AND channel = $6 AND next_attempt_at <= $3 \
                         AND (locked_until IS NULL OR locked_until <= $3) \
                       ORDER BY id LIMIT $4 {skip_locked}) \
-         RETURNING id, recipient, subject, text_body, html_body, secret, message_id, attempts"
+         RETURNING id, template, endpoint_id, recipient, subject, text_body, html_body, secret, message_id, attempts"
     );
     let statement = Statement::from_sql_and_values(
         backend,
         sql,
-        [worker.into(), (now + lease).into(), now.into(), (limit as i64).into(), LetterStatus::Pending.as_str().into()],
+        [
+            worker.into(),
+            (now + lease).into(),
+            now.into(),
+            (limit as i64).into(),
+            LetterStatus::Pending.as_str().into(),
+            channel.as_str().into(),
+        ],
     );
     Claimed::find_by_statement(statement).all(db).await
 }
@@ -216,16 +288,32 @@ pub async fn mark_sent(db: &DatabaseConnection, ids: &[i64], worker: &str, at: D
     Ok(())
 }
 
+/// Records one webhook delivery that its endpoint accepted with `status`.
+pub async fn mark_delivered(db: &DatabaseConnection, id: i64, worker: &str, status: u16) -> Result<(), DbErr> {
+    let now = Utc::now();
+    db.execute_raw(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "UPDATE outbox SET status = $1, sent_at = $2, last_attempt_at = $2, attempts = attempts + 1, \
+         response_status = $3, locked_by = NULL, locked_until = NULL, last_error = NULL \
+         WHERE id = $4 AND locked_by = $5",
+        [LetterStatus::Sent.as_str().into(), now.into(), i32::from(status).into(), id.into(), worker.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
 /// Records a failed attempt: the row waits until `retry_at`, or is marked
 /// failed for staff to see when `retry_at` is `None`. A letter that finally
 /// failed loses its private link as a sent one does: nobody will receive
-/// it, and a resend by staff goes out without it.
+/// it, and a resend by staff goes out without it. `response` is the HTTP
+/// status a webhook endpoint answered with, if it answered.
 pub async fn mark_attempt_failed(
     db: &DatabaseConnection,
     id: i64,
     worker: &str,
     error: &str,
     retry_at: Option<DateTime<Utc>>,
+    response: Option<u16>,
 ) -> Result<(), DbErr> {
     let (status, next) = match retry_at {
         Some(at) => (LetterStatus::Pending, at),
@@ -234,7 +322,7 @@ pub async fn mark_attempt_failed(
     db.execute_raw(Statement::from_sql_and_values(
         db.get_database_backend(),
         "UPDATE outbox SET status = $1, next_attempt_at = $2, attempts = attempts + 1, last_error = $3, \
-         locked_by = NULL, locked_until = NULL, \
+         locked_by = NULL, locked_until = NULL, last_attempt_at = $7, response_status = $8, \
          secret = CASE WHEN $1 = $6 THEN NULL ELSE secret END \
          WHERE id = $4 AND locked_by = $5",
         [
@@ -244,6 +332,8 @@ pub async fn mark_attempt_failed(
             id.into(),
             worker.into(),
             LetterStatus::Failed.as_str().into(),
+            Utc::now().into(),
+            response.map(i32::from).into(),
         ],
     ))
     .await?;
@@ -253,12 +343,34 @@ pub async fn mark_attempt_failed(
 /// Sends a failed letter again, with a fresh set of attempts and the same
 /// Message-ID. `false` when there is no such failed letter.
 pub async fn retry(txn: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
+    let condition = format!(" AND channel = '{}'", Channel::Mail.as_str());
+    send_again(txn, id, &[LetterStatus::Failed], &condition).await
+}
+
+/// Sends a webhook delivery of endpoint `endpoint_id` again, whether it
+/// failed or was delivered, under the same `webhook-id`. `false` when there
+/// is no such delivery or it is still waiting to go out.
+pub async fn resend_delivery(txn: &impl ConnectionTrait, endpoint_id: i64, id: i64) -> Result<bool, DbErr> {
+    let condition = format!(" AND channel = '{}' AND endpoint_id = {endpoint_id}", Channel::Webhook.as_str());
+    send_again(txn, id, &[LetterStatus::Failed, LetterStatus::Sent], &condition).await
+}
+
+async fn send_again(
+    txn: &impl ConnectionTrait,
+    id: i64,
+    from: &[LetterStatus],
+    condition: &str,
+) -> Result<bool, DbErr> {
+    let from: Vec<String> = from.iter().map(|status| format!("'{}'", status.as_str())).collect();
     let done = txn
         .execute_raw(Statement::from_sql_and_values(
             txn.get_database_backend(),
-            "UPDATE outbox SET status = $3, attempts = 0, next_attempt_at = $1, locked_by = NULL, \
-             locked_until = NULL WHERE id = $2 AND status = $4",
-            [Utc::now().into(), id.into(), LetterStatus::Pending.as_str().into(), LetterStatus::Failed.as_str().into()],
+            format!(
+                "UPDATE outbox SET status = $3, attempts = 0, next_attempt_at = $1, locked_by = NULL, \
+                 locked_until = NULL WHERE id = $2 AND status IN ({}){condition}",
+                from.join(", ")
+            ),
+            [Utc::now().into(), id.into(), LetterStatus::Pending.as_str().into()],
         ))
         .await?;
     Ok(done.rows_affected() == 1)

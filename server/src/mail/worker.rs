@@ -1,6 +1,7 @@
-//! The background worker that empties the outbox: it wakes when a letter is
-//! written (or every few seconds), claims due rows, sends them, and on a
-//! failure waits longer each time before trying again.
+//! The background workers that empty the outbox, one for letters and one
+//! for webhook deliveries: each wakes when a row is written (or every few
+//! seconds), claims due rows of its channel, sends them, and on a failure
+//! waits longer each time before trying again.
 
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
@@ -11,8 +12,25 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 
 use super::Transport;
-use super::outbox::{self, Claimed};
+use super::outbox::{self, Channel, Claimed};
 use crate::vault::Vault;
+use crate::webhooks::Sender;
+
+/// What carries a worker's rows out of the portal.
+#[derive(Clone)]
+pub enum Courier {
+    Mail(Arc<Transport>),
+    Webhooks(Arc<Sender>),
+}
+
+impl Courier {
+    fn channel(&self) -> Channel {
+        match self {
+            Self::Mail(_) => Channel::Mail,
+            Self::Webhooks(_) => Channel::Webhook,
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug)]
 pub struct RetryPolicy {
@@ -41,7 +59,7 @@ impl RetryPolicy {
 pub struct OutboxWorker {
     db: DatabaseConnection,
     vault: Vault,
-    transport: Arc<Transport>,
+    courier: Courier,
     policy: RetryPolicy,
     wake: Arc<Notify>,
     name: String,
@@ -50,18 +68,12 @@ pub struct OutboxWorker {
 const BATCH: u64 = 20;
 
 impl OutboxWorker {
-    pub fn new(
-        db: DatabaseConnection,
-        vault: Vault,
-        transport: Arc<Transport>,
-        policy: RetryPolicy,
-        wake: Arc<Notify>,
-    ) -> Self {
+    pub fn new(db: DatabaseConnection, vault: Vault, courier: Courier, policy: RetryPolicy, wake: Arc<Notify>) -> Self {
         let mut suffix = [0u8; 6];
         rand::rng().fill(&mut suffix);
         let name =
             format!("worker-{}-{}", std::process::id(), suffix.iter().map(|b| format!("{b:02x}")).collect::<String>());
-        Self { db, vault, transport, policy, wake, name }
+        Self { db, vault, courier, policy, wake, name }
     }
 
     /// Runs until the task is dropped.
@@ -76,17 +88,44 @@ impl OutboxWorker {
                 }
                 Ok(_) => {}
                 Err(error) => {
-                    tracing::error!(%error, "outbox worker cannot reach the database; retrying");
+                    let channel = self.courier.channel().as_str();
+                    tracing::error!(%error, channel, "outbox worker cannot reach the database; retrying");
                     tokio::time::sleep(self.policy.poll).await;
                 }
             }
         }
     }
 
-    /// Claims and sends one batch; returns how many letters it tried.
+    /// Claims and sends one batch; returns how many rows it tried.
     pub async fn run_once(&self) -> Result<usize, sea_orm::DbErr> {
         let lease = Duration::from_std(self.policy.lease).unwrap_or(Duration::minutes(5));
-        let batch = outbox::claim(&self.db, &self.name, Utc::now(), lease, BATCH).await?;
+        let batch = outbox::claim(&self.db, self.courier.channel(), &self.name, Utc::now(), lease, BATCH).await?;
+        match &self.courier {
+            Courier::Mail(transport) => self.send_letters(transport, batch).await,
+            Courier::Webhooks(sender) => self.deliver(sender, batch).await,
+        }
+    }
+
+    /// Each delivery is recorded as soon as its endpoint answers: receivers
+    /// tell a repeat by its `webhook-id`, so there is nothing to batch.
+    async fn deliver(&self, sender: &Sender, batch: Vec<Claimed>) -> Result<usize, sea_orm::DbErr> {
+        for delivery in &batch {
+            let answered = match delivery.open(&self.vault) {
+                Ok(outgoing) => sender.deliver(&self.db, &outgoing).await,
+                Err(error) => Err(crate::webhooks::Refused::Unreadable(error.to_string())),
+            };
+            match answered {
+                Ok(status) => {
+                    tracing::info!(id = delivery.id, webhook_id = %delivery.message_id, status, "webhook delivered");
+                    outbox::mark_delivered(&self.db, delivery.id, &self.name, status).await?;
+                }
+                Err(refused) => self.record_failure(delivery, &refused.to_string(), refused.status()).await?,
+            }
+        }
+        Ok(batch.len())
+    }
+
+    async fn send_letters(&self, transport: &Transport, batch: Vec<Claimed>) -> Result<usize, sea_orm::DbErr> {
         // Each letter is recorded as sent while the next ones go out, as
         // many in one statement as piled up meanwhile: a worker killed
         // mid-batch leaves unrecorded (and so sends again, under the same
@@ -96,7 +135,7 @@ impl OutboxWorker {
         let send = async move {
             for letter in &batch {
                 let sent = match letter.open(&self.vault) {
-                    Ok(outgoing) => self.transport.send(&outgoing).await.map_err(|error| error.to_string()),
+                    Ok(outgoing) => transport.send(&outgoing).await.map_err(|error| error.to_string()),
                     Err(error) => Err(error.to_string()),
                 };
                 match sent {
@@ -105,7 +144,7 @@ impl OutboxWorker {
                         // Refused only once recording failed, which ends the batch anyway.
                         let _ = accepted.send(letter.id);
                     }
-                    Err(error) => self.record_failure(letter, &error).await?,
+                    Err(error) => self.record_failure(letter, &error, None).await?,
                 }
             }
             Ok::<_, sea_orm::DbErr>(batch.len())
@@ -122,7 +161,7 @@ impl OutboxWorker {
         Ok(tried)
     }
 
-    async fn record_failure(&self, letter: &Claimed, error: &str) -> Result<(), sea_orm::DbErr> {
+    async fn record_failure(&self, letter: &Claimed, error: &str, response: Option<u16>) -> Result<(), sea_orm::DbErr> {
         let failures = letter.attempts.max(0) as u32 + 1;
         let retry_at = (failures < self.policy.max_attempts)
             .then(|| Utc::now() + Duration::from_std(self.policy.delay_after(failures)).unwrap_or(Duration::hours(1)));
@@ -132,7 +171,7 @@ impl OutboxWorker {
                 tracing::error!(id = letter.id, failures, %error, "letter not sent; giving up until staff retry it")
             }
         }
-        outbox::mark_attempt_failed(&self.db, letter.id, &self.name, error, retry_at).await
+        outbox::mark_attempt_failed(&self.db, letter.id, &self.name, error, retry_at, response).await
     }
 }
 

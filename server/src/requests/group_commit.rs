@@ -137,7 +137,7 @@ async fn write(txn: &impl ConnectionTrait, outbox: &Outbox, prepared: &Prepared)
         Some(Actor::Staff { id, .. }) => Some(*id),
         _ => None,
     };
-    history::record(txn, stored.id, prepared.event, prepared.at, None, actor_id).await?;
+    history::record(txn, outbox, stored.id, prepared.event, prepared.at, None, actor_id).await?;
     if let Some(actor) = &prepared.entered_by {
         let detail = serde_json::json!({ "reference": stored.reference, "channel": stored.channel });
         audit::append(txn, actor, "request.entered", Some(stored.id), detail).await?;

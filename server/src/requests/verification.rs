@@ -86,7 +86,7 @@ impl RequestStore {
         if updated.rows_affected != 1 {
             return Ok(Verification::Unknown);
         }
-        history::record_system(&txn, found.id, confirm.event(), now).await?;
+        history::record_system(&txn, self.mailer.outbox(), found.id, confirm.event(), now).await?;
         txn.commit().await?;
         Ok(Verification::Confirmed)
     }
@@ -146,7 +146,7 @@ impl RequestStore {
         if !self.limits.allowance.take(&txn, &recipient, self.clocks.local_date(now), 1).await? {
             return Ok(Resend::AllowanceUsed);
         }
-        history::record_system(&txn, found.id, EventKind::VerificationSent, now).await?;
+        history::record_system(&txn, self.mailer.outbox(), found.id, EventKind::VerificationSent, now).await?;
         self.mailer.enqueue(&txn, Some(found.id), &email, letter).await?;
         txn.commit().await?;
         self.mailer.wake();
@@ -195,7 +195,7 @@ impl RequestStore {
                 .exec(&txn)
                 .await?;
             if updated.rows_affected == 1 {
-                history::record_system(&txn, found.id, close.event(), now).await?;
+                history::record_system(&txn, self.mailer.outbox(), found.id, close.event(), now).await?;
                 self.mailer.enqueue(&txn, Some(found.id), &email, letter).await?;
                 txn.commit().await?;
                 closed += 1;

@@ -9,6 +9,7 @@ use crate::db::entities::{outbox, request, request_event};
 pub const REQUESTS: &str = "requests";
 pub const EVENTS: &str = "request_events";
 pub const OUTBOX: &str = "outbox";
+pub const WEBHOOK_ENDPOINTS: &str = "webhook_endpoints";
 
 /// A request's sealed columns are bound to its reference, which is fixed
 /// before the row is written and never changes.
@@ -26,6 +27,12 @@ pub fn event_place(request_id: &str) -> Place<'_> {
 /// composed for the outbox.
 pub fn letter_place<'a>(column: &'static str, message_id: &'a str) -> Place<'a> {
     Place { table: OUTBOX, column, row: message_id }
+}
+
+/// A webhook endpoint's secrets are bound to its address, which never
+/// changes (a new address is a new endpoint).
+pub fn endpoint_place<'a>(column: &'static str, url: &'a str) -> Place<'a> {
+    Place { table: WEBHOOK_ENDPOINTS, column, row: url }
 }
 
 /// The sealed columns of a new request, and its blind indexes.

@@ -227,6 +227,7 @@ async fn a_letter_claimed_by_a_worker_that_died_is_sent_by_another(app: TestApp)
         let claimed_at = tokio::time::Instant::now();
         let claimed = server::mail::outbox::claim(
             app.app.database(),
+            server::mail::outbox::Channel::Mail,
             "killed-worker",
             Utc::now(),
             chrono::Duration::milliseconds(600),

@@ -21,3 +21,4 @@ mod rule_book;
 mod sessions;
 mod staff;
 mod tokens;
+mod webhooks;

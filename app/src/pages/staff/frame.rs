@@ -62,6 +62,7 @@ fn StaffTools(viewer: Viewer) -> impl IntoView {
         (Action::ViewMetrics, "/staff/dashboard", "Dashboard"),
         (Action::ManageStaff, "/staff/people", "People"),
         (Action::ManageApiTokens, "/staff/tokens", "API tokens"),
+        (Action::ManageWebhooks, "/staff/webhooks", "Webhooks"),
         (Action::ViewOwnAccount, "/staff/account", "Your account"),
     ]
     .into_iter()

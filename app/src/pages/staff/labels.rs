@@ -62,6 +62,16 @@ pub fn letter_status(status: LetterStatus) -> &'static str {
     }
 }
 
+/// A webhook delivery's state: it is retried until it is delivered or
+/// finally fails.
+pub fn delivery_status(status: LetterStatus) -> &'static str {
+    match status {
+        LetterStatus::Pending => "Waiting to be sent",
+        LetterStatus::Sent => "Delivered",
+        LetterStatus::Failed => "Failed",
+    }
+}
+
 /// Days to a deadline in words; negative once it has passed.
 pub fn days_left(days: i64) -> String {
     match days {

@@ -16,6 +16,7 @@ mod people;
 mod queue;
 mod sign_in;
 mod tokens;
+mod webhooks;
 mod welcome;
 
 pub use account::AccountPage;
@@ -29,6 +30,7 @@ pub use people::PeoplePage;
 pub use queue::QueuePage;
 pub use sign_in::SignInPage;
 pub use tokens::TokensPage;
+pub use webhooks::WebhooksPage;
 pub use welcome::WelcomePage;
 
 use chrono::NaiveDate;
@@ -171,6 +173,14 @@ fn Done() -> impl IntoView {
             Some(DoneCode::Revoked) => "Token revoked.".to_owned(),
             Some(DoneCode::Held) => "Legal hold placed. This request will not be purged until it is lifted.".to_owned(),
             Some(DoneCode::Released) => "Legal hold lifted.".to_owned(),
+            Some(DoneCode::Registered) => {
+                "Endpoint registered. Give its signing secret to the receiving system.".to_owned()
+            }
+            Some(DoneCode::Rotated) => {
+                "New signing secret made. The old one also signs deliveries for the next 24 hours.".to_owned()
+            }
+            Some(DoneCode::Resent) => "The delivery will be sent again shortly.".to_owned(),
+            Some(DoneCode::Stopped) => "Endpoint stopped. Nothing more is sent to it.".to_owned(),
             None => "Your change was saved.".to_owned(),
         };
         view! { <p class="done" role="status">{message}</p> }

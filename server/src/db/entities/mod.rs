@@ -9,3 +9,4 @@ pub mod sign_in_failure;
 pub mod staff_session;
 pub mod staff_user;
 pub mod tracking_link;
+pub mod webhook_endpoint;

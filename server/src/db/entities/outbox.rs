@@ -26,6 +26,12 @@ pub struct Model {
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    /// `mail`, or `webhook` for a delivery to [`Self::endpoint_id`].
+    pub channel: String,
+    pub endpoint_id: Option<i64>,
+    /// The HTTP status a webhook endpoint last answered with.
+    pub response_status: Option<i32>,
+    pub last_attempt_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,7 @@ mod mail;
 mod people;
 mod session;
 pub(super) mod tokens;
+mod webhooks;
 
 use super::routes::Routes;
 
@@ -21,4 +22,5 @@ pub fn routes() -> Routes {
         .merge(people::routes())
         .merge(mail::routes())
         .merge(tokens::routes())
+        .merge(webhooks::routes())
 }

@@ -1,0 +1,78 @@
+//! Writing the deliveries a history event causes, inside its transaction:
+//! committed together, or not at all.
+
+use app::domain::webhooks::WebhookEvent;
+use app::domain::{EventKind, RequestDetails, RequestKind, RequestStatus};
+use chrono::{DateTime, SecondsFormat, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+
+use crate::db::entities::{request, webhook_endpoint};
+use crate::mail::Outbox;
+
+/// Adds a delivery to every active endpoint that wants what `event` on
+/// request `request_id` announces. Cheap when nobody listens: one look at
+/// the (small) endpoints table.
+pub async fn announce(
+    txn: &impl ConnectionTrait,
+    outbox: &Outbox,
+    request_id: i64,
+    event: EventKind,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let endpoints = webhook_endpoint::Entity::find().filter(webhook_endpoint::Column::Active.eq(true)).all(txn).await?;
+    if endpoints.is_empty() {
+        return Ok(());
+    }
+    let Some(row) = request::Entity::find_by_id(request_id).one(txn).await? else { return Ok(()) };
+    let (Some(kind), Some(status)) = (RequestKind::parse(&row.kind), RequestStatus::parse(&row.status)) else {
+        return Ok(());
+    };
+    for announced in WebhookEvent::announced_by(event, kind, status) {
+        let wanting: Vec<&webhook_endpoint::Model> = endpoints
+            .iter()
+            .filter(|endpoint| WebhookEvent::parse_list(&endpoint.events).contains(&announced))
+            .collect();
+        if wanting.is_empty() {
+            continue;
+        }
+        let body = body(outbox, &row, announced, at)?;
+        for endpoint in wanting {
+            outbox.enqueue_delivery(txn, Some(row.id), (endpoint.id, &endpoint.url), announced.as_str(), &body).await?;
+        }
+    }
+    Ok(())
+}
+
+/// What a receiving system needs to act on the event: the request's
+/// reference, kind, status and dates; and who it is about only for the
+/// events that cannot be acted on without that (an opt-out).
+fn body(outbox: &Outbox, row: &request::Model, event: WebhookEvent, at: DateTime<Utc>) -> Result<String, DbErr> {
+    let mut data = serde_json::json!({
+        "reference": row.reference,
+        "kind": row.kind,
+        "status": row.status,
+        "channel": row.channel,
+        "received_at": row.received_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        "due_on": row.due_on.map(|day| day.to_string()),
+    });
+    if event.names_the_person() {
+        let vault = outbox.vault();
+        let unreadable = |e: crate::vault::VaultError| DbErr::Custom(format!("request {}: {e}", row.id));
+        let contact = vault.open_contact(row).map_err(unreadable)?;
+        let details: Option<RequestDetails> = serde_json::from_str(&vault.open_details(row).map_err(unreadable)?).ok();
+        data["person"] = serde_json::json!({
+            "name": contact.full_name,
+            "email": contact.email,
+            "account_number": contact.account_number,
+        });
+        if let Some(RequestDetails::OptOut { scope, joint_account, gpc }) = details {
+            data["opt_out"] = serde_json::json!({ "scope": scope, "joint_account": joint_account, "gpc": gpc });
+        }
+    }
+    let body = serde_json::json!({
+        "type": event.as_str(),
+        "timestamp": at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        "data": data,
+    });
+    Ok(body.to_string())
+}
