@@ -152,6 +152,8 @@ export default defineConfig({
           // addresses: the limits on the public are for the open internet.
           SUBMISSIONS_PER_HOUR: '100000',
           LETTERS_PER_RECIPIENT: '100000',
+          // The webhook test's receiver listens on this machine.
+          WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
         },
       },
 });

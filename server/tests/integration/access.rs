@@ -183,6 +183,16 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
         post("/staff/people/{id}/enable", format!("/staff/people/{colleague}/enable"), &[], ADMINS),
         post("/staff/tokens", "/staff/tokens", &[("email", "colleague@example.com"), ("name", "Scanner")], ADMINS),
         post("/staff/tokens/{id}/revoke", format!("/staff/tokens/{api_token}/revoke"), &[], ADMINS),
+        // And the webhook endpoints other systems are told through.
+        get("/staff/webhooks", "/staff/webhooks", ADMINS),
+        post("/api/staff/webhooks", "/api/staff/webhooks", &[], ADMINS),
+        post(
+            "/staff/webhooks",
+            "/staff/webhooks",
+            &[("url", "https://hooks.example.com/x"), ("events", "request.received")],
+            ADMINS,
+        ),
+        post("/staff/webhooks/{id}", "/staff/webhooks/1", &[("change", "rotate")], ADMINS),
         // The API's description is public; its requests want a token (below).
         get("/api/v1/openapi.json", "/api/v1/openapi.json", EVERYONE),
     ];
