@@ -28,17 +28,44 @@ pub async fn announce(
         return Ok(());
     };
     for announced in WebhookEvent::announced_by(event, kind, status) {
-        let wanting: Vec<&webhook_endpoint::Model> = endpoints
-            .iter()
-            .filter(|endpoint| WebhookEvent::parse_list(&endpoint.events).contains(&announced))
-            .collect();
-        if wanting.is_empty() {
-            continue;
-        }
-        let body = body(outbox, &row, announced, at)?;
-        for endpoint in wanting {
-            outbox.enqueue_delivery(txn, Some(row.id), (endpoint.id, &endpoint.url), announced.as_str(), &body).await?;
-        }
+        deliver(txn, outbox, &endpoints, &row, announced, at).await?;
+    }
+    Ok(())
+}
+
+/// Adds a delivery of `event`, which no history event stands for (an
+/// opt-out revoked in the register), to every active endpoint that wants it.
+pub async fn announce_event(
+    txn: &impl ConnectionTrait,
+    outbox: &Outbox,
+    request_id: i64,
+    event: WebhookEvent,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let endpoints = webhook_endpoint::Entity::find().filter(webhook_endpoint::Column::Active.eq(true)).all(txn).await?;
+    if endpoints.is_empty() {
+        return Ok(());
+    }
+    let Some(row) = request::Entity::find_by_id(request_id).one(txn).await? else { return Ok(()) };
+    deliver(txn, outbox, &endpoints, &row, event, at).await
+}
+
+async fn deliver(
+    txn: &impl ConnectionTrait,
+    outbox: &Outbox,
+    endpoints: &[webhook_endpoint::Model],
+    row: &request::Model,
+    event: WebhookEvent,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let wanting: Vec<&webhook_endpoint::Model> =
+        endpoints.iter().filter(|endpoint| WebhookEvent::parse_list(&endpoint.events).contains(&event)).collect();
+    if wanting.is_empty() {
+        return Ok(());
+    }
+    let body = body(outbox, row, event, at)?;
+    for endpoint in wanting {
+        outbox.enqueue_delivery(txn, Some(row.id), (endpoint.id, &endpoint.url), event.as_str(), &body).await?;
     }
     Ok(())
 }

@@ -56,7 +56,7 @@ fn Webhooks(viewer: Viewer, endpoints: Vec<EndpointInfo>, feedback: StaffFeedbac
             let id = format!("event-{}", event.as_str().replace('.', "-"));
             let checked = wanted.as_deref().is_some_and(|list| list.split(' ').any(|name| name == event.as_str()));
             view! {
-                <div class="check">
+                <div class="checkbox">
                     <input type="checkbox" id=id.clone() name="events" value=event.as_str() checked=checked/>
                     <label for=id>{event.label()} " " <code>{event.as_str()}</code></label>
                 </div>
@@ -143,16 +143,12 @@ fn Endpoint(endpoint: EndpointInfo, csrf: String) -> impl IntoView {
     let labelled_by = heading.clone();
     view! {
         <section class="panel endpoint" aria-labelledby=labelled_by>
-            <h2 id=heading class="endpoint-url">{endpoint.url.clone()}</h2>
+            <h2 id=heading class="endpoint-url wrap-anywhere">{endpoint.url.clone()}</h2>
             <dl class="facts">
-                <dt>"What it is"</dt>
-                <dd>{if endpoint.description.is_empty() { "–".to_owned() } else { endpoint.description.clone() }}</dd>
-                <dt>"Events"</dt>
-                <dd>{events}</dd>
-                <dt>"State"</dt>
-                <dd><span class="badge">{state}</span></dd>
-                <dt>"Registered"</dt>
-                <dd>{utc_moment(endpoint.created_at)}</dd>
+                <div><dt>"What it is"</dt><dd>{if endpoint.description.is_empty() { "–".to_owned() } else { endpoint.description.clone() }}</dd></div>
+                <div><dt>"Events"</dt><dd>{events}</dd></div>
+                <div><dt>"State"</dt><dd><span class="badge">{state}</span></dd></div>
+                <div><dt>"Registered"</dt><dd>{utc_moment(endpoint.created_at)}</dd></div>
             </dl>
             <details class="secret">
                 <summary>"Show the signing secret"</summary>
