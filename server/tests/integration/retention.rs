@@ -77,10 +77,13 @@ async fn submit(app: &TestApp, path: &str, form: &[(&str, &str)]) -> (String, St
 
 /// Finishes a request today, as staff would have.
 async fn finish(app: &TestApp, reference: &str, status: RequestStatus, outcome: Option<Outcome>) {
+    let outcome = app.app.vault().seal_outcome(reference, outcome.as_ref()).expect("sealed");
     request::Entity::update_many()
         .col_expr(request::Column::Status, Expr::value(status.as_str()))
         .col_expr(request::Column::ResolvedAt, Expr::value(Utc::now()))
-        .col_expr(request::Column::Outcome, Expr::value(outcome.map(|o| serde_json::to_string(&o).expect("JSON"))))
+        .col_expr(request::Column::Outcome, Expr::value(outcome.outcome))
+        .col_expr(request::Column::OutcomeTag, Expr::value(outcome.tag))
+        .col_expr(request::Column::OutcomeCategory, Expr::value(outcome.category))
         .filter(request::Column::Reference.eq(reference))
         .exec(app.app.database())
         .await
@@ -120,7 +123,8 @@ async fn personal_text(app: &TestApp, reference: &str) -> String {
             format!("{} {}", vault.open(&letter.recipient, at("recipient")).expect("opens"), open(&letter.text_body))
         })
         .collect();
-    format!("{contact:?} {details} {bodies:?} {letters:?} {:?}", found.outcome)
+    let outcome = vault.open_outcome(&found).expect("the outcome opens");
+    format!("{contact:?} {details} {bodies:?} {letters:?} {outcome:?}")
 }
 
 async fn is_purged(app: &TestApp, reference: &str) -> bool {
@@ -323,6 +327,7 @@ async fn old_requests(app: &TestApp) {
             .vault()
             .seal_request(&reference, &contact, &serde_json::to_string(&details).expect("JSON"))
             .expect("sealed");
+        let sealed_outcome = app.app.vault().seal_outcome(&reference, outcome.as_ref()).expect("sealed");
         request::ActiveModel {
             reference: Set(reference),
             kind: Set(details.kind().as_str().to_owned()),
@@ -340,7 +345,9 @@ async fn old_requests(app: &TestApp) {
             updated_at: Set(received),
             verified_at: Set(Some(received)),
             version: Set(0),
-            outcome: Set(outcome.map(|o| serde_json::to_string(&o).expect("JSON"))),
+            outcome: Set(sealed_outcome.outcome),
+            outcome_tag: Set(sealed_outcome.tag),
+            outcome_category: Set(sealed_outcome.category),
             resolved_at: Set(Some(received + chrono::Duration::days(i64::from(5 + i)))),
             due_on: Set(Some(received.date_naive() + Days::new(30))),
             ..Default::default()
