@@ -6,7 +6,7 @@
 
 use crate::common;
 use app::domain::Contact;
-use server::vault::rows::request_place;
+use server::vault::rows::{ClockColumn, request_place};
 
 use std::sync::Arc;
 
@@ -124,7 +124,9 @@ async fn personal_text(app: &TestApp, reference: &str) -> String {
         })
         .collect();
     let outcome = vault.open_outcome(&found).expect("the outcome opens");
-    format!("{contact:?} {details} {bodies:?} {letters:?} {outcome:?}")
+    let clock = vault.open_clock(&found, ClockColumn::Clock).expect("the clock opens");
+    let state = vault.open_clock(&found, ClockColumn::State).expect("the clock state opens");
+    format!("{contact:?} {details} {bodies:?} {letters:?} {outcome:?} {clock:?} {state:?}")
 }
 
 async fn is_purged(app: &TestApp, reference: &str) -> bool {
@@ -149,13 +151,18 @@ async fn each_rule_purges_on_its_day_and_not_the_day_before(app: TestApp) {
     let (amendment, _) = submit(&app, "/amendment", AMENDMENT).await;
     let (withdrawn, _) = submit(&app, "/opt-out", OPT_OUT).await;
     let (applied, _) = submit(&app, "/opt-out", OPT_OUT).await;
+    let manager = app.staff_member("manager@example.com", Role::Manager).await;
+    let version = row(&app, &amendment).await.version.to_string();
+    let extension = [("version", version.as_str()), ("reason", "Records are in the Zurich archive")];
+    let extended = manager.post(&format!("/staff/requests/{amendment}/extend"), &extension).await;
+    assert_eq!(extended.status, StatusCode::SEE_OTHER, "{}", extended.main_text());
     let resolved =
         Outcome::ComplaintResolved { category: ComplaintCategory::Other, resolution: "Called Grace.".into() };
     finish(&app, &complaint, RequestStatus::Completed, Some(resolved)).await;
     finish(&app, &amendment, RequestStatus::Closed, None).await;
     finish(&app, &withdrawn, RequestStatus::Closed, None).await;
     finish(&app, &applied, RequestStatus::Completed, Some(Outcome::OptOutApplied { effective_on: today() })).await;
-    let manager = app.staff_member("manager@example.com", Role::Manager).await;
+    assert!(personal_text(&app, &amendment).await.contains("Zurich"), "the extension's reason is kept until then");
     let purge = app.app.purge();
 
     // GLBA: 24 months after an opt-out that never took effect.
@@ -187,7 +194,7 @@ async fn each_rule_purges_on_its_day_and_not_the_day_before(app: TestApp) {
         }
     }
     let left = personal_text(&app, &amendment).await;
-    for text in ["Alan Turing", "alan@example.com", "penicillin", "missed at intake"] {
+    for text in ["Alan Turing", "alan@example.com", "penicillin", "missed at intake", "Zurich"] {
         assert!(!left.contains(text), "{text:?} is gone");
     }
     let letters = outbox::Entity::find()
