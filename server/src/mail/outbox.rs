@@ -104,8 +104,8 @@ impl Outbox {
             template: letter.template,
             recipient: self.vault.seal(recipient, at("recipient"))?,
             subject: self.vault.seal(&letter.subject, at("subject"))?,
-            text_body: self.vault.seal_deflated(&without_link(letter.text), at("text_body"))?,
-            html_body: self.vault.seal_deflated(&without_link(letter.html), at("html_body"))?,
+            text_body: self.vault.seal(&without_link(letter.text), at("text_body"))?,
+            html_body: self.vault.seal(&without_link(letter.html), at("html_body"))?,
             secret: self.vault.seal_optional(letter.secret.as_deref(), at("secret"))?,
             message_id,
         })

@@ -9,12 +9,6 @@
 //! to, so a value copied into another row, or another column, fails to open.
 //! An empty stored value is empty text, not a ciphertext: purge blanks a
 //! field by writing "" or NULL, and that reads back as nothing.
-//!
-//! A letter's bodies are deflated before they are sealed (`z1.…`): mostly
-//! markup, they shrink to a third, and a letter row then fits in one
-//! database page instead of spilling into overflow pages that SQLite writes
-//! again each time the outbox updates the row (claimed, then sent). Their
-//! compressed length says nothing secret: the private link is sealed apart.
 
 pub mod keys;
 pub mod rotate;
@@ -37,12 +31,7 @@ pub use keys::{KeyEncryptionKey, KeySource, KeysError, open_vault};
 pub use sealed::Sealed;
 
 const VERSION: &str = "v1";
-/// Sealed like `v1`, of the plain text deflated.
-const DEFLATED: &str = "z1";
 const NONCE_BYTES: usize = 24;
-/// The most a deflated value may inflate to: far past any letter, short of
-/// what a forged value could make the portal allocate.
-const INFLATED_LIMIT: usize = 4 << 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
@@ -146,25 +135,7 @@ impl Vault {
         let data = self.data.read().unwrap_or_else(PoisonError::into_inner);
         let current = data.current;
         let cipher = data.by_id.get(&current).ok_or(VaultError::UnknownKey(current))?;
-        seal_with(cipher, current, plain.as_bytes(), VERSION, place)
-    }
-
-    /// Seals `plain` deflated: for long texts that are mostly markup.
-    pub fn seal_deflated(&self, plain: &str, place: Place<'_>) -> Result<Sealed, VaultError> {
-        if plain.is_empty() {
-            return Ok(Sealed::from_stored(String::new()));
-        }
-        let deflated = miniz_oxide::deflate::compress_to_vec(plain.as_bytes(), 6);
-        let data = self.data.read().unwrap_or_else(PoisonError::into_inner);
-        let current = data.current;
-        let cipher = data.by_id.get(&current).ok_or(VaultError::UnknownKey(current))?;
-        seal_with(cipher, current, &deflated, DEFLATED, place)
-    }
-
-    /// Seals `plain` as `stored` was sealed, deflated or not: what a
-    /// rotation writes back.
-    pub(crate) fn seal_like(&self, stored: &str, plain: &str, place: Place<'_>) -> Result<Sealed, VaultError> {
-        if stored.starts_with(DEFLATED) { self.seal_deflated(plain, place) } else { self.seal(plain, place) }
+        seal_with(cipher, current, plain, place)
     }
 
     /// Seals `plain` under the current key unless it is empty or absent.
@@ -178,18 +149,12 @@ impl Vault {
         if text.is_empty() {
             return Ok(String::new());
         }
-        let (deflated, key, nonce, ciphertext) = parse(text)?;
+        let (key, nonce, ciphertext) = parse(text)?;
         let data = self.data.read().unwrap_or_else(PoisonError::into_inner);
         let cipher = data.by_id.get(&key).ok_or(VaultError::UnknownKey(key))?;
         let plain = cipher
             .decrypt(XNonce::from_slice(&nonce), Payload { msg: &ciphertext, aad: &place.associated_data() })
             .map_err(|_| VaultError::Rejected)?;
-        let plain = if deflated {
-            miniz_oxide::inflate::decompress_to_vec_with_limit(&plain, INFLATED_LIMIT)
-                .map_err(|_| VaultError::Rejected)?
-        } else {
-            plain
-        };
         String::from_utf8(plain).map_err(|_| VaultError::Rejected)
     }
 
@@ -215,32 +180,25 @@ impl Vault {
     }
 }
 
-fn seal_with(
-    cipher: &XChaCha20Poly1305,
-    key: u32,
-    plain: &[u8],
-    version: &str,
-    place: Place<'_>,
-) -> Result<Sealed, VaultError> {
+fn seal_with(cipher: &XChaCha20Poly1305, key: u32, plain: &str, place: Place<'_>) -> Result<Sealed, VaultError> {
     if plain.is_empty() {
         return Ok(Sealed::from_stored(String::new()));
     }
     let mut nonce = [0u8; NONCE_BYTES];
     rand::rng().fill_bytes(&mut nonce);
     let ciphertext = cipher
-        .encrypt(XNonce::from_slice(&nonce), Payload { msg: plain, aad: &place.associated_data() })
+        .encrypt(XNonce::from_slice(&nonce), Payload { msg: plain.as_bytes(), aad: &place.associated_data() })
         .map_err(|_| VaultError::Seal)?;
     Ok(Sealed::from_stored(format!(
-        "{version}.{key}.{}.{}",
+        "{VERSION}.{key}.{}.{}",
         URL_SAFE_NO_PAD.encode(nonce),
         URL_SAFE_NO_PAD.encode(ciphertext)
     )))
 }
 
-/// Whether it was deflated, the key id, the nonce and the ciphertext.
-fn parse(text: &str) -> Result<(bool, u32, Vec<u8>, Vec<u8>), VaultError> {
+fn parse(text: &str) -> Result<(u32, Vec<u8>, Vec<u8>), VaultError> {
     let mut parts = text.splitn(4, '.');
-    let (Some(version @ (VERSION | DEFLATED)), Some(key), Some(nonce), Some(ciphertext)) =
+    let (Some(VERSION), Some(key), Some(nonce), Some(ciphertext)) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(VaultError::Malformed);
@@ -251,7 +209,7 @@ fn parse(text: &str) -> Result<(bool, u32, Vec<u8>, Vec<u8>), VaultError> {
         return Err(VaultError::Malformed);
     }
     let ciphertext = URL_SAFE_NO_PAD.decode(ciphertext).map_err(|_| VaultError::Malformed)?;
-    Ok((version == DEFLATED, key, nonce, ciphertext))
+    Ok((key, nonce, ciphertext))
 }
 
 /// The key id a stored value was sealed under; `None` for an empty value
@@ -259,7 +217,7 @@ fn parse(text: &str) -> Result<(bool, u32, Vec<u8>, Vec<u8>), VaultError> {
 pub(crate) fn key_of(stored: &str) -> Option<u32> {
     let mut parts = stored.splitn(3, '.');
     match (parts.next(), parts.next()) {
-        (Some(VERSION | DEFLATED), Some(key)) => key.parse().ok(),
+        (Some(VERSION), Some(key)) => key.parse().ok(),
         _ => None,
     }
 }
@@ -321,23 +279,6 @@ mod tests {
         assert_eq!(vault.open(&old, PLACE).expect("the old key still opens"), "Ada");
         assert!(vault.open(&Sealed::from_stored("v1.9.AAAA.AAAA".into()), PLACE).is_err());
         assert!(matches!(vault.open(&Sealed::from_stored("Ada Lovelace".into()), PLACE), Err(VaultError::Malformed)));
-    }
-
-    #[test]
-    fn a_deflated_value_is_shorter_opens_the_same_and_only_in_its_place() {
-        let vault = for_tests();
-        let letter = "<p>Dear Ada,</p>\n".repeat(200);
-        let plain = vault.seal(&letter, PLACE).expect("seals");
-        let deflated = vault.seal_deflated(&letter, PLACE).expect("seals");
-        assert!(deflated.as_stored().starts_with("z1.1."), "{:?}", deflated);
-        assert!(deflated.as_stored().len() * 10 < plain.as_stored().len(), "markup shrinks");
-        assert_eq!(vault.open(&deflated, PLACE).expect("opens"), letter);
-        assert_eq!(key_of(deflated.as_stored()), Some(1));
-        let other_row = Place { row: "PR-AAAA-BBBB", ..PLACE };
-        assert!(matches!(vault.open(&deflated, other_row), Err(VaultError::Rejected)));
-        let resealed = vault.seal_like(deflated.as_stored(), &letter, PLACE).expect("seals");
-        assert!(resealed.as_stored().starts_with("z1."), "a rotation keeps it deflated");
-        assert_eq!(vault.seal_deflated("", PLACE).expect("seals").as_stored(), "");
     }
 
     #[test]

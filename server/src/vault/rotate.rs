@@ -317,7 +317,7 @@ async fn reseal_batch(
                 && key_of(text) != Some(key)
             {
                 sets.push(format!("{column} = ${}", values.len() + 1));
-                values.push(vault.seal_like(text, value, place)?.as_stored().into());
+                values.push(vault.seal(value, place)?.as_stored().into());
                 checks.push(*column);
                 old_values.push(text.into());
             }
