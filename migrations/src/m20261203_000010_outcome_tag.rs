@@ -2,8 +2,9 @@
 //! beside the outcome, which is sealed from now on: the metrics count them
 //! in SQL, and what staff wrote about a person's records stays out of it.
 //! Rows already resolved get theirs from the outcome JSON while it is still
-//! plain; the portal seals that JSON when it next starts. The index holds
-//! every column the outcome count reads, as the other metrics indexes do.
+//! plain; the portal seals that JSON when it next starts. No index of its
+//! own: every intake would write one more index page, and the count finds
+//! its rows through the resolved-at index as it did before.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DatabaseBackend;
@@ -14,13 +15,9 @@ pub struct Migration;
 #[derive(DeriveIden)]
 enum Requests {
     Table,
-    ResolvedAt,
-    Kind,
     OutcomeTag,
     OutcomeCategory,
 }
-
-const INDEX: &str = "idx_requests_metrics_outcome";
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -42,22 +39,10 @@ impl MigrationTrait for Migration {
                 field("category"),
             ))
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name(INDEX)
-                    .table(Requests::Table)
-                    .col(Requests::ResolvedAt)
-                    .col(Requests::Kind)
-                    .col(Requests::OutcomeTag)
-                    .col(Requests::OutcomeCategory)
-                    .to_owned(),
-            )
-            .await
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_index(Index::drop().name(INDEX).table(Requests::Table).to_owned()).await?;
         for column in [Requests::OutcomeTag, Requests::OutcomeCategory] {
             manager.alter_table(Table::alter().table(Requests::Table).drop_column(column).to_owned()).await?;
         }
