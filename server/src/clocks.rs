@@ -19,6 +19,14 @@ pub struct ClockState {
     pub extension_reason: Option<String>,
 }
 
+impl ClockState {
+    /// What a purged request keeps: its pauses, and that it was extended
+    /// (so that its clock still says so), without the reason.
+    pub fn tombstone(self) -> Self {
+        Self { extension_reason: self.extension_reason.map(|_| String::new()), ..self }
+    }
+}
+
 /// Which day business-day deadlines count from, as the settings name it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReceiptConvention {

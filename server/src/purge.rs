@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use app::domain::clock::{PurgeDay, RetentionFacts};
+use app::domain::clock::{PurgeDay, RequestClock, RetentionFacts};
 use app::domain::workflow::Outcome;
 use app::domain::{RequestDetails, RequestKind, RequestStatus};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -19,10 +19,10 @@ use sea_orm::{
 };
 
 use crate::audit::{self, Actor};
-use crate::clocks::Clocks;
+use crate::clocks::{ClockState, Clocks};
 use crate::db::entities::{digest_run, outbox, purge_run, request, request_event, sign_in_failure};
 use crate::requests::to_json;
-use crate::vault::rows::request_place;
+use crate::vault::rows::{ClockColumn, request_place};
 use crate::vault::{Sealed, Vault, VaultError};
 
 /// How many requests are looked at, and purged, per round trip.
@@ -164,7 +164,13 @@ impl Purge {
                     tracing::error!(id = row.id, "unreadable request left alone by the purge");
                     continue;
                 };
-                let outcome: Option<Outcome> = row.outcome.as_deref().and_then(|json| serde_json::from_str(json).ok());
+                let outcome = match self.vault.open_outcome(&row) {
+                    Ok(json) => json.as_deref().and_then(|json| serde_json::from_str::<Outcome>(json).ok()),
+                    Err(error) => {
+                        tracing::error!(id = row.id, %error, "a request whose outcome does not open is left alone");
+                        continue;
+                    }
+                };
                 let last_action = [Some(row.received_at), row.resolved_at, last_events.get(&row.id).copied()]
                     .into_iter()
                     .flatten()
@@ -198,13 +204,29 @@ impl Purge {
         }
         .map_err(|e| PurgeError::Tombstone(e.to_string()))?;
         let details = self.vault.seal(&details, at("details"))?;
-        let outcome = row
-            .outcome
-            .as_deref()
-            .and_then(|json| serde_json::from_str::<Outcome>(json).ok())
-            .map(|outcome| to_json(&outcome.tombstone()))
-            .transpose()
-            .map_err(|e| PurgeError::Tombstone(e.to_string()))?;
+        let unreadable = |e: serde_json::Error| PurgeError::Tombstone(e.to_string());
+        let outcome = match self.vault.open_outcome(&row)? {
+            Some(json) => Some(serde_json::from_str::<Outcome>(&json).map_err(unreadable)?.tombstone()),
+            None => None,
+        };
+        // The plain tag and category stay as they are: they are the outcome's kind.
+        let outcome = self.vault.seal_outcome(&row.reference, outcome.as_ref())?.outcome;
+        let clock = match self.vault.open_clock(&row, ClockColumn::Clock)? {
+            Some(json) => Some(self.seal_clock(
+                &row,
+                ClockColumn::Clock,
+                &serde_json::from_str::<RequestClock>(&json).map_err(unreadable)?.tombstone(),
+            )?),
+            None => None,
+        };
+        let clock_state = match self.vault.open_clock(&row, ClockColumn::State)? {
+            Some(json) => Some(self.seal_clock(
+                &row,
+                ClockColumn::State,
+                &serde_json::from_str::<ClockState>(&json).map_err(unreadable)?.tombstone(),
+            )?),
+            None => None,
+        };
         let txn = self.db.begin().await?;
         let tombstone = request::ActiveModel {
             full_name: Set(Sealed::empty()),
@@ -217,6 +239,8 @@ impl Purge {
             account_index: Set(None),
             name_index: Set(None),
             outcome: Set(outcome),
+            clock: Set(clock),
+            clock_state: Set(clock_state),
             verification_hash: Set(None),
             verification_expires_at: Set(None),
             version: Set(due.version + 1),
@@ -247,6 +271,16 @@ impl Purge {
         audit::append(&txn, &Actor::System("retention"), "request.purged", Some(row.id), detail).await?;
         txn.commit().await?;
         Ok(true)
+    }
+
+    fn seal_clock(
+        &self,
+        row: &request::Model,
+        column: ClockColumn,
+        value: &impl serde::Serialize,
+    ) -> Result<Sealed, PurgeError> {
+        let json = to_json(value).map_err(|e| PurgeError::Tombstone(e.to_string()))?;
+        Ok(self.vault.seal_clock(&row.reference, column, &json)?)
     }
 
     /// Forgets operational rows older than their periods.

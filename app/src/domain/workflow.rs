@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::metrics::OutcomeClass;
 use super::request::{Choice, ComplaintCategory};
 use super::{EventKind, RequestKind, RequestStatus};
 
@@ -62,12 +63,26 @@ impl Outcome {
 
     /// How the outcome is named to staff and to the customer.
     pub fn label(&self) -> &'static str {
+        self.class().label()
+    }
+
+    /// The class the metrics count it under: what is kept in plain text
+    /// beside the sealed outcome, with [`Outcome::category`].
+    pub fn class(&self) -> OutcomeClass {
         match self {
-            Self::OptOutApplied { .. } => "Opt-out applied",
-            Self::AmendmentAccepted { .. } => "Amendment accepted",
-            Self::AmendmentPartlyAccepted { .. } => "Amendment partly accepted",
-            Self::AmendmentDenied { .. } => "Amendment denied",
-            Self::ComplaintResolved { .. } => "Complaint resolved",
+            Self::OptOutApplied { .. } => OutcomeClass::OptOutApplied,
+            Self::AmendmentAccepted { .. } => OutcomeClass::AmendmentAccepted,
+            Self::AmendmentPartlyAccepted { .. } => OutcomeClass::AmendmentPartlyAccepted,
+            Self::AmendmentDenied { .. } => OutcomeClass::AmendmentDenied,
+            Self::ComplaintResolved { .. } => OutcomeClass::ComplaintResolved,
+        }
+    }
+
+    /// What a resolved complaint was about.
+    pub fn category(&self) -> Option<ComplaintCategory> {
+        match self {
+            Self::ComplaintResolved { category, .. } => Some(*category),
+            _ => None,
         }
     }
 

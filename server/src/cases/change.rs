@@ -19,6 +19,8 @@ use crate::history;
 use crate::mail::{Composed, Letter};
 use crate::requests::{StoreError, to_json};
 use crate::staff::actor;
+use crate::vault::rows::ClockColumn;
+use crate::vault::{Sealed, Vault};
 
 /// Whom a case goes to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -184,7 +186,8 @@ impl CaseDesk {
         at_version(&found, version)?;
         let next = workflow::next(found.kind, found.status, step)?;
         let today = self.clocks.today();
-        let mut state = clock_state(&found.row)?;
+        let vault = self.vault();
+        let mut state = clock_state(vault, &found.row)?;
         // Waiting on the customer ends with whatever step comes next.
         if let Some(asked) = state.pauses.open_since.take() {
             state.pauses.closed.push(Pause { asked, answered: today });
@@ -207,11 +210,13 @@ impl CaseDesk {
         };
         let letter = letter.map(|letter| self.mailer.compose(&letter)).transpose()?;
         let now = Utc::now();
+        let at = found.reference.as_str();
+        let sealed_clock = clock.as_ref().map(|clock| seal_clock(vault, at, ClockColumn::Clock, clock)).transpose()?;
         let mut set = vec![
             (request::Column::Status, Expr::value(next.as_str())),
-            (request::Column::ClockState, Expr::value(to_json(&state)?)),
+            (request::Column::ClockState, Expr::value(seal_clock(vault, at, ClockColumn::State, &state)?)),
             (request::Column::DueOn, Expr::value(clock.as_ref().map(RequestClock::due))),
-            (request::Column::Clock, Expr::value(clock.as_ref().map(to_json).transpose()?)),
+            (request::Column::Clock, Expr::value(sealed_clock)),
         ];
         if matches!(step, Step::MarkVerified) {
             set.push((request::Column::VerifiedAt, Expr::value(now)));
@@ -219,11 +224,14 @@ impl CaseDesk {
         }
         if !next.is_open() {
             let outcome = match step {
-                Step::Resolve(outcome) => Some(to_json(outcome)?),
+                Step::Resolve(outcome) => Some(outcome),
                 _ => None,
             };
+            let outcome = vault.seal_outcome(at, outcome).map_err(StoreError::from)?;
             set.push((request::Column::ResolvedAt, Expr::value(now)));
-            set.push((request::Column::Outcome, Expr::value(outcome)));
+            set.push((request::Column::Outcome, Expr::value(outcome.outcome)));
+            set.push((request::Column::OutcomeTag, Expr::value(outcome.tag)));
+            set.push((request::Column::OutcomeCategory, Expr::value(outcome.category)));
         }
         let change = Change {
             at: now,
@@ -234,7 +242,7 @@ impl CaseDesk {
             detail: serde_json::json!({
                 "from": found.status.as_str(),
                 "to": next.as_str(),
-                "step": self.vault().digest(&to_json(step)?),
+                "step": vault.digest(&to_json(step)?),
             }),
             letter,
         };
@@ -258,7 +266,8 @@ impl CaseDesk {
         }
         let clock = self.clock_of(&found)?.ok_or(CaseError::Invalid("No deadline applies to this request."))?;
         let extension = clock.grant_extension(self.clocks.today(), reason)?;
-        let mut state = clock_state(&found.row)?;
+        let vault = self.vault();
+        let mut state = clock_state(vault, &found.row)?;
         state.extension_reason = Some(extension.reason.clone());
         let extended = self
             .clocks
@@ -273,10 +282,11 @@ impl CaseDesk {
             new_date: app::domain::format::long_date(extended.due()),
             citation: &extension.respond_by.citation,
         })?;
+        let at = found.reference.as_str();
         let set = vec![
-            (request::Column::ClockState, Expr::value(to_json(&state)?)),
+            (request::Column::ClockState, Expr::value(seal_clock(vault, at, ClockColumn::State, &state)?)),
             (request::Column::DueOn, Expr::value(extended.due())),
-            (request::Column::Clock, Expr::value(to_json(&extended)?)),
+            (request::Column::Clock, Expr::value(seal_clock(vault, at, ClockColumn::Clock, &extended)?)),
         ];
         let change = Change {
             at: Utc::now(),
@@ -284,7 +294,7 @@ impl CaseDesk {
             event: EventKind::Extended,
             body: Some(history::extension_text(extended.due(), &extension.reason)),
             action: "request.extended",
-            detail: serde_json::json!({ "until": extended.due(), "reason": self.vault().digest(&extension.reason) }),
+            detail: serde_json::json!({ "until": extended.due(), "reason": vault.digest(&extension.reason) }),
             letter: Some(letter),
         };
         self.versioned_change(viewer, &found, change).await
@@ -308,9 +318,11 @@ impl CaseDesk {
             return Err(CaseError::Invalid("This request is already on legal hold."));
         }
         let at = Utc::now();
+        let vault = self.vault();
+        let sealed = vault.seal_hold_reason(found.reference.as_str(), reason).map_err(StoreError::from)?;
         let set = vec![
             (request::Column::HeldAt, Expr::value(Some(at))),
-            (request::Column::HoldReason, Expr::value(Some(reason.to_owned()))),
+            (request::Column::HoldReason, Expr::value(Some(sealed))),
         ];
         let change = Change {
             at,
@@ -318,7 +330,7 @@ impl CaseDesk {
             event: EventKind::HoldPlaced,
             body: Some(reason.to_owned()),
             action: "request.hold_placed",
-            detail: serde_json::json!({ "reason": reason }),
+            detail: serde_json::json!({ "reason": vault.digest(reason) }),
             letter: None,
         };
         self.versioned_change(viewer, &found, change).await
@@ -333,7 +345,7 @@ impl CaseDesk {
         }
         let set = vec![
             (request::Column::HeldAt, Expr::value(Option::<DateTime<Utc>>::None)),
-            (request::Column::HoldReason, Expr::value(Option::<String>::None)),
+            (request::Column::HoldReason, Expr::value(Option::<Sealed>::None)),
         ];
         let change = Change {
             at: Utc::now(),
@@ -363,4 +375,15 @@ fn text<'a>(body: &'a str, missing: &'static str) -> Result<&'a str, CaseError> 
     } else {
         Ok(body)
     }
+}
+
+/// The clock or its state as stored: sealed, since both hold an
+/// extension's reason.
+fn seal_clock(
+    vault: &Vault,
+    reference: &str,
+    column: ClockColumn,
+    value: &impl serde::Serialize,
+) -> Result<Sealed, StoreError> {
+    Ok(vault.seal_clock(reference, column, &to_json(value)?)?)
 }

@@ -20,6 +20,8 @@ use crate::db::entities::request;
 use crate::mail::{MailDesk, Mailer};
 use crate::requests::StoreError;
 use crate::staff::{StaffAccounts, StaffError, actor};
+use crate::vault::Vault;
+use crate::vault::rows::ClockColumn;
 pub use change::{Assignee, TEXT_LIMIT};
 
 #[derive(Debug, thiserror::Error)]
@@ -96,7 +98,7 @@ impl CaseDesk {
         self
     }
 
-    fn vault(&self) -> &crate::vault::Vault {
+    fn vault(&self) -> &Vault {
         self.mailer.outbox().vault()
     }
 
@@ -146,10 +148,10 @@ impl CaseDesk {
     }
 }
 
-fn clock_state(row: &request::Model) -> Result<ClockState, StoreError> {
-    match row.clock_state.as_deref() {
-        Some(json) => serde_json::from_str(json)
-            .map_err(|e| StoreError::Corrupt { id: row.id, reason: format!("clock state: {e}") }),
+fn clock_state(vault: &Vault, row: &request::Model) -> Result<ClockState, StoreError> {
+    let corrupt = |reason: String| StoreError::Corrupt { id: row.id, reason: format!("clock state: {reason}") };
+    match vault.open_clock(row, ClockColumn::State).map_err(|e| corrupt(e.to_string()))? {
+        Some(json) => serde_json::from_str(&json).map_err(|e| corrupt(e.to_string())),
         None => Ok(ClockState::default()),
     }
 }

@@ -41,8 +41,9 @@ impl CaseDesk {
         let contact = vault.open_contact(row).map_err(|e| corrupt(e.to_string()))?;
         let details = vault.open_details(row).map_err(|e| corrupt(e.to_string()))?;
         let details: RequestDetails = serde_json::from_str(&details).map_err(|e| corrupt(e.to_string()))?;
-        let outcome =
-            row.outcome.as_deref().map(serde_json::from_str).transpose().map_err(|e| corrupt(e.to_string()))?;
+        let outcome = vault.open_outcome(row).map_err(|e| corrupt(e.to_string()))?;
+        let outcome = outcome.as_deref().map(serde_json::from_str).transpose().map_err(|e| corrupt(e.to_string()))?;
+        let hold_reason = vault.open_hold_reason(row).map_err(|e| corrupt(e.to_string()))?;
         let clocks = &self.clocks;
         let mut timeline = Vec::with_capacity(events.len());
         for event in events {
@@ -76,10 +77,9 @@ impl CaseDesk {
             steps: workflow::available(found.kind, found.status),
             timeline,
             letters,
-            hold: row.held_at.map(|at| LegalHold {
-                since: clocks.local_date(at),
-                reason: row.hold_reason.clone().unwrap_or_default(),
-            }),
+            hold: row
+                .held_at
+                .map(|at| LegalHold { since: clocks.local_date(at), reason: hold_reason.unwrap_or_default() }),
             purged: row
                 .purged_at
                 .map(|at| Purged { on: clocks.local_date(at), under: row.purged_under.clone().unwrap_or_default() }),
@@ -88,7 +88,7 @@ impl CaseDesk {
 
     /// The clock as it stands today (an open pause keeps moving it).
     pub(super) fn clock_of(&self, found: &Loaded) -> Result<Option<RequestClock>, CaseError> {
-        let state = clock_state(&found.row)?;
+        let state = clock_state(self.vault(), &found.row)?;
         Ok(self.clocks.compute(found.kind, found.row.received_at, &state))
     }
 }

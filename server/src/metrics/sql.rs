@@ -1,8 +1,7 @@
 //! The few expressions the metrics need that SQLite and PostgreSQL spell
 //! differently, written once per dialect: a timestamp's day in the
-//! organisation's calendar, a date's day number, and a field of the stored
-//! outcome JSON. Days are numbered from 1970-01-01 so that differences
-//! between them are plain subtraction.
+//! organisation's calendar and a date's day number. Days are numbered from
+//! 1970-01-01 so that differences between them are plain subtraction.
 
 use chrono::{DateTime, NaiveDate, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -99,14 +98,6 @@ impl<'a> Sql<'a> {
         match self.backend {
             DatabaseBackend::Postgres => format!("({column} - DATE '1970-01-01')"),
             _ => format!("(unixepoch({column}) / 86400)"),
-        }
-    }
-
-    /// A top-level text field of the outcome JSON.
-    pub fn outcome_field(&self, field: &str) -> String {
-        match self.backend {
-            DatabaseBackend::Postgres => format!("(outcome::json ->> '{field}')"),
-            _ => format!("json_extract(outcome, '$.{field}')"),
         }
     }
 

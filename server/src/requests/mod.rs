@@ -23,6 +23,7 @@ use crate::clocks::{ClockState, Clocks};
 use crate::db::entities::{request, request_event};
 use crate::mail::{Letter, Mailer, RecipientAllowance, allowance};
 use crate::secret::{self, Secret};
+use crate::vault::rows::ClockColumn;
 use crate::vault::{Vault, VaultError};
 use group_commit::{GroupCommit, Prepared, Written};
 pub use verification::{Resend, Verification};
@@ -176,6 +177,9 @@ impl RequestStore {
             None => None,
         };
 
+        let clock_json = clock.as_ref().map(to_json).transpose()?;
+        let sealed_clock =
+            clock_json.map(|json| vault.seal_clock(reference.as_str(), ClockColumn::Clock, &json)).transpose()?;
         let row = request::ActiveModel {
             reference: Set(reference.to_string()),
             kind: Set(kind.as_str().to_owned()),
@@ -200,8 +204,9 @@ impl RequestStore {
             verification_expires_at: Set(verification.as_ref().map(|_| now + self.verification_ttl)),
             verification_sent_at: Set(verification.as_ref().map(|_| now)),
             due_on: Set(clock.as_ref().map(RequestClock::due)),
-            clock: Set(clock.as_ref().map(to_json).transpose()?),
-            clock_state: Set(Some(to_json(&ClockState::default())?)),
+            clock: Set(sealed_clock),
+            // No pause and no extension yet: an absent state reads as the default.
+            clock_state: Set(None),
             version: Set(0),
             ..Default::default()
         };
@@ -271,7 +276,8 @@ fn tracking_view(
             history.push(RecordedEvent { kind, at: event.at, body });
         }
     }
-    let clock: Option<RequestClock> = found.clock.as_deref().and_then(|json| serde_json::from_str(json).ok());
+    let clock = vault.open_clock(&found, ClockColumn::Clock).map_err(|e| corrupt(e.to_string()))?;
+    let clock: Option<RequestClock> = clock.as_deref().and_then(|json| serde_json::from_str(json).ok());
     let request = TrackedRequest {
         reference,
         kind,

@@ -16,6 +16,7 @@ use super::write::{Chunk, json};
 use crate::clocks::ClockState;
 use crate::history;
 use crate::vault::Vault;
+use crate::vault::rows::ClockColumn;
 
 /// A history the product would not have written.
 #[derive(Debug, thiserror::Error)]
@@ -319,7 +320,13 @@ impl Maker {
             account_number: customer.account_number,
         };
         let sealed = self.vault.seal_request(reference.as_str(), &contact, &json(&details))?;
-        let values: [Value; 30] = [
+        let sealed_outcome = self.vault.seal_outcome(reference.as_str(), outcome.as_ref())?;
+        let sealed_clock = clock
+            .as_ref()
+            .map(|clock| self.vault.seal_clock(reference.as_str(), ClockColumn::Clock, &json(clock)))
+            .transpose()?;
+        let sealed_state = self.vault.seal_clock(reference.as_str(), ClockColumn::State, &json(&state))?;
+        let values: [Value; 32] = [
             id.into(),
             reference.to_string().into(),
             kind.as_str().into(),
@@ -342,11 +349,13 @@ impl Maker {
             verification_sent_at.into(),
             assignee_id.into(),
             version.into(),
-            outcome.as_ref().map(json).into(),
+            sealed_outcome.outcome.into(),
+            sealed_outcome.tag.into(),
+            sealed_outcome.category.into(),
             resolved_at.into(),
             due_on.into(),
-            clock.as_ref().map(json).into(),
-            Some(json(&state)).into(),
+            sealed_clock.into(),
+            Some(sealed_state).into(),
             sealed.email_index.into(),
             sealed.account_index.into(),
             sealed.name_index.into(),

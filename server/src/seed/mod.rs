@@ -175,6 +175,7 @@ mod tests {
     async fn a_seeded_database_reads_back_as_the_portal_wrote_it() {
         use crate::clocks::ClockState;
         use crate::db::entities::{request, request_event, staff_user};
+        use crate::vault::rows::ClockColumn;
         use app::domain::clock::RequestClock;
         use app::domain::workflow::Outcome;
         use app::domain::{EventKind, ReferenceCode, RequestDetails, RequestKind, RequestStatus};
@@ -203,12 +204,15 @@ mod tests {
             assert_eq!(details.kind(), kind);
             assert!(ReferenceCode::parse(&row.reference).is_ok());
             assert_eq!(row.tracking_hash.len(), 64);
-            let _: ClockState = serde_json::from_str(row.clock_state.as_deref().unwrap()).unwrap();
-            let clock: RequestClock = serde_json::from_str(row.clock.as_deref().unwrap()).unwrap();
+            let state = vault.open_clock(row, ClockColumn::State).unwrap().unwrap();
+            let _: ClockState = serde_json::from_str(&state).unwrap();
+            let clock = vault.open_clock(row, ClockColumn::Clock).unwrap().unwrap();
+            let clock: RequestClock = serde_json::from_str(&clock).unwrap();
             assert_eq!(row.due_on, Some(clock.due()));
-            match row.outcome.as_deref() {
+            match vault.open_outcome(row).unwrap() {
                 Some(json) => {
-                    let outcome: Outcome = serde_json::from_str(json).unwrap();
+                    let outcome: Outcome = serde_json::from_str(&json).unwrap();
+                    assert_eq!(row.outcome_tag.as_deref(), Some(outcome.class().as_str()));
                     assert_eq!(outcome.kind(), kind);
                     assert_eq!(outcome.status(), status);
                     assert!(row.resolved_at.is_some());

@@ -36,6 +36,8 @@ pub(super) const REQUEST_COLUMNS: &[&str] = &[
     "assignee_id",
     "version",
     "outcome",
+    "outcome_tag",
+    "outcome_category",
     "resolved_at",
     "due_on",
     "clock",

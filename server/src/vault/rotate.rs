@@ -25,9 +25,12 @@ use super::{KeySource, KeysError, Place, Vault, key_of, keys};
 /// How often a running portal looks for a new data key.
 pub const REFRESH: Duration = Duration::from_secs(10);
 
-/// The `key_rotations` row that says values from before encryption are sealed.
+/// The `key_rotations` row that says values from before encryption are
+/// sealed: key 0, and a table name that names the set of sealed columns.
+/// A version that seals more columns names a new set, so that on a database
+/// sealed before, the new columns are sealed once at the next start.
 const LEGACY: i64 = 0;
-const ALL_TABLES: &str = "*";
+const ALL_TABLES: &str = "*+outcome,clock,hold_reason";
 
 #[derive(Debug, thiserror::Error)]
 pub enum RotateError {
@@ -75,7 +78,18 @@ const TABLES: [Table; 4] = [
     Table {
         name: REQUESTS,
         row_key: "reference",
-        columns: &["full_name", "email", "phone", "postal_address", "account_number", "details"],
+        columns: &[
+            "full_name",
+            "email",
+            "phone",
+            "postal_address",
+            "account_number",
+            "details",
+            "outcome",
+            "clock",
+            "clock_state",
+            "hold_reason",
+        ],
     },
     Table { name: EVENTS, row_key: "CAST(request_id AS TEXT)", columns: &["body"] },
     Table {

@@ -2,6 +2,8 @@
 //! place, read by the writers, the readers and the rotation alike.
 
 use app::domain::Contact;
+use app::domain::request::Choice;
+use app::domain::workflow::Outcome;
 
 use super::{Blind, Place, Sealed, Vault, VaultError, normal};
 use crate::db::entities::{outbox, request, request_event};
@@ -46,6 +48,15 @@ pub struct SealedRequest {
     pub email_index: Option<String>,
     pub account_index: Option<String>,
     pub name_index: Option<String>,
+}
+
+/// A request's outcome as stored: the JSON sealed, and beside it in plain
+/// text what the metrics count, so that SQL never needs the JSON.
+#[derive(Debug, Default)]
+pub struct SealedOutcome {
+    pub outcome: Option<Sealed>,
+    pub tag: Option<String>,
+    pub category: Option<String>,
 }
 
 impl Vault {
@@ -127,5 +138,62 @@ impl Vault {
 
     pub fn open_recipient(&self, row: &outbox::Model) -> Result<String, VaultError> {
         self.open(&row.recipient, letter_place("recipient", &row.message_id))
+    }
+
+    /// The outcome columns for `outcome`; all empty for a request closed
+    /// without one.
+    pub fn seal_outcome(&self, reference: &str, outcome: Option<&Outcome>) -> Result<SealedOutcome, VaultError> {
+        let Some(outcome) = outcome else { return Ok(SealedOutcome::default()) };
+        let json = serde_json::to_string(outcome).map_err(|_| VaultError::Seal)?;
+        Ok(SealedOutcome {
+            outcome: Some(self.seal(&json, request_place("outcome", reference))?),
+            tag: Some(outcome.class().as_str().to_owned()),
+            category: outcome.category().map(|category| category.key().to_owned()),
+        })
+    }
+
+    /// The JSON of the outcome, once there is one.
+    pub fn open_outcome(&self, row: &request::Model) -> Result<Option<String>, VaultError> {
+        self.open_optional(row.outcome.as_ref(), request_place("outcome", &row.reference))
+    }
+
+    /// The clock's JSON, or its state's (`column` "clock" or "clock_state"):
+    /// both name an extension's reason.
+    pub fn seal_clock(&self, reference: &str, column: ClockColumn, json: &str) -> Result<Sealed, VaultError> {
+        self.seal(json, request_place(column.name(), reference))
+    }
+
+    pub fn open_clock(&self, row: &request::Model, column: ClockColumn) -> Result<Option<String>, VaultError> {
+        let stored = match column {
+            ClockColumn::Clock => row.clock.as_ref(),
+            ClockColumn::State => row.clock_state.as_ref(),
+        };
+        self.open_optional(stored, request_place(column.name(), &row.reference))
+    }
+
+    pub fn seal_hold_reason(&self, reference: &str, reason: &str) -> Result<Sealed, VaultError> {
+        self.seal(reason, request_place("hold_reason", reference))
+    }
+
+    pub fn open_hold_reason(&self, row: &request::Model) -> Result<Option<String>, VaultError> {
+        self.open_optional(row.hold_reason.as_ref(), request_place("hold_reason", &row.reference))
+    }
+}
+
+/// The two sealed clock columns of a request.
+#[derive(Clone, Copy, Debug)]
+pub enum ClockColumn {
+    /// The computed `RequestClock`.
+    Clock,
+    /// The `ClockState` it is computed from.
+    State,
+}
+
+impl ClockColumn {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Clock => "clock",
+            Self::State => "clock_state",
+        }
     }
 }

@@ -15,6 +15,7 @@ use server::audit::Actor;
 use server::config::Config;
 use server::vault::KeyEncryptionKey;
 use server::vault::rotate::{Rotation, rotate};
+use server::vault::rows::ClockColumn;
 use server::{Application, StartError};
 
 /// What the customer types, each field with a marker in it. The digits of
@@ -22,6 +23,12 @@ use server::{Application, StartError};
 const MARKER: &str = "Zqxvmarker";
 const DIGITS: &str = "86420975";
 const BIRTH: &str = "1931-07-14";
+/// What staff write on the cases, each with the marker.
+const EXTENSION: &str = "Zqxvmarker records are off site";
+const HOLD: &str = "Zqxvmarker litigation, matter 7";
+const CHANGED: &str = "Zqxvmarker member number";
+const PART_REFUSED: &str = "Zqxvmarker plan name is right";
+const DENIAL: &str = "Zqxvmarker records match the insurer";
 
 fn opt_out() -> Vec<(&'static str, String)> {
     vec![
@@ -120,11 +127,50 @@ async fn nothing_typed_is_stored_in_clear_yet_all_is_shown_and_found(app: TestAp
         let sent = agent.post(&format!("/staff/requests/{reference}/message"), &[("body", &message)]).await;
         assert_eq!(sent.status, StatusCode::SEE_OTHER);
     }
+    // What staff write as they work the amendments: an extension's reason, a
+    // legal hold's, what an amendment changed and why part was refused, and
+    // a denial's explanation.
+    let denied = enter_amendment(&app, &token).await;
+    let manager = app.staff_member("manager@example.com", Role::Manager).await;
+    let version = async |reference: &str| agent.case(reference).await.version.to_string();
+    let case = |reference: &str, what: &str| format!("/staff/requests/{reference}/{what}");
+    let written = [
+        (case(&mailed, "extend"), vec![("reason", EXTENSION.to_owned())]),
+        (case(&mailed, "hold"), vec![("reason", HOLD.to_owned())]),
+        (
+            case(&mailed, "step"),
+            vec![
+                ("step", "resolve".into()),
+                ("outcome", "partly_accepted".into()),
+                ("records_changed", CHANGED.into()),
+                ("reason", PART_REFUSED.into()),
+            ],
+        ),
+        (
+            case(&denied, "step"),
+            vec![
+                ("step", "resolve".into()),
+                ("outcome", "denied".into()),
+                ("ground", "accurate_and_complete".into()),
+                ("explanation", DENIAL.into()),
+            ],
+        ),
+    ];
+    for (path, pairs) in &written {
+        let reference = path.split('/').nth(3).expect("a reference");
+        let version = version(reference).await;
+        let mut all = vec![("version", version.as_str())];
+        all.extend(pairs.iter().map(|(k, v)| (*k, v.as_str())));
+        let reply = manager.post(path, &all).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}: {}", reply.main_text());
+    }
+
     // The customer's address typed into the staff sign-in by mistake.
     let mistaken = [("email", form[1].1.as_str()), ("password", "not a password"), ("next", "/staff")];
     assert_eq!(app.post_form("/staff/sign-in", &mistaken).await.status, StatusCode::UNAUTHORIZED);
-    // Two receipts and two messages, delivered: the outbox rows are final.
-    let inbox = app.mail.wait_for(4, common::WAIT).await;
+    // Three receipts, two messages, the extension notice and two decisions,
+    // delivered: the outbox rows are final.
+    let inbox = app.mail.wait_for(8, common::WAIT).await;
     assert!(inbox.iter().any(|letter| letter.text().contains(MARKER)), "the letters themselves say it");
 
     let stored = stored_bytes(&app);
@@ -142,6 +188,11 @@ async fn nothing_typed_is_stored_in_clear_yet_all_is_shown_and_found(app: TestAp
     assert!(shown.contains(&format!("{MARKER} called")), "and the note");
     let amendment = agent.get(&format!("/staff/requests/{mailed}")).await.main_text();
     assert!(amendment.contains(&format!("Member {MARKER} 4321")), "{amendment}");
+    for typed in [EXTENSION, HOLD, CHANGED, PART_REFUSED] {
+        assert!(amendment.contains(typed), "the case page shows {typed:?}: {amendment}");
+    }
+    let denial = agent.get(&format!("/staff/requests/{denied}")).await.main_text();
+    assert!(denial.contains(DENIAL), "{denial}");
 
     let search = async |q: &str| {
         let query = serde_urlencoded::to_string([("status", "all"), ("unverified", "on"), ("q", q)]).expect("encodes");
@@ -167,7 +218,10 @@ async fn sealed_values(app: &TestApp) -> Vec<String> {
     let db = app.app.database();
     let mut values = Vec::new();
     for sql in [
-        "SELECT full_name FROM requests UNION ALL SELECT email FROM requests UNION ALL SELECT details FROM requests",
+        "SELECT full_name FROM requests UNION ALL SELECT email FROM requests UNION ALL SELECT details FROM requests \
+         UNION ALL SELECT outcome FROM requests WHERE outcome IS NOT NULL UNION ALL SELECT clock FROM requests \
+         WHERE clock IS NOT NULL UNION ALL SELECT clock_state FROM requests WHERE clock_state IS NOT NULL \
+         UNION ALL SELECT hold_reason FROM requests WHERE hold_reason IS NOT NULL",
         "SELECT body FROM request_events WHERE body IS NOT NULL",
         "SELECT recipient FROM outbox UNION ALL SELECT text_body FROM outbox",
     ] {
@@ -261,6 +315,15 @@ async fn a_wrong_or_missing_key_stops_the_portal_from_starting(app: TestApp) {
 async fn a_database_from_before_encryption_is_sealed_when_the_portal_starts(app: TestApp) {
     let tracking = app.submit("/complaint", common::COMPLAINT).await;
     let reference = reference_of(&app, &tracking).await;
+    let manager = app.staff_member("manager@example.com", Role::Manager).await;
+    let resolved = [("step", "resolve"), ("category", "other"), ("resolution", "Old plain resolution")];
+    for step in [&[("step", "mark_verified")][..], &resolved] {
+        let version = manager.case(&reference).await.version.to_string();
+        let mut pairs = vec![("version", version.as_str())];
+        pairs.extend_from_slice(step);
+        let reply = manager.post(&format!("/staff/requests/{reference}/step"), &pairs).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.main_text());
+    }
     let db = app.app.database();
     let backend = db.get_database_backend();
     let run = async |sql: String| db.execute_raw(Statement::from_string(backend, sql)).await.expect("raw SQL runs");
@@ -269,12 +332,26 @@ async fn a_database_from_before_encryption_is_sealed_when_the_portal_starts(app:
         .await
         .expect("query")
         .expect("the request");
-    let details = app.app.vault().open_details(&row).expect("opens");
+    let vault = app.app.vault();
+    let details = vault.open_details(&row).expect("opens");
+    let outcome = vault.open_outcome(&row).expect("opens").expect("an outcome");
+    let clock = vault.open_clock(&row, ClockColumn::Clock).expect("opens").expect("a clock");
+    let state = serde_json::json!({ "pauses": { "closed": [] }, "extension_reason": "Old plain extension" });
     // As an older portal left it: plain text, no blind indexes.
     let plain = Statement::from_sql_and_values(
         backend,
-        "UPDATE requests SET full_name = $1, email = $2, details = $3, email_index = NULL, name_index = NULL",
-        ["Grace Hopper".into(), "grace@example.com".into(), details.into()],
+        "UPDATE requests SET full_name = $1, email = $2, details = $3, email_index = NULL, name_index = NULL, \
+         outcome = $4, clock = $5, clock_state = $6, held_at = $7, hold_reason = $8",
+        [
+            "Grace Hopper".into(),
+            "grace@example.com".into(),
+            details.into(),
+            outcome.into(),
+            clock.into(),
+            state.to_string().into(),
+            chrono::Utc::now().into(),
+            "Old plain hold".into(),
+        ],
     );
     db.execute_raw(plain).await.expect("the row is written back in clear");
     run("UPDATE request_events SET body = 'Old plain note'".to_owned()).await;
@@ -287,6 +364,33 @@ async fn a_database_from_before_encryption_is_sealed_when_the_portal_starts(app:
     let case = agent.get(&format!("/staff/requests/{reference}")).await.main_text();
     let description = "I opted out and was still called twice.";
     assert!(case.contains("Grace Hopper") && case.contains(description) && case.contains("Old plain note"), "{case}");
+    assert!(case.contains("Old plain resolution") && case.contains("Old plain hold"), "{case}");
+    drop(restarted);
+
+    // A database sealed by the version before, whose outcome, clock and hold
+    // reason were still plain, has those sealed at the next start.
+    let plain = Statement::from_sql_and_values(
+        backend,
+        "UPDATE requests SET outcome = $1, clock_state = $2, hold_reason = $3",
+        [
+            r#"{"outcome":"complaint_resolved","category":"other","resolution":"Later plain resolution"}"#.into(),
+            state.to_string().into(),
+            "Later plain hold".into(),
+        ],
+    );
+    db.execute_raw(plain).await.expect("written back in clear");
+    run("DELETE FROM key_rotations".to_owned()).await;
+    let sealed_before = Statement::from_sql_and_values(
+        backend,
+        "INSERT INTO key_rotations (key_id, table_name, after_id, done) VALUES (0, '*', $1, $2)",
+        [i64::MAX.into(), true.into()],
+    );
+    db.execute_raw(sealed_before).await.expect("the older version's mark");
+    let restarted = app.another_instance().await;
+    let stored = sealed_values(&app).await;
+    assert!(stored.iter().all(|value| value.starts_with("v1.")), "the new columns are sealed too: {stored:?}");
+    let case = agent.get(&format!("/staff/requests/{reference}")).await.main_text();
+    assert!(case.contains("Later plain resolution") && case.contains("Later plain hold"), "{case}");
     let found = agent.get("/staff?status=all&unverified=on&q=Grace%40Example.com").await;
     assert!(found.body.contains(&reference), "the blind indexes were made too");
     drop(restarted);

@@ -77,6 +77,7 @@ async fn insert(app: &TestApp, rows: Vec<Row>) {
             account_number: None,
         };
         let sealed = app.app.vault().seal_request(&reference, &contact, "{}").expect("seals");
+        let outcome = app.app.vault().seal_outcome(&reference, row.outcome.as_ref()).expect("seals");
         request::ActiveModel {
             reference: Set(reference),
             kind: Set(row.kind.as_str().to_owned()),
@@ -95,7 +96,9 @@ async fn insert(app: &TestApp, rows: Vec<Row>) {
             verified_at: Set(row.verified.then_some(row.received)),
             assignee_id: Set(row.assignee),
             version: Set(0),
-            outcome: Set(row.outcome.map(|o| serde_json::to_string(&o).expect("an outcome as JSON"))),
+            outcome: Set(outcome.outcome),
+            outcome_tag: Set(outcome.tag),
+            outcome_category: Set(outcome.category),
             resolved_at: Set(row.resolved),
             due_on: Set(row.due_on),
             ..Default::default()

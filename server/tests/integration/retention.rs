@@ -6,7 +6,7 @@
 
 use crate::common;
 use app::domain::Contact;
-use server::vault::rows::request_place;
+use server::vault::rows::{ClockColumn, request_place};
 
 use std::sync::Arc;
 
@@ -77,10 +77,13 @@ async fn submit(app: &TestApp, path: &str, form: &[(&str, &str)]) -> (String, St
 
 /// Finishes a request today, as staff would have.
 async fn finish(app: &TestApp, reference: &str, status: RequestStatus, outcome: Option<Outcome>) {
+    let outcome = app.app.vault().seal_outcome(reference, outcome.as_ref()).expect("sealed");
     request::Entity::update_many()
         .col_expr(request::Column::Status, Expr::value(status.as_str()))
         .col_expr(request::Column::ResolvedAt, Expr::value(Utc::now()))
-        .col_expr(request::Column::Outcome, Expr::value(outcome.map(|o| serde_json::to_string(&o).expect("JSON"))))
+        .col_expr(request::Column::Outcome, Expr::value(outcome.outcome))
+        .col_expr(request::Column::OutcomeTag, Expr::value(outcome.tag))
+        .col_expr(request::Column::OutcomeCategory, Expr::value(outcome.category))
         .filter(request::Column::Reference.eq(reference))
         .exec(app.app.database())
         .await
@@ -120,7 +123,10 @@ async fn personal_text(app: &TestApp, reference: &str) -> String {
             format!("{} {}", vault.open(&letter.recipient, at("recipient")).expect("opens"), open(&letter.text_body))
         })
         .collect();
-    format!("{contact:?} {details} {bodies:?} {letters:?} {:?}", found.outcome)
+    let outcome = vault.open_outcome(&found).expect("the outcome opens");
+    let clock = vault.open_clock(&found, ClockColumn::Clock).expect("the clock opens");
+    let state = vault.open_clock(&found, ClockColumn::State).expect("the clock state opens");
+    format!("{contact:?} {details} {bodies:?} {letters:?} {outcome:?} {clock:?} {state:?}")
 }
 
 async fn is_purged(app: &TestApp, reference: &str) -> bool {
@@ -145,13 +151,18 @@ async fn each_rule_purges_on_its_day_and_not_the_day_before(app: TestApp) {
     let (amendment, _) = submit(&app, "/amendment", AMENDMENT).await;
     let (withdrawn, _) = submit(&app, "/opt-out", OPT_OUT).await;
     let (applied, _) = submit(&app, "/opt-out", OPT_OUT).await;
+    let manager = app.staff_member("manager@example.com", Role::Manager).await;
+    let version = row(&app, &amendment).await.version.to_string();
+    let extension = [("version", version.as_str()), ("reason", "Records are in the Zurich archive")];
+    let extended = manager.post(&format!("/staff/requests/{amendment}/extend"), &extension).await;
+    assert_eq!(extended.status, StatusCode::SEE_OTHER, "{}", extended.main_text());
     let resolved =
         Outcome::ComplaintResolved { category: ComplaintCategory::Other, resolution: "Called Grace.".into() };
     finish(&app, &complaint, RequestStatus::Completed, Some(resolved)).await;
     finish(&app, &amendment, RequestStatus::Closed, None).await;
     finish(&app, &withdrawn, RequestStatus::Closed, None).await;
     finish(&app, &applied, RequestStatus::Completed, Some(Outcome::OptOutApplied { effective_on: today() })).await;
-    let manager = app.staff_member("manager@example.com", Role::Manager).await;
+    assert!(personal_text(&app, &amendment).await.contains("Zurich"), "the extension's reason is kept until then");
     let purge = app.app.purge();
 
     // GLBA: 24 months after an opt-out that never took effect.
@@ -183,7 +194,7 @@ async fn each_rule_purges_on_its_day_and_not_the_day_before(app: TestApp) {
         }
     }
     let left = personal_text(&app, &amendment).await;
-    for text in ["Alan Turing", "alan@example.com", "penicillin", "missed at intake"] {
+    for text in ["Alan Turing", "alan@example.com", "penicillin", "missed at intake", "Zurich"] {
         assert!(!left.contains(text), "{text:?} is gone");
     }
     let letters = outbox::Entity::find()
@@ -323,6 +334,7 @@ async fn old_requests(app: &TestApp) {
             .vault()
             .seal_request(&reference, &contact, &serde_json::to_string(&details).expect("JSON"))
             .expect("sealed");
+        let sealed_outcome = app.app.vault().seal_outcome(&reference, outcome.as_ref()).expect("sealed");
         request::ActiveModel {
             reference: Set(reference),
             kind: Set(details.kind().as_str().to_owned()),
@@ -340,7 +352,9 @@ async fn old_requests(app: &TestApp) {
             updated_at: Set(received),
             verified_at: Set(Some(received)),
             version: Set(0),
-            outcome: Set(outcome.map(|o| serde_json::to_string(&o).expect("JSON"))),
+            outcome: Set(sealed_outcome.outcome),
+            outcome_tag: Set(sealed_outcome.tag),
+            outcome_category: Set(sealed_outcome.category),
             resolved_at: Set(Some(received + chrono::Duration::days(i64::from(5 + i)))),
             due_on: Set(Some(received.date_naive() + Days::new(30))),
             ..Default::default()

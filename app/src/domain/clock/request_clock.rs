@@ -115,6 +115,15 @@ impl RequestClock {
         Some(Self { acknowledge_by, respond_by: plain.deadline, paused_days, extended, offer })
     }
 
+    /// What a purged request keeps of its clock: the deadlines, and that it
+    /// was extended, without the reason given to the customer.
+    pub fn tombstone(mut self) -> Self {
+        if let Some(extension) = self.extended.as_mut() {
+            extension.reason.clear();
+        }
+        self
+    }
+
     /// The response deadline in effect, extended or not.
     pub fn due(&self) -> NaiveDate {
         self.extended.as_ref().map_or(self.respond_by.due, |extension| extension.respond_by.due)

@@ -12,13 +12,26 @@ use crate::domain::{Channel, RequestKind, RequestStatus};
 
 named_enum! {
     /// The outcomes the dashboard counts. The names are the `outcome` tags of
-    /// `workflow::Outcome` as stored.
+    /// `workflow::Outcome`'s JSON, and what `requests.outcome_tag` holds.
     OutcomeClass {
         OptOutApplied => "opt_out_applied",
         AmendmentAccepted => "amendment_accepted",
         AmendmentPartlyAccepted => "amendment_partly_accepted",
         AmendmentDenied => "amendment_denied",
         ComplaintResolved => "complaint_resolved",
+    }
+}
+
+impl OutcomeClass {
+    /// How the outcome is named to staff and to the customer.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::OptOutApplied => "Opt-out applied",
+            Self::AmendmentAccepted => "Amendment accepted",
+            Self::AmendmentPartlyAccepted => "Amendment partly accepted",
+            Self::AmendmentDenied => "Amendment denied",
+            Self::ComplaintResolved => "Complaint resolved",
+        }
     }
 }
 

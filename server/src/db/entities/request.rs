@@ -32,16 +32,22 @@ pub struct Model {
     /// Raised by every change, so that a change made from an older view of
     /// the case is refused instead of overwriting a colleague's.
     pub version: i64,
-    /// JSON of `app::domain::workflow::Outcome`, once decided.
-    pub outcome: Option<String>,
+    /// JSON of `app::domain::workflow::Outcome`, once decided: sealed, for
+    /// it holds what staff wrote about the person's records.
+    pub outcome: Option<Sealed>,
+    /// The outcome's `OutcomeClass` and a resolved complaint's category, in
+    /// plain text, written with the outcome: what the metrics count.
+    pub outcome_tag: Option<String>,
+    pub outcome_category: Option<String>,
     pub resolved_at: Option<DateTimeUtc>,
     /// The response deadline in force.
     pub due_on: Option<Date>,
-    /// JSON of the computed `app::domain::clock::RequestClock`.
-    pub clock: Option<String>,
+    /// JSON of the computed `app::domain::clock::RequestClock`, sealed: it
+    /// names an extension's reason. `due_on` is what queries read.
+    pub clock: Option<Sealed>,
     /// JSON of what the clock is computed from besides receipt: pauses and
-    /// any extension.
-    pub clock_state: Option<String>,
+    /// any extension, with its reason; sealed.
+    pub clock_state: Option<Sealed>,
     /// Blind indexes (`vault::Blind`) for equality lookups on sealed fields;
     /// the name's is one index a word, each between spaces.
     pub email_index: Option<String>,
@@ -49,7 +55,7 @@ pub struct Model {
     pub name_index: Option<String>,
     /// Set while a legal hold keeps the request from being purged.
     pub held_at: Option<DateTimeUtc>,
-    pub hold_reason: Option<String>,
+    pub hold_reason: Option<Sealed>,
     /// When the personal data was removed; what is left is a tombstone.
     pub purged_at: Option<DateTimeUtc>,
     /// The citation of the retention rule it was removed under.
