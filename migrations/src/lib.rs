@@ -14,6 +14,7 @@ mod m20261201_000008_api_token_lifetime;
 mod m20261202_000010_encryption_at_rest;
 mod m20261202_000020_retention;
 mod m20261202_000030_tracking_links;
+mod m20261203_000020_opt_out_register;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_encryption_at_rest::Migration),
             Box::new(m20261202_000020_retention::Migration),
             Box::new(m20261202_000030_tracking_links::Migration),
+            Box::new(m20261203_000020_opt_out_register::Migration),
         ]
     }
 }

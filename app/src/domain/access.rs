@@ -99,6 +99,13 @@ pub enum Action {
     /// Put a legal hold on a request, which keeps it from being purged,
     /// and lift it.
     PlaceLegalHold,
+    /// Read the opt-out register: search it, open a person's history,
+    /// export it, read its change feed.
+    ViewOptOutRegister,
+    /// Write down a revocation a customer asked for by phone or mail.
+    RecordOptOutRevocation,
+    /// Revoke, from the tracking page, the opt-out the link opens.
+    RevokeOwnOptOut,
 }
 
 impl Action {
@@ -118,6 +125,9 @@ impl Action {
         Self::ManageApiTokens,
         Self::ViewOwnAccount,
         Self::PlaceLegalHold,
+        Self::ViewOptOutRegister,
+        Self::RecordOptOutRevocation,
+        Self::RevokeOwnOptOut,
     ];
 }
 
@@ -129,8 +139,9 @@ pub fn permits(actor: Actor<'_>, action: Action) -> bool {
         SubmitRequest => true,
         // Anybody may ask; the link only ever goes to the address on file.
         AskForTrackingLink => true,
-        TrackRequest | ResendVerification => matches!(actor, Actor::Customer),
-        ViewQueue | OpenCase | WorkCase | EnterRequest | ManageMail | ViewOwnAccount => minimum(actor, Role::Agent),
+        TrackRequest | ResendVerification | RevokeOwnOptOut => matches!(actor, Actor::Customer),
+        ViewQueue | OpenCase | WorkCase | EnterRequest | ManageMail | ViewOwnAccount | ViewOptOutRegister
+        | RecordOptOutRevocation => minimum(actor, Role::Agent),
         // Holds answer to counsel and compliance, whom managers speak for.
         AssignToOthers | ViewMetrics | PlaceLegalHold => minimum(actor, Role::Manager),
         ManageStaff | ManageApiTokens => minimum(actor, Role::Admin),
@@ -197,15 +208,20 @@ mod tests {
     fn a_tracking_link_opens_nothing_of_the_staff_side() {
         for action in Action::ALL {
             let allowed = permits(Actor::Customer, *action);
-            let customers =
-                [Action::SubmitRequest, Action::AskForTrackingLink, Action::TrackRequest, Action::ResendVerification];
+            let customers = [
+                Action::SubmitRequest,
+                Action::AskForTrackingLink,
+                Action::TrackRequest,
+                Action::ResendVerification,
+                Action::RevokeOwnOptOut,
+            ];
             assert_eq!(allowed, customers.contains(action), "{action:?}");
         }
     }
 
     #[test]
     fn only_a_tracking_link_opens_the_tracking_page_and_its_resend() {
-        for action in [Action::TrackRequest, Action::ResendVerification] {
+        for action in [Action::TrackRequest, Action::ResendVerification, Action::RevokeOwnOptOut] {
             assert!(permits(Actor::Customer, action), "{action:?}");
             assert!(!permits(Actor::Anonymous, action), "{action:?}");
             for role in Role::ALL {

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement, TransactionTrait, Value};
 
-use super::rows::{EVENTS, OUTBOX, REQUESTS};
+use super::rows::{EVENTS, OPT_OUTS, OUTBOX, REQUESTS};
 use super::{KeySource, KeysError, Place, Vault, key_of, keys};
 
 /// How often a running portal looks for a new data key.
@@ -71,7 +71,7 @@ struct Table {
     columns: &'static [&'static str],
 }
 
-const TABLES: [Table; 3] = [
+const TABLES: [Table; 4] = [
     Table {
         name: REQUESTS,
         row_key: "reference",
@@ -82,6 +82,11 @@ const TABLES: [Table; 3] = [
         name: OUTBOX,
         row_key: "message_id",
         columns: &["recipient", "subject", "text_body", "html_body", "secret"],
+    },
+    Table {
+        name: OPT_OUTS,
+        row_key: "uid",
+        columns: &["full_name", "email", "postal_address", "account_number", "holders", "reason"],
     },
 ];
 

@@ -1,6 +1,7 @@
 pub mod api_token;
 pub mod audit_entry;
 pub mod digest_run;
+pub mod opt_out_entry;
 pub mod outbox;
 pub mod purge_run;
 pub mod request;
