@@ -19,6 +19,7 @@ use crate::http::{self, AppState, CustomerPortal, SessionSettings, StaffPortal, 
 use crate::mail::transport::TransportError;
 use crate::mail::{Letters, MailDesk, Mailer, Outbox, OutboxWorker, Transport};
 use crate::purge::Purge;
+use crate::register::Register;
 use crate::requests::RequestStore;
 use crate::staff::StaffAccounts;
 use crate::staff::sessions::DbSessionStore;
@@ -55,6 +56,7 @@ pub struct Application {
     digest: Digest,
     vault: Vault,
     purge: Purge,
+    register: Register,
     _background: Background,
 }
 
@@ -124,6 +126,7 @@ impl Application {
         );
         let mail_desk = MailDesk::new(db.clone(), mailer.clone(), clocks.clone());
         let desk = CaseDesk::new(db.clone(), mailer.clone(), clocks.clone(), staff.clone(), mail_desk);
+        let register = Register::new(db.clone(), mailer.clone(), clocks.clone());
         let digest = Digest::new(db.clone(), mailer, clocks.clone(), staff.clone(), config.digest_time);
         let purge = Purge::new(db.clone(), vault.clone(), clocks.clone(), config.housekeeping(), config.purge_time);
         let sessions = DbSessionStore::new(db.clone());
@@ -161,6 +164,7 @@ impl Application {
             api_tokens: crate::staff::tokens::ApiTokens::new(db.clone()),
             staff_service: Arc::new(StaffPortal::new(desk.clone(), crate::staff::tokens::ApiTokens::new(db.clone()))),
             desk,
+            register: register.clone(),
             metrics,
             clocks,
             sessions: SessionSettings {
@@ -182,6 +186,7 @@ impl Application {
             digest,
             vault,
             purge,
+            register,
             _background: Background(background),
         })
     }
@@ -210,6 +215,10 @@ impl Application {
     /// The keys, for tests that read what the database holds.
     pub fn vault(&self) -> &Vault {
         &self.vault
+    }
+
+    pub fn register(&self) -> &Register {
+        &self.register
     }
 
     pub fn purge(&self) -> &Purge {

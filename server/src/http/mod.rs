@@ -54,6 +54,7 @@ pub struct AppState {
     pub customer: SharedCustomerService,
     pub staff: StaffAccounts,
     pub desk: CaseDesk,
+    pub register: crate::register::Register,
     pub staff_service: SharedStaffService,
     pub metrics: crate::metrics::Metrics,
     pub clocks: std::sync::Arc<Clocks>,

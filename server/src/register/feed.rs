@@ -24,6 +24,11 @@ impl Cursor {
         Self(0)
     }
 
+    /// Just after the entry with this id.
+    pub fn after(id: i64) -> Self {
+        Self(id)
+    }
+
     pub fn parse(text: &str) -> Option<Self> {
         let bytes = URL_SAFE_NO_PAD.decode(text.trim()).ok()?;
         let text = String::from_utf8(bytes).ok()?;

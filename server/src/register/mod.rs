@@ -16,7 +16,11 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
+use std::sync::Arc;
+
+use crate::clocks::Clocks;
 use crate::db::entities::opt_out_entry;
+use crate::mail::Mailer;
 use crate::secret::hex;
 use crate::vault::{Vault, VaultError, normal};
 pub use feed::Cursor;
@@ -160,16 +164,22 @@ pub struct Check {
 #[derive(Clone)]
 pub struct Register {
     db: DatabaseConnection,
-    vault: Vault,
+    mailer: Mailer,
+    clocks: Arc<Clocks>,
 }
 
 impl Register {
-    pub fn new(db: DatabaseConnection, vault: Vault) -> Self {
-        Self { db, vault }
+    pub fn new(db: DatabaseConnection, mailer: Mailer, clocks: Arc<Clocks>) -> Self {
+        Self { db, mailer, clocks }
     }
 
-    pub fn vault(&self) -> &Vault {
-        &self.vault
+    fn vault(&self) -> &Vault {
+        self.mailer.outbox().vault()
+    }
+
+    /// The organisation's today, which the register's days are counted in.
+    pub fn today(&self) -> NaiveDate {
+        self.clocks.today()
     }
 
     /// `None` for a lookup that can match nobody (an empty address, a name
@@ -177,10 +187,10 @@ impl Register {
     fn lookup_condition(&self, lookup: &Lookup) -> Option<Condition> {
         Some(match lookup {
             Lookup::Email(email) => {
-                Condition::all().add(opt_out_entry::Column::EmailIndex.eq(self.vault.email_index(email)?))
+                Condition::all().add(opt_out_entry::Column::EmailIndex.eq(self.vault().email_index(email)?))
             }
             Lookup::Account(number) => {
-                Condition::all().add(opt_out_entry::Column::AccountIndex.eq(self.vault.account_index(number)?))
+                Condition::all().add(opt_out_entry::Column::AccountIndex.eq(self.vault().account_index(number)?))
             }
             Lookup::Name(name) => {
                 let words: Vec<String> = normal::name_words(name).collect();
@@ -188,7 +198,7 @@ impl Register {
                     return None;
                 }
                 words.iter().fold(Condition::all(), |all, word| {
-                    all.add(opt_out_entry::Column::NameIndex.like(format!("% {} %", self.vault.name_word(word))))
+                    all.add(opt_out_entry::Column::NameIndex.like(format!("% {} %", self.vault().name_word(word))))
                 })
             }
         })
@@ -271,28 +281,6 @@ impl Register {
         self.open_all(rows)
     }
 
-    /// For each request, the day its opt-out was revoked, when the register
-    /// says its latest entry is a revocation: retention runs from then.
-    pub async fn revoked_on(&self, request_ids: &[i64]) -> Result<Vec<(i64, NaiveDate)>, RegisterError> {
-        let rows = opt_out_entry::Entity::find()
-            .filter(opt_out_entry::Column::RequestId.is_in(request_ids.iter().copied()))
-            .order_by_asc(opt_out_entry::Column::Id)
-            .all(&self.db)
-            .await?;
-        let mut revoked = Vec::new();
-        for id in request_ids {
-            let facts: Vec<EntryFacts> = rows
-                .iter()
-                .filter(|row| row.request_id == Some(*id))
-                .map(facts_of)
-                .collect::<Result<_, _>>()?;
-            if let Some(day) = register::revoked_on(&facts) {
-                revoked.push((*id, day));
-            }
-        }
-        Ok(revoked)
-    }
-
     /// The entries of a request's opt-out, oldest first.
     pub async fn of_request(&self, request_id: i64) -> Result<Vec<Entry>, RegisterError> {
         let rows = opt_out_entry::Entity::find()
@@ -308,7 +296,7 @@ impl Register {
     }
 
     fn open(&self, row: &opt_out_entry::Model) -> Result<Entry, RegisterError> {
-        let (person, reason) = self.vault.open_entry(row)?;
+        let (person, reason) = self.vault().open_entry(row)?;
         Ok(Entry {
             facts: facts_of(row)?,
             request_id: row.request_id,
@@ -318,6 +306,31 @@ impl Register {
             reason,
         })
     }
+}
+
+/// For each request, the day its opt-out was revoked, when the register
+/// says its latest entry is a revocation: retention runs from then.
+pub async fn revoked_on(db: &impl ConnectionTrait, request_ids: &[i64]) -> Result<Vec<(i64, NaiveDate)>, RegisterError> {
+    if request_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = opt_out_entry::Entity::find()
+        .filter(opt_out_entry::Column::RequestId.is_in(request_ids.iter().copied()))
+        .order_by_asc(opt_out_entry::Column::Id)
+        .all(db)
+        .await?;
+    let mut revoked = Vec::new();
+    for id in request_ids {
+        let facts: Vec<EntryFacts> = rows
+            .iter()
+            .filter(|row| row.request_id == Some(*id))
+            .map(facts_of)
+            .collect::<Result<_, _>>()?;
+        if let Some(day) = register::revoked_on(&facts) {
+            revoked.push((*id, day));
+        }
+    }
+    Ok(revoked)
 }
 
 fn facts_of(row: &opt_out_entry::Model) -> Result<EntryFacts, RegisterError> {
