@@ -2,7 +2,8 @@
 //! effect, changed, revoked), never updated, so it can say who was opted out
 //! on any past day. Its id is also the change feed's position: writers take
 //! one lock until commit, so ids become visible in the order they were
-//! given.
+//! given. Beside it, the single-use links that let a customer confirm by
+//! email that they want their opt-out revoked.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -32,6 +33,23 @@ enum OptOutEntries {
     EmailIndex,
     AccountIndex,
     NameIndex,
+}
+
+#[derive(DeriveIden)]
+enum OptOutRevocationLinks {
+    Table,
+    Id,
+    RequestId,
+    Hash,
+    CreatedAt,
+    ExpiresAt,
+    UsedAt,
+}
+
+#[derive(DeriveIden)]
+enum Requests {
+    Table,
+    Id,
 }
 
 #[async_trait::async_trait]
@@ -78,10 +96,40 @@ impl MigrationTrait for Migration {
                 .create_index(Index::create().name(name).table(OptOutEntries::Table).col(column).to_owned())
                 .await?;
         }
-        Ok(())
+        manager
+            .create_table(
+                Table::create()
+                    .table(OptOutRevocationLinks::Table)
+                    .col(big_pk_auto(OptOutRevocationLinks::Id))
+                    .col(big_integer(OptOutRevocationLinks::RequestId))
+                    // SHA-256 of the link's token, as for tracking links.
+                    .col(string_len(OptOutRevocationLinks::Hash, 64).unique_key())
+                    .col(timestamp_with_time_zone(OptOutRevocationLinks::CreatedAt))
+                    .col(timestamp_with_time_zone(OptOutRevocationLinks::ExpiresAt))
+                    .col(timestamp_with_time_zone_null(OptOutRevocationLinks::UsedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_opt_out_revocation_links_request")
+                            .from(OptOutRevocationLinks::Table, OptOutRevocationLinks::RequestId)
+                            .to(Requests::Table, Requests::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_opt_out_revocation_links_request")
+                    .table(OptOutRevocationLinks::Table)
+                    .col(OptOutRevocationLinks::RequestId)
+                    .to_owned(),
+            )
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_table(Table::drop().table(OptOutRevocationLinks::Table).to_owned()).await?;
         manager.drop_table(Table::drop().table(OptOutEntries::Table).to_owned()).await
     }
 }

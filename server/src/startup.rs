@@ -19,7 +19,7 @@ use crate::http::{self, AppState, CustomerPortal, SessionSettings, StaffPortal, 
 use crate::mail::transport::TransportError;
 use crate::mail::{Letters, MailDesk, Mailer, Outbox, OutboxWorker, Transport};
 use crate::purge::Purge;
-use crate::register::Register;
+use crate::register::{Register, RevocationLimits};
 use crate::requests::RequestStore;
 use crate::staff::StaffAccounts;
 use crate::staff::sessions::DbSessionStore;
@@ -126,7 +126,11 @@ impl Application {
         );
         let mail_desk = MailDesk::new(db.clone(), mailer.clone(), clocks.clone());
         let desk = CaseDesk::new(db.clone(), mailer.clone(), clocks.clone(), staff.clone(), mail_desk);
-        let register = Register::new(db.clone(), mailer.clone(), clocks.clone());
+        let limits = RevocationLimits {
+            allowance: config.public_limits().allowance,
+            link_ttl: config.verification_ttl(),
+        };
+        let register = Register::new(db.clone(), mailer.clone(), clocks.clone(), limits);
         let digest = Digest::new(db.clone(), mailer, clocks.clone(), staff.clone(), config.digest_time);
         let purge = Purge::new(db.clone(), vault.clone(), clocks.clone(), config.housekeeping(), config.purge_time);
         let sessions = DbSessionStore::new(db.clone());

@@ -142,6 +142,7 @@ impl EventKind {
             Self::Extended => "We extended the time to respond",
             Self::HoldPlaced => "Legal hold placed",
             Self::HoldLifted => "Legal hold lifted",
+            Self::OptOutRevoked => "Your opt-out was revoked",
         }
     }
 }

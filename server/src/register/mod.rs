@@ -5,6 +5,7 @@
 //! the action that causes it.
 
 mod feed;
+mod revoke;
 
 use app::domain::register::{self, EntryFacts, OptOutChange, OptOutSource};
 use app::domain::request::{JointAccount, OptOutScope};
@@ -20,10 +21,11 @@ use std::sync::Arc;
 
 use crate::clocks::Clocks;
 use crate::db::entities::opt_out_entry;
-use crate::mail::Mailer;
+use crate::mail::{Mailer, RecipientAllowance};
 use crate::secret::hex;
 use crate::vault::{Vault, VaultError, normal};
 pub use feed::Cursor;
+pub use revoke::{Revocation, RevocationLink};
 
 /// Held by every register write until its transaction ends, so that entries
 /// become visible in the order of their ids (see [`record`]).
@@ -161,16 +163,26 @@ pub struct Check {
     pub standing: Vec<Entry>,
 }
 
+/// What the public may make the register send.
+#[derive(Clone, Copy, Debug)]
+pub struct RevocationLimits {
+    /// Counted with the requester's other letters of the day.
+    pub allowance: RecipientAllowance,
+    /// How long an emailed confirmation link works.
+    pub link_ttl: chrono::Duration,
+}
+
 #[derive(Clone)]
 pub struct Register {
     db: DatabaseConnection,
     mailer: Mailer,
     clocks: Arc<Clocks>,
+    limits: RevocationLimits,
 }
 
 impl Register {
-    pub fn new(db: DatabaseConnection, mailer: Mailer, clocks: Arc<Clocks>) -> Self {
-        Self { db, mailer, clocks }
+    pub fn new(db: DatabaseConnection, mailer: Mailer, clocks: Arc<Clocks>, limits: RevocationLimits) -> Self {
+        Self { db, mailer, clocks, limits }
     }
 
     fn vault(&self) -> &Vault {
