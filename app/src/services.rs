@@ -15,6 +15,9 @@ use crate::domain::metrics::MetricsQuery;
 use crate::domain::metrics::{Dashboard, Disclosure, PeriodError};
 use crate::domain::queue::QueuePage;
 #[cfg(feature = "ssr")]
+use crate::domain::register::RegisterQuery;
+use crate::domain::register::{PersonHistory, RegisterPage};
+#[cfg(feature = "ssr")]
 use crate::domain::queue::QueueQuery;
 #[cfg(feature = "ssr")]
 use crate::domain::{ReferenceCode, access};
@@ -86,6 +89,10 @@ pub trait StaffService: Send + Sync + 'static {
     async fn api_tokens(&self) -> Result<Vec<ApiTokenInfo>, ServiceError>;
     /// Every token issued in the viewer's name, whoever issued it.
     async fn own_tokens(&self, viewer: &Viewer) -> Result<Vec<ApiTokenInfo>, ServiceError>;
+    /// A page of the opt-out register for the list's query string.
+    async fn opt_out_register(&self, query: &RegisterQuery) -> Result<RegisterPage, ServiceError>;
+    /// The history of the person an opt-out is about.
+    async fn opt_out_person(&self, opt_out: &str) -> Result<Option<PersonHistory>, ServiceError>;
 }
 
 #[cfg(feature = "ssr")]
@@ -241,6 +248,30 @@ pub async fn load_disclosure(year: Option<i32>) -> Result<Answer<Disclosure>, Se
     let metrics = expect_context::<SharedMetricsService>();
     match metrics.disclosure(year).await.map_err(unavailable)? {
         Some(disclosure) => Ok(Ok(disclosure)),
+        None => Ok(Err(Refusal::NotFound)),
+    }
+}
+
+/// A page of the opt-out register. `query` is the page's query string.
+#[server(endpoint = "staff/opt-outs")]
+pub async fn load_opt_out_register(query: String) -> Result<Answer<RegisterPage>, ServerFnError> {
+    let (service, _) = match admit(Action::ViewOptOutRegister) {
+        Ok(admitted) => admitted,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let query = RegisterQuery::from_query_string(&query);
+    Ok(Ok(service.opt_out_register(&query).await.map_err(unavailable)?))
+}
+
+/// The register's history of the person an opt-out is about.
+#[server(endpoint = "staff/opt-out")]
+pub async fn load_opt_out_person(opt_out: String) -> Result<Answer<PersonHistory>, ServerFnError> {
+    let (service, _) = match admit(Action::ViewOptOutRegister) {
+        Ok(admitted) => admitted,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    match service.opt_out_person(&opt_out).await.map_err(unavailable)? {
+        Some(person) => Ok(Ok(person)),
         None => Ok(Err(Refusal::NotFound)),
     }
 }

@@ -166,7 +166,11 @@ impl Application {
             customer: Arc::new(CustomerPortal::new(store.clone())),
             staff,
             api_tokens: crate::staff::tokens::ApiTokens::new(db.clone()),
-            staff_service: Arc::new(StaffPortal::new(desk.clone(), crate::staff::tokens::ApiTokens::new(db.clone()))),
+            staff_service: Arc::new(StaffPortal::new(
+                desk.clone(),
+                crate::staff::tokens::ApiTokens::new(db.clone()),
+                register.clone(),
+            )),
             desk,
             register: register.clone(),
             metrics,

@@ -115,6 +115,152 @@ pub fn revoked_on<'a>(entries: impl IntoIterator<Item = &'a EntryFacts>) -> Opti
         .map(|entry| entry.effective_on)
 }
 
+/// What a search box finds a person by: an address has an `@`, an
+/// account number a digit, anything else is words of a name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Search {
+    Email(String),
+    Account(String),
+    Name(String),
+}
+
+impl Search {
+    pub fn of(text: &str) -> Option<Self> {
+        let text = text.trim();
+        Some(if text.is_empty() {
+            return None;
+        } else if text.contains('@') {
+            Self::Email(text.to_owned())
+        } else if text.chars().any(|c| c.is_ascii_digit()) {
+            Self::Account(text.to_owned())
+        } else {
+            Self::Name(text.to_owned())
+        })
+    }
+}
+
+/// The register list's filters, as they stand in the address, so a view
+/// can be bookmarked. Anything unreadable is no filter.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RegisterQuery {
+    pub q: String,
+    pub scope: Option<OptOutScope>,
+    pub source: Option<OptOutSource>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Key-based paging: entries recorded before this one.
+    pub before: Option<i64>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct RawQuery {
+    q: String,
+    scope: String,
+    source: String,
+    from: String,
+    to: String,
+    before: String,
+}
+
+impl RegisterQuery {
+    pub fn from_query_string(query: &str) -> Self {
+        let raw: RawQuery = serde_urlencoded::from_str(query).unwrap_or_default();
+        Self {
+            q: raw.q.trim().to_owned(),
+            scope: OptOutScope::parse(&raw.scope),
+            source: OptOutSource::parse(&raw.source),
+            from: raw.from.parse().ok(),
+            to: raw.to.parse().ok(),
+            before: raw.before.parse().ok().filter(|id: &i64| *id > 0),
+        }
+    }
+
+    pub fn to_query_string(&self) -> String {
+        let day = |day: Option<NaiveDate>| day.map(|day| day.to_string()).unwrap_or_default();
+        let pairs = [
+            ("q", self.q.clone()),
+            ("scope", self.scope.map(|s| s.as_str().to_owned()).unwrap_or_default()),
+            ("source", self.source.map(|s| s.as_str().to_owned()).unwrap_or_default()),
+            ("from", day(self.from)),
+            ("to", day(self.to)),
+            ("before", self.before.map(|id| id.to_string()).unwrap_or_default()),
+        ];
+        let kept: Vec<(&str, String)> = pairs.into_iter().filter(|(_, value)| !value.is_empty()).collect();
+        serde_urlencoded::to_string(kept).unwrap_or_default()
+    }
+
+    pub fn search(&self) -> Option<Search> {
+        Search::of(&self.q)
+    }
+}
+
+/// One entry as staff see it, in the list, the history and the export.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterRow {
+    pub id: i64,
+    pub opt_out: String,
+    pub change: OptOutChange,
+    pub scope: OptOutScope,
+    pub joint_account: JointAccount,
+    pub source: OptOutSource,
+    pub effective_on: NaiveDate,
+    pub recorded_on: NaiveDate,
+    pub name: String,
+    pub email: String,
+    pub postal_address: Option<String>,
+    pub account_number: Option<String>,
+    pub holders: Vec<String>,
+    pub reason: Option<String>,
+    /// The request the entry came from, when it came from one.
+    pub reference: Option<String>,
+}
+
+/// The labels of the register's columns: the screens and the export say
+/// the same.
+pub mod columns {
+    pub const EFFECTIVE: &str = "Effective";
+    pub const CHANGE: &str = "Change";
+    pub const NAME: &str = "Name";
+    pub const EMAIL: &str = "Email";
+    pub const ACCOUNT: &str = "Account number";
+    pub const ADDRESS: &str = "Postal address";
+    pub const HOLDERS: &str = "Holders covered";
+    pub const SCOPE: &str = "Scope";
+    pub const JOINT: &str = "Joint account";
+    pub const SOURCE: &str = "Source";
+    pub const RECORDED: &str = "Recorded";
+    pub const REASON: &str = "Reason";
+    pub const REQUEST: &str = "Request";
+}
+
+impl RegisterRow {
+    /// Who the entry covers, as one line.
+    pub fn holders_line(&self) -> String {
+        self.holders.join(", ")
+    }
+}
+
+/// A page of the register list, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterPage {
+    pub rows: Vec<RegisterRow>,
+    /// The query string of the next page, when there is one.
+    pub next: Option<String>,
+    pub today: NaiveDate,
+}
+
+/// Everything the register holds about one person, oldest first, and which
+/// of their opt-outs stand today.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonHistory {
+    pub name: String,
+    pub email: String,
+    pub rows: Vec<RegisterRow>,
+    /// The latest entry of each opt-out standing today: what may be revoked.
+    pub standing: Vec<RegisterRow>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +302,25 @@ mod tests {
         let standing = standing_on(&entries, day(15), |e| e);
         assert_eq!(standing.iter().map(|e| e.id).collect::<Vec<_>>(), [2]);
         assert!(standing_on(&entries, day(9), |e| e).is_empty());
+    }
+
+    #[test]
+    fn a_search_is_read_as_what_it_looks_like_and_a_query_survives_the_address_bar() {
+        assert_eq!(Search::of(" ada@example.com "), Some(Search::Email("ada@example.com".into())));
+        assert_eq!(Search::of("A-1001"), Some(Search::Account("A-1001".into())));
+        assert_eq!(Search::of("Ada King"), Some(Search::Name("Ada King".into())));
+        assert_eq!(Search::of("  "), None);
+        let query = RegisterQuery {
+            q: "Ada & co".into(),
+            scope: Some(OptOutScope::MarketingOnly),
+            source: Some(OptOutSource::Gpc),
+            from: Some(day(1)),
+            to: None,
+            before: Some(40),
+        };
+        assert_eq!(RegisterQuery::from_query_string(&query.to_query_string()), query);
+        let nonsense = RegisterQuery::from_query_string("scope=everything&from=2026-13-01&before=-3&q=x");
+        assert_eq!(nonsense, RegisterQuery { q: "x".into(), ..Default::default() });
     }
 
     #[test]

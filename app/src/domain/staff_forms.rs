@@ -30,6 +30,7 @@ named_enum! {
         Revoke => "revoke",
         Hold => "hold",
         Release => "release",
+        RevokeOptOut => "revoke_opt_out",
     }
 }
 
@@ -52,6 +53,7 @@ named_enum! {
         Revoked => "revoked",
         Held => "held",
         Released => "released",
+        OptOutRevoked => "opt_out_revoked",
     }
 }
 
@@ -190,6 +192,8 @@ impl<F> StaffAction for IntakeForm<F> {
 staff_form! { HoldForm needs PlaceLegalHold { version: String, reason: String } }
 
 staff_form! { ReleaseForm needs PlaceLegalHold { version: String } }
+
+staff_form! { RevokeOptOutForm needs RecordOptOutRevocation { channel: String, reason: String } }
 
 staff_form! { InviteForm needs ManageStaff { name: String, email: String, role: String } }
 

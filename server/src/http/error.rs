@@ -36,6 +36,8 @@ pub enum HttpError {
     Session(#[from] tower_sessions::session::Error),
     #[error(transparent)]
     Period(#[from] app::domain::metrics::PeriodError),
+    #[error("opt-out register: {0}")]
+    Register(#[from] crate::register::RegisterError),
     /// Over a limit on what the public may ask of the portal: the person is
     /// offered the phone instead.
     #[error("over a limit on public requests")]
@@ -93,7 +95,7 @@ impl IntoResponse for HttpError {
                 page.headers_mut().insert(header::RETRY_AFTER, retry_after.as_secs().max(1).into());
                 page
             }
-            error @ (Self::Store(_) | Self::Staff(_) | Self::Case(_) | Self::Session(_)) => {
+            error @ (Self::Store(_) | Self::Staff(_) | Self::Case(_) | Self::Session(_) | Self::Register(_)) => {
                 Incident::record("a request", &error).page()
             }
         }

@@ -6,6 +6,7 @@
 
 mod feed;
 mod revoke;
+mod views;
 
 use app::domain::register::{self, EntryFacts, OptOutChange, OptOutSource};
 use app::domain::request::{JointAccount, OptOutScope};

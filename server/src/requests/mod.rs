@@ -214,10 +214,7 @@ impl RequestStore {
 
     /// The customer's view of the request behind a tracking token.
     pub async fn track(&self, presented_token: &str) -> Result<Option<TrackingView>, StoreError> {
-        let Some(hash) = secret::lookup_hash(presented_token) else {
-            return Ok(None);
-        };
-        let Some(found) = self.by_tracking_hash(&hash).await? else {
+        let Some(found) = self.tracked_row(presented_token).await? else {
             return Ok(None);
         };
         let events = request_event::Entity::find()
@@ -227,6 +224,13 @@ impl RequestStore {
             .all(&self.db)
             .await?;
         tracking_view(self.vault(), found, events, &self.clocks).map(Some)
+    }
+
+    /// The request behind a tracking token, as stored, for the parts of
+    /// the portal that act on it for the link's holder.
+    pub async fn tracked_row(&self, presented_token: &str) -> Result<Option<request::Model>, StoreError> {
+        let Some(hash) = secret::lookup_hash(presented_token) else { return Ok(None) };
+        Ok(self.by_tracking_hash(&hash).await?)
     }
 
     fn vault(&self) -> &Vault {

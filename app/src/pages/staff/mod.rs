@@ -171,6 +171,7 @@ fn Done() -> impl IntoView {
             Some(DoneCode::Revoked) => "Token revoked.".to_owned(),
             Some(DoneCode::Held) => "Legal hold placed. This request will not be purged until it is lifted.".to_owned(),
             Some(DoneCode::Released) => "Legal hold lifted.".to_owned(),
+            Some(DoneCode::OptOutRevoked) => "Revocation recorded. The opt-out no longer stands from today.".to_owned(),
             None => "Your change was saved.".to_owned(),
         };
         view! { <p class="done" role="status">{message}</p> }

@@ -8,6 +8,7 @@ mod cases;
 mod intake;
 mod mail;
 mod people;
+mod register;
 mod session;
 pub(super) mod tokens;
 
@@ -21,4 +22,5 @@ pub fn routes() -> Routes {
         .merge(people::routes())
         .merge(mail::routes())
         .merge(tokens::routes())
+        .merge(register::routes())
 }
