@@ -175,7 +175,7 @@ pub fn router(state: AppState) -> Router {
 
 /// Tracking links carry a secret, so logs show only which page it was.
 fn redacted_path(path: &str) -> String {
-    for secret in ["/track/", "/verify/", "/staff/welcome/"] {
+    for secret in ["/track/", "/verify/", "/revoke/", "/staff/welcome/"] {
         if path.starts_with(secret) {
             return format!("{secret}…");
         }

@@ -321,6 +321,16 @@ impl Register {
     }
 }
 
+/// What the register holds of one request's opt-out, oldest first.
+pub async fn facts_of_request(db: &impl ConnectionTrait, request_id: i64) -> Result<Vec<EntryFacts>, RegisterError> {
+    let rows = opt_out_entry::Entity::find()
+        .filter(opt_out_entry::Column::RequestId.eq(request_id))
+        .order_by_asc(opt_out_entry::Column::Id)
+        .all(db)
+        .await?;
+    rows.iter().map(facts_of).collect()
+}
+
 /// For each request, the day its opt-out was revoked, when the register
 /// says its latest entry is a revocation: retention runs from then.
 pub async fn revoked_on(db: &impl ConnectionTrait, request_ids: &[i64]) -> Result<Vec<(i64, NaiveDate)>, RegisterError> {

@@ -37,6 +37,8 @@ pub enum StoreError {
     Letter(#[from] minijinja::Error),
     #[error("personal data cannot be sealed or opened: {0}")]
     Vault(#[from] VaultError),
+    #[error(transparent)]
+    Register(#[from] crate::register::RegisterError),
     /// Only submissions from the public are counted against it.
     #[error("the requester has been sent as many letters today as the public may cause")]
     OverAllowance,
@@ -223,7 +225,8 @@ impl RequestStore {
             .order_by_asc(request_event::Column::Id)
             .all(&self.db)
             .await?;
-        tracking_view(self.vault(), found, events, &self.clocks).map(Some)
+        let entries = crate::register::facts_of_request(&self.db, found.id).await?;
+        tracking_view(self.vault(), found, events, &self.clocks).map(|view| Some(view.with_register(&entries)))
     }
 
     /// The request behind a tracking token, as stored, for the parts of

@@ -14,6 +14,7 @@ mod labels;
 mod mail;
 mod people;
 mod queue;
+mod register;
 mod sign_in;
 mod tokens;
 mod welcome;
@@ -27,6 +28,7 @@ pub use intake::{NewRequestPage, StaffAmendmentPage, StaffComplaintPage, StaffOp
 pub use mail::MailPage;
 pub use people::PeoplePage;
 pub use queue::QueuePage;
+pub use register::{OptOutPersonPage, OptOutRegisterPage};
 pub use sign_in::SignInPage;
 pub use tokens::TokensPage;
 pub use welcome::WelcomePage;
