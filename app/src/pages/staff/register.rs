@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map};
 
-use crate::components::{InputField, SelectField, StaffForm, TextAreaField, choices};
+use crate::components::{FormAlert, InputField, SelectField, StaffForm, TextAreaField, choices};
 use crate::domain::access::{Action, Actor, Viewer, permits};
 use crate::domain::register::{
     OptOutSource, PersonHistory, RegisterPage, RegisterQuery, RegisterRow, RevocationChannel, columns,
@@ -203,7 +203,14 @@ pub fn OptOutPersonPage() -> impl IntoView {
 fn Person(viewer: Viewer, person: PersonHistory) -> impl IntoView {
     let may_revoke = permits(Actor::Staff(&viewer), Action::RecordOptOutRevocation);
     let standing = if person.standing.is_empty() {
-        view! { <p id="nothing-standing">"No opt-out of theirs stands today."</p> }.into_any()
+        // A revocation refused because another came first has no form
+        // left to show its reason beside.
+        let refused = refusal_for(&staff_feedback(), FormName::RevokeOptOut);
+        view! {
+            {refused.map(|message| view! { <FormAlert message lead="Not saved."/> })}
+            <p id="nothing-standing">"No opt-out of theirs stands today."</p>
+        }
+        .into_any()
     } else {
         person
             .standing
