@@ -235,66 +235,74 @@ async fn the_check_endpoint_answers_only_a_token_and_explains_a_bad_question(app
 }
 
 /// Writers that hold their transaction open a while after writing, as a
-/// busy server does, while a reader pages through the feed: the reader
-/// must see each entry once, in order, however the commits interleave.
+/// busy server does, while a reader pages through the feed: each starts a
+/// little after the one before and holds on longer, so without care ids
+/// would commit in the reverse of the order they were drawn. The reader
+/// must see each entry once, however the commits interleave.
 async fn the_change_feed_never_skips_or_repeats_while_opt_outs_are_written(app: TestApp) {
     let token = api_token(&app).await;
-    const WRITERS: usize = 24;
-    let mut writers = Vec::new();
-    for n in 0..WRITERS {
-        let (db, vault) = (app.app.database().clone(), app.app.vault().clone());
-        writers.push(tokio::spawn(async move {
-            let (start, pause) = {
-                let mut rng = rand::rng();
-                (Duration::from_millis(rng.random_range(0..20)), Duration::from_millis(rng.random_range(0..40)))
-            };
-            tokio::time::sleep(start).await;
-            let person = Person {
-                full_name: format!("Writer {n}"),
-                email: format!("writer{n}@example.com"),
-                postal_address: None,
-                account_number: None,
-                holders: vec![format!("Writer {n}")],
-            };
-            let entry = NewEntry {
-                opt_out: None,
-                request_id: None,
-                change: OptOutChange::InEffect,
-                scope: OptOutScope::AllSharing,
-                joint_account: JointAccount::NotJoint,
-                source: OptOutSource::Phone,
-                effective_on: today(),
-                recorded_by: None,
-                person,
-                reason: None,
-            };
-            let txn = db.begin().await.expect("a transaction");
-            server::register::record(&txn, &vault, &entry).await.expect("written");
-            tokio::time::sleep(pause).await;
-            txn.commit().await.expect("committed");
-        }));
-    }
+    let ms = Duration::from_millis;
+    // Fewer writers than the pool has connections, so the reader is never
+    // kept waiting for one.
+    const WRITERS: usize = 12;
+    const ROUNDS: usize = 4;
     let mut seen = Vec::new();
     let mut cursor = String::new();
-    loop {
-        let done = writers.iter().all(|writer| writer.is_finished());
-        let (status, body) = api(&app, Some(&token), &format!("/api/v1/opt-outs?changed_since={cursor}&limit=3")).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        cursor = body["next"].as_str().expect("a cursor").to_owned();
-        let page = body["entries"].as_array().expect("entries").clone();
-        let empty = page.is_empty();
-        seen.extend(page.into_iter().map(|entry| entry["name"].as_str().unwrap_or_default().to_owned()));
-        if done && empty {
-            break;
+    for round in 0..ROUNDS {
+        let mut writers = Vec::new();
+        for n in 0..WRITERS {
+            let (db, vault) = (app.app.database().clone(), app.app.vault().clone());
+            writers.push(tokio::spawn(async move {
+                let jitter = rand::rng().random_range(0..3);
+                let (start, pause) = (ms(4 * n as u64), ms(8 * (WRITERS - n) as u64 + jitter));
+                tokio::time::sleep(start).await;
+                let name = format!("Writer {round}-{n}");
+                let person = Person {
+                    email: format!("writer{round}-{n}@example.com"),
+                    postal_address: None,
+                    account_number: None,
+                    holders: vec![name.clone()],
+                    full_name: name,
+                };
+                let entry = NewEntry {
+                    opt_out: None,
+                    request_id: None,
+                    change: OptOutChange::InEffect,
+                    scope: OptOutScope::AllSharing,
+                    joint_account: JointAccount::NotJoint,
+                    source: OptOutSource::Phone,
+                    effective_on: today(),
+                    recorded_by: None,
+                    person,
+                    reason: None,
+                };
+                let txn = db.begin().await.expect("a transaction");
+                server::register::record(&txn, &vault, &entry).await.expect("written");
+                tokio::time::sleep(pause).await;
+                txn.commit().await.expect("committed");
+            }));
         }
-        tokio::time::sleep(Duration::from_millis(3)).await;
-    }
-    for writer in writers {
-        writer.await.expect("the writer finished");
+        loop {
+            let done = writers.iter().all(|writer| writer.is_finished());
+            let path = format!("/api/v1/opt-outs?changed_since={cursor}&limit=3");
+            let (status, body) = api(&app, Some(&token), &path).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            cursor = body["next"].as_str().expect("a cursor").to_owned();
+            let page = body["entries"].as_array().expect("entries").clone();
+            let empty = page.is_empty();
+            seen.extend(page.into_iter().map(|entry| entry["name"].as_str().unwrap_or_default().to_owned()));
+            if done && empty {
+                break;
+            }
+            tokio::time::sleep(ms(3)).await;
+        }
+        for writer in writers {
+            writer.await.expect("the writer finished");
+        }
     }
     let unique: HashSet<&String> = seen.iter().collect();
     assert_eq!(unique.len(), seen.len(), "an entry came twice: {seen:?}");
-    assert_eq!(seen.len(), WRITERS, "an entry was skipped: {seen:?}");
+    assert_eq!(seen.len(), WRITERS * ROUNDS, "an entry was skipped: {seen:?}");
 }
 
 /// The customer asks on the tracking page; only the emailed link's button
