@@ -15,10 +15,10 @@ use crate::domain::metrics::MetricsQuery;
 use crate::domain::metrics::{Dashboard, Disclosure, PeriodError};
 use crate::domain::queue::QueuePage;
 #[cfg(feature = "ssr")]
+use crate::domain::queue::QueueQuery;
+#[cfg(feature = "ssr")]
 use crate::domain::register::RegisterQuery;
 use crate::domain::register::{PersonHistory, RegisterPage};
-#[cfg(feature = "ssr")]
-use crate::domain::queue::QueueQuery;
 #[cfg(feature = "ssr")]
 use crate::domain::{ReferenceCode, access};
 

@@ -18,8 +18,7 @@ use crate::pages::staff::{
     StaffOptOutPage, TokensPage, WelcomePage, provide_viewer,
 };
 use crate::pages::{
-    AmendmentPage, ComplaintPage, HomePage, LinkRequestPage, NotFound, OptOutPage, RevokePage, TrackingPage,
-    VerifyPage,
+    AmendmentPage, ComplaintPage, HomePage, LinkRequestPage, NotFound, OptOutPage, RevokePage, TrackingPage, VerifyPage,
 };
 
 /// The whole document, rendered on the server around [`App`].

@@ -92,9 +92,7 @@ impl MigrationTrait for Migration {
             ("idx_opt_out_entries_request", OptOutEntries::RequestId),
             ("idx_opt_out_entries_effective_on", OptOutEntries::EffectiveOn),
         ] {
-            manager
-                .create_index(Index::create().name(name).table(OptOutEntries::Table).col(column).to_owned())
-                .await?;
+            manager.create_index(Index::create().name(name).table(OptOutEntries::Table).col(column).to_owned()).await?;
         }
         manager
             .create_table(

@@ -163,7 +163,8 @@ impl Purge {
                 .collect();
             let opt_outs: Vec<i64> =
                 page.iter().filter(|row| row.kind == RequestKind::OptOut.as_str()).map(|row| row.id).collect();
-            let revoked: HashMap<i64, NaiveDate> = register::revoked_on(&self.db, &opt_outs).await?.into_iter().collect();
+            let revoked: HashMap<i64, NaiveDate> =
+                register::revoked_on(&self.db, &opt_outs).await?.into_iter().collect();
             for row in page {
                 let (Some(kind), Some(status)) = (RequestKind::parse(&row.kind), RequestStatus::parse(&row.status))
                 else {

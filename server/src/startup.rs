@@ -126,10 +126,8 @@ impl Application {
         );
         let mail_desk = MailDesk::new(db.clone(), mailer.clone(), clocks.clone());
         let desk = CaseDesk::new(db.clone(), mailer.clone(), clocks.clone(), staff.clone(), mail_desk);
-        let limits = RevocationLimits {
-            allowance: config.public_limits().allowance,
-            link_ttl: config.verification_ttl(),
-        };
+        let limits =
+            RevocationLimits { allowance: config.public_limits().allowance, link_ttl: config.verification_ttl() };
         let register = Register::new(db.clone(), mailer.clone(), clocks.clone(), limits);
         let digest = Digest::new(db.clone(), mailer, clocks.clone(), staff.clone(), config.digest_time);
         let purge = Purge::new(db.clone(), vault.clone(), clocks.clone(), config.housekeeping(), config.purge_time);

@@ -140,7 +140,13 @@ pub fn permits(actor: Actor<'_>, action: Action) -> bool {
         // Anybody may ask; the link only ever goes to the address on file.
         AskForTrackingLink => true,
         TrackRequest | ResendVerification | RevokeOwnOptOut => matches!(actor, Actor::Customer),
-        ViewQueue | OpenCase | WorkCase | EnterRequest | ManageMail | ViewOwnAccount | ViewOptOutRegister
+        ViewQueue
+        | OpenCase
+        | WorkCase
+        | EnterRequest
+        | ManageMail
+        | ViewOwnAccount
+        | ViewOptOutRegister
         | RecordOptOutRevocation => minimum(actor, Role::Agent),
         // Holds answer to counsel and compliance, whom managers speak for.
         AssignToOthers | ViewMetrics | PlaceLegalHold => minimum(actor, Role::Manager),

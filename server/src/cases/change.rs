@@ -5,8 +5,8 @@
 
 use app::domain::access::{self, Actor};
 use app::domain::clock::{Pause, RequestClock};
-use app::domain::request::Choice;
 use app::domain::register::{OptOutChange, OptOutSource};
+use app::domain::request::Choice;
 use app::domain::workflow::{self, Outcome, Step};
 use app::domain::{Channel, EventKind, ReferenceCode, RequestDetails, RequestStatus, Viewer};
 use chrono::{DateTime, NaiveDate, Utc};

@@ -333,7 +333,10 @@ pub async fn facts_of_request(db: &impl ConnectionTrait, request_id: i64) -> Res
 
 /// For each request, the day its opt-out was revoked, when the register
 /// says its latest entry is a revocation: retention runs from then.
-pub async fn revoked_on(db: &impl ConnectionTrait, request_ids: &[i64]) -> Result<Vec<(i64, NaiveDate)>, RegisterError> {
+pub async fn revoked_on(
+    db: &impl ConnectionTrait,
+    request_ids: &[i64],
+) -> Result<Vec<(i64, NaiveDate)>, RegisterError> {
     if request_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -344,11 +347,8 @@ pub async fn revoked_on(db: &impl ConnectionTrait, request_ids: &[i64]) -> Resul
         .await?;
     let mut revoked = Vec::new();
     for id in request_ids {
-        let facts: Vec<EntryFacts> = rows
-            .iter()
-            .filter(|row| row.request_id == Some(*id))
-            .map(facts_of)
-            .collect::<Result<_, _>>()?;
+        let facts: Vec<EntryFacts> =
+            rows.iter().filter(|row| row.request_id == Some(*id)).map(facts_of).collect::<Result<_, _>>()?;
         if let Some(day) = register::revoked_on(&facts) {
             revoked.push((*id, day));
         }

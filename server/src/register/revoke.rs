@@ -27,6 +27,17 @@ const REASON_LIMIT: usize = 2_000;
 /// The least time between two confirmation letters for one opt-out.
 const RESEND_INTERVAL: Duration = Duration::minutes(2);
 
+/// A revocation about to be written: how and by whom it came, what the
+/// request's history says of it, and the confirmation link it uses up.
+struct Revoking<'a> {
+    source: OptOutSource,
+    reason: Option<&'a str>,
+    actor: Actor,
+    by: Option<i64>,
+    body: String,
+    spends: Option<i64>,
+}
+
 /// What became of a customer's wish to revoke.
 #[derive(Debug, PartialEq, Eq)]
 pub enum RevocationLink {
@@ -80,7 +91,9 @@ impl Register {
         let latest = self.standing(&self.opt_out(opt_out).await?).await?;
         let body = format!("{}. {reason}", channel.label());
         let by = Some(viewer.id);
-        self.write_revocation(&latest, channel.source(), Some(reason), &actor(viewer), by, body, None).await
+        let revoking =
+            Revoking { source: channel.source(), reason: Some(reason), actor: actor(viewer), by, body, spends: None };
+        self.write_revocation(&latest, revoking).await
     }
 
     /// One revocation, with its audit entry and history event, and the
@@ -88,17 +101,8 @@ impl Register {
     /// then the register's, in the order every register write takes them;
     /// under both, the opt-out is read again, so of two revocations at once
     /// the second finds it changed and writes nothing.
-    #[allow(clippy::too_many_arguments)]
-    async fn write_revocation(
-        &self,
-        latest: &Entry,
-        source: OptOutSource,
-        reason: Option<&str>,
-        actor: &Actor,
-        by: Option<i64>,
-        body: String,
-        spends: Option<i64>,
-    ) -> Result<(), RegisterError> {
+    async fn write_revocation(&self, latest: &Entry, revoking: Revoking<'_>) -> Result<(), RegisterError> {
+        let Revoking { source, reason, actor, by, body, spends } = revoking;
         let today = self.today();
         let txn = self.db.begin().await?;
         let detail = serde_json::json!({
@@ -107,7 +111,7 @@ impl Register {
             "effective_on": today,
             "reason": reason.map(|reason| self.vault().digest(reason)),
         });
-        audit::append(&txn, actor, "opt_out.revoked", latest.request_id, detail).await?;
+        audit::append(&txn, &actor, "opt_out.revoked", latest.request_id, detail).await?;
         if let Some(link) = spends {
             let spent = revocation_link::Entity::update_many()
                 .col_expr(revocation_link::Column::UsedAt, Expr::value(Utc::now()))
@@ -214,10 +218,8 @@ impl Register {
     /// The confirmed click: revokes the opt-out the link was sent for.
     pub async fn confirm_revocation(&self, presented: &str) -> Result<Revocation, RegisterError> {
         let Some(hash) = secret::lookup_hash(presented) else { return Ok(Revocation::Unknown) };
-        let Some(link) = revocation_link::Entity::find()
-            .filter(revocation_link::Column::Hash.eq(hash))
-            .one(&self.db)
-            .await?
+        let Some(link) =
+            revocation_link::Entity::find().filter(revocation_link::Column::Hash.eq(hash)).one(&self.db).await?
         else {
             return Ok(Revocation::Unknown);
         };
@@ -236,11 +238,15 @@ impl Register {
         // The link is spent with the revocation: of two clicks at once, one
         // revokes and the other finds the link used.
         let body = "You confirmed by email that you wanted it revoked.".to_owned();
-        let customer = Actor::System("customer");
-        match self
-            .write_revocation(&latest, OptOutSource::TrackingPage, None, &customer, None, body, Some(link.id))
-            .await
-        {
+        let revoking = Revoking {
+            source: OptOutSource::TrackingPage,
+            reason: None,
+            actor: Actor::System("customer"),
+            by: None,
+            body,
+            spends: Some(link.id),
+        };
+        match self.write_revocation(&latest, revoking).await {
             Ok(()) => Ok(Revocation::Revoked),
             Err(RegisterError::AlreadyRevoked) => Ok(Revocation::Unknown),
             Err(error) => Err(error),

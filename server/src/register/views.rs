@@ -41,7 +41,9 @@ impl Register {
         let more = entries.len() as u64 > PAGE;
         entries.truncate(PAGE as usize);
         let next = match entries.last() {
-            Some(last) if more => Some(RegisterQuery { before: Some(last.facts.id), ..query.clone() }.to_query_string()),
+            Some(last) if more => {
+                Some(RegisterQuery { before: Some(last.facts.id), ..query.clone() }.to_query_string())
+            }
             _ => None,
         };
         Ok(RegisterPage { rows: self.rows(entries).await?, next, today: self.today() })

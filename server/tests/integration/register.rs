@@ -25,7 +25,13 @@ use server::db::entities::{audit_entry, request};
 use server::register::{NewEntry, Person};
 use server::staff::tokens::ApiTokens;
 
-fn opt_out<'a>(name: &'a str, email: &'a str, account: &'a str, scope: &'a str, joint: &'a str) -> Vec<(&'a str, &'a str)> {
+fn opt_out<'a>(
+    name: &'a str,
+    email: &'a str,
+    account: &'a str,
+    scope: &'a str,
+    joint: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("full_name", name),
         ("email", email),
@@ -116,7 +122,8 @@ async fn an_opt_out_revoked_and_made_again_is_answered_for_each_day(app: TestApp
     let agent = app.staff_member("agent@example.com", Role::Agent).await;
     let token = api_token(&app).await;
     let first_day = today() - Days::new(10);
-    let (_, first) = submit(&app, &opt_out("Ada Lovelace", "ada@example.com", "A-1001", "all_sharing", "not_joint")).await;
+    let (_, first) =
+        submit(&app, &opt_out("Ada Lovelace", "ada@example.com", "A-1001", "all_sharing", "not_joint")).await;
     assert!(!opted_out(&app, &token, "email=ada@example.com", "all_sharing").await, "not before staff apply it");
     apply(&agent, &first, first_day).await;
 
@@ -140,9 +147,8 @@ async fn an_opt_out_revoked_and_made_again_is_answered_for_each_day(app: TestApp
     assert_eq!(revoked.status, StatusCode::SEE_OTHER, "{}", revoked.main_text());
     assert_eq!(revoked.location(), format!("/staff/opt-outs/{opt_out_id}?done=opt_out_revoked"));
     assert!(!opted_out(&app, &token, "email=ada@example.com", "all_sharing").await);
-    let again = agent
-        .post(&format!("/staff/opt-outs/{opt_out_id}/revoke"), &[("channel", "mail"), ("reason", "Twice")])
-        .await;
+    let again =
+        agent.post(&format!("/staff/opt-outs/{opt_out_id}/revoke"), &[("channel", "mail"), ("reason", "Twice")]).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.main_text().contains("already revoked"), "{}", again.main_text());
 
@@ -192,8 +198,10 @@ async fn an_opt_out_revoked_and_made_again_is_answered_for_each_day(app: TestApp
 async fn a_joint_opt_out_covers_every_holder_only_when_made_for_all(app: TestApp) {
     let agent = app.staff_member("agent@example.com", Role::Agent).await;
     let token = api_token(&app).await;
-    let (_, grace) = submit(&app, &opt_out("Grace Hopper", "grace@example.com", "J-77", "all_sharing", "just_me")).await;
-    let (_, alan) = submit(&app, &opt_out("Alan Turing", "alan@example.com", "J-88", "all_sharing", "all_holders")).await;
+    let (_, grace) =
+        submit(&app, &opt_out("Grace Hopper", "grace@example.com", "J-77", "all_sharing", "just_me")).await;
+    let (_, alan) =
+        submit(&app, &opt_out("Alan Turing", "alan@example.com", "J-88", "all_sharing", "all_holders")).await;
     apply(&agent, &grace, today()).await;
     apply(&agent, &alan, today()).await;
 
@@ -230,7 +238,8 @@ async fn the_check_endpoint_answers_only_a_token_and_explains_a_bad_question(app
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let (status, _) = api(&app, Some(&token), "/api/v1/opt-outs?limit=0").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, body) = api(&app, Some(&token), "/api/v1/opt-outs/check?email=nobody@example.com&scope=all_sharing").await;
+    let (status, body) =
+        api(&app, Some(&token), "/api/v1/opt-outs/check?email=nobody@example.com&scope=all_sharing").await;
     assert_eq!((status, body["opted_out"].clone()), (StatusCode::OK, Value::Bool(false)));
 }
 
@@ -346,7 +355,10 @@ async fn a_customer_revokes_their_opt_out_only_by_confirming_the_emailed_link(ap
     assert_eq!(twice.location(), format!("{link}?result=unknown"), "the link works once");
     let entries = feed(&app, &token).await;
     assert_eq!(entries.len(), 2);
-    assert_eq!((entries[1]["change"].as_str(), entries[1]["source"].as_str()), (Some("revoked"), Some("tracking_page")));
+    assert_eq!(
+        (entries[1]["change"].as_str(), entries[1]["source"].as_str()),
+        (Some("revoked"), Some("tracking_page"))
+    );
 
     let page = app.get(&tracking).await.main_text();
     assert!(page.contains("Your opt-out was revoked on"), "{page}");
@@ -362,7 +374,8 @@ async fn a_customer_revokes_their_opt_out_only_by_confirming_the_emailed_link(ap
 
 async fn an_opt_out_in_force_is_never_purged(app: TestApp) {
     let agent = app.staff_member("agent@example.com", Role::Agent).await;
-    let (_, reference) = submit(&app, &opt_out("Ada Lovelace", "ada@example.com", "", "all_sharing", "not_joint")).await;
+    let (_, reference) =
+        submit(&app, &opt_out("Ada Lovelace", "ada@example.com", "", "all_sharing", "not_joint")).await;
     apply(&agent, &reference, today()).await;
     let later = Utc::now().checked_add_months(Months::new(120)).expect("a date");
     let due = app.app.purge().due(later).await.expect("due");

@@ -47,12 +47,11 @@ fn any_or<T: Choice>() -> Vec<(String, String)> {
 #[component]
 fn Register(query: RegisterQuery, page: RegisterPage) -> impl IntoView {
     let date = |day: Option<chrono::NaiveDate>| day.map(|d| d.to_string()).unwrap_or_default();
-    let first_page = query.before.is_some().then(|| {
-        match (RegisterQuery { before: None, ..query.clone() }).to_query_string() {
+    let first_page =
+        query.before.is_some().then(|| match (RegisterQuery { before: None, ..query.clone() }).to_query_string() {
             first if first.is_empty() => LIST.to_owned(),
             first => format!("{LIST}?{first}"),
-        }
-    });
+        });
     let next_page = page.next.map(|next| format!("{LIST}?{next}"));
     let pager = (first_page.is_some() || next_page.is_some()).then(|| {
         view! {
