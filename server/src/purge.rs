@@ -250,6 +250,7 @@ impl Purge {
             .exec(&txn)
             .await?;
         outbox::Entity::delete_many().filter(outbox::Column::RequestId.eq(row.id)).exec(&txn).await?;
+        register::forget_person(&txn, row.id).await?;
         let detail =
             serde_json::json!({ "rule": due.purge.rule, "citation": due.purge.citation, "day": due.purge.day });
         audit::append(&txn, &Actor::System("retention"), "request.purged", Some(row.id), detail).await?;

@@ -12,6 +12,7 @@ use app::domain::register::{self, EntryFacts, OptOutChange, OptOutSource};
 use app::domain::request::{JointAccount, OptOutScope};
 use chrono::{DateTime, NaiveDate, Utc};
 use rand::RngCore;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, Statement,
@@ -96,7 +97,7 @@ pub struct Entry {
 /// drawn. SQLite has one writer at a time anyway. Call it after the
 /// transaction's audit entry, so every transaction takes the two locks in
 /// the same order.
-pub async fn record(txn: &impl ConnectionTrait, vault: &Vault, entry: &NewEntry) -> Result<i64, RegisterError> {
+pub async fn record(txn: &impl ConnectionTrait, vault: &Vault, entry: &NewEntry) -> Result<Recorded, RegisterError> {
     if txn.get_database_backend() == DatabaseBackend::Postgres {
         txn.execute_raw(Statement::from_string(
             DatabaseBackend::Postgres,
@@ -108,8 +109,9 @@ pub async fn record(txn: &impl ConnectionTrait, vault: &Vault, entry: &NewEntry)
     rand::rng().fill_bytes(&mut bytes);
     let uid = hex(&bytes);
     let sealed = vault.seal_entry(&uid, &entry.person, entry.reason.as_deref())?;
+    let opt_out = entry.opt_out.clone().unwrap_or_else(|| uid.clone());
     let row = opt_out_entry::ActiveModel {
-        opt_out_uid: Set(entry.opt_out.clone().unwrap_or_else(|| uid.clone())),
+        opt_out_uid: Set(opt_out.clone()),
         uid: Set(uid),
         request_id: Set(entry.request_id),
         change: Set(entry.change.as_str().to_owned()),
@@ -130,7 +132,16 @@ pub async fn record(txn: &impl ConnectionTrait, vault: &Vault, entry: &NewEntry)
         name_index: Set(sealed.name_index),
         ..Default::default()
     };
-    Ok(opt_out_entry::Entity::insert(row).exec(txn).await?.last_insert_id)
+    let position = opt_out_entry::Entity::insert(row).exec(txn).await?.last_insert_id;
+    Ok(Recorded { position, opt_out })
+}
+
+/// Where a written entry went: its place in the change feed, and the
+/// opt-out it belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    pub position: i64,
+    pub opt_out: String,
 }
 
 /// Whom to look up.
@@ -319,6 +330,26 @@ impl Register {
             reason,
         })
     }
+}
+
+/// Blanks the personal fields of a purged request's entries. What each
+/// entry says (its change, scope, source and days) stays, so the register
+/// still counts who stood when; nobody can be found in them any more.
+pub async fn forget_person(txn: &impl ConnectionTrait, request_id: i64) -> Result<(), RegisterError> {
+    opt_out_entry::Entity::update_many()
+        .col_expr(opt_out_entry::Column::FullName, Expr::value(""))
+        .col_expr(opt_out_entry::Column::Email, Expr::value(""))
+        .col_expr(opt_out_entry::Column::PostalAddress, Expr::value(Option::<String>::None))
+        .col_expr(opt_out_entry::Column::AccountNumber, Expr::value(Option::<String>::None))
+        .col_expr(opt_out_entry::Column::Holders, Expr::value(""))
+        .col_expr(opt_out_entry::Column::Reason, Expr::value(Option::<String>::None))
+        .col_expr(opt_out_entry::Column::EmailIndex, Expr::value(Option::<String>::None))
+        .col_expr(opt_out_entry::Column::AccountIndex, Expr::value(Option::<String>::None))
+        .col_expr(opt_out_entry::Column::NameIndex, Expr::value(Option::<String>::None))
+        .filter(opt_out_entry::Column::RequestId.eq(request_id))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// What the register holds of one request's opt-out, oldest first.

@@ -316,7 +316,7 @@ async fn the_change_feed_never_skips_or_repeats_while_opt_outs_are_written(app: 
 
 /// The customer asks on the tracking page; only the emailed link's button
 /// revokes; the tracking page then says so; and the purge counts the
-/// records' period from that day.
+/// records' period from that day, and then forgets who the entries were of.
 async fn a_customer_revokes_their_opt_out_only_by_confirming_the_emailed_link(app: TestApp) {
     let agent = app.staff_member("agent@example.com", Role::Agent).await;
     let token = api_token(&app).await;
@@ -370,6 +370,10 @@ async fn a_customer_revokes_their_opt_out_only_by_confirming_the_emailed_link(ap
     let due = async |at| purge.due(at).await.expect("due").iter().any(|due| due.reference == reference);
     assert!(!due(in_months(23)).await);
     assert!(due(in_months(25)).await);
+    purge.run(in_months(25)).await.expect("the purge runs");
+    let forgotten = feed(&app, &token).await;
+    assert_eq!(forgotten.len(), 2, "the register still says what happened when");
+    assert!(forgotten.iter().all(|entry| entry["email"] == "" && entry["name"] == ""), "{forgotten:?}");
 }
 
 async fn an_opt_out_in_force_is_never_purged(app: TestApp) {
