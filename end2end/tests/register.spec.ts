@@ -60,7 +60,7 @@ for (const width of [1280, 375]) {
 
       await staff.getByRole('navigation', { name: 'Staff' }).getByRole('link', { name: 'Opt-out register' }).click();
       await expect(staff.getByRole('heading', { level: 1, name: 'Opt-out register' })).toBeVisible();
-      await staff.getByLabel('Search').fill(email);
+      await staff.getByRole('searchbox', { name: 'Search' }).fill(email);
       await staff.getByRole('button', { name: 'Search' }).click();
       await expect(staff).toHaveURL(/q=register-/);
       const rows = staff.locator('table.data tbody tr');
