@@ -17,6 +17,9 @@ use crate::domain::queue::QueuePage;
 #[cfg(feature = "ssr")]
 use crate::domain::queue::QueueQuery;
 #[cfg(feature = "ssr")]
+use crate::domain::register::RegisterQuery;
+use crate::domain::register::{PersonHistory, RegisterPage};
+#[cfg(feature = "ssr")]
 use crate::domain::{ReferenceCode, access};
 
 /// The customer-facing operations the pages need from the server.
@@ -87,6 +90,10 @@ pub trait StaffService: Send + Sync + 'static {
     /// Every token issued in the viewer's name, whoever issued it.
     async fn own_tokens(&self, viewer: &Viewer) -> Result<Vec<ApiTokenInfo>, ServiceError>;
     async fn webhooks(&self) -> Result<Vec<crate::domain::webhooks::EndpointInfo>, ServiceError>;
+    /// A page of the opt-out register for the list's query string.
+    async fn opt_out_register(&self, query: &RegisterQuery) -> Result<RegisterPage, ServiceError>;
+    /// The history of the person an opt-out is about.
+    async fn opt_out_person(&self, opt_out: &str) -> Result<Option<PersonHistory>, ServiceError>;
 }
 
 #[cfg(feature = "ssr")]
@@ -251,6 +258,30 @@ pub async fn load_disclosure(year: Option<i32>) -> Result<Answer<Disclosure>, Se
     let metrics = expect_context::<SharedMetricsService>();
     match metrics.disclosure(year).await.map_err(unavailable)? {
         Some(disclosure) => Ok(Ok(disclosure)),
+        None => Ok(Err(Refusal::NotFound)),
+    }
+}
+
+/// A page of the opt-out register. `query` is the page's query string.
+#[server(endpoint = "staff/opt-outs")]
+pub async fn load_opt_out_register(query: String) -> Result<Answer<RegisterPage>, ServerFnError> {
+    let (service, _) = match admit(Action::ViewOptOutRegister) {
+        Ok(admitted) => admitted,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let query = RegisterQuery::from_query_string(&query);
+    Ok(Ok(service.opt_out_register(&query).await.map_err(unavailable)?))
+}
+
+/// The register's history of the person an opt-out is about.
+#[server(endpoint = "staff/opt-out")]
+pub async fn load_opt_out_person(opt_out: String) -> Result<Answer<PersonHistory>, ServerFnError> {
+    let (service, _) = match admit(Action::ViewOptOutRegister) {
+        Ok(admitted) => admitted,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    match service.opt_out_person(&opt_out).await.map_err(unavailable)? {
+        Some(person) => Ok(Ok(person)),
         None => Ok(Err(Refusal::NotFound)),
     }
 }

@@ -13,12 +13,12 @@ use leptos_router::{
 use crate::domain::SiteInfo;
 use crate::domain::site::ShownAt;
 use crate::pages::staff::{
-    AccountPage, CasePage, DashboardPage, DisclosurePage, MailPage, NewRequestPage, PeoplePage, QueuePage, SignInPage,
-    StaffAmendmentPage, StaffComplaintPage, StaffHeader, StaffOptOutPage, TokensPage, WebhooksPage, WelcomePage,
-    provide_viewer,
+    AccountPage, CasePage, DashboardPage, DisclosurePage, MailPage, NewRequestPage, OptOutPersonPage,
+    OptOutRegisterPage, PeoplePage, QueuePage, SignInPage, StaffAmendmentPage, StaffComplaintPage, StaffHeader,
+    StaffOptOutPage, TokensPage, WebhooksPage, WelcomePage, provide_viewer,
 };
 use crate::pages::{
-    AmendmentPage, ComplaintPage, HomePage, LinkRequestPage, NotFound, OptOutPage, TrackingPage, VerifyPage,
+    AmendmentPage, ComplaintPage, HomePage, LinkRequestPage, NotFound, OptOutPage, RevokePage, TrackingPage, VerifyPage,
 };
 
 /// The whole document, rendered on the server around [`App`].
@@ -87,6 +87,7 @@ fn Frame() -> impl IntoView {
                 <Route path=StaticSegment("my-link") view=LinkRequestPage/>
                 <Route path=path!("/track/:token") view=TrackingPage ssr=SsrMode::Async/>
                 <Route path=path!("/verify/:token") view=VerifyPage/>
+                <Route path=path!("/revoke/:token") view=RevokePage/>
                 <Route path=path!("/staff") view=QueuePage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/sign-in") view=SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/welcome/:token") view=WelcomePage ssr=SsrMode::Async/>
@@ -102,6 +103,8 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/staff/tokens") view=TokensPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/account") view=AccountPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/opt-outs") view=OptOutRegisterPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/opt-outs/:opt_out") view=OptOutPersonPage ssr=SsrMode::Async/>
             </Routes>
         </main>
         {move || (!staff_side.get()).then(|| view! { <Footer/> })}

@@ -15,6 +15,7 @@ mod m20261202_000010_encryption_at_rest;
 mod m20261202_000020_retention;
 mod m20261202_000030_tracking_links;
 mod m20261203_000010_outcome_tag;
+mod m20261203_000020_opt_out_register;
 mod m20261203_000030_webhooks;
 
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000020_retention::Migration),
             Box::new(m20261202_000030_tracking_links::Migration),
             Box::new(m20261203_000010_outcome_tag::Migration),
+            Box::new(m20261203_000020_opt_out_register::Migration),
             Box::new(m20261203_000030_webhooks::Migration),
         ]
     }

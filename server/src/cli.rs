@@ -59,6 +59,10 @@ pub enum Command {
         /// How many requests to add.
         #[arg(long, default_value_t = 10_000)]
         requests: u64,
+        /// How many opt-out register entries to add besides, for its
+        /// benchmark.
+        #[arg(long, default_value_t = 0)]
+        opt_outs: u64,
     },
 }
 
@@ -172,7 +176,15 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Audit(AuditCommand::Verify) => verify_audit(&config).await,
         Command::Token(TokenCommand::Create { email, name, days }) => create_token(&config, &email, &name, days).await,
         Command::Purge { dry_run } => purge(&config, dry_run).await,
-        Command::Seed { requests } => seed::run(&config, requests).await.map_err(CliError::Seed),
+        Command::Seed { requests, opt_outs } => {
+            if requests > 0 {
+                seed::run(&config, requests).await.map_err(CliError::Seed)?;
+            }
+            if opt_outs > 0 {
+                seed::register(&config, opt_outs).await.map_err(CliError::Seed)?;
+            }
+            Ok(())
+        }
         Command::Keys(KeysCommand::Rotate { batch, stop_after }) => rotate_keys(&config, batch, stop_after).await,
     }
 }

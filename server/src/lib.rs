@@ -15,6 +15,7 @@ pub mod incident;
 pub mod mail;
 pub mod metrics;
 pub mod purge;
+pub mod register;
 pub mod requests;
 pub mod secret;
 pub mod seed;

@@ -21,6 +21,7 @@ use sea_orm::{
 use crate::audit::{self, Actor};
 use crate::clocks::{ClockState, Clocks};
 use crate::db::entities::{digest_run, outbox, purge_run, request, request_event, sign_in_failure};
+use crate::register::{self, RegisterError};
 use crate::requests::to_json;
 use crate::vault::rows::{ClockColumn, request_place};
 use crate::vault::{Sealed, Vault, VaultError};
@@ -71,6 +72,8 @@ pub enum PurgeError {
     Tombstone(String),
     #[error(transparent)]
     Vault(#[from] VaultError),
+    #[error(transparent)]
+    Register(#[from] RegisterError),
 }
 
 #[derive(Clone)]
@@ -158,6 +161,10 @@ impl Purge {
                 .await?
                 .into_iter()
                 .collect();
+            let opt_outs: Vec<i64> =
+                page.iter().filter(|row| row.kind == RequestKind::OptOut.as_str()).map(|row| row.id).collect();
+            let revoked: HashMap<i64, NaiveDate> =
+                register::revoked_on(&self.db, &opt_outs).await?.into_iter().collect();
             for row in page {
                 let (Some(kind), Some(status)) = (RequestKind::parse(&row.kind), RequestStatus::parse(&row.status))
                 else {
@@ -182,6 +189,7 @@ impl Purge {
                     outcome: outcome.as_ref(),
                     held: row.held_at.is_some(),
                     last_action: self.clocks.local_date(last_action),
+                    revoked_on: revoked.get(&row.id).copied(),
                 };
                 if let Some(purge) = self.clocks.retention(&facts).due(today) {
                     due.push(Due { id: row.id, reference: row.reference, kind, purge, version: row.version });
@@ -266,6 +274,7 @@ impl Purge {
             .exec(&txn)
             .await?;
         outbox::Entity::delete_many().filter(outbox::Column::RequestId.eq(row.id)).exec(&txn).await?;
+        register::forget_person(&txn, row.id).await?;
         let detail =
             serde_json::json!({ "rule": due.purge.rule, "citation": due.purge.citation, "day": due.purge.day });
         audit::append(&txn, &Actor::System("retention"), "request.purged", Some(row.id), detail).await?;

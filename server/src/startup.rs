@@ -19,6 +19,7 @@ use crate::http::{self, AppState, CustomerPortal, SessionSettings, StaffPortal, 
 use crate::mail::transport::TransportError;
 use crate::mail::{Courier, Letters, MailDesk, Mailer, Outbox, OutboxWorker, Transport};
 use crate::purge::Purge;
+use crate::register::{Register, RevocationLimits};
 use crate::requests::RequestStore;
 use crate::staff::StaffAccounts;
 use crate::staff::sessions::DbSessionStore;
@@ -57,6 +58,7 @@ pub struct Application {
     digest: Digest,
     vault: Vault,
     purge: Purge,
+    register: Register,
     _background: Background,
 }
 
@@ -128,6 +130,9 @@ impl Application {
         let mail_desk = MailDesk::new(db.clone(), mailer.clone(), clocks.clone()).reading_from(reader.clone());
         let desk = CaseDesk::new(db.clone(), mailer.clone(), clocks.clone(), staff.clone(), mail_desk)
             .reading_from(reader.clone());
+        let limits =
+            RevocationLimits { allowance: config.public_limits().allowance, link_ttl: config.verification_ttl() };
+        let register = Register::new(db.clone(), mailer.clone(), clocks.clone(), limits);
         let digest = Digest::new(db.clone(), mailer, clocks.clone(), staff.clone(), config.digest_time);
         let purge = Purge::new(db.clone(), vault.clone(), clocks.clone(), config.housekeeping(), config.purge_time);
         let sessions = DbSessionStore::new(db.clone()).reading_from(reader);
@@ -183,9 +188,11 @@ impl Application {
             staff_service: Arc::new(StaffPortal::new(
                 desk.clone(),
                 crate::staff::tokens::ApiTokens::new(db.clone()),
+                register.clone(),
                 webhooks.clone(),
             )),
             desk,
+            register: register.clone(),
             metrics,
             clocks,
             sessions: SessionSettings {
@@ -208,6 +215,7 @@ impl Application {
             digest,
             vault,
             purge,
+            register,
             _background: Background(background),
         })
     }
@@ -236,6 +244,10 @@ impl Application {
     /// The keys, for tests that read what the database holds.
     pub fn vault(&self) -> &Vault {
         &self.vault
+    }
+
+    pub fn register(&self) -> &Register {
+        &self.register
     }
 
     pub fn purge(&self) -> &Purge {

@@ -102,6 +102,13 @@ pub enum Action {
     /// Register webhook endpoints, see their deliveries, send one again
     /// and rotate an endpoint's signing secret.
     ManageWebhooks,
+    /// Read the opt-out register: search it, open a person's history,
+    /// export it, read its change feed.
+    ViewOptOutRegister,
+    /// Write down a revocation a customer asked for by phone or mail.
+    RecordOptOutRevocation,
+    /// Revoke, from the tracking page, the opt-out the link opens.
+    RevokeOwnOptOut,
 }
 
 impl Action {
@@ -122,6 +129,9 @@ impl Action {
         Self::ViewOwnAccount,
         Self::PlaceLegalHold,
         Self::ManageWebhooks,
+        Self::ViewOptOutRegister,
+        Self::RecordOptOutRevocation,
+        Self::RevokeOwnOptOut,
     ];
 }
 
@@ -133,8 +143,15 @@ pub fn permits(actor: Actor<'_>, action: Action) -> bool {
         SubmitRequest => true,
         // Anybody may ask; the link only ever goes to the address on file.
         AskForTrackingLink => true,
-        TrackRequest | ResendVerification => matches!(actor, Actor::Customer),
-        ViewQueue | OpenCase | WorkCase | EnterRequest | ManageMail | ViewOwnAccount => minimum(actor, Role::Agent),
+        TrackRequest | ResendVerification | RevokeOwnOptOut => matches!(actor, Actor::Customer),
+        ViewQueue
+        | OpenCase
+        | WorkCase
+        | EnterRequest
+        | ManageMail
+        | ViewOwnAccount
+        | ViewOptOutRegister
+        | RecordOptOutRevocation => minimum(actor, Role::Agent),
         // Holds answer to counsel and compliance, whom managers speak for.
         AssignToOthers | ViewMetrics | PlaceLegalHold => minimum(actor, Role::Manager),
         ManageStaff | ManageApiTokens | ManageWebhooks => minimum(actor, Role::Admin),
@@ -201,15 +218,20 @@ mod tests {
     fn a_tracking_link_opens_nothing_of_the_staff_side() {
         for action in Action::ALL {
             let allowed = permits(Actor::Customer, *action);
-            let customers =
-                [Action::SubmitRequest, Action::AskForTrackingLink, Action::TrackRequest, Action::ResendVerification];
+            let customers = [
+                Action::SubmitRequest,
+                Action::AskForTrackingLink,
+                Action::TrackRequest,
+                Action::ResendVerification,
+                Action::RevokeOwnOptOut,
+            ];
             assert_eq!(allowed, customers.contains(action), "{action:?}");
         }
     }
 
     #[test]
     fn only_a_tracking_link_opens_the_tracking_page_and_its_resend() {
-        for action in [Action::TrackRequest, Action::ResendVerification] {
+        for action in [Action::TrackRequest, Action::ResendVerification, Action::RevokeOwnOptOut] {
             assert!(permits(Actor::Customer, action), "{action:?}");
             assert!(!permits(Actor::Anonymous, action), "{action:?}");
             for role in Role::ALL {

@@ -36,6 +36,8 @@ pub struct CaseView {
     pub letters: Vec<LetterState>,
     pub hold: Option<LegalHold>,
     pub purged: Option<Purged>,
+    /// The opt-out register's entry this request applied, once it did.
+    pub register_entry: Option<String>,
 }
 
 /// A legal hold on a case: while it stands the case is never purged.

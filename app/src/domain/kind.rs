@@ -110,5 +110,6 @@ named_enum! {
         Extended => "extended",
         HoldPlaced => "hold_placed",
         HoldLifted => "hold_lifted",
+        OptOutRevoked => "opt_out_revoked",
     }
 }

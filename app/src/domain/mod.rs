@@ -57,6 +57,7 @@ pub mod kind;
 pub mod metrics;
 pub mod queue;
 pub mod reference;
+pub mod register;
 pub mod request;
 pub mod site;
 pub mod staff_forms;

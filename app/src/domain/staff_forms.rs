@@ -32,6 +32,7 @@ named_enum! {
         Release => "release",
         Webhook => "webhook",
         Endpoint => "endpoint",
+        RevokeOptOut => "revoke_opt_out",
     }
 }
 
@@ -58,6 +59,7 @@ named_enum! {
         Rotated => "rotated",
         Resent => "resent",
         Stopped => "stopped",
+        OptOutRevoked => "opt_out_revoked",
     }
 }
 
@@ -196,6 +198,8 @@ impl<F> StaffAction for IntakeForm<F> {
 staff_form! { HoldForm needs PlaceLegalHold { version: String, reason: String } }
 
 staff_form! { ReleaseForm needs PlaceLegalHold { version: String } }
+
+staff_form! { RevokeOptOutForm needs RecordOptOutRevocation { channel: String, reason: String } }
 
 staff_form! { InviteForm needs ManageStaff { name: String, email: String, role: String } }
 

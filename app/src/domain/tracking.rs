@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::clock::RequestClock;
+use super::register::{self, EntryFacts, OptOutChange};
 use super::{EventKind, ReferenceCode, RequestDetails, RequestKind, RequestStatus};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -26,6 +27,25 @@ pub struct TrackingView {
     pub timeline: Vec<TimelineEntry>,
     /// The day its personal data was removed, once its retention ended.
     pub purged_on: Option<NaiveDate>,
+    /// For an opt-out: where it stands in the register.
+    pub opt_out: Option<OptOutStanding>,
+}
+
+/// What the customer is shown of their opt-out: whether a Global Privacy
+/// Control signal came with it, and whether it stands.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptOutStanding {
+    pub gpc: bool,
+    /// The day it took effect, once applied.
+    pub in_effect_from: Option<NaiveDate>,
+    pub revoked_on: Option<NaiveDate>,
+}
+
+impl OptOutStanding {
+    /// The customer may ask to revoke an opt-out that stands.
+    pub fn may_revoke(&self) -> bool {
+        self.in_effect_from.is_some() && self.revoked_on.is_none()
+    }
 }
 
 /// One event of a request's history that the customer may see.
@@ -89,7 +109,24 @@ impl TrackingView {
             updated_on: local_date(request.updated_at),
             timeline,
             purged_on: request.purged_at.map(&local_date),
+            opt_out: match request.details {
+                RequestDetails::OptOut { gpc, .. } => Some(OptOutStanding { gpc, ..OptOutStanding::default() }),
+                _ => None,
+            },
         }
+    }
+
+    /// Where the opt-out stands, by the register's entries for it.
+    pub fn with_register(mut self, entries: &[EntryFacts]) -> Self {
+        if let Some(standing) = &mut self.opt_out {
+            standing.in_effect_from = entries
+                .iter()
+                .filter(|entry| entry.change != OptOutChange::Revoked)
+                .map(|entry| entry.effective_on)
+                .min();
+            standing.revoked_on = register::revoked_on(entries);
+        }
+        self
     }
 }
 
@@ -142,6 +179,7 @@ impl EventKind {
             Self::Extended => "We extended the time to respond",
             Self::HoldPlaced => "Legal hold placed",
             Self::HoldLifted => "Legal hold lifted",
+            Self::OptOutRevoked => "Your opt-out was revoked",
         }
     }
 }

@@ -35,6 +35,7 @@ impl WebhookEvent {
             E::Verified | E::VerifiedByStaff => vec![Self::RequestVerified],
             E::WorkStarted | E::AskedCustomer | E::Resumed => vec![Self::StatusChanged],
             E::Extended => vec![Self::DeadlineExtended],
+            E::OptOutRevoked => vec![Self::OptOutRevoked],
             E::Closed | E::ClosedUnverified => vec![Self::RequestClosed],
             E::Resolved => {
                 let granted = status == RequestStatus::Completed;

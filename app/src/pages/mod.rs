@@ -6,6 +6,7 @@ mod home;
 mod link_request;
 mod not_found;
 mod opt_out;
+mod revoke;
 pub mod staff;
 mod tracking;
 mod verify;
@@ -16,6 +17,7 @@ pub use home::HomePage;
 pub use link_request::{LINK_AGAIN, LinkRequestPage};
 pub use not_found::NotFound;
 pub use opt_out::OptOutPage;
+pub use revoke::RevokePage;
 pub use tracking::TrackingPage;
 pub use verify::VerifyPage;
 

@@ -50,6 +50,7 @@ pub fn OptOutPage() -> impl IntoView {
             {gpc.then(|| view! {
                 <div class="notice" role="status" id="gpc-notice">
                     <h2>"Your browser's privacy signal was detected"</h2>
+                    <p id="gpc-honored"><strong>"Opt-out request honored"</strong></p>
                     <p>
                         "Your browser sent a Global Privacy Control signal, and we honour it as an opt-out "
                         "for this browser. Send this form as well to apply your opt-out to your account, "

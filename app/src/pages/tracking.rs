@@ -3,6 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::domain::format::long_date;
+use crate::domain::tracking::OptOutStanding;
 use crate::domain::{RequestStatus, SiteInfo, TrackingView};
 use crate::services::load_tracking;
 
@@ -16,6 +17,7 @@ pub fn TrackingPage() -> impl IntoView {
     let data = Resource::new(token, load_tracking);
     let just_sent = move || query.read().get("new").is_some();
     let resend = move || query.read().get("resend");
+    let revoke = move || query.read().get("revoke");
 
     view! {
         <Title text="Your request"/>
@@ -25,7 +27,8 @@ pub fn TrackingPage() -> impl IntoView {
                     match data.await {
                         Ok(Some(view)) if view.purged_on.is_some() => view! { <PurgedRequest view/> }.into_any(),
                         Ok(Some(view)) => {
-                            view! { <TrackingDetails view token=token() just_sent=just_sent() resend=resend()/> }.into_any()
+                            view! { <TrackingDetails view token=token() just_sent=just_sent() resend=resend() revoke=revoke()/> }
+                                .into_any()
                         }
                         Ok(None) => {
                             set_status(404);
@@ -47,7 +50,13 @@ pub fn TrackingPage() -> impl IntoView {
 }
 
 #[component]
-fn TrackingDetails(view: TrackingView, token: String, just_sent: bool, resend: Option<String>) -> impl IntoView {
+fn TrackingDetails(
+    view: TrackingView,
+    token: String,
+    just_sent: bool,
+    resend: Option<String>,
+    revoke: Option<String>,
+) -> impl IntoView {
     let site = expect_context::<SiteInfo>();
     let link = site.tracking_url(&token);
     let open = view.status.is_open();
@@ -94,6 +103,7 @@ fn TrackingDetails(view: TrackingView, token: String, just_sent: bool, resend: O
                 <div><dt>"We will answer by"</dt><dd id="answer-by">{long_date(day)}</dd></div>
             })}
         </dl>
+        {view.opt_out.map(|opt_out| view! { <OptOutState opt_out token=token.clone() revoke/> })}
         <h2>"What has happened so far"</h2>
         <ol class="timeline">
             {view.timeline.into_iter().rev().map(|entry| view! {
@@ -107,6 +117,42 @@ fn TrackingDetails(view: TrackingView, token: String, just_sent: bool, resend: O
         <p class="note">
             "Questions? Call " {site.privacy_phone} " and quote your reference number."
         </p>
+    }
+}
+
+/// Where the customer's opt-out stands, that a privacy signal sent with it
+/// was honoured, and the way to revoke it.
+#[component]
+fn OptOutState(opt_out: OptOutStanding, token: String, revoke: Option<String>) -> impl IntoView {
+    let may_revoke = opt_out.may_revoke();
+    view! {
+        {opt_out.gpc.then(|| view! {
+            <div class="notice" role="status" id="gpc-honored">
+                <p><strong>"Opt-out request honored"</strong></p>
+                <p>"Your browser's Global Privacy Control signal came with this request, and we honor it."</p>
+            </div>
+        })}
+        {opt_out.revoked_on.map(|day| view! {
+            <p class="notice" id="opt-out-revoked">"Your opt-out was revoked on " {long_date(day)} "."</p>
+        })}
+        {may_revoke.then(|| view! {
+            <section class="panel" id="revoke-opt-out" aria-labelledby="revoke-heading">
+                <h2 id="revoke-heading">"Revoke my opt-out"</h2>
+                <p>
+                    "Your opt-out stands until you tell us otherwise. If you revoke it, we may again share "
+                    "information about you as our privacy notice describes. We email you first to confirm "
+                    "that it is really you; nothing changes until you follow the link in that email."
+                </p>
+                {match revoke.as_deref() {
+                    Some("sent") => Some(view! { <p role="status"><strong>"We have emailed you a link to confirm. Nothing changes until you follow it."</strong></p> }.into_any()),
+                    Some("wait") => Some(view! { <p role="status"><strong>"We sent one moments ago. Please check your inbox and spam folder, or try again in a few minutes."</strong></p> }.into_any()),
+                    _ => None,
+                }}
+                <form method="post" action=format!("/track/{token}/revoke-opt-out")>
+                    <button type="submit" class="button secondary">"Revoke my opt-out"</button>
+                </form>
+            </section>
+        })}
     }
 }
 

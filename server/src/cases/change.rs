@@ -5,10 +5,11 @@
 
 use app::domain::access::{self, Actor};
 use app::domain::clock::{Pause, RequestClock};
+use app::domain::register::{OptOutChange, OptOutSource};
 use app::domain::request::Choice;
-use app::domain::workflow::{self, Step};
-use app::domain::{EventKind, ReferenceCode, RequestStatus, Viewer};
-use chrono::{DateTime, Utc};
+use app::domain::workflow::{self, Outcome, Step};
+use app::domain::{Channel, EventKind, ReferenceCode, RequestDetails, RequestStatus, Viewer};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
@@ -17,6 +18,7 @@ use crate::audit;
 use crate::db::entities::request;
 use crate::history;
 use crate::mail::{Composed, Letter};
+use crate::register::{self, NewEntry, Person};
 use crate::requests::{StoreError, to_json};
 use crate::staff::actor;
 use crate::vault::rows::ClockColumn;
@@ -43,6 +45,8 @@ struct Change {
     action: &'static str,
     detail: serde_json::Value,
     letter: Option<Composed>,
+    /// The register entry an applied opt-out makes.
+    entry: Option<NewEntry>,
 }
 
 /// Columns to set, only if the case is still at the version the form showed.
@@ -81,6 +85,9 @@ impl CaseDesk {
         let body = self.vault().seal_event_body(id, change.body.as_deref()).map_err(StoreError::from)?;
         history::record(&txn, self.mailer.outbox(), id, change.event, change.at, body, Some(viewer.id)).await?;
         audit::append(&txn, &actor(viewer), change.action, Some(id), change.detail).await?;
+        if let Some(entry) = &change.entry {
+            register::record(&txn, self.vault(), entry).await?;
+        }
         let wrote_letter = change.letter.is_some();
         if let Some(letter) = change.letter {
             self.mailer.enqueue(&txn, Some(id), &found.email, letter).await?;
@@ -132,6 +139,7 @@ impl CaseDesk {
             action: "request.assigned",
             detail: serde_json::json!({ "assignee_id": assignee_id }),
             letter: None,
+            entry: None,
         };
         self.versioned_change(viewer, &found, change).await
     }
@@ -148,6 +156,7 @@ impl CaseDesk {
             action: "request.note",
             detail: serde_json::json!({ "note": self.vault().digest(body) }),
             letter: None,
+            entry: None,
         };
         self.versioned_change(viewer, &found, change).await
     }
@@ -170,6 +179,7 @@ impl CaseDesk {
             action: "request.message",
             detail: serde_json::json!({ "message": self.vault().digest(body) }),
             letter: Some(letter),
+            entry: None,
         };
         self.versioned_change(viewer, &found, change).await
     }
@@ -245,6 +255,12 @@ impl CaseDesk {
                 "step": vault.digest(&to_json(step)?),
             }),
             letter,
+            entry: match step {
+                Step::Resolve(Outcome::OptOutApplied { effective_on }) => {
+                    Some(self.register_entry(&found, Some(viewer.id), *effective_on)?)
+                }
+                _ => None,
+            },
         };
         self.versioned_change(viewer, &found, change).await?;
         Ok(next)
@@ -296,6 +312,7 @@ impl CaseDesk {
             action: "request.extended",
             detail: serde_json::json!({ "until": extended.due(), "reason": vault.digest(&extension.reason) }),
             letter: Some(letter),
+            entry: None,
         };
         self.versioned_change(viewer, &found, change).await
     }
@@ -332,6 +349,7 @@ impl CaseDesk {
             action: "request.hold_placed",
             detail: serde_json::json!({ "reason": vault.digest(reason) }),
             letter: None,
+            entry: None,
         };
         self.versioned_change(viewer, &found, change).await
     }
@@ -355,8 +373,45 @@ impl CaseDesk {
             action: "request.hold_lifted",
             detail: serde_json::json!({}),
             letter: None,
+            entry: None,
         };
         self.versioned_change(viewer, &found, change).await
+    }
+}
+
+impl CaseDesk {
+    /// The register entry that an opt-out request, applied from
+    /// `effective_on`, makes: who asked, for which holders, what it covers
+    /// and where it came from.
+    fn register_entry(&self, found: &Loaded, by: Option<i64>, effective_on: NaiveDate) -> Result<NewEntry, CaseError> {
+        let corrupt = |reason: String| StoreError::Corrupt { id: found.row.id, reason };
+        let vault = self.vault();
+        let contact = vault.open_contact(&found.row).map_err(|e| corrupt(e.to_string()))?;
+        let details = vault.open_details(&found.row).map_err(|e| corrupt(e.to_string()))?;
+        let RequestDetails::OptOut { scope, joint_account, gpc } =
+            serde_json::from_str(&details).map_err(|e| corrupt(e.to_string()))?
+        else {
+            return Err(CaseError::Invalid("Only an opt-out request can be applied as an opt-out."));
+        };
+        let channel = Channel::parse(&found.row.channel).ok_or_else(|| corrupt("channel".into()))?;
+        Ok(NewEntry {
+            opt_out: None,
+            request_id: Some(found.row.id),
+            change: OptOutChange::InEffect,
+            scope,
+            joint_account,
+            source: OptOutSource::of_request(channel, gpc),
+            effective_on,
+            recorded_by: by,
+            person: Person {
+                holders: vec![contact.full_name.clone()],
+                full_name: contact.full_name,
+                email: contact.email,
+                postal_address: contact.postal_address,
+                account_number: contact.account_number,
+            },
+            reason: None,
+        })
     }
 }
 

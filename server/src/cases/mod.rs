@@ -44,6 +44,8 @@ pub enum CaseError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Staff(#[from] StaffError),
+    #[error(transparent)]
+    Register(#[from] crate::register::RegisterError),
 }
 
 impl From<DbErr> for CaseError {

@@ -83,6 +83,11 @@ impl CaseDesk {
             purged: row
                 .purged_at
                 .map(|at| Purged { on: clocks.local_date(at), under: row.purged_under.clone().unwrap_or_default() }),
+            register_entry: crate::register::facts_of_request(&self.db, row.id)
+                .await?
+                .into_iter()
+                .next()
+                .map(|facts| facts.opt_out),
         }))
     }
 

@@ -15,6 +15,7 @@ use chrono::Utc;
 use super::limits::SubmissionSlot;
 use super::routes::Routes;
 use super::{AppState, HttpError, pages};
+use crate::register::{Revocation, RevocationLink};
 use crate::requests::{Intake, Resend, StoreError, Verification};
 
 pub fn routes() -> Routes {
@@ -24,6 +25,8 @@ pub fn routes() -> Routes {
         .post("/complaint", submit::<ComplaintForm>)
         .post("/verify/{token}", verify)
         .post("/track/{token}/resend", resend_verification)
+        .post("/track/{token}/revoke-opt-out", ask_to_revoke)
+        .post("/revoke/{token}", confirm_revocation)
         .post(app::pages::LINK_AGAIN, send_link_again)
 }
 
@@ -67,6 +70,38 @@ async fn resend_verification(
         Resend::NotApplicable => page,
         Resend::AllowanceUsed => return Err(HttpError::limited(&state.site, until_tomorrow())),
     }))
+}
+
+/// Asked for from the tracking page of an applied opt-out: a letter to the
+/// address on file asks the customer to confirm.
+async fn ask_to_revoke(
+    State(state): State<AppState>,
+    _: SubmissionSlot,
+    Path(token): Path<String>,
+) -> Result<Redirect, HttpError> {
+    if !permits(Actor::Customer, Action::RevokeOwnOptOut) {
+        return Err(HttpError::Forbidden);
+    }
+    let token = echoable(&token);
+    let page = format!("/track/{token}");
+    let Some(request) = state.store.tracked_row(token).await? else { return Ok(Redirect::to(&page)) };
+    Ok(Redirect::to(&match state.register.ask_to_revoke(&request).await? {
+        RevocationLink::Sent => format!("{page}?revoke=sent"),
+        RevocationLink::TooSoon => format!("{page}?revoke=wait"),
+        RevocationLink::NotApplicable => page,
+        RevocationLink::AllowanceUsed => return Err(HttpError::limited(&state.site, until_tomorrow())),
+    }))
+}
+
+/// The button on the page the emailed link opens: only this revokes.
+async fn confirm_revocation(State(state): State<AppState>, Path(token): Path<String>) -> Result<Redirect, HttpError> {
+    let token = echoable(&token);
+    let result = match state.register.confirm_revocation(token).await? {
+        Revocation::Revoked => "ok",
+        Revocation::Expired => "expired",
+        Revocation::Unknown => "unknown",
+    };
+    Ok(Redirect::to(&format!("/revoke/{token}?result={result}")))
 }
 
 /// How long a used-up daily allowance lasts, at most.

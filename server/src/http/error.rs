@@ -38,6 +38,8 @@ pub enum HttpError {
     Webhooks(#[from] crate::webhooks::WebhookError),
     #[error(transparent)]
     Period(#[from] app::domain::metrics::PeriodError),
+    #[error("opt-out register: {0}")]
+    Register(#[from] crate::register::RegisterError),
     /// Over a limit on what the public may ask of the portal: the person is
     /// offered the phone instead.
     #[error("over a limit on public requests")]
@@ -95,9 +97,12 @@ impl IntoResponse for HttpError {
                 page.headers_mut().insert(header::RETRY_AFTER, retry_after.as_secs().max(1).into());
                 page
             }
-            error @ (Self::Store(_) | Self::Staff(_) | Self::Case(_) | Self::Session(_) | Self::Webhooks(_)) => {
-                Incident::record("a request", &error).page()
-            }
+            error @ (Self::Store(_)
+            | Self::Staff(_)
+            | Self::Case(_)
+            | Self::Session(_)
+            | Self::Webhooks(_)
+            | Self::Register(_)) => Incident::record("a request", &error).page(),
         }
     }
 }

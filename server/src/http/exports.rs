@@ -16,7 +16,10 @@ use super::{AppState, HttpError};
 use crate::metrics::{MetricsError, table_csv};
 
 pub fn routes() -> Routes {
-    Routes::new().get("/staff/dashboard/{file}", dashboard_file).get("/staff/disclosure.csv", disclosure)
+    Routes::new()
+        .get("/staff/dashboard/{file}", dashboard_file)
+        .get("/staff/disclosure.csv", disclosure)
+        .get("/staff/opt-outs.csv", opt_out_register)
 }
 
 /// Someone the rule book lets see the metrics. Taken after the address's
@@ -73,6 +76,37 @@ async fn disclosure(
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(error) => unavailable(error),
     })
+}
+
+#[derive(serde::Deserialize)]
+struct Day {
+    on: Option<String>,
+}
+
+/// Who was opted out on the day chosen (today when none is), as CSV with
+/// the register screens' labels.
+async fn opt_out_register(
+    State(state): State<AppState>,
+    axum::extract::Query(Day { on }): axum::extract::Query<Day>,
+    viewer: Option<axum::Extension<Viewer>>,
+) -> Result<Response, HttpError> {
+    require(viewer.as_ref().map(|v| &v.0), Action::ViewOptOutRegister).map_err(|_| HttpError::Forbidden)?;
+    let day = match on.as_deref().map(str::trim).filter(|on| !on.is_empty()) {
+        None => state.register.today(),
+        Some(on) => match on.parse() {
+            Ok(day) => day,
+            Err(_) => return Ok((StatusCode::BAD_REQUEST, "Give the day as YYYY-MM-DD.").into_response()),
+        },
+    };
+    let body = state.register.export(day).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"opt-outs-as-of-{day}.csv\"")),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 fn attachment(file_name: &str, body: Result<Vec<u8>, MetricsError>) -> Response {

@@ -54,6 +54,7 @@ pub struct AppState {
     pub customer: SharedCustomerService,
     pub staff: StaffAccounts,
     pub desk: CaseDesk,
+    pub register: crate::register::Register,
     pub staff_service: SharedStaffService,
     pub metrics: crate::metrics::Metrics,
     pub clocks: std::sync::Arc<Clocks>,
@@ -175,7 +176,7 @@ pub fn router(state: AppState) -> Router {
 
 /// Tracking links carry a secret, so logs show only which page it was.
 fn redacted_path(path: &str) -> String {
-    for secret in ["/track/", "/verify/", "/staff/welcome/"] {
+    for secret in ["/track/", "/verify/", "/revoke/", "/staff/welcome/"] {
         if path.starts_with(secret) {
             return format!("{secret}…");
         }

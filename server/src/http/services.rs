@@ -6,6 +6,7 @@ use app::domain::accounts::ApiTokenInfo;
 use app::domain::case::{CaseView, LetterState, StaffMember};
 use app::domain::metrics::{Dashboard, Disclosure, MetricsQuery, PeriodError};
 use app::domain::queue::{QueuePage, QueueQuery};
+use app::domain::register::{PersonHistory, RegisterPage, RegisterQuery};
 use app::domain::webhooks::EndpointInfo;
 use app::domain::{ReferenceCode, TrackingView, Viewer};
 use app::services::{CustomerService, MetricsService, ServiceError, StaffService};
@@ -13,20 +14,22 @@ use app::services::{CustomerService, MetricsService, ServiceError, StaffService}
 use super::error::Incident;
 use crate::cases::CaseDesk;
 use crate::metrics::{Metrics, MetricsError};
+use crate::register::Register;
 use crate::requests::RequestStore;
 use crate::staff::tokens::ApiTokens;
 use crate::webhooks::Webhooks;
 
-/// The staff-facing reads, over the case desk.
+/// The staff-facing reads, over the case desk and the opt-out register.
 pub struct StaffPortal {
     desk: CaseDesk,
     tokens: ApiTokens,
+    register: Register,
     webhooks: Webhooks,
 }
 
 impl StaffPortal {
-    pub fn new(desk: CaseDesk, tokens: ApiTokens, webhooks: Webhooks) -> Self {
-        Self { desk, tokens, webhooks }
+    pub fn new(desk: CaseDesk, tokens: ApiTokens, register: Register, webhooks: Webhooks) -> Self {
+        Self { desk, tokens, register, webhooks }
     }
 }
 
@@ -61,6 +64,14 @@ impl StaffService for StaffPortal {
 
     async fn webhooks(&self) -> Result<Vec<EndpointInfo>, ServiceError> {
         self.webhooks.list().await.map_err(|e| Incident::record("the webhook endpoints", &e).into())
+    }
+
+    async fn opt_out_register(&self, query: &RegisterQuery) -> Result<RegisterPage, ServiceError> {
+        self.register.page(query).await.map_err(|e| Incident::record("the opt-out register", &e).into())
+    }
+
+    async fn opt_out_person(&self, opt_out: &str) -> Result<Option<PersonHistory>, ServiceError> {
+        self.register.person(opt_out).await.map_err(|e| Incident::record("an opt-out history", &e).into())
     }
 }
 

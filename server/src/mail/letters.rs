@@ -48,6 +48,14 @@ pub enum Letter<'a> {
         verify_url: &'a str,
         valid_hours: u32,
     },
+    /// The single-use link that confirms a customer's wish, made on the
+    /// tracking page, to revoke their opt-out.
+    ConfirmRevocation {
+        name: &'a str,
+        reference: &'a ReferenceCode,
+        revoke_url: &'a str,
+        valid_hours: u32,
+    },
     /// A private tracking link sent again, asked for by reference and address.
     TrackingLink {
         name: &'a str,
@@ -121,6 +129,7 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     template!("receipt"),
     template!("verification"),
     template!("tracking_link"),
+    template!("confirm_revocation"),
     template!("closed_unverified"),
     template!("staff_invite"),
     template!("case_message"),
@@ -140,6 +149,7 @@ impl Letter<'_> {
             Self::Receipt { .. } => "receipt",
             Self::Verification { .. } => "verification",
             Self::TrackingLink { .. } => "tracking_link",
+            Self::ConfirmRevocation { .. } => "confirm_revocation",
             Self::ClosedUnverified { .. } => "closed_unverified",
             Self::StaffInvite { .. } => "staff_invite",
             Self::CaseMessage { .. } => "case_message",
@@ -163,6 +173,9 @@ impl Letter<'_> {
                 format!("Please confirm your email address for request {reference}")
             }
             Self::TrackingLink { reference, .. } => format!("Your private link for request {reference}"),
+            Self::ConfirmRevocation { reference, .. } => {
+                format!("Please confirm that you want to revoke your opt-out {reference}")
+            }
             Self::ClosedUnverified { reference, .. } | Self::CaseClosed { reference, .. } => {
                 format!("Your request {reference} has been closed")
             }
@@ -255,6 +268,9 @@ impl Letters {
             Letter::Verification { name, reference, verify_url, valid_hours } => {
                 context! { name, reference => reference.as_str(), verify_url => url(verify_url), valid_hours }
             }
+            Letter::ConfirmRevocation { name, reference, revoke_url, valid_hours } => {
+                context! { name, reference => reference.as_str(), revoke_url => url(revoke_url), valid_hours }
+            }
             Letter::TrackingLink { name, reference, kind, tracking_url } => {
                 context! { name, reference => reference.as_str(), kind_label => kind.label(), tracking_url => url(tracking_url) }
             }
@@ -312,6 +328,7 @@ impl Letters {
             Letter::Receipt { tracking_url, .. } => Some((*tracking_url).to_owned()),
             Letter::Verification { verify_url, .. } => Some((*verify_url).to_owned()),
             Letter::TrackingLink { tracking_url, .. } => Some((*tracking_url).to_owned()),
+            Letter::ConfirmRevocation { revoke_url, .. } => Some((*revoke_url).to_owned()),
             Letter::StaffInvite { welcome_url, .. } => Some((*welcome_url).to_owned()),
             Letter::ClosedUnverified { .. }
             | Letter::CaseMessage { .. }

@@ -38,6 +38,8 @@ pub enum StoreError {
     Letter(#[from] minijinja::Error),
     #[error("personal data cannot be sealed or opened: {0}")]
     Vault(#[from] VaultError),
+    #[error(transparent)]
+    Register(#[from] crate::register::RegisterError),
     /// Only submissions from the public are counted against it.
     #[error("the requester has been sent as many letters today as the public may cause")]
     OverAllowance,
@@ -228,10 +230,7 @@ impl RequestStore {
 
     /// The customer's view of the request behind a tracking token.
     pub async fn track(&self, presented_token: &str) -> Result<Option<TrackingView>, StoreError> {
-        let Some(hash) = secret::lookup_hash(presented_token) else {
-            return Ok(None);
-        };
-        let Some(found) = self.by_tracking_hash(&self.read, &hash).await? else {
+        let Some(found) = self.tracked_row(presented_token).await? else {
             return Ok(None);
         };
         let events = request_event::Entity::find()
@@ -240,7 +239,15 @@ impl RequestStore {
             .order_by_asc(request_event::Column::Id)
             .all(&self.read)
             .await?;
-        tracking_view(self.vault(), found, events, &self.clocks).map(Some)
+        let entries = crate::register::facts_of_request(&self.db, found.id).await?;
+        tracking_view(self.vault(), found, events, &self.clocks).map(|view| Some(view.with_register(&entries)))
+    }
+
+    /// The request behind a tracking token, as stored, for the parts of
+    /// the portal that act on it for the link's holder.
+    pub async fn tracked_row(&self, presented_token: &str) -> Result<Option<request::Model>, StoreError> {
+        let Some(hash) = secret::lookup_hash(presented_token) else { return Ok(None) };
+        Ok(self.by_tracking_hash(&self.read, &hash).await?)
     }
 
     fn vault(&self) -> &Vault {

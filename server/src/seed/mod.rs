@@ -15,6 +15,7 @@
 mod details;
 mod life;
 mod maker;
+mod opt_outs;
 mod people;
 mod roster;
 mod words;
@@ -34,6 +35,17 @@ use write::{Chunk, write_chunk};
 
 /// How far back requests go.
 const HISTORY_DAYS: i64 = 730;
+
+/// Adds `opt_outs` entries to the opt-out register in `config`'s database.
+pub async fn register(config: &Config, opt_outs: u64) -> Result<(), String> {
+    let db = open(config).await?;
+    let vault = crate::vault::open_vault(&db, &config.key_source()).await.map_err(|e| e.to_string())?;
+    opt_outs::run(&db, &vault, opt_outs).await?;
+    if db.get_database_backend() == DatabaseBackend::Sqlite {
+        let _ = db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await;
+    }
+    Ok(())
+}
 
 /// Adds `requests` requests to the database in `config`.
 pub async fn run(config: &Config, requests: u64) -> Result<(), String> {

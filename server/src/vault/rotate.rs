@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement, TransactionTrait, Value};
 
-use super::rows::{EVENTS, OUTBOX, REQUESTS, WEBHOOK_ENDPOINTS};
+use super::rows::{EVENTS, OPT_OUTS, OUTBOX, REQUESTS, WEBHOOK_ENDPOINTS};
 use super::{KeySource, KeysError, Place, Vault, key_of, keys};
 
 /// How often a running portal looks for a new data key.
@@ -74,7 +74,7 @@ struct Table {
     columns: &'static [&'static str],
 }
 
-const TABLES: [Table; 4] = [
+const TABLES: [Table; 5] = [
     Table {
         name: REQUESTS,
         row_key: "reference",
@@ -98,6 +98,11 @@ const TABLES: [Table; 4] = [
         columns: &["recipient", "subject", "text_body", "html_body", "secret"],
     },
     Table { name: WEBHOOK_ENDPOINTS, row_key: "url", columns: &["secret", "previous_secret"] },
+    Table {
+        name: OPT_OUTS,
+        row_key: "uid",
+        columns: &["full_name", "email", "postal_address", "account_number", "holders", "reason"],
+    },
 ];
 
 /// Makes a new data key (or takes up the one an unfinished rotation made)

@@ -6,12 +6,14 @@ use app::domain::request::Choice;
 use app::domain::workflow::Outcome;
 
 use super::{Blind, Place, Sealed, Vault, VaultError, normal};
-use crate::db::entities::{outbox, request, request_event};
+use crate::db::entities::{opt_out_entry, outbox, request, request_event};
+use crate::register::Person;
 
 pub const REQUESTS: &str = "requests";
 pub const EVENTS: &str = "request_events";
 pub const OUTBOX: &str = "outbox";
 pub const WEBHOOK_ENDPOINTS: &str = "webhook_endpoints";
+pub const OPT_OUTS: &str = "opt_out_entries";
 
 /// A request's sealed columns are bound to its reference, which is fixed
 /// before the row is written and never changes.
@@ -35,6 +37,25 @@ pub fn letter_place<'a>(column: &'static str, message_id: &'a str) -> Place<'a> 
 /// changes (a new address is a new endpoint).
 pub fn endpoint_place<'a>(column: &'static str, url: &'a str) -> Place<'a> {
     Place { table: WEBHOOK_ENDPOINTS, column, row: url }
+}
+
+/// A register entry's sealed columns are bound to its own uid, drawn
+/// before it is written.
+pub fn entry_place<'a>(column: &'static str, uid: &'a str) -> Place<'a> {
+    Place { table: OPT_OUTS, column, row: uid }
+}
+
+/// The sealed columns of a register entry, and its blind indexes.
+pub struct SealedEntry {
+    pub full_name: Sealed,
+    pub email: Sealed,
+    pub postal_address: Option<Sealed>,
+    pub account_number: Option<Sealed>,
+    pub holders: Sealed,
+    pub reason: Option<Sealed>,
+    pub email_index: Option<String>,
+    pub account_index: Option<String>,
+    pub name_index: Option<String>,
 }
 
 /// The sealed columns of a new request, and its blind indexes.
@@ -195,5 +216,46 @@ impl ClockColumn {
             Self::Clock => "clock",
             Self::State => "clock_state",
         }
+    }
+}
+
+impl Vault {
+    /// Seals a register entry; its name index holds the words of every
+    /// holder it covers, so a search for any of them finds it.
+    pub fn seal_entry(&self, uid: &str, person: &Person, reason: Option<&str>) -> Result<SealedEntry, VaultError> {
+        let at = |column| entry_place(column, uid);
+        let holders = serde_json::to_string(&person.holders).map_err(|_| VaultError::Seal)?;
+        let names = std::iter::once(person.full_name.as_str())
+            .chain(person.holders.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(" ");
+        Ok(SealedEntry {
+            full_name: self.seal(&person.full_name, at("full_name"))?,
+            email: self.seal(&person.email, at("email"))?,
+            postal_address: self.seal_optional(person.postal_address.as_deref(), at("postal_address"))?,
+            account_number: self.seal_optional(person.account_number.as_deref(), at("account_number"))?,
+            holders: self.seal(&holders, at("holders"))?,
+            reason: self.seal_optional(reason, at("reason"))?,
+            email_index: self.email_index(&person.email),
+            account_index: person.account_number.as_deref().and_then(|number| self.account_index(number)),
+            name_index: self.name_index(&names),
+        })
+    }
+
+    pub fn open_entry(&self, row: &opt_out_entry::Model) -> Result<(Person, Option<String>), VaultError> {
+        let at = |column| entry_place(column, &row.uid);
+        let holders = self.open(&row.holders, at("holders"))?;
+        let person = Person {
+            full_name: self.open(&row.full_name, at("full_name"))?,
+            email: self.open(&row.email, at("email"))?,
+            postal_address: self.open_optional(row.postal_address.as_ref(), at("postal_address"))?,
+            account_number: self.open_optional(row.account_number.as_ref(), at("account_number"))?,
+            holders: if holders.is_empty() {
+                Vec::new()
+            } else {
+                serde_json::from_str(&holders).map_err(|_| VaultError::Rejected)?
+            },
+        };
+        Ok((person, self.open_optional(row.reason.as_ref(), at("reason"))?))
     }
 }

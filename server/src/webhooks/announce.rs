@@ -33,23 +33,6 @@ pub async fn announce(
     Ok(())
 }
 
-/// Adds a delivery of `event`, which no history event stands for (an
-/// opt-out revoked in the register), to every active endpoint that wants it.
-pub async fn announce_event(
-    txn: &impl ConnectionTrait,
-    outbox: &Outbox,
-    request_id: i64,
-    event: WebhookEvent,
-    at: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let endpoints = webhook_endpoint::Entity::find().filter(webhook_endpoint::Column::Active.eq(true)).all(txn).await?;
-    if endpoints.is_empty() {
-        return Ok(());
-    }
-    let Some(row) = request::Entity::find_by_id(request_id).one(txn).await? else { return Ok(()) };
-    deliver(txn, outbox, &endpoints, &row, event, at).await
-}
-
 async fn deliver(
     txn: &impl ConnectionTrait,
     outbox: &Outbox,

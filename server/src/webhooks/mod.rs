@@ -8,7 +8,7 @@ mod guard;
 mod sender;
 mod sign;
 
-pub use announce::{announce, announce_event};
+pub use announce::announce;
 pub use guard::{Destinations, is_public};
 pub use sender::{Refused, Sender, SenderError};
 pub use sign::signature;

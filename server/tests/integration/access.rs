@@ -117,6 +117,9 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
         post("/my-link", "/my-link", &[], EVERYONE),
         post("/verify/{token}", "/verify/not-a-token", &[], EVERYONE),
         post("/track/{token}/resend", format!("{tracking}/resend"), &[], EVERYONE),
+        post("/track/{token}/revoke-opt-out", format!("{tracking}/revoke-opt-out"), &[], EVERYONE),
+        get("/revoke/{token}", "/revoke/not-a-token", EVERYONE),
+        post("/revoke/{token}", "/revoke/not-a-token", &[], EVERYONE),
         post("/api/track", "/api/track", &[("token", &token)], EVERYONE),
         // Signing in, and an invitation, need no session.
         get("/staff/sign-in", "/staff/sign-in", EVERYONE),
@@ -146,6 +149,18 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
         post("/staff/new/amendment", "/staff/new/amendment", &[], AGENTS),
         post("/staff/new/complaint", "/staff/new/complaint", &[], AGENTS),
         post("/staff/mail/{id}/retry", "/staff/mail/999999/retry", &[], AGENTS),
+        // Agents read the opt-out register and write down revocations.
+        get("/staff/opt-outs", "/staff/opt-outs", AGENTS),
+        get("/staff/opt-outs/{opt_out}", "/staff/opt-outs/unknown", AGENTS),
+        get("/staff/opt-outs.csv", "/staff/opt-outs.csv", AGENTS),
+        post("/api/staff/opt-outs", "/api/staff/opt-outs", &[("query", "")], AGENTS),
+        post("/api/staff/opt-out", "/api/staff/opt-out", &[("opt_out", "unknown")], AGENTS),
+        post(
+            "/staff/opt-outs/{opt_out}/revoke",
+            "/staff/opt-outs/unknown/revoke",
+            &[("channel", "phone"), ("reason", "Asked by phone")],
+            AGENTS,
+        ),
         // Managers assign to others and see the figures.
         post(
             "/staff/requests/{reference}/assign",
@@ -247,6 +262,13 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
     let api = [
         ("GET", "/api/v1/requests/{reference}", format!("/api/v1/requests/{reference}"), AGENTS),
         ("POST", "/api/v1/requests", "/api/v1/requests".to_owned(), AGENTS),
+        ("GET", "/api/v1/opt-outs", "/api/v1/opt-outs".to_owned(), AGENTS),
+        (
+            "GET",
+            "/api/v1/opt-outs/check",
+            "/api/v1/opt-outs/check?email=ada@example.com&scope=all_sharing".to_owned(),
+            AGENTS,
+        ),
     ];
     for (method, _, path, expect) in &api {
         for (who, token) in api_tokens.iter().enumerate() {

@@ -39,6 +39,9 @@ pub struct RetentionFacts<'a> {
     /// The organisation's day of the request's last action: its receipt,
     /// its resolution or its latest event, whichever came last.
     pub last_action: NaiveDate,
+    /// For an applied opt-out, the day the opt-out register says it was
+    /// revoked: it stood until then, and its period runs from then.
+    pub revoked_on: Option<NaiveDate>,
 }
 
 /// Why a request's records are kept with no day set for them to go.
@@ -80,10 +83,10 @@ impl Retention {
     }
 }
 
-/// An opt-out is in force once applied; the portal records no revocation,
-/// so an applied opt-out stays in force.
-fn in_force(outcome: Option<&Outcome>) -> bool {
-    matches!(outcome, Some(Outcome::OptOutApplied { .. }))
+/// An opt-out is in force once applied, until the register records its
+/// revocation.
+fn in_force(facts: &RetentionFacts<'_>) -> bool {
+    matches!(facts.outcome, Some(Outcome::OptOutApplied { .. })) && facts.revoked_on.is_none()
 }
 
 impl Rules {
@@ -98,11 +101,12 @@ impl Rules {
             return Retention::Keep(Kept::Held);
         }
         let mut latest: Option<PurgeDay> = None;
+        let last_action = facts.last_action.max(facts.revoked_on.unwrap_or(facts.last_action));
         for rule in self.retention_for_kind(facts.kind) {
-            if rule.while_in_force && in_force(facts.outcome) {
+            if rule.while_in_force && in_force(facts) {
                 return Retention::Keep(Kept::InForce);
             }
-            let day = rule.keep.after(facts.last_action, holidays);
+            let day = rule.keep.after(last_action, holidays);
             if latest.as_ref().is_none_or(|so_far| day > so_far.day) {
                 latest = Some(PurgeDay { day, rule: rule.id.clone(), citation: rule.citation.clone() });
             }
@@ -118,7 +122,7 @@ mod tests {
     use crate::domain::request::ComplaintCategory;
 
     fn facts(kind: RequestKind, status: RequestStatus, outcome: Option<&Outcome>) -> RetentionFacts<'_> {
-        RetentionFacts { kind, status, outcome, held: false, last_action: date("2020-02-29") }
+        RetentionFacts { kind, status, outcome, held: false, last_action: date("2020-02-29"), revoked_on: None }
     }
 
     fn rules(regimes: &[Regime]) -> Rules {
@@ -165,6 +169,20 @@ mod tests {
         assert_eq!(
             day_of(glba.retention(&withdrawn, &Holidays::default())),
             (date("2022-02-28"), "glba_opt_out_records".into())
+        );
+    }
+
+    #[test]
+    fn a_revoked_opt_out_is_kept_for_the_period_from_its_revocation() {
+        let applied = Outcome::OptOutApplied { effective_on: date("2020-02-20") };
+        let glba = rules(&[Regime::Glba]);
+        let revoked = RetentionFacts {
+            revoked_on: Some(date("2023-05-02")),
+            ..facts(RequestKind::OptOut, RequestStatus::Completed, Some(&applied))
+        };
+        assert_eq!(
+            day_of(glba.retention(&revoked, &Holidays::default())),
+            (date("2025-05-02"), "glba_opt_out_records".into())
         );
     }
 

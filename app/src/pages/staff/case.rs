@@ -85,7 +85,7 @@ fn Case(
             <div><dt>"Verification"</dt><dd>{verification(&case)}</dd></div>
             <div><dt>"Legal hold"</dt><dd id="legal-hold" class="text">{hold_text(case.hold.as_ref())}</dd></div>
         </dl>
-        {case.outcome.clone().map(|outcome| view! { <OutcomeFacts outcome/> })}
+        {case.outcome.clone().map(|outcome| view! { <OutcomeFacts outcome register_entry=case.register_entry.clone()/> })}
         <Deadlines clock=case.clock/>
         <div class="case-grid">
             <div class="case-main">
@@ -281,7 +281,7 @@ fn asked(contact: Contact, details: RequestDetails) -> Vec<(&'static str, String
 }
 
 #[component]
-fn OutcomeFacts(outcome: Outcome) -> impl IntoView {
+fn OutcomeFacts(outcome: Outcome, register_entry: Option<String>) -> impl IntoView {
     let label = outcome.label();
     let facts = match outcome {
         Outcome::OptOutApplied { effective_on } => vec![("Effective from", long_date(effective_on))],
@@ -300,6 +300,9 @@ fn OutcomeFacts(outcome: Outcome) -> impl IntoView {
         <section class="panel outcome" aria-labelledby="outcome-title">
             <h2 id="outcome-title">"Outcome: " {label}</h2>
             <Facts facts/>
+            {register_entry.map(|opt_out| view! {
+                <p><a id="register-link" href=format!("/staff/opt-outs/{opt_out}")>"Open in the opt-out register"</a></p>
+            })}
         </section>
     }
 }

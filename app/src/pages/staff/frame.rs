@@ -58,6 +58,7 @@ fn StaffTools(viewer: Viewer) -> impl IntoView {
     let links = [
         (Action::ViewQueue, "/staff", "Queue"),
         (Action::EnterRequest, "/staff/new", "New request"),
+        (Action::ViewOptOutRegister, "/staff/opt-outs", "Opt-out register"),
         (Action::ManageMail, "/staff/mail", "Undelivered email"),
         (Action::ViewMetrics, "/staff/dashboard", "Dashboard"),
         (Action::ManageStaff, "/staff/people", "People"),

@@ -14,6 +14,7 @@ mod labels;
 mod mail;
 mod people;
 mod queue;
+mod register;
 mod sign_in;
 mod tokens;
 mod webhooks;
@@ -28,6 +29,7 @@ pub use intake::{NewRequestPage, StaffAmendmentPage, StaffComplaintPage, StaffOp
 pub use mail::MailPage;
 pub use people::PeoplePage;
 pub use queue::QueuePage;
+pub use register::{OptOutPersonPage, OptOutRegisterPage};
 pub use sign_in::SignInPage;
 pub use tokens::TokensPage;
 pub use webhooks::WebhooksPage;
@@ -181,6 +183,7 @@ fn Done() -> impl IntoView {
             }
             Some(DoneCode::Resent) => "The delivery will be sent again shortly.".to_owned(),
             Some(DoneCode::Stopped) => "Endpoint stopped. Nothing more is sent to it.".to_owned(),
+            Some(DoneCode::OptOutRevoked) => "Revocation recorded. The opt-out no longer stands from today.".to_owned(),
             None => "Your change was saved.".to_owned(),
         };
         view! { <p class="done" role="status">{message}</p> }

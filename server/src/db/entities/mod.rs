@@ -1,10 +1,12 @@
 pub mod api_token;
 pub mod audit_entry;
 pub mod digest_run;
+pub mod opt_out_entry;
 pub mod outbox;
 pub mod purge_run;
 pub mod request;
 pub mod request_event;
+pub mod revocation_link;
 pub mod sign_in_failure;
 pub mod staff_session;
 pub mod staff_user;

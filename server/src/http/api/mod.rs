@@ -21,11 +21,14 @@ use crate::clocks::Received;
 use crate::requests::{Intake, StoreError};
 use crate::staff::actor;
 
+mod register;
+
 pub fn routes() -> Routes {
     Routes::new()
         .post("/api/v1/requests", create)
         .get("/api/v1/requests/{reference}", show)
         .get("/api/v1/openapi.json", openapi)
+        .merge(register::routes())
 }
 
 /// The OpenAPI description, kept beside the code it describes.
@@ -57,6 +60,8 @@ enum InternalError {
     Case(#[from] CaseError),
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
+    #[error(transparent)]
+    Register(#[from] crate::register::RegisterError),
 }
 
 impl IntoResponse for ApiError {
@@ -152,11 +157,6 @@ async fn create(
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
     let viewer = caller(&state, &headers, Action::EnterRequest).await?;
-    let invalid = |field: &str, problem: &str| {
-        let mut fields = FieldErrors::default();
-        fields.insert(field, problem);
-        ApiError::Invalid { fields, message: problem.to_owned() }
-    };
     let object: serde_json::Map<String, Value> =
         serde_json::from_slice(&body).map_err(|_| invalid("body", "The body must be a JSON object."))?;
     let text = |name: &str| object.get(name).and_then(Value::as_str).unwrap_or_default().trim().to_owned();
@@ -183,6 +183,13 @@ async fn create(
     let shown = show(State(state), headers, Path(receipt.reference.to_string())).await?;
     Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/requests/{}", receipt.reference))], shown)
         .into_response())
+}
+
+/// A request refused for one field's sake.
+fn invalid(field: &str, problem: &str) -> ApiError {
+    let mut fields = FieldErrors::default();
+    fields.insert(field, problem);
+    ApiError::Invalid { fields, message: problem.to_owned() }
 }
 
 fn parse<F: RequestForm>(fields: Value, context: &ParseContext) -> Result<app::domain::NewRequest, FieldErrors> {

@@ -8,6 +8,7 @@ mod cases;
 mod intake;
 mod mail;
 mod people;
+mod register;
 mod session;
 pub(super) mod tokens;
 mod webhooks;
@@ -23,4 +24,5 @@ pub fn routes() -> Routes {
         .merge(mail::routes())
         .merge(tokens::routes())
         .merge(webhooks::routes())
+        .merge(register::routes())
 }

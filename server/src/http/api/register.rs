@@ -1,0 +1,169 @@
+//! The opt-out register for downstream systems: its change feed, paged by
+//! an opaque cursor, and the one-call check "is this person opted out of
+//! this sharing today".
+
+use app::domain::access::Action;
+use app::domain::register::{OptOutChange, OptOutSource};
+use app::domain::request::{JointAccount, OptOutScope};
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{ApiError, InternalError, caller, invalid};
+use crate::http::AppState;
+use crate::http::routes::Routes;
+use crate::register::{Cursor, Entry, Lookup};
+
+/// Entries per page unless asked otherwise, and at most.
+const DEFAULT_LIMIT: u64 = 100;
+const MAX_LIMIT: u64 = 1_000;
+
+pub fn routes() -> Routes {
+    Routes::new().get("/api/v1/opt-outs", changes).get("/api/v1/opt-outs/check", check)
+}
+
+/// One entry of the feed: what a downstream system needs to find the
+/// person in its own records and stop (or resume) sharing.
+#[derive(Serialize)]
+struct EntryBody {
+    /// Ask `changed_since` this to read on after this entry.
+    cursor: String,
+    /// The opt-out the entry is about: the same for its later changes.
+    opt_out: String,
+    change: OptOutChange,
+    scope: OptOutScope,
+    joint_account: JointAccount,
+    source: OptOutSource,
+    effective_on: NaiveDate,
+    recorded_at: DateTime<Utc>,
+    name: String,
+    email: String,
+    postal_address: Option<String>,
+    account_number: Option<String>,
+    /// The holders the entry covers, by name.
+    holders: Vec<String>,
+}
+
+impl EntryBody {
+    fn of(entry: Entry) -> Self {
+        Self {
+            cursor: Cursor::after(entry.facts.id).encode(),
+            opt_out: entry.facts.opt_out,
+            change: entry.facts.change,
+            scope: entry.facts.scope,
+            joint_account: entry.facts.joint_account,
+            source: entry.facts.source,
+            effective_on: entry.facts.effective_on,
+            recorded_at: entry.recorded_at,
+            name: entry.person.full_name,
+            email: entry.person.email,
+            postal_address: entry.person.postal_address,
+            account_number: entry.person.account_number,
+            holders: entry.person.holders,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct FeedQuery {
+    changed_since: Option<String>,
+    limit: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FeedBody {
+    entries: Vec<EntryBody>,
+    /// Where to read on from; the same cursor when nothing was new.
+    next: String,
+}
+
+async fn changes(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<FeedQuery>,
+) -> Result<Json<FeedBody>, ApiError> {
+    caller(&state, &headers, Action::ViewOptOutRegister).await?;
+    let since = match query.changed_since.as_deref().filter(|text| !text.trim().is_empty()) {
+        None => Cursor::start(),
+        Some(text) => Cursor::parse(text)
+            .ok_or_else(|| invalid("changed_since", "Give a cursor this API returned, or none to start."))?,
+    };
+    let limit = match query.limit.as_deref() {
+        None => DEFAULT_LIMIT,
+        Some(text) => text
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|limit| (1..=MAX_LIMIT).contains(limit))
+            .ok_or_else(|| invalid("limit", "Give a limit from 1 to 1000."))?,
+    };
+    let (entries, next) = state.register.changes(since, limit).await.map_err(InternalError::from)?;
+    Ok(Json(FeedBody { entries: entries.into_iter().map(EntryBody::of).collect(), next: next.encode() }))
+}
+
+#[derive(Deserialize)]
+struct CheckQuery {
+    email: Option<String>,
+    account: Option<String>,
+    scope: Option<String>,
+}
+
+/// One opt-out standing for the person or account.
+#[derive(Serialize)]
+struct StandingBody {
+    opt_out: String,
+    scope: OptOutScope,
+    joint_account: JointAccount,
+    effective_on: NaiveDate,
+    holders: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct CheckBody {
+    scope: OptOutScope,
+    on: NaiveDate,
+    /// For an email address, whether its owner is opted out; for an
+    /// account, whether the account as a whole is (a single holder's
+    /// account, or a joint one opted out for all holders).
+    opted_out: bool,
+    /// The opt-outs standing today that cover the scope, including those of
+    /// one joint holder alone, who is named in `holders`.
+    opt_outs: Vec<StandingBody>,
+}
+
+async fn check(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<CheckQuery>,
+) -> Result<Json<CheckBody>, ApiError> {
+    caller(&state, &headers, Action::ViewOptOutRegister).await?;
+    let given = |value: Option<String>| value.map(|text| text.trim().to_owned()).filter(|text| !text.is_empty());
+    let lookup = match (given(query.email), given(query.account)) {
+        (Some(email), None) => Lookup::Email(email),
+        (None, Some(account)) => Lookup::Account(account),
+        _ => return Err(invalid("email", "Give either email or account, not both.")),
+    };
+    let scope = given(query.scope)
+        .and_then(|scope| OptOutScope::parse(&scope))
+        .ok_or_else(|| invalid("scope", "Use all_sharing or marketing_only."))?;
+    let on = state.register.today();
+    let found = state.register.check(&lookup, scope, on).await.map_err(InternalError::from)?;
+    Ok(Json(CheckBody {
+        scope,
+        on,
+        opted_out: found.opted_out,
+        opt_outs: found
+            .standing
+            .into_iter()
+            .map(|entry| StandingBody {
+                opt_out: entry.facts.opt_out,
+                scope: entry.facts.scope,
+                joint_account: entry.facts.joint_account,
+                effective_on: entry.facts.effective_on,
+                holders: entry.person.holders,
+            })
+            .collect(),
+    }))
+}
