@@ -56,7 +56,9 @@ async fn enter_amendment(app: &TestApp, token: &str) -> String {
     let body = serde_json::json!({
         "kind": "amendment",
         "channel": "mail",
-        "received_at": chrono::Utc::now().date_naive().to_string(),
+        // Yesterday in UTC: never a day ahead of the organisation's calendar
+        // (New York), as today in UTC is from 7 or 8 in the evening there.
+        "received_at": (chrono::Utc::now() - chrono::Duration::days(1)).date_naive().to_string(),
         "full_name": format!("Ada {MARKER}"),
         "email": format!("ada.{}@example.net", MARKER.to_lowercase()),
         "phone": format!("555 {DIGITS}"),
