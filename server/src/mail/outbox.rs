@@ -155,26 +155,7 @@ impl Outbox {
         request_id: Option<i64>,
         letter: SealedLetter,
     ) -> Result<(), DbErr> {
-        let now = Utc::now();
-        outbox::ActiveModel {
-            request_id: Set(request_id),
-            template: Set(letter.template.to_owned()),
-            recipient: Set(letter.recipient),
-            subject: Set(letter.subject),
-            text_body: Set(letter.text_body),
-            html_body: Set(letter.html_body),
-            secret: Set(letter.secret),
-            message_id: Set(letter.message_id),
-            channel: Set(Channel::Mail.as_str().to_owned()),
-            status: Set(LetterStatus::Pending.as_str().to_owned()),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
-        Ok(())
+        insert(txn, request_id, letter, Channel::Mail, None).await
     }
 
     /// Adds a webhook delivery of `body` (JSON) for `event` to the endpoint
@@ -186,32 +167,21 @@ impl Outbox {
         txn: &impl ConnectionTrait,
         request_id: Option<i64>,
         endpoint: (i64, &str),
-        event: &str,
+        event: &'static str,
         body: &str,
     ) -> Result<(), DbErr> {
         let message_id = format!("msg_{}", crate::secret::random_hex());
         let at = |column| letter_place(column, &message_id);
-        let now = Utc::now();
-        outbox::ActiveModel {
-            request_id: Set(request_id),
-            template: Set(event.to_owned()),
-            recipient: Set(self.vault.seal(endpoint.1, at("recipient"))?),
-            subject: Set(self.vault.seal(event, at("subject"))?),
-            text_body: Set(self.vault.seal(body, at("text_body"))?),
-            html_body: Set(Sealed::empty()),
-            secret: Set(None),
-            message_id: Set(message_id),
-            channel: Set(Channel::Webhook.as_str().to_owned()),
-            endpoint_id: Set(Some(endpoint.0)),
-            status: Set(LetterStatus::Pending.as_str().to_owned()),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
-        Ok(())
+        let delivery = SealedLetter {
+            template: event,
+            recipient: self.vault.seal(endpoint.1, at("recipient"))?,
+            subject: self.vault.seal(event, at("subject"))?,
+            text_body: self.vault.seal(body, at("text_body"))?,
+            html_body: Sealed::empty(),
+            secret: None,
+            message_id,
+        };
+        insert(txn, request_id, delivery, Channel::Webhook, Some(endpoint.0)).await
     }
 
     /// A Message-ID fixed when the row is written, so a letter resent after
@@ -222,6 +192,37 @@ impl Outbox {
         let unique: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         format!("<{unique}@{}>", self.id_domain)
     }
+}
+
+/// Writes one row, due at once, in the caller's transaction.
+async fn insert(
+    txn: &impl ConnectionTrait,
+    request_id: Option<i64>,
+    row: SealedLetter,
+    channel: Channel,
+    endpoint_id: Option<i64>,
+) -> Result<(), DbErr> {
+    let now = Utc::now();
+    outbox::ActiveModel {
+        request_id: Set(request_id),
+        template: Set(row.template.to_owned()),
+        recipient: Set(row.recipient),
+        subject: Set(row.subject),
+        text_body: Set(row.text_body),
+        html_body: Set(row.html_body),
+        secret: Set(row.secret),
+        message_id: Set(row.message_id),
+        channel: Set(channel.as_str().to_owned()),
+        endpoint_id: Set(endpoint_id),
+        status: Set(LetterStatus::Pending.as_str().to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
 }
 
 /// Claims up to `limit` due rows of `channel` for `worker` until

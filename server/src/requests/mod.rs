@@ -239,7 +239,7 @@ impl RequestStore {
             .order_by_asc(request_event::Column::Id)
             .all(&self.read)
             .await?;
-        let entries = crate::register::facts_of_request(&self.db, found.id).await?;
+        let entries = crate::register::facts_of_request(&self.read, found.id).await?;
         tracking_view(self.vault(), found, events, &self.clocks).map(|view| Some(view.with_register(&entries)))
     }
 
