@@ -30,7 +30,7 @@ pub async fn run(db: &DatabaseConnection, vault: &Vault, count: u64) -> Result<(
             let entry = entry(n, today);
             let recorded = record(&txn, vault, &entry).await.map_err(|e| e.to_string())?;
             (written, in_transaction) = (written + 1, in_transaction + 1);
-            if n % 10 == 0 && written < count {
+            if n.is_multiple_of(10) && written < count {
                 let revoked = NewEntry {
                     opt_out: Some(recorded.opt_out),
                     change: OptOutChange::Revoked,
@@ -59,7 +59,7 @@ pub async fn run(db: &DatabaseConnection, vault: &Vault, count: u64) -> Result<(
 
 fn entry(n: u64, today: NaiveDate) -> NewEntry {
     let name = format!("Person {n}");
-    let joint = if n % 5 == 0 { JointAccount::AllHolders } else { JointAccount::NotJoint };
+    let joint = if n.is_multiple_of(5) { JointAccount::AllHolders } else { JointAccount::NotJoint };
     let holders = match joint {
         JointAccount::AllHolders => vec![name.clone(), format!("Partner {n}")],
         _ => vec![name.clone()],
@@ -68,7 +68,7 @@ fn entry(n: u64, today: NaiveDate) -> NewEntry {
         opt_out: None,
         request_id: None,
         change: OptOutChange::InEffect,
-        scope: if n % 3 == 0 { OptOutScope::MarketingOnly } else { OptOutScope::AllSharing },
+        scope: if n.is_multiple_of(3) { OptOutScope::MarketingOnly } else { OptOutScope::AllSharing },
         joint_account: joint,
         source: [OptOutSource::WebForm, OptOutSource::Phone, OptOutSource::Mail, OptOutSource::Gpc][(n % 4) as usize],
         effective_on: today - Days::new(n % 700),
