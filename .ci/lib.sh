@@ -81,7 +81,10 @@ ensure_postgres() {
   fi
   if ! pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $4}' | grep -qx online; then
     say "Starting PostgreSQL $version"
-    as_root pg_ctlcluster "$version" main start || return 1
+    # After an unclean stop PostgreSQL first fsyncs its whole data folder,
+    # which takes minutes with many test databases: pg_ctl's default wait of
+    # 60 s gave up while the server was still coming up.
+    as_root pg_ctlcluster "$version" main start -- -t 600 || return 1
   fi
   local port
   port=$(pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $3}')
