@@ -39,6 +39,10 @@ pub enum RequestDetails {
         joint_account: JointAccount,
         /// The browser sent a Global Privacy Control signal with the request.
         gpc: bool,
+        /// The other holders of a joint account, by name, as the customer
+        /// gave them; covered only by an opt-out for all holders.
+        #[serde(default)]
+        other_holders: Vec<String>,
     },
     Amendment {
         category: AmendmentCategory,
@@ -47,6 +51,10 @@ pub enum RequestDetails {
         corrected_information: String,
         reason: String,
         supporting_details: Option<String>,
+        /// Whom the customer wants told if the amendment is accepted
+        /// (45 CFR 164.526(c)(3)(i)).
+        #[serde(default)]
+        notify: Vec<NamedPerson>,
     },
     Complaint {
         category: ComplaintCategory,
@@ -81,7 +89,9 @@ impl RequestDetails {
     /// date of birth a person gave.
     pub fn tombstone(self) -> Self {
         match self {
-            Self::OptOut { .. } => self,
+            Self::OptOut { scope, joint_account, gpc, .. } => {
+                Self::OptOut { scope, joint_account, gpc, other_holders: Vec::new() }
+            }
             Self::Amendment { category, .. } => Self::Amendment {
                 category,
                 date_of_birth: None,
@@ -89,12 +99,20 @@ impl RequestDetails {
                 corrected_information: String::new(),
                 reason: String::new(),
                 supporting_details: None,
+                notify: Vec::new(),
             },
             Self::Complaint { category, occurred_on, .. } => {
                 Self::Complaint { category, occurred_on, description: String::new() }
             }
         }
     }
+}
+
+/// A person the customer names to be told of an accepted amendment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedPerson {
+    pub name: String,
+    pub email: String,
 }
 
 /// A fixed choice offered on a form: its stored name and what the form says.
