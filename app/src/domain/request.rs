@@ -162,3 +162,32 @@ choice! {
         Other => "other": "Something else",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_purged_request_forgets_whom_to_tell_and_the_other_holders() {
+        let amendment = RequestDetails::Amendment {
+            category: AmendmentCategory::Insurance,
+            date_of_birth: None,
+            current_information: "Plan A".into(),
+            corrected_information: "Plan B".into(),
+            reason: "Changed".into(),
+            supporting_details: None,
+            notify: vec![NamedPerson { name: "Joan Clarke".into(), email: "joan@example.com".into() }],
+        };
+        assert!(matches!(amendment.tombstone(), RequestDetails::Amendment { notify, .. } if notify.is_empty()));
+        let opt_out = RequestDetails::OptOut {
+            scope: OptOutScope::AllSharing,
+            joint_account: JointAccount::AllHolders,
+            gpc: false,
+            other_holders: vec!["Byron Lovelace".into()],
+        };
+        let kept = opt_out.tombstone();
+        assert!(
+            matches!(kept, RequestDetails::OptOut { joint_account: JointAccount::AllHolders, ref other_holders, .. } if other_holders.is_empty())
+        );
+    }
+}
