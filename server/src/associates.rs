@@ -48,8 +48,12 @@ impl Associates {
         if relies_on.is_empty() {
             return Err(invalid("Say which records the business associate relies on."));
         }
-        if name.chars().count() > limits::NAME as usize || relies_on.chars().count() > limits::TEXT as usize {
-            return Err(invalid("That is too long: keep the name under 200 characters and the records under 2,000."));
+        let too_long = |text: &str, limit: u64| text.chars().count() > limit as usize;
+        if too_long(name, limits::NAME) || too_long(email.as_str(), limits::EMAIL) || too_long(relies_on, limits::TEXT)
+        {
+            return Err(invalid(
+                "That is too long: keep the name under 200 characters, the address under 254 and the records under 2,000.",
+            ));
         }
         let by_id = match by {
             Actor::Staff { id, .. } => Some(*id),

@@ -85,7 +85,15 @@ async fn notices(app: &TestApp, count: usize) -> Vec<Delivered> {
 async fn an_accepted_amendment_tells_each_named_person_and_associate_once(app: TestApp) {
     let admin = app.staff_member("admin@example.com", Role::Admin).await;
     add_associate(&admin, "Claims Clearing Co", "notices@claims.example.com").await;
+    let far = format!("notices@{}example.com", "sub.".repeat(62));
+    for (email, why) in [("claims@gmail", "did you mean"), (far.as_str(), "")] {
+        let refused =
+            admin.post("/staff/associates", &[("name", "Bad Co"), ("email", email), ("relies_on", "Claims")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{email}: {}", refused.main_text());
+        assert!(refused.main_text().contains(why), "{}", refused.main_text());
+    }
     let listed = admin.get("/staff/associates").await.main_text();
+    assert!(!listed.contains("Bad Co"), "{listed}");
     assert!(listed.contains("Claims Clearing Co") && listed.contains("Insurance claims"), "{listed}");
 
     let tell = [("Dr Joan Clarke", "joan@clinic.example.com"), ("Max Newman", "max@insurer.example.com")];
