@@ -283,6 +283,8 @@ impl CaseDesk {
                 "from": found.status.as_str(),
                 "to": next.as_str(),
                 "step": vault.digest(&to_json(step)?),
+                // How many were told: the notices themselves are outbox rows.
+                "notices": notices.letters.len(),
             }),
             letter,
             entry: match step {

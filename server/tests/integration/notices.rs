@@ -17,8 +17,8 @@ use chrono::Utc;
 use common::smtp::{Delivered, Mode};
 use common::staff::StaffBrowser;
 use common::{TestApp, WAIT};
-use sea_orm::{EntityTrait, QueryOrder};
-use server::db::entities::request;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use server::db::entities::{audit_entry, request};
 use server::register::Lookup;
 
 const NOTICE: &str = "Notice of an amended record";
@@ -162,6 +162,17 @@ async fn an_accepted_amendment_tells_each_named_person_and_associate_once(app: T
         assert!(text.contains(told), "{told} in {text}");
     }
     assert!(!text.contains("joan@clinic.example.com") && !text.contains("notices@claims.example.com"), "{text}");
+
+    let audited = audit_entry::Entity::find()
+        .filter(audit_entry::Column::Action.eq("request.status_changed"))
+        .order_by_desc(audit_entry::Column::Id)
+        .one(app.app.database())
+        .await
+        .expect("the audit log")
+        .expect("the acceptance is audited");
+    let detail: serde_json::Value = serde_json::from_str(&audited.detail).expect("JSON");
+    assert_eq!(detail["notices"], 3, "the audit log counts the notices: {detail}");
+    assert!(!audited.detail.contains("joan"), "and names nobody");
 
     let case = agent.case(&alan).await;
     let states: Vec<LetterStatus> = case.letters.iter().filter(|l| l.notice).map(|l| l.status).collect();
