@@ -90,6 +90,7 @@ pub trait StaffService: Send + Sync + 'static {
     /// Every token issued in the viewer's name, whoever issued it.
     async fn own_tokens(&self, viewer: &Viewer) -> Result<Vec<ApiTokenInfo>, ServiceError>;
     async fn webhooks(&self) -> Result<Vec<crate::domain::webhooks::EndpointInfo>, ServiceError>;
+    async fn business_associates(&self) -> Result<Vec<crate::domain::notices::BusinessAssociate>, ServiceError>;
     /// A page of the opt-out register for the list's query string.
     async fn opt_out_register(&self, query: &RegisterQuery) -> Result<RegisterPage, ServiceError>;
     /// The history of the person an opt-out is about.
@@ -225,6 +226,15 @@ pub async fn load_api_tokens() -> Result<Answer<(Vec<ApiTokenInfo>, Vec<StaffMem
 pub async fn load_webhooks() -> Result<Answer<Vec<crate::domain::webhooks::EndpointInfo>>, ServerFnError> {
     match admit(Action::ManageWebhooks) {
         Ok((service, _)) => Ok(Ok(service.webhooks().await.map_err(unavailable)?)),
+        Err(refusal) => Ok(Err(refusal)),
+    }
+}
+
+/// The business associates told of accepted amendments.
+#[server(endpoint = "staff/associates")]
+pub async fn load_associates() -> Result<Answer<Vec<crate::domain::notices::BusinessAssociate>>, ServerFnError> {
+    match admit(Action::ManageBusinessAssociates) {
+        Ok((service, _)) => Ok(Ok(service.business_associates().await.map_err(unavailable)?)),
         Err(refusal) => Ok(Err(refusal)),
     }
 }

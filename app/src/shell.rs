@@ -13,7 +13,7 @@ use leptos_router::{
 use crate::domain::SiteInfo;
 use crate::domain::site::ShownAt;
 use crate::pages::staff::{
-    AccountPage, CasePage, DashboardPage, DisclosurePage, MailPage, NewRequestPage, OptOutPersonPage,
+    AccountPage, AssociatesPage, CasePage, DashboardPage, DisclosurePage, MailPage, NewRequestPage, OptOutPersonPage,
     OptOutRegisterPage, PeoplePage, QueuePage, SignInPage, StaffAmendmentPage, StaffComplaintPage, StaffHeader,
     StaffOptOutPage, TokensPage, WebhooksPage, WelcomePage, provide_viewer,
 };
@@ -102,6 +102,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/staff/disclosure") view=DisclosurePage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/tokens") view=TokensPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/associates") view=AssociatesPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/account") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/opt-outs") view=OptOutRegisterPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/opt-outs/:opt_out") view=OptOutPersonPage ssr=SsrMode::Async/>

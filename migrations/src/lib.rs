@@ -17,6 +17,7 @@ mod m20261202_000030_tracking_links;
 mod m20261203_000010_outcome_tag;
 mod m20261203_000020_opt_out_register;
 mod m20261203_000030_webhooks;
+mod m20261204_000010_business_associates;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_outcome_tag::Migration),
             Box::new(m20261203_000020_opt_out_register::Migration),
             Box::new(m20261203_000030_webhooks::Migration),
+            Box::new(m20261204_000010_business_associates::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! router and the command line. `app` holds the pages; this crate gives them
 //! a database and a network.
 
+pub mod associates;
 pub mod audit;
 pub mod cases;
 pub mod cli;

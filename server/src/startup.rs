@@ -153,6 +153,7 @@ impl Application {
             Arc::new(Notify::new()),
         );
         let webhooks = crate::webhooks::Webhooks::new(db.clone(), vault.clone(), destinations);
+        let associates = crate::associates::Associates::new(db.clone());
         let submissions = SubmissionLimiter::per_hour(config.submissions_per_hour);
         let background = vec![
             tokio::spawn(worker.run()),
@@ -190,6 +191,7 @@ impl Application {
                 crate::staff::tokens::ApiTokens::new(db.clone()),
                 register.clone(),
                 webhooks.clone(),
+                associates.clone(),
             )),
             desk,
             register: register.clone(),
@@ -206,6 +208,7 @@ impl Application {
             submissions,
             headers,
             webhooks,
+            associates,
         };
         Ok(Self {
             listener,

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::form::limits;
+use crate::domain::form::{NOTIFY_ROWS, limits};
 use crate::domain::request::{AmendmentCategory, ComplaintCategory, JointAccount, OptOutScope};
 
 use super::{ChoiceField, TextArea, TextField, options_of};
@@ -57,6 +57,12 @@ pub fn OptOutFields(#[prop(optional)] staff: bool) -> impl IntoView {
             hint="On a joint account you may opt out for yourself or for every holder. The other holders do not need to do anything."
             options={options_of::<JointAccount>()}
         />
+        <TextArea
+            name="other_holders"
+            label="The other holders' names"
+            hint="On a joint account, one name a line. For all holders, the opt-out covers each of them; only for you, it covers you alone."
+            max=limits::TEXT
+        />
     }
 }
 
@@ -107,8 +113,33 @@ pub fn AmendmentFields(#[prop(optional)] staff: bool) -> impl IntoView {
             hint="Dates, names of people you dealt with, or documents you can send us."
             max=limits::LONG_TEXT
         />
+        <h2 class="section-title">{heading(staff, "Who should be told", "Whom the customer wants told")}</h2>
+        <p class="hint" id="notify-hint">
+            "If we accept the amendment, we will tell the people you name here that your information changed, "
+            "for example a doctor or an insurer you gave the old information to. Leave the rows empty if there is nobody."
+        </p>
+        {NOTIFY_ROWS
+            .iter()
+            .enumerate()
+            .map(|(row, (name, email))| {
+                let number = row + 1;
+                view! {
+                    <div class="field-row" role="group" aria-label=format!("Person {number} to tell")>
+                        <TextField name=*name label=PERSON_LABELS[row].0 autocomplete="off"/>
+                        <TextField name=*email label=PERSON_LABELS[row].1 input_type="email" autocomplete="off"/>
+                    </div>
+                }
+            })
+            .collect_view()}
     }
 }
+
+/// The labels of each row of persons to tell: static, as field labels are.
+const PERSON_LABELS: [(&str, &str); 3] = [
+    ("Person 1: name", "Person 1: email address"),
+    ("Person 2: name", "Person 2: email address"),
+    ("Person 3: name", "Person 3: email address"),
+];
 
 #[component]
 pub fn ComplaintFields(#[prop(optional)] staff: bool) -> impl IntoView {

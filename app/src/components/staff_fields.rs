@@ -109,15 +109,33 @@ pub fn TextAreaField(
     #[prop(optional, into)] value: String,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] required: bool,
+    /// Why the server refused what was typed here, shown beside it.
+    #[prop(default = None)]
+    error: Option<String>,
 ) -> impl IntoView {
-    let described = hint_id(&id, hint);
+    let described = match (hint_id(&id, hint), error.is_some()) {
+        (Some(hint), true) => Some(format!("{hint} {id}-error")),
+        (None, true) => Some(format!("{id}-error")),
+        (hint, false) => hint,
+    };
+    let invalid = error.is_some().then_some("true");
+    let error = error.map(|message| {
+        view! {
+            <p class="error" id=format!("{id}-error")>
+                <span class="visually-hidden">"Error: "</span>
+                {message}
+            </p>
+        }
+    });
     view! {
         <Labelled id=id.clone() label hint>
+            {error}
             <textarea
                 id=id
                 name=name
                 rows="4"
                 required=required
+                aria-invalid=invalid
                 aria-describedby=described
                 // Leptos writes a textarea's children unescaped, so the text
                 // is escaped here: typed markup must stay text.

@@ -102,6 +102,8 @@ pub enum Action {
     /// Register webhook endpoints, see their deliveries, send one again
     /// and rotate an endpoint's signing secret.
     ManageWebhooks,
+    /// Keep the list of business associates told of accepted amendments.
+    ManageBusinessAssociates,
     /// Read the opt-out register: search it, open a person's history,
     /// export it, read its change feed.
     ViewOptOutRegister,
@@ -129,6 +131,7 @@ impl Action {
         Self::ViewOwnAccount,
         Self::PlaceLegalHold,
         Self::ManageWebhooks,
+        Self::ManageBusinessAssociates,
         Self::ViewOptOutRegister,
         Self::RecordOptOutRevocation,
         Self::RevokeOwnOptOut,
@@ -154,7 +157,7 @@ pub fn permits(actor: Actor<'_>, action: Action) -> bool {
         | RecordOptOutRevocation => minimum(actor, Role::Agent),
         // Holds answer to counsel and compliance, whom managers speak for.
         AssignToOthers | ViewMetrics | PlaceLegalHold => minimum(actor, Role::Manager),
-        ManageStaff | ManageApiTokens | ManageWebhooks => minimum(actor, Role::Admin),
+        ManageStaff | ManageApiTokens | ManageWebhooks | ManageBusinessAssociates => minimum(actor, Role::Admin),
     }
 }
 

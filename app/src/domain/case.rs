@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 // A case's assignee is a staff member, so cases are read with it.
 pub use super::accounts::StaffMember;
 use super::clock::RequestClock;
+use super::notices::BusinessAssociate;
 use super::workflow::{Outcome, StepKind};
 use super::{Channel, Contact, EventKind, ReferenceCode, RequestDetails, RequestKind, RequestStatus};
 
@@ -38,6 +39,9 @@ pub struct CaseView {
     pub purged: Option<Purged>,
     /// The opt-out register's entry this request applied, once it did.
     pub register_entry: Option<String>,
+    /// For an amendment still open, the business associates that may be
+    /// told if it is accepted.
+    pub associates: Vec<BusinessAssociate>,
 }
 
 /// A legal hold on a case: while it stands the case is never purged.
@@ -90,4 +94,7 @@ pub struct LetterState {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub created_on: NaiveDate,
+    /// A notice of an accepted amendment to someone the customer named or
+    /// a business associate, rather than a letter to the customer.
+    pub notice: bool,
 }

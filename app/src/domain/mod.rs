@@ -55,6 +55,7 @@ pub mod format;
 pub mod gpc;
 pub mod kind;
 pub mod metrics;
+pub mod notices;
 pub mod queue;
 pub mod reference;
 pub mod register;

@@ -88,6 +88,16 @@ pub fn covers_account(joint: JointAccount) -> bool {
     !matches!(joint, JointAccount::JustMe)
 }
 
+/// The holders an opt-out covers, the person who asked first: every holder
+/// named when it is for all of them, otherwise the person who asked alone.
+pub fn holders_covered(asker: &str, others: Vec<String>, joint: JointAccount) -> Vec<String> {
+    let mut holders = vec![asker.to_owned()];
+    if joint == JointAccount::AllHolders {
+        holders.extend(others);
+    }
+    holders
+}
+
 /// Of `entries`, the latest of each opt-out in effect by `day` (by its day,
 /// then by its place in the register); only those that are not
 /// revocations, that is the opt-outs standing that day.

@@ -39,6 +39,10 @@ pub enum RequestDetails {
         joint_account: JointAccount,
         /// The browser sent a Global Privacy Control signal with the request.
         gpc: bool,
+        /// The other holders of a joint account, by name, as the customer
+        /// gave them; covered only by an opt-out for all holders.
+        #[serde(default)]
+        other_holders: Vec<String>,
     },
     Amendment {
         category: AmendmentCategory,
@@ -47,6 +51,10 @@ pub enum RequestDetails {
         corrected_information: String,
         reason: String,
         supporting_details: Option<String>,
+        /// Whom the customer wants told if the amendment is accepted
+        /// (45 CFR 164.526(c)(3)(i)).
+        #[serde(default)]
+        notify: Vec<NamedPerson>,
     },
     Complaint {
         category: ComplaintCategory,
@@ -81,7 +89,9 @@ impl RequestDetails {
     /// date of birth a person gave.
     pub fn tombstone(self) -> Self {
         match self {
-            Self::OptOut { .. } => self,
+            Self::OptOut { scope, joint_account, gpc, .. } => {
+                Self::OptOut { scope, joint_account, gpc, other_holders: Vec::new() }
+            }
             Self::Amendment { category, .. } => Self::Amendment {
                 category,
                 date_of_birth: None,
@@ -89,12 +99,20 @@ impl RequestDetails {
                 corrected_information: String::new(),
                 reason: String::new(),
                 supporting_details: None,
+                notify: Vec::new(),
             },
             Self::Complaint { category, occurred_on, .. } => {
                 Self::Complaint { category, occurred_on, description: String::new() }
             }
         }
     }
+}
+
+/// A person the customer names to be told of an accepted amendment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedPerson {
+    pub name: String,
+    pub email: String,
 }
 
 /// A fixed choice offered on a form: its stored name and what the form says.
@@ -142,5 +160,34 @@ choice! {
         SecurityConcern => "security_concern": "A security concern",
         RefusedRequest => "refused_request": "A request of mine that was refused",
         Other => "other": "Something else",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_purged_request_forgets_whom_to_tell_and_the_other_holders() {
+        let amendment = RequestDetails::Amendment {
+            category: AmendmentCategory::Insurance,
+            date_of_birth: None,
+            current_information: "Plan A".into(),
+            corrected_information: "Plan B".into(),
+            reason: "Changed".into(),
+            supporting_details: None,
+            notify: vec![NamedPerson { name: "Joan Clarke".into(), email: "joan@example.com".into() }],
+        };
+        assert!(matches!(amendment.tombstone(), RequestDetails::Amendment { notify, .. } if notify.is_empty()));
+        let opt_out = RequestDetails::OptOut {
+            scope: OptOutScope::AllSharing,
+            joint_account: JointAccount::AllHolders,
+            gpc: false,
+            other_holders: vec!["Byron Lovelace".into()],
+        };
+        let kept = opt_out.tombstone();
+        assert!(
+            matches!(kept, RequestDetails::OptOut { joint_account: JointAccount::AllHolders, ref other_holders, .. } if other_holders.is_empty())
+        );
     }
 }

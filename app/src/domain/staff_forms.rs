@@ -33,6 +33,7 @@ named_enum! {
         Webhook => "webhook",
         Endpoint => "endpoint",
         RevokeOptOut => "revoke_opt_out",
+        Associate => "associate",
     }
 }
 
@@ -60,6 +61,8 @@ named_enum! {
         Resent => "resent",
         Stopped => "stopped",
         OptOutRevoked => "opt_out_revoked",
+        AssociateAdded => "associate_added",
+        AssociateRemoved => "associate_removed",
     }
 }
 
@@ -231,6 +234,16 @@ staff_form! {
     /// Changing the endpoint named in the address: `rotate` its secret,
     /// `resend` one delivery (`delivery`), or `stop` sending to it.
     EndpointForm needs ManageWebhooks { change: String, delivery: String }
+}
+
+staff_form! {
+    /// Adding a business associate: who, where notices go, what it relies on.
+    AssociateForm needs ManageBusinessAssociates { name: String, email: String, relies_on: String }
+}
+
+staff_form! {
+    /// Removing the business associate named in the address.
+    RemoveAssociateForm needs ManageBusinessAssociates {}
 }
 
 #[cfg(test)]

@@ -216,6 +216,7 @@ mod tests {
                 scope: OptOutScope::AllSharing,
                 joint_account: JointAccount::NotJoint,
                 gpc: false,
+                other_holders: Vec::new(),
             },
             received_at: received,
             updated_at: at("2026-03-03T09:00:00"),

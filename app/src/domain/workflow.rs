@@ -223,10 +223,10 @@ pub fn next(kind: RequestKind, status: RequestStatus, step: &Step) -> Result<Req
             match outcome {
                 Outcome::OptOutApplied { .. } => {}
                 Outcome::AmendmentAccepted { records_changed } => {
-                    required(records_changed, "List the records that were changed.")?;
+                    required(records_changed, RECORDS_CHANGED_MISSING)?;
                 }
                 Outcome::AmendmentPartlyAccepted { records_changed, reason } => {
-                    required(records_changed, "List the records that were changed.")?;
+                    required(records_changed, RECORDS_CHANGED_MISSING)?;
                     required(reason, "Explain why part of the request was not accepted.")?;
                 }
                 Outcome::AmendmentDenied { explanation, .. } => {
@@ -240,6 +240,11 @@ pub fn next(kind: RequestKind, status: RequestStatus, step: &Step) -> Result<Req
         }
     }
 }
+
+/// What an accepted amendment without its records changed is told; the
+/// case page shows it beside that field.
+pub const RECORDS_CHANGED_MISSING: &str =
+    "List the records that were changed: it is required when an amendment is accepted in whole or in part.";
 
 fn required(text: &str, message: &'static str) -> Result<(), StepError> {
     if text.trim().is_empty() { Err(StepError::Missing(message)) } else { Ok(()) }

@@ -5,6 +5,7 @@
 
 use app::domain::access::{self, Actor};
 use app::domain::clock::{Pause, RequestClock};
+use app::domain::notices::NoticeChoice;
 use app::domain::register::{OptOutChange, OptOutSource};
 use app::domain::request::Choice;
 use app::domain::workflow::{self, Outcome, Step};
@@ -13,6 +14,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
+use super::notices::Notices;
 use super::{CaseDesk, CaseError, Loaded, clock_state};
 use crate::audit;
 use crate::db::entities::request;
@@ -47,6 +49,9 @@ struct Change {
     letter: Option<Composed>,
     /// The register entry an applied opt-out makes.
     entry: Option<NewEntry>,
+    /// Letters to others than the customer, each with its address: the
+    /// notices of an accepted amendment.
+    notices: Vec<(String, Composed)>,
 }
 
 /// Columns to set, only if the case is still at the version the form showed.
@@ -88,9 +93,12 @@ impl CaseDesk {
         if let Some(entry) = &change.entry {
             register::record(&txn, self.vault(), entry).await?;
         }
-        let wrote_letter = change.letter.is_some();
+        let wrote_letter = change.letter.is_some() || !change.notices.is_empty();
         if let Some(letter) = change.letter {
             self.mailer.enqueue(&txn, Some(id), &found.email, letter).await?;
+        }
+        for (recipient, notice) in change.notices {
+            self.mailer.enqueue(&txn, Some(id), &recipient, notice).await?;
         }
         txn.commit().await?;
         if wrote_letter {
@@ -140,6 +148,7 @@ impl CaseDesk {
             detail: serde_json::json!({ "assignee_id": assignee_id }),
             letter: None,
             entry: None,
+            notices: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await
     }
@@ -157,6 +166,7 @@ impl CaseDesk {
             detail: serde_json::json!({ "note": self.vault().digest(body) }),
             letter: None,
             entry: None,
+            notices: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await
     }
@@ -180,11 +190,13 @@ impl CaseDesk {
             detail: serde_json::json!({ "message": self.vault().digest(body) }),
             letter: Some(letter),
             entry: None,
+            notices: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await
     }
 
-    /// Moves the case one step along the state machine.
+    /// Moves the case one step along the state machine; an accepted
+    /// amendment tells everyone who may be told.
     pub async fn step(
         &self,
         viewer: &Viewer,
@@ -192,9 +204,27 @@ impl CaseDesk {
         version: i64,
         step: &Step,
     ) -> Result<RequestStatus, CaseError> {
+        self.step_telling(viewer, reference, version, step, &NoticeChoice::Everyone).await
+    }
+
+    /// Moves the case one step along the state machine; an accepted
+    /// amendment sends its notices to those `choice` names, in the same
+    /// transaction.
+    pub async fn step_telling(
+        &self,
+        viewer: &Viewer,
+        reference: &ReferenceCode,
+        version: i64,
+        step: &Step,
+        choice: &NoticeChoice,
+    ) -> Result<RequestStatus, CaseError> {
         let found = self.load(reference).await?;
         at_version(&found, version)?;
         let next = workflow::next(found.kind, found.status, step)?;
+        let notices = match step {
+            Step::Resolve(outcome) => self.notices(&found, outcome, choice).await?,
+            _ => Notices::default(),
+        };
         let today = self.clocks.today();
         let vault = self.vault();
         let mut state = clock_state(vault, &found.row)?;
@@ -213,7 +243,7 @@ impl CaseDesk {
                 let pauses = clock.as_ref().is_some_and(|c| c.due() > today);
                 Some(Letter::AwaitingCustomer { name, reference, kind: found.kind, what, pauses })
             }
-            Step::Resolve(outcome) => Some(Letter::Outcome { name, reference, outcome }),
+            Step::Resolve(outcome) => Some(Letter::Outcome { name, reference, outcome, told: &notices.told }),
             Step::Close { reason, note } => {
                 Some(Letter::CaseClosed { name, reference, kind: found.kind, reason: reason.label(), note })
             }
@@ -253,6 +283,8 @@ impl CaseDesk {
                 "from": found.status.as_str(),
                 "to": next.as_str(),
                 "step": vault.digest(&to_json(step)?),
+                // How many were told: the notices themselves are outbox rows.
+                "notices": notices.letters.len(),
             }),
             letter,
             entry: match step {
@@ -261,6 +293,7 @@ impl CaseDesk {
                 }
                 _ => None,
             },
+            notices: notices.letters,
         };
         self.versioned_change(viewer, &found, change).await?;
         Ok(next)
@@ -313,6 +346,7 @@ impl CaseDesk {
             detail: serde_json::json!({ "until": extended.due(), "reason": vault.digest(&extension.reason) }),
             letter: Some(letter),
             entry: None,
+            notices: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await
     }
@@ -350,6 +384,7 @@ impl CaseDesk {
             detail: serde_json::json!({ "reason": vault.digest(reason) }),
             letter: None,
             entry: None,
+            notices: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await
     }
@@ -374,6 +409,7 @@ impl CaseDesk {
             detail: serde_json::json!({}),
             letter: None,
             entry: None,
+            notices: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await
     }
@@ -388,7 +424,7 @@ impl CaseDesk {
         let vault = self.vault();
         let contact = vault.open_contact(&found.row).map_err(|e| corrupt(e.to_string()))?;
         let details = vault.open_details(&found.row).map_err(|e| corrupt(e.to_string()))?;
-        let RequestDetails::OptOut { scope, joint_account, gpc } =
+        let RequestDetails::OptOut { scope, joint_account, gpc, other_holders } =
             serde_json::from_str(&details).map_err(|e| corrupt(e.to_string()))?
         else {
             return Err(CaseError::Invalid("Only an opt-out request can be applied as an opt-out."));
@@ -404,7 +440,7 @@ impl CaseDesk {
             effective_on,
             recorded_by: by,
             person: Person {
-                holders: vec![contact.full_name.clone()],
+                holders: app::domain::register::holders_covered(&contact.full_name, other_holders, joint_account),
                 full_name: contact.full_name,
                 email: contact.email,
                 postal_address: contact.postal_address,

@@ -4,6 +4,7 @@
 //! one transaction.
 
 mod change;
+mod notices;
 mod queue;
 mod view;
 

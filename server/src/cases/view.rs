@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use app::domain::case::{CaseEvent, CaseView, LegalHold, Purged, StaffMember};
 use app::domain::clock::RequestClock;
 use app::domain::workflow;
-use app::domain::{Channel, EventKind, ReferenceCode, RequestDetails, Viewer};
+use app::domain::{Channel, EventKind, ReferenceCode, RequestDetails, RequestKind, Viewer};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 
 use super::{CaseDesk, CaseError, Loaded, clock_state};
@@ -44,6 +44,11 @@ impl CaseDesk {
         let outcome = vault.open_outcome(row).map_err(|e| corrupt(e.to_string()))?;
         let outcome = outcome.as_deref().map(serde_json::from_str).transpose().map_err(|e| corrupt(e.to_string()))?;
         let hold_reason = vault.open_hold_reason(row).map_err(|e| corrupt(e.to_string()))?;
+        let associates = if found.kind == RequestKind::Amendment && found.status.is_open() {
+            crate::associates::listed(&self.read).await?
+        } else {
+            Vec::new()
+        };
         let clocks = &self.clocks;
         let mut timeline = Vec::with_capacity(events.len());
         for event in events {
@@ -88,6 +93,7 @@ impl CaseDesk {
                 .into_iter()
                 .next()
                 .map(|facts| facts.opt_out),
+            associates,
         }))
     }
 

@@ -40,6 +40,8 @@ pub enum HttpError {
     Period(#[from] app::domain::metrics::PeriodError),
     #[error("opt-out register: {0}")]
     Register(#[from] crate::register::RegisterError),
+    #[error("business associates: {0}")]
+    Associates(sea_orm::DbErr),
     /// Over a limit on what the public may ask of the portal: the person is
     /// offered the phone instead.
     #[error("over a limit on public requests")]
@@ -102,7 +104,8 @@ impl IntoResponse for HttpError {
             | Self::Case(_)
             | Self::Session(_)
             | Self::Webhooks(_)
-            | Self::Register(_)) => Incident::record("a request", &error).page(),
+            | Self::Register(_)
+            | Self::Associates(_)) => Incident::record("a request", &error).page(),
         }
     }
 }

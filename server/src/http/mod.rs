@@ -66,6 +66,7 @@ pub struct AppState {
     pub submissions: SubmissionLimiter,
     pub headers: HeaderSettings,
     pub webhooks: crate::webhooks::Webhooks,
+    pub associates: crate::associates::Associates,
 }
 
 /// How staff session cookies are set.

@@ -5,6 +5,7 @@
 use app::domain::accounts::ApiTokenInfo;
 use app::domain::case::{CaseView, LetterState, StaffMember};
 use app::domain::metrics::{Dashboard, Disclosure, MetricsQuery, PeriodError};
+use app::domain::notices::BusinessAssociate;
 use app::domain::queue::{QueuePage, QueueQuery};
 use app::domain::register::{PersonHistory, RegisterPage, RegisterQuery};
 use app::domain::webhooks::EndpointInfo;
@@ -12,6 +13,7 @@ use app::domain::{ReferenceCode, TrackingView, Viewer};
 use app::services::{CustomerService, MetricsService, ServiceError, StaffService};
 
 use super::error::Incident;
+use crate::associates::Associates;
 use crate::cases::CaseDesk;
 use crate::metrics::{Metrics, MetricsError};
 use crate::register::Register;
@@ -25,11 +27,18 @@ pub struct StaffPortal {
     tokens: ApiTokens,
     register: Register,
     webhooks: Webhooks,
+    associates: Associates,
 }
 
 impl StaffPortal {
-    pub fn new(desk: CaseDesk, tokens: ApiTokens, register: Register, webhooks: Webhooks) -> Self {
-        Self { desk, tokens, register, webhooks }
+    pub fn new(
+        desk: CaseDesk,
+        tokens: ApiTokens,
+        register: Register,
+        webhooks: Webhooks,
+        associates: Associates,
+    ) -> Self {
+        Self { desk, tokens, register, webhooks, associates }
     }
 }
 
@@ -64,6 +73,10 @@ impl StaffService for StaffPortal {
 
     async fn webhooks(&self) -> Result<Vec<EndpointInfo>, ServiceError> {
         self.webhooks.list().await.map_err(|e| Incident::record("the webhook endpoints", &e).into())
+    }
+
+    async fn business_associates(&self) -> Result<Vec<BusinessAssociate>, ServiceError> {
+        self.associates.list().await.map_err(|e| Incident::record("the business associates", &e).into())
     }
 
     async fn opt_out_register(&self, query: &RegisterQuery) -> Result<RegisterPage, ServiceError> {

@@ -105,6 +105,7 @@ impl MailDesk {
             last_error: row.last_error,
             created_on: self.clocks.local_date(row.created_at),
             created_at: row.created_at,
+            notice: row.template == super::letters::NOTICE_TEMPLATE,
         })
     }
 }

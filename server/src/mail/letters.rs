@@ -18,6 +18,10 @@ macro_rules! template {
     };
 }
 
+/// The template of the notices of an accepted amendment, by which the
+/// case page tells them from the customer's own letters.
+pub const NOTICE_TEMPLATE: &str = "amendment_notice";
+
 /// A letter ready for the outbox.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Composed {
@@ -105,6 +109,18 @@ pub enum Letter<'a> {
         name: &'a str,
         reference: &'a ReferenceCode,
         outcome: &'a Outcome,
+        /// The names of those sent a notice of an accepted amendment.
+        told: &'a [String],
+    },
+    /// The notice of an accepted amendment to a person the customer named
+    /// or a business associate (45 CFR 164.526(c)(3)): whose records, which
+    /// ones, and whom to ask for the rest; nothing of the health details.
+    AmendmentNotice {
+        recipient: &'a str,
+        customer: &'a str,
+        reference: &'a ReferenceCode,
+        records_changed: &'a str,
+        partly: bool,
     },
     CaseClosed {
         name: &'a str,
@@ -138,6 +154,7 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     template!("opt_out_applied"),
     template!("amendment_accepted"),
     template!("amendment_denied"),
+    template!("amendment_notice"),
     template!("complaint_resolved"),
     template!("case_closed"),
     template!("digest"),
@@ -163,6 +180,7 @@ impl Letter<'_> {
             },
             Self::CaseClosed { .. } => "case_closed",
             Self::Digest { .. } => "digest",
+            Self::AmendmentNotice { .. } => NOTICE_TEMPLATE,
         }
     }
 
@@ -180,6 +198,7 @@ impl Letter<'_> {
                 format!("Your request {reference} has been closed")
             }
             Self::StaffInvite { .. } => "You are invited to the privacy-request portal".to_owned(),
+            Self::AmendmentNotice { reference, .. } => format!("Notice of an amended record, reference {reference}"),
             Self::Digest { day, overdue, all_overdue, .. } => {
                 let late = overdue.len().max(all_overdue.len());
                 if late > 0 {
@@ -292,8 +311,8 @@ impl Letters {
                     citation,
                 }
             }
-            Letter::Outcome { name, reference, outcome } => {
-                let base = context! { name, reference => reference.as_str() };
+            Letter::Outcome { name, reference, outcome, told } => {
+                let base = context! { name, reference => reference.as_str(), told };
                 match outcome {
                     Outcome::OptOutApplied { effective_on } => {
                         context! { effective_on => long_date(*effective_on), ..base }
@@ -318,6 +337,9 @@ impl Letters {
             Letter::Digest { name, day, due_soon, overdue, all_overdue, queue_url } => {
                 context! { name, day, due_soon, overdue, all_overdue, queue_url => url(queue_url) }
             }
+            Letter::AmendmentNotice { recipient, customer, reference, records_changed, partly } => {
+                context! { name => recipient, customer, reference => reference.as_str(), records_changed, partly }
+            }
         };
         // Where a customer without their first letter asks for the link again.
         let link_again = format!("{}{}", self.org.public_url.trim_end_matches('/'), app::pages::LINK_AGAIN);
@@ -336,6 +358,7 @@ impl Letters {
             | Letter::Extension { .. }
             | Letter::Outcome { .. }
             | Letter::CaseClosed { .. }
+            | Letter::AmendmentNotice { .. }
             | Letter::Digest { .. } => None,
         };
         Ok(Composed {

@@ -29,6 +29,7 @@ impl Maker {
                     (JointAccount::AllHolders, 0.12),
                 ]),
                 gpc: channel == Channel::Web && self.chance(0.18),
+                other_holders: Vec::new(),
             },
             RequestKind::Amendment => {
                 let category = self.pick(&[
@@ -58,6 +59,7 @@ impl Maker {
                     corrected_information: corrected,
                     reason,
                     supporting_details,
+                    notify: Vec::new(),
                 }
             }
             RequestKind::Complaint => {

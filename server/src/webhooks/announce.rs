@@ -2,6 +2,7 @@
 //! committed together, or not at all.
 
 use app::domain::webhooks::WebhookEvent;
+use app::domain::workflow::Outcome;
 use app::domain::{EventKind, RequestDetails, RequestKind, RequestStatus};
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
@@ -75,9 +76,12 @@ fn body(outbox: &Outbox, row: &request::Model, event: WebhookEvent, at: DateTime
             "email": contact.email,
             "account_number": contact.account_number,
         });
-        if let Some(RequestDetails::OptOut { scope, joint_account, gpc }) = details {
+        if let Some(RequestDetails::OptOut { scope, joint_account, gpc, .. }) = details {
             data["opt_out"] = serde_json::json!({ "scope": scope, "joint_account": joint_account, "gpc": gpc });
         }
+    }
+    if event == WebhookEvent::AmendmentAccepted {
+        data["amendment"] = amendment(outbox, row)?;
     }
     let body = serde_json::json!({
         "type": event.as_str(),
@@ -85,4 +89,23 @@ fn body(outbox: &Outbox, row: &request::Model, event: WebhookEvent, at: DateTime
         "data": data,
     });
     Ok(body.to_string())
+}
+
+/// What a record system needs to act on an accepted amendment: whether all
+/// of it was accepted, and which records staff changed. Not the
+/// customer's wording, nor who was told.
+fn amendment(outbox: &Outbox, row: &request::Model) -> Result<serde_json::Value, DbErr> {
+    let unreadable = |e: String| DbErr::Custom(format!("request {}: {e}", row.id));
+    let outcome = outbox.vault().open_outcome(row).map_err(|e| unreadable(e.to_string()))?;
+    let outcome: Option<Outcome> =
+        outcome.map(|json| serde_json::from_str(&json)).transpose().map_err(|e| unreadable(e.to_string()))?;
+    Ok(match outcome {
+        Some(Outcome::AmendmentAccepted { records_changed }) => {
+            serde_json::json!({ "accepted": "whole", "records_changed": records_changed })
+        }
+        Some(Outcome::AmendmentPartlyAccepted { records_changed, .. }) => {
+            serde_json::json!({ "accepted": "part", "records_changed": records_changed })
+        }
+        _ => serde_json::Value::Null,
+    })
 }

@@ -208,6 +208,16 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
             ADMINS,
         ),
         post("/staff/webhooks/{id}", "/staff/webhooks/1", &[("change", "rotate")], ADMINS),
+        // And the business associates told of accepted amendments.
+        get("/staff/associates", "/staff/associates", ADMINS),
+        post("/api/staff/associates", "/api/staff/associates", &[], ADMINS),
+        post(
+            "/staff/associates",
+            "/staff/associates",
+            &[("name", "Claims Co"), ("email", "notices@claims.example.com"), ("relies_on", "Claims")],
+            ADMINS,
+        ),
+        post("/staff/associates/{id}/remove", "/staff/associates/999999/remove", &[], ADMINS),
         // The API's description is public; its requests want a token (below).
         get("/api/v1/openapi.json", "/api/v1/openapi.json", EVERYONE),
     ];

@@ -39,6 +39,7 @@ fn opt_out() -> Vec<(&'static str, String)> {
         ("account_number", format!("ZQ-{DIGITS}")),
         ("scope", "all_sharing".into()),
         ("joint_account", "all_holders".into()),
+        ("other_holders", format!("{MARKER} Byron")),
     ]
 }
 
@@ -69,6 +70,8 @@ async fn enter_amendment(app: &TestApp, token: &str) -> String {
         "corrected_information": format!("Member {MARKER} 4321"),
         "reason": format!("Swapped digits, says {MARKER}."),
         "supporting_details": format!("Card photo kept by {MARKER}."),
+        "notify_1_name": format!("Dr {MARKER}"),
+        "notify_1_email": format!("dr.{}@clinic.example.net", MARKER.to_lowercase()),
     });
     let reply = app
         .send(
@@ -170,9 +173,10 @@ async fn nothing_typed_is_stored_in_clear_yet_all_is_shown_and_found(app: TestAp
     // The customer's address typed into the staff sign-in by mistake.
     let mistaken = [("email", form[1].1.as_str()), ("password", "not a password"), ("next", "/staff")];
     assert_eq!(app.post_form("/staff/sign-in", &mistaken).await.status, StatusCode::UNAUTHORIZED);
-    // Three receipts, two messages, the extension notice and two decisions,
+    // Three receipts, two messages, the extension notice, two decisions and
+    // the notice to the person named on the partly accepted amendment,
     // delivered: the outbox rows are final.
-    let inbox = app.mail.wait_for(8, common::WAIT).await;
+    let inbox = app.mail.wait_for(9, common::WAIT).await;
     assert!(inbox.iter().any(|letter| letter.text().contains(MARKER)), "the letters themselves say it");
 
     let stored = stored_bytes(&app);
@@ -190,6 +194,8 @@ async fn nothing_typed_is_stored_in_clear_yet_all_is_shown_and_found(app: TestAp
     assert!(shown.contains(&format!("{MARKER} called")), "and the note");
     let amendment = agent.get(&format!("/staff/requests/{mailed}")).await.main_text();
     assert!(amendment.contains(&format!("Member {MARKER} 4321")), "{amendment}");
+    assert!(amendment.contains(&format!("Dr {MARKER} <dr.")), "the person to tell: {amendment}");
+    assert!(shown.contains(&format!("{MARKER} Byron")), "the other holder: {shown}");
     for typed in [EXTENSION, HOLD, CHANGED, PART_REFUSED] {
         assert!(amendment.contains(typed), "the case page shows {typed:?}: {amendment}");
     }

@@ -10,7 +10,10 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
 const FORMS: &[(&str, &[&str])] = &[
-    ("/opt-out", &["full_name", "email", "phone", "postal_address", "account_number", "scope", "joint_account"]),
+    (
+        "/opt-out",
+        &["full_name", "email", "phone", "postal_address", "account_number", "scope", "joint_account", "other_holders"],
+    ),
     (
         "/amendment",
         &[
@@ -24,6 +27,10 @@ const FORMS: &[(&str, &[&str])] = &[
             "corrected_information",
             "reason",
             "supporting_details",
+            "notify_1_name",
+            "notify_1_email",
+            "notify_2_name",
+            "notify_2_email",
         ],
     ),
     ("/complaint", &["full_name", "email", "phone", "category", "occurred_on", "description"]),

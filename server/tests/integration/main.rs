@@ -16,6 +16,7 @@ mod headers;
 mod intake;
 mod mail;
 mod metrics;
+mod notices;
 mod register;
 mod retention;
 mod rule_book;

@@ -294,6 +294,7 @@ async fn old_requests(app: &TestApp) {
             corrected_information: "Plan B".into(),
             reason: "Changed plans".into(),
             supporting_details: None,
+            notify: Vec::new(),
         },
     ];
     let outcomes = [

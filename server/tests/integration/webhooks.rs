@@ -282,7 +282,59 @@ async fn an_applied_opt_out_names_the_person_only_to_those_who_asked(app: TestAp
     assert!(body["data"]["opt_out"]["scope"].is_string());
 }
 
+/// An accepted amendment tells the record systems which records changed,
+/// and nothing of whom the customer asked to be told.
+async fn an_accepted_amendment_carries_the_records_changed_and_no_one_told(app: TestApp) {
+    let receiver = Receiver::new(Answer::Status(200));
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+    let url = format!("http://{}/hook", listener.local_addr().expect("bound"));
+    receiver.serve(listener);
+    assert_eq!(register(&app, &url, &["amendment.accepted"]).await.status, StatusCode::SEE_OTHER);
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    let received = (chrono::Utc::now() - chrono::Duration::days(1)).date_naive().to_string();
+    let form = [
+        ("full_name", "Alan Turing"),
+        ("email", "alan@example.com"),
+        ("category", "insurance"),
+        ("current_information", "Member 1234"),
+        ("corrected_information", "Member 4321"),
+        ("reason", "Swapped digits."),
+        ("notify_1_name", "Dr Joan Clarke"),
+        ("notify_1_email", "joan@clinic.example.com"),
+        ("channel", "phone"),
+        ("received_on", &received),
+    ];
+    let entered = agent.post("/staff/new/amendment", &form).await;
+    assert_eq!(entered.status, StatusCode::SEE_OTHER, "{}", entered.main_text());
+    let reference = entered.location().trim_start_matches("/staff/requests/").split('?').next().expect("a reference");
+    let version = agent.case(reference).await.version.to_string();
+    let resolved = agent
+        .post(
+            &format!("/staff/requests/{reference}/step"),
+            &[
+                ("version", &version),
+                ("step", "resolve"),
+                ("outcome", "partly_accepted"),
+                ("records_changed", "Claims record: member number"),
+                ("reason", "The plan name was right."),
+            ],
+        )
+        .await;
+    assert_eq!(resolved.status, StatusCode::SEE_OTHER, "{}", resolved.main_text());
+    until("the amendment delivered", async || !receiver.arrivals().is_empty()).await;
+    let arrival = receiver.arrivals().remove(0);
+    let body: serde_json::Value = serde_json::from_str(&arrival.body).expect("JSON");
+    assert_eq!(body["type"], "amendment.accepted");
+    assert_eq!(body["data"]["reference"], reference);
+    assert_eq!(body["data"]["amendment"]["records_changed"], "Claims record: member number");
+    assert_eq!(body["data"]["amendment"]["accepted"], "part");
+    for private in ["Joan", "joan@clinic", "Member 4321", "Alan", "plan name"] {
+        assert!(!arrival.body.contains(private), "{private:?} in {}", arrival.body);
+    }
+}
+
 on_both_databases!(
+    an_accepted_amendment_carries_the_records_changed_and_no_one_told,
     a_delivery_survives_an_outage_and_a_500_and_arrives_signed,
     two_instances_send_each_delivery_once,
     private_addresses_are_never_reached,

@@ -7,7 +7,8 @@ use super::limits;
 use super::rules::{email, phone, required};
 use super::typed::{choice, contact, optional, parse_date};
 use super::{FieldErrors, ParseContext, RequestForm};
-use crate::domain::request::AmendmentCategory;
+use crate::domain::email::{Email, EmailError};
+use crate::domain::request::{AmendmentCategory, NamedPerson};
 use crate::domain::{NewRequest, RequestDetails, RequestKind};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
@@ -33,6 +34,59 @@ pub struct AmendmentForm {
     pub reason: String,
     #[validate(length(max = limits::LONG_TEXT))]
     pub supporting_details: String,
+    // Fixed rows rather than a growing list, so the form works without
+    // JavaScript; `NOTIFY_ROWS` is how many the page shows.
+    #[validate(length(max = limits::NAME))]
+    pub notify_1_name: String,
+    #[validate(length(max = limits::EMAIL))]
+    pub notify_1_email: String,
+    #[validate(length(max = limits::NAME))]
+    pub notify_2_name: String,
+    #[validate(length(max = limits::EMAIL))]
+    pub notify_2_email: String,
+    #[validate(length(max = limits::NAME))]
+    pub notify_3_name: String,
+    #[validate(length(max = limits::EMAIL))]
+    pub notify_3_email: String,
+}
+
+/// The name and email fields of each row of persons to tell.
+pub const NOTIFY_ROWS: [(&str, &str); 3] =
+    [("notify_1_name", "notify_1_email"), ("notify_2_name", "notify_2_email"), ("notify_3_name", "notify_3_email")];
+
+impl AmendmentForm {
+    fn notify_rows(&self) -> [(&str, &str); 3] {
+        [
+            (&self.notify_1_name, &self.notify_1_email),
+            (&self.notify_2_name, &self.notify_2_email),
+            (&self.notify_3_name, &self.notify_3_email),
+        ]
+    }
+
+    /// The persons named to be told, rows left empty skipped; a row with
+    /// one half missing, or an address mail cannot go to, is noted against
+    /// its own field.
+    fn named_persons(&self, errors: &mut FieldErrors) -> Vec<NamedPerson> {
+        let mut named = Vec::new();
+        for ((name_field, email_field), (name, email)) in NOTIFY_ROWS.iter().zip(self.notify_rows()) {
+            let (name, email) = (name.trim(), email.trim());
+            if name.is_empty() && email.is_empty() {
+                continue;
+            }
+            if name.is_empty() {
+                errors.insert(name_field, "Please give the name of the person to tell, or clear this row.");
+            }
+            match Email::parse(email) {
+                Ok(_) if !name.is_empty() => named.push(NamedPerson { name: name.to_owned(), email: email.to_owned() }),
+                Ok(_) => {}
+                Err(EmailError::Missing) => {
+                    errors.insert(email_field, "Please give this person's email address, or clear this row.")
+                }
+                Err(error) => errors.insert(email_field, error.to_string()),
+            }
+        }
+        named
+    }
 }
 
 impl RequestForm for AmendmentForm {
@@ -60,6 +114,7 @@ impl RequestForm for AmendmentForm {
                 }
             },
         };
+        let notify = self.named_persons(&mut errors);
         match category {
             Some(category) if errors.is_empty() => Ok(NewRequest {
                 contact: contact(&self.full_name, &self.email, &self.phone, "", &self.account_number),
@@ -70,6 +125,7 @@ impl RequestForm for AmendmentForm {
                     corrected_information: self.corrected_information.trim().to_owned(),
                     reason: self.reason.trim().to_owned(),
                     supporting_details: optional(&self.supporting_details),
+                    notify,
                 },
             }),
             _ => Err(errors),
@@ -95,5 +151,48 @@ mod tests {
             assert!(errors.get(field).is_some(), "{field}");
         }
         assert_eq!(errors.get("supporting_details"), None);
+    }
+
+    fn complete() -> AmendmentForm {
+        AmendmentForm {
+            full_name: "Alan Turing".into(),
+            email: "alan@example.com".into(),
+            category: "insurance".into(),
+            current_information: "Plan A".into(),
+            corrected_information: "Plan B".into(),
+            reason: "Changed insurer".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn persons_to_tell_are_kept_in_order_and_empty_rows_skipped() {
+        let form = AmendmentForm {
+            notify_1_name: " Dr Joan Clarke ".into(),
+            notify_1_email: "joan@clinic.example.com".into(),
+            notify_3_name: "Max Newman".into(),
+            notify_3_email: "max@insurer.example.com".into(),
+            ..complete()
+        };
+        let RequestDetails::Amendment { notify, .. } = form.parse(&ctx()).expect("valid").details else {
+            panic!("an amendment")
+        };
+        let names: Vec<&str> = notify.iter().map(|person| person.name.as_str()).collect();
+        assert_eq!(names, ["Dr Joan Clarke", "Max Newman"]);
+    }
+
+    #[test]
+    fn a_bad_row_is_explained_beside_its_own_field() {
+        let form = AmendmentForm {
+            notify_1_name: "Joan Clarke".into(),
+            notify_1_email: "joan@clinic".into(),
+            notify_2_email: "max@insurer.example.com".into(),
+            ..complete()
+        };
+        let errors = form.parse(&ctx()).expect_err("invalid");
+        assert!(errors.get("notify_1_email").is_some_and(|m| m.contains("email address")), "{errors:?}");
+        assert!(errors.get("notify_2_name").is_some(), "{errors:?}");
+        assert_eq!(errors.get("notify_2_email"), None);
+        assert_eq!(errors.get("notify_3_name"), None);
     }
 }

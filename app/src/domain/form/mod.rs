@@ -13,7 +13,7 @@ mod opt_out;
 mod rules;
 mod typed;
 
-pub use amendment::AmendmentForm;
+pub use amendment::{AmendmentForm, NOTIFY_ROWS};
 pub use complaint::ComplaintForm;
 pub use link_request::LinkRequestForm;
 pub use opt_out::OptOutForm;

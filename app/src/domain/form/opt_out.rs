@@ -5,7 +5,7 @@ use validator::Validate;
 
 use super::limits;
 use super::rules::{email, phone, required};
-use super::typed::{choice, contact};
+use super::typed::{choice, contact, optional};
 use super::{FieldErrors, ParseContext, RequestForm};
 use crate::domain::request::{JointAccount, OptOutScope};
 use crate::domain::{NewRequest, RequestDetails, RequestKind};
@@ -27,6 +27,9 @@ pub struct OptOutForm {
     pub scope: String,
     #[validate(length(max = limits::CHOICE))]
     pub joint_account: String,
+    /// The other holders of a joint account, one name a line.
+    #[validate(length(max = limits::TEXT))]
+    pub other_holders: String,
 }
 
 impl RequestForm for OptOutForm {
@@ -41,10 +44,17 @@ impl RequestForm for OptOutForm {
             &self.joint_account,
             "Please say whether this is a joint account.",
         );
+        let other_holders: Vec<String> = self.other_holders.lines().filter_map(optional).collect();
+        if joint == Some(JointAccount::NotJoint) && !other_holders.is_empty() {
+            errors.insert(
+                "other_holders",
+                "Other holders are named only for a joint account: clear this, or choose who the opt-out is for.",
+            );
+        }
         match (scope, joint) {
-            (Some(scope), Some(joint_account)) => Ok(NewRequest {
+            (Some(scope), Some(joint_account)) if errors.is_empty() => Ok(NewRequest {
                 contact: contact(&self.full_name, &self.email, &self.phone, &self.postal_address, &self.account_number),
-                details: RequestDetails::OptOut { scope, joint_account, gpc: ctx.gpc },
+                details: RequestDetails::OptOut { scope, joint_account, gpc: ctx.gpc, other_holders },
             }),
             _ => Err(errors),
         }
@@ -115,6 +125,19 @@ mod tests {
         let mut form = opt_out();
         form.scope = "everything".into();
         assert!(form.parse(&ctx()).expect_err("invalid").get("scope").is_some());
+    }
+
+    #[test]
+    fn other_holders_are_named_one_a_line_and_only_on_a_joint_account() {
+        let mut form = opt_out();
+        form.joint_account = "all_holders".into();
+        form.other_holders = " Byron Lovelace \n\n  Annabella Milbanke".into();
+        let RequestDetails::OptOut { other_holders, .. } = form.parse(&ctx()).expect("valid").details else {
+            panic!("an opt-out")
+        };
+        assert_eq!(other_holders, ["Byron Lovelace", "Annabella Milbanke"]);
+        form.joint_account = "not_joint".into();
+        assert!(form.parse(&ctx()).expect_err("not joint").get("other_holders").is_some());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::domain::access::{Action, Actor, Viewer, permits};
 use crate::domain::accounts::StaffMember;
 use crate::domain::case::{CaseEvent, CaseView, LegalHold, LetterState, LetterStatus, Purged};
 use crate::domain::clock::{Deadline, RequestClock};
-use crate::domain::request::Choice;
+use crate::domain::request::{Choice, NamedPerson};
 use crate::domain::staff_forms::StaffFeedback;
 use crate::domain::workflow::Outcome;
 use crate::domain::{Contact, EventKind, RequestDetails};
@@ -55,7 +55,7 @@ pub fn CasePage() -> impl IntoView {
 #[component]
 fn Case(
     viewer: Viewer,
-    case: CaseView,
+    mut case: CaseView,
     staff: Vec<StaffMember>,
     feedback: StaffFeedback,
     today: NaiveDate,
@@ -71,6 +71,21 @@ fn Case(
         RequestDetails::Complaint { category, .. } => Some(*category),
         _ => None,
     };
+    let named = match &case.details {
+        RequestDetails::Amendment { notify, .. } => notify.clone(),
+        _ => Vec::new(),
+    };
+    let (notices, letters): (Vec<LetterState>, Vec<LetterState>) =
+        std::mem::take(&mut case.letters).into_iter().partition(|letter| letter.notice);
+    let notices = (!notices.is_empty()).then(|| {
+        view! {
+            <section id="notices" aria-labelledby="notices-title">
+                <h2 id="notices-title">"Amendment notices"</h2>
+                <p class="hint">"One notice to each person and business associate told of the amendment."</p>
+                <Letters letters=notices forms=forms.clone() return_to=format!("/staff/requests/{reference}")/>
+            </section>
+        }
+    });
     view! {
         <p class="back"><a href="/staff">"Back to the queue"</a></p>
         <h1><span class="visually-hidden">"Request "</span><span class="reference">{reference.clone()}</span></h1>
@@ -99,12 +114,22 @@ fn Case(
                 </section>
                 <section id="emails" aria-labelledby="emails-title">
                     <h2 id="emails-title">"Emails"</h2>
-                    <Letters letters=case.letters forms=forms.clone() return_to=format!("/staff/requests/{reference}")/>
+                    <Letters letters forms=forms.clone() return_to=format!("/staff/requests/{reference}")/>
                 </section>
+                {notices}
             </div>
             <div class="case-actions">
                 <AssignForm forms=forms.clone() viewer assignee=case.assignee staff/>
-                <StepForms forms=forms.clone() kind=case.kind status=case.status steps=case.steps category today/>
+                <StepForms
+                    forms=forms.clone()
+                    kind=case.kind
+                    status=case.status
+                    steps=case.steps
+                    category
+                    today
+                    named
+                    associates=case.associates
+                />
                 {extendable.then(|| view! { <ExtendForm forms=forms.clone()/> })}
                 {may_hold.then(|| view! { <LegalHoldForm forms=forms.clone() hold=case.hold/> })}
                 <NoteForm forms=forms.clone()/>
@@ -238,6 +263,10 @@ fn Facts(facts: Vec<(&'static str, String)>) -> impl IntoView {
     }
 }
 
+fn people_line(people: &[NamedPerson]) -> String {
+    people.iter().map(|person| format!("{} <{}>", person.name, person.email)).collect::<Vec<_>>().join(", ")
+}
+
 fn or_not_given(value: Option<String>) -> String {
     value.unwrap_or_else(|| "Not given".to_owned())
 }
@@ -251,9 +280,13 @@ fn asked(contact: Contact, details: RequestDetails) -> Vec<(&'static str, String
         ("Account number", or_not_given(contact.account_number)),
     ];
     match details {
-        RequestDetails::OptOut { scope, joint_account, gpc } => facts.extend([
+        RequestDetails::OptOut { scope, joint_account, gpc, other_holders } => facts.extend([
             ("Opt-out covers", scope.label().to_owned()),
             ("Joint account", joint_account.label().to_owned()),
+            (
+                "Other holders named",
+                if other_holders.is_empty() { "None".to_owned() } else { other_holders.join(", ") },
+            ),
             ("Browser privacy signal", if gpc { "Sent with the request" } else { "Not sent" }.to_owned()),
         ]),
         RequestDetails::Amendment {
@@ -263,6 +296,7 @@ fn asked(contact: Contact, details: RequestDetails) -> Vec<(&'static str, String
             corrected_information,
             reason,
             supporting_details,
+            notify,
         } => facts.extend([
             ("Information", category.label().to_owned()),
             ("Date of birth", or_not_given(date_of_birth.map(long_date))),
@@ -270,6 +304,7 @@ fn asked(contact: Contact, details: RequestDetails) -> Vec<(&'static str, String
             ("What it should say", corrected_information),
             ("Why it should change", reason),
             ("Anything else", or_not_given(supporting_details)),
+            ("Tell if accepted", if notify.is_empty() { "Nobody named".to_owned() } else { people_line(&notify) }),
         ]),
         RequestDetails::Complaint { category, occurred_on, description } => facts.extend([
             ("About", category.label().to_owned()),

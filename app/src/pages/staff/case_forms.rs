@@ -9,9 +9,10 @@ use crate::domain::access::{Actor, Viewer, may_assign};
 use crate::domain::accounts::StaffMember;
 use crate::domain::case::LegalHold;
 use crate::domain::format::long_date;
-use crate::domain::request::{Choice, ComplaintCategory};
+use crate::domain::notices::{BusinessAssociate, CHOICE_OFFERED, NoticeTo};
+use crate::domain::request::{Choice, ComplaintCategory, NamedPerson};
 use crate::domain::staff_forms::{FormName, StaffFeedback};
-use crate::domain::workflow::{CloseReason, DenialGround, StepKind};
+use crate::domain::workflow::{self, CloseReason, DenialGround, StepKind};
 use crate::domain::{RequestKind, RequestStatus};
 
 use super::{refusal_for, typed};
@@ -277,12 +278,18 @@ pub(super) fn StepForms(
     /// category it is resolved under.
     category: Option<ComplaintCategory>,
     today: NaiveDate,
+    /// Whom the customer named to be told of an accepted amendment.
+    named: Vec<NamedPerson>,
+    associates: Vec<BusinessAssociate>,
 ) -> impl IntoView {
     // A refusal that does not say which step it was for is shown above all.
     let unplaced = forms.refusal(FormName::Step).filter(|_| forms.refused_step().is_none());
     let finished = steps.is_empty().then(|| view! { <p>"This request is finished: it takes no further steps."</p> });
-    let steps =
-        steps.into_iter().map(|step| view! { <StepForm forms=forms.clone() step kind category today/> }).collect_view();
+    let tell = Tell { named, associates };
+    let steps = steps
+        .into_iter()
+        .map(|step| view! { <StepForm forms=forms.clone() step kind category today tell=tell.clone()/> })
+        .collect_view();
     view! {
         <section class="action-card" id="change-status" aria-labelledby="status-title">
             <h2 id="status-title">"Change status"</h2>
@@ -301,6 +308,7 @@ fn StepForm(
     kind: RequestKind,
     category: Option<ComplaintCategory>,
     today: NaiveDate,
+    tell: Tell,
 ) -> impl IntoView {
     let refusal = forms.refusal(FormName::Step).filter(|_| forms.refused_step().as_deref() == Some(step.as_str()));
     let (explanation, inputs, button) = match step {
@@ -318,7 +326,7 @@ fn StepForm(
         }
         StepKind::Resolve => (
             None,
-            Some(view! { <ResolveInputs forms=forms.clone() kind category today/> }.into_any()),
+            Some(view! { <ResolveInputs forms=forms.clone() kind category today tell/> }.into_any()),
             "Record the outcome",
         ),
         StepKind::Close => (None, Some(view! { <CloseInputs forms=forms.clone()/> }.into_any()), "Close the request"),
@@ -392,6 +400,7 @@ fn ResolveInputs(
     kind: RequestKind,
     category: Option<ComplaintCategory>,
     today: NaiveDate,
+    tell: Tell,
 ) -> impl IntoView {
     match kind {
         RequestKind::OptOut => view! {
@@ -406,7 +415,7 @@ fn ResolveInputs(
             />
         }
         .into_any(),
-        RequestKind::Amendment => view! { <AmendmentOutcome forms/> }.into_any(),
+        RequestKind::Amendment => view! { <AmendmentOutcome forms tell/> }.into_any(),
         RequestKind::Complaint => view! {
             <SelectField
                 id="resolve-category"
@@ -427,11 +436,63 @@ fn ResolveInputs(
     }
 }
 
+/// Who may be told of an accepted amendment.
+#[derive(Clone)]
+pub(super) struct Tell {
+    named: Vec<NamedPerson>,
+    associates: Vec<BusinessAssociate>,
+}
+
+/// The persons named and the business associates, each a checkbox, all
+/// ticked at first; a refused form comes back ticked as it was sent.
+#[component]
+fn TellWhom(forms: CaseForms, tell: Tell) -> impl IntoView {
+    if tell.named.is_empty() && tell.associates.is_empty() {
+        return view! { <p class="hint">"Nobody was named to be told, and no business associates are listed."</p> }
+            .into_any();
+    }
+    let resent = !forms.typed(FormName::Step, CHOICE_OFFERED, "").is_empty();
+    let ticked = move |to: NoticeTo| !resent || !forms.typed(FormName::Step, &to.field(), "").is_empty();
+    let people = tell.named.into_iter().enumerate().map(|(index, person)| {
+        (NoticeTo::Person(index), format!("{} ({})", person.name, person.email), "named by the customer".to_owned())
+    });
+    let associates = tell.associates.into_iter().map(|associate| {
+        (
+            NoticeTo::Associate(associate.id),
+            format!("{} ({})", associate.name, associate.email),
+            format!("business associate; relies on {}", associate.relies_on),
+        )
+    });
+    let boxes = people
+        .chain(associates)
+        .map(|(to, who, why)| {
+            let field = to.field();
+            let id = format!("tell-{}", field.replace('_', "-"));
+            view! {
+                <div class="checkbox">
+                    <input type="checkbox" id=id.clone() name=field checked=ticked(to)/>
+                    <label for=id>{who} <span class="hint">" – " {why}</span></label>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="field" id="tell-whom">
+            <legend>"Tell of the amendment"</legend>
+            <p class="hint">"If accepted or partly accepted, each one ticked is sent a notice of the change."</p>
+            <input type="hidden" name=CHOICE_OFFERED value="1"/>
+            {boxes}
+        </fieldset>
+    }
+    .into_any()
+}
+
 /// An amendment's outcome and what each outcome must record. Without
 /// JavaScript every field is shown, each saying which outcome it is for;
 /// with it, only the chosen outcome's fields are.
 #[component]
-fn AmendmentOutcome(forms: CaseForms) -> impl IntoView {
+fn AmendmentOutcome(forms: CaseForms, tell: Tell) -> impl IntoView {
+    let records_error = forms.refusal(FormName::Step).filter(|message| message == workflow::RECORDS_CHANGED_MISSING);
     let outcome = RwSignal::new(forms.typed(FormName::Step, "outcome", "accepted"));
     let scripted = RwSignal::new(false);
     Effect::new(move |_| scripted.set(true));
@@ -455,7 +516,9 @@ fn AmendmentOutcome(forms: CaseForms) -> impl IntoView {
                 label="Which records were changed"
                 hint="If accepted or partly accepted."
                 value=forms.typed(FormName::Step, "records_changed", "")
+                error=records_error
             />
+            <TellWhom forms=forms.clone() tell/>
         </div>
         <div hidden=hidden_unless(&["partly_accepted"])>
             <TextAreaField

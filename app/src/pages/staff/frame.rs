@@ -64,6 +64,7 @@ fn StaffTools(viewer: Viewer) -> impl IntoView {
         (Action::ManageStaff, "/staff/people", "People"),
         (Action::ManageApiTokens, "/staff/tokens", "API tokens"),
         (Action::ManageWebhooks, "/staff/webhooks", "Webhooks"),
+        (Action::ManageBusinessAssociates, "/staff/associates", "Business associates"),
         (Action::ViewOwnAccount, "/staff/account", "Your account"),
     ]
     .into_iter()

@@ -4,6 +4,7 @@
 //! JavaScript.
 
 mod account;
+mod associates;
 mod case;
 mod case_forms;
 mod dashboard;
@@ -21,6 +22,7 @@ mod webhooks;
 mod welcome;
 
 pub use account::AccountPage;
+pub use associates::AssociatesPage;
 pub use case::CasePage;
 pub use dashboard::DashboardPage;
 pub use disclosure::DisclosurePage;
@@ -184,6 +186,10 @@ fn Done() -> impl IntoView {
             Some(DoneCode::Resent) => "The delivery will be sent again shortly.".to_owned(),
             Some(DoneCode::Stopped) => "Endpoint stopped. Nothing more is sent to it.".to_owned(),
             Some(DoneCode::OptOutRevoked) => "Revocation recorded. The opt-out no longer stands from today.".to_owned(),
+            Some(DoneCode::AssociateAdded) => {
+                "Business associate added. It is offered on every accepted amendment.".to_owned()
+            }
+            Some(DoneCode::AssociateRemoved) => "Business associate removed. Notices already sent are kept.".to_owned(),
             None => "Your change was saved.".to_owned(),
         };
         view! { <p class="done" role="status">{message}</p> }

@@ -1,5 +1,6 @@
 pub mod api_token;
 pub mod audit_entry;
+pub mod business_associate;
 pub mod digest_run;
 pub mod opt_out_entry;
 pub mod outbox;

@@ -2,6 +2,7 @@
 //! steps, the extension, legal holds, and several queue rows at once.
 
 use app::domain::ReferenceCode;
+use app::domain::notices::NoticeChoice;
 use app::domain::queue::QueueQuery;
 use app::domain::staff_forms::{
     AssignForm, BulkForm, DoneCode, ExtendForm, FormName, HoldForm, MessageForm, NoteForm, ReleaseForm, StepForm,
@@ -89,7 +90,8 @@ async fn step(State(state): State<AppState>, case: CaseForm<StepForm>) -> Result
         let version = version_of(&case.body.version)?;
         let kind = state.desk.kind_of(&case.reference).await?;
         let step = step_from_form(kind, |name| case.body.answers.get(name).cloned())?;
-        state.desk.step(&case.viewer, &case.reference, version, &step).await.map(|_| ())
+        let choice = NoticeChoice::from_form(case.body.answers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        state.desk.step_telling(&case.viewer, &case.reference, version, &step, &choice).await.map(|_| ())
     }
     .await;
     answer(&state, case, FormName::Step, DoneCode::Status, result).await

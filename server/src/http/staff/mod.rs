@@ -4,6 +4,7 @@
 //! makes its change and redirects back with `?done=…`, or re-renders the
 //! page with what was typed and why, so nothing is lost.
 
+mod associates;
 mod cases;
 mod intake;
 mod mail;
@@ -25,4 +26,5 @@ pub fn routes() -> Routes {
         .merge(tokens::routes())
         .merge(webhooks::routes())
         .merge(register::routes())
+        .merge(associates::routes())
 }
