@@ -132,7 +132,7 @@ impl Application {
             .reading_from(reader.clone());
         let limits =
             RevocationLimits { allowance: config.public_limits().allowance, link_ttl: config.verification_ttl() };
-        let register = Register::new(db.clone(), mailer.clone(), clocks.clone(), limits);
+        let register = Register::new(db.clone(), mailer.clone(), clocks.clone(), limits).reading_from(reader.clone());
         let digest = Digest::new(db.clone(), mailer, clocks.clone(), staff.clone(), config.digest_time);
         let purge = Purge::new(db.clone(), vault.clone(), clocks.clone(), config.housekeeping(), config.purge_time);
         let sessions = DbSessionStore::new(db.clone()).reading_from(reader);

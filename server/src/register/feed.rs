@@ -49,7 +49,7 @@ impl Register {
             .filter(opt_out_entry::Column::Id.gt(since.0))
             .order_by_asc(opt_out_entry::Column::Id)
             .limit(limit)
-            .all(&self.db)
+            .all(&self.read)
             .await?;
         let next = rows.last().map_or(since, |row| Cursor(row.id));
         Ok((self.open_all(rows)?, next))

@@ -187,6 +187,10 @@ pub struct RevocationLimits {
 #[derive(Clone)]
 pub struct Register {
     db: DatabaseConnection,
+    /// Where the register's lists and answers are read: the writer unless
+    /// [`Self::reading_from`] says otherwise, so that a downstream system
+    /// polling the feed or the check never waits behind an intake commit.
+    read: DatabaseConnection,
     mailer: Mailer,
     clocks: Arc<Clocks>,
     limits: RevocationLimits,
@@ -194,7 +198,12 @@ pub struct Register {
 
 impl Register {
     pub fn new(db: DatabaseConnection, mailer: Mailer, clocks: Arc<Clocks>, limits: RevocationLimits) -> Self {
-        Self { db, mailer, clocks, limits }
+        Self { read: db.clone(), db, mailer, clocks, limits }
+    }
+
+    pub fn reading_from(mut self, reader: DatabaseConnection) -> Self {
+        self.read = reader;
+        self
     }
 
     fn vault(&self) -> &Vault {
@@ -234,7 +243,7 @@ impl Register {
         let rows = opt_out_entry::Entity::find()
             .filter(condition)
             .order_by_asc(opt_out_entry::Column::Id)
-            .all(&self.db)
+            .all(&self.read)
             .await?;
         self.open_all(rows)
     }
@@ -244,7 +253,7 @@ impl Register {
         let rows = opt_out_entry::Entity::find()
             .filter(opt_out_entry::Column::OptOutUid.eq(uid))
             .order_by_asc(opt_out_entry::Column::Id)
-            .all(&self.db)
+            .all(&self.read)
             .await?;
         self.open_all(rows)
     }
@@ -273,7 +282,7 @@ impl Register {
         let rows = opt_out_entry::Entity::find()
             .filter(opt_out_entry::Column::EffectiveOn.lte(day))
             .order_by_asc(opt_out_entry::Column::Id)
-            .all(&self.db)
+            .all(&self.read)
             .await?;
         let entries = self.open_all(rows)?;
         Ok(register::standing_on(&entries, day, |entry| &entry.facts).into_iter().cloned().collect())
@@ -301,7 +310,7 @@ impl Register {
         if let Some(before) = filter.before {
             query = query.filter(opt_out_entry::Column::Id.lt(before));
         }
-        let rows = query.order_by_desc(opt_out_entry::Column::Id).limit(filter.limit).all(&self.db).await?;
+        let rows = query.order_by_desc(opt_out_entry::Column::Id).limit(filter.limit).all(&self.read).await?;
         self.open_all(rows)
     }
 
@@ -310,7 +319,7 @@ impl Register {
         let rows = opt_out_entry::Entity::find()
             .filter(opt_out_entry::Column::RequestId.eq(request_id))
             .order_by_asc(opt_out_entry::Column::Id)
-            .all(&self.db)
+            .all(&self.read)
             .await?;
         self.open_all(rows)
     }

@@ -115,7 +115,7 @@ impl Register {
                 .column(request::Column::Reference)
                 .filter(request::Column::Id.is_in(ids))
                 .into_tuple::<(i64, String)>()
-                .all(&self.db)
+                .all(&self.read)
                 .await?
                 .into_iter()
                 .collect()

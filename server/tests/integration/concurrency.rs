@@ -73,6 +73,8 @@ async fn pages_that_only_read_answer_while_the_writer_is_busy() {
         ("/staff", Some(&cookie)),
         ("/staff?status=all&sort=newest", Some(&cookie)),
         ("/staff/mail", Some(&cookie)),
+        ("/staff/opt-outs", Some(&cookie)),
+        ("/staff/opt-outs?q=someone%40example.com", Some(&cookie)),
     ] {
         let mut request = Request::get(path);
         if let Some(cookie) = cookie {
