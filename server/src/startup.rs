@@ -104,12 +104,14 @@ impl Application {
             }
         };
         let wake = Arc::new(Notify::new());
+        let deliveries_wake = Arc::new(Notify::new());
         let clocks = Arc::new(config.clocks()?);
         let metrics = crate::metrics::Metrics::new(reader.clone(), db.clone(), clocks.clone());
         let mailer = Mailer::new(
             Letters::new(site.clone()),
             Outbox::new(&config.mail_domain(), vault.clone()),
             wake.clone(),
+            deliveries_wake.clone(),
             site.public_url.clone(),
         );
         let store = RequestStore::new(
@@ -150,7 +152,7 @@ impl Application {
             vault.clone(),
             Courier::Webhooks(Arc::new(sender)),
             config.retry_policy(),
-            Arc::new(Notify::new()),
+            deliveries_wake,
         );
         let webhooks = crate::webhooks::Webhooks::new(db.clone(), vault.clone(), destinations);
         let associates = crate::associates::Associates::new(db.clone());

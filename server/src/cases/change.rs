@@ -93,7 +93,6 @@ impl CaseDesk {
         if let Some(entry) = &change.entry {
             register::record(&txn, self.vault(), entry).await?;
         }
-        let wrote_letter = change.letter.is_some() || !change.notices.is_empty();
         if let Some(letter) = change.letter {
             self.mailer.enqueue(&txn, Some(id), &found.email, letter).await?;
         }
@@ -101,9 +100,7 @@ impl CaseDesk {
             self.mailer.enqueue(&txn, Some(id), &recipient, notice).await?;
         }
         txn.commit().await?;
-        if wrote_letter {
-            self.mailer.wake();
-        }
+        self.mailer.wake();
         Ok(())
     }
 

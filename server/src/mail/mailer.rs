@@ -15,13 +15,22 @@ pub struct Mailer {
     outbox: Outbox,
     /// Rung after a commit that wrote letters, so the worker sends at once.
     wake: Arc<Notify>,
+    /// Rung after a commit that recorded history: the webhook deliveries it
+    /// announced are sent at once rather than at the worker's next poll.
+    deliveries: Arc<Notify>,
     /// The portal's public address, which links in letters start with.
     public_url: String,
 }
 
 impl Mailer {
-    pub fn new(letters: Letters, outbox: Outbox, wake: Arc<Notify>, public_url: String) -> Self {
-        Self { letters: Arc::new(letters), outbox, wake, public_url }
+    pub fn new(
+        letters: Letters,
+        outbox: Outbox,
+        wake: Arc<Notify>,
+        deliveries: Arc<Notify>,
+        public_url: String,
+    ) -> Self {
+        Self { letters: Arc::new(letters), outbox, wake, deliveries, public_url }
     }
 
     pub fn compose(&self, letter: &Letter<'_>) -> Result<Composed, minijinja::Error> {
@@ -40,9 +49,11 @@ impl Mailer {
         self.outbox.enqueue(txn, request_id, recipient, letter).await
     }
 
-    /// Tells the worker that letters were committed.
+    /// Tells the outbox's workers that letters or webhook deliveries were
+    /// committed. A ring nobody needed costs one empty claim.
     pub fn wake(&self) {
         self.wake.notify_one();
+        self.deliveries.notify_one();
     }
 
     /// An absolute link to `path` on the portal, as a letter carries it.

@@ -150,6 +150,7 @@ impl Register {
                 .await?;
         }
         txn.commit().await?;
+        self.mailer.wake();
         Ok(())
     }
 

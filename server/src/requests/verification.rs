@@ -88,6 +88,7 @@ impl RequestStore {
         }
         history::record_system(&txn, self.mailer.outbox(), found.id, confirm.event(), now).await?;
         txn.commit().await?;
+        self.mailer.wake();
         Ok(Verification::Confirmed)
     }
 

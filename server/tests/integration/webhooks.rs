@@ -333,6 +333,40 @@ async fn an_accepted_amendment_carries_the_records_changed_and_no_one_told(app: 
     }
 }
 
+/// A step that sends the customer no letter still rings the webhook
+/// worker at its commit: with the worker's poll set to an hour, the status
+/// change arrives at once rather than at the next poll.
+#[tokio::test]
+async fn a_status_change_without_a_letter_is_delivered_at_its_commit() {
+    let app = TestApp::start_with(common::Backend::Sqlite, common::smtp::SmtpSink::start().await, |config| {
+        config.mail_poll_seconds = 3600.0;
+    })
+    .await
+    .expect("SQLite is always available");
+    let receiver = Receiver::new(Answer::Status(200));
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+    let url = format!("http://{}/hook", listener.local_addr().expect("bound"));
+    receiver.serve(listener);
+    assert_eq!(register(&app, &url, &["request.status_changed"]).await.status, StatusCode::SEE_OTHER);
+    let tracking = app.submit("/opt-out", OPT_OUT).await;
+    let text = app.get(&tracking).await.main_text();
+    let at = text.find("PR-").expect("a reference");
+    let reference = text[at..at + 12].to_owned();
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    let version = agent.case(&reference).await.version.to_string();
+    let started = agent
+        .post(
+            &format!("/staff/requests/{reference}/step"),
+            &[("form", "step"), ("version", &version), ("step", "start_work")],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.main_text());
+    until("the status change delivered without waiting for a poll", async || !receiver.arrivals().is_empty()).await;
+    let body: serde_json::Value = serde_json::from_str(&receiver.arrivals()[0].body).expect("JSON");
+    assert_eq!(body["type"], "request.status_changed");
+    assert_eq!(body["data"]["reference"], reference.as_str());
+}
+
 on_both_databases!(
     an_accepted_amendment_carries_the_records_changed_and_no_one_told,
     a_delivery_survives_an_outage_and_a_500_and_arrives_signed,
