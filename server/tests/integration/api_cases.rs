@@ -40,9 +40,14 @@ async fn token(app: &TestApp) -> String {
         .expect("an account")
 }
 
+/// Today in the organisation's calendar, which the date received is held to.
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&chrono_tz::America::New_York).date_naive()
+}
+
 /// Creates an amendment received `days_ago`, and returns its reference.
-async fn amendment(app: &TestApp, token: &str, days_ago: i64, name: &str) -> String {
-    let received = (chrono::Utc::now() - chrono::Duration::days(days_ago)).date_naive().to_string();
+async fn amendment(app: &TestApp, token: &str, days_ago: u64, name: &str) -> String {
+    let received = (today() - chrono::Days::new(days_ago)).to_string();
     let body = json!({
         "kind": "amendment", "channel": "mail", "received_at": received, "full_name": name,
         "email": "patient@example.com", "category": "insurance", "current_information": "Member 1234",
@@ -55,7 +60,7 @@ async fn amendment(app: &TestApp, token: &str, days_ago: i64, name: &str) -> Str
 
 async fn opt_out(app: &TestApp, token: &str) -> String {
     let body = json!({
-        "kind": "opt_out", "channel": "phone", "received_at": chrono::Utc::now().date_naive().to_string(),
+        "kind": "opt_out", "channel": "phone", "received_at": today().to_string(),
         "full_name": "Ada Lovelace", "email": "ada@example.com", "postal_address": "12 St James's Square",
         "scope": "all_sharing", "joint_account": "not_joint"
     });
@@ -151,7 +156,7 @@ async fn a_refused_step_is_refused_for_the_case_pages_reason(app: TestApp) {
     let (stale, _) = call(&app, "POST", &steps, &token, Some(start)).await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "a step against an older version is refused");
 
-    let effective = chrono::Utc::now().date_naive().to_string();
+    let effective = today().to_string();
     let apply =
         json!({ "version": version + 1, "step": "resolve", "outcome": "opt_out_applied", "effective_on": effective });
     let (applied, done) = call(&app, "POST", &steps, &token, Some(apply)).await;

@@ -12,6 +12,10 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{OpenApi as Document, RefOr, Server};
 use utoipa::{Modify, OpenApi};
 
+use app::domain::queue::{AssigneeFilter, DueFilter, QueueSort, StatusFilter};
+use app::domain::request::OptOutScope;
+use app::domain::{Channel, RequestKind};
+
 use super::{register, requests};
 
 /// Where the API is mounted: the description's paths are relative to it.
@@ -39,6 +43,8 @@ pub const BASE: &str = "/api/v1";
         register::changes,
         register::check,
     ),
+    // The query parameters' enums, which utoipa does not collect by itself.
+    components(schemas(StatusFilter, AssigneeFilter, DueFilter, QueueSort, RequestKind, Channel, OptOutScope)),
     modifiers(&Mount),
     tags(
         (name = "requests", description = "Privacy requests and their cases"),

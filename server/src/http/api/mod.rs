@@ -82,8 +82,10 @@ impl From<CaseError> for ApiError {
                  Read the request again and retry with its current version."
                     .into(),
             ),
-            // The request's status refuses the step: reading it again shows why.
-            CaseError::Step(refused @ StepError::NotFromHere { .. }) => Self::Conflict(refused.to_string()),
+            // The request's status or kind refuses the step: reading it again shows why.
+            CaseError::Step(refused @ (StepError::NotFromHere { .. } | StepError::WrongKind)) => {
+                Self::Conflict(refused.to_string())
+            }
             refused @ (CaseError::Step(_) | CaseError::Extension(_) | CaseError::Invalid(_)) => {
                 let message = refused.to_string();
                 Self::Invalid { fields: FieldErrors::default(), message }

@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -97,13 +97,27 @@ pub async fn show(
 #[derive(Deserialize, ToSchema)]
 pub struct Arrival {
     channel: Channel,
-    /// The day received (counted from the start of business that day, in the
-    /// organisation's time zone) or the exact time: not in the future and at
-    /// most a year back, as on the staff form.
-    #[schema(
-        pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$"
-    )]
-    received_at: String,
+    received_at: ReceivedAt,
+}
+
+/// When the request was received: not in the future and at most a year
+/// back, as on the staff form.
+#[derive(Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum ReceivedAt {
+    /// The exact time.
+    At(DateTime<FixedOffset>),
+    /// The day, counted from the start of business in the organisation's time zone.
+    Day(NaiveDate),
+}
+
+impl From<&ReceivedAt> for Received {
+    fn from(at: &ReceivedAt) -> Self {
+        match at {
+            ReceivedAt::At(at) => Received::At(at.with_timezone(&Utc)),
+            ReceivedAt::Day(day) => Received::Day(*day),
+        }
+    }
 }
 
 /// The requester, as every form asks for them. Text is trimmed; a field
@@ -117,7 +131,7 @@ pub struct Requester {
     #[serde(default)]
     email: String,
     /// Seven to twenty digits, written with spaces, `+ - ( ) .` or `x`.
-    #[schema(max_length = 40, pattern = r"^\s*[0-9 +().x-]*\s*$")]
+    #[schema(max_length = 40, pattern = r"^\s*(|[ +().x-]*([0-9][ +().x-]*){7,20})\s*$")]
     #[serde(default)]
     phone: String,
 }
@@ -135,10 +149,10 @@ pub struct NewOptOut {
     #[schema(max_length = 64)]
     #[serde(default)]
     account_number: String,
-    #[schema(required = true)]
+    #[schema(required = true, nullable = false)]
     #[serde(default)]
     scope: Option<OptOutScope>,
-    #[schema(required = true)]
+    #[schema(required = true, nullable = false)]
     #[serde(default)]
     joint_account: Option<JointAccount>,
 }
@@ -155,7 +169,7 @@ pub struct NewAmendment {
     account_number: String,
     #[serde(default)]
     date_of_birth: Option<NaiveDate>,
-    #[schema(required = true)]
+    #[schema(required = true, nullable = false)]
     #[serde(default)]
     category: Option<app::domain::request::AmendmentCategory>,
     #[schema(required = true, min_length = 1, max_length = 2000, pattern = r"\S")]
@@ -179,11 +193,11 @@ pub struct NewComplaint {
     arrival: Arrival,
     #[serde(flatten)]
     requester: Requester,
-    #[schema(required = true)]
+    #[schema(required = true, nullable = false)]
     #[serde(default)]
     category: Option<app::domain::request::ComplaintCategory>,
     /// Not in the future.
-    #[schema(required = true)]
+    #[schema(required = true, nullable = false)]
     #[serde(default)]
     occurred_on: Option<NaiveDate>,
     #[schema(required = true, min_length = 1, max_length = 4000, pattern = r"\S")]
@@ -258,15 +272,6 @@ impl NewRequestBody {
     }
 }
 
-/// Reads the received date: a day (counted from the start of business in
-/// the organisation's time zone) or an exact RFC 3339 time.
-fn received(text: &str) -> Option<Received> {
-    match DateTime::parse_from_rfc3339(text) {
-        Ok(at) => Some(Received::At(at.with_timezone(&Utc))),
-        Err(_) => text.parse().ok().map(Received::Day),
-    }
-}
-
 #[utoipa::path(
     post,
     path = "/requests",
@@ -294,9 +299,10 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let viewer = caller(&state, &headers, Action::EnterRequest).await?;
     let request: NewRequestBody = body(bytes)?;
-    let at = received(request.arrival().received_at.trim())
-        .ok_or_else(|| invalid("received_at", "Give the date received as YYYY-MM-DD or an RFC 3339 time."))?;
-    let received_at = state.clocks.received(at).map_err(|problem| invalid("received_at", &problem.to_string()))?;
+    let received_at = state
+        .clocks
+        .received(Received::from(&request.arrival().received_at))
+        .map_err(|problem| invalid("received_at", &problem.to_string()))?;
     let intake = Intake { channel: request.arrival().channel, received_at, entered_by: Some(actor(&viewer)) };
     let context = ParseContext { today: state.clocks.today(), gpc: false };
     let request = request
