@@ -64,6 +64,9 @@ impl Modify for Mount {
         components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
         openapi.security =
             Some(vec![utoipa::openapi::security::SecurityRequirement::new("bearer", Vec::<String>::new())]);
+        if let Some(check) = openapi.paths.paths.get_mut("/opt-outs/check").and_then(|item| item.get.as_mut()) {
+            one_of_email_or_account(check);
+        }
         let created = openapi
             .paths
             .paths
@@ -80,6 +83,41 @@ impl Modify for Mount {
             }
         }
     }
+}
+
+/// The check asks about an email address or an account number, never both
+/// and never neither. Query parameters cannot say that one by one, so the
+/// two are described as one object, exploded into the query as before.
+fn one_of_email_or_account(check: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::Required;
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn, ParameterStyle};
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+    let Some(parameters) = check.parameters.as_mut() else { return };
+    parameters.retain(|parameter| !matches!(parameter, RefOr::T(p) if p.name == "email" || p.name == "account"));
+    let only = |name: &str, description: &str| {
+        ObjectBuilder::new()
+            .property(
+                name,
+                ObjectBuilder::new().schema_type(Type::String).pattern(Some(r"\S")).description(Some(description)),
+            )
+            .required(name)
+            .additional_properties(Some(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)))
+    };
+    let schema = OneOfBuilder::new()
+        .item(only("email", "The person's email address, whole."))
+        .item(only("account", "An account or order number."));
+    parameters.push(
+        ParameterBuilder::new()
+            .name("who")
+            .parameter_in(ParameterIn::Query)
+            .required(Required::True)
+            .description(Some("Give `email` or `account`, not both."))
+            .style(Some(ParameterStyle::Form))
+            .explode(Some(true))
+            .schema(Some(schema))
+            .build()
+            .into(),
+    );
 }
 
 /// The description as served, written once per process.

@@ -12,8 +12,8 @@ use axum::Json;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::AppState;
@@ -50,6 +50,10 @@ enum ApiError {
     Forbidden,
     #[error("no request with this reference")]
     NotFound,
+    /// A cursor names a place in a list; one this API did not hand out
+    /// names none.
+    #[error("this cursor names no page: give one this API returned, for the same order")]
+    UnknownCursor,
     #[error("{0}")]
     Conflict(String),
     #[error("{message}")]
@@ -144,7 +148,7 @@ impl IntoResponse for ApiError {
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::NotFound | Self::UnknownCursor => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Internal(error) => return Incident::record("an API request", error).json(),
@@ -224,4 +228,16 @@ fn data_problem(error: &serde_json::Error) -> String {
     let text = error.to_string();
     let text = text.split(" at line ").next().unwrap_or(&text);
     format!("This value does not fit: {text}.")
+}
+
+/// A whole number, however JSON spells it: `3` and `3.0` are the same
+/// integer to a JSON Schema, so both are read.
+fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    let number = serde_json::Number::deserialize(deserializer)?;
+    number
+        .as_i64()
+        .or_else(|| {
+            number.as_f64().filter(|value| value.fract() == 0.0 && value.abs() < 9.0e15).map(|value| value as i64)
+        })
+        .ok_or_else(|| serde::de::Error::custom("expected a whole number"))
 }

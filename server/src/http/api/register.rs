@@ -95,7 +95,8 @@ pub struct FeedBody {
         (status = 200, description = "The entries after the cursor.", body = FeedBody),
         (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token's owner may not read the register.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A cursor or limit that does not fit.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The cursor is not one this feed returned.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A limit that does not fit.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn changes(
@@ -107,8 +108,7 @@ pub async fn changes(
     let query: FeedQuery = query(raw)?;
     let since = match query.changed_since.as_deref().filter(|text| !text.trim().is_empty()) {
         None => Cursor::start(),
-        Some(text) => Cursor::parse(text)
-            .ok_or_else(|| invalid("changed_since", "Give a cursor this API returned, or none to start."))?,
+        Some(text) => Cursor::parse(text).ok_or(ApiError::UnknownCursor)?,
     };
     let limit = match query.limit {
         None => DEFAULT_LIMIT,

@@ -20,7 +20,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiError, InternalError, Problem, body, caller, invalid, query};
+use super::{ApiError, InternalError, Problem, body, caller, invalid, query, whole_number};
 use crate::cases::{PAGE_SIZE, TEXT_LIMIT, cursor_fits};
 use crate::clocks::Received;
 use crate::http::AppState;
@@ -365,7 +365,8 @@ pub struct ListBody {
         (status = 200, description = "A page of requests.", body = ListBody),
         (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token's owner may not see the queue.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A filter, cursor or limit that does not fit.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The cursor is not one this API returned for this order.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A filter or limit that does not fit.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn list(
@@ -399,7 +400,7 @@ pub async fn list(
             .ok()
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .filter(|after| cursor_fits(after, view.sort()))
-            .ok_or_else(|| invalid("cursor", "Give a next_cursor this API returned for the same order."))?;
+            .ok_or(ApiError::UnknownCursor)?;
     }
     let page = state.desk.queue_page(&viewer, &view, limit).await?;
     let next_cursor =
@@ -411,6 +412,7 @@ pub async fn list(
 #[derive(Deserialize, ToSchema)]
 pub struct StepBody {
     /// The request's `version` as last read.
+    #[serde(deserialize_with = "whole_number")]
     version: i64,
     #[serde(flatten)]
     step: Step,
