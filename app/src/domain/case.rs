@@ -60,6 +60,7 @@ pub struct Purged {
 
 /// One entry of a case's history, as staff see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CaseEvent {
     pub kind: EventKind,
     pub at: DateTime<Utc>,

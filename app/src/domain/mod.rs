@@ -27,6 +27,20 @@ macro_rules! named_enum {
                 f.write_str(self.as_str())
             }
         }
+
+        // The API's description lists the same names serde reads and writes.
+        #[cfg(feature = "ssr")]
+        impl ::utoipa::PartialSchema for $name {
+            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
+                ::utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(::utoipa::openapi::schema::Type::String)
+                    .enum_values(Some(Self::ALL.iter().map(|value| value.as_str())))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl ::utoipa::ToSchema for $name {}
     };
 }
 

@@ -177,6 +177,7 @@ fn is_false(value: &bool) -> bool {
 
 /// One line of the queue.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct QueueRow {
     pub reference: ReferenceCode,
     pub kind: RequestKind,

@@ -54,6 +54,23 @@ impl ReferenceCode {
     }
 }
 
+/// The API's description holds references to the same alphabet as [`ReferenceCode::parse`]
+/// writes them.
+#[cfg(feature = "ssr")]
+impl utoipa::PartialSchema for ReferenceCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let class: String = ALPHABET.iter().map(|&b| char::from(b)).collect();
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(format!("^{PREFIX}-[{class}]{{{GROUP}}}-[{class}]{{{GROUP}}}$")))
+            .examples([ReferenceCode::from_random(0x5eed).0])
+            .into()
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl utoipa::ToSchema for ReferenceCode {}
+
 impl TryFrom<String> for ReferenceCode {
     type Error = InvalidReference;
     fn try_from(value: String) -> Result<Self, Self::Error> {

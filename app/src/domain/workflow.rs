@@ -33,13 +33,32 @@ choice! {
 
 /// How a request ended, with what each kind of ending must record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
-    OptOutApplied { effective_on: NaiveDate },
-    AmendmentAccepted { records_changed: String },
-    AmendmentPartlyAccepted { records_changed: String, reason: String },
-    AmendmentDenied { ground: DenialGround, explanation: String },
-    ComplaintResolved { category: ComplaintCategory, resolution: String },
+    OptOutApplied {
+        effective_on: NaiveDate,
+    },
+    AmendmentAccepted {
+        #[cfg_attr(feature = "ssr", schema(pattern = r"\S"))]
+        records_changed: String,
+    },
+    AmendmentPartlyAccepted {
+        #[cfg_attr(feature = "ssr", schema(pattern = r"\S"))]
+        records_changed: String,
+        #[cfg_attr(feature = "ssr", schema(pattern = r"\S"))]
+        reason: String,
+    },
+    AmendmentDenied {
+        ground: DenialGround,
+        #[cfg_attr(feature = "ssr", schema(pattern = r"\S"))]
+        explanation: String,
+    },
+    ComplaintResolved {
+        category: ComplaintCategory,
+        #[cfg_attr(feature = "ssr", schema(pattern = r"\S"))]
+        resolution: String,
+    },
 }
 
 impl Outcome {
@@ -104,6 +123,7 @@ impl Outcome {
 
 /// A step a staff member takes on a case.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum Step {
     /// Staff confirmed the requester's identity another way (by phone, say).
@@ -111,6 +131,7 @@ pub enum Step {
     StartWork,
     /// Ask the customer for something; the response clock may pause.
     AskCustomer {
+        #[cfg_attr(feature = "ssr", schema(pattern = r"\S"))]
         what: String,
     },
     /// The customer answered; work goes on.
@@ -118,6 +139,7 @@ pub enum Step {
     Resolve(Outcome),
     Close {
         reason: CloseReason,
+        #[cfg_attr(feature = "ssr", schema(pattern = r"\S"))]
         note: String,
     },
 }

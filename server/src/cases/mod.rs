@@ -24,6 +24,7 @@ use crate::staff::{StaffAccounts, StaffError, actor};
 use crate::vault::Vault;
 use crate::vault::rows::ClockColumn;
 pub use change::{Assignee, TEXT_LIMIT};
+pub use queue::{PAGE_SIZE, cursor_fits};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CaseError {

@@ -13,7 +13,7 @@ use crate::db::entities::request;
 use crate::vault::{Vault, normal};
 
 /// Rows per page: a screenful on a desk.
-const PAGE_SIZE: u64 = 50;
+pub const PAGE_SIZE: u64 = 50;
 
 /// Where a page ended, for the next one to start after.
 enum Cursor {
@@ -40,8 +40,22 @@ impl Cursor {
     }
 }
 
+/// Whether `after` is where a page in `sort` order ended: a cursor from
+/// another order would silently start the queue again.
+pub fn cursor_fits(after: &str, sort: QueueSort) -> bool {
+    matches!(
+        (sort, Cursor::decode(after)),
+        (QueueSort::Due, Some(Cursor::Due(..))) | (QueueSort::Newest | QueueSort::Oldest, Some(Cursor::Received(..)))
+    )
+}
+
 impl CaseDesk {
     pub async fn queue(&self, viewer: &Viewer, query: &QueueQuery) -> Result<QueuePage, CaseError> {
+        self.queue_page(viewer, query, PAGE_SIZE).await
+    }
+
+    /// A page of `size` rows; the API lets its callers choose.
+    pub async fn queue_page(&self, viewer: &Viewer, query: &QueueQuery, size: u64) -> Result<QueuePage, CaseError> {
         let clocks = &self.clocks;
         let backend = self.read.get_database_backend();
         let mut select = request::Entity::find().filter(status_condition(backend, query.status(), query.unverified));
@@ -112,9 +126,9 @@ impl CaseDesk {
                 select.order_by(request::Column::ReceivedAt, Order::Asc).order_by(request::Column::Id, Order::Asc)
             }
         };
-        let mut rows = select.limit(PAGE_SIZE + 1).all(&self.read).await?;
-        let more = rows.len() as u64 > PAGE_SIZE;
-        rows.truncate(PAGE_SIZE as usize);
+        let mut rows = select.limit(size + 1).all(&self.read).await?;
+        let more = rows.len() as u64 > size;
+        rows.truncate(size as usize);
         let next = match (more, rows.last()) {
             (true, Some(last)) => {
                 let cursor = match sort {

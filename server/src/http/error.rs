@@ -8,10 +8,8 @@ use std::time::Duration;
 
 use app::domain::SiteInfo;
 use app::services::ServiceError;
-use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use serde_json::json;
 
 use crate::requests::StoreError;
 
@@ -138,8 +136,7 @@ impl Incident {
 
     /// The API's answer: JSON for a program, with the reference to report.
     pub fn json(self) -> Response {
-        let body = json!({ "error": "temporarily unavailable", "incident": self.reference });
-        (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
+        super::api::Problem::incident(self.reference).into_response()
     }
 }
 

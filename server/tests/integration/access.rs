@@ -272,6 +272,10 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
     let api = [
         ("GET", "/api/v1/requests/{reference}", format!("/api/v1/requests/{reference}"), AGENTS),
         ("POST", "/api/v1/requests", "/api/v1/requests".to_owned(), AGENTS),
+        ("GET", "/api/v1/requests", "/api/v1/requests?kind=complaint".to_owned(), AGENTS),
+        ("POST", "/api/v1/requests/{reference}/steps", format!("/api/v1/requests/{reference}/steps"), AGENTS),
+        ("POST", "/api/v1/requests/{reference}/notes", format!("/api/v1/requests/{reference}/notes"), AGENTS),
+        ("GET", "/api/v1/requests/{reference}/timeline", format!("/api/v1/requests/{reference}/timeline"), AGENTS),
         ("GET", "/api/v1/opt-outs", "/api/v1/opt-outs".to_owned(), AGENTS),
         (
             "GET",

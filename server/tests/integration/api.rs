@@ -112,7 +112,8 @@ async fn only_valid_unrevoked_tokens_get_in(app: TestApp) {
     let (none, json) = call(&app, "GET", "/api/v1/requests/PR-2222-2222", None, None).await;
     assert_eq!(none.status, StatusCode::UNAUTHORIZED);
     assert_eq!(none.headers.get(header::WWW_AUTHENTICATE).and_then(|v| v.to_str().ok()), Some("Bearer"));
-    assert!(json["error"].is_string());
+    assert!(json["detail"].is_string());
+    assert_eq!(none.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()), Some("application/problem+json"));
     let (made_up, _) = call(&app, "GET", "/api/v1/requests/PR-2222-2222", Some("ppt_madeup"), None).await;
     assert_eq!(made_up.status, StatusCode::UNAUTHORIZED);
 
@@ -147,7 +148,7 @@ async fn the_openapi_document_describes_what_the_api_returns(app: TestApp) {
     .await;
     let mut returned: Vec<&String> = created.as_object().expect("an object").keys().collect();
     let mut documented: Vec<&String> =
-        spec["components"]["schemas"]["Request"]["properties"].as_object().expect("documented").keys().collect();
+        spec["components"]["schemas"]["RequestBody"]["properties"].as_object().expect("documented").keys().collect();
     returned.sort();
     documented.sort();
     assert_eq!(returned, documented, "the document lists exactly the fields returned");

@@ -9,6 +9,7 @@ mod common;
 mod abuse;
 mod access;
 mod api;
+mod api_cases;
 mod concurrency;
 mod encryption;
 mod form_fuzz;

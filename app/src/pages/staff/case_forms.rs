@@ -282,8 +282,10 @@ pub(super) fn StepForms(
     named: Vec<NamedPerson>,
     associates: Vec<BusinessAssociate>,
 ) -> impl IntoView {
-    // A refusal that does not say which step it was for is shown above all.
-    let unplaced = forms.refusal(FormName::Step).filter(|_| forms.refused_step().is_none());
+    // A refusal that does not say which step it was for, or names one this
+    // status does not offer, is shown above all: it has no form to sit by.
+    let offered = |refused: &str| steps.iter().any(|step| step.as_str() == refused);
+    let unplaced = forms.refusal(FormName::Step).filter(|_| !forms.refused_step().as_deref().is_some_and(offered));
     let finished = steps.is_empty().then(|| view! { <p>"This request is finished: it takes no further steps."</p> });
     let tell = Tell { named, associates };
     let steps = steps

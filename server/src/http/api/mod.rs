@@ -1,52 +1,62 @@
 //! The JSON API for other systems, under `/api/v1`, authenticated by a
 //! per-user bearer token. It asks the same authorisation function as the
-//! pages and writes through the same request store.
+//! pages, writes through the same request store and case desk, and answers
+//! every refusal as an RFC 9457 problem. Its OpenAPI description is
+//! generated from the types below (see [`doc`]).
+
+use std::collections::BTreeMap;
 
 use app::domain::access::{Action, require};
-use app::domain::form::{AmendmentForm, ComplaintForm, OptOutForm};
-use app::domain::{Channel, FieldErrors, ParseContext, ReferenceCode, RequestForm, RequestKind, Viewer};
+use app::domain::{FieldErrors, Viewer};
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::rejection::BytesRejection;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
-use serde_json::{Value, json};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::AppState;
 use super::error::Incident;
 use super::routes::Routes;
 use crate::cases::CaseError;
-use crate::clocks::Received;
-use crate::requests::{Intake, StoreError};
-use crate::staff::actor;
+use crate::requests::StoreError;
 
+pub mod doc;
 mod register;
+mod requests;
 
 pub fn routes() -> Routes {
     Routes::new()
-        .post("/api/v1/requests", create)
-        .get("/api/v1/requests/{reference}", show)
-        .get("/api/v1/openapi.json", openapi)
+        .post("/api/v1/requests", requests::create)
+        .get("/api/v1/requests", requests::list)
+        .get("/api/v1/requests/{reference}", requests::show)
+        .post("/api/v1/requests/{reference}/steps", requests::step)
+        .post("/api/v1/requests/{reference}/notes", requests::note)
+        .get("/api/v1/requests/{reference}/timeline", requests::timeline)
+        .get("/api/v1/openapi.json", doc::serve)
         .merge(register::routes())
-}
-
-/// The OpenAPI description, kept beside the code it describes.
-const OPENAPI: &str = include_str!("openapi.json");
-
-async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
 
 #[derive(Debug, thiserror::Error)]
 enum ApiError {
+    #[error("{0}")]
+    Unreadable(String),
+    #[error("the body is larger than this portal accepts")]
+    TooLarge,
     #[error("a valid bearer token is required")]
     Unauthenticated,
     #[error("this token's owner may not do this")]
     Forbidden,
     #[error("no request with this reference")]
     NotFound,
-    #[error("the request is not valid")]
+    /// A cursor names a place in a list; one this API did not hand out
+    /// names none.
+    #[error("this cursor names no page: give one this API returned, for the same order")]
+    UnknownCursor,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{message}")]
     Invalid { fields: FieldErrors, message: String },
     #[error(transparent)]
     Internal(#[from] InternalError),
@@ -57,29 +67,100 @@ enum InternalError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
-    Case(#[from] CaseError),
+    Case(CaseError),
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
     #[error(transparent)]
     Register(#[from] crate::register::RegisterError),
 }
 
+/// The case desk's refusals, as the case page words them.
+impl From<CaseError> for ApiError {
+    fn from(error: CaseError) -> Self {
+        use app::domain::workflow::StepError;
+        match error {
+            CaseError::NotFound => Self::NotFound,
+            CaseError::Forbidden => Self::Forbidden,
+            CaseError::Conflict => Self::Conflict(
+                "Someone else changed this request since that version was read, so the change was not saved. \
+                 Read the request again and retry with its current version."
+                    .into(),
+            ),
+            // The request's status or kind refuses the step: reading it again shows why.
+            CaseError::Step(refused @ (StepError::NotFromHere { .. } | StepError::WrongKind)) => {
+                Self::Conflict(refused.to_string())
+            }
+            refused @ (CaseError::Step(_) | CaseError::Extension(_) | CaseError::Invalid(_)) => {
+                let message = refused.to_string();
+                Self::Invalid { fields: FieldErrors::default(), message }
+            }
+            other => Self::Internal(InternalError::Case(other)),
+        }
+    }
+}
+
+/// An RFC 9457 problem: what every refusal and failure of the API answers,
+/// as `application/problem+json`.
+#[derive(Serialize, ToSchema)]
+pub struct Problem {
+    /// Always `about:blank`: the status and title say what kind of problem it is.
+    #[serde(rename = "type")]
+    #[schema(example = "about:blank")]
+    kind: &'static str,
+    /// The status's reason phrase.
+    title: String,
+    status: u16,
+    /// What went wrong, in a sentence a person can act on.
+    detail: String,
+    /// The first problem with each field, by field name (422 only).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    fields: BTreeMap<String, String>,
+    /// Quote it when reporting a failure on the portal's side (503 only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    incident: Option<String>,
+}
+
+impl Problem {
+    pub fn answer(status: StatusCode, detail: String, fields: BTreeMap<String, String>) -> Self {
+        let title = status.canonical_reason().unwrap_or("Error").to_owned();
+        Self { kind: "about:blank", title, status: status.as_u16(), detail, fields, incident: None }
+    }
+
+    pub fn incident(reference: String) -> Self {
+        let status = StatusCode::SERVICE_UNAVAILABLE;
+        Self { incident: Some(reference), ..Self::answer(status, "Temporarily unavailable.".into(), BTreeMap::new()) }
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, Json(self)).into_response();
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        response
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, body) = match &self {
-            Self::Unauthenticated => (StatusCode::UNAUTHORIZED, json!({ "error": self.to_string() })),
-            Self::Forbidden => (StatusCode::FORBIDDEN, json!({ "error": self.to_string() })),
-            Self::NotFound => (StatusCode::NOT_FOUND, json!({ "error": self.to_string() })),
-            Self::Invalid { fields, message } => {
-                let fields: serde_json::Map<String, Value> =
-                    fields.iter().map(|(field, problem)| (field.to_owned(), Value::from(problem))).collect();
-                (StatusCode::UNPROCESSABLE_ENTITY, json!({ "error": message, "fields": fields }))
-            }
+        let status = match &self {
+            Self::Unreadable(_) => StatusCode::BAD_REQUEST,
+            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound | Self::UnknownCursor => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Internal(error) => return Incident::record("an API request", error).json(),
         };
-        let mut response = (status, Json(body)).into_response();
-        if matches!(self, Self::Unauthenticated) {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        let detail = self.to_string();
+        let fields = match self {
+            Self::Invalid { fields, .. } => fields.0,
+            _ => BTreeMap::new(),
+        };
+        let mut response = Problem::answer(status, detail, fields).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
     }
@@ -102,89 +183,6 @@ async fn caller(state: &AppState, headers: &HeaderMap, action: Action) -> Result
     Ok(viewer)
 }
 
-/// A request as the API returns it.
-#[derive(Serialize)]
-struct RequestBody {
-    reference: String,
-    kind: RequestKind,
-    status: app::domain::RequestStatus,
-    channel: Channel,
-    received_at: DateTime<Utc>,
-    acknowledge_by: Option<NaiveDate>,
-    respond_by: Option<NaiveDate>,
-    extended: bool,
-    paused_days: u32,
-    /// Which rule set the response deadline, and from which date.
-    deadline_rule: Option<String>,
-    deadline_explanation: Option<String>,
-}
-
-async fn show(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(reference): Path<String>,
-) -> Result<Json<RequestBody>, ApiError> {
-    let viewer = caller(&state, &headers, Action::OpenCase).await?;
-    let reference = ReferenceCode::parse(&reference).map_err(|_| ApiError::NotFound)?;
-    let case = state.desk.open(&viewer, &reference).await.map_err(InternalError::from)?.ok_or(ApiError::NotFound)?;
-    Ok(Json(RequestBody {
-        reference: case.reference.to_string(),
-        kind: case.kind,
-        status: case.status,
-        channel: case.channel,
-        received_at: case.received_at,
-        acknowledge_by: case.clock.as_ref().and_then(|c| c.acknowledge_by.as_ref()).map(|d| d.due),
-        respond_by: case.clock.as_ref().map(|c| c.due()),
-        extended: case.clock.as_ref().is_some_and(|c| c.extended.is_some()),
-        paused_days: case.clock.as_ref().map_or(0, |c| c.paused_days),
-        deadline_rule: case.clock.as_ref().map(|c| c.respond_by.rule_id.clone()),
-        deadline_explanation: case.clock.as_ref().map(|c| c.respond_by.explanation.clone()),
-    }))
-}
-
-/// Reads the received date: a day (counted from the start of business in
-/// the organisation's time zone) or an exact RFC 3339 time.
-fn received(text: &str) -> Option<Received> {
-    match DateTime::parse_from_rfc3339(text) {
-        Ok(at) => Some(Received::At(at.with_timezone(&Utc))),
-        Err(_) => text.parse().ok().map(Received::Day),
-    }
-}
-
-async fn create(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> Result<Response, ApiError> {
-    let viewer = caller(&state, &headers, Action::EnterRequest).await?;
-    let object: serde_json::Map<String, Value> =
-        serde_json::from_slice(&body).map_err(|_| invalid("body", "The body must be a JSON object."))?;
-    let text = |name: &str| object.get(name).and_then(Value::as_str).unwrap_or_default().trim().to_owned();
-    let kind =
-        RequestKind::parse(&text("kind")).ok_or_else(|| invalid("kind", "Use opt_out, amendment or complaint."))?;
-    let channel = Channel::parse(&text("channel")).ok_or_else(|| invalid("channel", "Use web, phone or mail."))?;
-    let received = received(&text("received_at"))
-        .ok_or_else(|| invalid("received_at", "Give the date received as YYYY-MM-DD or an RFC 3339 time."))?;
-    let received_at =
-        state.clocks.received(received).map_err(|problem| invalid("received_at", &problem.to_string()))?;
-    // Each kind's own fields are read and checked by the same form types as
-    // the web pages, so the API accepts exactly what a form would.
-    let fields = Value::Object(object.clone());
-    let context = ParseContext { today: state.clocks.today(), gpc: false };
-    let parsed = match kind {
-        RequestKind::OptOut => parse::<OptOutForm>(fields, &context),
-        RequestKind::Amendment => parse::<AmendmentForm>(fields, &context),
-        RequestKind::Complaint => parse::<ComplaintForm>(fields, &context),
-    };
-    let request = parsed
-        .map_err(|fields| ApiError::Invalid { fields, message: "Some fields are missing or not valid.".into() })?;
-    let intake = Intake { channel, received_at, entered_by: Some(actor(&viewer)) };
-    let receipt = state.store.submit(&request, &intake).await.map_err(InternalError::from)?;
-    let shown = show(State(state), headers, Path(receipt.reference.to_string())).await?;
-    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/requests/{}", receipt.reference))], shown)
-        .into_response())
-}
-
 /// A request refused for one field's sake.
 fn invalid(field: &str, problem: &str) -> ApiError {
     let mut fields = FieldErrors::default();
@@ -192,12 +190,54 @@ fn invalid(field: &str, problem: &str) -> ApiError {
     ApiError::Invalid { fields, message: problem.to_owned() }
 }
 
-fn parse<F: RequestForm>(fields: Value, context: &ParseContext) -> Result<app::domain::NewRequest, FieldErrors> {
-    // Non-string values become empty strings, which the form then reports.
-    let strings: serde_json::Map<String, Value> = match fields {
-        Value::Object(map) => map.into_iter().filter(|(_, v)| v.is_string()).collect(),
-        _ => serde_json::Map::new(),
-    };
-    let form: F = serde_json::from_value(Value::Object(strings)).unwrap_or_default();
-    form.parse(context)
+/// A JSON body read into `T`: 400 when it is not JSON at all, 413 when it
+/// is too large, 422 naming the field whose value does not fit.
+fn body<T: DeserializeOwned>(bytes: Result<axum::body::Bytes, BytesRejection>) -> Result<T, ApiError> {
+    let bytes = bytes.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge,
+        _ => ApiError::Unreadable("The body could not be read.".into()),
+    })?;
+    let mut json = serde_json::Deserializer::from_slice(&bytes);
+    serde_path_to_error::deserialize(&mut json).map_err(|error| {
+        let field = error.path().to_string();
+        let inner = error.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let field = if field == "." { "body" } else { field.as_str() };
+                invalid(field, &data_problem(&inner))
+            }
+            _ => ApiError::Unreadable("The body must be JSON.".into()),
+        }
+    })
+}
+
+/// A query string read into `T`, refusing values that do not fit.
+fn query<T: DeserializeOwned>(raw: Option<String>) -> Result<T, ApiError> {
+    let raw = raw.unwrap_or_default();
+    let query = serde_urlencoded::Deserializer::new(form_urlencoded::parse(raw.as_bytes()));
+    serde_path_to_error::deserialize(query).map_err(|error| {
+        let field = error.path().to_string();
+        let message = error.into_inner().to_string();
+        invalid(if field == "." { "query" } else { &field }, &format!("This value does not fit: {message}."))
+    })
+}
+
+/// serde's words without the line and column, which mean nothing to a
+/// program that sent one line.
+fn data_problem(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let text = text.split(" at line ").next().unwrap_or(&text);
+    format!("This value does not fit: {text}.")
+}
+
+/// A whole number, however JSON spells it: `3` and `3.0` are the same
+/// integer to a JSON Schema, so both are read.
+fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    let number = serde_json::Number::deserialize(deserializer)?;
+    number
+        .as_i64()
+        .or_else(|| {
+            number.as_f64().filter(|value| value.fract() == 0.0 && value.abs() < 9.0e15).map(|value| value as i64)
+        })
+        .ok_or_else(|| serde::de::Error::custom("expected a whole number"))
 }

@@ -6,12 +6,13 @@ use app::domain::access::Action;
 use app::domain::register::{OptOutChange, OptOutSource};
 use app::domain::request::{JointAccount, OptOutScope};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiError, InternalError, caller, invalid};
+use super::{ApiError, InternalError, Problem, caller, invalid, query};
 use crate::http::AppState;
 use crate::http::routes::Routes;
 use crate::register::{Cursor, Entry, Lookup};
@@ -26,8 +27,8 @@ pub fn routes() -> Routes {
 
 /// One entry of the feed: what a downstream system needs to find the
 /// person in its own records and stop (or resume) sharing.
-#[derive(Serialize)]
-struct EntryBody {
+#[derive(Serialize, ToSchema)]
+pub struct EntryBody {
     /// Ask `changed_since` this to read on after this entry.
     cursor: String,
     /// The opt-out the entry is about: the same for its later changes.
@@ -66,36 +67,52 @@ impl EntryBody {
     }
 }
 
-#[derive(Deserialize)]
-struct FeedQuery {
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FeedQuery {
+    /// A `cursor` or `next` this feed returned; none to read from the start.
     changed_since: Option<String>,
-    limit: Option<String>,
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u64>,
 }
 
-#[derive(Serialize)]
-struct FeedBody {
+#[derive(Serialize, ToSchema)]
+pub struct FeedBody {
     entries: Vec<EntryBody>,
     /// Where to read on from; the same cursor when nothing was new.
     next: String,
 }
 
-async fn changes(
+#[utoipa::path(
+    get,
+    path = "/opt-outs",
+    operation_id = "opt_out_changes",
+    tag = "opt-outs",
+    summary = "Page through the register's changes, oldest first",
+    description = "Each entry once, in the order written, even while new opt-outs are being written.",
+    params(FeedQuery),
+    responses(
+        (status = 200, description = "The entries after the cursor.", body = FeedBody),
+        (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token's owner may not read the register.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The cursor is not one this feed returned.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A limit that does not fit.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn changes(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(query): Query<FeedQuery>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Json<FeedBody>, ApiError> {
     caller(&state, &headers, Action::ViewOptOutRegister).await?;
+    let query: FeedQuery = query(raw)?;
     let since = match query.changed_since.as_deref().filter(|text| !text.trim().is_empty()) {
         None => Cursor::start(),
-        Some(text) => Cursor::parse(text)
-            .ok_or_else(|| invalid("changed_since", "Give a cursor this API returned, or none to start."))?,
+        Some(text) => Cursor::parse(text).ok_or(ApiError::UnknownCursor)?,
     };
-    let limit = match query.limit.as_deref() {
+    let limit = match query.limit {
         None => DEFAULT_LIMIT,
-        Some(text) => text
-            .trim()
-            .parse::<u64>()
-            .ok()
+        Some(limit) => Some(limit)
             .filter(|limit| (1..=MAX_LIMIT).contains(limit))
             .ok_or_else(|| invalid("limit", "Give a limit from 1 to 1000."))?,
     };
@@ -103,16 +120,19 @@ async fn changes(
     Ok(Json(FeedBody { entries: entries.into_iter().map(EntryBody::of).collect(), next: next.encode() }))
 }
 
-#[derive(Deserialize)]
-struct CheckQuery {
+/// Give exactly one of `email` and `account`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CheckQuery {
     email: Option<String>,
     account: Option<String>,
-    scope: Option<String>,
+    #[param(required = true)]
+    scope: Option<OptOutScope>,
 }
 
 /// One opt-out standing for the person or account.
-#[derive(Serialize)]
-struct StandingBody {
+#[derive(Serialize, ToSchema)]
+pub struct StandingBody {
     opt_out: String,
     scope: OptOutScope,
     joint_account: JointAccount,
@@ -120,8 +140,8 @@ struct StandingBody {
     holders: Vec<String>,
 }
 
-#[derive(Serialize)]
-struct CheckBody {
+#[derive(Serialize, ToSchema)]
+pub struct CheckBody {
     scope: OptOutScope,
     on: NaiveDate,
     /// For an email address, whether its owner is opted out; for an
@@ -133,21 +153,34 @@ struct CheckBody {
     opt_outs: Vec<StandingBody>,
 }
 
-async fn check(
+#[utoipa::path(
+    get,
+    path = "/opt-outs/check",
+    operation_id = "opt_out_check",
+    tag = "opt-outs",
+    summary = "Is this email address or account opted out of this sharing today?",
+    params(CheckQuery),
+    responses(
+        (status = 200, description = "Whether it is, and the opt-outs that stand.", body = CheckBody),
+        (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token's owner may not read the register.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Neither or both of email and account, or no scope.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn check(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(query): Query<CheckQuery>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Json<CheckBody>, ApiError> {
     caller(&state, &headers, Action::ViewOptOutRegister).await?;
+    let query: CheckQuery = query(raw)?;
     let given = |value: Option<String>| value.map(|text| text.trim().to_owned()).filter(|text| !text.is_empty());
     let lookup = match (given(query.email), given(query.account)) {
         (Some(email), None) => Lookup::Email(email),
         (None, Some(account)) => Lookup::Account(account),
         _ => return Err(invalid("email", "Give either email or account, not both.")),
     };
-    let scope = given(query.scope)
-        .and_then(|scope| OptOutScope::parse(&scope))
-        .ok_or_else(|| invalid("scope", "Use all_sharing or marketing_only."))?;
+    let scope = query.scope.ok_or_else(|| invalid("scope", "Use all_sharing or marketing_only."))?;
     let on = state.register.today();
     let found = state.register.check(&lookup, scope, on).await.map_err(InternalError::from)?;
     Ok(Json(CheckBody {

@@ -1,0 +1,150 @@
+//! The API's OpenAPI description, generated from the handlers' own types
+//! and `#[utoipa::path]` attributes. A copy is kept in `openapi.json` beside
+//! this file, and a test fails when the two differ, so a change to a handler
+//! shows up as a change to its description in review.
+
+use std::sync::LazyLock;
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use utoipa::openapi::link::LinkBuilder;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{OpenApi as Document, RefOr, Server};
+use utoipa::{Modify, OpenApi};
+
+use app::domain::queue::{AssigneeFilter, DueFilter, QueueSort, StatusFilter};
+use app::domain::request::OptOutScope;
+use app::domain::{Channel, RequestKind};
+
+use super::{register, requests};
+
+/// Where the API is mounted: the description's paths are relative to it.
+pub const BASE: &str = "/api/v1";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Privacy-request portal API",
+        version = "1",
+        description = "Create privacy requests received by phone or mail, list and search them as the staff \
+            queue does, move them along their workflow, note them, read their timelines and deadlines, and read \
+            the opt-out register. Authenticate with a bearer token issued by an administrator (in the portal, or \
+            with `server token create --email ...`). Tokens act with their owner's role, work for the days chosen \
+            when they were issued (a year at most), and stop working when their owner signs out everywhere or is \
+            disabled. Every refusal is an RFC 9457 problem (`application/problem+json`).",
+    ),
+    paths(
+        requests::create,
+        requests::list,
+        requests::show,
+        requests::step,
+        requests::note,
+        requests::timeline,
+        register::changes,
+        register::check,
+    ),
+    // The query parameters' enums, which utoipa does not collect by itself.
+    components(schemas(StatusFilter, AssigneeFilter, DueFilter, QueueSort, RequestKind, Channel, OptOutScope)),
+    modifiers(&Mount),
+    tags(
+        (name = "requests", description = "Privacy requests and their cases"),
+        (name = "opt-outs", description = "The opt-out register, for the systems that share data"),
+    ),
+)]
+struct ApiDoc;
+
+/// What the attributes cannot say: where the API is mounted, how it is
+/// authenticated, and how a created request leads to its reads.
+struct Mount;
+
+impl Modify for Mount {
+    fn modify(&self, openapi: &mut Document) {
+        openapi.servers = Some(vec![Server::new(BASE)]);
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        openapi.security =
+            Some(vec![utoipa::openapi::security::SecurityRequirement::new("bearer", Vec::<String>::new())]);
+        if let Some(check) = openapi.paths.paths.get_mut("/opt-outs/check").and_then(|item| item.get.as_mut()) {
+            one_of_email_or_account(check);
+        }
+        let created = openapi
+            .paths
+            .paths
+            .get_mut("/requests")
+            .and_then(|item| item.post.as_mut())
+            .and_then(|operation| operation.responses.responses.get_mut("201"));
+        if let Some(RefOr::T(created)) = created {
+            for (name, operation) in [("request", "get_request"), ("timeline", "get_timeline")] {
+                let link = LinkBuilder::new()
+                    .operation_id(operation)
+                    .parameter("reference", "$response.body#/reference")
+                    .build();
+                created.links.insert(name.to_owned(), RefOr::T(link));
+            }
+        }
+    }
+}
+
+/// The check asks about an email address or an account number, never both
+/// and never neither. Query parameters cannot say that one by one, so the
+/// two are described as one object, exploded into the query as before.
+fn one_of_email_or_account(check: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::Required;
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn, ParameterStyle};
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+    let Some(parameters) = check.parameters.as_mut() else { return };
+    parameters.retain(|parameter| !matches!(parameter, RefOr::T(p) if p.name == "email" || p.name == "account"));
+    let only = |name: &str, description: &str| {
+        ObjectBuilder::new()
+            .property(
+                name,
+                ObjectBuilder::new().schema_type(Type::String).pattern(Some(r"\S")).description(Some(description)),
+            )
+            .required(name)
+            .additional_properties(Some(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)))
+    };
+    let schema = OneOfBuilder::new()
+        .item(only("email", "The person's email address, whole."))
+        .item(only("account", "An account or order number."));
+    parameters.push(
+        ParameterBuilder::new()
+            .name("who")
+            .parameter_in(ParameterIn::Query)
+            .required(Required::True)
+            .description(Some("Give `email` or `account`, not both."))
+            .style(Some(ParameterStyle::Form))
+            .explode(Some(true))
+            .schema(Some(schema))
+            .build()
+            .into(),
+    );
+}
+
+/// The description as served, written once per process.
+pub static DESCRIPTION: LazyLock<String> =
+    LazyLock::new(|| ApiDoc::openapi().to_pretty_json().unwrap_or_else(|error| format!("{{\"error\":\"{error}\"}}")));
+
+pub async fn serve() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], DESCRIPTION.as_str()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DESCRIPTION;
+
+    /// Run with `UPDATE_OPENAPI=1` to write the generated description over
+    /// the copy after a deliberate change.
+    #[test]
+    fn the_committed_description_is_the_generated_one() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/http/api/openapi.json");
+        let generated = format!("{}\n", DESCRIPTION.as_str());
+        if std::env::var_os("UPDATE_OPENAPI").is_some() {
+            std::fs::write(path, &generated).expect("written");
+        }
+        let committed = std::fs::read_to_string(path).expect("the committed copy");
+        assert!(
+            committed == generated,
+            "the API changed without its description: review the change, then run this test with UPDATE_OPENAPI=1"
+        );
+    }
+}

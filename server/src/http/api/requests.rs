@@ -1,0 +1,526 @@
+//! Requests through the API: create one, read it, list and search them as
+//! the staff queue does, move one along the state machine, add an internal
+//! note and read its timeline. Each asks the case desk the pages use.
+
+use app::domain::access::Action;
+use app::domain::case::CaseEvent;
+use app::domain::form::{AmendmentForm, ComplaintForm, OptOutForm};
+use app::domain::queue::{AssigneeFilter, DueFilter, QueueQuery, QueueRow, QueueSort, StatusFilter};
+use app::domain::request::{JointAccount, OptOutScope};
+use app::domain::workflow::Step;
+use app::domain::{Channel, FieldErrors, ParseContext, ReferenceCode, RequestForm, RequestKind, RequestStatus};
+use axum::Json;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{ApiError, InternalError, Problem, body, caller, invalid, query, whole_number};
+use crate::cases::{PAGE_SIZE, TEXT_LIMIT, cursor_fits};
+use crate::clocks::Received;
+use crate::http::AppState;
+use crate::requests::Intake;
+use crate::staff::actor;
+
+/// The most rows one page of the list may hold.
+const MAX_LIMIT: u64 = 200;
+
+/// A request as the API returns it.
+#[derive(Serialize, ToSchema)]
+pub struct RequestBody {
+    reference: ReferenceCode,
+    kind: RequestKind,
+    status: RequestStatus,
+    channel: Channel,
+    received_at: DateTime<Utc>,
+    acknowledge_by: Option<NaiveDate>,
+    /// The response deadline in force, after any extension and pauses.
+    respond_by: Option<NaiveDate>,
+    extended: bool,
+    paused_days: u32,
+    /// Which rule set the response deadline (the earliest applicable wins).
+    deadline_rule: Option<String>,
+    deadline_explanation: Option<String>,
+    /// Quote it when taking a step: a step against an older version is refused.
+    version: i64,
+}
+
+async fn read(state: &AppState, headers: &HeaderMap, reference: &str) -> Result<RequestBody, ApiError> {
+    let viewer = caller(state, headers, Action::OpenCase).await?;
+    let reference = ReferenceCode::parse(reference).map_err(|_| ApiError::NotFound)?;
+    let case = state.desk.open(&viewer, &reference).await?.ok_or(ApiError::NotFound)?;
+    let clock = case.clock.as_ref();
+    Ok(RequestBody {
+        reference: case.reference,
+        kind: case.kind,
+        status: case.status,
+        channel: case.channel,
+        received_at: case.received_at,
+        acknowledge_by: clock.and_then(|c| c.acknowledge_by.as_ref()).map(|d| d.due),
+        respond_by: clock.map(|c| c.due()),
+        extended: clock.is_some_and(|c| c.extended.is_some()),
+        paused_days: clock.map_or(0, |c| c.paused_days),
+        deadline_rule: clock.map(|c| c.respond_by.rule_id.clone()),
+        deadline_explanation: clock.map(|c| c.respond_by.explanation.clone()),
+        version: case.version,
+    })
+}
+
+#[utoipa::path(
+    get,
+    path = "/requests/{reference}",
+    operation_id = "get_request",
+    tag = "requests",
+    summary = "Read a request, its status and its deadlines",
+    params(("reference" = ReferenceCode, Path)),
+    responses(
+        (status = 200, description = "The request.", body = RequestBody),
+        (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token's owner may not open cases.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No request with this reference.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(reference): Path<String>,
+) -> Result<Json<RequestBody>, ApiError> {
+    Ok(Json(read(&state, &headers, &reference).await?))
+}
+
+/// How a request reached the portal, shared by every kind.
+#[derive(Deserialize, ToSchema)]
+pub struct Arrival {
+    channel: Channel,
+    received_at: ReceivedAt,
+}
+
+/// When the request was received: not in the future and at most a year
+/// back, as on the staff form.
+#[derive(Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum ReceivedAt {
+    /// The exact time.
+    At(DateTime<FixedOffset>),
+    /// The day, counted from the start of business in the organisation's time zone.
+    Day(NaiveDate),
+}
+
+impl From<&ReceivedAt> for Received {
+    fn from(at: &ReceivedAt) -> Self {
+        match at {
+            ReceivedAt::At(at) => Received::At(at.with_timezone(&Utc)),
+            ReceivedAt::Day(day) => Received::Day(*day),
+        }
+    }
+}
+
+/// The requester, as every form asks for them. Text is trimmed; a field
+/// that is only white space counts as empty.
+#[derive(Deserialize, ToSchema)]
+pub struct Requester {
+    #[schema(required = true, min_length = 1, max_length = 200, pattern = r"\S")]
+    #[serde(default)]
+    full_name: String,
+    #[schema(required = true, format = Email, max_length = 254)]
+    #[serde(default)]
+    email: String,
+    /// Seven to twenty digits, written with spaces, `+ - ( ) .` or `x`.
+    #[schema(max_length = 40, pattern = r"^\s*(|[ +().x-]*([0-9][ +().x-]*){7,20})\s*$")]
+    #[serde(default)]
+    phone: String,
+}
+
+/// An opt-out of sharing (GLBA, CCPA).
+#[derive(Deserialize, ToSchema)]
+pub struct NewOptOut {
+    #[serde(flatten)]
+    arrival: Arrival,
+    #[serde(flatten)]
+    requester: Requester,
+    #[schema(required = true, min_length = 1, max_length = 500, pattern = r"\S")]
+    #[serde(default)]
+    postal_address: String,
+    #[schema(max_length = 64)]
+    #[serde(default)]
+    account_number: String,
+    #[schema(required = true, nullable = false)]
+    #[serde(default)]
+    scope: Option<OptOutScope>,
+    #[schema(required = true, nullable = false)]
+    #[serde(default)]
+    joint_account: Option<JointAccount>,
+}
+
+/// A request to amend health information (HIPAA 45 CFR 164.526).
+#[derive(Deserialize, ToSchema)]
+pub struct NewAmendment {
+    #[serde(flatten)]
+    arrival: Arrival,
+    #[serde(flatten)]
+    requester: Requester,
+    #[schema(max_length = 64)]
+    #[serde(default)]
+    account_number: String,
+    #[serde(default)]
+    date_of_birth: Option<NaiveDate>,
+    #[schema(required = true, nullable = false)]
+    #[serde(default)]
+    category: Option<app::domain::request::AmendmentCategory>,
+    #[schema(required = true, min_length = 1, max_length = 2000, pattern = r"\S")]
+    #[serde(default)]
+    current_information: String,
+    #[schema(required = true, min_length = 1, max_length = 2000, pattern = r"\S")]
+    #[serde(default)]
+    corrected_information: String,
+    #[schema(required = true, min_length = 1, max_length = 2000, pattern = r"\S")]
+    #[serde(default)]
+    reason: String,
+    #[schema(max_length = 4000)]
+    #[serde(default)]
+    supporting_details: String,
+}
+
+/// A privacy complaint.
+#[derive(Deserialize, ToSchema)]
+pub struct NewComplaint {
+    #[serde(flatten)]
+    arrival: Arrival,
+    #[serde(flatten)]
+    requester: Requester,
+    #[schema(required = true, nullable = false)]
+    #[serde(default)]
+    category: Option<app::domain::request::ComplaintCategory>,
+    /// Not in the future.
+    #[schema(required = true, nullable = false)]
+    #[serde(default)]
+    occurred_on: Option<NaiveDate>,
+    #[schema(required = true, min_length = 1, max_length = 4000, pattern = r"\S")]
+    #[serde(default)]
+    description: String,
+}
+
+/// A request received by phone or mail, of one of the three kinds.
+#[derive(Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum NewRequestBody {
+    OptOut(NewOptOut),
+    Amendment(NewAmendment),
+    Complaint(NewComplaint),
+}
+
+/// The text a form field holds for a value the API took typed.
+fn date_text(day: Option<NaiveDate>) -> String {
+    day.map(|day| day.to_string()).unwrap_or_default()
+}
+
+fn choice_text(choice: Option<&str>) -> String {
+    choice.unwrap_or_default().to_owned()
+}
+
+impl NewRequestBody {
+    fn arrival(&self) -> &Arrival {
+        match self {
+            Self::OptOut(body) => &body.arrival,
+            Self::Amendment(body) => &body.arrival,
+            Self::Complaint(body) => &body.arrival,
+        }
+    }
+
+    /// The request, checked by the same form types as the web pages, so the
+    /// API accepts exactly what a form would.
+    fn parse(self, context: &ParseContext) -> Result<app::domain::NewRequest, FieldErrors> {
+        match self {
+            Self::OptOut(body) => OptOutForm {
+                full_name: body.requester.full_name,
+                email: body.requester.email,
+                phone: body.requester.phone,
+                postal_address: body.postal_address,
+                account_number: body.account_number,
+                scope: choice_text(body.scope.map(|c| c.as_str())),
+                joint_account: choice_text(body.joint_account.map(|c| c.as_str())),
+            }
+            .parse(context),
+            Self::Amendment(body) => AmendmentForm {
+                full_name: body.requester.full_name,
+                email: body.requester.email,
+                phone: body.requester.phone,
+                account_number: body.account_number,
+                date_of_birth: date_text(body.date_of_birth),
+                category: choice_text(body.category.map(|c| c.as_str())),
+                current_information: body.current_information,
+                corrected_information: body.corrected_information,
+                reason: body.reason,
+                supporting_details: body.supporting_details,
+            }
+            .parse(context),
+            Self::Complaint(body) => ComplaintForm {
+                full_name: body.requester.full_name,
+                email: body.requester.email,
+                phone: body.requester.phone,
+                category: choice_text(body.category.map(|c| c.as_str())),
+                occurred_on: date_text(body.occurred_on),
+                description: body.description,
+            }
+            .parse(context),
+        }
+    }
+}
+
+#[utoipa::path(
+    post,
+    path = "/requests",
+    operation_id = "create_request",
+    tag = "requests",
+    summary = "Create a request received by phone or mail",
+    description = "Takes the same fields as the portal's web form for the kind, plus `kind`, `channel` and \
+        `received_at`. The deadline clock starts on the day received. Requests created here need no email \
+        verification; the customer is sent a receipt.",
+    request_body = NewRequestBody,
+    responses(
+        (status = 201, description = "Created. `Location` names the new request.", body = RequestBody,
+            headers(("Location" = String, description = "The new request's address"))),
+        (status = 400, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token's owner may not enter requests.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than the portal accepts.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing or invalid fields, each with a message.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    bytes: Result<axum::body::Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let viewer = caller(&state, &headers, Action::EnterRequest).await?;
+    let request: NewRequestBody = body(bytes)?;
+    let received_at = state
+        .clocks
+        .received(Received::from(&request.arrival().received_at))
+        .map_err(|problem| invalid("received_at", &problem.to_string()))?;
+    let intake = Intake { channel: request.arrival().channel, received_at, entered_by: Some(actor(&viewer)) };
+    let context = ParseContext { today: state.clocks.today(), gpc: false };
+    let request = request
+        .parse(&context)
+        .map_err(|fields| ApiError::Invalid { fields, message: "Some fields are missing or not valid.".into() })?;
+    let receipt = state.store.submit(&request, &intake).await.map_err(InternalError::from)?;
+    let shown = read(&state, &headers, receipt.reference.as_str()).await?;
+    let location = format!("/api/v1/requests/{}", receipt.reference);
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(shown)).into_response())
+}
+
+/// The queue's filters, as the staff queue takes them.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    kind: Option<RequestKind>,
+    /// Open requests unless asked otherwise (every status with `held`).
+    status: Option<StatusFilter>,
+    /// `me` is the token's owner.
+    assignee: Option<AssigneeFilter>,
+    due: Option<DueFilter>,
+    channel: Option<Channel>,
+    /// Received on or after this day (organisation's calendar).
+    from: Option<NaiveDate>,
+    /// Received on or before this day.
+    to: Option<NaiveDate>,
+    /// A reference, an email address (whole), an account number, or whole
+    /// words of a name.
+    q: Option<String>,
+    /// Due date first unless asked otherwise.
+    sort: Option<QueueSort>,
+    /// List unverified requests too.
+    unverified: Option<bool>,
+    /// Only requests on legal hold.
+    held: Option<bool>,
+    /// `next_cursor` of the page before, with the same filters and order.
+    cursor: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<u64>,
+}
+
+/// One page of the list.
+#[derive(Serialize, ToSchema)]
+pub struct ListBody {
+    requests: Vec<QueueRow>,
+    /// Give it as `cursor` for the next page; `null` on the last one.
+    next_cursor: Option<String>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/requests",
+    operation_id = "list_requests",
+    tag = "requests",
+    summary = "List and search requests, a page at a time",
+    description = "The staff queue's filters and orders. Pages are keyed, not counted: a request created or \
+        changed while paging is never listed twice nor makes another skipped.",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of requests.", body = ListBody),
+        (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token's owner may not see the queue.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The cursor is not one this API returned for this order.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A filter or limit that does not fit.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<ListBody>, ApiError> {
+    let viewer = caller(&state, &headers, Action::ViewQueue).await?;
+    let asked: ListQuery = query(raw)?;
+    let limit = asked.limit.unwrap_or(PAGE_SIZE);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(invalid("limit", "Give a limit from 1 to 200."));
+    }
+    let mut view = QueueQuery {
+        kind: asked.kind,
+        status: asked.status,
+        assignee: asked.assignee,
+        due: asked.due,
+        channel: asked.channel,
+        from: asked.from,
+        to: asked.to,
+        q: asked.q.unwrap_or_default(),
+        sort: asked.sort,
+        unverified: asked.unverified.unwrap_or(false),
+        held: asked.held.unwrap_or(false),
+        after: String::new(),
+    };
+    if let Some(cursor) = asked.cursor.filter(|cursor| !cursor.is_empty()) {
+        view.after = URL_SAFE_NO_PAD
+            .decode(cursor)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .filter(|after| cursor_fits(after, view.sort()))
+            .ok_or(ApiError::UnknownCursor)?;
+    }
+    let page = state.desk.queue_page(&viewer, &view, limit).await?;
+    let next_cursor =
+        page.next.map(|next| URL_SAFE_NO_PAD.encode(QueueQuery::from_query_string(&next).after.as_bytes()));
+    Ok(Json(ListBody { requests: page.rows, next_cursor }))
+}
+
+/// A step along the state machine, quoting the version it was decided on.
+#[derive(Deserialize, ToSchema)]
+pub struct StepBody {
+    /// The request's `version` as last read.
+    #[serde(deserialize_with = "whole_number")]
+    version: i64,
+    #[serde(flatten)]
+    step: Step,
+}
+
+#[utoipa::path(
+    post,
+    path = "/requests/{reference}/steps",
+    operation_id = "take_step",
+    tag = "requests",
+    summary = "Move a request one step along its workflow",
+    description = "The same steps, rules and refusals as the case page. Which steps a request can take depends \
+        on its kind and status; an opt-out never waits on the customer.",
+    params(("reference" = ReferenceCode, Path)),
+    request_body = StepBody,
+    responses(
+        (status = 200, description = "The request after the step.", body = RequestBody),
+        (status = 400, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token's owner may not work cases.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No request with this reference.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The request changed since that version, or its status does not allow the step.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than the portal accepts.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The step lacks what it must record, or does not fit the request.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn step(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(reference): Path<String>,
+    bytes: Result<axum::body::Bytes, BytesRejection>,
+) -> Result<Json<RequestBody>, ApiError> {
+    let viewer = caller(&state, &headers, Action::WorkCase).await?;
+    let reference = ReferenceCode::parse(&reference).map_err(|_| ApiError::NotFound)?;
+    let asked: StepBody = body(bytes)?;
+    state.desk.step(&viewer, &reference, asked.version, &asked.step).await?;
+    Ok(Json(read(&state, &headers, reference.as_str()).await?))
+}
+
+/// An internal note: never shown to the customer.
+#[derive(Deserialize, ToSchema)]
+pub struct NoteBody {
+    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
+    body: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/requests/{reference}/notes",
+    operation_id = "add_note",
+    tag = "requests",
+    summary = "Add an internal note to a request",
+    params(("reference" = ReferenceCode, Path)),
+    request_body = NoteBody,
+    responses(
+        (status = 204, description = "Noted; the note is on the request's timeline."),
+        (status = 400, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token's owner may not work cases.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No request with this reference.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than the portal accepts.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The note is empty or too long, or the request's data was purged.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn note(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(reference): Path<String>,
+    bytes: Result<axum::body::Bytes, BytesRejection>,
+) -> Result<StatusCode, ApiError> {
+    let viewer = caller(&state, &headers, Action::WorkCase).await?;
+    let reference = ReferenceCode::parse(&reference).map_err(|_| ApiError::NotFound)?;
+    let asked: NoteBody = body(bytes)?;
+    if asked.body.trim().chars().count() > TEXT_LIMIT {
+        return Err(invalid("body", "That is too long: keep it under 10,000 characters."));
+    }
+    state.desk.note(&viewer, &reference, &asked.body).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A request's history, oldest first, notes included.
+#[derive(Serialize, ToSchema)]
+pub struct TimelineBody {
+    reference: ReferenceCode,
+    events: Vec<CaseEvent>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/requests/{reference}/timeline",
+    operation_id = "get_timeline",
+    tag = "requests",
+    summary = "Read a request's timeline, as the case page shows it",
+    params(("reference" = ReferenceCode, Path)),
+    responses(
+        (status = 200, description = "Every event, oldest first.", body = TimelineBody),
+        (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token's owner may not open cases.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No request with this reference.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn timeline(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(reference): Path<String>,
+) -> Result<Json<TimelineBody>, ApiError> {
+    let viewer = caller(&state, &headers, Action::OpenCase).await?;
+    let reference = ReferenceCode::parse(&reference).map_err(|_| ApiError::NotFound)?;
+    let case = state.desk.open(&viewer, &reference).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(TimelineBody { reference: case.reference, events: case.timeline }))
+}
