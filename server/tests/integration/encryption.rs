@@ -70,8 +70,10 @@ async fn enter_amendment(app: &TestApp, token: &str) -> String {
         "corrected_information": format!("Member {MARKER} 4321"),
         "reason": format!("Swapped digits, says {MARKER}."),
         "supporting_details": format!("Card photo kept by {MARKER}."),
-        "notify_1_name": format!("Dr {MARKER}"),
-        "notify_1_email": format!("dr.{}@clinic.example.net", MARKER.to_lowercase()),
+        "notify": [{
+            "name": format!("Dr {MARKER}"),
+            "email": format!("dr.{}@clinic.example.net", MARKER.to_lowercase()),
+        }],
     });
     let reply = app
         .send(

@@ -184,6 +184,19 @@ pub struct NewAmendment {
     #[schema(max_length = 4000)]
     #[serde(default)]
     supporting_details: String,
+    /// Whom to tell if the amendment is accepted (45 CFR 164.526(c)(3)).
+    #[schema(max_items = 3)]
+    #[serde(default)]
+    notify: Vec<PersonToTell>,
+}
+
+/// Someone the customer names to be told of an accepted amendment.
+#[derive(Deserialize, ToSchema)]
+pub struct PersonToTell {
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    name: String,
+    #[schema(format = Email, max_length = 254)]
+    email: String,
 }
 
 /// A privacy complaint.
@@ -244,21 +257,41 @@ impl NewRequestBody {
                 account_number: body.account_number,
                 scope: choice_text(body.scope.map(|c| c.as_str())),
                 joint_account: choice_text(body.joint_account.map(|c| c.as_str())),
+                // The API does not take other holders yet: an opt-out
+                // entered here covers the person it names.
+                other_holders: String::new(),
             }
             .parse(context),
-            Self::Amendment(body) => AmendmentForm {
-                full_name: body.requester.full_name,
-                email: body.requester.email,
-                phone: body.requester.phone,
-                account_number: body.account_number,
-                date_of_birth: date_text(body.date_of_birth),
-                category: choice_text(body.category.map(|c| c.as_str())),
-                current_information: body.current_information,
-                corrected_information: body.corrected_information,
-                reason: body.reason,
-                supporting_details: body.supporting_details,
+            Self::Amendment(body) => {
+                let rows = app::domain::form::NOTIFY_ROWS.len();
+                if body.notify.len() > rows {
+                    let mut errors = FieldErrors::default();
+                    errors.insert("notify", format!("Name at most {rows} persons to tell."));
+                    return Err(errors);
+                }
+                let mut notify = body.notify.into_iter().map(|person| (person.name, person.email));
+                let [(notify_1_name, notify_1_email), (notify_2_name, notify_2_email), (notify_3_name, notify_3_email)] =
+                    std::array::from_fn(|_| notify.next().unwrap_or_default());
+                AmendmentForm {
+                    full_name: body.requester.full_name,
+                    email: body.requester.email,
+                    phone: body.requester.phone,
+                    account_number: body.account_number,
+                    date_of_birth: date_text(body.date_of_birth),
+                    category: choice_text(body.category.map(|c| c.as_str())),
+                    current_information: body.current_information,
+                    corrected_information: body.corrected_information,
+                    reason: body.reason,
+                    supporting_details: body.supporting_details,
+                    notify_1_name,
+                    notify_1_email,
+                    notify_2_name,
+                    notify_2_email,
+                    notify_3_name,
+                    notify_3_email,
+                }
+                .parse(context)
             }
-            .parse(context),
             Self::Complaint(body) => ComplaintForm {
                 full_name: body.requester.full_name,
                 email: body.requester.email,
