@@ -53,7 +53,9 @@ impl Mailer {
     /// committed. A ring nobody needed costs one empty claim.
     pub fn wake(&self) {
         self.wake.notify_one();
-        self.deliveries.notify_one();
+        if self.outbox.endpoints_seen() {
+            self.deliveries.notify_one();
+        }
     }
 
     /// An absolute link to `path` on the portal, as a letter carries it.

@@ -5,6 +5,9 @@
 //! runs out. Each channel has its own worker, so a slow webhook receiver
 //! never holds up a letter.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use app::domain::case::LetterStatus;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
@@ -107,11 +110,24 @@ pub struct Outbox {
     /// The domain of Message-IDs, taken from the sender's address.
     id_domain: String,
     vault: Vault,
+    /// Whether the latest event recorded found webhook endpoints to announce
+    /// to. The webhook worker is rung after a commit only then, so that
+    /// intake with no endpoint registered does not send it to claim in vain
+    /// on the one SQLite writer after every request.
+    endpoints_seen: Arc<AtomicBool>,
 }
 
 impl Outbox {
     pub fn new(sender_domain: &str, vault: Vault) -> Self {
-        Self { id_domain: sender_domain.to_owned(), vault }
+        Self { id_domain: sender_domain.to_owned(), vault, endpoints_seen: Arc::new(AtomicBool::new(false)) }
+    }
+
+    pub fn note_endpoints(&self, any: bool) {
+        self.endpoints_seen.store(any, Ordering::Relaxed);
+    }
+
+    pub fn endpoints_seen(&self) -> bool {
+        self.endpoints_seen.load(Ordering::Relaxed)
     }
 
     pub fn vault(&self) -> &Vault {

@@ -21,6 +21,7 @@ pub async fn announce(
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let endpoints = webhook_endpoint::Entity::find().filter(webhook_endpoint::Column::Active.eq(true)).all(txn).await?;
+    outbox.note_endpoints(!endpoints.is_empty());
     if endpoints.is_empty() {
         return Ok(());
     }
