@@ -40,23 +40,38 @@ pub enum Outcome {
         effective_on: NaiveDate,
     },
     AmendmentAccepted {
-        #[cfg_attr(feature = "ssr", schema(pattern = r"\S"))]
+        #[cfg_attr(
+            feature = "ssr",
+            schema(pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+        )]
         records_changed: String,
     },
     AmendmentPartlyAccepted {
-        #[cfg_attr(feature = "ssr", schema(pattern = r"\S"))]
+        #[cfg_attr(
+            feature = "ssr",
+            schema(pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+        )]
         records_changed: String,
-        #[cfg_attr(feature = "ssr", schema(pattern = r"\S"))]
+        #[cfg_attr(
+            feature = "ssr",
+            schema(pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+        )]
         reason: String,
     },
     AmendmentDenied {
         ground: DenialGround,
-        #[cfg_attr(feature = "ssr", schema(pattern = r"\S"))]
+        #[cfg_attr(
+            feature = "ssr",
+            schema(pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+        )]
         explanation: String,
     },
     ComplaintResolved {
         category: ComplaintCategory,
-        #[cfg_attr(feature = "ssr", schema(pattern = r"\S"))]
+        #[cfg_attr(
+            feature = "ssr",
+            schema(pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+        )]
         resolution: String,
     },
 }
@@ -131,7 +146,10 @@ pub enum Step {
     StartWork,
     /// Ask the customer for something; the response clock may pause.
     AskCustomer {
-        #[cfg_attr(feature = "ssr", schema(pattern = r"\S"))]
+        #[cfg_attr(
+            feature = "ssr",
+            schema(pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+        )]
         what: String,
     },
     /// The customer answered; work goes on.
@@ -139,7 +157,10 @@ pub enum Step {
     Resolve(Outcome),
     Close {
         reason: CloseReason,
-        #[cfg_attr(feature = "ssr", schema(pattern = r"\S"))]
+        #[cfg_attr(
+            feature = "ssr",
+            schema(pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+        )]
         note: String,
     },
 }

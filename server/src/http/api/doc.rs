@@ -94,11 +94,15 @@ fn one_of_email_or_account(check: &mut utoipa::openapi::path::Operation) {
     use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
     let Some(parameters) = check.parameters.as_mut() else { return };
     parameters.retain(|parameter| !matches!(parameter, RefOr::T(p) if p.name == "email" || p.name == "account"));
+    // Not only white space as `trim` reads it: see the text fields of requests.rs.
     let only = |name: &str, description: &str| {
         ObjectBuilder::new()
             .property(
                 name,
-                ObjectBuilder::new().schema_type(Type::String).pattern(Some(r"\S")).description(Some(description)),
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some(r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"))
+                    .description(Some(description)),
             )
             .required(name)
             .additional_properties(Some(utoipa::openapi::schema::AdditionalProperties::FreeForm(false)))

@@ -120,11 +120,22 @@ impl From<&ReceivedAt> for Received {
     }
 }
 
+// Text fields the forms require carry the pattern of one character that is
+// not white space as the forms' `trim` reads it (Unicode's White_Space):
+// ECMAScript's `\S`, which the description's readers apply, lets U+0085
+// through, so a name of only that character matched and was then refused as
+// empty (found by Schemathesis).
+
 /// The requester, as every form asks for them. Text is trimmed; a field
 /// that is only white space counts as empty.
 #[derive(Deserialize, ToSchema)]
 pub struct Requester {
-    #[schema(required = true, min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        required = true,
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     #[serde(default)]
     full_name: String,
     #[schema(required = true, format = Email, max_length = 254)]
@@ -143,7 +154,12 @@ pub struct NewOptOut {
     arrival: Arrival,
     #[serde(flatten)]
     requester: Requester,
-    #[schema(required = true, min_length = 1, max_length = 500, pattern = r"\S")]
+    #[schema(
+        required = true,
+        min_length = 1,
+        max_length = 500,
+        pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     #[serde(default)]
     postal_address: String,
     #[schema(max_length = 64)]
@@ -172,13 +188,28 @@ pub struct NewAmendment {
     #[schema(required = true, nullable = false)]
     #[serde(default)]
     category: Option<app::domain::request::AmendmentCategory>,
-    #[schema(required = true, min_length = 1, max_length = 2000, pattern = r"\S")]
+    #[schema(
+        required = true,
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     #[serde(default)]
     current_information: String,
-    #[schema(required = true, min_length = 1, max_length = 2000, pattern = r"\S")]
+    #[schema(
+        required = true,
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     #[serde(default)]
     corrected_information: String,
-    #[schema(required = true, min_length = 1, max_length = 2000, pattern = r"\S")]
+    #[schema(
+        required = true,
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     #[serde(default)]
     reason: String,
     #[schema(max_length = 4000)]
@@ -193,7 +224,11 @@ pub struct NewAmendment {
 /// Someone the customer names to be told of an accepted amendment.
 #[derive(Deserialize, ToSchema)]
 pub struct PersonToTell {
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     name: String,
     #[schema(format = Email, max_length = 254)]
     email: String,
@@ -213,7 +248,12 @@ pub struct NewComplaint {
     #[schema(required = true, nullable = false)]
     #[serde(default)]
     occurred_on: Option<NaiveDate>,
-    #[schema(required = true, min_length = 1, max_length = 4000, pattern = r"\S")]
+    #[schema(
+        required = true,
+        min_length = 1,
+        max_length = 4000,
+        pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     #[serde(default)]
     description: String,
 }
@@ -488,7 +528,11 @@ pub async fn step(
 /// An internal note: never shown to the customer.
 #[derive(Deserialize, ToSchema)]
 pub struct NoteBody {
-    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 10000,
+        pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     body: String,
 }
 
