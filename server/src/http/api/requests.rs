@@ -120,11 +120,8 @@ impl From<&ReceivedAt> for Received {
     }
 }
 
-// Text fields the forms require carry the pattern of one character that is
-// not white space as the forms' `trim` reads it (Unicode's White_Space):
-// ECMAScript's `\S`, which the description's readers apply, lets U+0085
-// through, so a name of only that character matched and was then refused as
-// empty (found by Schemathesis).
+// Required text fields: one character `trim` keeps (Unicode White_Space);
+// ECMAScript's `\S` lets U+0085 through, which `trim` then empties.
 
 /// The requester, as every form asks for them. Text is trimmed; a field
 /// that is only white space counts as empty.
