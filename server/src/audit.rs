@@ -3,6 +3,10 @@
 //! `server audit verify` finds where. Nothing in the portal updates or
 //! deletes an entry.
 
+mod access;
+
+pub use access::AccessLog;
+
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,

@@ -59,6 +59,7 @@ pub struct Application {
     vault: Vault,
     purge: Purge,
     register: Register,
+    metrics: crate::metrics::Metrics,
     _background: Background,
 }
 
@@ -169,6 +170,7 @@ impl Application {
             tokio::spawn(run_purges(purge.clone())),
             tokio::spawn(sweep_limits(submissions.clone(), db.clone(), clocks.clone())),
             tokio::spawn(refresh_keys(db.clone(), vault.clone(), keys)),
+            tokio::spawn(metrics.clone().keep_days_forever()),
         ];
         let leptos = LeptosOptions::builder()
             .output_name(config.output_name.clone())
@@ -197,7 +199,7 @@ impl Application {
             )),
             desk,
             register: register.clone(),
-            metrics,
+            metrics: metrics.clone(),
             clocks,
             sessions: SessionSettings {
                 store: sessions,
@@ -221,6 +223,7 @@ impl Application {
             vault,
             purge,
             register,
+            metrics,
             _background: Background(background),
         })
     }
@@ -253,6 +256,11 @@ impl Application {
 
     pub fn register(&self) -> &Register {
         &self.register
+    }
+
+    /// The dashboard's counts, whose keeping tests run by hand.
+    pub fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.metrics
     }
 
     pub fn purge(&self) -> &Purge {

@@ -16,6 +16,7 @@ use app::domain::workflow::StepError;
 use app::domain::{ReferenceCode, RequestKind, RequestStatus, Viewer};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
+use crate::audit::AccessLog;
 use crate::clocks::{ClockState, Clocks};
 use crate::db::entities::request;
 use crate::mail::{MailDesk, Mailer};
@@ -72,6 +73,7 @@ pub struct CaseDesk {
     clocks: Arc<Clocks>,
     staff: StaffAccounts,
     mail_desk: MailDesk,
+    access: AccessLog,
 }
 
 /// A request read for a change, with its typed fields and the requester's
@@ -93,7 +95,8 @@ impl CaseDesk {
         staff: StaffAccounts,
         mail_desk: MailDesk,
     ) -> Self {
-        Self { read: db.clone(), db, mailer, clocks, staff, mail_desk }
+        let access = AccessLog::start(db.clone());
+        Self { read: db.clone(), db, mailer, clocks, staff, mail_desk, access }
     }
 
     /// Shows cases and the queue through `reader` (see [`crate::db::reader`]).

@@ -1,5 +1,5 @@
 //! Opening a case: everything staff see of one request. Opening it is
-//! written to the audit log, since it shows a customer's personal data.
+//! written to the access log, since it shows a customer's personal data.
 
 use std::collections::HashMap;
 
@@ -7,10 +7,9 @@ use app::domain::case::{CaseEvent, CaseView, LegalHold, Purged, StaffMember};
 use app::domain::clock::RequestClock;
 use app::domain::workflow;
 use app::domain::{Channel, EventKind, ReferenceCode, RequestDetails, RequestKind, Viewer};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{CaseDesk, CaseError, Loaded, clock_state};
-use crate::audit;
 use crate::db::entities::request_event;
 use crate::requests::StoreError;
 use crate::staff::actor;
@@ -23,9 +22,7 @@ impl CaseDesk {
             Err(CaseError::NotFound) => return Ok(None),
             Err(e) => return Err(e),
         };
-        let txn = self.db.begin().await?;
-        audit::append(&txn, &actor(viewer), "request.opened", Some(found.row.id), serde_json::json!({})).await?;
-        txn.commit().await?;
+        self.access.opened(actor(viewer), found.row.id).await?;
 
         let staff: HashMap<i64, StaffMember> =
             self.staff.list().await?.into_iter().map(|member| (member.id, member)).collect();
@@ -88,7 +85,7 @@ impl CaseDesk {
             purged: row
                 .purged_at
                 .map(|at| Purged { on: clocks.local_date(at), under: row.purged_under.clone().unwrap_or_default() }),
-            register_entry: crate::register::facts_of_request(&self.db, row.id)
+            register_entry: crate::register::facts_of_request(&self.read, row.id)
                 .await?
                 .into_iter()
                 .next()

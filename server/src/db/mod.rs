@@ -1,5 +1,6 @@
 //! The database connection and the tables as the server reads them.
 
+pub mod batch;
 pub mod entities;
 
 use std::str::FromStr;

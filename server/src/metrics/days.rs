@@ -3,28 +3,40 @@
 //!
 //! Each day before today has two parts in `metrics_days`: what was received
 //! that day, and what was finished that day. Today is always counted live.
-//! Every write to a request sets its `updated_at`, so each view first looks
-//! at the rows changed since the last look (the zone's watermark) and drops
-//! the parts they count in:
+//! Every write to a request sets its `updated_at`, so the rows changed since
+//! the last look (the zone's watermark) tell which parts went stale:
 //! - the received part of the day a changed row was received, when the row
 //!   is new or was verified since (the received counts read nothing else
 //!   that can change: kind, channel and arrival are fixed);
 //! - the finished part of the day a changed row was finished.
 //!
-//! Dropped and never-counted parts are counted again and kept, unless
-//! another look moved the watermark past the moment counting began, in
-//! which case what was counted may already be stale and is only shown.
+//! A view writes nothing: it takes the kept parts that did not go stale and
+//! counts the others itself. Writing on a view queued every dashboard behind
+//! the one SQLite writer, and eight opened together under load waited out
+//! the request timeout. One keeper per instance does the writing: it drops
+//! the stale parts, moves the watermark, and counts and keeps the missing
+//! parts, unless another look moved the watermark past the moment its
+//! counting began (what it counted may then be stale already).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Mutex, PoisonError};
 
 use app::domain::RequestKind;
 use app::domain::metrics::{DoneByFact, FinishedFact, OutcomeFact, Period, ReceivedFact};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DatabaseBackend, TransactionTrait};
 use serde::{Deserialize, Serialize};
+use tokio::sync::Notify;
 
 use super::sql::day_of;
 use super::{Metrics, MetricsError, get};
+
+/// How often the keeper looks even when no view asked it to.
+const KEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The longest span of days the keeper keeps up to date: the dashboard's
+/// longest period, and a little more.
+const KEPT_AT_MOST: chrono::Days = chrono::Days::new(6 * 366);
 
 /// How long a write may take between setting `updated_at` and committing,
 /// and how far apart instances' clocks may be: changes this much older than
@@ -46,6 +58,38 @@ impl DayFacts {
         self.finished.extend(other.finished);
         self.done_by.extend(other.done_by);
         self.outcomes.extend(other.outcomes);
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lock {
+    Yes,
+    No,
+}
+
+/// What views ask the keeper to keep, and the bell they ring.
+#[derive(Default)]
+pub(super) struct Keeper {
+    wanted: Mutex<Option<Period>>,
+    asked: Notify,
+}
+
+impl Keeper {
+    /// Adds `period` to the days kept up to date and wakes the keeper.
+    fn want(&self, period: Period) {
+        let mut wanted = self.wanted.lock().unwrap_or_else(PoisonError::into_inner);
+        let joined = match *wanted {
+            Some(before) => Period { from: before.from.min(period.from), to: before.to.max(period.to) },
+            None => period,
+        };
+        let earliest = joined.to.checked_sub_days(KEPT_AT_MOST).unwrap_or(joined.from);
+        *wanted = Some(Period { from: joined.from.max(earliest), to: joined.to });
+        drop(wanted);
+        self.asked.notify_one();
+    }
+
+    fn wanted(&self) -> Option<Period> {
+        *self.wanted.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -71,7 +115,10 @@ impl Part {
 }
 
 impl Metrics {
-    /// The counts of every day of `period`, all kinds.
+    /// The counts of every day of `period`, all kinds. A view only reads:
+    /// days that are kept and unchanged since are taken as kept, the rest
+    /// are counted now, and the keeper is asked to keep them for the next
+    /// view.
     pub(super) async fn days(&self, period: Period) -> Result<DayFacts, MetricsError> {
         let today = self.today();
         let mut facts = DayFacts::default();
@@ -87,23 +134,68 @@ impl Metrics {
             return Ok(facts);
         }
         let settled = Period { from: period.from, to: last };
-        let looked = Utc::now();
-        self.forget_changed(looked).await?;
+        let stale = match self.watermark(&self.db, Lock::No).await? {
+            Some(since) => self.changed_since(since).await?,
+            None => BTreeSet::new(),
+        };
         let mut kept = self.kept(settled).await?;
+        kept.retain(|key, _| !stale.contains(key));
+        let mut counted_now = false;
         for part in Part::ALL {
-            let missing: Vec<NaiveDate> = days_of(settled).filter(|day| !kept.contains_key(&(*day, part))).collect();
-            for run in runs(&missing) {
-                let counted = self.count(part, run).await?;
-                if let Err(error) = self.keep(part, &counted, looked).await {
-                    tracing::warn!(%error, "the dashboard's day counts were not kept; they will be counted again");
-                }
-                kept.extend(counted.into_iter().map(|(day, facts)| ((day, part), facts)));
+            for run in runs(&self.missing(settled, part, &kept)) {
+                kept.extend(self.count(part, run).await?.into_iter().map(|(day, facts)| ((day, part), facts)));
+                counted_now = true;
             }
+        }
+        if counted_now {
+            self.keeper.want(settled);
         }
         for day in kept.into_values() {
             facts.add(day);
         }
         Ok(facts)
+    }
+
+    /// Brings the kept days up to date: drops those that rows changed since
+    /// the last look count in, and counts and keeps the missing days of the
+    /// periods views have asked for. The only writer of kept days.
+    pub async fn keep_days(&self) -> Result<(), MetricsError> {
+        let looked = Utc::now();
+        self.forget_changed(looked).await?;
+        let Some(wanted) = self.keeper.wanted() else { return Ok(()) };
+        let Some(last) = self.today().pred_opt().map(|yesterday| yesterday.min(wanted.to)) else { return Ok(()) };
+        if wanted.from > last {
+            return Ok(());
+        }
+        let settled = Period { from: wanted.from, to: last };
+        let kept = self.kept(settled).await?;
+        for part in Part::ALL {
+            for run in runs(&self.missing(settled, part, &kept)) {
+                let counted = self.count(part, run).await?;
+                self.keep(part, &counted, looked).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps the days up to date whenever a view counted some afresh, and
+    /// every minute besides, so that the rows changed since the watermark,
+    /// which every view reads, stay few.
+    pub async fn keep_days_forever(self) {
+        loop {
+            tokio::select! {
+                () = self.keeper.asked.notified() => {}
+                () = tokio::time::sleep(KEEP_EVERY) => {}
+            }
+            if let Err(error) = self.keep_days().await {
+                tracing::warn!(%error, "the dashboard's day counts were not kept; views count them meanwhile");
+            }
+        }
+    }
+
+    /// The days of `span` whose `part` is not in `kept`.
+    fn missing(&self, span: Period, part: Part, kept: &BTreeMap<(NaiveDate, Part), DayFacts>) -> Vec<NaiveDate> {
+        days_of(span).filter(|day| !kept.contains_key(&(*day, part))).collect()
     }
 
     /// One part of each day in `span`, counted from the requests; days
@@ -153,12 +245,9 @@ impl Metrics {
         Ok(kept)
     }
 
-    /// Drops the kept parts that rows changed since the last look count in,
-    /// and moves the watermark to `looked`.
-    async fn forget_changed(&self, looked: DateTime<Utc>) -> Result<(), MetricsError> {
-        let Some(since) = self.watermark(&self.writer).await? else {
-            return self.set_watermark(&self.writer, looked).await;
-        };
+    /// The kept parts that rows changed since `since` (less the slack)
+    /// count in.
+    async fn changed_since(&self, since: DateTime<Utc>) -> Result<BTreeSet<(NaiveDate, Part)>, MetricsError> {
         let since = since - SLACK;
         let mut sql = self.sql();
         let since_at = sql.bind(since);
@@ -173,10 +262,24 @@ impl Metrics {
             stale.extend(received.and_then(day_of).map(|day| (day, Part::Received)));
             stale.extend(finished.and_then(day_of).map(|day| (day, Part::Finished)));
         }
+        Ok(stale)
+    }
+
+    /// Drops the kept parts that rows changed since the last look count in,
+    /// and moves the watermark to `looked`; writes nothing when no row
+    /// changed.
+    async fn forget_changed(&self, looked: DateTime<Utc>) -> Result<(), MetricsError> {
+        let Some(since) = self.watermark(&self.writer, Lock::No).await? else {
+            return self.set_watermark(&self.writer, looked).await;
+        };
+        let stale = self.changed_since(since).await?;
+        if stale.is_empty() {
+            return Ok(());
+        }
         let txn = self.writer.begin().await?;
-        // The watermark before the days, as `keep` takes them: two views
+        // The watermark before the days, as `keep` takes them: two keepers
         // locking the two in opposite orders deadlock on PostgreSQL.
-        self.watermark(&txn).await?;
+        self.watermark(&txn, Lock::Yes).await?;
         for (day, part) in stale {
             let mut sql = self.sql();
             let text = format!(
@@ -201,7 +304,7 @@ impl Metrics {
         looked: DateTime<Utc>,
     ) -> Result<(), MetricsError> {
         let txn = self.writer.begin().await?;
-        if self.watermark(&txn).await?.is_some_and(|mark| mark > looked) {
+        if self.watermark(&txn, Lock::Yes).await?.is_some_and(|mark| mark > looked) {
             txn.rollback().await?;
             return Ok(());
         }
@@ -221,12 +324,14 @@ impl Metrics {
         Ok(())
     }
 
-    /// The zone's watermark, locked until the end of the transaction on
-    /// PostgreSQL (SQLite has one writer at a time anyway). Every
-    /// transaction that writes kept days takes this lock first.
-    async fn watermark(&self, db: &impl ConnectionTrait) -> Result<Option<DateTime<Utc>>, MetricsError> {
+    /// The zone's watermark; with [`Lock::Yes`], locked until the end of
+    /// the transaction on PostgreSQL (SQLite has one writer at a time
+    /// anyway). Every transaction that writes kept days takes this lock
+    /// first.
+    async fn watermark(&self, db: &impl ConnectionTrait, lock: Lock) -> Result<Option<DateTime<Utc>>, MetricsError> {
         let mut sql = self.sql();
-        let lock = if db.get_database_backend() == DatabaseBackend::Postgres { " FOR UPDATE" } else { "" };
+        let postgres = db.get_database_backend() == DatabaseBackend::Postgres;
+        let lock = if postgres && lock == Lock::Yes { " FOR UPDATE" } else { "" };
         let text = format!("SELECT checked_at FROM metrics_watermark WHERE zone = {}{lock}", sql.bind(self.zone()));
         match db.query_one_raw(sql.finish(text)).await? {
             Some(row) => Ok(Some(get(&row, 0)?)),

@@ -49,6 +49,7 @@ pub struct Metrics {
     writer: DatabaseConnection,
     clocks: Arc<Clocks>,
     offsets: Arc<Offsets>,
+    keeper: Arc<days::Keeper>,
 }
 
 impl Metrics {
@@ -58,7 +59,7 @@ impl Metrics {
         // Far enough ahead that no stored timestamp is later.
         let until = Utc::now() + chrono::Duration::days(3660);
         let offsets = Arc::new(Offsets::new(clocks.time_zone(), until));
-        Self { db: reader, writer, clocks, offsets }
+        Self { db: reader, writer, clocks, offsets, keeper: Arc::default() }
     }
 
     pub fn today(&self) -> NaiveDate {

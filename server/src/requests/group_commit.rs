@@ -12,6 +12,7 @@ use tokio::sync::{mpsc, oneshot};
 use app::domain::EventKind;
 
 use crate::audit::{self, Actor};
+use crate::db::batch::gather;
 use crate::db::entities::request;
 use crate::history;
 use crate::mail::outbox::SealedLetter;
@@ -75,13 +76,7 @@ impl GroupCommit {
 
 async fn run(db: DatabaseConnection, outbox: Outbox, mut queue: mpsc::Receiver<Job>) {
     while let Some(first) = queue.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match queue.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
-        }
+        let batch = gather(first, &mut queue, MAX_BATCH);
         let together = if batch.len() > 1 { write_together(&db, &outbox, &batch).await } else { Err(None) };
         match together {
             Ok(written) => {

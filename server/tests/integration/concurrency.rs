@@ -55,21 +55,35 @@ async fn case_pages_rendered_together_all_answer_with_their_title() {
 
 /// On SQLite every write shares one connection. Under a 64-client soak,
 /// tracking pages and the queue waited behind commits and behind the
-/// outbox draining its backlog, some for over 5 s. Pages that only read
-/// must not wait for the writer at all: here it is held by a transaction
-/// that does not end until every page has answered.
+/// outbox draining its backlog, some for over 5 s; case pages (their access
+/// log) and dashboards (their kept day counts) wrote on every view and
+/// waited out the request timeout when many were opened together under
+/// load. Pages that only read must not wait for the writer at all: here it
+/// is held by a transaction that does not end until every page has
+/// answered. The case page's access entry is written once it is let go.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_that_only_read_answer_while_the_writer_is_busy() {
-    use sea_orm::TransactionTrait;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
+    use server::db::entities::audit_entry;
 
     let app = TestApp::start(Backend::Sqlite).await.expect("SQLite is always available");
     let tracking = app.submit("/complaint", COMPLAINT).await;
+    let text = app.get(&tracking).await.main_text();
+    let at = text.find("PR-").expect("a reference");
+    let case = format!("/staff/requests/{}", &text[at..at + 12]);
     let cookie = app.staff_member("lead@example.com", Role::Manager).await.cookie;
     let router = app.app.router();
+    let openings = || {
+        audit_entry::Entity::find().filter(audit_entry::Column::Action.eq("request.opened")).count(app.app.database())
+    };
 
     let busy = app.app.database().begin().await.expect("the writer");
     for (path, cookie) in [
         (tracking.as_str(), None),
+        (case.as_str(), Some(&cookie)),
+        ("/staff/dashboard", Some(&cookie)),
+        ("/staff/dashboard?range=year", Some(&cookie)),
+        ("/staff/disclosure", Some(&cookie)),
         ("/staff", Some(&cookie)),
         ("/staff?status=all&sort=newest", Some(&cookie)),
         ("/staff/mail", Some(&cookie)),
@@ -86,4 +100,12 @@ async fn pages_that_only_read_answer_while_the_writer_is_busy() {
         assert_eq!(response.expect("the router answers").status(), 200, "{path}");
     }
     busy.rollback().await.expect("the writer is let go");
+    let logged = async {
+        while openings().await.expect("a count") == 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(10), logged)
+        .await
+        .expect("the case page's opening is in the audit log once the writer is free");
 }

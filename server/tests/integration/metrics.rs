@@ -16,7 +16,8 @@ use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use common::TestApp;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    Statement, TransactionTrait,
 };
 use server::db::entities::{request, staff_user};
 
@@ -516,6 +517,8 @@ async fn kept_day_counts_follow_later_changes(app: TestApp) {
     assert_eq!(answered_by(&before, None), 1);
     let kept = request::Entity::find().count(app.app.database()).await.expect("a count");
     assert_eq!(kept, 2);
+    assert_eq!(kept_days(&app).await, 0, "a view writes nothing");
+    app.app.metrics().keep_days().await.expect("the days are kept");
     let kept_days = kept_days(&app).await;
     assert!(kept_days >= 29 * 2, "each day before today is kept, both parts: {kept_days}");
 
@@ -545,6 +548,9 @@ async fn kept_day_counts_follow_later_changes(app: TestApp) {
         .await
         .expect("assigned");
 
+    // The keeper cannot write while the writer is held: the views must
+    // see past the kept days by themselves.
+    let held = app.app.database().begin().await.expect("the writer");
     let after = dashboard(&manager, "range=30d").await;
     assert_eq!(received(&after), 3, "the letter counts on the day it arrived");
     assert_eq!((after.verification.started_unverified, after.verification.verified), (1, 1));
@@ -554,6 +560,13 @@ async fn kept_day_counts_follow_later_changes(app: TestApp) {
     let quarter = dashboard(&manager, "range=quarter").await;
     assert_eq!(received(&quarter), 3);
     assert_eq!(answered_by(&quarter, Some("Bob")), 1);
+    held.rollback().await.expect("the writer is let go");
+
+    // Once the keeper has caught up, the kept days say the same.
+    app.app.metrics().keep_days().await.expect("the days are kept");
+    let kept = dashboard(&manager, "range=30d").await;
+    assert_eq!(received(&kept), 3);
+    assert_eq!(answered_by(&kept, Some("Bob")), 1);
 }
 
 /// A custom period is at most five years. A longer one is refused beside
@@ -627,7 +640,73 @@ async fn dashboards_opened_together_are_all_shown(app: TestApp) {
     assert_eq!(quarter.received_total(), 80);
 }
 
+/// A database from before outcomes were sealed kept them as plain JSON,
+/// which the metrics used to read in SQL. The upgrade copies each outcome's
+/// class and complaint category into the plain columns the metrics read
+/// now; without that, every older answer would count as an answer without
+/// an outcome, and last year's CCPA table would say nothing was denied.
+async fn outcomes_recorded_before_the_upgrade_are_counted_after_it(app: TestApp) {
+    use migrations::{Migrator, MigratorTrait};
+
+    let manager = app.staff_member("ann@example.com", Role::Manager).await;
+    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a date");
+    let at = |m, d| local(date(2025, m, d), 10, 0);
+    use RequestStatus::*;
+    let outcomes = [
+        Outcome::AmendmentDenied { ground: DenialGround::AccurateAndComplete, explanation: "Right as it is".into() },
+        Outcome::AmendmentAccepted { records_changed: "Address".into() },
+        Outcome::ComplaintResolved { category: ComplaintCategory::Other, resolution: "Apologised".into() },
+    ];
+    insert(
+        &app,
+        vec![
+            Row::new(Amendment, Channel::Web, Denied, at(3, 1)).verified().resolved(at(3, 11)),
+            Row::new(Amendment, Channel::Web, Completed, at(4, 1)).verified().resolved(at(4, 5)),
+            Row::new(Complaint, Channel::Web, Completed, at(5, 1)).verified().resolved(at(5, 2)),
+        ],
+    )
+    .await;
+    let db = app.app.database();
+    let backend = db.get_database_backend();
+    // As the version before left the rows: the outcome in clear, no plain
+    // columns, the upgrade not yet run.
+    for (i, outcome) in outcomes.iter().enumerate() {
+        let plain = Statement::from_sql_and_values(
+            backend,
+            "UPDATE requests SET outcome = $1 WHERE reference = $2",
+            [serde_json::to_string(outcome).expect("JSON").into(), format!("PR-TEST-{i:04}").into()],
+        );
+        db.execute_raw(plain).await.expect("the outcome in clear");
+    }
+    for sql in [
+        "ALTER TABLE requests DROP COLUMN outcome_category",
+        "ALTER TABLE requests DROP COLUMN outcome_tag",
+        "DELETE FROM seaql_migrations WHERE version = 'm20261203_000010_outcome_tag'",
+        "DELETE FROM key_rotations",
+    ] {
+        db.execute_raw(Statement::from_string(backend, sql)).await.expect("the older schema");
+    }
+
+    Migrator::up(db, None).await.expect("the upgrade runs");
+    let restarted = app.another_instance().await;
+    let tags = request::Entity::find().order_by_asc(request::Column::Reference).all(db).await.expect("the rows");
+    let tags: Vec<_> = tags.iter().map(|row| (row.outcome_tag.as_deref(), row.outcome_category.as_deref())).collect();
+    assert_eq!(
+        tags,
+        [
+            (Some("amendment_denied"), None),
+            (Some("amendment_accepted"), None),
+            (Some("complaint_resolved"), Some("other"))
+        ]
+    );
+    let year = dashboard(&manager, "range=custom&from=2025-01-01&to=2025-12-31").await;
+    let counted: Vec<u64> = year.outcomes.iter().map(|(_, count)| *count).filter(|count| *count > 0).collect();
+    assert_eq!(counted, [1, 1, 1], "each older outcome on its own line: {:?}", year.outcomes);
+    drop(restarted);
+}
+
 on_both_databases!(
+    outcomes_recorded_before_the_upgrade_are_counted_after_it,
     a_period_longer_than_five_years_is_refused_beside_the_dates,
     dashboards_opened_together_are_all_shown,
     kept_day_counts_follow_later_changes,
