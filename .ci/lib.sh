@@ -94,3 +94,51 @@ ensure_postgres() {
     | while read -r db; do [ -n "$db" ] && as_root su postgres -c "dropdb -p $port --if-exists $db" >/dev/null 2>&1 || true; done
   export TEST_POSTGRES_URL="postgres://portal_test:portal_test@127.0.0.1:$port/postgres"
 }
+
+# Benchmarks: figures read from wrk's --latency output, and budgets.
+# `wrk_figures OUT` sets RPS, and P50, P99 and MAX in milliseconds.
+wrk_figures() {
+  local out=$1
+  RPS=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  P50=$(awk '$1 == "50%" {print $2}' <<<"$out" | to_ms)
+  P99=$(awk '$1 == "99%" {print $2}' <<<"$out" | to_ms)
+  MAX=$(awk '$1 == "Latency" {print $4}' <<<"$out" | to_ms)
+}
+
+# wrk writes 850.00us, 2.31ms, 1.20s or 1.05m: milliseconds, two decimals.
+to_ms() {
+  awk '{ v = $1; n = v + 0;
+         if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000;
+         printf "%.2f\n", n }'
+}
+
+# `budget WHAT VALUE LIMIT [min]`: prints the figure beside its budget and
+# remembers a miss, so that the script can fail at the end (`budgets_met`).
+# A budget is a ceiling unless its fourth word is `min`.
+BUDGET_MISSES=0
+budget() {
+  local what=$1 value=$2 limit=$3 kind=${4:-max} ok
+  if [ "$kind" = min ]; then
+    ok=$(awk -v v="$value" -v l="$limit" 'BEGIN { print (v + 0 >= l + 0) ? 1 : 0 }')
+    printf '%s: %s (budget: at least %s) %s\n' "$what" "$value" "$limit" "$([ "$ok" = 1 ] && echo ok || echo MISSED)"
+  else
+    ok=$(awk -v v="$value" -v l="$limit" 'BEGIN { print (v + 0 <= l + 0) ? 1 : 0 }')
+    printf '%s: %s (budget: at most %s) %s\n' "$what" "$value" "$limit" "$([ "$ok" = 1 ] && echo ok || echo MISSED)"
+  fi
+  [ "$ok" = 1 ] || BUDGET_MISSES=$((BUDGET_MISSES + 1))
+}
+
+budgets_met() {
+  if [ "$BUDGET_MISSES" -gt 0 ]; then
+    echo "$BUDGET_MISSES figure(s) missed their budget" >&2
+    return 1
+  fi
+  echo "every figure within its budget"
+}
+
+# The server on core 1 and the load generator on core 0, so that a figure
+# is the server's own and not the time it waited for wrk.
+SERVER_CORE=${SERVER_CORE:-1}
+LOAD_CORE=${LOAD_CORE:-0}
+pinned_server() { taskset -c "$SERVER_CORE" "$@"; }
+pinned_load() { taskset -c "$LOAD_CORE" "$@"; }

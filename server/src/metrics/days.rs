@@ -68,13 +68,22 @@ enum Lock {
 }
 
 /// What views ask the keeper to keep, and the bell they ring.
-#[derive(Default)]
 pub(super) struct Keeper {
     wanted: Mutex<Option<Period>>,
     asked: Notify,
 }
 
 impl Keeper {
+    /// Keeps the year before `today` from the start, so that the first
+    /// dashboard after a restart finds its days kept.
+    pub(super) fn new(today: NaiveDate) -> Self {
+        let wanted = today.pred_opt().map(|yesterday| Period {
+            from: yesterday.checked_sub_days(chrono::Days::new(366)).unwrap_or(yesterday),
+            to: yesterday,
+        });
+        Self { wanted: Mutex::new(wanted), asked: Notify::new() }
+    }
+
     /// Adds `period` to the days kept up to date and wakes the keeper.
     fn want(&self, period: Period) {
         let mut wanted = self.wanted.lock().unwrap_or_else(PoisonError::into_inner);

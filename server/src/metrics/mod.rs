@@ -59,7 +59,8 @@ impl Metrics {
         // Far enough ahead that no stored timestamp is later.
         let until = Utc::now() + chrono::Duration::days(3660);
         let offsets = Arc::new(Offsets::new(clocks.time_zone(), until));
-        Self { db: reader, writer, clocks, offsets, keeper: Arc::default() }
+        let keeper = Arc::new(days::Keeper::new(clocks.today()));
+        Self { db: reader, writer, clocks, offsets, keeper }
     }
 
     pub fn today(&self) -> NaiveDate {
