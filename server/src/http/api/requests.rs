@@ -4,7 +4,7 @@
 
 use app::domain::access::Action;
 use app::domain::case::CaseEvent;
-use app::domain::form::{AmendmentForm, ComplaintForm, OptOutForm};
+use app::domain::form::{AmendmentForm, ComplaintForm, OptOutForm, limits};
 use app::domain::queue::{AssigneeFilter, DueFilter, QueueQuery, QueueRow, QueueSort, StatusFilter};
 use app::domain::request::{JointAccount, OptOutScope};
 use app::domain::workflow::Step;
@@ -168,6 +168,35 @@ pub struct NewOptOut {
     #[schema(required = true, nullable = false)]
     #[serde(default)]
     joint_account: Option<JointAccount>,
+    #[schema(schema_with = other_holders)]
+    #[serde(default)]
+    other_holders: Vec<String>,
+}
+
+/// A name the web form would take on a line of its own: white space
+/// around it, as `trim` reads it, and no line break within.
+const HOLDER_PATTERN: &str = concat!(
+    r"^[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\n\r]*",
+    r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]",
+    r"[^\n\r]*[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+);
+
+fn other_holders() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    let name = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(limits::NAME as usize))
+        .pattern(Some(HOLDER_PATTERN));
+    ArrayBuilder::new()
+        .items(name)
+        .max_items(Some(limits::OTHER_HOLDERS))
+        .description(Some(
+            "The other holders of a joint account, by name, one name each. With `all_holders` the opt-out covers \
+             each of them, and the register answers for each by name; with `just_me` they are recorded but not \
+             covered. None may be named unless the account is joint.",
+        ))
+        .build()
 }
 
 /// A request to amend health information (HIPAA 45 CFR 164.526).
@@ -273,6 +302,33 @@ fn choice_text(choice: Option<&str>) -> String {
     choice.unwrap_or_default().to_owned()
 }
 
+/// The other holders as the web form takes them, one name a line. What a
+/// list can hold and a line cannot is refused here: a blank name, a name
+/// broken over lines, a name longer than the description allows (counted
+/// before trimming, as the description counts). The form does the rest.
+fn holders_text(names: Vec<String>) -> Result<String, FieldErrors> {
+    let problem = names.iter().find_map(|name| {
+        let trimmed = name.trim();
+        if trimmed.is_empty() {
+            Some("Give each holder's name: one of them is blank.".to_owned())
+        } else if trimmed.contains(['\n', '\r']) {
+            Some("Give each holder's name on one line: a line break would make it two names.".to_owned())
+        } else if name.chars().count() as u64 > limits::NAME {
+            Some(format!("Please keep each name to {} characters or fewer.", limits::NAME))
+        } else {
+            None
+        }
+    });
+    match problem {
+        Some(message) => {
+            let mut errors = FieldErrors::default();
+            errors.insert("other_holders", message);
+            Err(errors)
+        }
+        None => Ok(names.join("\n")),
+    }
+}
+
 impl NewRequestBody {
     fn arrival(&self) -> &Arrival {
         match self {
@@ -294,9 +350,7 @@ impl NewRequestBody {
                 account_number: body.account_number,
                 scope: choice_text(body.scope.map(|c| c.as_str())),
                 joint_account: choice_text(body.joint_account.map(|c| c.as_str())),
-                // The API does not take other holders yet: an opt-out
-                // entered here covers the person it names.
-                other_holders: String::new(),
+                other_holders: holders_text(body.other_holders)?,
             }
             .parse(context),
             Self::Amendment(body) => {
