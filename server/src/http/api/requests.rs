@@ -5,6 +5,7 @@
 use app::domain::access::Action;
 use app::domain::case::CaseEvent;
 use app::domain::form::{AmendmentForm, ComplaintForm, OptOutForm, limits};
+use app::domain::notices::NoticeChoice;
 use app::domain::queue::{AssigneeFilter, DueFilter, QueueQuery, QueueRow, QueueSort, StatusFilter};
 use app::domain::request::{JointAccount, OptOutScope};
 use app::domain::workflow::Step;
@@ -540,6 +541,32 @@ pub struct StepBody {
     version: i64,
     #[serde(flatten)]
     step: Step,
+    #[schema(schema_with = notice_addresses)]
+    #[serde(default, deserialize_with = "listed")]
+    notify: Option<Vec<String>>,
+}
+
+fn notice_addresses() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    let address = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
+        .max_length(Some(limits::EMAIL as usize));
+    ArrayBuilder::new()
+        .items(address)
+        .description(Some(
+            "Whom to send the amendment notice (45 CFR 164.526(c)(3)), by email address: each must be that of a \
+             person the customer named to be told or of a business associate, or the step is refused. Leave it \
+             out to tell every one of them, as the case page preselects; an empty list tells nobody. Read only \
+             when the step accepts an amendment in whole or in part; no other step sends notices.",
+        ))
+        .build()
+}
+
+/// A list when given: `null` is refused, since leaving `notify` out is how
+/// "tell everyone" is said and an empty list is "nobody".
+fn listed<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<String>>, D::Error> {
+    Vec::<String>::deserialize(deserializer).map(Some)
 }
 
 #[utoipa::path(
@@ -549,7 +576,8 @@ pub struct StepBody {
     tag = "requests",
     summary = "Move a request one step along its workflow",
     description = "The same steps, rules and refusals as the case page. Which steps a request can take depends \
-        on its kind and status; an opt-out never waits on the customer.",
+        on its kind and status; an opt-out never waits on the customer. Accepting an amendment, in whole or in \
+        part, notifies everyone who may be told unless `notify` names whom.",
     params(("reference" = ReferenceCode, Path)),
     request_body = StepBody,
     responses(
@@ -560,7 +588,7 @@ pub struct StepBody {
         (status = 404, description = "No request with this reference.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The request changed since that version, or its status does not allow the step.", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than the portal accepts.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The step lacks what it must record, or does not fit the request.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The step lacks what it must record, does not fit the request, or `notify` names an address that may not be told.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn step(
@@ -572,7 +600,8 @@ pub async fn step(
     let viewer = caller(&state, &headers, Action::WorkCase).await?;
     let reference = ReferenceCode::parse(&reference).map_err(|_| ApiError::NotFound)?;
     let asked: StepBody = body(bytes)?;
-    state.desk.step(&viewer, &reference, asked.version, &asked.step).await?;
+    let choice = asked.notify.map_or(NoticeChoice::Everyone, NoticeChoice::Addresses);
+    state.desk.step_telling(&viewer, &reference, asked.version, &asked.step, &choice).await?;
     Ok(Json(read(&state, &headers, reference.as_str()).await?))
 }
 
