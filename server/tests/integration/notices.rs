@@ -313,8 +313,11 @@ async fn an_api_step_tells_only_the_addresses_it_names(app: TestApp) {
     assert_eq!(to, ["max@insurer.example.com", "records@lab.example.com"], "only the addresses named");
 
     // Without `notify`, everyone who may be told is, as before.
-    app.submit("/amendment", &amendment("Grace Hopper", "grace@example.com", &[("Dr Other", "other@clinic.example.com")]))
-        .await;
+    app.submit(
+        "/amendment",
+        &amendment("Grace Hopper", "grace@example.com", &[("Dr Other", "other@clinic.example.com")]),
+    )
+    .await;
     let grace = latest_reference(&app).await;
     let version = version_by_api(&app, &token, &grace).await;
     let verify = serde_json::json!({ "version": version, "step": "mark_verified" });

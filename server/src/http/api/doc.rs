@@ -110,7 +110,9 @@ fn one_of_email_account_or_name(check: &mut utoipa::openapi::path::Operation) {
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn, ParameterStyle};
     use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
     let Some(parameters) = check.parameters.as_mut() else { return };
-    parameters.retain(|parameter| !matches!(parameter, RefOr::T(p) if ["email", "account", "name"].contains(&p.name.as_str())));
+    parameters.retain(
+        |parameter| !matches!(parameter, RefOr::T(p) if ["email", "account", "name"].contains(&p.name.as_str())),
+    );
     // Not only white space as `trim` reads it: see the text fields of requests.rs.
     let only = |name: &str, description: &str| {
         ObjectBuilder::new()

@@ -49,10 +49,8 @@ async fn answer<T>(
                 .to_owned(),
         ),
         Err(
-            error @ (CaseError::Step(_)
-            | CaseError::Extension(_)
-            | CaseError::Invalid(_)
-            | CaseError::NotARecipient(_)),
+            error
+            @ (CaseError::Step(_) | CaseError::Extension(_) | CaseError::Invalid(_) | CaseError::NotARecipient(_)),
         ) => (StatusCode::UNPROCESSABLE_ENTITY, error.to_string()),
         Err(error) => return Err(HttpError::Case(error)),
     };
