@@ -382,6 +382,8 @@ async fn joint_holders_named_on_the_form_are_covered_only_for_all_holders(app: T
             ("other_holders", others),
         ]
     };
+    let form = app.get("/opt-out").await.main_text();
+    assert!(form.contains("one name a line, up to nine"), "the form says how many names it takes: {form}");
     let refused = app.post_form("/opt-out", &joint("Ada Lovelace", "ada@example.com", "not_joint", "Byron")).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.main_text().contains("only for a joint account"), "{}", refused.main_text());
