@@ -60,7 +60,7 @@ pub fn OptOutFields(#[prop(optional)] staff: bool) -> impl IntoView {
         <TextArea
             name="other_holders"
             label="The other holders' names"
-            hint="On a joint account, one name a line. For all holders, the opt-out covers each of them; only for you, it covers you alone."
+            hint="On a joint account, one name a line, up to nine. For all holders, the opt-out covers each of them; only for you, it covers you alone."
             max=limits::TEXT
         />
     }

@@ -56,6 +56,9 @@ pub enum NoticeChoice {
     /// step taken without the page's choice gets.
     Everyone,
     Only(Vec<NoticeTo>),
+    /// Those with these email addresses, as the API names them: a system
+    /// knows the addresses it sent, not the places of a list it never saw.
+    Addresses(Vec<String>),
 }
 
 impl NoticeChoice {
@@ -70,12 +73,28 @@ impl NoticeChoice {
         if offered { Self::Only(chosen) } else { Self::Everyone }
     }
 
-    fn includes(&self, to: NoticeTo) -> bool {
+    fn includes(&self, to: NoticeTo, email: &str) -> bool {
         match self {
             Self::Everyone => true,
             Self::Only(chosen) => chosen.contains(&to),
+            Self::Addresses(addresses) => addresses.iter().any(|address| same_address(address, email)),
         }
     }
+
+    /// The first address chosen that belongs to none of those who may be
+    /// told: a notice to it would go to someone the rule does not name.
+    pub fn stranger<'a>(&'a self, named: &[NamedPerson], associates: &[BusinessAssociate]) -> Option<&'a str> {
+        let Self::Addresses(addresses) = self else { return None };
+        let known = named.iter().map(|person| person.email.as_str()).chain(associates.iter().map(|a| a.email.as_str()));
+        let known: Vec<&str> = known.collect();
+        addresses.iter().map(String::as_str).find(|address| !known.iter().any(|email| same_address(address, email)))
+    }
+}
+
+/// Addresses are compared as people write them: case and surrounding
+/// space do not make another mailbox.
+fn same_address(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
 /// Whether an outcome is one that others must be told of.
@@ -96,11 +115,11 @@ pub fn recipients(named: &[NamedPerson], associates: &[BusinessAssociate], choic
     let people = named
         .iter()
         .enumerate()
-        .filter(|(index, _)| choice.includes(NoticeTo::Person(*index)))
+        .filter(|(index, person)| choice.includes(NoticeTo::Person(*index), &person.email))
         .map(|(_, person)| Recipient { name: person.name.clone(), email: person.email.clone() });
     let associates = associates
         .iter()
-        .filter(|associate| choice.includes(NoticeTo::Associate(associate.id)))
+        .filter(|associate| choice.includes(NoticeTo::Associate(associate.id), &associate.email))
         .map(|associate| Recipient { name: associate.name.clone(), email: associate.email.clone() });
     people.chain(associates).collect()
 }
@@ -144,5 +163,17 @@ mod tests {
         assert_eq!(names(recipients(&named, &associates, &ticked)), ["Max", "Labs Inc"]);
         let none = NoticeChoice::from_form([(CHOICE_OFFERED, "1")]);
         assert!(recipients(&named, &associates, &none).is_empty());
+    }
+
+    #[test]
+    fn an_api_chooses_by_address_and_a_stranger_is_named() {
+        let named = [person("Joan"), person("Max")];
+        let associates = [associate(7, "Claims Co")];
+        let chosen = NoticeChoice::Addresses(vec![" MAX@example.com".into(), "ba@example.com".into()]);
+        assert_eq!(names(recipients(&named, &associates, &chosen)), ["Max", "Claims Co"]);
+        assert_eq!(chosen.stranger(&named, &associates), None);
+        let stranger = NoticeChoice::Addresses(vec!["joan@example.com".into(), "eve@example.com".into()]);
+        assert_eq!(stranger.stranger(&named, &associates), Some("eve@example.com"));
+        assert!(recipients(&named, &associates, &NoticeChoice::Addresses(Vec::new())).is_empty());
     }
 }

@@ -43,6 +43,10 @@ pub enum CaseError {
     Extension(#[from] ExtensionError),
     #[error("{0}")]
     Invalid(&'static str),
+    /// An address chosen for an amendment notice that belongs to neither a
+    /// person the customer named nor a business associate.
+    #[error("{0} is neither a person the customer named nor a business associate, so it is sent no notice.")]
+    NotARecipient(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]

@@ -37,6 +37,9 @@ impl CaseDesk {
             _ => Vec::new(),
         };
         let associates = crate::associates::listed(&self.db).await?;
+        if let Some(stranger) = choice.stranger(&named, &associates) {
+            return Err(CaseError::NotARecipient(stranger.to_owned()));
+        }
         let mut out = Notices::default();
         for recipient in notices::recipients(&named, &associates, choice) {
             let letter = self.mailer.compose(&Letter::AmendmentNotice {

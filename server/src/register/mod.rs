@@ -263,7 +263,21 @@ impl Register {
     /// covers every holder; one holder's own opt-out covers that holder,
     /// who is among those standing.
     pub async fn check(&self, lookup: &Lookup, scope: OptOutScope, day: NaiveDate) -> Result<Check, RegisterError> {
-        let entries = self.history(lookup).await?;
+        let mut entries = self.history(lookup).await?;
+        if let Lookup::Name(name) = lookup {
+            // The name index holds the words of every holder an entry
+            // covers together; the register answers per person, so every
+            // word asked must be one holder's. An opt-out's later entries
+            // carry its first entry's person, so none of a chain is lost.
+            let asked: Vec<String> = normal::name_words(name).collect();
+            entries.retain(|entry| {
+                let mut people = std::iter::once(&entry.person.full_name).chain(&entry.person.holders);
+                people.any(|person| {
+                    let words: Vec<String> = normal::name_words(person).collect();
+                    asked.iter().all(|word| words.contains(word))
+                })
+            });
+        }
         let standing: Vec<Entry> = register::standing_on(&entries, day, |entry| &entry.facts)
             .into_iter()
             .filter(|entry| register::covers(entry.facts.scope, scope))

@@ -40,6 +40,11 @@ const HISTORY_DAYS: i64 = 730;
 pub async fn register(config: &Config, opt_outs: u64) -> Result<(), String> {
     let db = open(config).await?;
     let vault = crate::vault::open_vault(&db, &config.key_source()).await.map_err(|e| e.to_string())?;
+    // Before writing, while the register is small: it marks the database
+    // as holding nothing unsealed. Otherwise the portal's first start walks
+    // every entry seeded here to find out (minutes for a million, before
+    // it listens), since these are all sealed anyway.
+    crate::vault::rotate::seal_unsealed(&db, &vault).await.map_err(|e| e.to_string())?;
     opt_outs::run(&db, &vault, opt_outs).await?;
     if db.get_database_backend() == DatabaseBackend::Sqlite {
         let _ = db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await;

@@ -175,7 +175,7 @@ pub async fn rotate(
 /// Seals, under the current key, whatever a portal from before encryption
 /// wrote; once per database.
 pub async fn seal_unsealed(db: &DatabaseConnection, vault: &Vault) -> Result<(), DbErr> {
-    if progress(db, LEGACY, ALL_TABLES).await? == Some(i64::MAX) {
+    if all_sealed(db).await? {
         return Ok(());
     }
     let key = vault.current_key();
@@ -206,6 +206,12 @@ pub async fn seal_unsealed(db: &DatabaseConnection, vault: &Vault) -> Result<(),
     );
     db.execute_raw(statement).await?;
     Ok(())
+}
+
+/// Whether the database is known to hold nothing written before
+/// encryption, so that [`seal_unsealed`] has nothing to walk.
+pub async fn all_sealed(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    Ok(progress(db, LEGACY, ALL_TABLES).await? == Some(i64::MAX))
 }
 
 /// The key of a rotation that was started and not finished.

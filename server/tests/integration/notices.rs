@@ -235,6 +235,105 @@ async fn staff_choose_whom_to_tell_and_a_partial_acceptance_needs_its_records(ap
     assert!(!joan.html().contains("<script>"), "{}", joan.html());
 }
 
+/// A JSON request to the API with a token of an agent's, its status and body.
+async fn api_post(app: &TestApp, token: &str, path: &str, body: serde_json::Value) -> (StatusCode, serde_json::Value) {
+    let request = axum::http::Request::post(path)
+        .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(axum::http::header::CONTENT_TYPE, "application/json")
+        .body(axum::body::Body::from(body.to_string()))
+        .expect("a request");
+    let reply = app.send(request).await;
+    (reply.status, serde_json::from_str(&reply.body).unwrap_or_default())
+}
+
+/// The request's version, as the API reads it.
+async fn version_by_api(app: &TestApp, token: &str, reference: &str) -> i64 {
+    let request = axum::http::Request::get(format!("/api/v1/requests/{reference}"))
+        .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(axum::body::Body::empty())
+        .expect("a request");
+    let read: serde_json::Value = serde_json::from_str(&app.send(request).await.body).expect("JSON");
+    read["version"].as_i64().expect("a version")
+}
+
+/// Accepts the amendment through the API, naming whom to tell (`None`
+/// leaves `notify` out).
+async fn accept_by_api(
+    app: &TestApp,
+    token: &str,
+    reference: &str,
+    notify: Option<serde_json::Value>,
+) -> (StatusCode, serde_json::Value) {
+    let version = version_by_api(app, token, reference).await;
+    let mut body = serde_json::json!({
+        "version": version, "step": "resolve", "outcome": "amendment_accepted", "records_changed": CHANGED,
+    });
+    if let Some(notify) = notify {
+        body["notify"] = notify;
+    }
+    api_post(app, token, &format!("/api/v1/requests/{reference}/steps"), body).await
+}
+
+async fn an_api_step_tells_only_the_addresses_it_names(app: TestApp) {
+    let admin = app.staff_member("admin@example.com", Role::Admin).await;
+    add_associate(&admin, "Claims Clearing Co", "notices@claims.example.com").await;
+    add_associate(&admin, "Lab Results Inc", "records@lab.example.com").await;
+    app.create_staff("case-system@example.com", "Case system", Role::Agent).await;
+    let token = server::staff::tokens::ApiTokens::new(app.app.database().clone())
+        .issue(&server::audit::Actor::System("test"), "case-system@example.com", "cases", Default::default())
+        .await
+        .expect("issued")
+        .expect("an account");
+    let tell = [("Dr Joan Clarke", "joan@clinic.example.com"), ("Max Newman", "max@insurer.example.com")];
+    app.submit("/amendment", &amendment("Alan Turing", "alan@example.com", &tell)).await;
+    let alan = latest_reference(&app).await;
+    let version = version_by_api(&app, &token, &alan).await;
+    // Another step than an acceptance sends no notice, whatever it names.
+    let verify = serde_json::json!({ "version": version, "step": "mark_verified", "notify": [] });
+    let (status, verified) = api_post(&app, &token, &format!("/api/v1/requests/{alan}/steps"), verify).await;
+    assert_eq!(status, StatusCode::OK, "{verified}");
+
+    for (notify, field) in [
+        (serde_json::json!(["max@insurer.example.com", "eve@example.com"]), "eve@example.com is neither"),
+        (serde_json::Value::Null, "expected a sequence"),
+    ] {
+        let (status, problem) = accept_by_api(&app, &token, &alan, Some(notify)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        let message = problem["fields"]["notify"].as_str().unwrap_or_default();
+        assert!(message.contains(field), "{field:?} in {problem}");
+    }
+    assert!(app.mail.inbox().iter().all(|letter| !letter.subject().starts_with(NOTICE)), "nothing was sent");
+
+    let chosen = serde_json::json!([" Max@Insurer.example.com", "records@lab.example.com"]);
+    let (status, accepted) = accept_by_api(&app, &token, &alan, Some(chosen)).await;
+    assert_eq!(status, StatusCode::OK, "{accepted}");
+    let sent = notices(&app, 2).await;
+    let mut to: Vec<String> = sent.iter().flat_map(|letter| letter.recipients.clone()).collect();
+    to.sort();
+    assert_eq!(to, ["max@insurer.example.com", "records@lab.example.com"], "only the addresses named");
+
+    // Without `notify`, everyone who may be told is, as before.
+    app.submit(
+        "/amendment",
+        &amendment("Grace Hopper", "grace@example.com", &[("Dr Other", "other@clinic.example.com")]),
+    )
+    .await;
+    let grace = latest_reference(&app).await;
+    let version = version_by_api(&app, &token, &grace).await;
+    let verify = serde_json::json!({ "version": version, "step": "mark_verified" });
+    assert_eq!(api_post(&app, &token, &format!("/api/v1/requests/{grace}/steps"), verify).await.0, StatusCode::OK);
+    let (status, accepted) = accept_by_api(&app, &token, &grace, None).await;
+    assert_eq!(status, StatusCode::OK, "{accepted}");
+    let sent = notices(&app, 5).await;
+    let mut to: Vec<String> = sent
+        .iter()
+        .filter(|letter| letter.subject().contains(&grace))
+        .flat_map(|letter| letter.recipients.clone())
+        .collect();
+    to.sort();
+    assert_eq!(to, ["notices@claims.example.com", "other@clinic.example.com", "records@lab.example.com"]);
+}
+
 async fn a_notice_that_fails_is_shown_failed_and_sent_again(backend: common::Backend) {
     let sink = common::smtp::SmtpSink::start().await;
     let Some(app) = TestApp::start_with(backend, sink, |config| config.mail_max_attempts = 1).await else { return };
@@ -283,6 +382,8 @@ async fn joint_holders_named_on_the_form_are_covered_only_for_all_holders(app: T
             ("other_holders", others),
         ]
     };
+    let form = app.get("/opt-out").await.main_text();
+    assert!(form.contains("one name a line, up to nine"), "the form says how many names it takes: {form}");
     let refused = app.post_form("/opt-out", &joint("Ada Lovelace", "ada@example.com", "not_joint", "Byron")).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.main_text().contains("only for a joint account"), "{}", refused.main_text());
@@ -319,6 +420,7 @@ on_both_databases!(
     an_accepted_amendment_tells_each_named_person_and_associate_once,
     staff_choose_whom_to_tell_and_a_partial_acceptance_needs_its_records,
     joint_holders_named_on_the_form_are_covered_only_for_all_holders,
+    an_api_step_tells_only_the_addresses_it_names,
 );
 
 #[tokio::test]

@@ -50,6 +50,12 @@ impl RequestForm for OptOutForm {
                 "other_holders",
                 "Other holders are named only for a joint account: clear this, or choose who the opt-out is for.",
             );
+        } else if other_holders.len() > limits::OTHER_HOLDERS {
+            errors.insert("other_holders", format!("Please name at most {} other holders.", limits::OTHER_HOLDERS));
+        } else if other_holders.iter().any(|name| name.chars().count() as u64 > limits::NAME) {
+            // Each holder is a person the register answers for, held to
+            // the length of the asker's own name.
+            errors.insert("other_holders", format!("Please keep each name to {} characters or fewer.", limits::NAME));
         }
         match (scope, joint) {
             (Some(scope), Some(joint_account)) if errors.is_empty() => Ok(NewRequest {
@@ -138,6 +144,24 @@ mod tests {
         assert_eq!(other_holders, ["Byron Lovelace", "Annabella Milbanke"]);
         form.joint_account = "not_joint".into();
         assert!(form.parse(&ctx()).expect_err("not joint").get("other_holders").is_some());
+    }
+
+    #[test]
+    fn other_holders_are_as_many_and_as_long_as_the_api_describes() {
+        let mut form = opt_out();
+        form.joint_account = "all_holders".into();
+        form.other_holders = vec!["é".repeat(limits::NAME as usize); limits::OTHER_HOLDERS].join("\n");
+        assert!(form.parse(&ctx()).is_ok(), "nine names of the longest length fit the form's text");
+        form.other_holders.push_str("\nOne More");
+        assert_eq!(
+            form.parse(&ctx()).expect_err("ten").get("other_holders"),
+            Some("Please name at most 9 other holders.")
+        );
+        form.other_holders = format!("Byron Lovelace\n{}", "a".repeat(limits::NAME as usize + 1));
+        assert_eq!(
+            form.parse(&ctx()).expect_err("too long").get("other_holders"),
+            Some("Please keep each name to 200 characters or fewer.")
+        );
     }
 
     #[test]

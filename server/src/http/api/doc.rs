@@ -9,7 +9,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::openapi::{OpenApi as Document, RefOr, Server};
+use utoipa::openapi::{OpenApi as Document, RefOr, Schema, Server};
 use utoipa::{Modify, OpenApi};
 
 use app::domain::queue::{AssigneeFilter, DueFilter, QueueSort, StatusFilter};
@@ -65,7 +65,10 @@ impl Modify for Mount {
         openapi.security =
             Some(vec![utoipa::openapi::security::SecurityRequirement::new("bearer", Vec::<String>::new())]);
         if let Some(check) = openapi.paths.paths.get_mut("/opt-outs/check").and_then(|item| item.get.as_mut()) {
-            one_of_email_or_account(check);
+            one_of_email_account_or_name(check);
+        }
+        if let Some(RefOr::T(Schema::AllOf(opt_out))) = components.schemas.get_mut("NewOptOut") {
+            opt_out.items.push(RefOr::T(Schema::AnyOf(holders_only_on_a_joint_account())));
         }
         let created = openapi
             .paths
@@ -85,15 +88,31 @@ impl Modify for Mount {
     }
 }
 
-/// The check asks about an email address or an account number, never both
-/// and never neither. Query parameters cannot say that one by one, so the
-/// two are described as one object, exploded into the query as before.
-fn one_of_email_or_account(check: &mut utoipa::openapi::path::Operation) {
+/// Other holders are named only on a joint account (the form's rule):
+/// either the account is joint, or the list is empty or left out.
+fn holders_only_on_a_joint_account() -> utoipa::openapi::schema::AnyOf {
+    use app::domain::request::JointAccount;
+    use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder, ObjectBuilder, Type};
+    let joint = [JointAccount::JustMe, JointAccount::AllHolders].map(|choice| choice.as_str());
+    let joint = ObjectBuilder::new().schema_type(Type::String).enum_values(Some(joint));
+    AnyOfBuilder::new()
+        .item(ObjectBuilder::new().property("joint_account", joint))
+        .item(ObjectBuilder::new().property("other_holders", ArrayBuilder::new().max_items(Some(0))))
+        .description(Some("Other holders are named only when `joint_account` is `just_me` or `all_holders`."))
+        .build()
+}
+
+/// The check asks about an email address, an account number or a name,
+/// exactly one. Query parameters cannot say that one by one, so the three
+/// are described as one object, exploded into the query as before.
+fn one_of_email_account_or_name(check: &mut utoipa::openapi::path::Operation) {
     use utoipa::openapi::Required;
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn, ParameterStyle};
     use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
     let Some(parameters) = check.parameters.as_mut() else { return };
-    parameters.retain(|parameter| !matches!(parameter, RefOr::T(p) if p.name == "email" || p.name == "account"));
+    parameters.retain(
+        |parameter| !matches!(parameter, RefOr::T(p) if ["email", "account", "name"].contains(&p.name.as_str())),
+    );
     // Not only white space as `trim` reads it: see the text fields of requests.rs.
     let only = |name: &str, description: &str| {
         ObjectBuilder::new()
@@ -109,13 +128,14 @@ fn one_of_email_or_account(check: &mut utoipa::openapi::path::Operation) {
     };
     let schema = OneOfBuilder::new()
         .item(only("email", "The person's email address, whole."))
-        .item(only("account", "An account or order number."));
+        .item(only("account", "An account or order number."))
+        .item(only("name", "Whole words of the person's name, in any order."));
     parameters.push(
         ParameterBuilder::new()
             .name("who")
             .parameter_in(ParameterIn::Query)
             .required(Required::True)
-            .description(Some("Give `email` or `account`, not both."))
+            .description(Some("Give one of `email`, `account` and `name`."))
             .style(Some(ParameterStyle::Form))
             .explode(Some(true))
             .schema(Some(schema))

@@ -90,6 +90,7 @@ impl From<CaseError> for ApiError {
             CaseError::Step(refused @ (StepError::NotFromHere { .. } | StepError::WrongKind)) => {
                 Self::Conflict(refused.to_string())
             }
+            refused @ CaseError::NotARecipient(_) => invalid("notify", &refused.to_string()),
             refused @ (CaseError::Step(_) | CaseError::Extension(_) | CaseError::Invalid(_)) => {
                 let message = refused.to_string();
                 Self::Invalid { fields: FieldErrors::default(), message }

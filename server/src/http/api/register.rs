@@ -120,12 +120,13 @@ pub async fn changes(
     Ok(Json(FeedBody { entries: entries.into_iter().map(EntryBody::of).collect(), next: next.encode() }))
 }
 
-/// Give exactly one of `email` and `account`.
+/// Give exactly one of `email`, `account` and `name`.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CheckQuery {
     email: Option<String>,
     account: Option<String>,
+    name: Option<String>,
     #[param(required = true)]
     scope: Option<OptOutScope>,
 }
@@ -144,9 +145,11 @@ pub struct StandingBody {
 pub struct CheckBody {
     scope: OptOutScope,
     on: NaiveDate,
-    /// For an email address, whether its owner is opted out; for an
-    /// account, whether the account as a whole is (a single holder's
-    /// account, or a joint one opted out for all holders).
+    /// For an email address, whether its owner is opted out; for a name,
+    /// whether a person of that name is (the one who asked, or a holder an
+    /// opt-out for all holders named); for an account, whether the account
+    /// as a whole is (a single holder's account, or a joint one opted out
+    /// for all holders).
     opted_out: bool,
     /// The opt-outs standing today that cover the scope, including those of
     /// one joint holder alone, who is named in `holders`.
@@ -158,13 +161,16 @@ pub struct CheckBody {
     path = "/opt-outs/check",
     operation_id = "opt_out_check",
     tag = "opt-outs",
-    summary = "Is this email address or account opted out of this sharing today?",
+    summary = "Is this person, email address or account opted out of this sharing today?",
+    description = "A name is matched by its whole words in any order, case aside, against each person an opt-out \
+        covers: `name=lovelace ada` finds Ada Lovelace, and a joint holder is found only when the opt-out was made \
+        for all holders.",
     params(CheckQuery),
     responses(
         (status = 200, description = "Whether it is, and the opt-outs that stand.", body = CheckBody),
         (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token's owner may not read the register.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Neither or both of email and account, or no scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not exactly one of email, account and name, or no scope.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn check(
@@ -175,10 +181,11 @@ pub async fn check(
     caller(&state, &headers, Action::ViewOptOutRegister).await?;
     let query: CheckQuery = query(raw)?;
     let given = |value: Option<String>| value.map(|text| text.trim().to_owned()).filter(|text| !text.is_empty());
-    let lookup = match (given(query.email), given(query.account)) {
-        (Some(email), None) => Lookup::Email(email),
-        (None, Some(account)) => Lookup::Account(account),
-        _ => return Err(invalid("email", "Give either email or account, not both.")),
+    let lookup = match (given(query.email), given(query.account), given(query.name)) {
+        (Some(email), None, None) => Lookup::Email(email),
+        (None, Some(account), None) => Lookup::Account(account),
+        (None, None, Some(name)) => Lookup::Name(name),
+        _ => return Err(invalid("email", "Give one of email, account and name, and only one.")),
     };
     let scope = query.scope.ok_or_else(|| invalid("scope", "Use all_sharing or marketing_only."))?;
     let on = state.register.today();

@@ -4,7 +4,8 @@
 
 use app::domain::access::Action;
 use app::domain::case::CaseEvent;
-use app::domain::form::{AmendmentForm, ComplaintForm, OptOutForm};
+use app::domain::form::{AmendmentForm, ComplaintForm, OptOutForm, limits};
+use app::domain::notices::NoticeChoice;
 use app::domain::queue::{AssigneeFilter, DueFilter, QueueQuery, QueueRow, QueueSort, StatusFilter};
 use app::domain::request::{JointAccount, OptOutScope};
 use app::domain::workflow::Step;
@@ -168,6 +169,35 @@ pub struct NewOptOut {
     #[schema(required = true, nullable = false)]
     #[serde(default)]
     joint_account: Option<JointAccount>,
+    #[schema(schema_with = other_holders)]
+    #[serde(default)]
+    other_holders: Vec<String>,
+}
+
+/// A name the web form would take on a line of its own: white space
+/// around it, as `trim` reads it, and no line break within.
+const HOLDER_PATTERN: &str = concat!(
+    r"^[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\n\r]*",
+    r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]",
+    r"[^\n\r]*[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+);
+
+fn other_holders() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    let name = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(limits::NAME as usize))
+        .pattern(Some(HOLDER_PATTERN));
+    ArrayBuilder::new()
+        .items(name)
+        .max_items(Some(limits::OTHER_HOLDERS))
+        .description(Some(
+            "The other holders of a joint account, by name, one name each. With `all_holders` the opt-out covers \
+             each of them, and the register answers for each by name; with `just_me` they are recorded but not \
+             covered. None may be named unless the account is joint.",
+        ))
+        .build()
 }
 
 /// A request to amend health information (HIPAA 45 CFR 164.526).
@@ -273,6 +303,33 @@ fn choice_text(choice: Option<&str>) -> String {
     choice.unwrap_or_default().to_owned()
 }
 
+/// The other holders as the web form takes them, one name a line. What a
+/// list can hold and a line cannot is refused here: a blank name, a name
+/// broken over lines, a name longer than the description allows (counted
+/// before trimming, as the description counts). The form does the rest.
+fn holders_text(names: Vec<String>) -> Result<String, FieldErrors> {
+    let problem = names.iter().find_map(|name| {
+        let trimmed = name.trim();
+        if trimmed.is_empty() {
+            Some("Give each holder's name: one of them is blank.".to_owned())
+        } else if trimmed.contains(['\n', '\r']) {
+            Some("Give each holder's name on one line: a line break would make it two names.".to_owned())
+        } else if name.chars().count() as u64 > limits::NAME {
+            Some(format!("Please keep each name to {} characters or fewer.", limits::NAME))
+        } else {
+            None
+        }
+    });
+    match problem {
+        Some(message) => {
+            let mut errors = FieldErrors::default();
+            errors.insert("other_holders", message);
+            Err(errors)
+        }
+        None => Ok(names.join("\n")),
+    }
+}
+
 impl NewRequestBody {
     fn arrival(&self) -> &Arrival {
         match self {
@@ -294,9 +351,7 @@ impl NewRequestBody {
                 account_number: body.account_number,
                 scope: choice_text(body.scope.map(|c| c.as_str())),
                 joint_account: choice_text(body.joint_account.map(|c| c.as_str())),
-                // The API does not take other holders yet: an opt-out
-                // entered here covers the person it names.
-                other_holders: String::new(),
+                other_holders: holders_text(body.other_holders)?,
             }
             .parse(context),
             Self::Amendment(body) => {
@@ -486,6 +541,32 @@ pub struct StepBody {
     version: i64,
     #[serde(flatten)]
     step: Step,
+    #[schema(schema_with = notice_addresses)]
+    #[serde(default, deserialize_with = "listed")]
+    notify: Option<Vec<String>>,
+}
+
+fn notice_addresses() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    let address = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
+        .max_length(Some(limits::EMAIL as usize));
+    ArrayBuilder::new()
+        .items(address)
+        .description(Some(
+            "Whom to send the amendment notice (45 CFR 164.526(c)(3)), by email address: each must be that of a \
+             person the customer named to be told or of a business associate, or the step is refused. Leave it \
+             out to tell every one of them, as the case page preselects; an empty list tells nobody. Read only \
+             when the step accepts an amendment in whole or in part; no other step sends notices.",
+        ))
+        .build()
+}
+
+/// A list when given: `null` is refused, since leaving `notify` out is how
+/// "tell everyone" is said and an empty list is "nobody".
+fn listed<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<String>>, D::Error> {
+    Vec::<String>::deserialize(deserializer).map(Some)
 }
 
 #[utoipa::path(
@@ -495,7 +576,8 @@ pub struct StepBody {
     tag = "requests",
     summary = "Move a request one step along its workflow",
     description = "The same steps, rules and refusals as the case page. Which steps a request can take depends \
-        on its kind and status; an opt-out never waits on the customer.",
+        on its kind and status; an opt-out never waits on the customer. Accepting an amendment, in whole or in \
+        part, notifies everyone who may be told unless `notify` names whom.",
     params(("reference" = ReferenceCode, Path)),
     request_body = StepBody,
     responses(
@@ -506,7 +588,7 @@ pub struct StepBody {
         (status = 404, description = "No request with this reference.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The request changed since that version, or its status does not allow the step.", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is larger than the portal accepts.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The step lacks what it must record, or does not fit the request.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The step lacks what it must record, does not fit the request, or `notify` names an address that may not be told.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 pub async fn step(
@@ -518,7 +600,8 @@ pub async fn step(
     let viewer = caller(&state, &headers, Action::WorkCase).await?;
     let reference = ReferenceCode::parse(&reference).map_err(|_| ApiError::NotFound)?;
     let asked: StepBody = body(bytes)?;
-    state.desk.step(&viewer, &reference, asked.version, &asked.step).await?;
+    let choice = asked.notify.map_or(NoticeChoice::Everyone, NoticeChoice::Addresses);
+    state.desk.step_telling(&viewer, &reference, asked.version, &asked.step, &choice).await?;
     Ok(Json(read(&state, &headers, reference.as_str()).await?))
 }
 

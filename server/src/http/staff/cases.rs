@@ -48,9 +48,10 @@ async fn answer<T>(
              The page now shows the request as it is; check it and try again."
                 .to_owned(),
         ),
-        Err(error @ (CaseError::Step(_) | CaseError::Extension(_) | CaseError::Invalid(_))) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, error.to_string())
-        }
+        Err(
+            error
+            @ (CaseError::Step(_) | CaseError::Extension(_) | CaseError::Invalid(_) | CaseError::NotARecipient(_)),
+        ) => (StatusCode::UNPROCESSABLE_ENTITY, error.to_string()),
         Err(error) => return Err(HttpError::Case(error)),
     };
     Ok(case.sent.refuse(state, &page, status, form, message).await)

@@ -67,30 +67,7 @@ impl TestApp {
 
     /// Starts with a given mail server and adjusted settings.
     pub async fn start_with(backend: Backend, mail: smtp::SmtpSink, adjust: impl FnOnce(&mut Config)) -> Option<Self> {
-        let (url, dir) = match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("a temporary folder");
-                let url = format!("sqlite://{}", dir.path().join("portal.db").display());
-                (url, Some(dir))
-            }
-            Backend::Postgres => match postgres_admin_url() {
-                Some(admin) => (fresh_postgres_database(&admin).await, None),
-                None => {
-                    assert!(
-                        std::env::var("REQUIRE_POSTGRES").is_err(),
-                        "REQUIRE_POSTGRES is set but TEST_POSTGRES_URL is not"
-                    );
-                    eprintln!("SKIPPED on PostgreSQL: TEST_POSTGRES_URL is not set");
-                    return None;
-                }
-            },
-        };
-        let mut config = Config::for_tests(url);
-        // SQLite makes its key file beside the database, as the embedded
-        // default does; PostgreSQL has nowhere to put one and is given a key.
-        if matches!(backend, Backend::Postgres) {
-            config.data_kek = Some(server::vault::KeyEncryptionKey::generate());
-        }
+        let (mut config, dir) = fresh_config(backend).await?;
         config.smtp_url = Some(mail.url().into());
         config.mail_retry_seconds = 0.05;
         config.mail_poll_seconds = 0.05;
@@ -135,6 +112,37 @@ impl TestApp {
         }
         self.send(request.body(Body::from(body)).expect("a request")).await
     }
+}
+
+/// Settings for a fresh, empty database of `backend` (with the folder that
+/// holds a SQLite one), or `None` when PostgreSQL is asked for and none is
+/// configured (which fails instead when `REQUIRE_POSTGRES` is set).
+pub async fn fresh_config(backend: Backend) -> Option<(Config, Option<tempfile::TempDir>)> {
+    let (url, dir) = match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("a temporary folder");
+            let url = format!("sqlite://{}", dir.path().join("portal.db").display());
+            (url, Some(dir))
+        }
+        Backend::Postgres => match postgres_admin_url() {
+            Some(admin) => (fresh_postgres_database(&admin).await, None),
+            None => {
+                assert!(
+                    std::env::var("REQUIRE_POSTGRES").is_err(),
+                    "REQUIRE_POSTGRES is set but TEST_POSTGRES_URL is not"
+                );
+                eprintln!("SKIPPED on PostgreSQL: TEST_POSTGRES_URL is not set");
+                return None;
+            }
+        },
+    };
+    let mut config = Config::for_tests(url);
+    // SQLite makes its key file beside the database, as the embedded
+    // default does; PostgreSQL has nowhere to put one and is given a key.
+    if matches!(backend, Backend::Postgres) {
+        config.data_kek = Some(server::vault::KeyEncryptionKey::generate());
+    }
+    Some((config, dir))
 }
 
 async fn fresh_postgres_database(admin_url: &str) -> String {
