@@ -10,7 +10,7 @@ use leptos_router::{
     path,
 };
 
-use crate::domain::SiteInfo;
+use crate::domain::{RequestKind, SiteInfo};
 use crate::domain::site::ShownAt;
 use crate::pages::staff::{
     AccountPage, AssociatesPage, CasePage, DashboardPage, DisclosurePage, MailPage, NewRequestPage, OptOutPersonPage,
@@ -124,9 +124,9 @@ fn Header() -> impl IntoView {
                     <span class="brand-sub">"Privacy requests"</span>
                 </A>
                 <nav aria-label="Privacy requests">
-                    <A href="/opt-out">"Opt out"</A>
-                    <A href="/amendment">"Amend"</A>
-                    <A href="/complaint">"Complaint"</A>
+                    <A href="/opt-out">{RequestKind::OptOut.label()}</A>
+                    <A href="/amendment">{RequestKind::Amendment.label()}</A>
+                    <A href="/complaint">{RequestKind::Complaint.label()}</A>
                 </nav>
             </div>
         </header>

@@ -139,7 +139,7 @@ impl RequestStatus {
             Self::InProgress => "Being worked on",
             Self::AwaitingCustomer => "Waiting for information from you",
             Self::Completed => "Completed",
-            Self::Denied => "Decided: not granted",
+            Self::Denied => "Denied",
             Self::Closed => "Closed",
         }
     }
@@ -158,8 +158,7 @@ impl EventKind {
         !matches!(self, Self::Assigned | Self::Note | Self::HoldPlaced | Self::HoldLifted)
     }
 
-    /// How the event is told: to the customer on the tracking page, and as
-    /// the headline of a case's timeline for staff.
+    /// How the event is told to the customer, on the tracking page.
     pub fn customer_title(self) -> &'static str {
         match self {
             Self::Submitted => "We received your request",
@@ -180,6 +179,31 @@ impl EventKind {
             Self::HoldPlaced => "Legal hold placed",
             Self::HoldLifted => "Legal hold lifted",
             Self::OptOutRevoked => "Your opt-out was revoked",
+        }
+    }
+
+    /// How the same event is told to staff, as the headline of a case's
+    /// timeline: about the customer, not to them.
+    pub fn staff_title(self) -> &'static str {
+        match self {
+            Self::Submitted => "The customer sent the request",
+            Self::EnteredByStaff => "Entered by staff from a call or letter",
+            Self::VerificationSent => "A new confirmation email was sent to the customer",
+            Self::Verified => "The customer confirmed their email address",
+            Self::VerifiedByStaff => "Staff confirmed the customer's identity",
+            Self::ClosedUnverified => "Closed: the customer never confirmed their email address",
+            Self::Assigned => "Assigned",
+            Self::Note => "Internal note",
+            Self::Message => "Message to the customer",
+            Self::WorkStarted => "Work started",
+            Self::AskedCustomer => "Asked the customer for information",
+            Self::Resumed => "Work resumed",
+            Self::Resolved => "Outcome recorded",
+            Self::Closed => "Closed without an outcome",
+            Self::Extended => "Deadline extended",
+            Self::HoldPlaced => "Legal hold placed",
+            Self::HoldLifted => "Legal hold lifted",
+            Self::OptOutRevoked => "The opt-out was revoked",
         }
     }
 }

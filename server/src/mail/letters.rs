@@ -210,15 +210,8 @@ impl Letter<'_> {
             Self::CaseMessage { reference, .. } => format!("A message about your request {reference}"),
             Self::AwaitingCustomer { reference, .. } => format!("We need information for your request {reference}"),
             Self::Extension { reference, .. } => format!("We need more time for your request {reference}"),
-            Self::Outcome { reference, outcome, .. } => match outcome {
-                Outcome::OptOutApplied { .. } => format!("Your opt-out {reference} has taken effect"),
-                Outcome::AmendmentAccepted { .. } => format!("Your amendment request {reference} is accepted"),
-                Outcome::AmendmentPartlyAccepted { .. } => {
-                    format!("Your amendment request {reference} is partly accepted")
-                }
-                Outcome::AmendmentDenied { .. } => format!("Our decision on your amendment request {reference}"),
-                Outcome::ComplaintResolved { .. } => format!("Your complaint {reference} is resolved"),
-            },
+            // The outcome's one name, as the tracking page and the case give it.
+            Self::Outcome { reference, outcome, .. } => format!("{}: request {reference}", outcome.label()),
         }
     }
 }
@@ -416,7 +409,7 @@ mod tests {
     fn a_receipt_names_the_request_and_carries_the_link_in_both_bodies() {
         let letters = Letters::new(SiteInfo::default());
         let mail = receipt(&letters, "Ada");
-        assert_eq!(mail.subject, "We received your request PR-7K4M-9QXR: Amendment of personal information");
+        assert_eq!(mail.subject, "We received your request PR-7K4M-9QXR: Amendment of your records");
         for body in [&mail.text, &mail.html] {
             assert!(body.contains("PR-7K4M-9QXR"));
             assert!(body.contains("https://privacy.example.com/track/TOKEN"));

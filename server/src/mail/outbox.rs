@@ -25,6 +25,21 @@ use crate::vault::{Sealed, Vault, VaultError};
 /// without being written again.
 const LINK_PLACEHOLDER: &str = "[private link, removed after sending]";
 
+/// A letter may carry more than one private link (a receipt that also asks
+/// to confirm the address): they are sealed together, one a line, since a
+/// link is a URL and holds no line break. Rows written before there could
+/// be two hold one link and no break, which reads the same.
+const LINK_SEPARATOR: char = '\n';
+
+/// The placeholder of the `index`th link: the first keeps the old wording,
+/// so stored letters from before read as they did.
+fn placeholder(index: usize) -> String {
+    match index {
+        0 => LINK_PLACEHOLDER.to_owned(),
+        n => format!("[private link {}, removed after sending]", n + 1),
+    }
+}
+
 /// How an outbox row leaves the portal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Channel {
@@ -74,9 +89,9 @@ impl Claimed {
     pub fn open(&self, vault: &Vault) -> Result<Outgoing, VaultError> {
         let at = |column| letter_place(column, &self.message_id);
         let secret = vault.open_optional(self.secret.as_ref(), at("secret"))?;
-        let with_link = |body: String| match secret.as_deref() {
-            Some(secret) if !secret.is_empty() => body.replace(LINK_PLACEHOLDER, secret),
-            _ => body,
+        let with_link = |body: String| {
+            let links = secret.as_deref().unwrap_or_default().split(LINK_SEPARATOR).filter(|link| !link.is_empty());
+            links.enumerate().fold(body, |body, (index, link)| body.replace(&placeholder(index), link))
         };
         Ok(Outgoing {
             id: self.id,
@@ -137,17 +152,18 @@ impl Outbox {
     pub fn seal(&self, recipient: &str, letter: Composed) -> Result<SealedLetter, VaultError> {
         let message_id = self.new_message_id();
         let at = |column| letter_place(column, &message_id);
-        let without_link = |body: String| match letter.secret.as_deref() {
-            Some(secret) if !secret.is_empty() => body.replace(secret, LINK_PLACEHOLDER),
-            _ => body,
+        let links: Vec<&str> = letter.secrets.iter().map(String::as_str).filter(|link| !link.is_empty()).collect();
+        let without_link = |body: String| {
+            links.iter().enumerate().fold(body, |body, (index, link)| body.replace(link, &placeholder(index)))
         };
+        let secret = (!links.is_empty()).then(|| links.join(&LINK_SEPARATOR.to_string()));
         Ok(SealedLetter {
             template: letter.template,
             recipient: self.vault.seal(recipient, at("recipient"))?,
             subject: self.vault.seal(&letter.subject, at("subject"))?,
             text_body: self.vault.seal(&without_link(letter.text), at("text_body"))?,
             html_body: self.vault.seal(&without_link(letter.html), at("html_body"))?,
-            secret: self.vault.seal_optional(letter.secret.as_deref(), at("secret"))?,
+            secret: self.vault.seal_optional(secret.as_deref(), at("secret"))?,
             message_id,
         })
     }

@@ -64,7 +64,7 @@ async fn receipts_say_what_was_asked_with_the_private_link(app: TestApp) {
     let inbox = app.mail.wait_for(1, WAIT).await;
     let receipt = &inbox[0];
     assert_eq!(receipt.recipients, vec!["ada@example.com".to_owned()]);
-    assert_eq!(receipt.subject(), format!("We received your request {reference}: Opt-out of information sharing"));
+    assert_eq!(receipt.subject(), format!("We received your request {reference}: Opt out of sharing"));
     let link = format!("http://portal.test{tracking}");
     for body in [receipt.text(), receipt.html()] {
         assert!(body.contains(&reference), "{body}");

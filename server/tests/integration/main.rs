@@ -24,4 +24,5 @@ mod rule_book;
 mod sessions;
 mod staff;
 mod tokens;
+mod vocabulary;
 mod webhooks;

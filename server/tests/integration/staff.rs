@@ -166,7 +166,7 @@ async fn a_case_is_worked_to_its_outcome_and_the_customer_hears_of_each_step(app
     assert!(message.text().contains("We are checking with your insurer <today>."));
     assert!(message.html().contains("&lt;today&gt;") && !message.html().contains("<today>"));
     assert!(find("We need information").text().contains("A photo of your insurance card."));
-    let denial = find("Our decision on your amendment request");
+    let denial = find("Amendment denied: request");
     for body in [denial.text(), denial.html().replace("&#x27;", "'")] {
         for must in [
             "The information is accurate and complete",

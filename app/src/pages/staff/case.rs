@@ -64,7 +64,7 @@ fn Case(
     let may_hold = permits(Actor::Staff(&viewer), Action::PlaceLegalHold);
     let forms = CaseForms::new(&reference, &viewer, case.version, feedback);
     if let Some(purged) = case.purged {
-        return view! { <PurgedCase reference case_kind=case.kind.label() purged timeline=case.timeline/> }.into_any();
+        return view! { <PurgedCase reference case_kind=case.kind.staff_label() purged timeline=case.timeline/> }.into_any();
     }
     let extendable = case.status.is_open() && case.clock.as_ref().is_some_and(|clock| clock.may_extend(today));
     let category = match &case.details {
@@ -89,13 +89,13 @@ fn Case(
     view! {
         <p class="back"><a href="/staff">"Back to the queue"</a></p>
         <h1><span class="visually-hidden">"Request "</span><span class="reference">{reference.clone()}</span></h1>
-        <p class="lead">{case.kind.label()}</p>
+        <p class="lead">{case.kind.staff_label()}</p>
         <Done/>
         <NotSaved forms=forms.clone()/>
         <dl class="facts">
             <div><dt>"Status"</dt><dd><span class="status" class:open=case.status.is_open()>{case.status.staff_label()}</span></dd></div>
             <div><dt>"Assigned to"</dt><dd>{case.assignee.as_ref().map_or_else(|| "Unassigned".to_owned(), |a| a.name.clone())}</dd></div>
-            <div><dt>"Channel"</dt><dd>{labels::channel(case.channel)}</dd></div>
+            <div><dt>"Channel"</dt><dd>{case.channel.staff_label()}</dd></div>
             <div><dt>"Received"</dt><dd>{long_date(case.received_on)}</dd></div>
             <div><dt>"Verification"</dt><dd>{verification(&case)}</dd></div>
             <div><dt>"Legal hold"</dt><dd id="legal-hold" class="text">{hold_text(case.hold.as_ref())}</dd></div>

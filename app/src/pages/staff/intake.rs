@@ -40,7 +40,7 @@ pub fn NewRequestPage() -> impl IntoView {
                         <ul class="cards">
                             {KINDS.iter().map(|(href, kind, text)| view! {
                                 <li class="card">
-                                    <h2><a href=*href>{kind.label()}</a></h2>
+                                    <h2><a href=*href>{kind.staff_label()}</a></h2>
                                     <p>{*text}</p>
                                 </li>
                             }).collect_view()}
@@ -66,7 +66,7 @@ pub fn StaffOptOutPage() -> impl IntoView {
 pub fn StaffAmendmentPage() -> impl IntoView {
     let state = form_state::<AmendmentForm>();
     view! {
-        <Intake state action=KINDS[1].0 title="Enter an amendment request">
+        <Intake state action=KINDS[1].0 title="Enter an amendment">
             <AmendmentFields staff=true/>
         </Intake>
     }
@@ -76,7 +76,7 @@ pub fn StaffAmendmentPage() -> impl IntoView {
 pub fn StaffComplaintPage() -> impl IntoView {
     let state = form_state::<ComplaintForm>();
     view! {
-        <Intake state action=KINDS[2].0 title="Enter a privacy complaint">
+        <Intake state action=KINDS[2].0 title="Enter a complaint">
             <ComplaintFields staff=true/>
         </Intake>
     }
