@@ -192,6 +192,18 @@ impl CaseDesk {
         self.versioned_change(viewer, &found, change).await
     }
 
+    /// For an opt-out's letter: which holders of a joint account it covers,
+    /// from what the customer told us when they asked.
+    fn opt_out_covers(&self, found: &Loaded) -> Result<Option<String>, CaseError> {
+        let corrupt = |reason: String| StoreError::Corrupt { id: found.row.id, reason };
+        let details = self.vault().open_details(&found.row).map_err(|e| corrupt(e.to_string()))?;
+        let details: RequestDetails = serde_json::from_str(&details).map_err(|e| corrupt(e.to_string()))?;
+        Ok(match details {
+            RequestDetails::OptOut { joint_account, other_holders, .. } => Some(joint_account.covers(&other_holders)),
+            _ => None,
+        })
+    }
+
     /// Moves the case one step along the state machine; an accepted
     /// amendment tells everyone who may be told.
     pub async fn step(
@@ -234,13 +246,19 @@ impl CaseDesk {
         }
         let clock = self.clocks.compute(found.kind, found.row.received_at, &state);
         let name = &found.name;
+        let covers = match step {
+            Step::Resolve(Outcome::OptOutApplied { .. }) => self.opt_out_covers(&found)?,
+            _ => None,
+        };
         let letter = match step {
             Step::MarkVerified | Step::StartWork | Step::Resume => None,
             Step::AskCustomer { what } => {
                 let pauses = clock.as_ref().is_some_and(|c| c.due() > today);
                 Some(Letter::AwaitingCustomer { name, reference, kind: found.kind, what, pauses })
             }
-            Step::Resolve(outcome) => Some(Letter::Outcome { name, reference, outcome, told: &notices.told }),
+            Step::Resolve(outcome) => {
+                Some(Letter::Outcome { name, reference, outcome, told: &notices.told, covers: covers.as_deref() })
+            }
             Step::Close { reason, note } => {
                 Some(Letter::CaseClosed { name, reference, kind: found.kind, reason: reason.label(), note })
             }

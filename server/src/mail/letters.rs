@@ -29,8 +29,8 @@ pub struct Composed {
     pub subject: String,
     pub text: String,
     pub html: String,
-    /// The private link in the letter, if it carries one.
-    pub secret: Option<String>,
+    /// The private links in the letter, if it carries any.
+    pub secrets: Vec<String>,
 }
 
 /// What the portal writes to customers, with what each letter needs.
@@ -42,7 +42,11 @@ pub enum Letter<'a> {
         summary: &'a str,
         received_on: String,
         tracking_url: &'a str,
-        needs_verification: bool,
+        /// The link that confirms the requester's address, when the kind
+        /// needs it: the receipt carries it, so one letter arrives, not two.
+        verify_url: Option<&'a str>,
+        /// How long that link works.
+        valid_hours: u32,
         /// The response deadline, when a rule sets one.
         answer_by: Option<String>,
     },
@@ -111,6 +115,8 @@ pub enum Letter<'a> {
         outcome: &'a Outcome,
         /// The names of those sent a notice of an accepted amendment.
         told: &'a [String],
+        /// For an opt-out: whom it covers, of the holders of a joint account.
+        covers: Option<&'a str>,
     },
     /// The notice of an accepted amendment to a person the customer named
     /// or a business associate (45 CFR 164.526(c)(3)): whose records, which
@@ -235,6 +241,16 @@ fn next_steps(kind: RequestKind) -> &'static str {
     }
 }
 
+/// Whether a message staff typed already greets the customer. The letter
+/// then opens with it rather than with a greeting of its own, so the
+/// customer is not greeted twice ("Dear Ada, ... Dear Ada,").
+fn opens_with_greeting(body: &str) -> bool {
+    let first = body.trim_start().lines().next().unwrap_or_default().to_lowercase();
+    ["dear ", "hello", "hi ", "hi,", "good morning", "good afternoon", "good evening"]
+        .iter()
+        .any(|greeting| first.starts_with(greeting))
+}
+
 const SHIPPED: &str = "the email templates shipped with the binary parse";
 
 pub struct Letters {
@@ -269,12 +285,14 @@ impl Letters {
                 summary,
                 received_on,
                 tracking_url,
-                needs_verification,
+                verify_url,
+                valid_hours,
                 answer_by,
             } => {
                 context! {
                     name, reference => reference.as_str(), kind_label => kind.label(), summary, received_on,
-                    tracking_url => url(tracking_url), needs_verification, next_steps => next_steps(*kind), answer_by,
+                    tracking_url => url(tracking_url), verify_url => verify_url.map(url), valid_hours,
+                    next_steps => next_steps(*kind), answer_by,
                 }
             }
             Letter::Verification { name, reference, verify_url, valid_hours } => {
@@ -293,7 +311,10 @@ impl Letters {
                 context! { name, invited_by, role, welcome_url => url(welcome_url), valid_days }
             }
             Letter::CaseMessage { name, reference, kind, body } => {
-                context! { name, reference => reference.as_str(), kind_label => kind.label(), body }
+                context! {
+                    name, reference => reference.as_str(), kind_label => kind.label(), body,
+                    greeted => opens_with_greeting(body),
+                }
             }
             Letter::AwaitingCustomer { name, reference, kind, what, pauses } => {
                 context! { name, reference => reference.as_str(), kind_label => kind.label(), what, pauses }
@@ -304,8 +325,8 @@ impl Letters {
                     citation,
                 }
             }
-            Letter::Outcome { name, reference, outcome, told } => {
-                let base = context! { name, reference => reference.as_str(), told };
+            Letter::Outcome { name, reference, outcome, told, covers } => {
+                let base = context! { name, reference => reference.as_str(), told, covers };
                 match outcome {
                     Outcome::OptOutApplied { effective_on } => {
                         context! { effective_on => long_date(*effective_on), ..base }
@@ -339,12 +360,14 @@ impl Letters {
         let values =
             context! { org => Org::from(&self.org), subject => &subject, link_again_url => url(&link_again), ..values };
         let template = letter.template();
-        let secret = match letter {
-            Letter::Receipt { tracking_url, .. } => Some((*tracking_url).to_owned()),
-            Letter::Verification { verify_url, .. } => Some((*verify_url).to_owned()),
-            Letter::TrackingLink { tracking_url, .. } => Some((*tracking_url).to_owned()),
-            Letter::ConfirmRevocation { revoke_url, .. } => Some((*revoke_url).to_owned()),
-            Letter::StaffInvite { welcome_url, .. } => Some((*welcome_url).to_owned()),
+        let secrets = match letter {
+            Letter::Receipt { tracking_url, verify_url, .. } => {
+                std::iter::once(*tracking_url).chain(*verify_url).map(str::to_owned).collect()
+            }
+            Letter::Verification { verify_url, .. } => vec![(*verify_url).to_owned()],
+            Letter::TrackingLink { tracking_url, .. } => vec![(*tracking_url).to_owned()],
+            Letter::ConfirmRevocation { revoke_url, .. } => vec![(*revoke_url).to_owned()],
+            Letter::StaffInvite { welcome_url, .. } => vec![(*welcome_url).to_owned()],
             Letter::ClosedUnverified { .. }
             | Letter::CaseMessage { .. }
             | Letter::AwaitingCustomer { .. }
@@ -352,10 +375,10 @@ impl Letters {
             | Letter::Outcome { .. }
             | Letter::CaseClosed { .. }
             | Letter::AmendmentNotice { .. }
-            | Letter::Digest { .. } => None,
+            | Letter::Digest { .. } => Vec::new(),
         };
         Ok(Composed {
-            secret,
+            secrets,
             template,
             text: self.env.get_template(&format!("{template}.txt"))?.render(&values)?,
             html: self.env.get_template(&format!("{template}.html"))?.render(&values)?,
@@ -399,7 +422,8 @@ mod tests {
                 summary: "Amend insurance information",
                 received_on: "25 November 2026".into(),
                 tracking_url: "https://privacy.example.com/track/TOKEN",
-                needs_verification: true,
+                verify_url: Some("https://privacy.example.com/verify/CONFIRM"),
+                valid_hours: 72,
                 answer_by: Some("24 January 2027".into()),
             })
             .expect("composes")
@@ -413,6 +437,7 @@ mod tests {
         for body in [&mail.text, &mail.html] {
             assert!(body.contains("PR-7K4M-9QXR"));
             assert!(body.contains("https://privacy.example.com/track/TOKEN"));
+            assert!(body.contains("https://privacy.example.com/verify/CONFIRM"), "one letter, both links");
             assert!(body.contains("confirm your email address"));
             assert!(body.contains("Example Medical Supply"));
             assert!(body.contains("1-800-555-0199"));

@@ -164,6 +164,9 @@ impl RequestStore {
         let status = workflow::first_status(verification.is_some());
         let clock = self.clocks.compute(kind, intake.received_at, &ClockState::default());
 
+        // One letter at submission: the receipt carries the confirmation
+        // link too, so the customer is not sent two at once.
+        let verify_url = verification.as_ref().map(|secret| link(&self.mailer, "verify", secret));
         let receipt = self.mailer.compose(&Letter::Receipt {
             name: &contact.full_name,
             reference,
@@ -171,13 +174,10 @@ impl RequestStore {
             summary: &request.details.summary(),
             received_on: long_date(self.clocks.local_date(intake.received_at)),
             tracking_url: &link(&self.mailer, "track", &token),
-            needs_verification: verification.is_some(),
+            verify_url: verify_url.as_deref(),
+            valid_hours: self.verification_hours(),
             answer_by: clock.as_ref().map(|c| long_date(c.due())),
         })?;
-        let verification_letter = match &verification {
-            Some(secret) => Some(self.verification_letter(&contact.full_name, reference, secret)?),
-            None => None,
-        };
 
         let clock_json = clock.as_ref().map(to_json).transpose()?;
         let sealed_clock =
@@ -213,10 +213,7 @@ impl RequestStore {
             ..Default::default()
         };
         let outbox = self.mailer.outbox();
-        let letters = std::iter::once(receipt)
-            .chain(verification_letter)
-            .map(|letter| outbox.seal(&contact.email, letter))
-            .collect::<Result<_, _>>()?;
+        let letters = vec![outbox.seal(&contact.email, receipt)?];
         let event = if by_staff { EventKind::EnteredByStaff } else { EventKind::Submitted };
         let entered_by = intake.entered_by.clone();
         let allowance = (!by_staff).then(|| (self.limits.allowance, self.clocks.local_date(now)));
