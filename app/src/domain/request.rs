@@ -16,6 +16,14 @@ pub struct Contact {
     pub account_number: Option<String>,
 }
 
+impl Contact {
+    /// Whether the customer is answered by post: they gave no email address
+    /// (staff entered their letter), so their letters are printed.
+    pub fn by_post(&self) -> bool {
+        self.email.trim().is_empty()
+    }
+}
+
 /// A request ready to be stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewRequest {

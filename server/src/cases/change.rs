@@ -94,7 +94,7 @@ impl CaseDesk {
             register::record(&txn, self.vault(), entry).await?;
         }
         if let Some(letter) = change.letter {
-            self.mailer.enqueue(&txn, Some(id), &found.email, letter).await?;
+            self.mailer.enqueue_to(&txn, Some(id), found.recipient(), letter).await?;
         }
         for (recipient, notice) in change.notices {
             self.mailer.enqueue(&txn, Some(id), &recipient, notice).await?;

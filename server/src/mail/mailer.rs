@@ -49,6 +49,17 @@ impl Mailer {
         self.outbox.enqueue(txn, request_id, recipient, letter).await
     }
 
+    /// As [`Self::enqueue`], to a customer who may be answered by post.
+    pub async fn enqueue_to(
+        &self,
+        txn: &impl ConnectionTrait,
+        request_id: Option<i64>,
+        to: super::outbox::Recipient<'_>,
+        letter: Composed,
+    ) -> Result<(), DbErr> {
+        self.outbox.enqueue_to(txn, request_id, to, letter).await
+    }
+
     /// Tells the outbox's workers that letters or webhook deliveries were
     /// committed. A ring nobody needed costs one empty claim.
     pub fn wake(&self) {

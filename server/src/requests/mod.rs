@@ -21,6 +21,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, 
 use crate::audit::Actor;
 use crate::clocks::{ClockState, Clocks};
 use crate::db::entities::{request, request_event};
+use crate::mail::outbox::Recipient;
 use crate::mail::{Letter, Mailer, RecipientAllowance, allowance};
 use crate::secret::{self, Secret};
 use crate::vault::rows::ClockColumn;
@@ -213,7 +214,8 @@ impl RequestStore {
             ..Default::default()
         };
         let outbox = self.mailer.outbox();
-        let letters = vec![outbox.seal(&contact.email, receipt)?];
+        let to = Recipient::of(&contact.full_name, &contact.email, contact.postal_address.as_deref());
+        let letters = vec![outbox.seal_to(to, receipt)?];
         let event = if by_staff { EventKind::EnteredByStaff } else { EventKind::Submitted };
         let entered_by = intake.entered_by.clone();
         let allowance = (!by_staff).then(|| (self.limits.allowance, self.clocks.local_date(now)));

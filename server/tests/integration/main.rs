@@ -19,6 +19,7 @@ mod letters;
 mod mail;
 mod metrics;
 mod notices;
+mod post;
 mod register;
 mod retention;
 mod rule_book;

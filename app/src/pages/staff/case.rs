@@ -64,7 +64,8 @@ fn Case(
     let may_hold = permits(Actor::Staff(&viewer), Action::PlaceLegalHold);
     let forms = CaseForms::new(&reference, &viewer, case.version, feedback);
     if let Some(purged) = case.purged {
-        return view! { <PurgedCase reference case_kind=case.kind.staff_label() purged timeline=case.timeline/> }.into_any();
+        return view! { <PurgedCase reference case_kind=case.kind.staff_label() purged timeline=case.timeline/> }
+            .into_any();
     }
     let extendable = case.status.is_open() && case.clock.as_ref().is_some_and(|clock| clock.may_extend(today));
     let category = match &case.details {
@@ -92,6 +93,13 @@ fn Case(
         <p class="lead">{case.kind.staff_label()}</p>
         <Done/>
         <NotSaved forms=forms.clone()/>
+        {case.contact.by_post().then(|| view! {
+            <p class="notice" id="by-post">
+                "Answered by post: this customer gave no email address. Every letter to them waits in "
+                <a href="/staff/print">"the print queue"</a>
+                " until someone prints it and marks it printed."
+            </p>
+        })}
         <dl class="facts">
             <div><dt>"Status"</dt><dd><span class="status" class:open=case.status.is_open()>{case.status.staff_label()}</span></dd></div>
             <div><dt>"Assigned to"</dt><dd>{case.assignee.as_ref().map_or_else(|| "Unassigned".to_owned(), |a| a.name.clone())}</dd></div>
@@ -381,7 +389,9 @@ fn Letters(letters: Vec<LetterState>, forms: CaseForms, return_to: String) -> im
     let items = letters
         .into_iter()
         .map(|letter| {
-            let retry = (letter.status != LetterStatus::Sent).then(|| {
+            // A letter for the post is printed from the print queue, never
+            // sent again by the mail worker.
+            let retry = (letter.status != LetterStatus::Sent && !letter.by_post).then(|| {
                 view! {
                     <RetryButton
                         letter=letter.id
@@ -395,11 +405,12 @@ fn Letters(letters: Vec<LetterState>, forms: CaseForms, return_to: String) -> im
                 <li class="letter" class:failed=letter.status == LetterStatus::Failed>
                     <p class="letter-subject">{letter.subject}</p>
                     <p class="letter-meta">
-                        <span class="badge">{labels::letter_status(letter.status)}</span>
-                        " To " {letter.recipient} " · "
-                        {match letter.attempts {
-                            1 => "1 attempt".to_owned(),
-                            n => format!("{n} attempts"),
+                        <span class="badge">{labels::letter_status_of(letter.status, letter.by_post)}</span>
+                        " To " {letter.recipient.replace('\n', ", ")} " · "
+                        {match (letter.by_post, letter.attempts) {
+                            (true, _) => "by post".to_owned(),
+                            (false, 1) => "1 attempt".to_owned(),
+                            (false, n) => format!("{n} attempts"),
                         }}
                     </p>
                     {letter.last_error.map(|error| view! { <p class="letter-error">"Last error: " {error}</p> })}

@@ -9,7 +9,7 @@ use crate::components::{
     AmendmentFields, ComplaintFields, FormAlert, InputField, OptOutFields, RequestFormView, SelectField, choices,
 };
 use crate::domain::access::Action;
-use crate::domain::form::{AmendmentForm, ComplaintForm, OptOutForm};
+use crate::domain::form::{AmendmentForm, ComplaintForm, OptOutForm, ReplyBy};
 use crate::domain::staff_forms::{FormName, StaffFeedback};
 use crate::domain::{FormState, RequestForm, RequestKind};
 
@@ -144,6 +144,14 @@ fn Arrival(feedback: StaffFeedback, today: NaiveDate) -> impl IntoView {
             required=true
             max=today.to_string()
             value=typed(&feedback, FormName::Intake, "received_on", today.to_string())
+        />
+        <SelectField
+            id="f-reply_by"
+            name="reply_by"
+            label="Answer by"
+            hint="By post when the customer gave no email address: their letters then wait in the print queue."
+            options=choices([(ReplyBy::Email.as_str(), "Email"), (ReplyBy::Post.as_str(), "Post (no email address)")])
+            selected=typed(&feedback, FormName::Intake, "reply_by", ReplyBy::Email.as_str())
         />
     }
 }

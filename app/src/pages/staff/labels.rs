@@ -2,9 +2,9 @@
 //! states). Kinds, statuses, channels and outcomes are named by the domain,
 //! which keeps the staff's word beside the customer's.
 
+use crate::domain::RequestStatus;
 use crate::domain::case::LetterStatus;
 use crate::domain::queue::{AssigneeFilter, DueFilter, QueueSort, StatusFilter};
-use crate::domain::RequestStatus;
 
 pub fn status_filter(filter: StatusFilter) -> &'static str {
     match filter {
@@ -42,6 +42,15 @@ pub fn letter_status(status: LetterStatus) -> &'static str {
         LetterStatus::Pending => "Waiting to be sent",
         LetterStatus::Sent => "Sent",
         LetterStatus::Failed => "Failed",
+    }
+}
+
+/// A letter's state, printed ones named as the print queue names them.
+pub fn letter_status_of(status: LetterStatus, by_post: bool) -> &'static str {
+    match (by_post, status) {
+        (true, LetterStatus::Pending) => "Waiting to be printed",
+        (true, LetterStatus::Sent) => "Printed",
+        _ => letter_status(status),
     }
 }
 
