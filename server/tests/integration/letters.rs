@@ -31,6 +31,7 @@ const JOINT_OPT_OUT: &[(&str, &str)] = &[
     ("account_number", "A-1001"),
     ("scope", "all_sharing"),
     ("joint_account", "all_holders"),
+    ("other_holders", "Byron <b>Lovelace</b>"),
 ];
 
 fn reference_in(text: &str) -> String {
@@ -140,8 +141,11 @@ async fn the_opt_out_letter_took_effect_and_names_the_holders_it_covers(app: Tes
     for body in [letter.text(), letter.html()] {
         assert!(body.contains("took effect on"), "{body}");
         assert!(!body.contains("has taken effect"), "{body}");
-        assert!(body.contains("It covers every holder of your joint account, you included."), "{body}");
     }
+    // The holders the customer named, typed by them, escaped in HTML.
+    let covers = "It covers every holder of your joint account: you and Byron";
+    assert!(text_of(letter).contains(&format!("{covers} <b>Lovelace</b>.")), "{}", letter.text());
+    assert!(letter.html().contains(&format!("{covers} &lt;b&gt;Lovelace&lt;&#x2f;b&gt;.")), "{}", letter.html());
     fits_a_phone(letter, &reference);
     signed_by_the_organisation(letter);
 }
