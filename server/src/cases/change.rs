@@ -172,12 +172,10 @@ impl CaseDesk {
     pub async fn message(&self, viewer: &Viewer, reference: &ReferenceCode, body: &str) -> Result<(), CaseError> {
         let body = text(body, "Write the message first.")?;
         let found = self.load(reference).await?;
-        let letter = self.mailer.compose(&Letter::CaseMessage {
-            name: &found.name,
-            reference: &found.reference,
-            kind: found.kind,
-            body,
-        })?;
+        let letter = self.mailer.compose_for(
+            &Letter::CaseMessage { name: &found.name, reference: &found.reference, kind: found.kind, body },
+            found.by_post(),
+        )?;
         let change = Change {
             at: Utc::now(),
             update: None,
@@ -263,7 +261,7 @@ impl CaseDesk {
                 Some(Letter::CaseClosed { name, reference, kind: found.kind, reason: reason.label(), note })
             }
         };
-        let letter = letter.map(|letter| self.mailer.compose(&letter)).transpose()?;
+        let letter = letter.map(|letter| self.mailer.compose_for(&letter, found.by_post())).transpose()?;
         let now = Utc::now();
         let at = found.reference.as_str();
         let sealed_clock = clock.as_ref().map(|clock| seal_clock(vault, at, ClockColumn::Clock, clock)).transpose()?;
@@ -337,15 +335,18 @@ impl CaseDesk {
             .clocks
             .compute(found.kind, found.row.received_at, &state)
             .ok_or(CaseError::Invalid("No deadline applies to this request."))?;
-        let letter = self.mailer.compose(&Letter::Extension {
-            name: &found.name,
-            reference,
-            kind: found.kind,
-            reason: &extension.reason,
-            old_date: app::domain::format::long_date(clock.due()),
-            new_date: app::domain::format::long_date(extended.due()),
-            citation: &extension.respond_by.citation,
-        })?;
+        let letter = self.mailer.compose_for(
+            &Letter::Extension {
+                name: &found.name,
+                reference,
+                kind: found.kind,
+                reason: &extension.reason,
+                old_date: app::domain::format::long_date(clock.due()),
+                new_date: app::domain::format::long_date(extended.due()),
+                citation: &extension.respond_by.citation,
+            },
+            found.by_post(),
+        )?;
         let at = found.reference.as_str();
         let set = vec![
             (request::Column::ClockState, Expr::value(seal_clock(vault, at, ClockColumn::State, &state)?)),

@@ -93,6 +93,11 @@ impl Loaded {
     fn recipient(&self) -> Recipient<'_> {
         Recipient::of(&self.name, &self.email, self.postal_address.as_deref())
     }
+
+    /// Whether the customer's letters are printed rather than emailed.
+    fn by_post(&self) -> bool {
+        matches!(self.recipient(), Recipient::Post { .. })
+    }
 }
 
 impl CaseDesk {

@@ -226,7 +226,7 @@ impl Letter<'_> {
 fn next_steps(kind: RequestKind) -> &'static str {
     match kind {
         RequestKind::OptOut => {
-            "We will stop sharing your information as you asked as soon as we can, and email you when your \
+            "We will stop sharing your information as you asked as soon as we can, and let you know when your \
              opt-out has taken effect. You do not need to do anything else."
         }
         RequestKind::Amendment => {
@@ -272,6 +272,12 @@ impl Letters {
     }
 
     pub fn compose(&self, letter: &Letter<'_>) -> Result<Composed, minijinja::Error> {
+        self.compose_for(letter, false)
+    }
+
+    /// Composes a letter that goes `by_post` (printed from the print queue)
+    /// or by email: the letter then calls itself a letter, not an email.
+    pub fn compose_for(&self, letter: &Letter<'_>, by_post: bool) -> Result<Composed, minijinja::Error> {
         let subject = letter.subject();
         // Links are built by the portal from its configured address and a
         // URL-safe token; they go in as they are, so that HTML escaping does
@@ -357,8 +363,10 @@ impl Letters {
         };
         // Where a customer without their first letter asks for the link again.
         let link_again = format!("{}{}", self.org.public_url.trim_end_matches('/'), app::pages::LINK_AGAIN);
-        let values =
-            context! { org => Org::from(&self.org), subject => &subject, link_again_url => url(&link_again), ..values };
+        let medium = if by_post { "letter" } else { "email" };
+        let values = context! {
+            org => Org::from(&self.org), subject => &subject, link_again_url => url(&link_again), medium, ..values
+        };
         let template = letter.template();
         let secrets = match letter {
             Letter::Receipt { tracking_url, verify_url, .. } => {

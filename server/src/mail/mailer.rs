@@ -37,6 +37,11 @@ impl Mailer {
         self.letters.compose(letter)
     }
 
+    /// As [`Self::compose`], for a customer answered by post or by email.
+    pub fn compose_for(&self, letter: &Letter<'_>, by_post: bool) -> Result<Composed, minijinja::Error> {
+        self.letters.compose_for(letter, by_post)
+    }
+
     /// Adds a letter inside the caller's transaction: it is sent if and only
     /// if that transaction commits, once [`Mailer::wake`] is rung.
     pub async fn enqueue(

@@ -168,17 +168,20 @@ impl RequestStore {
         // One letter at submission: the receipt carries the confirmation
         // link too, so the customer is not sent two at once.
         let verify_url = verification.as_ref().map(|secret| link(&self.mailer, "verify", secret));
-        let receipt = self.mailer.compose(&Letter::Receipt {
-            name: &contact.full_name,
-            reference,
-            kind,
-            summary: &request.details.summary(),
-            received_on: long_date(self.clocks.local_date(intake.received_at)),
-            tracking_url: &link(&self.mailer, "track", &token),
-            verify_url: verify_url.as_deref(),
-            valid_hours: self.verification_hours(),
-            answer_by: clock.as_ref().map(|c| long_date(c.due())),
-        })?;
+        let receipt = self.mailer.compose_for(
+            &Letter::Receipt {
+                name: &contact.full_name,
+                reference,
+                kind,
+                summary: &request.details.summary(),
+                received_on: long_date(self.clocks.local_date(intake.received_at)),
+                tracking_url: &link(&self.mailer, "track", &token),
+                verify_url: verify_url.as_deref(),
+                valid_hours: self.verification_hours(),
+                answer_by: clock.as_ref().map(|c| long_date(c.due())),
+            },
+            contact.by_post(),
+        )?;
 
         let clock_json = clock.as_ref().map(to_json).transpose()?;
         let sealed_clock =

@@ -92,6 +92,7 @@ async fn a_letter_from_someone_without_email_is_answered_through_the_print_queue
     assert!(queue.body.contains("Grace &lt;b&gt;Hopper&lt;/b&gt;") && !queue.body.contains("<b>Hopper"));
     assert!(text.contains("We are looking into it."), "{text}");
     assert!(text.contains("/track/"), "the printed receipt carries the private link: {text}");
+    assert!(text.contains("Please keep this letter.") && !text.contains("this email"), "a letter says so: {text}");
 
     // Sealed like every letter: neither the address nor the name is stored
     // in clear.
