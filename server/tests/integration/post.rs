@@ -129,4 +129,49 @@ async fn a_letter_from_someone_without_email_is_answered_through_the_print_queue
     assert!(agent.get("/staff/print").await.main_text().contains("Nothing to print."));
 }
 
-on_both_databases!(a_letter_from_someone_without_email_is_answered_through_the_print_queue);
+/// An opt-out answered by post is applied like any other, its letters
+/// printed; asking online to revoke it mails nothing to a blank address.
+async fn an_opt_out_answered_by_post_is_never_mailed(app: TestApp) {
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    let today = chrono::Utc::now().date_naive().to_string();
+    let form = [
+        ("full_name", "Ada Lovelace"),
+        ("email", ""),
+        ("phone", ""),
+        ("postal_address", "12 St James's Square\nLondon"),
+        ("account_number", "A-1001"),
+        ("scope", "all_sharing"),
+        ("joint_account", "just_me"),
+        ("channel", "mail"),
+        ("received_on", today.as_str()),
+        ("reply_by", "post"),
+    ];
+    let entered = agent.post("/staff/new/opt-out", &form).await;
+    assert_eq!(entered.status, StatusCode::SEE_OTHER, "{}", entered.main_text());
+    let reference =
+        entered.location().trim_start_matches("/staff/requests/").split('?').next().unwrap_or_default().to_owned();
+    for pairs in [vec![("step", "start_work")], vec![("step", "resolve"), ("effective_on", today.as_str())]] {
+        let version = agent.case(&reference).await.version.to_string();
+        let mut all = vec![("version", version.as_str())];
+        all.extend_from_slice(&pairs);
+        let reply = agent.post(&format!("/staff/requests/{reference}/step"), &all).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{pairs:?}: {}", reply.main_text());
+    }
+    let queue = agent.get("/staff/print").await.main_text();
+    assert!(queue.contains(&format!("Opt-out applied: request {reference}")), "{queue}");
+    assert!(queue.contains("It covers you only"), "{queue}");
+    let at = queue.find("http://portal.test/track/").expect("the printed receipt's link");
+    let tracking = queue[at..].split_whitespace().next().expect("the link").trim_start_matches("http://portal.test");
+    let asked = app.post_form(&format!("{tracking}/revoke-opt-out"), &[]).await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+    assert!(!asked.location().contains("revoke=sent"), "{}", asked.location());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let rows = outbox::Entity::find().all(app.app.database()).await.expect("the outbox");
+    assert!(rows.iter().all(|row| row.channel == "print"), "{rows:#?}");
+    assert!(app.mail.inbox().is_empty());
+}
+
+on_both_databases!(
+    a_letter_from_someone_without_email_is_answered_through_the_print_queue,
+    an_opt_out_answered_by_post_is_never_mailed,
+);
