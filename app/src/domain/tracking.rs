@@ -39,12 +39,22 @@ pub struct OptOutStanding {
     /// The day it took effect, once applied.
     pub in_effect_from: Option<NaiveDate>,
     pub revoked_on: Option<NaiveDate>,
+    /// The customer gave no email address and is answered by post: there is
+    /// nowhere to send a confirmation link, so they revoke by phone or mail.
+    #[serde(default)]
+    pub by_post: bool,
 }
 
 impl OptOutStanding {
-    /// The customer may ask to revoke an opt-out that stands.
-    pub fn may_revoke(&self) -> bool {
+    /// Whether the opt-out stands today.
+    pub fn stands(&self) -> bool {
         self.in_effect_from.is_some() && self.revoked_on.is_none()
+    }
+
+    /// The customer may ask online to revoke an opt-out that stands, with a
+    /// link emailed to them.
+    pub fn may_revoke(&self) -> bool {
+        self.stands() && !self.by_post
     }
 }
 
@@ -114,6 +124,14 @@ impl TrackingView {
                 _ => None,
             },
         }
+    }
+
+    /// Notes that the customer is answered by post (gave no email address).
+    pub fn answered_by_post(mut self, by_post: bool) -> Self {
+        if let Some(standing) = &mut self.opt_out {
+            standing.by_post = by_post;
+        }
+        self
     }
 
     /// Where the opt-out stands, by the register's entries for it.

@@ -287,6 +287,7 @@ fn tracking_view(
     }
     let clock = vault.open_clock(&found, ClockColumn::Clock).map_err(|e| corrupt(e.to_string()))?;
     let clock: Option<RequestClock> = clock.as_deref().and_then(|json| serde_json::from_str(json).ok());
+    let by_post = vault.open_email(&found).map_err(|e| corrupt(e.to_string()))?.trim().is_empty();
     let request = TrackedRequest {
         reference,
         kind,
@@ -297,5 +298,5 @@ fn tracking_view(
         clock,
         purged_at: found.purged_at,
     };
-    Ok(TrackingView::of(request, history, |at| clocks.local_date(at)))
+    Ok(TrackingView::of(request, history, |at| clocks.local_date(at)).answered_by_post(by_post))
 }

@@ -130,7 +130,8 @@ async fn a_letter_from_someone_without_email_is_answered_through_the_print_queue
 }
 
 /// An opt-out answered by post is applied like any other, its letters
-/// printed; asking online to revoke it mails nothing to a blank address.
+/// printed; its tracking page offers phone and mail to revoke it, and a
+/// revocation asked for online anyway mails nothing to a blank address.
 async fn an_opt_out_answered_by_post_is_never_mailed(app: TestApp) {
     let agent = app.staff_member("agent@example.com", Role::Agent).await;
     let today = chrono::Utc::now().date_naive().to_string();
@@ -162,6 +163,10 @@ async fn an_opt_out_answered_by_post_is_never_mailed(app: TestApp) {
     assert!(queue.contains("It covers you only"), "{queue}");
     let at = queue.find("http://portal.test/track/").expect("the printed receipt's link");
     let tracking = queue[at..].split_whitespace().next().expect("the link").trim_start_matches("http://portal.test");
+    // The tracking page offers phone and mail, not a link to email.
+    let page = app.get(tracking).await;
+    assert!(page.main_text().contains("To revoke it, call us toll-free"), "{}", page.main_text());
+    assert!(!page.body.contains("revoke-opt-out\""), "no emailed link offered");
     let asked = app.post_form(&format!("{tracking}/revoke-opt-out"), &[]).await;
     assert_eq!(asked.status, StatusCode::SEE_OTHER);
     assert!(!asked.location().contains("revoke=sent"), "{}", asked.location());
