@@ -86,6 +86,8 @@ pub trait StaffService: Send + Sync + 'static {
     async fn case(&self, viewer: &Viewer, reference: &ReferenceCode) -> Result<Option<CaseView>, ServiceError>;
     async fn staff(&self) -> Result<Vec<StaffMember>, ServiceError>;
     async fn undelivered_letters(&self) -> Result<Vec<LetterState>, ServiceError>;
+    /// Letters to customers answered by post, waiting to be printed.
+    async fn letters_to_print(&self) -> Result<Vec<crate::domain::case::PrintLetter>, ServiceError>;
     async fn api_tokens(&self) -> Result<Vec<ApiTokenInfo>, ServiceError>;
     /// Every token issued in the viewer's name, whoever issued it.
     async fn own_tokens(&self, viewer: &Viewer) -> Result<Vec<ApiTokenInfo>, ServiceError>;
@@ -205,6 +207,15 @@ pub async fn load_people() -> Result<Answer<Vec<StaffMember>>, ServerFnError> {
 pub async fn load_undelivered_letters() -> Result<Answer<Vec<LetterState>>, ServerFnError> {
     match admit(Action::ManageMail) {
         Ok((service, _)) => Ok(Ok(service.undelivered_letters().await.map_err(unavailable)?)),
+        Err(refusal) => Ok(Err(refusal)),
+    }
+}
+
+/// The print queue: letters to customers answered by post, oldest first.
+#[server(endpoint = "staff/print")]
+pub async fn load_letters_to_print() -> Result<Answer<Vec<crate::domain::case::PrintLetter>>, ServerFnError> {
+    match admit(Action::ManageMail) {
+        Ok((service, _)) => Ok(Ok(service.letters_to_print().await.map_err(unavailable)?)),
         Err(refusal) => Ok(Err(refusal)),
     }
 }

@@ -10,12 +10,12 @@ use leptos_router::{
     path,
 };
 
-use crate::domain::SiteInfo;
 use crate::domain::site::ShownAt;
+use crate::domain::{RequestKind, SiteInfo};
 use crate::pages::staff::{
     AccountPage, AssociatesPage, CasePage, DashboardPage, DisclosurePage, MailPage, NewRequestPage, OptOutPersonPage,
-    OptOutRegisterPage, PeoplePage, QueuePage, SignInPage, StaffAmendmentPage, StaffComplaintPage, StaffHeader,
-    StaffOptOutPage, TokensPage, WebhooksPage, WelcomePage, provide_viewer,
+    OptOutRegisterPage, PeoplePage, PrintPage, QueuePage, SignInPage, StaffAmendmentPage, StaffComplaintPage,
+    StaffHeader, StaffOptOutPage, TokensPage, WebhooksPage, WelcomePage, provide_viewer,
 };
 use crate::pages::{
     AmendmentPage, ComplaintPage, HomePage, LinkRequestPage, NotFound, OptOutPage, RevokePage, TrackingPage, VerifyPage,
@@ -97,6 +97,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/staff/new/amendment") view=StaffAmendmentPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/new/complaint") view=StaffComplaintPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/mail") view=MailPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/print") view=PrintPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/people") view=PeoplePage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/dashboard") view=DashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/disclosure") view=DisclosurePage ssr=SsrMode::Async/>
@@ -124,9 +125,9 @@ fn Header() -> impl IntoView {
                     <span class="brand-sub">"Privacy requests"</span>
                 </A>
                 <nav aria-label="Privacy requests">
-                    <A href="/opt-out">"Opt out"</A>
-                    <A href="/amendment">"Amend"</A>
-                    <A href="/complaint">"Complaint"</A>
+                    <A href="/opt-out">{RequestKind::OptOut.label()}</A>
+                    <A href="/amendment">{RequestKind::Amendment.label()}</A>
+                    <A href="/complaint">{RequestKind::Complaint.label()}</A>
                 </nav>
             </div>
         </header>

@@ -37,7 +37,7 @@ for (const width of [1280, 375]) {
       await signIn(page, '/staff');
       await page.getByRole('navigation', { name: 'Staff' }).getByRole('link', { name: 'New request' }).click();
       await expect(page).toHaveURL(/\/staff\/new$/);
-      await page.locator('main').getByRole('link', { name: 'Privacy complaint' }).click();
+      await page.locator('main').getByRole('link', { name: 'Complaint', exact: true }).click();
       await expect(page).toHaveURL(/\/staff\/new\/complaint$/);
       const received = page.locator('#f-received_on');
       await expect(received).toHaveValue(orgToday());

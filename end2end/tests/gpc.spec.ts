@@ -35,8 +35,8 @@ test('a browser sending the signal also sees the notice when it arrives from a l
   );
   const page = await context.newPage();
   for (const link of [
-    page.locator('main').getByRole('link', { name: 'Stop us sharing your information' }),
-    page.getByRole('navigation', { name: 'Privacy requests' }).getByRole('link', { name: 'Opt out' }),
+    page.locator('main').getByRole('link', { name: 'Opt out of sharing' }),
+    page.getByRole('navigation', { name: 'Privacy requests' }).getByRole('link', { name: 'Opt out of sharing' }),
   ]) {
     await gotoHydrated(page, '/');
     await link.click();

@@ -12,9 +12,9 @@ test.describe('home page', () => {
     await expect(cards).toHaveCount(3);
 
     const expected = [
-      { link: 'Stop us sharing your information', href: '/opt-out', phone: site.optOutPhone, says: /Or call toll-free/ },
-      { link: 'Correct your information', href: '/amendment', phone: site.privacyPhone, says: /Or call/ },
-      { link: 'Make a privacy complaint', href: '/complaint', phone: site.privacyPhone, says: /Or call/ },
+      { link: 'Opt out of sharing', href: '/opt-out', phone: site.optOutPhone, says: /Or call toll-free/ },
+      { link: 'Amendment of your records', href: '/amendment', phone: site.privacyPhone, says: /Or call/ },
+      { link: 'Privacy complaint', href: '/complaint', phone: site.privacyPhone, says: /Or call/ },
     ];
     for (const [index, right] of expected.entries()) {
       const card = cards.nth(index);
@@ -73,7 +73,7 @@ test.describe('home page', () => {
     await expect(skip).toBeFocused();
     await expect(skip).toBeInViewport();
 
-    const target = page.locator('main').getByRole('link', { name: 'Make a privacy complaint', exact: true });
+    const target = page.locator('main').getByRole('link', { name: 'Privacy complaint', exact: true });
     let reached = false;
     for (let presses = 0; presses < 15 && !reached; presses++) {
       await page.keyboard.press('Tab');
@@ -86,7 +86,7 @@ test.describe('home page', () => {
 
     await page.keyboard.press('Enter');
     await expect(page).toHaveURL('/complaint');
-    await expect(page.getByRole('heading', { level: 1, name: 'Make a privacy complaint' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'Privacy complaint' })).toBeVisible();
     await expect(page).toHaveTitle(`Make a privacy complaint | ${site.org}`);
 
     // And the form itself can be reached and typed into from the keyboard.

@@ -73,8 +73,8 @@ test('an agent works an opt-out from the queue to its outcome, and the customer 
   await gotoHydrated(customer, trackingLink);
   await expect(customer.locator('main')).toContainText(message);
   await expect(customer.locator('main')).toContainText('Your opt-out took effect');
-  const outcome = await waitForLetter(email, /has taken effect$/);
-  expect(outcome.subject).toBe(`Your opt-out ${reference} has taken effect`);
+  const outcome = await waitForLetter(email, /^Opt-out applied: request/);
+  expect(outcome.subject).toBe(`Opt-out applied: request ${reference}`);
   const written = await waitForLetter(email, /^A message about your request/);
   expect(written.text).toContain(message);
 });

@@ -95,6 +95,11 @@ impl Clocks {
         Ok(Self { rules: rules.for_regimes(&enabled), holidays, time_zone, receipt, due_soon_days })
     }
 
+    /// The rules of the regimes in force.
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
     pub fn time_zone(&self) -> Tz {
         self.time_zone
     }

@@ -81,16 +81,17 @@ pub fn outcome_summary(outcome: &Outcome) -> String {
             format!("Your opt-out took effect on {}.", long_date(*effective_on))
         }
         Outcome::AmendmentAccepted { records_changed } => {
-            format!("Amendment accepted. What we changed: {}", records_changed.trim())
+            format!("{}. What we changed: {}", outcome.label(), records_changed.trim())
         }
         Outcome::AmendmentPartlyAccepted { records_changed, reason } => format!(
-            "Amendment partly accepted. What we changed: {} What we did not change, and why: {}",
+            "{}. What we changed: {} What we did not change, and why: {}",
+            outcome.label(),
             records_changed.trim(),
             reason.trim()
         ),
         Outcome::AmendmentDenied { ground, explanation } => {
-            format!("Amendment denied: {}. {}", ground.label(), explanation.trim())
+            format!("{}: {}. {}", outcome.label(), ground.label(), explanation.trim())
         }
-        Outcome::ComplaintResolved { resolution, .. } => format!("Complaint resolved: {}", resolution.trim()),
+        Outcome::ComplaintResolved { resolution, .. } => format!("{}: {}", outcome.label(), resolution.trim()),
     }
 }

@@ -21,6 +21,10 @@ fn autofill(staff: bool, token: &'static str) -> &'static str {
     if staff { "off" } else { token }
 }
 
+/// Staff may leave the email address blank for a customer answered by post.
+const EMAIL_HINT_FOR_STAFF: &str =
+    "Leave blank if the customer gave none and is answered by post (choose “By post” above).";
+
 #[component]
 pub fn OptOutFields(#[prop(optional)] staff: bool) -> impl IntoView {
     view! {
@@ -29,8 +33,8 @@ pub fn OptOutFields(#[prop(optional)] staff: bool) -> impl IntoView {
         <TextField
             name="email"
             label="Email address"
-            hint="We send your confirmation here."
-            required=true
+            hint=heading(staff, "We send your confirmation here.", EMAIL_HINT_FOR_STAFF)
+            required=!staff
             input_type="email"
             autocomplete=autofill(staff, "email")
             did_you_mean=true
@@ -74,13 +78,21 @@ pub fn AmendmentFields(#[prop(optional)] staff: bool) -> impl IntoView {
         <TextField
             name="email"
             label="Email address"
-            hint="We send your confirmation and our answer here."
-            required=true
+            hint=heading(staff, "We send your confirmation and our answer here.", EMAIL_HINT_FOR_STAFF)
+            required=!staff
             input_type="email"
             autocomplete=autofill(staff, "email")
             did_you_mean=true
         />
         <TextField name="phone" label="Phone number" input_type="tel" autocomplete=autofill(staff, "tel") width="w-medium"/>
+        {staff.then(|| view! {
+            <TextField
+                name="postal_address"
+                label="Postal address"
+                hint="Needed when the customer is answered by post."
+                autocomplete="off"
+            />
+        })}
         <TextField name="account_number" label="Account, member or order number" width="w-medium"/>
         <TextField
             name="date_of_birth"
@@ -149,13 +161,21 @@ pub fn ComplaintFields(#[prop(optional)] staff: bool) -> impl IntoView {
         <TextField
             name="email"
             label="Email address"
-            hint="We send your confirmation and our answer here."
-            required=true
+            hint=heading(staff, "We send your confirmation and our answer here.", EMAIL_HINT_FOR_STAFF)
+            required=!staff
             input_type="email"
             autocomplete=autofill(staff, "email")
             did_you_mean=true
         />
         <TextField name="phone" label="Phone number" input_type="tel" autocomplete=autofill(staff, "tel") width="w-medium"/>
+        {staff.then(|| view! {
+            <TextField
+                name="postal_address"
+                label="Postal address"
+                hint="Needed when the customer is answered by post."
+                autocomplete="off"
+            />
+        })}
         <h2 class="section-title">{heading(staff, "Your complaint", "The complaint")}</h2>
         <ChoiceField name="category" legend="What is it about?" options={options_of::<ComplaintCategory>()}/>
         <TextField

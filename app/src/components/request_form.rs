@@ -160,19 +160,20 @@ mod browser {
     use leptos::wasm_bindgen::JsCast;
     use web_sys::{FormData, HtmlElement, HtmlFormElement, UrlSearchParams};
 
+    use crate::domain::form::Replying;
     use crate::domain::{ParseContext, RequestForm};
 
-    fn decode<F: RequestForm>(form: &HtmlFormElement) -> Option<F> {
+    fn decode<F: RequestForm>(form: &HtmlFormElement) -> Option<Replying<F>> {
         let data = FormData::new_with_form(form).ok()?;
         let params = UrlSearchParams::new_with_str_sequence_sequence(&data).ok()?;
         serde_urlencoded::from_str(&String::from(params.to_string())).ok()
     }
 
-    pub fn read_form<F: RequestForm>(ev: &leptos::ev::SubmitEvent) -> Option<F> {
+    pub fn read_form<F: RequestForm>(ev: &leptos::ev::SubmitEvent) -> Option<Replying<F>> {
         decode(&ev.target()?.dyn_into::<HtmlFormElement>().ok()?)
     }
 
-    pub fn field_and_form<F: RequestForm>(ev: &web_sys::Event) -> Option<(String, F)> {
+    pub fn field_and_form<F: RequestForm>(ev: &web_sys::Event) -> Option<(String, Replying<F>)> {
         let target = ev.target()?;
         let name = target.dyn_ref::<web_sys::Element>()?.get_attribute("name")?;
         let form = target.dyn_ref::<web_sys::Element>()?.closest("form").ok()??;
@@ -207,13 +208,14 @@ mod browser {
 
 #[cfg(not(feature = "hydrate"))]
 mod browser {
+    use crate::domain::form::Replying;
     use crate::domain::{ParseContext, RequestForm};
 
-    pub fn read_form<F: RequestForm>(_: &leptos::ev::SubmitEvent) -> Option<F> {
+    pub fn read_form<F: RequestForm>(_: &leptos::ev::SubmitEvent) -> Option<Replying<F>> {
         None
     }
 
-    pub fn field_and_form<F: RequestForm>(_: &leptos::web_sys::Event) -> Option<(String, F)> {
+    pub fn field_and_form<F: RequestForm>(_: &leptos::web_sys::Event) -> Option<(String, Replying<F>)> {
         None
     }
 

@@ -98,4 +98,20 @@ pub struct LetterState {
     /// A notice of an accepted amendment to someone the customer named or
     /// a business associate, rather than a letter to the customer.
     pub notice: bool,
+    /// A letter to a customer answered by post: printed by staff, not sent.
+    pub by_post: bool,
+}
+
+/// A letter waiting in the print queue, with what staff need to print and
+/// post it: the postal address for the envelope and the letter itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrintLetter {
+    pub id: i64,
+    pub reference: Option<ReferenceCode>,
+    /// The customer's name and postal address, a line each.
+    pub address: String,
+    pub subject: String,
+    /// The letter as it is printed, its private links included.
+    pub text: String,
+    pub created_on: NaiveDate,
 }

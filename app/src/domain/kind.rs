@@ -1,6 +1,11 @@
 //! The kinds of request, their statuses and the channels they arrive by.
 //! Each has one stable machine name, used in the database, URLs and the API.
 //! How a status or an event is told to the customer is `tracking`'s to say.
+//!
+//! The words: each right, status, channel and outcome has one name, kept
+//! here (and in `tracking` and `metrics::facts` beside their types) with the
+//! customer's wording and the staff's side by side. Pages, letters and
+//! exports ask for them; none spells them itself.
 
 named_enum! {
     /// The three things the privacy notice promises a customer may ask for.
@@ -12,12 +17,32 @@ named_enum! {
 }
 
 impl RequestKind {
-    /// How the kind is named to a customer.
+    /// How the right is named to a customer: on the home page, as the
+    /// form's title, in the navigation, on the tracking page and in letters.
     pub fn label(self) -> &'static str {
         match self {
-            Self::OptOut => "Opt-out of information sharing",
-            Self::Amendment => "Amendment of personal information",
+            Self::OptOut => "Opt out of sharing",
+            Self::Amendment => "Amendment of your records",
             Self::Complaint => "Privacy complaint",
+        }
+    }
+
+    /// How staff name the same right: the queue, the case, intake and the
+    /// exports.
+    pub fn staff_label(self) -> &'static str {
+        match self {
+            Self::OptOut => "Opt-out",
+            Self::Amendment => "Amendment",
+            Self::Complaint => "Complaint",
+        }
+    }
+
+    /// The staff name counted, for figures ("Opt-outs received").
+    pub fn staff_plural(self) -> &'static str {
+        match self {
+            Self::OptOut => "Opt-outs",
+            Self::Amendment => "Amendments",
+            Self::Complaint => "Complaints",
         }
     }
 
@@ -68,6 +93,18 @@ named_enum! {
         Web => "web",
         Phone => "phone",
         Mail => "mail",
+    }
+}
+
+impl Channel {
+    /// How staff name a channel, on their pages and in exports. Customers
+    /// are never shown it.
+    pub fn staff_label(self) -> &'static str {
+        match self {
+            Self::Web => "Web form",
+            Self::Phone => "Phone",
+            Self::Mail => "Mail",
+        }
     }
 }
 

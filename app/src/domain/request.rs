@@ -16,6 +16,14 @@ pub struct Contact {
     pub account_number: Option<String>,
 }
 
+impl Contact {
+    /// Whether the customer is answered by post: they gave no email address
+    /// (staff entered their letter), so their letters are printed.
+    pub fn by_post(&self) -> bool {
+        self.email.trim().is_empty()
+    }
+}
+
 /// A request ready to be stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewRequest {
@@ -144,6 +152,40 @@ choice! {
     }
 }
 
+impl JointAccount {
+    /// What an applied opt-out's letter tells the customer it covers: GLBA
+    /// (12 CFR 1016.7(d)) lets a joint holder opt out for all holders or for
+    /// themselves alone, so the letter says which, naming the other holders
+    /// where the customer gave them.
+    pub fn covers(self, other_holders: &[String]) -> String {
+        let names: Vec<&str> = other_holders.iter().map(|name| name.trim()).filter(|name| !name.is_empty()).collect();
+        match (self, names.as_slice()) {
+            (Self::NotJoint, _) => "It covers you; you told us this is not a joint account.".to_owned(),
+            (Self::JustMe, []) => "It covers you only, not the other holders of your joint account: each of them \
+                                   may opt out too."
+                .to_owned(),
+            (Self::JustMe, names) => format!(
+                "It covers you only, not the other holders of your joint account ({}): each of them may opt out too.",
+                names.join(", ")
+            ),
+            (Self::AllHolders, []) => "It covers every holder of your joint account, you included.".to_owned(),
+            (Self::AllHolders, names) => {
+                let everyone: Vec<&str> = std::iter::once("you").chain(names.iter().copied()).collect();
+                format!("It covers every holder of your joint account: {}.", and_list(&everyone))
+            }
+        }
+    }
+}
+
+/// "A", "A and B", "A, B and C".
+fn and_list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 choice! {
     AmendmentCategory {
         ContactDetails => "contact_details": "Contact details",
@@ -166,6 +208,17 @@ choice! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_opt_out_letter_says_which_holders_it_covers() {
+        let both = ["Byron Lovelace".to_owned(), " Ada Byron ".to_owned()];
+        assert_eq!(
+            JointAccount::AllHolders.covers(&both),
+            "It covers every holder of your joint account: you, Byron Lovelace and Ada Byron."
+        );
+        assert!(JointAccount::JustMe.covers(&[]).starts_with("It covers you only"));
+        assert!(JointAccount::NotJoint.covers(&both).contains("not a joint account"));
+    }
 
     #[test]
     fn a_purged_request_forgets_whom_to_tell_and_the_other_holders() {

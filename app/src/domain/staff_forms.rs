@@ -27,6 +27,7 @@ named_enum! {
         Disable => "disable",
         Enable => "enable",
         Retry => "retry",
+        Printed => "printed",
         Revoke => "revoke",
         Hold => "hold",
         Release => "release",
@@ -49,6 +50,7 @@ named_enum! {
         Entered => "entered",
         Bulk => "bulk",
         Retried => "retried",
+        Printed => "printed",
         Invited => "invited",
         Role => "role",
         Disabled => "disabled",
@@ -192,6 +194,9 @@ pub struct IntakeForm<F> {
     pub channel: String,
     #[serde(default)]
     pub received_on: String,
+    /// `email`, or `post` for a customer who gave no email address.
+    #[serde(default)]
+    pub reply_by: String,
 }
 
 impl<F> StaffAction for IntakeForm<F> {
@@ -214,6 +219,11 @@ staff_form! {
 }
 
 staff_form! { RetryForm needs ManageMail { return_to: ReturnTo } }
+
+staff_form! {
+    /// Staff printed a letter of the print queue for the post.
+    PrintedForm needs ManageMail {}
+}
 
 staff_form! {
     /// Issuing a token: what it is for, whom it acts as, and for how many days.

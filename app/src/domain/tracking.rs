@@ -39,12 +39,22 @@ pub struct OptOutStanding {
     /// The day it took effect, once applied.
     pub in_effect_from: Option<NaiveDate>,
     pub revoked_on: Option<NaiveDate>,
+    /// The customer gave no email address and is answered by post: there is
+    /// nowhere to send a confirmation link, so they revoke by phone or mail.
+    #[serde(default)]
+    pub by_post: bool,
 }
 
 impl OptOutStanding {
-    /// The customer may ask to revoke an opt-out that stands.
-    pub fn may_revoke(&self) -> bool {
+    /// Whether the opt-out stands today.
+    pub fn stands(&self) -> bool {
         self.in_effect_from.is_some() && self.revoked_on.is_none()
+    }
+
+    /// The customer may ask online to revoke an opt-out that stands, with a
+    /// link emailed to them.
+    pub fn may_revoke(&self) -> bool {
+        self.stands() && !self.by_post
     }
 }
 
@@ -116,6 +126,14 @@ impl TrackingView {
         }
     }
 
+    /// Notes that the customer is answered by post (gave no email address).
+    pub fn answered_by_post(mut self, by_post: bool) -> Self {
+        if let Some(standing) = &mut self.opt_out {
+            standing.by_post = by_post;
+        }
+        self
+    }
+
     /// Where the opt-out stands, by the register's entries for it.
     pub fn with_register(mut self, entries: &[EntryFacts]) -> Self {
         if let Some(standing) = &mut self.opt_out {
@@ -139,7 +157,7 @@ impl RequestStatus {
             Self::InProgress => "Being worked on",
             Self::AwaitingCustomer => "Waiting for information from you",
             Self::Completed => "Completed",
-            Self::Denied => "Decided: not granted",
+            Self::Denied => "Denied",
             Self::Closed => "Closed",
         }
     }
@@ -158,8 +176,7 @@ impl EventKind {
         !matches!(self, Self::Assigned | Self::Note | Self::HoldPlaced | Self::HoldLifted)
     }
 
-    /// How the event is told: to the customer on the tracking page, and as
-    /// the headline of a case's timeline for staff.
+    /// How the event is told to the customer, on the tracking page.
     pub fn customer_title(self) -> &'static str {
         match self {
             Self::Submitted => "We received your request",
@@ -180,6 +197,31 @@ impl EventKind {
             Self::HoldPlaced => "Legal hold placed",
             Self::HoldLifted => "Legal hold lifted",
             Self::OptOutRevoked => "Your opt-out was revoked",
+        }
+    }
+
+    /// How the same event is told to staff, as the headline of a case's
+    /// timeline: about the customer, not to them.
+    pub fn staff_title(self) -> &'static str {
+        match self {
+            Self::Submitted => "The customer sent the request",
+            Self::EnteredByStaff => "Entered by staff from a call or letter",
+            Self::VerificationSent => "A new confirmation email was sent to the customer",
+            Self::Verified => "The customer confirmed their email address",
+            Self::VerifiedByStaff => "Staff confirmed the customer's identity",
+            Self::ClosedUnverified => "Closed: the customer never confirmed their email address",
+            Self::Assigned => "Assigned",
+            Self::Note => "Internal note",
+            Self::Message => "Message to the customer",
+            Self::WorkStarted => "Work started",
+            Self::AskedCustomer => "Asked the customer for information",
+            Self::Resumed => "Work resumed",
+            Self::Resolved => "Outcome recorded",
+            Self::Closed => "Closed without an outcome",
+            Self::Extended => "Deadline extended",
+            Self::HoldPlaced => "Legal hold placed",
+            Self::HoldLifted => "Legal hold lifted",
+            Self::OptOutRevoked => "The opt-out was revoked",
         }
     }
 }

@@ -2,8 +2,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::{AmendmentFields, RequestFormView};
-use crate::domain::SiteInfo;
 use crate::domain::form::AmendmentForm;
+use crate::domain::{RequestKind, SiteInfo};
 
 use super::form_state;
 
@@ -12,9 +12,9 @@ pub fn AmendmentPage() -> impl IntoView {
     let site = expect_context::<SiteInfo>();
     let state = form_state::<AmendmentForm>();
     view! {
-        <Title text="Correct your information"/>
+        <Title text=RequestKind::Amendment.label()/>
         <div class="wrap narrow">
-            <h1>"Correct your information"</h1>
+            <h1>{RequestKind::Amendment.label()}</h1>
             <p class="lead">
                 "Tell us what is wrong or missing in the information we hold about you, and what it should say. "
                 "We will reply in writing. If we cannot make the change, we will explain why and what you can do next."

@@ -2,8 +2,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::{ComplaintFields, RequestFormView};
-use crate::domain::SiteInfo;
 use crate::domain::form::ComplaintForm;
+use crate::domain::{RequestKind, SiteInfo};
 
 use super::form_state;
 
@@ -12,9 +12,9 @@ pub fn ComplaintPage() -> impl IntoView {
     let site = expect_context::<SiteInfo>();
     let state = form_state::<ComplaintForm>();
     view! {
-        <Title text="Make a privacy complaint"/>
+        <Title text=RequestKind::Complaint.label()/>
         <div class="wrap narrow">
-            <h1>"Make a privacy complaint"</h1>
+            <h1>{RequestKind::Complaint.label()}</h1>
             <p class="lead">
                 "If you think we have not looked after your information properly, tell us. "
                 "We record every complaint, look into it and tell you what we found. "

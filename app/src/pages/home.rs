@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::LINK_AGAIN;
-use crate::domain::SiteInfo;
+use crate::domain::{RequestKind, SiteInfo};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -22,7 +22,7 @@ pub fn HomePage() -> impl IntoView {
         <div class="wrap">
             <ul class="cards">
                 <li class="card">
-                    <h2><A href="/opt-out">"Stop us sharing your information"</A></h2>
+                    <h2><A href="/opt-out">{RequestKind::OptOut.label()}</A></h2>
                     <p>
                         "Opt out of having your personal information shared with companies outside "
                         {site.org_name.clone()}
@@ -31,7 +31,7 @@ pub fn HomePage() -> impl IntoView {
                     <p class="card-alt">"Or call toll-free " <a href=format!("tel:{}", site.opt_out_phone)>{site.opt_out_phone.clone()}</a></p>
                 </li>
                 <li class="card">
-                    <h2><A href="/amendment">"Correct your information"</A></h2>
+                    <h2><A href="/amendment">{RequestKind::Amendment.label()}</A></h2>
                     <p>
                         "Ask us to amend information we hold about you: contact details, insurance, "
                         "your medical record or your account."
@@ -39,7 +39,7 @@ pub fn HomePage() -> impl IntoView {
                     <p class="card-alt">"Or call " <a href=format!("tel:{}", site.privacy_phone)>{site.privacy_phone.clone()}</a></p>
                 </li>
                 <li class="card">
-                    <h2><A href="/complaint">"Make a privacy complaint"</A></h2>
+                    <h2><A href="/complaint">{RequestKind::Complaint.label()}</A></h2>
                     <p>
                         "Tell us if you think your information was misused, you were contacted when you "
                         "asked not to be, or a request of yours was refused."

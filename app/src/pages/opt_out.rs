@@ -2,8 +2,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::{OptOutFields, RequestFormView};
-use crate::domain::SiteInfo;
 use crate::domain::form::OptOutForm;
+use crate::domain::{RequestKind, SiteInfo};
 
 use super::form_state;
 
@@ -33,9 +33,9 @@ pub fn OptOutPage() -> impl IntoView {
     let state = form_state::<OptOutForm>();
     let gpc = SharedValue::new(gpc_from_request).into_inner();
     view! {
-        <Title text="Opt out of information sharing"/>
+        <Title text=RequestKind::OptOut.label()/>
         <div class="wrap narrow">
-            <h1>"Stop us sharing your information"</h1>
+            <h1>{RequestKind::OptOut.label()}</h1>
             <p class="lead">
                 "We may share information about you with companies that are not part of "
                 {site.org_name.clone()}

@@ -124,8 +124,17 @@ fn TrackingDetails(
 /// was honoured, and the way to revoke it.
 #[component]
 fn OptOutState(opt_out: OptOutStanding, token: String, revoke: Option<String>) -> impl IntoView {
+    let site = expect_context::<SiteInfo>();
     let may_revoke = opt_out.may_revoke();
+    let by_post = opt_out.stands() && opt_out.by_post;
     view! {
+        {by_post.then(|| view! {
+            <p class="notice" id="revoke-by-post">
+                "Your opt-out stands until you tell us otherwise. To revoke it, call us toll-free on "
+                <a href=format!("tel:{}", site.opt_out_phone)>{site.opt_out_phone.clone()}</a>
+                " or write to us at " {site.org_address.clone()} "."
+            </p>
+        })}
         {opt_out.gpc.then(|| view! {
             <div class="notice" role="status" id="gpc-honored">
                 <p><strong>"Opt-out request honored"</strong></p>

@@ -94,7 +94,7 @@ impl CaseDesk {
             register::record(&txn, self.vault(), entry).await?;
         }
         if let Some(letter) = change.letter {
-            self.mailer.enqueue(&txn, Some(id), &found.email, letter).await?;
+            self.mailer.enqueue_to(&txn, Some(id), found.recipient(), letter).await?;
         }
         for (recipient, notice) in change.notices {
             self.mailer.enqueue(&txn, Some(id), &recipient, notice).await?;
@@ -172,12 +172,10 @@ impl CaseDesk {
     pub async fn message(&self, viewer: &Viewer, reference: &ReferenceCode, body: &str) -> Result<(), CaseError> {
         let body = text(body, "Write the message first.")?;
         let found = self.load(reference).await?;
-        let letter = self.mailer.compose(&Letter::CaseMessage {
-            name: &found.name,
-            reference: &found.reference,
-            kind: found.kind,
-            body,
-        })?;
+        let letter = self.mailer.compose_for(
+            &Letter::CaseMessage { name: &found.name, reference: &found.reference, kind: found.kind, body },
+            found.by_post(),
+        )?;
         let change = Change {
             at: Utc::now(),
             update: None,
@@ -190,6 +188,18 @@ impl CaseDesk {
             notices: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await
+    }
+
+    /// For an opt-out's letter: which holders of a joint account it covers,
+    /// from what the customer told us when they asked.
+    fn opt_out_covers(&self, found: &Loaded) -> Result<Option<String>, CaseError> {
+        let corrupt = |reason: String| StoreError::Corrupt { id: found.row.id, reason };
+        let details = self.vault().open_details(&found.row).map_err(|e| corrupt(e.to_string()))?;
+        let details: RequestDetails = serde_json::from_str(&details).map_err(|e| corrupt(e.to_string()))?;
+        Ok(match details {
+            RequestDetails::OptOut { joint_account, other_holders, .. } => Some(joint_account.covers(&other_holders)),
+            _ => None,
+        })
     }
 
     /// Moves the case one step along the state machine; an accepted
@@ -234,18 +244,24 @@ impl CaseDesk {
         }
         let clock = self.clocks.compute(found.kind, found.row.received_at, &state);
         let name = &found.name;
+        let covers = match step {
+            Step::Resolve(Outcome::OptOutApplied { .. }) => self.opt_out_covers(&found)?,
+            _ => None,
+        };
         let letter = match step {
             Step::MarkVerified | Step::StartWork | Step::Resume => None,
             Step::AskCustomer { what } => {
                 let pauses = clock.as_ref().is_some_and(|c| c.due() > today);
                 Some(Letter::AwaitingCustomer { name, reference, kind: found.kind, what, pauses })
             }
-            Step::Resolve(outcome) => Some(Letter::Outcome { name, reference, outcome, told: &notices.told }),
+            Step::Resolve(outcome) => {
+                Some(Letter::Outcome { name, reference, outcome, told: &notices.told, covers: covers.as_deref() })
+            }
             Step::Close { reason, note } => {
                 Some(Letter::CaseClosed { name, reference, kind: found.kind, reason: reason.label(), note })
             }
         };
-        let letter = letter.map(|letter| self.mailer.compose(&letter)).transpose()?;
+        let letter = letter.map(|letter| self.mailer.compose_for(&letter, found.by_post())).transpose()?;
         let now = Utc::now();
         let at = found.reference.as_str();
         let sealed_clock = clock.as_ref().map(|clock| seal_clock(vault, at, ClockColumn::Clock, clock)).transpose()?;
@@ -319,15 +335,18 @@ impl CaseDesk {
             .clocks
             .compute(found.kind, found.row.received_at, &state)
             .ok_or(CaseError::Invalid("No deadline applies to this request."))?;
-        let letter = self.mailer.compose(&Letter::Extension {
-            name: &found.name,
-            reference,
-            kind: found.kind,
-            reason: &extension.reason,
-            old_date: app::domain::format::long_date(clock.due()),
-            new_date: app::domain::format::long_date(extended.due()),
-            citation: &extension.respond_by.citation,
-        })?;
+        let letter = self.mailer.compose_for(
+            &Letter::Extension {
+                name: &found.name,
+                reference,
+                kind: found.kind,
+                reason: &extension.reason,
+                old_date: app::domain::format::long_date(clock.due()),
+                new_date: app::domain::format::long_date(extended.due()),
+                citation: &extension.respond_by.citation,
+            },
+            found.by_post(),
+        )?;
         let at = found.reference.as_str();
         let set = vec![
             (request::Column::ClockState, Expr::value(seal_clock(vault, at, ClockColumn::State, &state)?)),

@@ -10,7 +10,7 @@ mod view;
 
 use std::sync::Arc;
 
-use app::domain::case::{LetterState, StaffMember};
+use app::domain::case::{LetterState, PrintLetter, StaffMember};
 use app::domain::clock::ExtensionError;
 use app::domain::workflow::StepError;
 use app::domain::{ReferenceCode, RequestKind, RequestStatus, Viewer};
@@ -19,6 +19,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use crate::audit::AccessLog;
 use crate::clocks::{ClockState, Clocks};
 use crate::db::entities::request;
+use crate::mail::outbox::Recipient;
 use crate::mail::{MailDesk, Mailer};
 use crate::requests::StoreError;
 use crate::staff::{StaffAccounts, StaffError, actor};
@@ -86,9 +87,23 @@ struct Loaded {
     row: request::Model,
     name: String,
     email: String,
+    /// Opened only for a customer answered by post (no email address).
+    postal_address: Option<String>,
     kind: RequestKind,
     status: RequestStatus,
     reference: ReferenceCode,
+}
+
+impl Loaded {
+    /// Where the customer's letters go: by email, or to the print queue.
+    fn recipient(&self) -> Recipient<'_> {
+        Recipient::of(&self.name, &self.email, self.postal_address.as_deref())
+    }
+
+    /// Whether the customer's letters are printed rather than emailed.
+    fn by_post(&self) -> bool {
+        matches!(self.recipient(), Recipient::Post { .. })
+    }
 }
 
 impl CaseDesk {
@@ -135,7 +150,9 @@ impl CaseDesk {
         let vault = self.vault();
         let opened = |e: crate::vault::VaultError| StoreError::Corrupt { id: row.id, reason: e.to_string() };
         let (name, email) = (vault.open_name(&row).map_err(opened)?, vault.open_email(&row).map_err(opened)?);
-        Ok(Loaded { kind, status, reference: reference.clone(), row, name, email })
+        let postal_address =
+            if email.trim().is_empty() { vault.open_contact(&row).map_err(opened)?.postal_address } else { None };
+        Ok(Loaded { kind, status, reference: reference.clone(), row, name, email, postal_address })
     }
 
     pub async fn kind_of(&self, reference: &ReferenceCode) -> Result<RequestKind, CaseError> {
@@ -156,6 +173,17 @@ impl CaseDesk {
     /// it is not failed.
     pub async fn retry_letter(&self, viewer: &Viewer, id: i64) -> Result<bool, CaseError> {
         Ok(self.mail_desk.retry(&actor(viewer), id).await?)
+    }
+
+    /// The print queue: letters to customers answered by post.
+    pub async fn letters_to_print(&self) -> Result<Vec<PrintLetter>, CaseError> {
+        Ok(self.mail_desk.to_print().await?)
+    }
+
+    /// Records that a letter of the print queue was printed. `Ok(false)`
+    /// when it was not waiting to be printed.
+    pub async fn mark_printed(&self, viewer: &Viewer, id: i64) -> Result<bool, CaseError> {
+        Ok(self.mail_desk.mark_printed(&actor(viewer), id).await?)
     }
 }
 

@@ -71,7 +71,7 @@ async fn disclosure(
     let year = year.and_then(|year| year.trim().parse::<i32>().ok());
     Ok(match state.metrics.disclosure(year).await {
         Ok(Some(disclosure)) => {
-            attachment(&format!("ccpa-request-metrics-{}.csv", disclosure.year), table_csv(&disclosure.table()))
+            attachment(&format!("request-metrics-{}.csv", disclosure.year), table_csv(&disclosure.table()))
         }
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(error) => unavailable(error),

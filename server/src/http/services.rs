@@ -60,6 +60,10 @@ impl StaffService for StaffPortal {
         self.desk.undelivered().await.map_err(|e| Incident::record("the undelivered letters", &e).into())
     }
 
+    async fn letters_to_print(&self) -> Result<Vec<app::domain::case::PrintLetter>, ServiceError> {
+        self.desk.letters_to_print().await.map_err(|e| Incident::record("the print queue", &e).into())
+    }
+
     async fn api_tokens(&self) -> Result<Vec<ApiTokenInfo>, ServiceError> {
         self.tokens.list(self.desk.clocks()).await.map_err(|e| Incident::record("the API token list", &e).into())
     }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use app::domain::ReferenceCode;
-use app::domain::case::{LetterState, LetterStatus};
+use app::domain::case::{LetterState, LetterStatus, PrintLetter};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
@@ -70,10 +70,66 @@ impl MailDesk {
         Ok(letters)
     }
 
-    /// Every letter written for one request, oldest first.
+    /// Letters to customers answered by post that wait to be printed,
+    /// oldest first, opened for printing.
+    pub async fn to_print(&self) -> Result<Vec<PrintLetter>, DbErr> {
+        let rows = outbox::Entity::find()
+            .filter(outbox::Column::Channel.eq(Channel::Print.as_str()))
+            .filter(outbox::Column::Status.eq(LetterStatus::Pending.as_str()))
+            .order_by_asc(outbox::Column::Id)
+            .limit(500)
+            .all(&self.read)
+            .await?;
+        let references = self.references(&rows).await?;
+        let vault = self.mailer.outbox().vault();
+        let mut letters = Vec::with_capacity(rows.len());
+        for row in rows {
+            let (address, subject, text) = outbox_rows::open_printable(vault, &row)?;
+            letters.push(PrintLetter {
+                id: row.id,
+                reference: row.request_id.and_then(|id| references.get(&id).cloned()),
+                address,
+                subject,
+                text,
+                created_on: self.clocks.local_date(row.created_at),
+            });
+        }
+        Ok(letters)
+    }
+
+    /// Records that staff printed a letter for the post. `Ok(false)` when it
+    /// is not waiting to be printed (printed already, or no such letter).
+    pub async fn mark_printed(&self, by: &Actor, id: i64) -> Result<bool, DbErr> {
+        let txn = self.db.begin().await?;
+        if !outbox_rows::mark_printed(&txn, id).await? {
+            return Ok(false);
+        }
+        audit::append(&txn, by, "mail.printed", None, serde_json::json!({ "outbox_id": id })).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// The references of the requests `rows` belong to.
+    async fn references(&self, rows: &[outbox::Model]) -> Result<HashMap<i64, ReferenceCode>, DbErr> {
+        let ids: Vec<i64> = rows.iter().filter_map(|row| row.request_id).collect();
+        Ok(request::Entity::find()
+            .select_only()
+            .column(request::Column::Id)
+            .column(request::Column::Reference)
+            .filter(request::Column::Id.is_in(ids))
+            .into_tuple::<(i64, String)>()
+            .all(&self.read)
+            .await?
+            .into_iter()
+            .filter_map(|(id, reference)| Some((id, ReferenceCode::parse(&reference).ok()?)))
+            .collect())
+    }
+
+    /// Every letter written for one request, oldest first, printed ones
+    /// included.
     pub async fn letters_of(&self, request_id: i64, reference: &ReferenceCode) -> Result<Vec<LetterState>, DbErr> {
         let rows = outbox::Entity::find()
-            .filter(outbox::Column::Channel.eq(Channel::Mail.as_str()))
+            .filter(outbox::Column::Channel.is_in([Channel::Mail.as_str(), Channel::Print.as_str()]))
             .filter(outbox::Column::RequestId.eq(request_id))
             .order_by_asc(outbox::Column::Id)
             .all(&self.read)
@@ -106,6 +162,7 @@ impl MailDesk {
             created_on: self.clocks.local_date(row.created_at),
             created_at: row.created_at,
             notice: row.template == super::letters::NOTICE_TEMPLATE,
+            by_post: row.channel == Channel::Print.as_str(),
         })
     }
 }

@@ -29,8 +29,8 @@ pub struct Composed {
     pub subject: String,
     pub text: String,
     pub html: String,
-    /// The private link in the letter, if it carries one.
-    pub secret: Option<String>,
+    /// The private links in the letter, if it carries any.
+    pub secrets: Vec<String>,
 }
 
 /// What the portal writes to customers, with what each letter needs.
@@ -42,7 +42,11 @@ pub enum Letter<'a> {
         summary: &'a str,
         received_on: String,
         tracking_url: &'a str,
-        needs_verification: bool,
+        /// The link that confirms the requester's address, when the kind
+        /// needs it: the receipt carries it, so one letter arrives, not two.
+        verify_url: Option<&'a str>,
+        /// How long that link works.
+        valid_hours: u32,
         /// The response deadline, when a rule sets one.
         answer_by: Option<String>,
     },
@@ -111,6 +115,8 @@ pub enum Letter<'a> {
         outcome: &'a Outcome,
         /// The names of those sent a notice of an accepted amendment.
         told: &'a [String],
+        /// For an opt-out: whom it covers, of the holders of a joint account.
+        covers: Option<&'a str>,
     },
     /// The notice of an accepted amendment to a person the customer named
     /// or a business associate (45 CFR 164.526(c)(3)): whose records, which
@@ -210,15 +216,8 @@ impl Letter<'_> {
             Self::CaseMessage { reference, .. } => format!("A message about your request {reference}"),
             Self::AwaitingCustomer { reference, .. } => format!("We need information for your request {reference}"),
             Self::Extension { reference, .. } => format!("We need more time for your request {reference}"),
-            Self::Outcome { reference, outcome, .. } => match outcome {
-                Outcome::OptOutApplied { .. } => format!("Your opt-out {reference} has taken effect"),
-                Outcome::AmendmentAccepted { .. } => format!("Your amendment request {reference} is accepted"),
-                Outcome::AmendmentPartlyAccepted { .. } => {
-                    format!("Your amendment request {reference} is partly accepted")
-                }
-                Outcome::AmendmentDenied { .. } => format!("Our decision on your amendment request {reference}"),
-                Outcome::ComplaintResolved { .. } => format!("Your complaint {reference} is resolved"),
-            },
+            // The outcome's one name, as the tracking page and the case give it.
+            Self::Outcome { reference, outcome, .. } => format!("{}: request {reference}", outcome.label()),
         }
     }
 }
@@ -227,7 +226,7 @@ impl Letter<'_> {
 fn next_steps(kind: RequestKind) -> &'static str {
     match kind {
         RequestKind::OptOut => {
-            "We will stop sharing your information as you asked as soon as we can, and email you when your \
+            "We will stop sharing your information as you asked as soon as we can, and let you know when your \
              opt-out has taken effect. You do not need to do anything else."
         }
         RequestKind::Amendment => {
@@ -240,6 +239,16 @@ fn next_steps(kind: RequestKind) -> &'static str {
              Making a complaint will never affect how we treat you."
         }
     }
+}
+
+/// Whether a message staff typed already greets the customer. The letter
+/// then opens with it rather than with a greeting of its own, so the
+/// customer is not greeted twice ("Dear Ada, ... Dear Ada,").
+fn opens_with_greeting(body: &str) -> bool {
+    let first = body.trim_start().lines().next().unwrap_or_default().to_lowercase();
+    ["dear ", "hello", "hi ", "hi,", "good morning", "good afternoon", "good evening"]
+        .iter()
+        .any(|greeting| first.starts_with(greeting))
 }
 
 const SHIPPED: &str = "the email templates shipped with the binary parse";
@@ -263,6 +272,12 @@ impl Letters {
     }
 
     pub fn compose(&self, letter: &Letter<'_>) -> Result<Composed, minijinja::Error> {
+        self.compose_for(letter, false)
+    }
+
+    /// Composes a letter that goes `by_post` (printed from the print queue)
+    /// or by email: the letter then calls itself a letter, not an email.
+    pub fn compose_for(&self, letter: &Letter<'_>, by_post: bool) -> Result<Composed, minijinja::Error> {
         let subject = letter.subject();
         // Links are built by the portal from its configured address and a
         // URL-safe token; they go in as they are, so that HTML escaping does
@@ -276,12 +291,14 @@ impl Letters {
                 summary,
                 received_on,
                 tracking_url,
-                needs_verification,
+                verify_url,
+                valid_hours,
                 answer_by,
             } => {
                 context! {
                     name, reference => reference.as_str(), kind_label => kind.label(), summary, received_on,
-                    tracking_url => url(tracking_url), needs_verification, next_steps => next_steps(*kind), answer_by,
+                    tracking_url => url(tracking_url), verify_url => verify_url.map(url), valid_hours,
+                    next_steps => next_steps(*kind), answer_by,
                 }
             }
             Letter::Verification { name, reference, verify_url, valid_hours } => {
@@ -300,7 +317,10 @@ impl Letters {
                 context! { name, invited_by, role, welcome_url => url(welcome_url), valid_days }
             }
             Letter::CaseMessage { name, reference, kind, body } => {
-                context! { name, reference => reference.as_str(), kind_label => kind.label(), body }
+                context! {
+                    name, reference => reference.as_str(), kind_label => kind.label(), body,
+                    greeted => opens_with_greeting(body),
+                }
             }
             Letter::AwaitingCustomer { name, reference, kind, what, pauses } => {
                 context! { name, reference => reference.as_str(), kind_label => kind.label(), what, pauses }
@@ -311,8 +331,8 @@ impl Letters {
                     citation,
                 }
             }
-            Letter::Outcome { name, reference, outcome, told } => {
-                let base = context! { name, reference => reference.as_str(), told };
+            Letter::Outcome { name, reference, outcome, told, covers } => {
+                let base = context! { name, reference => reference.as_str(), told, covers };
                 match outcome {
                     Outcome::OptOutApplied { effective_on } => {
                         context! { effective_on => long_date(*effective_on), ..base }
@@ -343,15 +363,19 @@ impl Letters {
         };
         // Where a customer without their first letter asks for the link again.
         let link_again = format!("{}{}", self.org.public_url.trim_end_matches('/'), app::pages::LINK_AGAIN);
-        let values =
-            context! { org => Org::from(&self.org), subject => &subject, link_again_url => url(&link_again), ..values };
+        let medium = if by_post { "letter" } else { "email" };
+        let values = context! {
+            org => Org::from(&self.org), subject => &subject, link_again_url => url(&link_again), medium, ..values
+        };
         let template = letter.template();
-        let secret = match letter {
-            Letter::Receipt { tracking_url, .. } => Some((*tracking_url).to_owned()),
-            Letter::Verification { verify_url, .. } => Some((*verify_url).to_owned()),
-            Letter::TrackingLink { tracking_url, .. } => Some((*tracking_url).to_owned()),
-            Letter::ConfirmRevocation { revoke_url, .. } => Some((*revoke_url).to_owned()),
-            Letter::StaffInvite { welcome_url, .. } => Some((*welcome_url).to_owned()),
+        let secrets = match letter {
+            Letter::Receipt { tracking_url, verify_url, .. } => {
+                std::iter::once(*tracking_url).chain(*verify_url).map(str::to_owned).collect()
+            }
+            Letter::Verification { verify_url, .. } => vec![(*verify_url).to_owned()],
+            Letter::TrackingLink { tracking_url, .. } => vec![(*tracking_url).to_owned()],
+            Letter::ConfirmRevocation { revoke_url, .. } => vec![(*revoke_url).to_owned()],
+            Letter::StaffInvite { welcome_url, .. } => vec![(*welcome_url).to_owned()],
             Letter::ClosedUnverified { .. }
             | Letter::CaseMessage { .. }
             | Letter::AwaitingCustomer { .. }
@@ -359,10 +383,10 @@ impl Letters {
             | Letter::Outcome { .. }
             | Letter::CaseClosed { .. }
             | Letter::AmendmentNotice { .. }
-            | Letter::Digest { .. } => None,
+            | Letter::Digest { .. } => Vec::new(),
         };
         Ok(Composed {
-            secret,
+            secrets,
             template,
             text: self.env.get_template(&format!("{template}.txt"))?.render(&values)?,
             html: self.env.get_template(&format!("{template}.html"))?.render(&values)?,
@@ -406,7 +430,8 @@ mod tests {
                 summary: "Amend insurance information",
                 received_on: "25 November 2026".into(),
                 tracking_url: "https://privacy.example.com/track/TOKEN",
-                needs_verification: true,
+                verify_url: Some("https://privacy.example.com/verify/CONFIRM"),
+                valid_hours: 72,
                 answer_by: Some("24 January 2027".into()),
             })
             .expect("composes")
@@ -416,10 +441,11 @@ mod tests {
     fn a_receipt_names_the_request_and_carries_the_link_in_both_bodies() {
         let letters = Letters::new(SiteInfo::default());
         let mail = receipt(&letters, "Ada");
-        assert_eq!(mail.subject, "We received your request PR-7K4M-9QXR: Amendment of personal information");
+        assert_eq!(mail.subject, "We received your request PR-7K4M-9QXR: Amendment of your records");
         for body in [&mail.text, &mail.html] {
             assert!(body.contains("PR-7K4M-9QXR"));
             assert!(body.contains("https://privacy.example.com/track/TOKEN"));
+            assert!(body.contains("https://privacy.example.com/verify/CONFIRM"), "one letter, both links");
             assert!(body.contains("confirm your email address"));
             assert!(body.contains("Example Medical Supply"));
             assert!(body.contains("1-800-555-0199"));

@@ -37,6 +37,11 @@ impl Mailer {
         self.letters.compose(letter)
     }
 
+    /// As [`Self::compose`], for a customer answered by post or by email.
+    pub fn compose_for(&self, letter: &Letter<'_>, by_post: bool) -> Result<Composed, minijinja::Error> {
+        self.letters.compose_for(letter, by_post)
+    }
+
     /// Adds a letter inside the caller's transaction: it is sent if and only
     /// if that transaction commits, once [`Mailer::wake`] is rung.
     pub async fn enqueue(
@@ -47,6 +52,17 @@ impl Mailer {
         letter: Composed,
     ) -> Result<(), DbErr> {
         self.outbox.enqueue(txn, request_id, recipient, letter).await
+    }
+
+    /// As [`Self::enqueue`], to a customer who may be answered by post.
+    pub async fn enqueue_to(
+        &self,
+        txn: &impl ConnectionTrait,
+        request_id: Option<i64>,
+        to: super::outbox::Recipient<'_>,
+        letter: Composed,
+    ) -> Result<(), DbErr> {
+        self.outbox.enqueue_to(txn, request_id, to, letter).await
     }
 
     /// Tells the outbox's workers that letters or webhook deliveries were

@@ -11,8 +11,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use app::domain::case::LetterStatus;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, FromQueryResult, Set, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait,
+    FromQueryResult, QueryFilter, Set, Statement,
 };
 
 use super::Composed;
@@ -25,11 +27,29 @@ use crate::vault::{Sealed, Vault, VaultError};
 /// without being written again.
 const LINK_PLACEHOLDER: &str = "[private link, removed after sending]";
 
+/// A letter may carry more than one private link (a receipt that also asks
+/// to confirm the address): they are sealed together, one a line, since a
+/// link is a URL and holds no line break. Rows written before there could
+/// be two hold one link and no break, which reads the same.
+const LINK_SEPARATOR: char = '\n';
+
+/// The placeholder of the `index`th link: the first keeps the old wording,
+/// so stored letters from before read as they did.
+fn placeholder(index: usize) -> String {
+    match index {
+        0 => LINK_PLACEHOLDER.to_owned(),
+        n => format!("[private link {}, removed after sending]", n + 1),
+    }
+}
+
 /// How an outbox row leaves the portal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Channel {
     Mail,
     Webhook,
+    /// A letter to a customer answered by post: no worker claims it; it
+    /// waits in the print queue until staff print it and say so.
+    Print,
 }
 
 impl Channel {
@@ -37,6 +57,33 @@ impl Channel {
         match self {
             Self::Mail => "mail",
             Self::Webhook => "webhook",
+            Self::Print => "print",
+        }
+    }
+}
+
+/// Whom a customer's letter goes to: their email address, or, for one
+/// answered by post, their name and postal address, which the print queue
+/// shows for the envelope.
+#[derive(Clone, Copy, Debug)]
+pub enum Recipient<'a> {
+    Email(&'a str),
+    Post { name: &'a str, address: &'a str },
+}
+
+impl<'a> Recipient<'a> {
+    /// By post when the customer gave no email address.
+    pub fn of(name: &'a str, email: &'a str, postal_address: Option<&'a str>) -> Self {
+        match postal_address {
+            Some(address) if email.trim().is_empty() => Self::Post { name, address },
+            _ => Self::Email(email),
+        }
+    }
+
+    fn sealed_as(self) -> (String, Channel) {
+        match self {
+            Self::Email(email) => (email.to_owned(), Channel::Mail),
+            Self::Post { name, address } => (format!("{}\n{}", name.trim(), address.trim()), Channel::Print),
         }
     }
 }
@@ -70,14 +117,44 @@ pub struct Outgoing {
     pub message_id: String,
 }
 
+/// A stored body with its private links put back where the placeholders are.
+fn with_links(secret: Option<&str>, body: String) -> String {
+    let links = secret.unwrap_or_default().split(LINK_SEPARATOR).filter(|link| !link.is_empty());
+    links.enumerate().fold(body, |body, (index, link)| body.replace(&placeholder(index), link))
+}
+
+/// A letter of the print queue opened for printing: its recipient (name and
+/// postal address), subject and text, with its private links put in.
+pub fn open_printable(vault: &Vault, row: &outbox::Model) -> Result<(String, String, String), VaultError> {
+    let at = |column| letter_place(column, &row.message_id);
+    let secret = vault.open_optional(row.secret.as_ref(), at("secret"))?;
+    Ok((
+        vault.open(&row.recipient, at("recipient"))?,
+        vault.open(&row.subject, at("subject"))?,
+        with_links(secret.as_deref(), vault.open(&row.text_body, at("text_body"))?),
+    ))
+}
+
+/// Marks a letter of the print queue printed, dropping its private links as
+/// sending does. `Ok(false)` when it is not waiting to be printed.
+pub async fn mark_printed(txn: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
+    let done = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value(LetterStatus::Sent.as_str()))
+        .col_expr(outbox::Column::SentAt, Expr::value(Some(Utc::now())))
+        .col_expr(outbox::Column::Secret, Expr::value(Option::<String>::None))
+        .filter(outbox::Column::Id.eq(id))
+        .filter(outbox::Column::Channel.eq(Channel::Print.as_str()))
+        .filter(outbox::Column::Status.eq(LetterStatus::Pending.as_str()))
+        .exec(txn)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
 impl Claimed {
     pub fn open(&self, vault: &Vault) -> Result<Outgoing, VaultError> {
         let at = |column| letter_place(column, &self.message_id);
         let secret = vault.open_optional(self.secret.as_ref(), at("secret"))?;
-        let with_link = |body: String| match secret.as_deref() {
-            Some(secret) if !secret.is_empty() => body.replace(LINK_PLACEHOLDER, secret),
-            _ => body,
-        };
+        let with_link = |body: String| with_links(secret.as_deref(), body);
         Ok(Outgoing {
             id: self.id,
             template: self.template.clone(),
@@ -103,6 +180,7 @@ pub struct SealedLetter {
     html_body: Sealed,
     secret: Option<Sealed>,
     message_id: String,
+    channel: Channel,
 }
 
 #[derive(Clone)]
@@ -135,20 +213,30 @@ impl Outbox {
     }
 
     pub fn seal(&self, recipient: &str, letter: Composed) -> Result<SealedLetter, VaultError> {
+        self.seal_to(Recipient::Email(recipient), letter)
+    }
+
+    /// Seals a letter for its recipient: emailed, or printed for a customer
+    /// answered by post.
+    pub fn seal_to(&self, to: Recipient<'_>, letter: Composed) -> Result<SealedLetter, VaultError> {
+        let (recipient, channel) = to.sealed_as();
+        let recipient = recipient.as_str();
         let message_id = self.new_message_id();
         let at = |column| letter_place(column, &message_id);
-        let without_link = |body: String| match letter.secret.as_deref() {
-            Some(secret) if !secret.is_empty() => body.replace(secret, LINK_PLACEHOLDER),
-            _ => body,
+        let links: Vec<&str> = letter.secrets.iter().map(String::as_str).filter(|link| !link.is_empty()).collect();
+        let without_link = |body: String| {
+            links.iter().enumerate().fold(body, |body, (index, link)| body.replace(link, &placeholder(index)))
         };
+        let secret = (!links.is_empty()).then(|| links.join(&LINK_SEPARATOR.to_string()));
         Ok(SealedLetter {
             template: letter.template,
             recipient: self.vault.seal(recipient, at("recipient"))?,
             subject: self.vault.seal(&letter.subject, at("subject"))?,
             text_body: self.vault.seal(&without_link(letter.text), at("text_body"))?,
             html_body: self.vault.seal(&without_link(letter.html), at("html_body"))?,
-            secret: self.vault.seal_optional(letter.secret.as_deref(), at("secret"))?,
+            secret: self.vault.seal_optional(secret.as_deref(), at("secret"))?,
             message_id,
+            channel,
         })
     }
 
@@ -161,7 +249,18 @@ impl Outbox {
         recipient: &str,
         letter: Composed,
     ) -> Result<(), DbErr> {
-        let sealed = self.seal(recipient, letter)?;
+        self.enqueue_to(txn, request_id, Recipient::Email(recipient), letter).await
+    }
+
+    /// As [`Self::enqueue`], to a customer who may be answered by post.
+    pub async fn enqueue_to(
+        &self,
+        txn: &impl ConnectionTrait,
+        request_id: Option<i64>,
+        to: Recipient<'_>,
+        letter: Composed,
+    ) -> Result<(), DbErr> {
+        let sealed = self.seal_to(to, letter)?;
         self.enqueue_sealed(txn, request_id, sealed).await
     }
 
@@ -171,7 +270,8 @@ impl Outbox {
         request_id: Option<i64>,
         letter: SealedLetter,
     ) -> Result<(), DbErr> {
-        insert(txn, request_id, letter, Channel::Mail, None).await
+        let channel = letter.channel;
+        insert(txn, request_id, letter, channel, None).await
     }
 
     /// Adds a webhook delivery of `body` (JSON) for `event` to the endpoint
@@ -196,6 +296,7 @@ impl Outbox {
             html_body: Sealed::empty(),
             secret: None,
             message_id,
+            channel: Channel::Webhook,
         };
         insert(txn, request_id, delivery, Channel::Webhook, Some(endpoint.0)).await
     }

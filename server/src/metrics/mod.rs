@@ -74,12 +74,13 @@ impl Metrics {
         Ok(Dashboard::build(query.clone(), period, today, &facts))
     }
 
-    /// The CCPA table for `year`, this year when none is given.
+    /// The yearly table for `year`, this year when none is given, labelled
+    /// by the regimes in force.
     pub async fn disclosure(&self, year: Option<i32>) -> Result<Option<Disclosure>, MetricsError> {
         let year = year.unwrap_or_else(|| self.today().year());
         let Some(period) = Period::year(year) else { return Ok(None) };
         let facts = self.facts(period, None).await?;
-        Ok(Some(Disclosure::build(year, self.today(), &facts)))
+        Ok(Some(Disclosure::build(year, self.today(), &facts, self.clocks.rules())))
     }
 
     /// Everything counted for a period: the days' counts, kept or counted
@@ -306,6 +307,8 @@ impl Metrics {
         let rows = select.into_tuple::<Row>().all(&self.db).await?;
         let staff = self.staff_names().await?;
         let mut out = csv::Writer::from_writer(Vec::new());
+        // The screens' words first; the machine names after, each in a
+        // column of its own, for whoever joins the file to other data.
         out.write_record([
             "Reference",
             "Kind",
@@ -316,6 +319,10 @@ impl Metrics {
             "Resolved",
             "Outcome",
             "Assigned to",
+            "Kind code",
+            "Status code",
+            "Channel code",
+            "Outcome code",
         ])?;
         for (reference, kind, status, channel, received, due, resolved, tag, category, assignee) in rows {
             let class = tag.as_deref().and_then(OutcomeClass::parse);
@@ -324,12 +331,19 @@ impl Metrics {
                 (_, Some(RequestStatus::Closed)) => "Closed without an outcome".to_owned(),
                 _ => String::new(),
             };
+            // A code no label knows (a row written by a later version) is
+            // shown as it is rather than dropped.
+            let kind_label = RequestKind::parse(&kind).map_or_else(|| kind.clone(), |k| k.staff_label().to_owned());
+            let status_label =
+                RequestStatus::parse(&status).map_or_else(|| status.clone(), |s| s.staff_label().to_owned());
+            let channel_label =
+                Channel::parse(&channel).map_or_else(|| channel.clone(), |c| c.staff_label().to_owned());
             out.write_record(
                 [
                     reference,
-                    kind,
-                    status,
-                    channel,
+                    kind_label,
+                    status_label,
+                    channel_label,
                     self.clocks.local_date(received).to_string(),
                     due.map(|d| d.to_string()).unwrap_or_default(),
                     resolved.map(|at| self.clocks.local_date(at).to_string()).unwrap_or_default(),
@@ -337,6 +351,10 @@ impl Metrics {
                     assignee
                         .map(|id| staff.get(&id).cloned().unwrap_or_else(|| format!("Staff #{id}")))
                         .unwrap_or_default(),
+                    kind,
+                    status,
+                    channel,
+                    tag.unwrap_or_default(),
                 ]
                 .map(|cell| defused(&cell)),
             )?;

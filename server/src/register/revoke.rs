@@ -182,6 +182,11 @@ impl Register {
             .map_err(|e| RegisterError::Corrupt { id: request.id, what: e.to_string() })?;
         let vault = self.vault();
         let (name, email) = (vault.open_name(request)?, vault.open_email(request)?);
+        // A customer answered by post has no address for a single-use link:
+        // they revoke by phone or mail, which staff record in the register.
+        if email.trim().is_empty() {
+            return Ok(RevocationLink::NotApplicable);
+        }
         let secret = Secret::generate();
         let hours = self.limits.link_ttl.num_hours().clamp(1, i64::from(u32::MAX)) as u32;
         let letter = self.mailer.compose(&Letter::ConfirmRevocation {

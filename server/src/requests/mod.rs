@@ -21,6 +21,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, 
 use crate::audit::Actor;
 use crate::clocks::{ClockState, Clocks};
 use crate::db::entities::{request, request_event};
+use crate::mail::outbox::Recipient;
 use crate::mail::{Letter, Mailer, RecipientAllowance, allowance};
 use crate::secret::{self, Secret};
 use crate::vault::rows::ClockColumn;
@@ -164,20 +165,23 @@ impl RequestStore {
         let status = workflow::first_status(verification.is_some());
         let clock = self.clocks.compute(kind, intake.received_at, &ClockState::default());
 
-        let receipt = self.mailer.compose(&Letter::Receipt {
-            name: &contact.full_name,
-            reference,
-            kind,
-            summary: &request.details.summary(),
-            received_on: long_date(self.clocks.local_date(intake.received_at)),
-            tracking_url: &link(&self.mailer, "track", &token),
-            needs_verification: verification.is_some(),
-            answer_by: clock.as_ref().map(|c| long_date(c.due())),
-        })?;
-        let verification_letter = match &verification {
-            Some(secret) => Some(self.verification_letter(&contact.full_name, reference, secret)?),
-            None => None,
-        };
+        // One letter at submission: the receipt carries the confirmation
+        // link too, so the customer is not sent two at once.
+        let verify_url = verification.as_ref().map(|secret| link(&self.mailer, "verify", secret));
+        let receipt = self.mailer.compose_for(
+            &Letter::Receipt {
+                name: &contact.full_name,
+                reference,
+                kind,
+                summary: &request.details.summary(),
+                received_on: long_date(self.clocks.local_date(intake.received_at)),
+                tracking_url: &link(&self.mailer, "track", &token),
+                verify_url: verify_url.as_deref(),
+                valid_hours: self.verification_hours(),
+                answer_by: clock.as_ref().map(|c| long_date(c.due())),
+            },
+            contact.by_post(),
+        )?;
 
         let clock_json = clock.as_ref().map(to_json).transpose()?;
         let sealed_clock =
@@ -213,10 +217,8 @@ impl RequestStore {
             ..Default::default()
         };
         let outbox = self.mailer.outbox();
-        let letters = std::iter::once(receipt)
-            .chain(verification_letter)
-            .map(|letter| outbox.seal(&contact.email, letter))
-            .collect::<Result<_, _>>()?;
+        let to = Recipient::of(&contact.full_name, &contact.email, contact.postal_address.as_deref());
+        let letters = vec![outbox.seal_to(to, receipt)?];
         let event = if by_staff { EventKind::EnteredByStaff } else { EventKind::Submitted };
         let entered_by = intake.entered_by.clone();
         let allowance = (!by_staff).then(|| (self.limits.allowance, self.clocks.local_date(now)));
@@ -285,6 +287,7 @@ fn tracking_view(
     }
     let clock = vault.open_clock(&found, ClockColumn::Clock).map_err(|e| corrupt(e.to_string()))?;
     let clock: Option<RequestClock> = clock.as_deref().and_then(|json| serde_json::from_str(json).ok());
+    let by_post = vault.open_email(&found).map_err(|e| corrupt(e.to_string()))?.trim().is_empty();
     let request = TrackedRequest {
         reference,
         kind,
@@ -295,5 +298,5 @@ fn tracking_view(
         clock,
         purged_at: found.purged_at,
     };
-    Ok(TrackingView::of(request, history, |at| clocks.local_date(at)))
+    Ok(TrackingView::of(request, history, |at| clocks.local_date(at)).answered_by_post(by_post))
 }

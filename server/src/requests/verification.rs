@@ -46,13 +46,17 @@ impl RequestStore {
         reference: &ReferenceCode,
         secret: &Secret,
     ) -> Result<Composed, StoreError> {
-        let hours = self.verification_ttl.num_hours().clamp(1, i64::from(u32::MAX)) as u32;
         Ok(self.mailer.compose(&Letter::Verification {
             name,
             reference,
             verify_url: &link(&self.mailer, "verify", secret),
-            valid_hours: hours,
+            valid_hours: self.verification_hours(),
         })?)
+    }
+
+    /// How long a confirmation link works, in whole hours, as letters say.
+    pub(super) fn verification_hours(&self) -> u32 {
+        self.verification_ttl.num_hours().clamp(1, i64::from(u32::MAX)) as u32
     }
 
     /// Confirms the requester's email address with a single-use link.

@@ -39,8 +39,8 @@ fn reference_in(page: &Reply) -> String {
 
 async fn each_kind_is_received_stored_and_trackable(app: TestApp) {
     for (path, form, label) in [
-        ("/opt-out", OPT_OUT, "Opt-out of information sharing"),
-        ("/amendment", AMENDMENT, "Amendment of personal information"),
+        ("/opt-out", OPT_OUT, "Opt out of sharing"),
+        ("/amendment", AMENDMENT, "Amendment of your records"),
         ("/complaint", COMPLAINT, "Privacy complaint"),
     ] {
         let (link, receipt) = submit(&app, path, form).await;

@@ -316,15 +316,15 @@ async fn every_figure_matches_the_hand_count(app: TestApp) {
     assert_eq!(
         outcomes,
         [
-            ("Opt-outs applied", 3),
-            ("Amendments accepted", 0),
-            ("Amendments partly accepted", 1),
-            ("Amendments denied", 1),
-            ("Complaints: Information shared without permission", 0),
-            ("Complaints: Unwanted marketing contact", 0),
-            ("Complaints: A security concern", 1),
-            ("Complaints: A request of mine that was refused", 0),
-            ("Complaints: Something else", 0),
+            ("Opt-out applied", 3),
+            ("Amendment accepted", 0),
+            ("Amendment accepted in part", 1),
+            ("Amendment denied", 1),
+            ("Complaint resolved: Information shared without permission", 0),
+            ("Complaint resolved: Unwanted marketing contact", 0),
+            ("Complaint resolved: A security concern", 1),
+            ("Complaint resolved: A request of mine that was refused", 0),
+            ("Complaint resolved: Something else", 0),
         ]
     );
 
@@ -362,22 +362,34 @@ async fn every_figure_matches_the_hand_count(app: TestApp) {
     let requests = manager.get(&format!("/staff/dashboard/requests.csv?{query}")).await;
     assert_eq!(requests.status, StatusCode::OK);
     let lines = csv_lines(&requests.body);
-    assert_eq!(lines[0], "Reference,Kind,Status,Channel,Received,Due,Resolved,Outcome,Assigned to");
+    assert_eq!(
+        lines[0],
+        "Reference,Kind,Status,Channel,Received,Due,Resolved,Outcome,Assigned to,\
+         Kind code,Status code,Channel code,Outcome code"
+    );
     assert_eq!(lines.len(), 1 + 8, "{lines:#?}");
     assert_eq!(
         lines[1],
-        format!("PR-TEST-0001,opt_out,completed,phone,{},{},{},Opt-out applied,ann", day(20), day(10), day(18))
+        format!(
+            "PR-TEST-0001,Opt-out,Completed,Phone,{},{},{},Opt-out applied,ann,opt_out,completed,phone,opt_out_applied",
+            day(20),
+            day(10),
+            day(18)
+        )
     );
     assert!(
         lines.contains(&format!(
-            "PR-TEST-0006,complaint,closed,mail,{},{},{},Closed without an outcome,'=Bob",
+            "PR-TEST-0006,Complaint,Closed,Mail,{},{},{},Closed without an outcome,'=Bob,complaint,closed,mail,",
             day(14),
             t + Days::new(16),
             day(13)
         )),
         "{lines:#?}"
     );
-    assert_eq!(lines[8], format!("PR-TEST-0004,amendment,unverified,web,{},,,,", day(11)));
+    assert_eq!(
+        lines[8],
+        format!("PR-TEST-0004,Amendment,Unverified,Web form,{},,,,,amendment,unverified,web,", day(11))
+    );
 
     let page = manager.get(&format!("/staff/dashboard?{query}")).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -439,20 +451,27 @@ async fn the_disclosure_counts_a_calendar_year(app: TestApp) {
     assert_eq!(csv.status, StatusCode::OK);
     assert_eq!(
         csv.headers["content-disposition"].to_str().expect("a header"),
-        "attachment; filename=\"ccpa-request-metrics-2025.csv\""
+        "attachment; filename=\"request-metrics-2025.csv\""
     );
+    // Labelled by the regimes in force (the default, GLBA and HIPAA), each
+    // row saying what it counts and under which rule.
     assert_eq!(
         csv_lines(&csv.body),
         [
-            "Kind of request,Received,Complied with in whole or in part,Denied,Median days to respond",
-            "Opt-outs,1,2,0,2",
-            "Amendments,3,1,1,20",
-            "Complaints,2,0,0,–",
+            "Kind of request,What it counts,Under,Received,Complied with in whole or in part,Denied,\
+             Median days to respond",
+            "Opt-outs,Requests to opt out of sharing personal information with unaffiliated third parties,\
+             GLBA Reg P 12 CFR 1016.7(e),1,2,0,2",
+            "Amendments,Requests to amend (correct) the records we hold about a person,\
+             HIPAA 45 CFR 164.526(b)(2),3,1,1,20",
+            "Complaints,Complaints about how we handled personal information,HIPAA 45 CFR 164.530(d),2,0,0,–",
         ]
     );
     let page = manager.get("/staff/disclosure?year=2025").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.main_text().contains("Request metrics for 2025"), "{}", page.main_text());
+    let text = page.main_text();
+    assert!(text.contains("Request metrics for 2025 under GLBA and HIPAA"), "{text}");
+    assert!(text.contains("The regimes in force (GLBA and HIPAA) ask for no published figures"), "{text}");
 }
 
 async fn only_managers_and_admins_see_the_figures(app: TestApp) {

@@ -148,9 +148,9 @@ async fn an_accepted_amendment_tells_each_named_person_and_associate_once(app: T
     let deadline = tokio::time::Instant::now() + WAIT;
     let outcome = loop {
         let inbox = app.mail.inbox();
-        let found = inbox
-            .into_iter()
-            .find(|letter| letter.recipients == ["alan@example.com"] && letter.subject().contains("is accepted"));
+        let found = inbox.into_iter().find(|letter| {
+            letter.recipients == ["alan@example.com"] && letter.subject().starts_with("Amendment accepted: request")
+        });
         if let Some(letter) = found {
             break letter;
         }

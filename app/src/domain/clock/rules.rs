@@ -18,6 +18,18 @@ named_enum! {
     }
 }
 
+impl Regime {
+    /// The name compliance teams and the regulations' own readers use.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Glba => "GLBA",
+            Self::Hipaa => "HIPAA",
+            Self::Ccpa => "CCPA",
+            Self::Gdpr => "GDPR",
+        }
+    }
+}
+
 /// One regime's clock for one kind of request.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -121,6 +133,17 @@ impl Rules {
         Self { rules, retention }
     }
 
+    /// The regimes with a rule in force, in the order `Regime::ALL` gives.
+    pub fn regimes(&self) -> Vec<Regime> {
+        Regime::ALL.iter().copied().filter(|regime| self.rules.iter().any(|rule| rule.regime == *regime)).collect()
+    }
+
+    /// The citations of the rules in force for `kind`: what a figure about
+    /// that kind of request is kept under.
+    pub fn citations(&self, kind: RequestKind) -> Vec<String> {
+        self.for_kind(kind).map(|rule| rule.citation.clone()).collect()
+    }
+
     pub(super) fn for_kind(&self, kind: RequestKind) -> impl Iterator<Item = &Rule> {
         self.rules.iter().filter(move |rule| rule.kind == kind)
     }
@@ -172,6 +195,14 @@ mod tests {
         for kind in RequestKind::ALL {
             assert!(rules.for_kind(*kind).next().is_some(), "{kind}");
         }
+    }
+
+    #[test]
+    fn the_regimes_in_force_and_their_citations_follow_the_choice() {
+        let rules = Rules::default().for_regimes(&[Regime::Hipaa, Regime::Glba]);
+        assert_eq!(rules.regimes(), [Regime::Glba, Regime::Hipaa]);
+        assert_eq!(rules.citations(RequestKind::OptOut), ["GLBA Reg P 12 CFR 1016.7(e)"]);
+        assert_eq!(rules.citations(RequestKind::Amendment), ["HIPAA 45 CFR 164.526(b)(2)"]);
     }
 
     #[test]

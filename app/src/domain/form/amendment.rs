@@ -20,6 +20,9 @@ pub struct AmendmentForm {
     pub email: String,
     #[validate(custom(function = phone), length(max = limits::PHONE))]
     pub phone: String,
+    /// Asked for only by staff entering a request answered by post.
+    #[validate(length(max = limits::ADDRESS))]
+    pub postal_address: String,
     #[validate(length(max = limits::ACCOUNT))]
     pub account_number: String,
     #[validate(length(max = limits::DATE))]
@@ -92,6 +95,10 @@ impl AmendmentForm {
 impl RequestForm for AmendmentForm {
     const KIND: RequestKind = RequestKind::Amendment;
 
+    fn reply_fields(&self) -> (&str, &str) {
+        (&self.email, &self.postal_address)
+    }
+
     fn build(&self, ctx: &ParseContext) -> Result<NewRequest, FieldErrors> {
         let mut errors = FieldErrors::default();
         let category = choice::<AmendmentCategory>(
@@ -117,7 +124,7 @@ impl RequestForm for AmendmentForm {
         let notify = self.named_persons(&mut errors);
         match category {
             Some(category) if errors.is_empty() => Ok(NewRequest {
-                contact: contact(&self.full_name, &self.email, &self.phone, "", &self.account_number),
+                contact: contact(&self.full_name, &self.email, &self.phone, &self.postal_address, &self.account_number),
                 details: RequestDetails::Amendment {
                     category,
                     date_of_birth,

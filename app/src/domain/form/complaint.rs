@@ -19,6 +19,9 @@ pub struct ComplaintForm {
     pub email: String,
     #[validate(custom(function = phone), length(max = limits::PHONE))]
     pub phone: String,
+    /// Asked for only by staff entering a request answered by post.
+    #[validate(length(max = limits::ADDRESS))]
+    pub postal_address: String,
     #[validate(length(max = limits::CHOICE))]
     pub category: String,
     #[validate(length(max = limits::DATE))]
@@ -29,6 +32,10 @@ pub struct ComplaintForm {
 
 impl RequestForm for ComplaintForm {
     const KIND: RequestKind = RequestKind::Complaint;
+
+    fn reply_fields(&self) -> (&str, &str) {
+        (&self.email, &self.postal_address)
+    }
 
     fn build(&self, ctx: &ParseContext) -> Result<NewRequest, FieldErrors> {
         let mut errors = FieldErrors::default();
@@ -55,7 +62,7 @@ impl RequestForm for ComplaintForm {
         };
         match (category, occurred_on) {
             (Some(category), Some(occurred_on)) => Ok(NewRequest {
-                contact: contact(&self.full_name, &self.email, &self.phone, "", ""),
+                contact: contact(&self.full_name, &self.email, &self.phone, &self.postal_address, ""),
                 details: RequestDetails::Complaint {
                     category,
                     occurred_on,
@@ -87,5 +94,27 @@ mod tests {
         assert!(form.parse(&ctx()).expect_err("no such day").get("occurred_on").is_some());
         form.occurred_on = "2026-11-25".into();
         assert!(form.parse(&ctx()).is_ok());
+    }
+
+    #[test]
+    fn a_complaint_answered_by_post_needs_its_address_and_no_email() {
+        use crate::domain::form::{POSTAL_ADDRESS_NEEDED, ReplyBy};
+        let mut form = ComplaintForm {
+            full_name: "Grace Hopper".into(),
+            category: "unwanted_marketing".into(),
+            occurred_on: "2026-11-01".into(),
+            description: "They called me.".into(),
+            ..Default::default()
+        };
+        assert!(form.parse(&ctx()).expect_err("email asked for").get("email").is_some());
+        let by_post = form.parse_replying(&ctx(), ReplyBy::Post).expect_err("no address");
+        assert_eq!(by_post.get("postal_address"), Some(POSTAL_ADDRESS_NEEDED));
+        assert_eq!(by_post.get("email"), None, "no email needed by post");
+        form.postal_address = "1 Navy Yard\nArlington".into();
+        let request = form.parse_replying(&ctx(), ReplyBy::Post).expect("by post");
+        assert_eq!(request.contact.email, "");
+        assert_eq!(request.contact.postal_address.as_deref(), Some("1 Navy Yard\nArlington"));
+        form.email = "grace@example".into();
+        assert!(form.parse_replying(&ctx(), ReplyBy::Post).expect_err("typed, so checked").get("email").is_some());
     }
 }

@@ -97,12 +97,32 @@ pub trait RequestForm:
 {
     const KIND: RequestKind;
 
+    /// The email address and postal address as typed: where replies go.
+    fn reply_fields(&self) -> (&str, &str);
+
     /// Checks the typed values and, when they pass, builds the request.
     fn parse(&self, ctx: &ParseContext) -> Result<NewRequest, FieldErrors> {
+        self.parse_replying(ctx, ReplyBy::Email)
+    }
+
+    /// As [`Self::parse`], for a request answered `by` email or by post.
+    /// One answered by post (a letter from someone without email, entered
+    /// by staff) may leave the email address blank, though one typed is
+    /// still checked, and must give the postal address its letters go to.
+    fn parse_replying(&self, ctx: &ParseContext, by: ReplyBy) -> Result<NewRequest, FieldErrors> {
         let mut errors = match self.validate() {
             Ok(()) => FieldErrors::default(),
             Err(e) => FieldErrors::from_validation(&e),
         };
+        if by == ReplyBy::Post {
+            let (email, postal_address) = self.reply_fields();
+            if email.trim().is_empty() {
+                errors.0.remove("email");
+            }
+            if postal_address.trim().is_empty() {
+                errors.insert("postal_address", POSTAL_ADDRESS_NEEDED);
+            }
+        }
         match self.build(ctx) {
             Ok(request) if errors.is_empty() => Ok(request),
             Ok(_) => Err(errors),
@@ -119,6 +139,35 @@ pub trait RequestForm:
     /// more than one field or the context live here.
     fn build(&self, ctx: &ParseContext) -> Result<NewRequest, FieldErrors>;
 }
+
+named_enum! {
+    /// How a request is answered: by email, or by post to a customer who
+    /// gave no email address (staff enter such requests from their letter).
+    ReplyBy {
+        Email => "email",
+        Post => "post",
+    }
+}
+
+/// A form as a browser reads it: the kind's own fields and, on the staff
+/// intake form, how the request is answered, so the browser checks by the
+/// same rule the server will.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Replying<F> {
+    #[serde(flatten)]
+    pub form: F,
+    #[serde(default)]
+    pub reply_by: String,
+}
+
+impl<F: RequestForm> Replying<F> {
+    pub fn parse(&self, ctx: &ParseContext) -> Result<NewRequest, FieldErrors> {
+        self.form.parse_replying(ctx, ReplyBy::parse(&self.reply_by).unwrap_or(ReplyBy::Email))
+    }
+}
+
+/// Why a request answered by post was refused without its address.
+pub const POSTAL_ADDRESS_NEEDED: &str = "Give the postal address: the answers to this request go by post.";
 
 /// What a form page shows: the values as typed and any errors against them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

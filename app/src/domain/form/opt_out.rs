@@ -35,6 +35,10 @@ pub struct OptOutForm {
 impl RequestForm for OptOutForm {
     const KIND: RequestKind = RequestKind::OptOut;
 
+    fn reply_fields(&self) -> (&str, &str) {
+        (&self.email, &self.postal_address)
+    }
+
     fn build(&self, ctx: &ParseContext) -> Result<NewRequest, FieldErrors> {
         let mut errors = FieldErrors::default();
         let scope = choice::<OptOutScope>(&mut errors, "scope", &self.scope, "Please choose what the opt-out covers.");

@@ -352,7 +352,8 @@ fn tally<'a>(
 }
 
 /// The outcome lines for the kinds shown, zeros included, so the table
-/// always has the same rows.
+/// always has the same rows. Each line is named as the outcome is on the
+/// case and in the requests export.
 fn outcome_lines(kinds: &[RequestKind], facts: &[OutcomeFact]) -> Vec<(String, u64)> {
     let count = |class: OutcomeClass, category: Option<ComplaintCategory>| -> u64 {
         facts
@@ -365,23 +366,22 @@ fn outcome_lines(kinds: &[RequestKind], facts: &[OutcomeFact]) -> Vec<(String, u
     for kind in kinds {
         match kind {
             RequestKind::OptOut => {
-                lines.push(("Opt-outs applied".to_owned(), count(OutcomeClass::OptOutApplied, None)))
+                let class = OutcomeClass::OptOutApplied;
+                lines.push((class.label().to_owned(), count(class, None)))
             }
             RequestKind::Amendment => {
-                for (class, label) in [
-                    (OutcomeClass::AmendmentAccepted, "Amendments accepted"),
-                    (OutcomeClass::AmendmentPartlyAccepted, "Amendments partly accepted"),
-                    (OutcomeClass::AmendmentDenied, "Amendments denied"),
+                for class in [
+                    OutcomeClass::AmendmentAccepted,
+                    OutcomeClass::AmendmentPartlyAccepted,
+                    OutcomeClass::AmendmentDenied,
                 ] {
-                    lines.push((label.to_owned(), count(class, None)));
+                    lines.push((class.label().to_owned(), count(class, None)));
                 }
             }
             RequestKind::Complaint => {
+                let class = OutcomeClass::ComplaintResolved;
                 for category in ComplaintCategory::options() {
-                    lines.push((
-                        format!("Complaints: {}", category.label()),
-                        count(OutcomeClass::ComplaintResolved, Some(*category)),
-                    ));
+                    lines.push((format!("{}: {}", class.label(), category.label()), count(class, Some(*category))));
                 }
             }
         }

@@ -1,4 +1,6 @@
-//! The yearly request metrics the CCPA asks a large business to publish.
+//! The yearly request metrics the CCPA asks a large business to publish,
+//! labelled by the regimes the organisation answers to: a row says what it
+//! counts and under which rules, so a reader need not know the CCPA's table.
 
 use std::collections::BTreeMap;
 
@@ -8,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::facts::Facts;
 use super::rules::{DaySpread, Ending};
 use super::table::{Table, TableSlug, kind_label, strings};
+use crate::domain::clock::{Regime, Rules};
 use crate::domain::format::days;
 use crate::domain::{RequestKind, RequestStatus};
 
@@ -15,6 +18,9 @@ use crate::domain::{RequestKind, RequestStatus};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DisclosureLine {
     pub kind: RequestKind,
+    /// The citations of the rules in force for the kind; empty when no
+    /// regime in force covers it.
+    pub under: Vec<String>,
     /// Received during the year.
     pub received: u64,
     /// Answered during the year: completed, which includes partly accepted
@@ -31,12 +37,34 @@ pub struct Disclosure {
     pub year: i32,
     /// Whether the year is still running, so the figures are not final.
     pub partial: bool,
+    /// The regimes in force, which the table is labelled by.
+    pub regimes: Vec<Regime>,
     pub lines: Vec<DisclosureLine>,
 }
 
+/// What a row counts, in words a reader of the privacy policy follows.
+pub fn counts(kind: RequestKind) -> &'static str {
+    match kind {
+        RequestKind::OptOut => "Requests to opt out of sharing personal information with unaffiliated third parties",
+        RequestKind::Amendment => "Requests to amend (correct) the records we hold about a person",
+        RequestKind::Complaint => "Complaints about how we handled personal information",
+    }
+}
+
+/// "GLBA and HIPAA", "GLBA, HIPAA and CCPA", or "no regime" when none is.
+pub fn regimes_text(regimes: &[Regime]) -> String {
+    let names: Vec<&str> = regimes.iter().map(|regime| regime.label()).collect();
+    match names.as_slice() {
+        [] => "no regime".to_owned(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 impl Disclosure {
-    /// The year's table from facts counted over the calendar year.
-    pub fn build(year: i32, today: NaiveDate, facts: &Facts) -> Self {
+    /// The year's table from facts counted over the calendar year, under
+    /// the rules in force.
+    pub fn build(year: i32, today: NaiveDate, facts: &Facts, rules: &Rules) -> Self {
         let lines = RequestKind::ALL
             .iter()
             .map(|kind| {
@@ -52,6 +80,7 @@ impl Disclosure {
                 }
                 DisclosureLine {
                     kind: *kind,
+                    under: rules.citations(*kind),
                     received,
                     complied,
                     denied,
@@ -59,7 +88,18 @@ impl Disclosure {
                 }
             })
             .collect();
-        Self { year, partial: today.year() <= year, lines }
+        Self { year, partial: today.year() <= year, regimes: rules.regimes(), lines }
+    }
+
+    /// The table's title: which regimes its figures are kept under.
+    pub fn title(&self) -> String {
+        format!("Request metrics for {} under {}", self.year, regimes_text(&self.regimes))
+    }
+
+    /// Whether the CCPA, which asks for these figures to be published, is
+    /// among the regimes in force.
+    pub fn published_under_ccpa(&self) -> bool {
+        self.regimes.contains(&Regime::Ccpa)
     }
 
     pub fn table(&self) -> Table {
@@ -67,6 +107,8 @@ impl Disclosure {
             slug: TableSlug::Disclosure,
             columns: strings(&[
                 "Kind of request",
+                "What it counts",
+                "Under",
                 "Received",
                 "Complied with in whole or in part",
                 "Denied",
@@ -76,8 +118,15 @@ impl Disclosure {
                 .lines
                 .iter()
                 .map(|line| {
+                    let under = if line.under.is_empty() {
+                        "No regime in force covers it".to_owned()
+                    } else {
+                        line.under.join("; ")
+                    };
                     vec![
                         kind_label(line.kind).to_owned(),
+                        counts(line.kind).to_owned(),
+                        under,
                         line.received.to_string(),
                         line.complied.to_string(),
                         line.denied.to_string(),

@@ -23,12 +23,14 @@ named_enum! {
 }
 
 impl OutcomeClass {
-    /// How the outcome is named to staff and to the customer.
+    /// How the outcome is named, to staff and to the customer alike: the
+    /// words a compliance team reports in, so a letter, the tracking page,
+    /// the case and an export agree.
     pub fn label(self) -> &'static str {
         match self {
             Self::OptOutApplied => "Opt-out applied",
             Self::AmendmentAccepted => "Amendment accepted",
-            Self::AmendmentPartlyAccepted => "Amendment partly accepted",
+            Self::AmendmentPartlyAccepted => "Amendment accepted in part",
             Self::AmendmentDenied => "Amendment denied",
             Self::ComplaintResolved => "Complaint resolved",
         }

@@ -22,7 +22,7 @@ mod rules;
 mod table;
 
 pub use dashboard::{Dashboard, KindSpread, ReceivedBucket, Timeliness, Verification, Workload};
-pub use disclosure::{Disclosure, DisclosureLine};
+pub use disclosure::{Disclosure, DisclosureLine, counts, regimes_text};
 pub use facts::{DoneByFact, Facts, FinishedFact, OpenFact, OutcomeClass, OutcomeFact, ReceivedFact};
 pub use period::{Granularity, Period};
 pub use query::{MetricsQuery, PeriodError, RangePreset};

@@ -30,7 +30,7 @@ impl TableSlug {
             Self::Outcomes => "Outcomes",
             Self::Verification => "Email verification",
             Self::Workload => "Workload by person",
-            Self::Disclosure => "CCPA request metrics",
+            Self::Disclosure => "Request metrics",
         }
     }
 }
@@ -44,13 +44,9 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
-/// How staff name a kind in figures: shorter than the customer's label.
+/// How staff name a kind in figures: the domain's staff word, counted.
 pub fn kind_label(kind: RequestKind) -> &'static str {
-    match kind {
-        RequestKind::OptOut => "Opt-outs",
-        RequestKind::Amendment => "Amendments",
-        RequestKind::Complaint => "Complaints",
-    }
+    kind.staff_plural()
 }
 
 pub(super) fn strings(texts: &[&str]) -> Vec<String> {

@@ -64,7 +64,8 @@ fn Case(
     let may_hold = permits(Actor::Staff(&viewer), Action::PlaceLegalHold);
     let forms = CaseForms::new(&reference, &viewer, case.version, feedback);
     if let Some(purged) = case.purged {
-        return view! { <PurgedCase reference case_kind=case.kind.label() purged timeline=case.timeline/> }.into_any();
+        return view! { <PurgedCase reference case_kind=case.kind.staff_label() purged timeline=case.timeline/> }
+            .into_any();
     }
     let extendable = case.status.is_open() && case.clock.as_ref().is_some_and(|clock| clock.may_extend(today));
     let category = match &case.details {
@@ -89,13 +90,20 @@ fn Case(
     view! {
         <p class="back"><a href="/staff">"Back to the queue"</a></p>
         <h1><span class="visually-hidden">"Request "</span><span class="reference">{reference.clone()}</span></h1>
-        <p class="lead">{case.kind.label()}</p>
+        <p class="lead">{case.kind.staff_label()}</p>
         <Done/>
         <NotSaved forms=forms.clone()/>
+        {case.contact.by_post().then(|| view! {
+            <p class="notice" id="by-post">
+                "Answered by post: this customer gave no email address. Every letter to them waits in "
+                <a href="/staff/print">"the print queue"</a>
+                " until someone prints it and marks it printed."
+            </p>
+        })}
         <dl class="facts">
             <div><dt>"Status"</dt><dd><span class="status" class:open=case.status.is_open()>{case.status.staff_label()}</span></dd></div>
             <div><dt>"Assigned to"</dt><dd>{case.assignee.as_ref().map_or_else(|| "Unassigned".to_owned(), |a| a.name.clone())}</dd></div>
-            <div><dt>"Channel"</dt><dd>{labels::channel(case.channel)}</dd></div>
+            <div><dt>"Channel"</dt><dd>{case.channel.staff_label()}</dd></div>
             <div><dt>"Received"</dt><dd>{long_date(case.received_on)}</dd></div>
             <div><dt>"Verification"</dt><dd>{verification(&case)}</dd></div>
             <div><dt>"Legal hold"</dt><dd id="legal-hold" class="text">{hold_text(case.hold.as_ref())}</dd></div>
@@ -381,7 +389,9 @@ fn Letters(letters: Vec<LetterState>, forms: CaseForms, return_to: String) -> im
     let items = letters
         .into_iter()
         .map(|letter| {
-            let retry = (letter.status != LetterStatus::Sent).then(|| {
+            // A letter for the post is printed from the print queue, never
+            // sent again by the mail worker.
+            let retry = (letter.status != LetterStatus::Sent && !letter.by_post).then(|| {
                 view! {
                     <RetryButton
                         letter=letter.id
@@ -395,11 +405,12 @@ fn Letters(letters: Vec<LetterState>, forms: CaseForms, return_to: String) -> im
                 <li class="letter" class:failed=letter.status == LetterStatus::Failed>
                     <p class="letter-subject">{letter.subject}</p>
                     <p class="letter-meta">
-                        <span class="badge">{labels::letter_status(letter.status)}</span>
-                        " To " {letter.recipient} " · "
-                        {match letter.attempts {
-                            1 => "1 attempt".to_owned(),
-                            n => format!("{n} attempts"),
+                        <span class="badge">{labels::letter_status_of(letter.status, letter.by_post)}</span>
+                        " To " {letter.recipient.replace('\n', ", ")} " · "
+                        {match (letter.by_post, letter.attempts) {
+                            (true, _) => "by post".to_owned(),
+                            (false, 1) => "1 attempt".to_owned(),
+                            (false, n) => format!("{n} attempts"),
                         }}
                     </p>
                     {letter.last_error.map(|error| view! { <p class="letter-error">"Last error: " {error}</p> })}

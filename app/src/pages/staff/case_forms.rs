@@ -9,6 +9,7 @@ use crate::domain::access::{Actor, Viewer, may_assign};
 use crate::domain::accounts::StaffMember;
 use crate::domain::case::LegalHold;
 use crate::domain::format::long_date;
+use crate::domain::metrics::OutcomeClass;
 use crate::domain::notices::{BusinessAssociate, CHOICE_OFFERED, NoticeTo};
 use crate::domain::request::{Choice, ComplaintCategory, NamedPerson};
 use crate::domain::staff_forms::{FormName, StaffFeedback};
@@ -481,7 +482,7 @@ fn TellWhom(forms: CaseForms, tell: Tell) -> impl IntoView {
     view! {
         <fieldset class="field" id="tell-whom">
             <legend>"Tell of the amendment"</legend>
-            <p class="hint">"If accepted or partly accepted, each one ticked is sent a notice of the change."</p>
+            <p class="hint">"If the amendment is accepted, in whole or in part, each one ticked is sent a notice of the change."</p>
             <input type="hidden" name=CHOICE_OFFERED value="1"/>
             {boxes}
         </fieldset>
@@ -507,7 +508,11 @@ fn AmendmentOutcome(forms: CaseForms, tell: Tell) -> impl IntoView {
                 id="resolve-outcome"
                 name="outcome"
                 label="Outcome"
-                options=choices([("accepted", "Accepted"), ("partly_accepted", "Partly accepted"), ("denied", "Denied")])
+                options=choices([
+                    ("accepted", OutcomeClass::AmendmentAccepted.label()),
+                    ("partly_accepted", OutcomeClass::AmendmentPartlyAccepted.label()),
+                    ("denied", OutcomeClass::AmendmentDenied.label()),
+                ])
                 selected=outcome.get_untracked()
             />
         </div>
@@ -516,7 +521,7 @@ fn AmendmentOutcome(forms: CaseForms, tell: Tell) -> impl IntoView {
                 id="resolve-records-changed"
                 name="records_changed"
                 label="Which records were changed"
-                hint="If accepted or partly accepted."
+                hint="If accepted, in whole or in part."
                 value=forms.typed(FormName::Step, "records_changed", "")
                 error=records_error
             />
@@ -527,7 +532,7 @@ fn AmendmentOutcome(forms: CaseForms, tell: Tell) -> impl IntoView {
                 id="resolve-reason"
                 name="reason"
                 label="Why part of the request was not accepted"
-                hint="If partly accepted."
+                hint="If accepted in part."
                 value=forms.typed(FormName::Step, "reason", "")
             />
         </div>

@@ -60,6 +60,7 @@ fn StaffTools(viewer: Viewer) -> impl IntoView {
         (Action::EnterRequest, "/staff/new", "New request"),
         (Action::ViewOptOutRegister, "/staff/opt-outs", "Opt-out register"),
         (Action::ManageMail, "/staff/mail", "Undelivered email"),
+        (Action::ManageMail, "/staff/print", "Letters to print"),
         (Action::ViewMetrics, "/staff/dashboard", "Dashboard"),
         (Action::ManageStaff, "/staff/people", "People"),
         (Action::ManageApiTokens, "/staff/tokens", "API tokens"),

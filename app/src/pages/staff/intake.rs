@@ -9,7 +9,7 @@ use crate::components::{
     AmendmentFields, ComplaintFields, FormAlert, InputField, OptOutFields, RequestFormView, SelectField, choices,
 };
 use crate::domain::access::Action;
-use crate::domain::form::{AmendmentForm, ComplaintForm, OptOutForm};
+use crate::domain::form::{AmendmentForm, ComplaintForm, OptOutForm, ReplyBy};
 use crate::domain::staff_forms::{FormName, StaffFeedback};
 use crate::domain::{FormState, RequestForm, RequestKind};
 
@@ -40,7 +40,7 @@ pub fn NewRequestPage() -> impl IntoView {
                         <ul class="cards">
                             {KINDS.iter().map(|(href, kind, text)| view! {
                                 <li class="card">
-                                    <h2><a href=*href>{kind.label()}</a></h2>
+                                    <h2><a href=*href>{kind.staff_label()}</a></h2>
                                     <p>{*text}</p>
                                 </li>
                             }).collect_view()}
@@ -66,7 +66,7 @@ pub fn StaffOptOutPage() -> impl IntoView {
 pub fn StaffAmendmentPage() -> impl IntoView {
     let state = form_state::<AmendmentForm>();
     view! {
-        <Intake state action=KINDS[1].0 title="Enter an amendment request">
+        <Intake state action=KINDS[1].0 title="Enter an amendment">
             <AmendmentFields staff=true/>
         </Intake>
     }
@@ -76,7 +76,7 @@ pub fn StaffAmendmentPage() -> impl IntoView {
 pub fn StaffComplaintPage() -> impl IntoView {
     let state = form_state::<ComplaintForm>();
     view! {
-        <Intake state action=KINDS[2].0 title="Enter a privacy complaint">
+        <Intake state action=KINDS[2].0 title="Enter a complaint">
             <ComplaintFields staff=true/>
         </Intake>
     }
@@ -144,6 +144,14 @@ fn Arrival(feedback: StaffFeedback, today: NaiveDate) -> impl IntoView {
             required=true
             max=today.to_string()
             value=typed(&feedback, FormName::Intake, "received_on", today.to_string())
+        />
+        <SelectField
+            id="f-reply_by"
+            name="reply_by"
+            label="Answer by"
+            hint="By post when the customer gave no email address: their letters then wait in the print queue."
+            options=choices([(ReplyBy::Email.as_str(), "Email"), (ReplyBy::Post.as_str(), "Post (no email address)")])
+            selected=typed(&feedback, FormName::Intake, "reply_by", ReplyBy::Email.as_str())
         />
     }
 }

@@ -1,27 +1,10 @@
-//! How the staff pages name things. The domain's own labels speak to the
-//! customer ("Waiting for information from you"); staff need the short,
-//! neutral name of the same state.
+//! How the staff pages name their own controls (filters, sorts, letter
+//! states). Kinds, statuses, channels and outcomes are named by the domain,
+//! which keeps the staff's word beside the customer's.
 
+use crate::domain::RequestStatus;
 use crate::domain::case::LetterStatus;
 use crate::domain::queue::{AssigneeFilter, DueFilter, QueueSort, StatusFilter};
-use crate::domain::{Channel, RequestKind, RequestStatus};
-
-/// A kind in a word, for the queue's narrow column.
-pub fn kind(kind: RequestKind) -> &'static str {
-    match kind {
-        RequestKind::OptOut => "Opt-out",
-        RequestKind::Amendment => "Amendment",
-        RequestKind::Complaint => "Complaint",
-    }
-}
-
-pub fn channel(channel: Channel) -> &'static str {
-    match channel {
-        Channel::Web => "Web form",
-        Channel::Phone => "Phone",
-        Channel::Mail => "Mail",
-    }
-}
 
 pub fn status_filter(filter: StatusFilter) -> &'static str {
     match filter {
@@ -59,6 +42,15 @@ pub fn letter_status(status: LetterStatus) -> &'static str {
         LetterStatus::Pending => "Waiting to be sent",
         LetterStatus::Sent => "Sent",
         LetterStatus::Failed => "Failed",
+    }
+}
+
+/// A letter's state, printed ones named as the print queue names them.
+pub fn letter_status_of(status: LetterStatus, by_post: bool) -> &'static str {
+    match (by_post, status) {
+        (true, LetterStatus::Pending) => "Waiting to be printed",
+        (true, LetterStatus::Sent) => "Printed",
+        _ => letter_status(status),
     }
 }
 

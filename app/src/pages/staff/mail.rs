@@ -3,9 +3,9 @@ use leptos_meta::Title;
 
 use crate::components::StaffForm;
 use crate::domain::access::Viewer;
-use crate::domain::case::{LetterState, LetterStatus};
+use crate::domain::case::{LetterState, LetterStatus, PrintLetter};
 use crate::domain::staff_forms::FormName;
-use crate::services::load_undelivered_letters;
+use crate::services::{load_letters_to_print, load_undelivered_letters};
 
 use super::frame::viewer;
 use super::{Done, labels, long_date, staff_view};
@@ -106,6 +106,82 @@ fn Mail(viewer: Viewer, letters: Vec<LetterState>) -> impl IntoView {
     view! {
         <h1>"Undelivered email"</h1>
         <p class="lead">"Emails to customers that have not gone out yet, failed ones first."</p>
+        <Done/>
+        {list}
+    }
+}
+
+/// The print queue: letters to customers answered by post. Each shows the
+/// address for the envelope and the letter to print; staff mark it printed
+/// once it is, and it leaves the queue.
+#[component]
+pub fn PrintPage() -> impl IntoView {
+    let viewer = viewer();
+    let data = Resource::new(|| (), |_| load_letters_to_print());
+    view! {
+        <Title text="Letters to print"/>
+        <div class="wrap wide">
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || {
+                    Suspend::new(async move {
+                        staff_view(viewer.await, data.await, |viewer, letters| {
+                            view! { <PrintQueue viewer letters/> }.into_any()
+                        })
+                    })
+                }}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn PrintQueue(viewer: Viewer, letters: Vec<PrintLetter>) -> impl IntoView {
+    let list = if letters.is_empty() {
+        view! { <p class="empty" id="print-queue-empty">"Nothing to print."</p> }.into_any()
+    } else {
+        letters
+            .into_iter()
+            .map(|letter| {
+                let (heading, labelled_by) = (format!("print-{}", letter.id), format!("print-{}", letter.id));
+                let reference = letter.reference.map(|reference| reference.to_string());
+                view! {
+                    <section class="panel print-letter" aria-labelledby=labelled_by>
+                        <h2 id=heading>{letter.subject.clone()}</h2>
+                        <p class="muted">
+                            {format!("Written {}", long_date(letter.created_on))}
+                            {reference.map(|reference| view! {
+                                " · " <a class="reference" href=format!("/staff/requests/{reference}")>{reference.clone()}</a>
+                            })}
+                        </p>
+                        <h3>"Address for the envelope"</h3>
+                        <address class="postal">{letter.address}</address>
+                        <details>
+                            <summary>"The letter"</summary>
+                            <pre class="letter-text">{letter.text}</pre>
+                        </details>
+                        <StaffForm
+                            action=format!("/staff/print/{}/printed", letter.id)
+                            name=FormName::Printed.as_str()
+                            csrf=viewer.csrf.clone()
+                            class="inline-form"
+                        >
+                            <button type="submit" class="button small">
+                                "Mark printed"
+                                <span class="visually-hidden">" “" {letter.subject} "”"</span>
+                            </button>
+                        </StaffForm>
+                    </section>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <h1>"Letters to print"</h1>
+        <p class="lead">
+            "Letters to customers who gave no email address and are answered by post, oldest first. Print each, "
+            "post it to the address shown, then mark it printed."
+        </p>
         <Done/>
         {list}
     }

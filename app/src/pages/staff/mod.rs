@@ -28,7 +28,7 @@ pub use dashboard::DashboardPage;
 pub use disclosure::DisclosurePage;
 pub use frame::{StaffHeader, provide_viewer};
 pub use intake::{NewRequestPage, StaffAmendmentPage, StaffComplaintPage, StaffOptOutPage};
-pub use mail::MailPage;
+pub use mail::{MailPage, PrintPage};
 pub use people::PeoplePage;
 pub use queue::QueuePage;
 pub use register::{OptOutPersonPage, OptOutRegisterPage};
@@ -170,6 +170,7 @@ fn Done() -> impl IntoView {
             Some(DoneCode::Entered) => "Request recorded.".to_owned(),
             Some(DoneCode::Bulk) => bulk_summary(changed, skipped),
             Some(DoneCode::Retried) => "The email will be sent again shortly.".to_owned(),
+            Some(DoneCode::Printed) => "Marked printed. Post it today.".to_owned(),
             Some(DoneCode::Invited) => "Invitation sent.".to_owned(),
             Some(DoneCode::Role) => "Role changed.".to_owned(),
             Some(DoneCode::Disabled) => "Account disabled. Its sessions have ended.".to_owned(),

@@ -93,7 +93,7 @@ fn Filters(query: QueueQuery) -> impl IntoView {
                     id="filter-kind"
                     name="kind"
                     label="Kind"
-                    options=any_or(RequestKind::ALL, RequestKind::as_str, RequestKind::label)
+                    options=any_or(RequestKind::ALL, RequestKind::as_str, RequestKind::staff_label)
                     selected=query.kind.map_or("", RequestKind::as_str)
                 />
                 <SelectField
@@ -121,7 +121,7 @@ fn Filters(query: QueueQuery) -> impl IntoView {
                     id="filter-channel"
                     name="channel"
                     label="Channel"
-                    options=any_or(Channel::ALL, Channel::as_str, labels::channel)
+                    options=any_or(Channel::ALL, Channel::as_str, Channel::staff_label)
                     selected=query.channel.map_or("", Channel::as_str)
                 />
                 <InputField id="filter-from" name="from" label="Received from" input_type="date" value=date(query.from)/>
@@ -215,7 +215,7 @@ fn Row(row: QueueRow) -> impl IntoView {
             <th scope="row">
                 <a class="reference" href=format!("/staff/requests/{reference}")>{reference.clone()}</a>
             </th>
-            <td>{labels::kind(row.kind)}</td>
+            <td>{row.kind.staff_label()}</td>
             <td class="customer">
                 {if row.purged {
                     view! { <span class="customer-name">"Personal data removed"</span> }.into_any()
@@ -230,7 +230,7 @@ fn Row(row: QueueRow) -> impl IntoView {
             </td>
             <td><span class="status" class:open=row.status.is_open()>{row.status.staff_label()}</span></td>
             <td>{row.assignee.unwrap_or_else(|| "Unassigned".to_owned())}</td>
-            <td>{labels::channel(row.channel)}</td>
+            <td>{row.channel.staff_label()}</td>
             <td class="nowrap">
                 <time datetime=row.received_at.to_rfc3339()>{short_date(row.received_on)}</time>
             </td>

@@ -1,6 +1,6 @@
 //! Requests received by phone or mail, entered by staff for the customer.
 
-use app::domain::form::{AmendmentForm, ComplaintForm, OptOutForm};
+use app::domain::form::{AmendmentForm, ComplaintForm, OptOutForm, ReplyBy};
 use app::domain::staff_forms::{DoneCode, FormName, IntakeForm};
 use app::domain::{Channel, FormState, ParseContext, RequestForm};
 use axum::extract::State;
@@ -25,7 +25,7 @@ async fn enter<F: RequestForm>(
     State(state): State<AppState>,
     form: StaffForm<IntakeForm<F>>,
 ) -> Result<Response, HttpError> {
-    let StaffForm { viewer, body: IntakeForm { request: values, channel, received_on }, sent } = form;
+    let StaffForm { viewer, body: IntakeForm { request: values, channel, received_on, reply_by }, sent } = form;
     let channel = Channel::parse(&channel).filter(|c| *c != Channel::Web);
     let received_at = match received_on.parse::<chrono::NaiveDate>() {
         Ok(day) => state.clocks.received(Received::Day(day)).map_err(|problem| problem.to_string()),
@@ -36,7 +36,9 @@ async fn enter<F: RequestForm>(
         (_, Err(problem)) => Some(problem.clone()),
         _ => None,
     };
-    let parsed = values.parse(&ParseContext { today: state.clocks.today(), gpc: false });
+    // A blank answer is by email, as the form's first choice says.
+    let reply_by = ReplyBy::parse(reply_by.trim()).unwrap_or(ReplyBy::Email);
+    let parsed = values.parse_replying(&ParseContext { today: state.clocks.today(), gpc: false }, reply_by);
     match (parsed, intake_problem, channel, received_at) {
         (Ok(request), None, Some(channel), Ok(received_at)) => {
             let intake = Intake { channel, received_at, entered_by: Some(actor(&viewer)) };
