@@ -156,6 +156,11 @@ pub struct Config {
     )]
     pub mail_from: String,
 
+    /// The privacy team's shared mailbox: told of a customer's reply on a
+    /// case nobody holds.
+    #[arg(long, env = "TEAM_EMAIL", default_value = "privacy@example.com", global = true)]
+    pub team_email: String,
+
     /// Where letters go when no SMTP server is set. Defaults to a `mail`
     /// folder next to the SQLite database.
     #[arg(long, env = "MAIL_DIR", global = true)]

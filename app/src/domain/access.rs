@@ -111,6 +111,8 @@ pub enum Action {
     RecordOptOutRevocation,
     /// Revoke, from the tracking page, the opt-out the link opens.
     RevokeOwnOptOut,
+    /// Answer, from the tracking page, a message or a question from staff.
+    ReplyToOwnRequest,
 }
 
 impl Action {
@@ -135,6 +137,7 @@ impl Action {
         Self::ViewOptOutRegister,
         Self::RecordOptOutRevocation,
         Self::RevokeOwnOptOut,
+        Self::ReplyToOwnRequest,
     ];
 }
 
@@ -146,7 +149,7 @@ pub fn permits(actor: Actor<'_>, action: Action) -> bool {
         SubmitRequest => true,
         // Anybody may ask; the link only ever goes to the address on file.
         AskForTrackingLink => true,
-        TrackRequest | ResendVerification | RevokeOwnOptOut => matches!(actor, Actor::Customer),
+        TrackRequest | ResendVerification | RevokeOwnOptOut | ReplyToOwnRequest => matches!(actor, Actor::Customer),
         ViewQueue
         | OpenCase
         | WorkCase
@@ -227,6 +230,7 @@ mod tests {
                 Action::TrackRequest,
                 Action::ResendVerification,
                 Action::RevokeOwnOptOut,
+                Action::ReplyToOwnRequest,
             ];
             assert_eq!(allowed, customers.contains(action), "{action:?}");
         }
@@ -234,7 +238,9 @@ mod tests {
 
     #[test]
     fn only_a_tracking_link_opens_the_tracking_page_and_its_resend() {
-        for action in [Action::TrackRequest, Action::ResendVerification, Action::RevokeOwnOptOut] {
+        for action in
+            [Action::TrackRequest, Action::ResendVerification, Action::RevokeOwnOptOut, Action::ReplyToOwnRequest]
+        {
             assert!(permits(Actor::Customer, action), "{action:?}");
             assert!(!permits(Actor::Anonymous, action), "{action:?}");
             for role in Role::ALL {

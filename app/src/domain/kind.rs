@@ -111,5 +111,6 @@ named_enum! {
         HoldPlaced => "hold_placed",
         HoldLifted => "hold_lifted",
         OptOutRevoked => "opt_out_revoked",
+        CustomerReplied => "customer_replied",
     }
 }

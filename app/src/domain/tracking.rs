@@ -180,6 +180,16 @@ impl EventKind {
             Self::HoldPlaced => "Legal hold placed",
             Self::HoldLifted => "Legal hold lifted",
             Self::OptOutRevoked => "Your opt-out was revoked",
+            Self::CustomerReplied => "Your message to us",
+        }
+    }
+
+    /// The headline of the event on a case's timeline for staff: the
+    /// customer's words, told from the other side where they differ.
+    pub fn staff_title(self) -> &'static str {
+        match self {
+            Self::CustomerReplied => "Message from the customer",
+            _ => self.customer_title(),
         }
     }
 }

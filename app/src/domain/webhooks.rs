@@ -46,7 +46,15 @@ impl WebhookEvent {
                 };
                 std::iter::once(Self::RequestClosed).chain(also).collect()
             }
-            E::VerificationSent | E::Assigned | E::Note | E::Message | E::HoldPlaced | E::HoldLifted => Vec::new(),
+            // A customer's reply is a message; what it does to the status
+            // is not told apart from the reply itself yet.
+            E::VerificationSent
+            | E::Assigned
+            | E::Note
+            | E::Message
+            | E::CustomerReplied
+            | E::HoldPlaced
+            | E::HoldLifted => Vec::new(),
         }
     }
 

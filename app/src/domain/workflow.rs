@@ -324,6 +324,37 @@ impl SystemStep {
     }
 }
 
+/// A step the customer takes from their tracking page, with no staff
+/// member: like the portal's own steps, it is decided here and nowhere else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CustomerStep {
+    /// The customer answered a message or a request for information.
+    Reply,
+}
+
+impl CustomerStep {
+    /// The history event the step writes.
+    pub fn event(self) -> EventKind {
+        match self {
+            Self::Reply => EventKind::CustomerReplied,
+        }
+    }
+}
+
+/// The status after the customer's own `step`, or `None` when it may not be
+/// taken from `status`. A reply to a request for information ends the wait
+/// on the customer, so work goes on; a reply at any other time leaves the
+/// status alone. Before the address is confirmed nothing is open to reply
+/// to, and a finished request takes no more steps.
+pub fn customer_next(status: RequestStatus, step: CustomerStep) -> Option<RequestStatus> {
+    use RequestStatus as S;
+    match (step, status) {
+        (CustomerStep::Reply, S::AwaitingCustomer) => Some(S::InProgress),
+        (CustomerStep::Reply, S::Received | S::InProgress) => Some(status),
+        (CustomerStep::Reply, S::Unverified | S::Completed | S::Denied | S::Closed) => None,
+    }
+}
+
 /// The status a new request starts in: waiting for its requester to confirm
 /// their email address, or received.
 pub fn first_status(awaits_confirmation: bool) -> RequestStatus {
@@ -457,6 +488,16 @@ mod tests {
         for status in RequestStatus::ALL.iter().copied().filter(|s| *s != S::Unverified) {
             assert_eq!(system_next(status, SystemStep::ConfirmEmail), None);
             assert_eq!(system_next(status, SystemStep::CloseUnverified), None);
+        }
+    }
+
+    #[test]
+    fn a_reply_ends_the_wait_on_the_customer_and_only_an_open_request_takes_one() {
+        assert_eq!(customer_next(S::AwaitingCustomer, CustomerStep::Reply), Some(S::InProgress));
+        assert_eq!(customer_next(S::InProgress, CustomerStep::Reply), Some(S::InProgress));
+        assert_eq!(customer_next(S::Received, CustomerStep::Reply), Some(S::Received));
+        for status in [S::Unverified, S::Completed, S::Denied, S::Closed] {
+            assert_eq!(customer_next(status, CustomerStep::Reply), None);
         }
     }
 

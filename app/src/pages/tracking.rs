@@ -2,9 +2,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::components::TextAreaField;
+use crate::domain::form::{REPLY_FIELD, ReplyForm};
 use crate::domain::format::long_date;
 use crate::domain::tracking::OptOutStanding;
-use crate::domain::{RequestStatus, SiteInfo, TrackingView};
+use crate::domain::workflow::{self, CustomerStep};
+use crate::domain::{FormState, RequestStatus, SiteInfo, TrackingView};
 use crate::services::load_tracking;
 
 use super::set_status;
@@ -18,6 +21,7 @@ pub fn TrackingPage() -> impl IntoView {
     let just_sent = move || query.read().get("new").is_some();
     let resend = move || query.read().get("resend");
     let revoke = move || query.read().get("revoke");
+    let replied = move || query.read().get("reply").is_some();
 
     view! {
         <Title text="Your request"/>
@@ -27,7 +31,7 @@ pub fn TrackingPage() -> impl IntoView {
                     match data.await {
                         Ok(Some(view)) if view.purged_on.is_some() => view! { <PurgedRequest view/> }.into_any(),
                         Ok(Some(view)) => {
-                            view! { <TrackingDetails view token=token() just_sent=just_sent() resend=resend() revoke=revoke()/> }
+                            view! { <TrackingDetails view token=token() just_sent=just_sent() resend=resend() revoke=revoke() replied=replied()/> }
                                 .into_any()
                         }
                         Ok(None) => {
@@ -56,9 +60,11 @@ fn TrackingDetails(
     just_sent: bool,
     resend: Option<String>,
     revoke: Option<String>,
+    replied: bool,
 ) -> impl IntoView {
     let site = expect_context::<SiteInfo>();
     let link = site.tracking_url(&token);
+    let may_reply = workflow::customer_next(view.status, CustomerStep::Reply).is_some();
     let open = view.status.is_open();
     let unverified = view.status == RequestStatus::Unverified;
     view! {
@@ -104,6 +110,7 @@ fn TrackingDetails(
             })}
         </dl>
         {view.opt_out.map(|opt_out| view! { <OptOutState opt_out token=token.clone() revoke/> })}
+        {may_reply.then(|| view! { <ReplyBox token=token.clone() replied/> })}
         <h2>"What has happened so far"</h2>
         <ol class="timeline">
             {view.timeline.into_iter().rev().map(|entry| view! {
@@ -153,6 +160,27 @@ fn OptOutState(opt_out: OptOutStanding, token: String, revoke: Option<String>) -
                 </form>
             </section>
         })}
+    }
+}
+
+/// The customer's answer to a message or a request for information from
+/// staff. A refused reply comes back here with what was typed and why.
+#[component]
+fn ReplyBox(token: String, replied: bool) -> impl IntoView {
+    let state = SharedValue::new(|| use_context::<FormState<ReplyForm>>().unwrap_or_default()).into_inner();
+    let error = state.errors.get(REPLY_FIELD).map(str::to_owned);
+    view! {
+        <section class="panel" id="reply" aria-labelledby="reply-heading">
+            <h2 id="reply-heading">"Reply to us"</h2>
+            <p>"Answer a message or a question from our privacy team. We add your reply to your request and tell the person handling it."</p>
+            {replied.then(|| view! { <p role="status" id="reply-sent"><strong>"Thank you: we have your reply."</strong></p> })}
+            <form method="post" action=format!("/track/{token}/reply") novalidate>
+                <TextAreaField id="f-reply" name=REPLY_FIELD label="Your reply" value=state.values.message.clone() required=true error/>
+                <div class="actions">
+                    <button type="submit" class="button">"Send my reply"</button>
+                </div>
+            </form>
+        </section>
     }
 }
 

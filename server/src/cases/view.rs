@@ -55,7 +55,7 @@ impl CaseDesk {
                 kind,
                 at: event.at,
                 on: clocks.local_date(event.at),
-                title: kind.customer_title().to_owned(),
+                title: kind.staff_title().to_owned(),
                 body,
                 actor: event.actor_id.and_then(|id| staff.get(&id)).map(|member| member.name.clone()),
                 customer_visible: event.customer_visible,

@@ -4,7 +4,7 @@
 //! with every value kept and every error beside its field.
 
 use app::domain::access::{Action, Actor, permits};
-use app::domain::form::{AmendmentForm, ComplaintForm, LinkRequestForm, OptOutForm};
+use app::domain::form::{AmendmentForm, ComplaintForm, LinkRequestForm, OptOutForm, REPLY_FIELD, ReplyForm};
 use app::domain::{FormState, ParseContext, RequestForm, gpc};
 use axum::body::Body;
 use axum::extract::{Form, FromRequest, Path, State};
@@ -15,6 +15,7 @@ use chrono::Utc;
 use super::limits::SubmissionSlot;
 use super::routes::Routes;
 use super::{AppState, HttpError, pages};
+use crate::cases::CaseError;
 use crate::register::{Revocation, RevocationLink};
 use crate::requests::{Intake, Resend, StoreError, Verification};
 
@@ -26,6 +27,7 @@ pub fn routes() -> Routes {
         .post("/verify/{token}", verify)
         .post("/track/{token}/resend", resend_verification)
         .post("/track/{token}/revoke-opt-out", ask_to_revoke)
+        .post("/track/{token}/reply", reply)
         .post("/revoke/{token}", confirm_revocation)
         .post(app::pages::LINK_AGAIN, send_link_again)
 }
@@ -102,6 +104,58 @@ async fn confirm_revocation(State(state): State<AppState>, Path(token): Path<Str
         Revocation::Unknown => "unknown",
     };
     Ok(Redirect::to(&format!("/revoke/{token}?result={result}")))
+}
+
+/// The customer's reply from the tracking page. A reply that cannot be
+/// taken comes back on the tracking page with what was typed and the
+/// reason beside the field, JavaScript or not.
+async fn reply(
+    State(state): State<AppState>,
+    _: SubmissionSlot,
+    Path(token): Path<String>,
+    request: Request<Body>,
+) -> Result<Response, HttpError> {
+    if !permits(Actor::Customer, Action::ReplyToOwnRequest) {
+        return Err(HttpError::Forbidden);
+    }
+    let token = echoable(&token).to_owned();
+    let page = format!("/track/{token}");
+    let (parts, body) = request.into_parts();
+    let Form(values) = Form::<ReplyForm>::from_request(Request::from_parts(parts.clone(), body), &state)
+        .await
+        .map_err(|rejection| match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => HttpError::TooLarge,
+            status => HttpError::UnreadableForm { status, detail: rejection.body_text() },
+        })?;
+    let Some(tracked) = state.store.tracked_row(&token).await? else {
+        return Ok(Redirect::to(&page).into_response());
+    };
+    let refused = match values.parse() {
+        Ok(message) => match state.desk.customer_reply(&tracked, &message).await {
+            Ok(_) => return Ok(Redirect::to(&format!("{page}?reply=sent#reply")).into_response()),
+            Err(CaseError::Invalid(reason)) => reason,
+            // A staff change landed between reading and writing: nothing
+            // was written, and sending again is safe.
+            Err(CaseError::Conflict) => "Your request changed while you were writing. Please send your reply again.",
+            Err(error) => return Err(HttpError::Case(error)),
+        },
+        Err(errors) => return Ok(refuse_reply(&state, parts, &page, FormState { values, errors }).await),
+    };
+    let mut errors = app::domain::FieldErrors::default();
+    errors.insert(REPLY_FIELD, refused);
+    Ok(refuse_reply(&state, parts, &page, FormState { values, errors }).await)
+}
+
+/// The tracking page again, with the reply as typed and why it was refused.
+async fn refuse_reply(
+    state: &AppState,
+    parts: axum::http::request::Parts,
+    page: &str,
+    form: FormState<ReplyForm>,
+) -> Response {
+    let mut answer = pages::render_at(state, parts, page, move || leptos::prelude::provide_context(form.clone())).await;
+    *answer.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    answer
 }
 
 /// How long a used-up daily allowance lasts, at most.

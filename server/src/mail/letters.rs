@@ -129,6 +129,17 @@ pub enum Letter<'a> {
         reason: &'a str,
         note: &'a str,
     },
+    /// To the assignee, or the team when nobody holds the case: the
+    /// customer replied from the tracking page. Only the reference and a
+    /// link to the case: what they wrote stays sealed in the portal.
+    CustomerReplied {
+        name: &'a str,
+        reference: &'a ReferenceCode,
+        kind: RequestKind,
+        case_url: &'a str,
+        /// Whether the reply ended a wait on the customer.
+        resumed: bool,
+    },
     /// The daily digest to a staff member.
     Digest {
         name: &'a str,
@@ -158,6 +169,7 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     template!("complaint_resolved"),
     template!("case_closed"),
     template!("digest"),
+    template!("customer_replied"),
 ];
 
 impl Letter<'_> {
@@ -180,6 +192,7 @@ impl Letter<'_> {
             },
             Self::CaseClosed { .. } => "case_closed",
             Self::Digest { .. } => "digest",
+            Self::CustomerReplied { .. } => "customer_replied",
             Self::AmendmentNotice { .. } => NOTICE_TEMPLATE,
         }
     }
@@ -208,6 +221,7 @@ impl Letter<'_> {
                 }
             }
             Self::CaseMessage { reference, .. } => format!("A message about your request {reference}"),
+            Self::CustomerReplied { reference, .. } => format!("The customer replied on request {reference}"),
             Self::AwaitingCustomer { reference, .. } => format!("We need information for your request {reference}"),
             Self::Extension { reference, .. } => format!("We need more time for your request {reference}"),
             Self::Outcome { reference, outcome, .. } => match outcome {
@@ -337,6 +351,9 @@ impl Letters {
             Letter::Digest { name, day, due_soon, overdue, all_overdue, queue_url } => {
                 context! { name, day, due_soon, overdue, all_overdue, queue_url => url(queue_url) }
             }
+            Letter::CustomerReplied { name, reference, kind, case_url, resumed } => {
+                context! { name, reference => reference.as_str(), kind_label => kind.label(), case_url => url(case_url), resumed }
+            }
             Letter::AmendmentNotice { recipient, customer, reference, records_changed, partly } => {
                 context! { name => recipient, customer, reference => reference.as_str(), records_changed, partly }
             }
@@ -354,6 +371,7 @@ impl Letters {
             Letter::StaffInvite { welcome_url, .. } => Some((*welcome_url).to_owned()),
             Letter::ClosedUnverified { .. }
             | Letter::CaseMessage { .. }
+            | Letter::CustomerReplied { .. }
             | Letter::AwaitingCustomer { .. }
             | Letter::Extension { .. }
             | Letter::Outcome { .. }

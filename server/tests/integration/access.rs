@@ -118,6 +118,7 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
         post("/verify/{token}", "/verify/not-a-token", &[], EVERYONE),
         post("/track/{token}/resend", format!("{tracking}/resend"), &[], EVERYONE),
         post("/track/{token}/revoke-opt-out", format!("{tracking}/revoke-opt-out"), &[], EVERYONE),
+        post("/track/{token}/reply", format!("{tracking}/reply"), &[("message", "Hello")], EVERYONE),
         get("/revoke/{token}", "/revoke/not-a-token", EVERYONE),
         post("/revoke/{token}", "/revoke/not-a-token", &[], EVERYONE),
         post("/api/track", "/api/track", &[("token", &token)], EVERYONE),

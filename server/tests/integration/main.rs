@@ -15,6 +15,7 @@ mod encryption;
 mod form_fuzz;
 mod headers;
 mod intake;
+mod lifecycle;
 mod mail;
 mod metrics;
 mod notices;

@@ -10,6 +10,7 @@ mod complaint;
 pub mod limits;
 mod link_request;
 mod opt_out;
+mod reply;
 mod rules;
 mod typed;
 
@@ -17,6 +18,7 @@ pub use amendment::{AmendmentForm, NOTIFY_ROWS};
 pub use complaint::ComplaintForm;
 pub use link_request::LinkRequestForm;
 pub use opt_out::OptOutForm;
+pub use reply::{REPLY_FIELD, ReplyForm};
 
 use std::collections::BTreeMap;
 

@@ -1,0 +1,193 @@
+//! The customer's side of a request's life, from the tracking page: a
+//! reply to staff that resumes a paused clock and tells the assignee.
+
+use crate::common;
+
+use app::domain::clock::{ClockInput, Holidays, Pause, Pauses, Receipt, Regime, RequestClock, Rules};
+use app::domain::{EventKind, RequestKind, RequestStatus, Role};
+use axum::http::StatusCode;
+use chrono::{Days, Duration, Utc};
+use common::staff::StaffBrowser;
+use common::{COMPLAINT, TestApp, WAIT};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use server::clocks::ClockState;
+use server::db::entities::{request, request_event};
+use server::vault::rows::ClockColumn;
+
+const AMENDMENT: &[(&str, &str)] = &[
+    ("full_name", "Grace Hopper"),
+    ("email", "grace@example.com"),
+    ("category", "insurance"),
+    ("current_information", "Member number 1234"),
+    ("corrected_information", "Member number 4321"),
+    ("reason", "The digits were swapped."),
+];
+
+/// The organisation's time zone in the tests' configuration.
+const ZONE: chrono_tz::Tz = chrono_tz::America::New_York;
+
+/// Submits a request; returns its tracking path and reference.
+async fn submit_form(app: &TestApp, path: &str, form: &[(&str, &str)]) -> (String, String) {
+    let tracking = app.submit(path, form).await;
+    let text = app.get(&tracking).await.main_text();
+    let at = text.find("PR-").expect("a reference");
+    (tracking, text[at..at + 12].to_owned())
+}
+
+async fn submit(app: &TestApp) -> (String, String) {
+    submit_form(app, "/amendment", AMENDMENT).await
+}
+
+/// Takes a staff step on the case at its current version.
+async fn step(staff: &StaffBrowser<'_>, reference: &str, pairs: &[(&str, &str)]) {
+    let version = staff.case(reference).await.version.to_string();
+    let mut all = vec![("version", version.as_str())];
+    all.extend_from_slice(pairs);
+    let done = staff.post(&format!("/staff/requests/{reference}/step"), &all).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{pairs:?}: {}", done.main_text());
+}
+
+async fn row(app: &TestApp, reference: &str) -> request::Model {
+    request::Entity::find()
+        .filter(request::Column::Reference.eq(reference))
+        .one(app.app.database())
+        .await
+        .expect("query")
+        .expect("the request")
+}
+
+/// Moves the request's receipt and the day staff asked back in time, as if
+/// it had arrived `received` days ago and waited on the customer for the
+/// last `waited` days.
+async fn backdate(app: &TestApp, reference: &str, received: u64, waited: u64) {
+    let today = Utc::now().with_timezone(&ZONE).date_naive();
+    let mut state: ClockState = {
+        let found = row(app, reference).await;
+        let json = app.app.vault().open_clock(&found, ClockColumn::State).expect("opens").expect("a state");
+        serde_json::from_str(&json).expect("a clock state")
+    };
+    assert!(state.pauses.open_since.is_some(), "asking the customer pauses the clock");
+    state.pauses.open_since = Some(today - Days::new(waited));
+    let sealed = app
+        .app
+        .vault()
+        .seal_clock(reference, ClockColumn::State, &serde_json::to_string(&state).expect("json"))
+        .expect("seals");
+    request::Entity::update_many()
+        .col_expr(request::Column::ReceivedAt, Expr::value(Utc::now() - Duration::days(received as i64)))
+        .col_expr(request::Column::ClockState, Expr::value(sealed))
+        .filter(request::Column::Reference.eq(reference))
+        .exec(app.app.database())
+        .await
+        .expect("backdated");
+}
+
+/// The deadline the rules give a complaint, with the given waits: HIPAA's
+/// complaint clock is one that stops while the customer is waited on.
+fn due_with(found: &request::Model, closed: Vec<Pause>) -> chrono::NaiveDate {
+    let pauses = Pauses { closed, open_since: None };
+    let input = ClockInput {
+        kind: RequestKind::Complaint,
+        received: found.received_at.with_timezone(&ZONE).naive_local(),
+        receipt: Receipt::ArrivalDay,
+        pauses: &pauses,
+        extension_reason: None,
+        today: Utc::now().with_timezone(&ZONE).date_naive(),
+    };
+    let rules = Rules::default().for_regimes(&[Regime::Glba, Regime::Hipaa]);
+    RequestClock::compute(&rules, &Holidays::default(), &input).expect("a rule covers complaints").due()
+}
+
+async fn a_reply_resumes_a_paused_clock_by_exactly_the_paused_days(app: TestApp) {
+    let (tracking, reference) = submit_form(&app, "/complaint", COMPLAINT).await;
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    step(&agent, &reference, &[("step", "mark_verified")]).await;
+    let version = agent.case(&reference).await.version.to_string();
+    let path = format!("/staff/requests/{reference}/assign");
+    assert_eq!(agent.post(&path, &[("assignee", "me"), ("version", &version)]).await.status, StatusCode::SEE_OTHER);
+    step(&agent, &reference, &[("step", "ask_customer"), ("what", "A photo of your insurance card.")]).await;
+    backdate(&app, &reference, 20, 10).await;
+    let letters_before = app.mail.wait_for(3, WAIT).await.len();
+
+    let reply = "My new card says <b>4321</b> & the group is 77.";
+    let sent = app.post_form(&format!("{tracking}/reply"), &[("message", reply)]).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.main_text());
+    assert_eq!(sent.location(), format!("{tracking}?reply=sent#reply"));
+
+    let found = row(&app, &reference).await;
+    assert_eq!(found.status, RequestStatus::InProgress.as_str(), "the reply ends the wait");
+    let today = Utc::now().with_timezone(&ZONE).date_naive();
+    let unpaused = due_with(&found, Vec::new());
+    let paused = Pause { asked: today - Days::new(10), answered: today };
+    assert_eq!(found.due_on, Some(unpaused + Days::new(10)), "moved by exactly the ten days waited");
+    assert_eq!(found.due_on, Some(due_with(&found, vec![paused])));
+
+    let page = app.get(&format!("{tracking}?reply=sent")).await;
+    assert!(page.text_of("reply-sent").is_some(), "the customer is told the reply arrived");
+    let answer_by = app::domain::format::long_date(unpaused + Days::new(10));
+    assert_eq!(page.text_of("answer-by").as_deref(), Some(answer_by.as_str()));
+    assert!(page.main_text().contains("Your message to us"), "{}", page.main_text());
+    assert!(page.main_text().contains(reply), "the reply is on the timeline as typed");
+    assert!(!page.body.contains("<b>4321</b>"), "typed markup stays text");
+
+    let case = agent.case(&reference).await;
+    let theirs = case.timeline.iter().find(|event| event.kind == EventKind::CustomerReplied).expect("on the case");
+    assert_eq!(theirs.title, "Message from the customer");
+    assert_eq!(theirs.body.as_deref(), Some(reply));
+    assert_eq!(theirs.actor, None, "no staff member wrote it");
+
+    let event = request_event::Entity::find()
+        .filter(request_event::Column::RequestId.eq(found.id))
+        .filter(request_event::Column::Kind.eq(EventKind::CustomerReplied.as_str()))
+        .one(app.app.database())
+        .await
+        .expect("query")
+        .expect("the event");
+    assert!(!format!("{:?}", event.body).contains("4321"), "the reply is sealed at rest");
+
+    let inbox = app.mail.wait_for(letters_before + 1, WAIT).await;
+    let told = inbox.iter().find(|m| m.subject().contains("The customer replied")).expect("the assignee is told");
+    assert_eq!(told.recipients, vec!["agent@example.com".to_owned()]);
+    assert!(told.text().contains(&format!("/staff/requests/{reference}")), "{}", told.text());
+    assert!(!told.text().contains("4321"), "the letter carries no personal text");
+}
+
+async fn a_reply_on_an_unassigned_case_tells_the_team(app: TestApp) {
+    let (tracking, reference) = submit(&app).await;
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    step(&agent, &reference, &[("step", "mark_verified")]).await;
+    let sent = app.post_form(&format!("{tracking}/reply"), &[("message", "One more thing.")]).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.main_text());
+    assert_eq!(row(&app, &reference).await.status, RequestStatus::Received.as_str(), "nothing was waiting");
+    let inbox = app.mail.wait_for(3, WAIT).await;
+    let told = inbox.iter().find(|m| m.subject().contains("The customer replied")).expect("the team is told");
+    assert_eq!(told.recipients, vec!["privacy@example.com".to_owned()]);
+}
+
+async fn a_bad_reply_is_refused_beside_the_field_and_kept(app: TestApp) {
+    let (tracking, reference) = submit(&app).await;
+    let early = app.post_form(&format!("{tracking}/reply"), &[("message", "Before confirming")]).await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY, "an unconfirmed request takes no reply");
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    step(&agent, &reference, &[("step", "mark_verified")]).await;
+
+    let long = format!("<i>{}</i>", "x".repeat(4000));
+    let refused = app.post_form(&format!("{tracking}/reply"), &[("message", &long)]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text_of("f-reply-error").is_some_and(|e| e.contains("under 4000")), "{}", refused.main_text());
+    assert_eq!(refused.text_of("f-reply").as_deref(), Some(long.as_str()), "what was typed is kept");
+    assert!(!refused.body.contains("<i>xxx"), "typed markup stays text");
+
+    let empty = app.post_form(&format!("{tracking}/reply"), &[("message", "  ")]).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.text_of("f-reply-error").is_some_and(|e| e.contains("write your reply")));
+    let unknown = app.post_form("/track/not-a-real-token/reply", &[("message", "Hello")]).await;
+    assert_eq!(unknown.status, StatusCode::SEE_OTHER, "an unknown link is sent to its (unknown) page");
+}
+
+on_both_databases!(
+    a_reply_resumes_a_paused_clock_by_exactly_the_paused_days,
+    a_reply_on_an_unassigned_case_tells_the_team,
+    a_bad_reply_is_refused_beside_the_field_and_kept,
+);
