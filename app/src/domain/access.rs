@@ -113,6 +113,8 @@ pub enum Action {
     RevokeOwnOptOut,
     /// Answer, from the tracking page, a message or a question from staff.
     ReplyToOwnRequest,
+    /// Withdraw, from the tracking page, a request not yet finished.
+    WithdrawOwnRequest,
 }
 
 impl Action {
@@ -138,6 +140,7 @@ impl Action {
         Self::RecordOptOutRevocation,
         Self::RevokeOwnOptOut,
         Self::ReplyToOwnRequest,
+        Self::WithdrawOwnRequest,
     ];
 }
 
@@ -149,7 +152,9 @@ pub fn permits(actor: Actor<'_>, action: Action) -> bool {
         SubmitRequest => true,
         // Anybody may ask; the link only ever goes to the address on file.
         AskForTrackingLink => true,
-        TrackRequest | ResendVerification | RevokeOwnOptOut | ReplyToOwnRequest => matches!(actor, Actor::Customer),
+        TrackRequest | ResendVerification | RevokeOwnOptOut | ReplyToOwnRequest | WithdrawOwnRequest => {
+            matches!(actor, Actor::Customer)
+        }
         ViewQueue
         | OpenCase
         | WorkCase
@@ -231,6 +236,7 @@ mod tests {
                 Action::ResendVerification,
                 Action::RevokeOwnOptOut,
                 Action::ReplyToOwnRequest,
+                Action::WithdrawOwnRequest,
             ];
             assert_eq!(allowed, customers.contains(action), "{action:?}");
         }
@@ -238,9 +244,13 @@ mod tests {
 
     #[test]
     fn only_a_tracking_link_opens_the_tracking_page_and_its_resend() {
-        for action in
-            [Action::TrackRequest, Action::ResendVerification, Action::RevokeOwnOptOut, Action::ReplyToOwnRequest]
-        {
+        for action in [
+            Action::TrackRequest,
+            Action::ResendVerification,
+            Action::RevokeOwnOptOut,
+            Action::ReplyToOwnRequest,
+            Action::WithdrawOwnRequest,
+        ] {
             assert!(permits(Actor::Customer, action), "{action:?}");
             assert!(!permits(Actor::Anonymous, action), "{action:?}");
             for role in Role::ALL {

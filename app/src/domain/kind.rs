@@ -40,6 +40,7 @@ named_enum! {
         Completed => "completed",
         Denied => "denied",
         Closed => "closed",
+        Withdrawn => "withdrawn",
     }
 }
 
@@ -54,11 +55,12 @@ impl RequestStatus {
             Self::Completed => "Completed",
             Self::Denied => "Denied",
             Self::Closed => "Closed",
+            Self::Withdrawn => "Withdrawn",
         }
     }
 
     pub fn is_open(self) -> bool {
-        !matches!(self, Self::Completed | Self::Denied | Self::Closed)
+        !matches!(self, Self::Completed | Self::Denied | Self::Closed | Self::Withdrawn)
     }
 }
 
@@ -112,5 +114,6 @@ named_enum! {
         HoldLifted => "hold_lifted",
         OptOutRevoked => "opt_out_revoked",
         CustomerReplied => "customer_replied",
+        Withdrawn => "withdrawn",
     }
 }

@@ -141,6 +141,7 @@ impl RequestStatus {
             Self::Completed => "Completed",
             Self::Denied => "Decided: not granted",
             Self::Closed => "Closed",
+            Self::Withdrawn => "Withdrawn at your request",
         }
     }
 
@@ -181,6 +182,7 @@ impl EventKind {
             Self::HoldLifted => "Legal hold lifted",
             Self::OptOutRevoked => "Your opt-out was revoked",
             Self::CustomerReplied => "Your message to us",
+            Self::Withdrawn => "You withdrew your request",
         }
     }
 
@@ -189,6 +191,7 @@ impl EventKind {
     pub fn staff_title(self) -> &'static str {
         match self {
             Self::CustomerReplied => "Message from the customer",
+            Self::Withdrawn => "Withdrawn by the customer",
             _ => self.customer_title(),
         }
     }

@@ -236,7 +236,7 @@ pub fn available(kind: RequestKind, status: RequestStatus) -> Vec<StepKind> {
         S::Received => &[K::StartWork, K::AskCustomer, K::Resolve, K::Close],
         S::InProgress => &[K::AskCustomer, K::Resolve, K::Close],
         S::AwaitingCustomer => &[K::Resume, K::Resolve, K::Close],
-        S::Completed | S::Denied | S::Closed => &[],
+        S::Completed | S::Denied | S::Closed | S::Withdrawn => &[],
     };
     // An opt-out is honoured as soon as practicable; it never waits on the
     // customer, since nothing more may be asked of them.
@@ -330,6 +330,8 @@ impl SystemStep {
 pub enum CustomerStep {
     /// The customer answered a message or a request for information.
     Reply,
+    /// The customer withdrew a request that is not yet finished.
+    Withdraw,
 }
 
 impl CustomerStep {
@@ -337,6 +339,7 @@ impl CustomerStep {
     pub fn event(self) -> EventKind {
         match self {
             Self::Reply => EventKind::CustomerReplied,
+            Self::Withdraw => EventKind::Withdrawn,
         }
     }
 }
@@ -345,13 +348,17 @@ impl CustomerStep {
 /// taken from `status`. A reply to a request for information ends the wait
 /// on the customer, so work goes on; a reply at any other time leaves the
 /// status alone. Before the address is confirmed nothing is open to reply
-/// to, and a finished request takes no more steps.
+/// to, and a finished request takes no more steps. Any request not yet
+/// finished may be withdrawn; an applied opt-out is finished, and is
+/// revoked through the opt-out register instead.
 pub fn customer_next(status: RequestStatus, step: CustomerStep) -> Option<RequestStatus> {
     use RequestStatus as S;
     match (step, status) {
         (CustomerStep::Reply, S::AwaitingCustomer) => Some(S::InProgress),
         (CustomerStep::Reply, S::Received | S::InProgress) => Some(status),
-        (CustomerStep::Reply, S::Unverified | S::Completed | S::Denied | S::Closed) => None,
+        (CustomerStep::Reply, S::Unverified | S::Completed | S::Denied | S::Closed | S::Withdrawn) => None,
+        (CustomerStep::Withdraw, status) if status.is_open() => Some(S::Withdrawn),
+        (CustomerStep::Withdraw, _) => None,
     }
 }
 
@@ -496,8 +503,20 @@ mod tests {
         assert_eq!(customer_next(S::AwaitingCustomer, CustomerStep::Reply), Some(S::InProgress));
         assert_eq!(customer_next(S::InProgress, CustomerStep::Reply), Some(S::InProgress));
         assert_eq!(customer_next(S::Received, CustomerStep::Reply), Some(S::Received));
-        for status in [S::Unverified, S::Completed, S::Denied, S::Closed] {
+        for status in [S::Unverified, S::Completed, S::Denied, S::Closed, S::Withdrawn] {
             assert_eq!(customer_next(status, CustomerStep::Reply), None);
+        }
+    }
+
+    #[test]
+    fn only_an_unfinished_request_may_be_withdrawn_and_withdrawn_is_final() {
+        for status in RequestStatus::ALL.iter().copied() {
+            let withdrawn = customer_next(status, CustomerStep::Withdraw);
+            assert_eq!(withdrawn, status.is_open().then_some(S::Withdrawn), "{status:?}");
+        }
+        assert!(!S::Withdrawn.is_open());
+        for kind in RequestKind::ALL {
+            assert!(available(*kind, S::Withdrawn).is_empty(), "staff take no step from a withdrawn request");
         }
     }
 

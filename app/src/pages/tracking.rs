@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::TextAreaField;
-use crate::domain::form::{REPLY_FIELD, ReplyForm};
+use crate::domain::form::{REPLY_FIELD, ReplyForm, WITHDRAW_FIELD, WithdrawForm};
 use crate::domain::format::long_date;
 use crate::domain::tracking::OptOutStanding;
 use crate::domain::workflow::{self, CustomerStep};
@@ -22,6 +22,7 @@ pub fn TrackingPage() -> impl IntoView {
     let resend = move || query.read().get("resend");
     let revoke = move || query.read().get("revoke");
     let replied = move || query.read().get("reply").is_some();
+    let withdrawn = move || query.read().get("withdrawn").is_some();
 
     view! {
         <Title text="Your request"/>
@@ -31,7 +32,7 @@ pub fn TrackingPage() -> impl IntoView {
                     match data.await {
                         Ok(Some(view)) if view.purged_on.is_some() => view! { <PurgedRequest view/> }.into_any(),
                         Ok(Some(view)) => {
-                            view! { <TrackingDetails view token=token() just_sent=just_sent() resend=resend() revoke=revoke() replied=replied()/> }
+                            view! { <TrackingDetails view token=token() just_sent=just_sent() resend=resend() revoke=revoke() replied=replied() withdrawn=withdrawn()/> }
                                 .into_any()
                         }
                         Ok(None) => {
@@ -61,10 +62,14 @@ fn TrackingDetails(
     resend: Option<String>,
     revoke: Option<String>,
     replied: bool,
+    withdrawn: bool,
 ) -> impl IntoView {
     let site = expect_context::<SiteInfo>();
     let link = site.tracking_url(&token);
     let may_reply = workflow::customer_next(view.status, CustomerStep::Reply).is_some();
+    let may_withdraw = workflow::customer_next(view.status, CustomerStep::Withdraw).is_some();
+    // An applied opt-out is finished: it is undone through the register.
+    let opt_out_applied = view.opt_out.as_ref().is_some_and(OptOutStanding::may_revoke);
     let open = view.status.is_open();
     let unverified = view.status == RequestStatus::Unverified;
     view! {
@@ -110,7 +115,17 @@ fn TrackingDetails(
             })}
         </dl>
         {view.opt_out.map(|opt_out| view! { <OptOutState opt_out token=token.clone() revoke/> })}
+        {withdrawn.then(|| view! {
+            <p class="notice" role="status" id="withdrawn-notice"><strong>"Your request is withdrawn. We have emailed you to confirm."</strong></p>
+        })}
         {may_reply.then(|| view! { <ReplyBox token=token.clone() replied/> })}
+        {may_withdraw.then(|| view! { <WithdrawBox token=token.clone()/> })}
+        {opt_out_applied.then(|| view! {
+            <p class="note" id="withdraw-opt-out">
+                "Your opt-out has taken effect, so it can no longer be withdrawn. To undo it, use "
+                <a href="#revoke-opt-out">"Revoke my opt-out"</a> "."
+            </p>
+        })}
         <h2>"What has happened so far"</h2>
         <ol class="timeline">
             {view.timeline.into_iter().rev().map(|entry| view! {
@@ -178,6 +193,25 @@ fn ReplyBox(token: String, replied: bool) -> impl IntoView {
                 <TextAreaField id="f-reply" name=REPLY_FIELD label="Your reply" value=state.values.message.clone() required=true error/>
                 <div class="actions">
                     <button type="submit" class="button">"Send my reply"</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// Withdrawing a request not yet finished, with an optional reason.
+#[component]
+fn WithdrawBox(token: String) -> impl IntoView {
+    let state = SharedValue::new(|| use_context::<FormState<WithdrawForm>>().unwrap_or_default()).into_inner();
+    let error = state.errors.get(WITHDRAW_FIELD).map(str::to_owned);
+    view! {
+        <section class="panel" id="withdraw" aria-labelledby="withdraw-heading">
+            <h2 id="withdraw-heading">"Withdraw my request"</h2>
+            <p>"If you no longer want us to act on this request, you can withdraw it. We then close it and do no more work on it; you can always send a new one."</p>
+            <form method="post" action=format!("/track/{token}/withdraw") novalidate>
+                <TextAreaField id="f-withdraw-reason" name=WITHDRAW_FIELD label="Why you are withdrawing it (optional)" value=state.values.reason.clone() error/>
+                <div class="actions">
+                    <button type="submit" class="button secondary">"Withdraw my request"</button>
                 </div>
             </form>
         </section>

@@ -3,6 +3,7 @@
 //! as a staff member's, with the customer as a system actor.
 
 use app::domain::clock::{Pause, RequestClock};
+use app::domain::metrics::OutcomeClass;
 use app::domain::workflow::{self, CustomerStep};
 use app::domain::{ReferenceCode, RequestStatus};
 use chrono::Utc;
@@ -21,6 +22,7 @@ const CUSTOMER: audit::Actor = audit::Actor::System("customer");
 
 /// Why a customer's step was refused, as the tracking page tells it.
 pub const NOT_OPEN_TO_REPLY: &str = "This request is not open to a reply.";
+pub const NOT_OPEN_TO_WITHDRAW: &str = "This request is already finished, so it cannot be withdrawn.";
 
 impl CaseDesk {
     /// The customer's reply to a message or a request for information. A
@@ -60,6 +62,54 @@ impl CaseDesk {
             letter: None,
             entry: None,
             notices: vec![(address, letter)],
+        };
+        self.change_by(&CUSTOMER, None, &found, change).await?;
+        Ok(next)
+    }
+
+    /// The customer withdraws a request not yet finished, with an optional
+    /// reason: it ends as withdrawn, counted under its own outcome, and
+    /// the customer gets a letter saying so.
+    pub async fn customer_withdraw(
+        &self,
+        tracked: &request::Model,
+        reason: Option<&str>,
+    ) -> Result<RequestStatus, CaseError> {
+        let found = self.load(&reference_of(tracked)?).await?;
+        let step = CustomerStep::Withdraw;
+        let next = workflow::customer_next(found.status, step).ok_or(CaseError::Invalid(NOT_OPEN_TO_WITHDRAW))?;
+        let now = Utc::now();
+        let mut set = vec![
+            (request::Column::Status, Expr::value(next.as_str())),
+            (request::Column::ResolvedAt, Expr::value(now)),
+            // No sealed outcome: a withdrawal says nothing of the person's
+            // records, only that it ended so, which the tag keeps.
+            (request::Column::OutcomeTag, Expr::value(OutcomeClass::Withdrawn.as_str())),
+        ];
+        if found.status == RequestStatus::AwaitingCustomer {
+            set.extend(self.end_wait(&found)?);
+        }
+        let letter = self.mailer.compose(&Letter::Withdrawn {
+            name: &found.name,
+            reference: &found.reference,
+            kind: found.kind,
+            reason,
+        })?;
+        let vault = self.vault();
+        let change = Change {
+            at: now,
+            update: Some(Versioned { version: found.row.version, set }),
+            event: step.event(),
+            body: reason.map(str::to_owned),
+            action: "request.withdrawn",
+            detail: serde_json::json!({
+                "from": found.status.as_str(),
+                "to": next.as_str(),
+                "reason": reason.map(|reason| vault.digest(reason)),
+            }),
+            letter: Some(letter),
+            entry: None,
+            notices: Vec::new(),
         };
         self.change_by(&CUSTOMER, None, &found, change).await?;
         Ok(next)

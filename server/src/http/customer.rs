@@ -4,7 +4,9 @@
 //! with every value kept and every error beside its field.
 
 use app::domain::access::{Action, Actor, permits};
-use app::domain::form::{AmendmentForm, ComplaintForm, LinkRequestForm, OptOutForm, REPLY_FIELD, ReplyForm};
+use app::domain::form::{
+    AmendmentForm, ComplaintForm, LinkRequestForm, OptOutForm, REPLY_FIELD, ReplyForm, WITHDRAW_FIELD, WithdrawForm,
+};
 use app::domain::{FormState, ParseContext, RequestForm, gpc};
 use axum::body::Body;
 use axum::extract::{Form, FromRequest, Path, State};
@@ -28,6 +30,7 @@ pub fn routes() -> Routes {
         .post("/track/{token}/resend", resend_verification)
         .post("/track/{token}/revoke-opt-out", ask_to_revoke)
         .post("/track/{token}/reply", reply)
+        .post("/track/{token}/withdraw", withdraw)
         .post("/revoke/{token}", confirm_revocation)
         .post(app::pages::LINK_AGAIN, send_link_again)
 }
@@ -139,19 +142,56 @@ async fn reply(
             Err(CaseError::Conflict) => "Your request changed while you were writing. Please send your reply again.",
             Err(error) => return Err(HttpError::Case(error)),
         },
-        Err(errors) => return Ok(refuse_reply(&state, parts, &page, FormState { values, errors }).await),
+        Err(errors) => return Ok(refuse(&state, parts, &page, FormState { values, errors }).await),
     };
     let mut errors = app::domain::FieldErrors::default();
     errors.insert(REPLY_FIELD, refused);
-    Ok(refuse_reply(&state, parts, &page, FormState { values, errors }).await)
+    Ok(refuse(&state, parts, &page, FormState { values, errors }).await)
 }
 
-/// The tracking page again, with the reply as typed and why it was refused.
-async fn refuse_reply(
+/// Withdrawing the request from the tracking page, with an optional
+/// reason; refused, it comes back like a refused reply.
+async fn withdraw(
+    State(state): State<AppState>,
+    _: SubmissionSlot,
+    Path(token): Path<String>,
+    request: Request<Body>,
+) -> Result<Response, HttpError> {
+    if !permits(Actor::Customer, Action::WithdrawOwnRequest) {
+        return Err(HttpError::Forbidden);
+    }
+    let token = echoable(&token).to_owned();
+    let page = format!("/track/{token}");
+    let (parts, body) = request.into_parts();
+    let Form(values) = Form::<WithdrawForm>::from_request(Request::from_parts(parts.clone(), body), &state)
+        .await
+        .map_err(|rejection| match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => HttpError::TooLarge,
+            status => HttpError::UnreadableForm { status, detail: rejection.body_text() },
+        })?;
+    let Some(tracked) = state.store.tracked_row(&token).await? else {
+        return Ok(Redirect::to(&page).into_response());
+    };
+    let refused = match values.parse() {
+        Ok(reason) => match state.desk.customer_withdraw(&tracked, reason.as_deref()).await {
+            Ok(_) => return Ok(Redirect::to(&format!("{page}?withdrawn=1")).into_response()),
+            Err(CaseError::Invalid(reason)) => reason,
+            Err(CaseError::Conflict) => "Your request changed while you were writing. Please try again.",
+            Err(error) => return Err(HttpError::Case(error)),
+        },
+        Err(errors) => return Ok(refuse(&state, parts, &page, FormState { values, errors }).await),
+    };
+    let mut errors = app::domain::FieldErrors::default();
+    errors.insert(WITHDRAW_FIELD, refused);
+    Ok(refuse(&state, parts, &page, FormState { values, errors }).await)
+}
+
+/// The tracking page again, with a form as typed and why it was refused.
+async fn refuse<F: Clone + Send + Sync + 'static>(
     state: &AppState,
     parts: axum::http::request::Parts,
     page: &str,
-    form: FormState<ReplyForm>,
+    form: FormState<F>,
 ) -> Response {
     let mut answer = pages::render_at(state, parts, page, move || leptos::prelude::provide_context(form.clone())).await;
     *answer.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;

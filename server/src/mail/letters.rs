@@ -140,6 +140,13 @@ pub enum Letter<'a> {
         /// Whether the reply ended a wait on the customer.
         resumed: bool,
     },
+    /// To the customer: their request is withdrawn, as they asked.
+    Withdrawn {
+        name: &'a str,
+        reference: &'a ReferenceCode,
+        kind: RequestKind,
+        reason: Option<&'a str>,
+    },
     /// The daily digest to a staff member.
     Digest {
         name: &'a str,
@@ -170,6 +177,7 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     template!("case_closed"),
     template!("digest"),
     template!("customer_replied"),
+    template!("withdrawn"),
 ];
 
 impl Letter<'_> {
@@ -193,6 +201,7 @@ impl Letter<'_> {
             Self::CaseClosed { .. } => "case_closed",
             Self::Digest { .. } => "digest",
             Self::CustomerReplied { .. } => "customer_replied",
+            Self::Withdrawn { .. } => "withdrawn",
             Self::AmendmentNotice { .. } => NOTICE_TEMPLATE,
         }
     }
@@ -222,6 +231,7 @@ impl Letter<'_> {
             }
             Self::CaseMessage { reference, .. } => format!("A message about your request {reference}"),
             Self::CustomerReplied { reference, .. } => format!("The customer replied on request {reference}"),
+            Self::Withdrawn { reference, .. } => format!("Your request {reference} is withdrawn"),
             Self::AwaitingCustomer { reference, .. } => format!("We need information for your request {reference}"),
             Self::Extension { reference, .. } => format!("We need more time for your request {reference}"),
             Self::Outcome { reference, outcome, .. } => match outcome {
@@ -354,6 +364,9 @@ impl Letters {
             Letter::CustomerReplied { name, reference, kind, case_url, resumed } => {
                 context! { name, reference => reference.as_str(), kind_label => kind.label(), case_url => url(case_url), resumed }
             }
+            Letter::Withdrawn { name, reference, kind, reason } => {
+                context! { name, reference => reference.as_str(), kind_label => kind.label(), reason }
+            }
             Letter::AmendmentNotice { recipient, customer, reference, records_changed, partly } => {
                 context! { name => recipient, customer, reference => reference.as_str(), records_changed, partly }
             }
@@ -372,6 +385,7 @@ impl Letters {
             Letter::ClosedUnverified { .. }
             | Letter::CaseMessage { .. }
             | Letter::CustomerReplied { .. }
+            | Letter::Withdrawn { .. }
             | Letter::AwaitingCustomer { .. }
             | Letter::Extension { .. }
             | Letter::Outcome { .. }

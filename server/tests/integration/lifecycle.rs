@@ -186,8 +186,87 @@ async fn a_bad_reply_is_refused_beside_the_field_and_kept(app: TestApp) {
     assert_eq!(unknown.status, StatusCode::SEE_OTHER, "an unknown link is sent to its (unknown) page");
 }
 
+async fn a_withdrawal_closes_the_request_tells_the_customer_and_is_counted(app: TestApp) {
+    let (tracking, reference) = submit(&app).await;
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    step(&agent, &reference, &[("step", "mark_verified")]).await;
+    let manager = app.staff_member("boss@example.com", Role::Manager).await;
+    let before = withdrawn_on_dashboard(&manager).await;
+    assert!(app.get(&tracking).await.text_of("withdraw-heading").is_some(), "an open request offers it");
+
+    let reason = "Sorted <b>by phone</b> & thanks";
+    let long = "y".repeat(2001);
+    let refused = app.post_form(&format!("{tracking}/withdraw"), &[("reason", &long)]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text_of("f-withdraw-reason-error").is_some_and(|e| e.contains("under 2000")));
+    assert_eq!(refused.text_of("f-withdraw-reason").as_deref(), Some(long.as_str()), "what was typed is kept");
+    assert_eq!(row(&app, &reference).await.status, RequestStatus::Received.as_str(), "nothing changed");
+
+    let done = app.post_form(&format!("{tracking}/withdraw"), &[("reason", reason)]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.main_text());
+    assert_eq!(done.location(), format!("{tracking}?withdrawn=1"));
+    let found = row(&app, &reference).await;
+    assert_eq!(found.status, RequestStatus::Withdrawn.as_str());
+    assert_eq!(found.outcome_tag.as_deref(), Some("withdrawn"));
+    assert!(found.resolved_at.is_some());
+
+    let page = app.get(&format!("{tracking}?withdrawn=1")).await;
+    assert!(page.text_of("withdrawn-notice").is_some());
+    let text = page.main_text();
+    assert!(text.contains("Withdrawn at your request") && text.contains("You withdrew your request"), "{text}");
+    assert!(text.contains(reason), "the reason is on the timeline as typed: {text}");
+    assert!(!page.body.contains("<b>by phone</b>"), "typed markup stays text");
+    assert!(page.text_of("withdraw-heading").is_none() && page.text_of("reply-heading").is_none(), "finished");
+
+    let again = app.post_form(&format!("{tracking}/withdraw"), &[("reason", "")]).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "a finished request is not withdrawn twice");
+
+    let case = agent.case(&reference).await;
+    assert_eq!(case.status, RequestStatus::Withdrawn);
+    let theirs = case.timeline.iter().find(|event| event.kind == EventKind::Withdrawn).expect("on the case");
+    assert_eq!((theirs.title.as_str(), theirs.body.as_deref()), ("Withdrawn by the customer", Some(reason)));
+
+    let inbox = app.mail.wait_for(3, WAIT).await;
+    let letter =
+        inbox.iter().find(|m| m.subject() == format!("Your request {reference} is withdrawn")).expect("a letter");
+    assert_eq!(letter.recipients, vec!["grace@example.com".to_owned()]);
+    assert!(letter.text().contains(reason), "{}", letter.text());
+    assert!(letter.html().contains("&lt;b&gt;by phone") && !letter.html().contains("<b>by phone"), "{}", letter.html());
+
+    assert_eq!(withdrawn_on_dashboard(&manager).await, before + 1, "counted as its own outcome");
+    let csv = manager.get("/staff/dashboard/requests.csv?range=7d").await;
+    let line = csv.body.lines().find(|line| line.starts_with(&reference)).expect("the request in the export");
+    assert!(line.contains(",withdrawn,") && line.contains("Withdrawn by the customer"), "{line}");
+}
+
+/// The dashboard's line of withdrawn requests over the last week.
+async fn withdrawn_on_dashboard(manager: &StaffBrowser<'_>) -> u64 {
+    let reply = manager.server_fn("dashboard", &[("query", "range=7d")]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let answer: app::services::Answer<Result<app::domain::metrics::Dashboard, app::domain::metrics::PeriodError>> =
+        serde_json::from_str(&reply.body).expect("the dashboard as JSON");
+    let board = answer.expect("a manager sees it").expect("a period");
+    board.outcomes.iter().find(|(label, _)| label == "Withdrawn by the customer").map(|(_, n)| *n).expect("a line")
+}
+
+async fn an_applied_opt_out_is_revoked_not_withdrawn(app: TestApp) {
+    let (tracking, reference) = submit_form(&app, "/opt-out", common::OPT_OUT).await;
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    let today = Utc::now().with_timezone(&ZONE).date_naive().to_string();
+    step(&agent, &reference, &[("step", "resolve"), ("effective_on", &today)]).await;
+    let page = app.get(&tracking).await;
+    assert!(page.text_of("withdraw-heading").is_none(), "no withdrawal of an applied opt-out");
+    assert!(page.text_of("withdraw-opt-out").is_some_and(|t| t.contains("Revoke my opt-out")));
+    assert!(page.text_of("revoke-heading").is_some(), "the register's own way is offered");
+    let refused = app.post_form(&format!("{tracking}/withdraw"), &[("reason", "Changed my mind")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(row(&app, &reference).await.status, RequestStatus::Completed.as_str());
+}
+
 on_both_databases!(
     a_reply_resumes_a_paused_clock_by_exactly_the_paused_days,
     a_reply_on_an_unassigned_case_tells_the_team,
     a_bad_reply_is_refused_beside_the_field_and_kept,
+    a_withdrawal_closes_the_request_tells_the_customer_and_is_counted,
+    an_applied_opt_out_is_revoked_not_withdrawn,
 );
