@@ -156,6 +156,12 @@ pub struct Config {
     )]
     pub mail_from: String,
 
+    /// Days a tracking link acts for the customer by itself: a reply or a
+    /// withdrawal through an older one is confirmed by a fresh single-use
+    /// link emailed to the address on file first.
+    #[arg(long, env = "TRACKING_LINK_FRESH_DAYS", default_value_t = 30, global = true)]
+    pub tracking_link_fresh_days: u32,
+
     /// The privacy team's shared mailbox: told of a customer's reply on a
     /// case nobody holds.
     #[arg(long, env = "TEAM_EMAIL", default_value = "privacy@example.com", global = true)]

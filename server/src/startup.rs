@@ -209,6 +209,7 @@ impl Application {
             },
             site_root: config.site_root.clone(),
             body_limit: config.body_limit,
+            fresh_link_age: chrono::Duration::days(i64::from(config.tracking_link_fresh_days)),
             trusted_proxies: TrustedProxies::new(&config.trusted_proxies),
             submissions,
             headers,

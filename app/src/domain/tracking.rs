@@ -130,6 +130,13 @@ impl TrackingView {
     }
 }
 
+/// Whether an action taken through a tracking link issued at `issued`
+/// needs a fresh emailed link first: one older than `max_age` may be an
+/// old email forwarded to somebody else.
+pub fn needs_fresh_link(issued: DateTime<Utc>, now: DateTime<Utc>, max_age: chrono::Duration) -> bool {
+    now - issued > max_age
+}
+
 impl RequestStatus {
     /// How the status is named to a customer.
     pub fn label(self) -> &'static str {
@@ -255,6 +262,14 @@ mod tests {
         assert_eq!(titles, ["We received your request", "We started work on your request"]);
         assert_eq!(view.timeline[1].on, at("2026-03-03T09:00:00").date_naive());
         assert_eq!(view.summary, "All sharing with unaffiliated third parties (not a joint account)");
+    }
+
+    #[test]
+    fn only_a_link_older_than_the_age_needs_a_fresh_one() {
+        let issued = at("2026-03-02T10:00:00");
+        let age = chrono::Duration::days(30);
+        assert!(!needs_fresh_link(issued, at("2026-04-01T10:00:00"), age), "exactly the age still acts");
+        assert!(needs_fresh_link(issued, at("2026-04-01T10:00:01"), age));
     }
 
     #[test]

@@ -344,6 +344,42 @@ impl CustomerStep {
     }
 }
 
+impl CustomerStep {
+    /// The stable name a confirmation link keeps for the step it waits on.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Reply => "reply",
+            Self::Withdraw => "withdraw",
+        }
+    }
+}
+
+/// A customer's step with what they typed: what an emailed confirmation
+/// link keeps (sealed) until it is followed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum CustomerAction {
+    Reply { message: String },
+    Withdraw { reason: Option<String> },
+}
+
+impl CustomerAction {
+    pub fn step(&self) -> CustomerStep {
+        match self {
+            Self::Reply { .. } => CustomerStep::Reply,
+            Self::Withdraw { .. } => CustomerStep::Withdraw,
+        }
+    }
+
+    /// What the confirmation letter asks the customer to confirm.
+    pub fn to_confirm(&self) -> &'static str {
+        match self {
+            Self::Reply { .. } => "send the reply you wrote on your tracking page",
+            Self::Withdraw { .. } => "withdraw your request",
+        }
+    }
+}
+
 /// The status after the customer's own `step`, or `None` when it may not be
 /// taken from `status`. A reply to a request for information ends the wait
 /// on the customer, so work goes on; a reply at any other time leaves the

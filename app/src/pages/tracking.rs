@@ -23,6 +23,7 @@ pub fn TrackingPage() -> impl IntoView {
     let revoke = move || query.read().get("revoke");
     let replied = move || query.read().get("reply").is_some();
     let withdrawn = move || query.read().get("withdrawn").is_some();
+    let confirm = move || query.read().get("confirm");
 
     view! {
         <Title text="Your request"/>
@@ -32,7 +33,7 @@ pub fn TrackingPage() -> impl IntoView {
                     match data.await {
                         Ok(Some(view)) if view.purged_on.is_some() => view! { <PurgedRequest view/> }.into_any(),
                         Ok(Some(view)) => {
-                            view! { <TrackingDetails view token=token() just_sent=just_sent() resend=resend() revoke=revoke() replied=replied() withdrawn=withdrawn()/> }
+                            view! { <TrackingDetails view token=token() just_sent=just_sent() resend=resend() revoke=revoke() replied=replied() withdrawn=withdrawn() confirm=confirm()/> }
                                 .into_any()
                         }
                         Ok(None) => {
@@ -63,6 +64,7 @@ fn TrackingDetails(
     revoke: Option<String>,
     replied: bool,
     withdrawn: bool,
+    confirm: Option<String>,
 ) -> impl IntoView {
     let site = expect_context::<SiteInfo>();
     let link = site.tracking_url(&token);
@@ -118,6 +120,19 @@ fn TrackingDetails(
         {withdrawn.then(|| view! {
             <p class="notice" role="status" id="withdrawn-notice"><strong>"Your request is withdrawn. We have emailed you to confirm."</strong></p>
         })}
+        {match confirm.as_deref() {
+            Some("sent") => Some(view! {
+                <p class="notice" role="status" id="confirm-notice"><strong>
+                    "This private link is older, so we have emailed you a link to confirm first. Nothing changes until you follow it."
+                </strong></p>
+            }.into_any()),
+            Some("wait") => Some(view! {
+                <p class="notice" role="status" id="confirm-notice"><strong>
+                    "We sent you a link to confirm moments ago. Please check your inbox and spam folder, or try again in a few minutes."
+                </strong></p>
+            }.into_any()),
+            _ => None,
+        }}
         {may_reply.then(|| view! { <ReplyBox token=token.clone() replied/> })}
         {may_withdraw.then(|| view! { <WithdrawBox token=token.clone()/> })}
         {opt_out_applied.then(|| view! {

@@ -7,7 +7,8 @@ use app::domain::access::{Action, Actor, permits};
 use app::domain::form::{
     AmendmentForm, ComplaintForm, LinkRequestForm, OptOutForm, REPLY_FIELD, ReplyForm, WITHDRAW_FIELD, WithdrawForm,
 };
-use app::domain::{FormState, ParseContext, RequestForm, gpc};
+use app::domain::workflow::CustomerAction;
+use app::domain::{FormState, ParseContext, RequestForm, gpc, tracking};
 use axum::body::Body;
 use axum::extract::{Form, FromRequest, Path, State};
 use axum::http::{Request, StatusCode};
@@ -18,7 +19,7 @@ use super::limits::SubmissionSlot;
 use super::routes::Routes;
 use super::{AppState, HttpError, pages};
 use crate::cases::CaseError;
-use crate::register::{Revocation, RevocationLink};
+use crate::register::{Confirmed, Revocation, RevocationLink};
 use crate::requests::{Intake, Resend, StoreError, Verification};
 
 pub fn routes() -> Routes {
@@ -31,6 +32,7 @@ pub fn routes() -> Routes {
         .post("/track/{token}/revoke-opt-out", ask_to_revoke)
         .post("/track/{token}/reply", reply)
         .post("/track/{token}/withdraw", withdraw)
+        .post("/confirm/{token}", confirm_action)
         .post("/revoke/{token}", confirm_revocation)
         .post(app::pages::LINK_AGAIN, send_link_again)
 }
@@ -130,10 +132,13 @@ async fn reply(
             StatusCode::PAYLOAD_TOO_LARGE => HttpError::TooLarge,
             status => HttpError::UnreadableForm { status, detail: rejection.body_text() },
         })?;
-    let Some(tracked) = state.store.tracked_row(&token).await? else {
+    let Some((tracked, issued)) = state.store.tracked_link(&token).await? else {
         return Ok(Redirect::to(&page).into_response());
     };
     let refused = match values.parse() {
+        Ok(message) if tracking::needs_fresh_link(issued, Utc::now(), state.fresh_link_age) => {
+            return ask_to_confirm(&state, &tracked, &page, CustomerAction::Reply { message }).await;
+        }
         Ok(message) => match state.desk.customer_reply(&tracked, &message).await {
             Ok(_) => return Ok(Redirect::to(&format!("{page}?reply=sent#reply")).into_response()),
             Err(CaseError::Invalid(reason)) => reason,
@@ -169,10 +174,13 @@ async fn withdraw(
             StatusCode::PAYLOAD_TOO_LARGE => HttpError::TooLarge,
             status => HttpError::UnreadableForm { status, detail: rejection.body_text() },
         })?;
-    let Some(tracked) = state.store.tracked_row(&token).await? else {
+    let Some((tracked, issued)) = state.store.tracked_link(&token).await? else {
         return Ok(Redirect::to(&page).into_response());
     };
     let refused = match values.parse() {
+        Ok(reason) if tracking::needs_fresh_link(issued, Utc::now(), state.fresh_link_age) => {
+            return ask_to_confirm(&state, &tracked, &page, CustomerAction::Withdraw { reason }).await;
+        }
         Ok(reason) => match state.desk.customer_withdraw(&tracked, reason.as_deref()).await {
             Ok(_) => return Ok(Redirect::to(&format!("{page}?withdrawn=1")).into_response()),
             Err(CaseError::Invalid(reason)) => reason,
@@ -184,6 +192,53 @@ async fn withdraw(
     let mut errors = app::domain::FieldErrors::default();
     errors.insert(WITHDRAW_FIELD, refused);
     Ok(refuse(&state, parts, &page, FormState { values, errors }).await)
+}
+
+/// An action through a tracking link too old to act by itself waits for
+/// the customer to follow a fresh link mailed to the address on file.
+async fn ask_to_confirm(
+    state: &AppState,
+    tracked: &crate::db::entities::request::Model,
+    page: &str,
+    action: CustomerAction,
+) -> Result<Response, HttpError> {
+    let answer = match state.register.ask_to_confirm(tracked, &action).await? {
+        RevocationLink::Sent => "sent",
+        RevocationLink::TooSoon => "wait",
+        RevocationLink::NotApplicable => "",
+        RevocationLink::AllowanceUsed => return Err(HttpError::limited(&state.site, until_tomorrow())),
+    };
+    Ok(Redirect::to(&format!("{page}?confirm={answer}")).into_response())
+}
+
+/// The button on the page a confirmation link opens: only this acts, and
+/// only through the same customer steps as a fresh tracking link.
+async fn confirm_action(State(state): State<AppState>, Path(token): Path<String>) -> Result<Redirect, HttpError> {
+    let token = echoable(&token);
+    let result = match state.register.confirm_action(token).await? {
+        Confirmed::Take(tracked, action) => {
+            let permitted = match &action {
+                CustomerAction::Reply { .. } => Action::ReplyToOwnRequest,
+                CustomerAction::Withdraw { .. } => Action::WithdrawOwnRequest,
+            };
+            if !permits(Actor::Customer, permitted) {
+                return Err(HttpError::Forbidden);
+            }
+            let taken = match &action {
+                CustomerAction::Reply { message } => state.desk.customer_reply(&tracked, message).await,
+                CustomerAction::Withdraw { reason } => state.desk.customer_withdraw(&tracked, reason.as_deref()).await,
+            };
+            match taken {
+                Ok(_) => "ok",
+                // The request moved on meanwhile (finished, say): told so.
+                Err(CaseError::Invalid(_) | CaseError::Conflict) => "refused",
+                Err(error) => return Err(HttpError::Case(error)),
+            }
+        }
+        Confirmed::Expired => "expired",
+        Confirmed::Unknown => "unknown",
+    };
+    Ok(Redirect::to(&format!("/confirm/{token}?result={result}")))
 }
 
 /// The tracking page again, with a form as typed and why it was refused.

@@ -60,6 +60,15 @@ pub enum Letter<'a> {
         revoke_url: &'a str,
         valid_hours: u32,
     },
+    /// The single-use link that confirms an action the customer took
+    /// through a tracking link too old to act by itself.
+    ConfirmAction {
+        name: &'a str,
+        reference: &'a ReferenceCode,
+        what: &'a str,
+        confirm_url: &'a str,
+        valid_hours: u32,
+    },
     /// A private tracking link sent again, asked for by reference and address.
     TrackingLink {
         name: &'a str,
@@ -178,6 +187,7 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     template!("digest"),
     template!("customer_replied"),
     template!("withdrawn"),
+    template!("confirm_action"),
 ];
 
 impl Letter<'_> {
@@ -187,6 +197,7 @@ impl Letter<'_> {
             Self::Verification { .. } => "verification",
             Self::TrackingLink { .. } => "tracking_link",
             Self::ConfirmRevocation { .. } => "confirm_revocation",
+            Self::ConfirmAction { .. } => "confirm_action",
             Self::ClosedUnverified { .. } => "closed_unverified",
             Self::StaffInvite { .. } => "staff_invite",
             Self::CaseMessage { .. } => "case_message",
@@ -213,6 +224,7 @@ impl Letter<'_> {
                 format!("Please confirm your email address for request {reference}")
             }
             Self::TrackingLink { reference, .. } => format!("Your private link for request {reference}"),
+            Self::ConfirmAction { reference, .. } => format!("Please confirm your action on request {reference}"),
             Self::ConfirmRevocation { reference, .. } => {
                 format!("Please confirm that you want to revoke your opt-out {reference}")
             }
@@ -314,6 +326,9 @@ impl Letters {
             Letter::ConfirmRevocation { name, reference, revoke_url, valid_hours } => {
                 context! { name, reference => reference.as_str(), revoke_url => url(revoke_url), valid_hours }
             }
+            Letter::ConfirmAction { name, reference, what, confirm_url, valid_hours } => {
+                context! { name, reference => reference.as_str(), what, confirm_url => url(confirm_url), valid_hours }
+            }
             Letter::TrackingLink { name, reference, kind, tracking_url } => {
                 context! { name, reference => reference.as_str(), kind_label => kind.label(), tracking_url => url(tracking_url) }
             }
@@ -381,6 +396,7 @@ impl Letters {
             Letter::Verification { verify_url, .. } => Some((*verify_url).to_owned()),
             Letter::TrackingLink { tracking_url, .. } => Some((*tracking_url).to_owned()),
             Letter::ConfirmRevocation { revoke_url, .. } => Some((*revoke_url).to_owned()),
+            Letter::ConfirmAction { confirm_url, .. } => Some((*confirm_url).to_owned()),
             Letter::StaffInvite { welcome_url, .. } => Some((*welcome_url).to_owned()),
             Letter::ClosedUnverified { .. }
             | Letter::CaseMessage { .. }

@@ -124,6 +124,8 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
         // stays open; the rule book is asked all the same.
         post("/track/{token}/withdraw", format!("{tracking}/withdraw"), &[("reason", &too_long)], EVERYONE),
         get("/revoke/{token}", "/revoke/not-a-token", EVERYONE),
+        get("/confirm/{token}", "/confirm/not-a-token", EVERYONE),
+        post("/confirm/{token}", "/confirm/not-a-token", &[], EVERYONE),
         post("/revoke/{token}", "/revoke/not-a-token", &[], EVERYONE),
         post("/api/track", "/api/track", &[("token", &token)], EVERYONE),
         // Signing in, and an invitation, need no session.

@@ -263,7 +263,100 @@ async fn an_applied_opt_out_is_revoked_not_withdrawn(app: TestApp) {
     assert_eq!(row(&app, &reference).await.status, RequestStatus::Completed.as_str());
 }
 
+/// Moves when the request's receipt (and so its first tracking link) was
+/// issued `days` back.
+async fn age_link(app: &TestApp, reference: &str, days: i64) {
+    request::Entity::update_many()
+        .col_expr(request::Column::ReceivedAt, Expr::value(Utc::now() - Duration::days(days)))
+        .filter(request::Column::Reference.eq(reference))
+        .exec(app.app.database())
+        .await
+        .expect("aged");
+}
+
+async fn events_of(app: &TestApp, reference: &str, kind: EventKind) -> usize {
+    let found = row(app, reference).await;
+    request_event::Entity::find()
+        .filter(request_event::Column::RequestId.eq(found.id))
+        .filter(request_event::Column::Kind.eq(kind.as_str()))
+        .all(app.app.database())
+        .await
+        .expect("query")
+        .len()
+}
+
+async fn an_old_link_acts_only_once_the_fresh_email_link_is_followed(app: TestApp) {
+    let (tracking, reference) = submit(&app).await;
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    step(&agent, &reference, &[("step", "mark_verified")]).await;
+    age_link(&app, &reference, 31).await;
+    let letters = app.mail.wait_for(2, WAIT).await.len();
+
+    let asked = app.post_form(&format!("{tracking}/reply"), &[("message", "Forwarded-email reply")]).await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.main_text());
+    assert_eq!(asked.location(), format!("{tracking}?confirm=sent"));
+    assert_eq!(events_of(&app, &reference, EventKind::CustomerReplied).await, 0, "an old link does not act by itself");
+    let page = app.get(&format!("{tracking}?confirm=sent")).await;
+    assert!(page.text_of("confirm-notice").is_some_and(|t| t.contains("emailed you a link")));
+
+    let withdraw = app.post_form(&format!("{tracking}/withdraw"), &[("reason", "")]).await;
+    assert_eq!(withdraw.location(), format!("{tracking}?confirm=sent"));
+    assert_eq!(row(&app, &reference).await.status, RequestStatus::Received.as_str(), "not withdrawn either");
+
+    let inbox = app.mail.wait_for(letters + 2, WAIT).await;
+    let asks: Vec<_> = inbox.iter().filter(|m| m.subject().starts_with("Please confirm your action")).collect();
+    assert_eq!(asks.len(), 2, "one fresh link per action");
+    assert!(asks.iter().all(|m| m.recipients == vec!["grace@example.com".to_owned()]), "to the address on file");
+    let reply_link = asks
+        .iter()
+        .find(|m| m.text().contains("send the reply"))
+        .and_then(|m| m.link("http://portal.test/confirm/"))
+        .expect("a confirmation link");
+    let path = reply_link.trim_start_matches("http://portal.test").to_owned();
+    assert!(!asks.iter().any(|m| m.text().contains("Forwarded-email reply")), "the letter carries no reply text");
+
+    let opened = app.get(&path).await;
+    assert_eq!(opened.status, StatusCode::OK);
+    assert_eq!(events_of(&app, &reference, EventKind::CustomerReplied).await, 0, "opening the link changes nothing");
+
+    let confirmed = app.post_form(&path, &[]).await;
+    assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
+    assert_eq!(confirmed.location(), format!("{path}?result=ok"));
+    assert!(app.get(&format!("{path}?result=ok")).await.text_of("confirmed").is_some());
+    assert_eq!(events_of(&app, &reference, EventKind::CustomerReplied).await, 1, "taken once followed");
+    let case = agent.case(&reference).await;
+    let theirs = case.timeline.iter().find(|e| e.kind == EventKind::CustomerReplied).expect("on the case");
+    assert_eq!(theirs.body.as_deref(), Some("Forwarded-email reply"));
+
+    let again = app.post_form(&path, &[]).await;
+    assert_eq!(again.location(), format!("{path}?result=unknown"), "the link works once");
+    assert_eq!(events_of(&app, &reference, EventKind::CustomerReplied).await, 1);
+    assert_eq!(row(&app, &reference).await.status, RequestStatus::Received.as_str(), "withdrawal still waits");
+}
+
+async fn a_link_sent_again_is_fresh_and_acts_at_once(app: TestApp) {
+    let (_, reference) = submit(&app).await;
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    step(&agent, &reference, &[("step", "mark_verified")]).await;
+    age_link(&app, &reference, 31).await;
+    let letters = app.mail.wait_for(2, WAIT).await.len();
+    let asked = app.post_form("/my-link", &[("reference", &reference), ("email", "grace@example.com")]).await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+    let inbox = app.mail.wait_for(letters + 1, WAIT).await;
+    let fresh = inbox
+        .iter()
+        .find(|m| m.subject().starts_with("Your private link"))
+        .and_then(|m| m.link("http://portal.test/track/"))
+        .expect("a fresh tracking link");
+    let fresh = fresh.trim_start_matches("http://portal.test").to_owned();
+    let sent = app.post_form(&format!("{fresh}/reply"), &[("message", "From the new link")]).await;
+    assert_eq!(sent.location(), format!("{fresh}?reply=sent#reply"), "a fresh link acts by itself");
+    assert_eq!(events_of(&app, &reference, EventKind::CustomerReplied).await, 1);
+}
+
 on_both_databases!(
+    an_old_link_acts_only_once_the_fresh_email_link_is_followed,
+    a_link_sent_again_is_fresh_and_acts_at_once,
     a_reply_resumes_a_paused_clock_by_exactly_the_paused_days,
     a_reply_on_an_unassigned_case_tells_the_team,
     a_bad_reply_is_refused_beside_the_field_and_kept,
