@@ -45,7 +45,9 @@ impl RequestStore {
     ) -> Result<Option<(request::Model, DateTime<Utc>)>, DbErr> {
         let first = request::Entity::find().filter(request::Column::TrackingHash.eq(hash)).one(on).await?;
         if let Some(first) = first {
-            let issued = first.received_at;
+            // Issued when the row was written, whatever day staff say a
+            // request by phone or mail was received.
+            let issued = first.created_at;
             return Ok(Some((first, issued)));
         }
         let again = tracking_link::Entity::find().filter(tracking_link::Column::Hash.eq(hash)).one(on).await?;

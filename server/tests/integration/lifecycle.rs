@@ -263,11 +263,11 @@ async fn an_applied_opt_out_is_revoked_not_withdrawn(app: TestApp) {
     assert_eq!(row(&app, &reference).await.status, RequestStatus::Completed.as_str());
 }
 
-/// Moves when the request's receipt (and so its first tracking link) was
-/// issued `days` back.
+/// Moves when the request was written (and so its first tracking link
+/// issued) `days` back.
 async fn age_link(app: &TestApp, reference: &str, days: i64) {
     request::Entity::update_many()
-        .col_expr(request::Column::ReceivedAt, Expr::value(Utc::now() - Duration::days(days)))
+        .col_expr(request::Column::CreatedAt, Expr::value(Utc::now() - Duration::days(days)))
         .filter(request::Column::Reference.eq(reference))
         .exec(app.app.database())
         .await
