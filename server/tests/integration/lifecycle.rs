@@ -12,7 +12,8 @@ use common::{COMPLAINT, TestApp, WAIT};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use server::clocks::ClockState;
-use server::db::entities::{request, request_event};
+use server::db::entities::{request, request_event, revocation_link};
+use server::vault::rotate::{Rotation, rotate};
 use server::vault::rows::ClockColumn;
 
 const AMENDMENT: &[(&str, &str)] = &[
@@ -354,7 +355,44 @@ async fn a_link_sent_again_is_fresh_and_acts_at_once(app: TestApp) {
     assert_eq!(events_of(&app, &reference, EventKind::CustomerReplied).await, 1);
 }
 
+async fn an_action_waiting_on_its_link_is_sealed_and_survives_a_key_rotation(app: TestApp) {
+    let (tracking, reference) = submit(&app).await;
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    step(&agent, &reference, &[("step", "mark_verified")]).await;
+    age_link(&app, &reference, 31).await;
+    let letters = app.mail.wait_for(2, WAIT).await.len();
+    let reply = "My member number is 4321";
+    let asked = app.post_form(&format!("{tracking}/reply"), &[("message", reply)]).await;
+    assert_eq!(asked.location(), format!("{tracking}?confirm=sent"));
+    let pending = || async {
+        revocation_link::Entity::find()
+            .filter(revocation_link::Column::Purpose.eq("reply"))
+            .one(app.app.database())
+            .await
+            .expect("query")
+            .and_then(|link| link.pending)
+            .expect("the action waits on the link")
+            .as_stored()
+            .to_owned()
+    };
+    let before = pending().await;
+    assert!(!before.contains("4321"), "sealed at rest: {before}");
+
+    let keys = app.config.key_source();
+    let all = Rotation { batch: 100, stop_after: None, settle: std::time::Duration::ZERO, progress: false };
+    let rotated = rotate(app.app.database(), app.app.vault(), &keys, all).await.expect("rotates");
+    let after = pending().await;
+    assert_eq!(after.split('.').nth(1), Some(rotated.key.to_string().as_str()), "re-sealed under the new key");
+
+    let link = app.mail.wait_for(letters + 1, WAIT).await.iter().find_map(|m| m.link("http://portal.test/confirm/"));
+    let path = link.expect("a confirmation link").trim_start_matches("http://portal.test").to_owned();
+    assert_eq!(app.post_form(&path, &[]).await.location(), format!("{path}?result=ok"));
+    let theirs = agent.case(&reference).await.timeline.into_iter().find(|e| e.kind == EventKind::CustomerReplied);
+    assert_eq!(theirs.and_then(|e| e.body).as_deref(), Some(reply), "opens after the rotation");
+}
+
 on_both_databases!(
+    an_action_waiting_on_its_link_is_sealed_and_survives_a_key_rotation,
     an_old_link_acts_only_once_the_fresh_email_link_is_followed,
     a_link_sent_again_is_fresh_and_acts_at_once,
     a_reply_resumes_a_paused_clock_by_exactly_the_paused_days,
