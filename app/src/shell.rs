@@ -18,7 +18,8 @@ use crate::pages::staff::{
     StaffHeader, StaffOptOutPage, TokensPage, WebhooksPage, WelcomePage, provide_viewer,
 };
 use crate::pages::{
-    AmendmentPage, ComplaintPage, HomePage, LinkRequestPage, NotFound, OptOutPage, RevokePage, TrackingPage, VerifyPage,
+    AmendmentPage, ComplaintPage, ConfirmPage, HomePage, LinkRequestPage, NotFound, OptOutPage, RevokePage,
+    TrackingPage, VerifyPage,
 };
 
 /// The whole document, rendered on the server around [`App`].
@@ -88,6 +89,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/track/:token") view=TrackingPage ssr=SsrMode::Async/>
                 <Route path=path!("/verify/:token") view=VerifyPage/>
                 <Route path=path!("/revoke/:token") view=RevokePage/>
+                <Route path=path!("/confirm/:token") view=ConfirmPage/>
                 <Route path=path!("/staff") view=QueuePage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/sign-in") view=SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/welcome/:token") view=WelcomePage ssr=SsrMode::Async/>

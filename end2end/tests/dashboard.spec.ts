@@ -57,9 +57,11 @@ test('a manager reads the dashboard, changes the period and downloads the reques
   ]);
   expect(download.suggestedFilename()).toMatch(/^requests-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
   const csv = fs.readFileSync((await download.path())!, 'utf8').trim().split('\n');
-  expect(csv[0]).toBe('Reference,Kind,Status,Channel,Received,Due,Resolved,Outcome,Assigned to');
+  expect(csv[0]).toBe(
+    'Reference,Kind,Status,Channel,Received,Due,Resolved,Outcome,Assigned to,Kind code,Status code,Channel code,Outcome code',
+  );
   expect(csv.length).toBeGreaterThan(1);
-  for (const line of csv.slice(1)) expect(line).toMatch(/^PR-[A-Z0-9]{4}-[A-Z0-9]{4},complaint,/);
+  for (const line of csv.slice(1)) expect(line).toMatch(/^PR-[A-Z0-9]{4}-[A-Z0-9]{4},Complaint,.*,complaint,[a-z_]+,[a-z_]+,[a-z_]*$/);
 });
 
 test('the dashboard passes the accessibility checks and fits a phone', async ({ page }) => {

@@ -87,7 +87,7 @@ test.describe('home page', () => {
     await page.keyboard.press('Enter');
     await expect(page).toHaveURL('/complaint');
     await expect(page.getByRole('heading', { level: 1, name: 'Privacy complaint' })).toBeVisible();
-    await expect(page).toHaveTitle(`Make a privacy complaint | ${site.org}`);
+    await expect(page).toHaveTitle(`Privacy complaint | ${site.org}`);
 
     // And the form itself can be reached and typed into from the keyboard.
     const name = page.getByLabel('Full name', { exact: true });

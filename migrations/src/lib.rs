@@ -18,6 +18,7 @@ mod m20261203_000010_outcome_tag;
 mod m20261203_000020_opt_out_register;
 mod m20261203_000030_webhooks;
 mod m20261204_000010_business_associates;
+mod m20261206_000010_confirmation_links;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000020_opt_out_register::Migration),
             Box::new(m20261203_000030_webhooks::Migration),
             Box::new(m20261204_000010_business_associates::Migration),
+            Box::new(m20261206_000010_confirmation_links::Migration),
         ]
     }
 }

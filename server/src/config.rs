@@ -156,6 +156,17 @@ pub struct Config {
     )]
     pub mail_from: String,
 
+    /// Days a tracking link acts for the customer by itself: a reply or a
+    /// withdrawal through an older one is confirmed by a fresh single-use
+    /// link emailed to the address on file first.
+    #[arg(long, env = "TRACKING_LINK_FRESH_DAYS", default_value_t = 30, global = true)]
+    pub tracking_link_fresh_days: u32,
+
+    /// The privacy team's shared mailbox: told of a customer's reply on a
+    /// case nobody holds.
+    #[arg(long, env = "TEAM_EMAIL", default_value = "privacy@example.com", global = true)]
+    pub team_email: String,
+
     /// Where letters go when no SMTP server is set. Defaults to a `mail`
     /// folder next to the SQLite database.
     #[arg(long, env = "MAIL_DIR", global = true)]

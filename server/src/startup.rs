@@ -132,7 +132,8 @@ impl Application {
         .reading_from(reader.clone());
         let mail_desk = MailDesk::new(db.clone(), mailer.clone(), clocks.clone()).reading_from(reader.clone());
         let desk = CaseDesk::new(db.clone(), mailer.clone(), clocks.clone(), staff.clone(), mail_desk)
-            .reading_from(reader.clone());
+            .reading_from(reader.clone())
+            .telling_team(config.team_email.clone());
         let limits =
             RevocationLimits { allowance: config.public_limits().allowance, link_ttl: config.verification_ttl() };
         let register = Register::new(db.clone(), mailer.clone(), clocks.clone(), limits).reading_from(reader.clone());
@@ -208,6 +209,7 @@ impl Application {
             },
             site_root: config.site_root.clone(),
             body_limit: config.body_limit,
+            fresh_link_age: chrono::Duration::days(i64::from(config.tracking_link_fresh_days)),
             trusted_proxies: TrustedProxies::new(&config.trusted_proxies),
             submissions,
             headers,

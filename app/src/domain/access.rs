@@ -111,6 +111,10 @@ pub enum Action {
     RecordOptOutRevocation,
     /// Revoke, from the tracking page, the opt-out the link opens.
     RevokeOwnOptOut,
+    /// Answer, from the tracking page, a message or a question from staff.
+    ReplyToOwnRequest,
+    /// Withdraw, from the tracking page, a request not yet finished.
+    WithdrawOwnRequest,
 }
 
 impl Action {
@@ -135,6 +139,8 @@ impl Action {
         Self::ViewOptOutRegister,
         Self::RecordOptOutRevocation,
         Self::RevokeOwnOptOut,
+        Self::ReplyToOwnRequest,
+        Self::WithdrawOwnRequest,
     ];
 }
 
@@ -146,7 +152,9 @@ pub fn permits(actor: Actor<'_>, action: Action) -> bool {
         SubmitRequest => true,
         // Anybody may ask; the link only ever goes to the address on file.
         AskForTrackingLink => true,
-        TrackRequest | ResendVerification | RevokeOwnOptOut => matches!(actor, Actor::Customer),
+        TrackRequest | ResendVerification | RevokeOwnOptOut | ReplyToOwnRequest | WithdrawOwnRequest => {
+            matches!(actor, Actor::Customer)
+        }
         ViewQueue
         | OpenCase
         | WorkCase
@@ -227,6 +235,8 @@ mod tests {
                 Action::TrackRequest,
                 Action::ResendVerification,
                 Action::RevokeOwnOptOut,
+                Action::ReplyToOwnRequest,
+                Action::WithdrawOwnRequest,
             ];
             assert_eq!(allowed, customers.contains(action), "{action:?}");
         }
@@ -234,7 +244,13 @@ mod tests {
 
     #[test]
     fn only_a_tracking_link_opens_the_tracking_page_and_its_resend() {
-        for action in [Action::TrackRequest, Action::ResendVerification, Action::RevokeOwnOptOut] {
+        for action in [
+            Action::TrackRequest,
+            Action::ResendVerification,
+            Action::RevokeOwnOptOut,
+            Action::ReplyToOwnRequest,
+            Action::WithdrawOwnRequest,
+        ] {
             assert!(permits(Actor::Customer, action), "{action:?}");
             assert!(!permits(Actor::Anonymous, action), "{action:?}");
             for role in Role::ALL {

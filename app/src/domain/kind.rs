@@ -65,6 +65,7 @@ named_enum! {
         Completed => "completed",
         Denied => "denied",
         Closed => "closed",
+        Withdrawn => "withdrawn",
     }
 }
 
@@ -79,11 +80,12 @@ impl RequestStatus {
             Self::Completed => "Completed",
             Self::Denied => "Denied",
             Self::Closed => "Closed",
+            Self::Withdrawn => "Withdrawn",
         }
     }
 
     pub fn is_open(self) -> bool {
-        !matches!(self, Self::Completed | Self::Denied | Self::Closed)
+        !matches!(self, Self::Completed | Self::Denied | Self::Closed | Self::Withdrawn)
     }
 }
 
@@ -148,5 +150,7 @@ named_enum! {
         HoldPlaced => "hold_placed",
         HoldLifted => "hold_lifted",
         OptOutRevoked => "opt_out_revoked",
+        CustomerReplied => "customer_replied",
+        Withdrawn => "withdrawn",
     }
 }

@@ -45,6 +45,7 @@ named_enum! {
         Completed => "completed",
         Denied => "denied",
         Closed => "closed",
+        Withdrawn => "withdrawn",
     }
 }
 

@@ -148,6 +148,13 @@ impl TrackingView {
     }
 }
 
+/// Whether an action taken through a tracking link issued at `issued`
+/// needs a fresh emailed link first: one older than `max_age` may be an
+/// old email forwarded to somebody else.
+pub fn needs_fresh_link(issued: DateTime<Utc>, now: DateTime<Utc>, max_age: chrono::Duration) -> bool {
+    now - issued > max_age
+}
+
 impl RequestStatus {
     /// How the status is named to a customer.
     pub fn label(self) -> &'static str {
@@ -159,6 +166,7 @@ impl RequestStatus {
             Self::Completed => "Completed",
             Self::Denied => "Denied",
             Self::Closed => "Closed",
+            Self::Withdrawn => "Withdrawn at your request",
         }
     }
 
@@ -197,6 +205,18 @@ impl EventKind {
             Self::HoldPlaced => "Legal hold placed",
             Self::HoldLifted => "Legal hold lifted",
             Self::OptOutRevoked => "Your opt-out was revoked",
+            Self::CustomerReplied => "Your message to us",
+            Self::Withdrawn => "You withdrew your request",
+        }
+    }
+
+    /// The headline of the event on a case's timeline for staff: the
+    /// customer's words, told from the other side where they differ.
+    pub fn staff_title(self) -> &'static str {
+        match self {
+            Self::CustomerReplied => "Message from the customer",
+            Self::Withdrawn => "Withdrawn by the customer",
+            _ => self.customer_title(),
         }
     }
 
@@ -284,6 +304,14 @@ mod tests {
         assert_eq!(titles, ["We received your request", "We started work on your request"]);
         assert_eq!(view.timeline[1].on, at("2026-03-03T09:00:00").date_naive());
         assert_eq!(view.summary, "All sharing with unaffiliated third parties (not a joint account)");
+    }
+
+    #[test]
+    fn only_a_link_older_than_the_age_needs_a_fresh_one() {
+        let issued = at("2026-03-02T10:00:00");
+        let age = chrono::Duration::days(30);
+        assert!(!needs_fresh_link(issued, at("2026-04-01T10:00:00"), age), "exactly the age still acts");
+        assert!(needs_fresh_link(issued, at("2026-04-01T10:00:01"), age));
     }
 
     #[test]

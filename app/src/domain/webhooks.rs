@@ -36,7 +36,7 @@ impl WebhookEvent {
             E::WorkStarted | E::AskedCustomer | E::Resumed => vec![Self::StatusChanged],
             E::Extended => vec![Self::DeadlineExtended],
             E::OptOutRevoked => vec![Self::OptOutRevoked],
-            E::Closed | E::ClosedUnverified => vec![Self::RequestClosed],
+            E::Closed | E::ClosedUnverified | E::Withdrawn => vec![Self::RequestClosed],
             E::Resolved => {
                 let granted = status == RequestStatus::Completed;
                 let also = match kind {
@@ -46,7 +46,15 @@ impl WebhookEvent {
                 };
                 std::iter::once(Self::RequestClosed).chain(also).collect()
             }
-            E::VerificationSent | E::Assigned | E::Note | E::Message | E::HoldPlaced | E::HoldLifted => Vec::new(),
+            // A customer's reply is a message; what it does to the status
+            // is not told apart from the reply itself yet.
+            E::VerificationSent
+            | E::Assigned
+            | E::Note
+            | E::Message
+            | E::CustomerReplied
+            | E::HoldPlaced
+            | E::HoldLifted => Vec::new(),
         }
     }
 

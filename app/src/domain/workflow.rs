@@ -236,7 +236,7 @@ pub fn available(kind: RequestKind, status: RequestStatus) -> Vec<StepKind> {
         S::Received => &[K::StartWork, K::AskCustomer, K::Resolve, K::Close],
         S::InProgress => &[K::AskCustomer, K::Resolve, K::Close],
         S::AwaitingCustomer => &[K::Resume, K::Resolve, K::Close],
-        S::Completed | S::Denied | S::Closed => &[],
+        S::Completed | S::Denied | S::Closed | S::Withdrawn => &[],
     };
     // An opt-out is honoured as soon as practicable; it never waits on the
     // customer, since nothing more may be asked of them.
@@ -321,6 +321,80 @@ impl SystemStep {
             Self::ConfirmEmail => EventKind::Verified,
             Self::CloseUnverified => EventKind::ClosedUnverified,
         }
+    }
+}
+
+/// A step the customer takes from their tracking page, with no staff
+/// member: like the portal's own steps, it is decided here and nowhere else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CustomerStep {
+    /// The customer answered a message or a request for information.
+    Reply,
+    /// The customer withdrew a request that is not yet finished.
+    Withdraw,
+}
+
+impl CustomerStep {
+    /// The history event the step writes.
+    pub fn event(self) -> EventKind {
+        match self {
+            Self::Reply => EventKind::CustomerReplied,
+            Self::Withdraw => EventKind::Withdrawn,
+        }
+    }
+}
+
+impl CustomerStep {
+    /// The stable name a confirmation link keeps for the step it waits on.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Reply => "reply",
+            Self::Withdraw => "withdraw",
+        }
+    }
+}
+
+/// A customer's step with what they typed: what an emailed confirmation
+/// link keeps (sealed) until it is followed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum CustomerAction {
+    Reply { message: String },
+    Withdraw { reason: Option<String> },
+}
+
+impl CustomerAction {
+    pub fn step(&self) -> CustomerStep {
+        match self {
+            Self::Reply { .. } => CustomerStep::Reply,
+            Self::Withdraw { .. } => CustomerStep::Withdraw,
+        }
+    }
+
+    /// What the confirmation letter asks the customer to confirm.
+    pub fn to_confirm(&self) -> &'static str {
+        match self {
+            Self::Reply { .. } => "send the reply you wrote on your tracking page",
+            Self::Withdraw { .. } => "withdraw your request",
+        }
+    }
+}
+
+/// The status after the customer's own `step`, or `None` when it may not be
+/// taken from `status`. A reply to a request for information ends the wait
+/// on the customer, so work goes on; a reply at any other time leaves the
+/// status alone. Before the address is confirmed nothing is open to reply
+/// to, and a finished request takes no more steps. Any request not yet
+/// finished may be withdrawn; an applied opt-out is finished, and is
+/// revoked through the opt-out register instead.
+pub fn customer_next(status: RequestStatus, step: CustomerStep) -> Option<RequestStatus> {
+    use RequestStatus as S;
+    match (step, status) {
+        (CustomerStep::Reply, S::AwaitingCustomer) => Some(S::InProgress),
+        (CustomerStep::Reply, S::Received | S::InProgress) => Some(status),
+        (CustomerStep::Reply, S::Unverified | S::Completed | S::Denied | S::Closed | S::Withdrawn) => None,
+        (CustomerStep::Withdraw, status) if status.is_open() => Some(S::Withdrawn),
+        (CustomerStep::Withdraw, _) => None,
     }
 }
 
@@ -457,6 +531,28 @@ mod tests {
         for status in RequestStatus::ALL.iter().copied().filter(|s| *s != S::Unverified) {
             assert_eq!(system_next(status, SystemStep::ConfirmEmail), None);
             assert_eq!(system_next(status, SystemStep::CloseUnverified), None);
+        }
+    }
+
+    #[test]
+    fn a_reply_ends_the_wait_on_the_customer_and_only_an_open_request_takes_one() {
+        assert_eq!(customer_next(S::AwaitingCustomer, CustomerStep::Reply), Some(S::InProgress));
+        assert_eq!(customer_next(S::InProgress, CustomerStep::Reply), Some(S::InProgress));
+        assert_eq!(customer_next(S::Received, CustomerStep::Reply), Some(S::Received));
+        for status in [S::Unverified, S::Completed, S::Denied, S::Closed, S::Withdrawn] {
+            assert_eq!(customer_next(status, CustomerStep::Reply), None);
+        }
+    }
+
+    #[test]
+    fn only_an_unfinished_request_may_be_withdrawn_and_withdrawn_is_final() {
+        for status in RequestStatus::ALL.iter().copied() {
+            let withdrawn = customer_next(status, CustomerStep::Withdraw);
+            assert_eq!(withdrawn, status.is_open().then_some(S::Withdrawn), "{status:?}");
+        }
+        assert!(!S::Withdrawn.is_open());
+        for kind in RequestKind::ALL {
+            assert!(available(*kind, S::Withdrawn).is_empty(), "staff take no step from a withdrawn request");
         }
     }
 

@@ -2,6 +2,7 @@
 
 mod amendment;
 mod complaint;
+mod confirm;
 mod home;
 mod link_request;
 mod not_found;
@@ -13,6 +14,7 @@ mod verify;
 
 pub use amendment::AmendmentPage;
 pub use complaint::ComplaintPage;
+pub use confirm::ConfirmPage;
 pub use home::HomePage;
 pub use link_request::{LINK_AGAIN, LinkRequestPage};
 pub use not_found::NotFound;

@@ -2,9 +2,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::components::TextAreaField;
+use crate::domain::form::{REPLY_FIELD, ReplyForm, WITHDRAW_FIELD, WithdrawForm};
 use crate::domain::format::long_date;
 use crate::domain::tracking::OptOutStanding;
-use crate::domain::{RequestStatus, SiteInfo, TrackingView};
+use crate::domain::workflow::{self, CustomerStep};
+use crate::domain::{FormState, RequestStatus, SiteInfo, TrackingView};
 use crate::services::load_tracking;
 
 use super::set_status;
@@ -18,6 +21,9 @@ pub fn TrackingPage() -> impl IntoView {
     let just_sent = move || query.read().get("new").is_some();
     let resend = move || query.read().get("resend");
     let revoke = move || query.read().get("revoke");
+    let replied = move || query.read().get("reply").is_some();
+    let withdrawn = move || query.read().get("withdrawn").is_some();
+    let confirm = move || query.read().get("confirm");
 
     view! {
         <Title text="Your request"/>
@@ -27,7 +33,7 @@ pub fn TrackingPage() -> impl IntoView {
                     match data.await {
                         Ok(Some(view)) if view.purged_on.is_some() => view! { <PurgedRequest view/> }.into_any(),
                         Ok(Some(view)) => {
-                            view! { <TrackingDetails view token=token() just_sent=just_sent() resend=resend() revoke=revoke()/> }
+                            view! { <TrackingDetails view token=token() just_sent=just_sent() resend=resend() revoke=revoke() replied=replied() withdrawn=withdrawn() confirm=confirm()/> }
                                 .into_any()
                         }
                         Ok(None) => {
@@ -56,9 +62,16 @@ fn TrackingDetails(
     just_sent: bool,
     resend: Option<String>,
     revoke: Option<String>,
+    replied: bool,
+    withdrawn: bool,
+    confirm: Option<String>,
 ) -> impl IntoView {
     let site = expect_context::<SiteInfo>();
     let link = site.tracking_url(&token);
+    let may_reply = workflow::customer_next(view.status, CustomerStep::Reply).is_some();
+    let may_withdraw = workflow::customer_next(view.status, CustomerStep::Withdraw).is_some();
+    // An applied opt-out is finished: it is undone through the register.
+    let opt_out_applied = view.opt_out.as_ref().is_some_and(OptOutStanding::may_revoke);
     let open = view.status.is_open();
     let unverified = view.status == RequestStatus::Unverified;
     view! {
@@ -104,6 +117,30 @@ fn TrackingDetails(
             })}
         </dl>
         {view.opt_out.map(|opt_out| view! { <OptOutState opt_out token=token.clone() revoke/> })}
+        {withdrawn.then(|| view! {
+            <p class="notice" role="status" id="withdrawn-notice"><strong>"Your request is withdrawn. We have emailed you to confirm."</strong></p>
+        })}
+        {match confirm.as_deref() {
+            Some("sent") => Some(view! {
+                <p class="notice" role="status" id="confirm-notice"><strong>
+                    "This private link is older, so we have emailed you a link to confirm first. Nothing changes until you follow it."
+                </strong></p>
+            }.into_any()),
+            Some("wait") => Some(view! {
+                <p class="notice" role="status" id="confirm-notice"><strong>
+                    "We sent you a link to confirm moments ago. Please check your inbox and spam folder, or try again in a few minutes."
+                </strong></p>
+            }.into_any()),
+            _ => None,
+        }}
+        {may_reply.then(|| view! { <ReplyBox token=token.clone() replied/> })}
+        {may_withdraw.then(|| view! { <WithdrawBox token=token.clone()/> })}
+        {opt_out_applied.then(|| view! {
+            <p class="note" id="withdraw-opt-out">
+                "Your opt-out has taken effect, so it can no longer be withdrawn. To undo it, use "
+                <a href="#revoke-opt-out">"Revoke my opt-out"</a> "."
+            </p>
+        })}
         <h2>"What has happened so far"</h2>
         <ol class="timeline">
             {view.timeline.into_iter().rev().map(|entry| view! {
@@ -162,6 +199,46 @@ fn OptOutState(opt_out: OptOutStanding, token: String, revoke: Option<String>) -
                 </form>
             </section>
         })}
+    }
+}
+
+/// The customer's answer to a message or a request for information from
+/// staff. A refused reply comes back here with what was typed and why.
+#[component]
+fn ReplyBox(token: String, replied: bool) -> impl IntoView {
+    let state = SharedValue::new(|| use_context::<FormState<ReplyForm>>().unwrap_or_default()).into_inner();
+    let error = state.errors.get(REPLY_FIELD).map(str::to_owned);
+    view! {
+        <section class="panel" id="reply" aria-labelledby="reply-heading">
+            <h2 id="reply-heading">"Reply to us"</h2>
+            <p>"Answer a message or a question from our privacy team. We add your reply to your request and tell the person handling it."</p>
+            {replied.then(|| view! { <p role="status" id="reply-sent"><strong>"Thank you: we have your reply."</strong></p> })}
+            <form method="post" action=format!("/track/{token}/reply") novalidate>
+                <TextAreaField id="f-reply" name=REPLY_FIELD label="Your reply" value=state.values.message.clone() required=true error/>
+                <div class="actions">
+                    <button type="submit" class="button">"Send my reply"</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// Withdrawing a request not yet finished, with an optional reason.
+#[component]
+fn WithdrawBox(token: String) -> impl IntoView {
+    let state = SharedValue::new(|| use_context::<FormState<WithdrawForm>>().unwrap_or_default()).into_inner();
+    let error = state.errors.get(WITHDRAW_FIELD).map(str::to_owned);
+    view! {
+        <section class="panel" id="withdraw" aria-labelledby="withdraw-heading">
+            <h2 id="withdraw-heading">"Withdraw my request"</h2>
+            <p>"If you no longer want us to act on this request, you can withdraw it. We then close it and do no more work on it; you can always send a new one."</p>
+            <form method="post" action=format!("/track/{token}/withdraw") novalidate>
+                <TextAreaField id="f-withdraw-reason" name=WITHDRAW_FIELD label="Why you are withdrawing it (optional)" value=state.values.reason.clone() error/>
+                <div class="actions">
+                    <button type="submit" class="button secondary">"Withdraw my request"</button>
+                </div>
+            </form>
+        </section>
     }
 }
 

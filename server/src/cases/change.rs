@@ -37,27 +37,27 @@ pub enum Assignee {
 pub const TEXT_LIMIT: usize = 10_000;
 
 /// One change to a case, as each kind of change describes it.
-struct Change {
-    at: DateTime<Utc>,
+pub(super) struct Change {
+    pub(super) at: DateTime<Utc>,
     /// What the change writes to the request row; `None` for notes and
     /// messages, which leave the row, and its version, alone.
-    update: Option<Versioned>,
-    event: EventKind,
-    body: Option<String>,
-    action: &'static str,
-    detail: serde_json::Value,
-    letter: Option<Composed>,
+    pub(super) update: Option<Versioned>,
+    pub(super) event: EventKind,
+    pub(super) body: Option<String>,
+    pub(super) action: &'static str,
+    pub(super) detail: serde_json::Value,
+    pub(super) letter: Option<Composed>,
     /// The register entry an applied opt-out makes.
-    entry: Option<NewEntry>,
+    pub(super) entry: Option<NewEntry>,
     /// Letters to others than the customer, each with its address: the
     /// notices of an accepted amendment.
-    notices: Vec<(String, Composed)>,
+    pub(super) notices: Vec<(String, Composed)>,
 }
 
 /// Columns to set, only if the case is still at the version the form showed.
-struct Versioned {
-    version: i64,
-    set: Vec<(request::Column, Expr)>,
+pub(super) struct Versioned {
+    pub(super) version: i64,
+    pub(super) set: Vec<(request::Column, Expr)>,
 }
 
 impl CaseDesk {
@@ -66,6 +66,18 @@ impl CaseDesk {
     /// history event, its audit entry and its letter, all committed together;
     /// then wakes the outbox worker for the letter.
     async fn versioned_change(&self, viewer: &Viewer, found: &Loaded, change: Change) -> Result<(), CaseError> {
+        self.change_by(&actor(viewer), Some(viewer.id), found, change).await
+    }
+
+    /// [`Self::versioned_change`] by whoever makes it: a staff member, or
+    /// the customer from their tracking page (no staff id, a system actor).
+    pub(super) async fn change_by(
+        &self,
+        by: &audit::Actor,
+        by_id: Option<i64>,
+        found: &Loaded,
+        change: Change,
+    ) -> Result<(), CaseError> {
         if found.row.purged_at.is_some() {
             return Err(CaseError::Invalid("This request's personal data was removed, so it cannot be changed."));
         }
@@ -88,8 +100,8 @@ impl CaseDesk {
             }
         }
         let body = self.vault().seal_event_body(id, change.body.as_deref()).map_err(StoreError::from)?;
-        history::record(&txn, self.mailer.outbox(), id, change.event, change.at, body, Some(viewer.id)).await?;
-        audit::append(&txn, &actor(viewer), change.action, Some(id), change.detail).await?;
+        history::record(&txn, self.mailer.outbox(), id, change.event, change.at, body, by_id).await?;
+        audit::append(&txn, by, change.action, Some(id), change.detail).await?;
         if let Some(entry) = &change.entry {
             register::record(&txn, self.vault(), entry).await?;
         }
@@ -486,7 +498,7 @@ fn text<'a>(body: &'a str, missing: &'static str) -> Result<&'a str, CaseError> 
 
 /// The clock or its state as stored: sealed, since both hold an
 /// extension's reason.
-fn seal_clock(
+pub(super) fn seal_clock(
     vault: &Vault,
     reference: &str,
     column: ClockColumn,

@@ -4,6 +4,7 @@
 //! one transaction.
 
 mod change;
+mod customer;
 mod notices;
 mod queue;
 mod view;
@@ -79,6 +80,8 @@ pub struct CaseDesk {
     staff: StaffAccounts,
     mail_desk: MailDesk,
     access: AccessLog,
+    /// Told of a customer's reply on a case nobody holds.
+    team_address: String,
 }
 
 /// A request read for a change, with its typed fields and the requester's
@@ -115,7 +118,13 @@ impl CaseDesk {
         mail_desk: MailDesk,
     ) -> Self {
         let access = AccessLog::start(db.clone());
-        Self { read: db.clone(), db, mailer, clocks, staff, mail_desk, access }
+        Self { read: db.clone(), db, mailer, clocks, staff, mail_desk, access, team_address: String::new() }
+    }
+
+    /// Where a customer's reply on an unassigned case is announced.
+    pub fn telling_team(mut self, address: String) -> Self {
+        self.team_address = address;
+        self
     }
 
     /// Shows cases and the queue through `reader` (see [`crate::db::reader`]).

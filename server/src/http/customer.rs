@@ -4,8 +4,11 @@
 //! with every value kept and every error beside its field.
 
 use app::domain::access::{Action, Actor, permits};
-use app::domain::form::{AmendmentForm, ComplaintForm, LinkRequestForm, OptOutForm};
-use app::domain::{FormState, ParseContext, RequestForm, gpc};
+use app::domain::form::{
+    AmendmentForm, ComplaintForm, LinkRequestForm, OptOutForm, REPLY_FIELD, ReplyForm, WITHDRAW_FIELD, WithdrawForm,
+};
+use app::domain::workflow::CustomerAction;
+use app::domain::{FormState, ParseContext, RequestForm, gpc, tracking};
 use axum::body::Body;
 use axum::extract::{Form, FromRequest, Path, State};
 use axum::http::{Request, StatusCode};
@@ -15,7 +18,8 @@ use chrono::Utc;
 use super::limits::SubmissionSlot;
 use super::routes::Routes;
 use super::{AppState, HttpError, pages};
-use crate::register::{Revocation, RevocationLink};
+use crate::cases::CaseError;
+use crate::register::{Confirmed, Revocation, RevocationLink};
 use crate::requests::{Intake, Resend, StoreError, Verification};
 
 pub fn routes() -> Routes {
@@ -26,6 +30,9 @@ pub fn routes() -> Routes {
         .post("/verify/{token}", verify)
         .post("/track/{token}/resend", resend_verification)
         .post("/track/{token}/revoke-opt-out", ask_to_revoke)
+        .post("/track/{token}/reply", reply)
+        .post("/track/{token}/withdraw", withdraw)
+        .post("/confirm/{token}", confirm_action)
         .post("/revoke/{token}", confirm_revocation)
         .post(app::pages::LINK_AGAIN, send_link_again)
 }
@@ -102,6 +109,148 @@ async fn confirm_revocation(State(state): State<AppState>, Path(token): Path<Str
         Revocation::Unknown => "unknown",
     };
     Ok(Redirect::to(&format!("/revoke/{token}?result={result}")))
+}
+
+/// The customer's reply from the tracking page. A reply that cannot be
+/// taken comes back on the tracking page with what was typed and the
+/// reason beside the field, JavaScript or not.
+async fn reply(
+    State(state): State<AppState>,
+    _: SubmissionSlot,
+    Path(token): Path<String>,
+    request: Request<Body>,
+) -> Result<Response, HttpError> {
+    if !permits(Actor::Customer, Action::ReplyToOwnRequest) {
+        return Err(HttpError::Forbidden);
+    }
+    let token = echoable(&token).to_owned();
+    let page = format!("/track/{token}");
+    let (parts, body) = request.into_parts();
+    let Form(values) = Form::<ReplyForm>::from_request(Request::from_parts(parts.clone(), body), &state)
+        .await
+        .map_err(|rejection| match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => HttpError::TooLarge,
+            status => HttpError::UnreadableForm { status, detail: rejection.body_text() },
+        })?;
+    let Some((tracked, issued)) = state.store.tracked_link(&token).await? else {
+        return Ok(Redirect::to(&page).into_response());
+    };
+    let refused = match values.parse() {
+        Ok(message) if tracking::needs_fresh_link(issued, Utc::now(), state.fresh_link_age) => {
+            return ask_to_confirm(&state, &tracked, &page, CustomerAction::Reply { message }).await;
+        }
+        Ok(message) => match state.desk.customer_reply(&tracked, &message).await {
+            Ok(_) => return Ok(Redirect::to(&format!("{page}?reply=sent#reply")).into_response()),
+            Err(CaseError::Invalid(reason)) => reason,
+            // A staff change landed between reading and writing: nothing
+            // was written, and sending again is safe.
+            Err(CaseError::Conflict) => "Your request changed while you were writing. Please send your reply again.",
+            Err(error) => return Err(HttpError::Case(error)),
+        },
+        Err(errors) => return Ok(refuse(&state, parts, &page, FormState { values, errors }).await),
+    };
+    let mut errors = app::domain::FieldErrors::default();
+    errors.insert(REPLY_FIELD, refused);
+    Ok(refuse(&state, parts, &page, FormState { values, errors }).await)
+}
+
+/// Withdrawing the request from the tracking page, with an optional
+/// reason; refused, it comes back like a refused reply.
+async fn withdraw(
+    State(state): State<AppState>,
+    _: SubmissionSlot,
+    Path(token): Path<String>,
+    request: Request<Body>,
+) -> Result<Response, HttpError> {
+    if !permits(Actor::Customer, Action::WithdrawOwnRequest) {
+        return Err(HttpError::Forbidden);
+    }
+    let token = echoable(&token).to_owned();
+    let page = format!("/track/{token}");
+    let (parts, body) = request.into_parts();
+    let Form(values) = Form::<WithdrawForm>::from_request(Request::from_parts(parts.clone(), body), &state)
+        .await
+        .map_err(|rejection| match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => HttpError::TooLarge,
+            status => HttpError::UnreadableForm { status, detail: rejection.body_text() },
+        })?;
+    let Some((tracked, issued)) = state.store.tracked_link(&token).await? else {
+        return Ok(Redirect::to(&page).into_response());
+    };
+    let refused = match values.parse() {
+        Ok(reason) if tracking::needs_fresh_link(issued, Utc::now(), state.fresh_link_age) => {
+            return ask_to_confirm(&state, &tracked, &page, CustomerAction::Withdraw { reason }).await;
+        }
+        Ok(reason) => match state.desk.customer_withdraw(&tracked, reason.as_deref()).await {
+            Ok(_) => return Ok(Redirect::to(&format!("{page}?withdrawn=1")).into_response()),
+            Err(CaseError::Invalid(reason)) => reason,
+            Err(CaseError::Conflict) => "Your request changed while you were writing. Please try again.",
+            Err(error) => return Err(HttpError::Case(error)),
+        },
+        Err(errors) => return Ok(refuse(&state, parts, &page, FormState { values, errors }).await),
+    };
+    let mut errors = app::domain::FieldErrors::default();
+    errors.insert(WITHDRAW_FIELD, refused);
+    Ok(refuse(&state, parts, &page, FormState { values, errors }).await)
+}
+
+/// An action through a tracking link too old to act by itself waits for
+/// the customer to follow a fresh link mailed to the address on file.
+async fn ask_to_confirm(
+    state: &AppState,
+    tracked: &crate::db::entities::request::Model,
+    page: &str,
+    action: CustomerAction,
+) -> Result<Response, HttpError> {
+    let answer = match state.register.ask_to_confirm(tracked, &action).await? {
+        RevocationLink::Sent => "sent",
+        RevocationLink::TooSoon => "wait",
+        RevocationLink::NotApplicable => "",
+        RevocationLink::AllowanceUsed => return Err(HttpError::limited(&state.site, until_tomorrow())),
+    };
+    Ok(Redirect::to(&format!("{page}?confirm={answer}")).into_response())
+}
+
+/// The button on the page a confirmation link opens: only this acts, and
+/// only through the same customer steps as a fresh tracking link.
+async fn confirm_action(State(state): State<AppState>, Path(token): Path<String>) -> Result<Redirect, HttpError> {
+    let token = echoable(&token);
+    let result = match state.register.confirm_action(token).await? {
+        Confirmed::Take(tracked, action) => {
+            let permitted = match &action {
+                CustomerAction::Reply { .. } => Action::ReplyToOwnRequest,
+                CustomerAction::Withdraw { .. } => Action::WithdrawOwnRequest,
+            };
+            if !permits(Actor::Customer, permitted) {
+                return Err(HttpError::Forbidden);
+            }
+            let taken = match &action {
+                CustomerAction::Reply { message } => state.desk.customer_reply(&tracked, message).await,
+                CustomerAction::Withdraw { reason } => state.desk.customer_withdraw(&tracked, reason.as_deref()).await,
+            };
+            match taken {
+                Ok(_) => "ok",
+                // The request moved on meanwhile (finished, say): told so.
+                Err(CaseError::Invalid(_) | CaseError::Conflict) => "refused",
+                Err(error) => return Err(HttpError::Case(error)),
+            }
+        }
+        Confirmed::Expired => "expired",
+        Confirmed::Unknown => "unknown",
+    };
+    Ok(Redirect::to(&format!("/confirm/{token}?result={result}")))
+}
+
+/// The tracking page again, with a form as typed and why it was refused.
+async fn refuse<F: Clone + Send + Sync + 'static>(
+    state: &AppState,
+    parts: axum::http::request::Parts,
+    page: &str,
+    form: FormState<F>,
+) -> Response {
+    let mut answer = pages::render_at(state, parts, page, move || leptos::prelude::provide_context(form.clone())).await;
+    *answer.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    answer
 }
 
 /// How long a used-up daily allowance lasts, at most.

@@ -14,7 +14,7 @@ use leptos::prelude::{provide_context, use_context};
 /// Areas whose answers show someone's personal data or a secret link:
 /// tracking and verification pages, everything staff see (exports
 /// included), the JSON API and the server functions under `/api`.
-const PRIVATE_AREAS: [&str; 5] = ["/track", "/verify", "/revoke", "/staff", "/api"];
+const PRIVATE_AREAS: [&str; 6] = ["/track", "/verify", "/revoke", "/confirm", "/staff", "/api"];
 
 /// What the deployment decides about the headers.
 #[derive(Clone, Debug, Default)]

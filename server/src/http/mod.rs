@@ -62,6 +62,9 @@ pub struct AppState {
     pub api_tokens: ApiTokens,
     pub site_root: PathBuf,
     pub body_limit: usize,
+    /// How old a tracking link may be and still act without a fresh
+    /// emailed confirmation.
+    pub fresh_link_age: chrono::Duration,
     pub trusted_proxies: TrustedProxies,
     pub submissions: SubmissionLimiter,
     pub headers: HeaderSettings,
@@ -177,7 +180,7 @@ pub fn router(state: AppState) -> Router {
 
 /// Tracking links carry a secret, so logs show only which page it was.
 fn redacted_path(path: &str) -> String {
-    for secret in ["/track/", "/verify/", "/revoke/", "/staff/welcome/"] {
+    for secret in ["/track/", "/verify/", "/revoke/", "/confirm/", "/staff/welcome/"] {
         if path.starts_with(secret) {
             return format!("{secret}…");
         }

@@ -64,6 +64,15 @@ pub enum Letter<'a> {
         revoke_url: &'a str,
         valid_hours: u32,
     },
+    /// The single-use link that confirms an action the customer took
+    /// through a tracking link too old to act by itself.
+    ConfirmAction {
+        name: &'a str,
+        reference: &'a ReferenceCode,
+        what: &'a str,
+        confirm_url: &'a str,
+        valid_hours: u32,
+    },
     /// A private tracking link sent again, asked for by reference and address.
     TrackingLink {
         name: &'a str,
@@ -135,6 +144,24 @@ pub enum Letter<'a> {
         reason: &'a str,
         note: &'a str,
     },
+    /// To the assignee, or the team when nobody holds the case: the
+    /// customer replied from the tracking page. Only the reference and a
+    /// link to the case: what they wrote stays sealed in the portal.
+    CustomerReplied {
+        name: &'a str,
+        reference: &'a ReferenceCode,
+        kind: RequestKind,
+        case_url: &'a str,
+        /// Whether the reply ended a wait on the customer.
+        resumed: bool,
+    },
+    /// To the customer: their request is withdrawn, as they asked.
+    Withdrawn {
+        name: &'a str,
+        reference: &'a ReferenceCode,
+        kind: RequestKind,
+        reason: Option<&'a str>,
+    },
     /// The daily digest to a staff member.
     Digest {
         name: &'a str,
@@ -164,6 +191,9 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     template!("complaint_resolved"),
     template!("case_closed"),
     template!("digest"),
+    template!("customer_replied"),
+    template!("withdrawn"),
+    template!("confirm_action"),
 ];
 
 impl Letter<'_> {
@@ -173,6 +203,7 @@ impl Letter<'_> {
             Self::Verification { .. } => "verification",
             Self::TrackingLink { .. } => "tracking_link",
             Self::ConfirmRevocation { .. } => "confirm_revocation",
+            Self::ConfirmAction { .. } => "confirm_action",
             Self::ClosedUnverified { .. } => "closed_unverified",
             Self::StaffInvite { .. } => "staff_invite",
             Self::CaseMessage { .. } => "case_message",
@@ -186,6 +217,8 @@ impl Letter<'_> {
             },
             Self::CaseClosed { .. } => "case_closed",
             Self::Digest { .. } => "digest",
+            Self::CustomerReplied { .. } => "customer_replied",
+            Self::Withdrawn { .. } => "withdrawn",
             Self::AmendmentNotice { .. } => NOTICE_TEMPLATE,
         }
     }
@@ -197,6 +230,7 @@ impl Letter<'_> {
                 format!("Please confirm your email address for request {reference}")
             }
             Self::TrackingLink { reference, .. } => format!("Your private link for request {reference}"),
+            Self::ConfirmAction { reference, .. } => format!("Please confirm your action on request {reference}"),
             Self::ConfirmRevocation { reference, .. } => {
                 format!("Please confirm that you want to revoke your opt-out {reference}")
             }
@@ -214,6 +248,8 @@ impl Letter<'_> {
                 }
             }
             Self::CaseMessage { reference, .. } => format!("A message about your request {reference}"),
+            Self::CustomerReplied { reference, .. } => format!("The customer replied on request {reference}"),
+            Self::Withdrawn { reference, .. } => format!("Your request {reference} is withdrawn"),
             Self::AwaitingCustomer { reference, .. } => format!("We need information for your request {reference}"),
             Self::Extension { reference, .. } => format!("We need more time for your request {reference}"),
             // The outcome's one name, as the tracking page and the case give it.
@@ -307,6 +343,9 @@ impl Letters {
             Letter::ConfirmRevocation { name, reference, revoke_url, valid_hours } => {
                 context! { name, reference => reference.as_str(), revoke_url => url(revoke_url), valid_hours }
             }
+            Letter::ConfirmAction { name, reference, what, confirm_url, valid_hours } => {
+                context! { name, reference => reference.as_str(), what, confirm_url => url(confirm_url), valid_hours }
+            }
             Letter::TrackingLink { name, reference, kind, tracking_url } => {
                 context! { name, reference => reference.as_str(), kind_label => kind.label(), tracking_url => url(tracking_url) }
             }
@@ -357,6 +396,12 @@ impl Letters {
             Letter::Digest { name, day, due_soon, overdue, all_overdue, queue_url } => {
                 context! { name, day, due_soon, overdue, all_overdue, queue_url => url(queue_url) }
             }
+            Letter::CustomerReplied { name, reference, kind, case_url, resumed } => {
+                context! { name, reference => reference.as_str(), kind_label => kind.label(), case_url => url(case_url), resumed }
+            }
+            Letter::Withdrawn { name, reference, kind, reason } => {
+                context! { name, reference => reference.as_str(), kind_label => kind.label(), reason }
+            }
             Letter::AmendmentNotice { recipient, customer, reference, records_changed, partly } => {
                 context! { name => recipient, customer, reference => reference.as_str(), records_changed, partly }
             }
@@ -375,9 +420,12 @@ impl Letters {
             Letter::Verification { verify_url, .. } => vec![(*verify_url).to_owned()],
             Letter::TrackingLink { tracking_url, .. } => vec![(*tracking_url).to_owned()],
             Letter::ConfirmRevocation { revoke_url, .. } => vec![(*revoke_url).to_owned()],
+            Letter::ConfirmAction { confirm_url, .. } => vec![(*confirm_url).to_owned()],
             Letter::StaffInvite { welcome_url, .. } => vec![(*welcome_url).to_owned()],
             Letter::ClosedUnverified { .. }
             | Letter::CaseMessage { .. }
+            | Letter::CustomerReplied { .. }
+            | Letter::Withdrawn { .. }
             | Letter::AwaitingCustomer { .. }
             | Letter::Extension { .. }
             | Letter::Outcome { .. }

@@ -27,7 +27,7 @@ use crate::mail::{Mailer, RecipientAllowance};
 use crate::secret::hex;
 use crate::vault::{Vault, VaultError, normal};
 pub use feed::Cursor;
-pub use revoke::{Revocation, RevocationLink};
+pub use revoke::{Confirmed, Revocation, RevocationLink};
 
 /// Held by every register write until its transaction ends, so that entries
 /// become visible in the order of their ids (see [`record`]).

@@ -6,6 +6,7 @@
 
 use app::domain::register::{OptOutChange, OptOutSource, RevocationChannel};
 use app::domain::request::Choice;
+use app::domain::workflow::CustomerAction;
 use app::domain::{EventKind, ReferenceCode, RequestKind, RequestStatus, Viewer};
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
@@ -50,6 +51,19 @@ pub enum RevocationLink {
     /// Nothing stands to be revoked.
     NotApplicable,
 }
+
+/// What became of a click on an emailed confirmation of a customer action.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Confirmed {
+    /// The link is spent; the action it kept is to be taken on the request.
+    Take(Box<request::Model>, CustomerAction),
+    Expired,
+    /// Used already, replaced, or never ours.
+    Unknown,
+}
+
+/// What a confirmation link for an opt-out's revocation is for.
+const REVOKE: &str = "revoke";
 
 /// What became of a click on the emailed confirmation.
 #[derive(Debug, PartialEq, Eq)]
@@ -172,6 +186,7 @@ impl Register {
         let now = Utc::now();
         let last = revocation_link::Entity::find()
             .filter(revocation_link::Column::RequestId.eq(request.id))
+            .filter(revocation_link::Column::Purpose.eq(REVOKE))
             .order_by_desc(revocation_link::Column::Id)
             .one(&self.db)
             .await?;
@@ -204,6 +219,7 @@ impl Register {
         revocation_link::Entity::update_many()
             .col_expr(revocation_link::Column::UsedAt, Expr::value(now))
             .filter(revocation_link::Column::RequestId.eq(request.id))
+            .filter(revocation_link::Column::Purpose.eq(REVOKE))
             .filter(revocation_link::Column::UsedAt.is_null())
             .exec(&txn)
             .await?;
@@ -230,7 +246,7 @@ impl Register {
         else {
             return Ok(Revocation::Unknown);
         };
-        if link.used_at.is_some() {
+        if link.used_at.is_some() || link.purpose != REVOKE {
             return Ok(Revocation::Unknown);
         }
         let now = Utc::now();
@@ -258,5 +274,108 @@ impl Register {
             Err(RegisterError::AlreadyRevoked) => Ok(Revocation::Unknown),
             Err(error) => Err(error),
         }
+    }
+
+    /// An action the customer took through a tracking link too old to act
+    /// by itself: kept sealed with a single-use link mailed to the address
+    /// on file, the same way a revocation is confirmed, and taken only
+    /// when that link is followed.
+    pub async fn ask_to_confirm(
+        &self,
+        request: &request::Model,
+        action: &CustomerAction,
+    ) -> Result<RevocationLink, RegisterError> {
+        let purpose = action.step().as_str();
+        let now = Utc::now();
+        let last = revocation_link::Entity::find()
+            .filter(revocation_link::Column::RequestId.eq(request.id))
+            .filter(revocation_link::Column::Purpose.eq(purpose))
+            .order_by_desc(revocation_link::Column::Id)
+            .one(&self.db)
+            .await?;
+        if last.is_some_and(|last| last.created_at > now - RESEND_INTERVAL) {
+            return Ok(RevocationLink::TooSoon);
+        }
+        let reference = ReferenceCode::parse(&request.reference)
+            .map_err(|e| RegisterError::Corrupt { id: request.id, what: e.to_string() })?;
+        let vault = self.vault();
+        let (name, email) = (vault.open_name(request)?, vault.open_email(request)?);
+        let secret = Secret::generate();
+        let hash = secret.hash();
+        let json = serde_json::to_string(action)
+            .map_err(|e| RegisterError::Corrupt { id: request.id, what: e.to_string() })?;
+        let pending = vault.seal_pending(&hash, &json)?;
+        let hours = self.limits.link_ttl.num_hours().clamp(1, i64::from(u32::MAX)) as u32;
+        let letter = self.mailer.compose(&Letter::ConfirmAction {
+            name: &name,
+            reference: &reference,
+            what: action.to_confirm(),
+            confirm_url: &self.mailer.link(&format!("confirm/{}", secret.expose())),
+            valid_hours: hours,
+        })?;
+        let txn = self.db.begin().await?;
+        let recipient = allowance::recipient_key(vault, &email);
+        if !self.limits.allowance.take(&txn, &recipient, self.clocks.local_date(now), 1).await? {
+            return Ok(RevocationLink::AllowanceUsed);
+        }
+        // The newest wish replaces an older one of the same kind not yet
+        // confirmed: only what the customer last wrote is taken.
+        revocation_link::Entity::update_many()
+            .col_expr(revocation_link::Column::UsedAt, Expr::value(now))
+            .filter(revocation_link::Column::RequestId.eq(request.id))
+            .filter(revocation_link::Column::Purpose.eq(purpose))
+            .filter(revocation_link::Column::UsedAt.is_null())
+            .exec(&txn)
+            .await?;
+        revocation_link::ActiveModel {
+            request_id: Set(request.id),
+            hash: Set(hash),
+            created_at: Set(now),
+            expires_at: Set(now + self.limits.link_ttl),
+            purpose: Set(purpose.to_owned()),
+            pending: Set(Some(pending)),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        self.mailer.enqueue(&txn, Some(request.id), &email, letter).await?;
+        txn.commit().await?;
+        self.mailer.wake();
+        Ok(RevocationLink::Sent)
+    }
+
+    /// The confirmed click: spends the link and hands back the action it
+    /// kept, for the case desk to take. Of two clicks at once, one finds
+    /// the link unspent.
+    pub async fn confirm_action(&self, presented: &str) -> Result<Confirmed, RegisterError> {
+        let Some(hash) = secret::lookup_hash(presented) else { return Ok(Confirmed::Unknown) };
+        let Some(link) =
+            revocation_link::Entity::find().filter(revocation_link::Column::Hash.eq(hash)).one(&self.db).await?
+        else {
+            return Ok(Confirmed::Unknown);
+        };
+        if link.used_at.is_some() || link.purpose == REVOKE {
+            return Ok(Confirmed::Unknown);
+        }
+        let now = Utc::now();
+        if link.expires_at <= now {
+            return Ok(Confirmed::Expired);
+        }
+        let corrupt = |what: String| RegisterError::Corrupt { id: link.id, what };
+        let json = self.vault().open_pending(&link)?.ok_or_else(|| corrupt("no pending action".into()))?;
+        let action: CustomerAction = serde_json::from_str(&json).map_err(|e| corrupt(e.to_string()))?;
+        let spent = revocation_link::Entity::update_many()
+            .col_expr(revocation_link::Column::UsedAt, Expr::value(now))
+            .filter(revocation_link::Column::Id.eq(link.id))
+            .filter(revocation_link::Column::UsedAt.is_null())
+            .exec(&self.db)
+            .await?;
+        if spent.rows_affected != 1 {
+            return Ok(Confirmed::Unknown);
+        }
+        let Some(found) = request::Entity::find_by_id(link.request_id).one(&self.db).await? else {
+            return Ok(Confirmed::Unknown);
+        };
+        Ok(Confirmed::Take(Box::new(found), action))
     }
 }

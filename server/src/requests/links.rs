@@ -7,7 +7,7 @@
 //! but cannot take a working link away from its owner.
 
 use app::domain::{ReferenceCode, RequestKind};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
@@ -34,6 +34,26 @@ impl RequestStore {
             Some(again) => request::Entity::find_by_id(again.request_id).one(on).await,
             None => Ok(None),
         }
+    }
+
+    /// The request a tracking link's hash opens, with when that link was
+    /// issued: with the receipt, or when it was sent again.
+    pub(super) async fn by_tracking_hash_issued(
+        &self,
+        on: &DatabaseConnection,
+        hash: &str,
+    ) -> Result<Option<(request::Model, DateTime<Utc>)>, DbErr> {
+        let first = request::Entity::find().filter(request::Column::TrackingHash.eq(hash)).one(on).await?;
+        if let Some(first) = first {
+            // Issued when the row was written, whatever day staff say a
+            // request by phone or mail was received.
+            let issued = first.created_at;
+            return Ok(Some((first, issued)));
+        }
+        let again = tracking_link::Entity::find().filter(tracking_link::Column::Hash.eq(hash)).one(on).await?;
+        let Some(again) = again else { return Ok(None) };
+        let found = request::Entity::find_by_id(again.request_id).one(on).await?;
+        Ok(found.map(|found| (found, again.created_at)))
     }
 
     /// Sends a fresh tracking link to the address on file when `email` is

@@ -252,6 +252,16 @@ impl RequestStore {
         Ok(self.by_tracking_hash(&self.read, &hash).await?)
     }
 
+    /// [`Self::tracked_row`] with when the presented link was issued, for
+    /// the actions an old link may not take by itself.
+    pub async fn tracked_link(
+        &self,
+        presented_token: &str,
+    ) -> Result<Option<(request::Model, chrono::DateTime<chrono::Utc>)>, StoreError> {
+        let Some(hash) = secret::lookup_hash(presented_token) else { return Ok(None) };
+        Ok(self.by_tracking_hash_issued(&self.db, &hash).await?)
+    }
+
     fn vault(&self) -> &Vault {
         self.mailer.outbox().vault()
     }

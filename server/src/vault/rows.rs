@@ -14,6 +14,13 @@ pub const EVENTS: &str = "request_events";
 pub const OUTBOX: &str = "outbox";
 pub const WEBHOOK_ENDPOINTS: &str = "webhook_endpoints";
 pub const OPT_OUTS: &str = "opt_out_entries";
+pub const CONFIRMATION_LINKS: &str = "opt_out_revocation_links";
+
+/// A confirmation link's waiting action is bound to the link's hash, which
+/// is fixed before the row is written and never changes.
+fn pending_place(hash: &str) -> Place<'_> {
+    Place { table: CONFIRMATION_LINKS, column: "pending", row: hash }
+}
 
 /// A request's sealed columns are bound to its reference, which is fixed
 /// before the row is written and never changes.
@@ -190,6 +197,18 @@ impl Vault {
             ClockColumn::State => row.clock_state.as_ref(),
         };
         self.open_optional(stored, request_place(column.name(), &row.reference))
+    }
+
+    /// The customer's action waiting on a confirmation link, as JSON.
+    pub fn seal_pending(&self, link_hash: &str, json: &str) -> Result<Sealed, VaultError> {
+        self.seal(json, pending_place(link_hash))
+    }
+
+    pub fn open_pending(
+        &self,
+        link: &crate::db::entities::revocation_link::Model,
+    ) -> Result<Option<String>, VaultError> {
+        self.open_optional(link.pending.as_ref(), pending_place(&link.hash))
     }
 
     pub fn seal_hold_reason(&self, reference: &str, reason: &str) -> Result<Sealed, VaultError> {

@@ -81,6 +81,7 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
     assert_eq!(submitted.status, StatusCode::SEE_OTHER, "{}", submitted.main_text());
     let tracking = submitted.location().trim_end_matches("?new=1").to_owned();
     let token = tracking.trim_start_matches("/track/").to_owned();
+    let too_long = "x".repeat(2001);
     app.create_staff("colleague@example.com", "Cole", Role::Agent).await;
     let agent = app.staff_member("agent@example.com", Role::Agent).await;
     let manager = app.staff_member("manager@example.com", Role::Manager).await;
@@ -118,7 +119,13 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
         post("/verify/{token}", "/verify/not-a-token", &[], EVERYONE),
         post("/track/{token}/resend", format!("{tracking}/resend"), &[], EVERYONE),
         post("/track/{token}/revoke-opt-out", format!("{tracking}/revoke-opt-out"), &[], EVERYONE),
+        post("/track/{token}/reply", format!("{tracking}/reply"), &[("message", "Hello")], EVERYONE),
+        // Refused for its length, so that the request the other probes use
+        // stays open; the rule book is asked all the same.
+        post("/track/{token}/withdraw", format!("{tracking}/withdraw"), &[("reason", &too_long)], EVERYONE),
         get("/revoke/{token}", "/revoke/not-a-token", EVERYONE),
+        get("/confirm/{token}", "/confirm/not-a-token", EVERYONE),
+        post("/confirm/{token}", "/confirm/not-a-token", &[], EVERYONE),
         post("/revoke/{token}", "/revoke/not-a-token", &[], EVERYONE),
         post("/api/track", "/api/track", &[("token", &token)], EVERYONE),
         // Signing in, and an invitation, need no session.

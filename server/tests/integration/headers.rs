@@ -22,7 +22,7 @@ use tower::ServiceExt;
 const COMPILED_SITE: &str = "http://portal.test/pkg/";
 
 /// Areas whose answers must never be stored, as the issue lists them.
-const PRIVATE: [&str; 5] = ["/track/", "/verify/", "/revoke/", "/staff", "/api/"];
+const PRIVATE: [&str; 6] = ["/track/", "/verify/", "/revoke/", "/confirm/", "/staff", "/api/"];
 
 fn header(reply: &Reply, name: header::HeaderName) -> &str {
     reply.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")

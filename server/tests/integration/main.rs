@@ -16,6 +16,7 @@ mod form_fuzz;
 mod headers;
 mod intake;
 mod letters;
+mod lifecycle;
 mod mail;
 mod metrics;
 mod notices;

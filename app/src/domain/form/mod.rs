@@ -10,13 +10,17 @@ mod complaint;
 pub mod limits;
 mod link_request;
 mod opt_out;
+mod reply;
 mod rules;
 mod typed;
+mod withdraw;
 
 pub use amendment::{AmendmentForm, NOTIFY_ROWS};
 pub use complaint::ComplaintForm;
 pub use link_request::LinkRequestForm;
 pub use opt_out::OptOutForm;
+pub use reply::{REPLY_FIELD, ReplyForm};
+pub use withdraw::{WITHDRAW_FIELD, WithdrawForm};
 
 use std::collections::BTreeMap;
 

@@ -386,5 +386,9 @@ fn outcome_lines(kinds: &[RequestKind], facts: &[OutcomeFact]) -> Vec<(String, u
             }
         }
     }
+    // A customer may withdraw a request of any kind: one line for all.
+    if !kinds.is_empty() {
+        lines.push((OutcomeClass::Withdrawn.label().to_owned(), count(OutcomeClass::Withdrawn, None)));
+    }
     lines
 }

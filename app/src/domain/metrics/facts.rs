@@ -19,6 +19,7 @@ named_enum! {
         AmendmentPartlyAccepted => "amendment_partly_accepted",
         AmendmentDenied => "amendment_denied",
         ComplaintResolved => "complaint_resolved",
+        Withdrawn => "withdrawn",
     }
 }
 
@@ -33,6 +34,7 @@ impl OutcomeClass {
             Self::AmendmentPartlyAccepted => "Amendment accepted in part",
             Self::AmendmentDenied => "Amendment denied",
             Self::ComplaintResolved => "Complaint resolved",
+            Self::Withdrawn => "Withdrawn by the customer",
         }
     }
 }

@@ -60,7 +60,9 @@ impl Ending {
     pub fn of(status: RequestStatus) -> Option<Self> {
         match status {
             RequestStatus::Completed | RequestStatus::Denied => Some(Self::Answered),
-            RequestStatus::Closed => Some(Self::ClosedWithoutOutcome),
+            // A withdrawal is also counted as its own outcome
+            // (`OutcomeClass::Withdrawn`); nothing was answered.
+            RequestStatus::Closed | RequestStatus::Withdrawn => Some(Self::ClosedWithoutOutcome),
             _ => None,
         }
     }

@@ -1,0 +1,152 @@
+//! What the customer does to their own case from the tracking page: the
+//! steps the workflow gives them, written through the same versioned change
+//! as a staff member's, with the customer as a system actor.
+
+use app::domain::clock::{Pause, RequestClock};
+use app::domain::metrics::OutcomeClass;
+use app::domain::workflow::{self, CustomerStep};
+use app::domain::{ReferenceCode, RequestStatus};
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+
+use super::change::{Change, Versioned, seal_clock};
+use super::{CaseDesk, CaseError, Loaded, clock_state};
+use crate::audit;
+use crate::db::entities::request;
+use crate::mail::Letter;
+use crate::requests::StoreError;
+use crate::vault::rows::ClockColumn;
+
+/// Who the audit log says acted when the customer did.
+const CUSTOMER: audit::Actor = audit::Actor::System("customer");
+
+/// Why a customer's step was refused, as the tracking page tells it.
+pub const NOT_OPEN_TO_REPLY: &str = "This request is not open to a reply.";
+pub const NOT_OPEN_TO_WITHDRAW: &str = "This request is already finished, so it cannot be withdrawn.";
+
+impl CaseDesk {
+    /// The customer's reply to a message or a request for information. A
+    /// reply while the clock waits on them ends the wait: the pause closes
+    /// today, so the deadline moves by exactly the days it lasted. The
+    /// assignee, or the team when nobody holds the case, is told.
+    pub async fn customer_reply(&self, tracked: &request::Model, message: &str) -> Result<RequestStatus, CaseError> {
+        let found = self.load(&reference_of(tracked)?).await?;
+        let step = CustomerStep::Reply;
+        let next = workflow::customer_next(found.status, step).ok_or(CaseError::Invalid(NOT_OPEN_TO_REPLY))?;
+        let mut set = vec![(request::Column::Status, Expr::value(next.as_str()))];
+        let resumed = found.status != next;
+        if resumed {
+            set.extend(self.end_wait(&found)?);
+        }
+        let vault = self.vault();
+        let (name, address) = self.told_of(&found).await?;
+        let case_url = self.mailer.link(&format!("staff/requests/{}", found.reference));
+        let letter = self.mailer.compose(&Letter::CustomerReplied {
+            name: &name,
+            reference: &found.reference,
+            kind: found.kind,
+            case_url: &case_url,
+            resumed,
+        })?;
+        let change = Change {
+            at: Utc::now(),
+            update: Some(Versioned { version: found.row.version, set }),
+            event: step.event(),
+            body: Some(message.to_owned()),
+            action: "request.customer_replied",
+            detail: serde_json::json!({
+                "from": found.status.as_str(),
+                "to": next.as_str(),
+                "reply": vault.digest(message),
+            }),
+            letter: None,
+            entry: None,
+            notices: vec![(address, letter)],
+        };
+        self.change_by(&CUSTOMER, None, &found, change).await?;
+        Ok(next)
+    }
+
+    /// The customer withdraws a request not yet finished, with an optional
+    /// reason: it ends as withdrawn, counted under its own outcome, and
+    /// the customer gets a letter saying so.
+    pub async fn customer_withdraw(
+        &self,
+        tracked: &request::Model,
+        reason: Option<&str>,
+    ) -> Result<RequestStatus, CaseError> {
+        let found = self.load(&reference_of(tracked)?).await?;
+        let step = CustomerStep::Withdraw;
+        let next = workflow::customer_next(found.status, step).ok_or(CaseError::Invalid(NOT_OPEN_TO_WITHDRAW))?;
+        let now = Utc::now();
+        let mut set = vec![
+            (request::Column::Status, Expr::value(next.as_str())),
+            (request::Column::ResolvedAt, Expr::value(now)),
+            // No sealed outcome: a withdrawal says nothing of the person's
+            // records, only that it ended so, which the tag keeps.
+            (request::Column::OutcomeTag, Expr::value(OutcomeClass::Withdrawn.as_str())),
+        ];
+        if found.status == RequestStatus::AwaitingCustomer {
+            set.extend(self.end_wait(&found)?);
+        }
+        let letter = self.mailer.compose(&Letter::Withdrawn {
+            name: &found.name,
+            reference: &found.reference,
+            kind: found.kind,
+            reason,
+        })?;
+        let vault = self.vault();
+        let change = Change {
+            at: now,
+            update: Some(Versioned { version: found.row.version, set }),
+            event: step.event(),
+            body: reason.map(str::to_owned),
+            action: "request.withdrawn",
+            detail: serde_json::json!({
+                "from": found.status.as_str(),
+                "to": next.as_str(),
+                "reason": reason.map(|reason| vault.digest(reason)),
+            }),
+            letter: Some(letter),
+            entry: None,
+            notices: Vec::new(),
+        };
+        self.change_by(&CUSTOMER, None, &found, change).await?;
+        Ok(next)
+    }
+
+    /// The columns that close the wait on the customer today and carry the
+    /// clock recomputed with it.
+    fn end_wait(&self, found: &Loaded) -> Result<Vec<(request::Column, Expr)>, CaseError> {
+        let vault = self.vault();
+        let mut state = clock_state(vault, &found.row)?;
+        if let Some(asked) = state.pauses.open_since.take() {
+            state.pauses.closed.push(Pause { asked, answered: self.clocks.today() });
+        }
+        let clock = self.clocks.compute(found.kind, found.row.received_at, &state);
+        let at = found.reference.as_str();
+        let sealed_clock = clock.as_ref().map(|clock| seal_clock(vault, at, ClockColumn::Clock, clock)).transpose()?;
+        Ok(vec![
+            (request::Column::ClockState, Expr::value(seal_clock(vault, at, ClockColumn::State, &state)?)),
+            (request::Column::DueOn, Expr::value(clock.as_ref().map(RequestClock::due))),
+            (request::Column::Clock, Expr::value(sealed_clock)),
+        ])
+    }
+
+    /// Whom a customer's step is announced to, by name and address: the
+    /// active colleague who holds the case, else the team's mailbox.
+    async fn told_of(&self, found: &Loaded) -> Result<(String, String), CaseError> {
+        if let Some(id) = found.row.assignee_id {
+            let staff = self.staff.list().await?;
+            if let Some(member) = staff.into_iter().find(|member| member.id == id && member.active) {
+                return Ok((member.name, member.email));
+            }
+        }
+        Ok(("privacy team".to_owned(), self.team_address.clone()))
+    }
+}
+
+fn reference_of(row: &request::Model) -> Result<ReferenceCode, CaseError> {
+    ReferenceCode::parse(&row.reference)
+        .map_err(|e| CaseError::Store(StoreError::Corrupt { id: row.id, reason: e.to_string() }))
+}
