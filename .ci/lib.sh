@@ -102,7 +102,8 @@ wrk_figures() {
   RPS=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   P50=$(awk '$1 == "50%" {print $2}' <<<"$out" | to_ms)
   P99=$(awk '$1 == "99%" {print $2}' <<<"$out" | to_ms)
-  MAX=$(awk '$1 == "Latency" {print $4}' <<<"$out" | to_ms)
+  # The thread statistics' line, not the "Latency Distribution" heading.
+  MAX=$(awk '$1 == "Latency" && $2 ~ /[0-9]/ {print $4; exit}' <<<"$out" | to_ms)
 }
 
 # wrk writes 850.00us, 2.31ms, 1.20s or 1.05m: milliseconds, two decimals.
@@ -140,5 +141,7 @@ budgets_met() {
 # is the server's own and not the time it waited for wrk.
 SERVER_CORE=${SERVER_CORE:-1}
 LOAD_CORE=${LOAD_CORE:-0}
-pinned_server() { taskset -c "$SERVER_CORE" "$@"; }
+# `exec`, so that a server started in the background with `&` has the
+# server's own process id in `$!` (for its memory), not a subshell's.
+pinned_server() { exec taskset -c "$SERVER_CORE" "$@"; }
 pinned_load() { taskset -c "$LOAD_CORE" "$@"; }
