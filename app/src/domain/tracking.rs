@@ -210,16 +210,6 @@ impl EventKind {
         }
     }
 
-    /// The headline of the event on a case's timeline for staff: the
-    /// customer's words, told from the other side where they differ.
-    pub fn staff_title(self) -> &'static str {
-        match self {
-            Self::CustomerReplied => "Message from the customer",
-            Self::Withdrawn => "Withdrawn by the customer",
-            _ => self.customer_title(),
-        }
-    }
-
     /// How the same event is told to staff, as the headline of a case's
     /// timeline: about the customer, not to them.
     pub fn staff_title(self) -> &'static str {
@@ -242,6 +232,8 @@ impl EventKind {
             Self::HoldPlaced => "Legal hold placed",
             Self::HoldLifted => "Legal hold lifted",
             Self::OptOutRevoked => "The opt-out was revoked",
+            Self::CustomerReplied => "Message from the customer",
+            Self::Withdrawn => "Withdrawn by the customer",
         }
     }
 }
