@@ -8,7 +8,7 @@ use app::domain::register::{OptOutChange, OptOutSource, RevocationChannel};
 use app::domain::request::Choice;
 use app::domain::workflow::CustomerAction;
 use app::domain::{EventKind, ReferenceCode, RequestKind, RequestStatus, Viewer};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
@@ -18,15 +18,25 @@ use super::{Entry, NewEntry, Register, RegisterError, record};
 use crate::audit::{self, Actor};
 use crate::db::entities::{opt_out_entry, request, revocation_link};
 use crate::history;
-use crate::mail::{Letter, allowance};
+use crate::mail::{Composed, Letter, allowance};
 use crate::secret::{self, Secret};
 use crate::staff::actor;
+use crate::vault::Sealed;
 
 /// The longest reason staff may write down.
 const REASON_LIMIT: usize = 2_000;
 
 /// The least time between two confirmation letters for one opt-out.
 const RESEND_INTERVAL: Duration = Duration::minutes(2);
+
+/// A single-use link about to be mailed: what it is for, and for a
+/// confirmation, the sealed action it will take.
+struct NewLink<'a> {
+    request_id: i64,
+    purpose: &'a str,
+    hash: String,
+    pending: Option<Sealed>,
+}
 
 /// A revocation about to be written: how and by whom it came, what the
 /// request's history says of it, and the confirmation link it uses up.
@@ -184,24 +194,13 @@ impl Register {
             return Ok(RevocationLink::NotApplicable);
         }
         let now = Utc::now();
-        let last = revocation_link::Entity::find()
-            .filter(revocation_link::Column::RequestId.eq(request.id))
-            .filter(revocation_link::Column::Purpose.eq(REVOKE))
-            .order_by_desc(revocation_link::Column::Id)
-            .one(&self.db)
-            .await?;
-        if last.is_some_and(|last| last.created_at > now - RESEND_INTERVAL) {
+        if self.link_sent_moments_ago(request.id, REVOKE, now).await? {
             return Ok(RevocationLink::TooSoon);
         }
         let reference = ReferenceCode::parse(&request.reference)
             .map_err(|e| RegisterError::Corrupt { id: request.id, what: e.to_string() })?;
         let vault = self.vault();
         let (name, email) = (vault.open_name(request)?, vault.open_email(request)?);
-        // A customer answered by post has no address for a single-use link:
-        // they revoke by phone or mail, which staff record in the register.
-        if email.trim().is_empty() {
-            return Ok(RevocationLink::NotApplicable);
-        }
         let secret = Secret::generate();
         let hours = self.limits.link_ttl.num_hours().clamp(1, i64::from(u32::MAX)) as u32;
         let letter = self.mailer.compose(&Letter::ConfirmRevocation {
@@ -210,29 +209,67 @@ impl Register {
             revoke_url: &self.mailer.link(&format!("revoke/{}", secret.expose())),
             valid_hours: hours,
         })?;
+        let link = NewLink { request_id: request.id, purpose: REVOKE, hash: secret.hash(), pending: None };
+        self.send_link(link, &email, letter, now).await
+    }
+
+    /// Whether a link for `purpose` went to this request's customer moments
+    /// ago: a second click then sends nothing more.
+    async fn link_sent_moments_ago(
+        &self,
+        request_id: i64,
+        purpose: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, RegisterError> {
+        let last = revocation_link::Entity::find()
+            .filter(revocation_link::Column::RequestId.eq(request_id))
+            .filter(revocation_link::Column::Purpose.eq(purpose))
+            .order_by_desc(revocation_link::Column::Id)
+            .one(&self.db)
+            .await?;
+        Ok(last.is_some_and(|last| last.created_at > now - RESEND_INTERVAL))
+    }
+
+    /// Stores a single-use link in place of the older unspent ones of its
+    /// purpose (only the newest link, and what the customer last asked,
+    /// counts) and queues its letter, within the day's allowance of letters
+    /// to that address.
+    async fn send_link(
+        &self,
+        link: NewLink<'_>,
+        email: &str,
+        letter: Composed,
+        now: DateTime<Utc>,
+    ) -> Result<RevocationLink, RegisterError> {
+        // A customer answered by post has no address for a single-use link:
+        // they act by phone or mail, which staff record.
+        if email.trim().is_empty() {
+            return Ok(RevocationLink::NotApplicable);
+        }
         let txn = self.db.begin().await?;
-        let recipient = allowance::recipient_key(vault, &email);
+        let recipient = allowance::recipient_key(self.vault(), email);
         if !self.limits.allowance.take(&txn, &recipient, self.clocks.local_date(now), 1).await? {
             return Ok(RevocationLink::AllowanceUsed);
         }
-        // A newer link replaces the older ones, as verification links do.
         revocation_link::Entity::update_many()
             .col_expr(revocation_link::Column::UsedAt, Expr::value(now))
-            .filter(revocation_link::Column::RequestId.eq(request.id))
-            .filter(revocation_link::Column::Purpose.eq(REVOKE))
+            .filter(revocation_link::Column::RequestId.eq(link.request_id))
+            .filter(revocation_link::Column::Purpose.eq(link.purpose))
             .filter(revocation_link::Column::UsedAt.is_null())
             .exec(&txn)
             .await?;
         revocation_link::ActiveModel {
-            request_id: Set(request.id),
-            hash: Set(secret.hash()),
+            request_id: Set(link.request_id),
+            hash: Set(link.hash),
             created_at: Set(now),
             expires_at: Set(now + self.limits.link_ttl),
+            purpose: Set(link.purpose.to_owned()),
+            pending: Set(link.pending),
             ..Default::default()
         }
         .insert(&txn)
         .await?;
-        self.mailer.enqueue(&txn, Some(request.id), &email, letter).await?;
+        self.mailer.enqueue(&txn, Some(link.request_id), email, letter).await?;
         txn.commit().await?;
         self.mailer.wake();
         Ok(RevocationLink::Sent)
@@ -287,13 +324,7 @@ impl Register {
     ) -> Result<RevocationLink, RegisterError> {
         let purpose = action.step().as_str();
         let now = Utc::now();
-        let last = revocation_link::Entity::find()
-            .filter(revocation_link::Column::RequestId.eq(request.id))
-            .filter(revocation_link::Column::Purpose.eq(purpose))
-            .order_by_desc(revocation_link::Column::Id)
-            .one(&self.db)
-            .await?;
-        if last.is_some_and(|last| last.created_at > now - RESEND_INTERVAL) {
+        if self.link_sent_moments_ago(request.id, purpose, now).await? {
             return Ok(RevocationLink::TooSoon);
         }
         let reference = ReferenceCode::parse(&request.reference)
@@ -313,35 +344,8 @@ impl Register {
             confirm_url: &self.mailer.link(&format!("confirm/{}", secret.expose())),
             valid_hours: hours,
         })?;
-        let txn = self.db.begin().await?;
-        let recipient = allowance::recipient_key(vault, &email);
-        if !self.limits.allowance.take(&txn, &recipient, self.clocks.local_date(now), 1).await? {
-            return Ok(RevocationLink::AllowanceUsed);
-        }
-        // The newest wish replaces an older one of the same kind not yet
-        // confirmed: only what the customer last wrote is taken.
-        revocation_link::Entity::update_many()
-            .col_expr(revocation_link::Column::UsedAt, Expr::value(now))
-            .filter(revocation_link::Column::RequestId.eq(request.id))
-            .filter(revocation_link::Column::Purpose.eq(purpose))
-            .filter(revocation_link::Column::UsedAt.is_null())
-            .exec(&txn)
-            .await?;
-        revocation_link::ActiveModel {
-            request_id: Set(request.id),
-            hash: Set(hash),
-            created_at: Set(now),
-            expires_at: Set(now + self.limits.link_ttl),
-            purpose: Set(purpose.to_owned()),
-            pending: Set(Some(pending)),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        self.mailer.enqueue(&txn, Some(request.id), &email, letter).await?;
-        txn.commit().await?;
-        self.mailer.wake();
-        Ok(RevocationLink::Sent)
+        let link = NewLink { request_id: request.id, purpose, hash, pending: Some(pending) };
+        self.send_link(link, &email, letter, now).await
     }
 
     /// The confirmed click: spends the link and hands back the action it
