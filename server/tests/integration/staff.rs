@@ -319,6 +319,18 @@ async fn the_audit_log_catches_edits_and_removals(app: TestApp) {
         agent.post(&format!("/staff/requests/{reference}/note"), &[("body", body)]).await;
     }
     let db = app.app.database();
+    // An opening reaches the log through the access log's own writer, just
+    // after the page is shown: wait for it rather than race it.
+    let opened = async {
+        let find = Statement::from_string(
+            db.get_database_backend(),
+            "SELECT id FROM audit_log WHERE action = 'request.opened'",
+        );
+        while db.query_one_raw(find.clone()).await.expect("readable").is_none() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), opened).await.expect("the opening is logged");
     let entries = match server::audit::verify(db).await.expect("readable") {
         server::audit::Verdict::Intact { entries } => entries,
         other => panic!("a fresh log is intact, not {other:?}"),
