@@ -23,6 +23,7 @@ use crate::cases::CaseError;
 use crate::requests::StoreError;
 
 pub mod doc;
+mod new_request;
 mod register;
 mod requests;
 
