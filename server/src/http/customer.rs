@@ -126,12 +126,7 @@ async fn reply(
     let token = echoable(&token).to_owned();
     let page = format!("/track/{token}");
     let (parts, body) = request.into_parts();
-    let Form(values) = Form::<ReplyForm>::from_request(Request::from_parts(parts.clone(), body), &state)
-        .await
-        .map_err(|rejection| match rejection.status() {
-            StatusCode::PAYLOAD_TOO_LARGE => HttpError::TooLarge,
-            status => HttpError::UnreadableForm { status, detail: rejection.body_text() },
-        })?;
+    let values: ReplyForm = read_form(&state, &parts, body).await?;
     let Some((tracked, issued)) = state.store.tracked_link(&token).await? else {
         return Ok(Redirect::to(&page).into_response());
     };
@@ -168,12 +163,7 @@ async fn withdraw(
     let token = echoable(&token).to_owned();
     let page = format!("/track/{token}");
     let (parts, body) = request.into_parts();
-    let Form(values) = Form::<WithdrawForm>::from_request(Request::from_parts(parts.clone(), body), &state)
-        .await
-        .map_err(|rejection| match rejection.status() {
-            StatusCode::PAYLOAD_TOO_LARGE => HttpError::TooLarge,
-            status => HttpError::UnreadableForm { status, detail: rejection.body_text() },
-        })?;
+    let values: WithdrawForm = read_form(&state, &parts, body).await?;
     let Some((tracked, issued)) = state.store.tracked_link(&token).await? else {
         return Ok(Redirect::to(&page).into_response());
     };
@@ -265,13 +255,7 @@ async fn submit<F: RequestForm>(
 ) -> Result<Response, HttpError> {
     let (parts, body) = request.into_parts();
     let gpc = gpc::is_signal(parts.headers.get(gpc::HEADER).map(|v| v.as_bytes()));
-    let Form(values) =
-        Form::<F>::from_request(Request::from_parts(parts.clone(), body), &state).await.map_err(|rejection| {
-            match rejection.status() {
-                StatusCode::PAYLOAD_TOO_LARGE => HttpError::TooLarge,
-                status => HttpError::UnreadableForm { status, detail: rejection.body_text() },
-            }
-        })?;
+    let values: F = read_form(&state, &parts, body).await?;
     let context = ParseContext { today: Utc::now().date_naive(), gpc };
     match values.parse(&context) {
         Ok(request) => {
@@ -305,12 +289,7 @@ async fn send_link_again(
         return Err(HttpError::Forbidden);
     }
     let (parts, body) = request.into_parts();
-    let Form(values) = Form::<LinkRequestForm>::from_request(Request::from_parts(parts.clone(), body), &state)
-        .await
-        .map_err(|rejection| match rejection.status() {
-            StatusCode::PAYLOAD_TOO_LARGE => HttpError::TooLarge,
-            status => HttpError::UnreadableForm { status, detail: rejection.body_text() },
-        })?;
+    let values: LinkRequestForm = read_form(&state, &parts, body).await?;
     match values.parse() {
         Ok((reference, email)) => {
             state.store.send_link_again(&reference, email.as_str()).await?;
@@ -324,4 +303,21 @@ async fn send_link_again(
             Ok(page)
         }
     }
+}
+
+/// A posted form, read as the page's own route reads it; a body over the
+/// limit is a 413, anything else unreadable a 4xx that says why.
+async fn read_form<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    parts: &axum::http::request::Parts,
+    body: Body,
+) -> Result<T, HttpError> {
+    let Form(values) =
+        Form::<T>::from_request(Request::from_parts(parts.clone(), body), state).await.map_err(|rejection| {
+            match rejection.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => HttpError::TooLarge,
+                status => HttpError::UnreadableForm { status, detail: rejection.body_text() },
+            }
+        })?;
+    Ok(values)
 }
