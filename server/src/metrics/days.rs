@@ -41,7 +41,7 @@ const KEPT_AT_MOST: chrono::Days = chrono::Days::new(6 * 366);
 /// How long a write may take between setting `updated_at` and committing,
 /// and how far apart instances' clocks may be: changes this much older than
 /// the watermark are looked at again.
-const SLACK: chrono::Duration = chrono::Duration::seconds(5);
+pub(super) const SLACK: chrono::Duration = chrono::Duration::seconds(5);
 
 /// The counts of one day, or of one part of it.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]

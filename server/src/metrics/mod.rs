@@ -5,6 +5,7 @@
 //! The queries run on the read connections, so a year's aggregate never
 //! holds up a customer's submission.
 
+mod backlog;
 mod days;
 mod sql;
 
@@ -14,7 +15,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use app::domain::metrics::{
-    Dashboard, Disclosure, DoneByFact, Facts, FinishedFact, MetricsQuery, OpenFact, OutcomeClass, OutcomeFact, Period,
+    Dashboard, Disclosure, DoneByFact, Facts, FinishedFact, MetricsQuery, OutcomeClass, OutcomeFact, Period,
     PeriodError, ReceivedFact, Table,
 };
 use app::domain::request::{Choice, ComplaintCategory};
@@ -50,6 +51,7 @@ pub struct Metrics {
     clocks: Arc<Clocks>,
     offsets: Arc<Offsets>,
     keeper: Arc<days::Keeper>,
+    backlog: Arc<backlog::Backlog>,
 }
 
 impl Metrics {
@@ -60,7 +62,7 @@ impl Metrics {
         let until = Utc::now() + chrono::Duration::days(3660);
         let offsets = Arc::new(Offsets::new(clocks.time_zone(), until));
         let keeper = Arc::new(days::Keeper::new(clocks.today()));
-        Self { db: reader, writer, clocks, offsets, keeper }
+        Self { db: reader, writer, clocks, offsets, keeper, backlog: Arc::default() }
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -221,39 +223,6 @@ impl Metrics {
                     count: count(row, 4)?,
                 };
                 Ok((day(row, 0)?, parse(row, 1, RequestKind::parse)?, fact))
-            })
-            .collect()
-    }
-
-    /// Requests open today, whenever received.
-    async fn open(&self, kind: Option<RequestKind>) -> Result<Vec<OpenFact>, MetricsError> {
-        let mut sql = self.sql();
-        let (received, due) = (sql.local_day("received_at"), sql.date_day("due_on"));
-        let open: Vec<String> = RequestStatus::ALL
-            .iter()
-            .filter(|status| status.is_open())
-            .map(|status| sql.bind(status.as_str()))
-            .collect();
-        let mut condition = format!("status IN ({})", open.join(", "));
-        if let Some(kind) = kind {
-            condition += &format!(" AND kind = {}", sql.bind(kind.as_str()));
-        }
-        let text = format!(
-            "SELECT kind, status, CAST({received} AS BIGINT), CAST({due} AS BIGINT), assignee_id, \
-             CAST(COUNT(*) AS BIGINT) FROM requests WHERE {condition} GROUP BY 1, 2, 3, 4, 5"
-        );
-        self.rows(sql, text)
-            .await?
-            .iter()
-            .map(|row| {
-                Ok(OpenFact {
-                    kind: parse(row, 0, RequestKind::parse)?,
-                    status: parse(row, 1, RequestStatus::parse)?,
-                    received_on: day(row, 2)?,
-                    due_on: get::<Option<i64>>(row, 3)?.and_then(day_of),
-                    assignee: get(row, 4)?,
-                    count: count(row, 5)?,
-                })
             })
             .collect()
     }

@@ -10,6 +10,7 @@ mod abuse;
 mod access;
 mod api;
 mod api_cases;
+mod backlog;
 mod concurrency;
 mod encryption;
 mod form_fuzz;

@@ -24,7 +24,7 @@ use server::db::entities::{request, staff_user};
 use RequestKind::{Amendment, Complaint, OptOut};
 
 /// One hand-made request.
-struct Row {
+pub(crate) struct Row {
     kind: RequestKind,
     channel: Channel,
     status: RequestStatus,
@@ -37,7 +37,7 @@ struct Row {
 }
 
 impl Row {
-    fn new(kind: RequestKind, channel: Channel, status: RequestStatus, received: DateTime<Utc>) -> Self {
+    pub(crate) fn new(kind: RequestKind, channel: Channel, status: RequestStatus, received: DateTime<Utc>) -> Self {
         Self {
             kind,
             channel,
@@ -53,10 +53,10 @@ impl Row {
     fn verified(self) -> Self {
         Self { verified: true, ..self }
     }
-    fn resolved(self, at: DateTime<Utc>) -> Self {
+    pub(crate) fn resolved(self, at: DateTime<Utc>) -> Self {
         Self { resolved: Some(at), ..self }
     }
-    fn due(self, day: NaiveDate) -> Self {
+    pub(crate) fn due(self, day: NaiveDate) -> Self {
         Self { due_on: Some(day), ..self }
     }
     fn outcome(self, outcome: Outcome) -> Self {
@@ -67,7 +67,7 @@ impl Row {
     }
 }
 
-async fn insert(app: &TestApp, rows: Vec<Row>) {
+pub(crate) async fn insert(app: &TestApp, rows: Vec<Row>) {
     for (i, row) in rows.into_iter().enumerate() {
         let reference = format!("PR-TEST-{i:04}");
         let contact = app::domain::Contact {
@@ -111,16 +111,16 @@ async fn insert(app: &TestApp, rows: Vec<Row>) {
 }
 
 /// The organisation's calendar: America/New_York, the default.
-fn local(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
+pub(crate) fn local(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
     let time = NaiveTime::from_hms_opt(hour, minute, 0).expect("a time");
     chrono_tz::America::New_York.from_local_datetime(&day.and_time(time)).earliest().expect("a local time").to_utc()
 }
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     Utc::now().with_timezone(&chrono_tz::America::New_York).date_naive()
 }
 
-async fn staff_id(app: &TestApp, email: &str) -> i64 {
+pub(crate) async fn staff_id(app: &TestApp, email: &str) -> i64 {
     staff_user::Entity::find()
         .filter(staff_user::Column::Email.eq(email))
         .one(app.app.database())
@@ -130,7 +130,7 @@ async fn staff_id(app: &TestApp, email: &str) -> i64 {
         .id
 }
 
-async fn dashboard(browser: &common::staff::StaffBrowser<'_>, query: &str) -> Dashboard {
+pub(crate) async fn dashboard(browser: &common::staff::StaffBrowser<'_>, query: &str) -> Dashboard {
     let reply = browser.server_fn("dashboard", &[("query", query)]).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let answer: Answer<Result<Dashboard, PeriodError>> =
@@ -169,7 +169,7 @@ fn line(kind: Option<RequestKind>, answered: u64, on_time: u64, without: u64, cl
     }
 }
 
-fn work(assignee: Option<&str>, open: u64, answered: u64, closed: u64) -> Workload {
+pub(crate) fn work(assignee: Option<&str>, open: u64, answered: u64, closed: u64) -> Workload {
     Workload { assignee: assignee.map(str::to_owned), open, answered, closed_without_outcome: closed }
 }
 
