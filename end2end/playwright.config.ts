@@ -8,7 +8,7 @@
  *   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci   # once; browsers are never downloaded
  *   npx playwright test                # or: npx playwright test tests/gpc.spec.ts
  *
- * Playwright starts the already-built server itself on 127.0.0.1:3100 with a
+ * Playwright starts the already-built server itself on a free port of 127.0.0.1 with a
  * fresh SQLite database in a new temporary folder per run, and stops it at
  * the end. The server sends no email: it writes its letters as .eml files
  * into mail/ in that folder, where the tests read them. The browser is
@@ -38,9 +38,21 @@ import path from 'node:path';
 import { STAFF, STAFF_PASSWORD } from './staff-accounts';
 
 const repoRoot = path.resolve(__dirname, '..');
-const port = 3100;
-const defaultUrl = `http://127.0.0.1:${port}`;
 const externalUrl = process.env.PORTAL_URL;
+// A port the system hands out, not a fixed one: two runs on one machine (a
+// developer's beside CI's) each start their own server, and with a fixed
+// port the second run failed before its first test. Chosen once, in the
+// main process, and inherited by the workers like the run folder below.
+if (!externalUrl && !process.env.PORTAL_E2E_PORT) {
+  process.env.PORTAL_E2E_PORT = execFileSync(process.execPath, [
+    '-e',
+    "const s = require('net').createServer(); s.listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); });",
+  ])
+    .toString()
+    .trim();
+}
+const port = process.env.PORTAL_E2E_PORT;
+const defaultUrl = `http://127.0.0.1:${port}`;
 const baseURL = (externalUrl ?? defaultUrl).replace(/\/+$/, '');
 
 const serverBin = process.env.PORTAL_SERVER_BIN

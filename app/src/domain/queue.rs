@@ -153,6 +153,50 @@ impl QueueQuery {
     pub fn first_page(&self) -> Self {
         Self { after: String::new(), ..self.clone() }
     }
+
+    /// Whether anything narrows the view beyond the default open requests
+    /// (the order does not): the filters then show unfolded.
+    pub fn narrowed(&self) -> bool {
+        let order_aside = Self { sort: None, after: String::new(), ..self.clone() };
+        order_aside != Self::default()
+    }
+
+    /// Whether the received dates are the wrong way round, so that no
+    /// request can match: the page says so beside them.
+    pub fn dates_reversed(&self) -> bool {
+        matches!((self.from, self.to), (Some(from), Some(to)) if from > to)
+    }
+
+    /// The same view with its received dates the right way round.
+    pub fn dates_swapped(&self) -> Self {
+        Self { from: self.to, to: self.from, after: String::new(), ..self.clone() }
+    }
+}
+
+/// How many requests a view matches. Counting stops at a cap, so that a
+/// view of a long history costs no more than its first page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Matching {
+    Exactly(u64),
+    MoreThan(u64),
+}
+
+impl Default for Matching {
+    fn default() -> Self {
+        Self::Exactly(0)
+    }
+}
+
+impl Matching {
+    /// The count in words, as the queue shows it above its rows.
+    pub fn describe(self) -> String {
+        use super::format::grouped;
+        match self {
+            Self::Exactly(1) => "1 request".to_owned(),
+            Self::Exactly(n) => format!("{} requests", grouped(n)),
+            Self::MoreThan(n) => format!("More than {} requests", grouped(n)),
+        }
+    }
 }
 
 fn blank_is_none<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
@@ -205,6 +249,7 @@ pub struct QueuePage {
     pub rows: Vec<QueueRow>,
     /// The query for the next page, when there is one.
     pub next: Option<String>,
+    pub matching: Matching,
 }
 
 #[cfg(test)]
@@ -243,6 +288,31 @@ mod tests {
         assert_eq!(query.from, None);
         assert_eq!(query.q, "smith");
         assert_eq!(query.sort(), QueueSort::Due);
+    }
+
+    #[test]
+    fn the_order_alone_does_not_unfold_the_filters() {
+        assert!(!QueueQuery::from_query_string("sort=newest&after=r.1.2").narrowed());
+        assert!(QueueQuery::from_query_string("q=smith").narrowed());
+        assert!(QueueQuery::from_query_string("status=all").narrowed());
+        assert!(QueueQuery::from_query_string("held=1").narrowed());
+    }
+
+    #[test]
+    fn reversed_dates_are_seen_and_swapped() {
+        let reversed = QueueQuery::from_query_string("from=2026-03-01&to=2026-02-01&kind=complaint");
+        assert!(reversed.dates_reversed());
+        let swapped = reversed.dates_swapped();
+        assert!(!swapped.dates_reversed());
+        assert_eq!((swapped.from, swapped.kind), (NaiveDate::from_ymd_opt(2026, 2, 1), Some(RequestKind::Complaint)));
+        assert!(!QueueQuery::from_query_string("from=2026-03-01").dates_reversed());
+    }
+
+    #[test]
+    fn counts_read_as_words() {
+        assert_eq!(Matching::Exactly(1).describe(), "1 request");
+        assert_eq!(Matching::Exactly(0).describe(), "0 requests");
+        assert_eq!(Matching::MoreThan(1000).describe(), "More than 1,000 requests");
     }
 
     #[test]

@@ -52,6 +52,27 @@ impl ReferenceCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// How every code that begins with what was typed begins, for a search
+    /// by the first few characters a caller reads out ("7kq2", "PR 7KQ2 M"):
+    /// at least three characters of the code itself, and nothing outside
+    /// its alphabet. A whole code is [`Self::parse`]'s.
+    pub fn beginning(input: &str) -> Option<String> {
+        let compact: String =
+            input.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
+        let body = compact.strip_prefix(PREFIX).unwrap_or(&compact);
+        if !(3..GROUP * GROUPS).contains(&body.len()) || !body.bytes().all(|b| ALPHABET.contains(&b)) {
+            return None;
+        }
+        let mut beginning = format!("{PREFIX}-");
+        for (index, character) in body.chars().enumerate() {
+            if index == GROUP {
+                beginning.push('-');
+            }
+            beginning.push(character);
+        }
+        Some(beginning)
+    }
 }
 
 /// The API's description holds references to the same alphabet as [`ReferenceCode::parse`]
@@ -114,6 +135,20 @@ mod tests {
         let expected = ReferenceCode::parse("PR-7K4M-9QXR").expect("valid");
         assert_eq!(ReferenceCode::parse(" pr 7k4m 9qxr "), Ok(expected.clone()));
         assert_eq!(ReferenceCode::parse("7K4M9QXR"), Ok(expected));
+    }
+
+    #[test]
+    fn a_code_is_found_by_its_first_characters_without_the_prefix() {
+        assert_eq!(ReferenceCode::beginning("7kq2").as_deref(), Some("PR-7KQ2"));
+        assert_eq!(ReferenceCode::beginning("pr 7KQ2 m").as_deref(), Some("PR-7KQ2-M"));
+        assert_eq!(ReferenceCode::beginning("7KQ2-MX4").as_deref(), Some("PR-7KQ2-MX4"));
+        let whole = ReferenceCode::from_random(42);
+        let typed = &whole.as_str()[3..9];
+        let beginning = ReferenceCode::beginning(typed).expect("a beginning");
+        assert!(whole.as_str().starts_with(&beginning), "{beginning} begins {whole}");
+        for not_one in ["7k", "PR", "7KQ2MX4P", "10OI", "smith@x", ""] {
+            assert_eq!(ReferenceCode::beginning(not_one), None, "{not_one}");
+        }
     }
 
     #[test]

@@ -2,11 +2,15 @@
 
 use std::collections::HashMap;
 
-use app::domain::queue::{AssigneeFilter, DueFilter, QueuePage, QueueQuery, QueueRow, QueueSort, StatusFilter};
+use app::domain::queue::{
+    AssigneeFilter, DueFilter, Matching, QueuePage, QueueQuery, QueueRow, QueueSort, StatusFilter,
+};
 use app::domain::{Channel, ReferenceCode, RequestKind, RequestStatus, Viewer};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
-use sea_orm::{ColumnTrait, DbBackend, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, DbBackend, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
 
 use super::{CaseDesk, CaseError};
 use crate::db::entities::request;
@@ -14,6 +18,9 @@ use crate::vault::{Vault, normal};
 
 /// Rows per page: a screenful on a desk.
 pub const PAGE_SIZE: u64 = 50;
+
+/// Where the staff page stops counting what a view matches.
+const COUNTED_AT_MOST: u64 = 1_000;
 
 /// Where a page ended, for the next one to start after.
 enum Cursor {
@@ -50,12 +57,28 @@ pub fn cursor_fits(after: &str, sort: QueueSort) -> bool {
 }
 
 impl CaseDesk {
+    /// The staff page: a page of the queue and how many requests match.
     pub async fn queue(&self, viewer: &Viewer, query: &QueueQuery) -> Result<QueuePage, CaseError> {
-        self.queue_page(viewer, query, PAGE_SIZE).await
+        let mut page = self.queue_page(viewer, query, PAGE_SIZE).await?;
+        if page.next.is_some() || !query.after.is_empty() {
+            let counted = self
+                .matching(viewer, query)
+                .select_only()
+                .column(request::Column::Id)
+                .limit(COUNTED_AT_MOST + 1)
+                .count(&self.read)
+                .await?;
+            page.matching = if counted > COUNTED_AT_MOST {
+                Matching::MoreThan(COUNTED_AT_MOST)
+            } else {
+                Matching::Exactly(counted)
+            };
+        }
+        Ok(page)
     }
 
-    /// A page of `size` rows; the API lets its callers choose.
-    pub async fn queue_page(&self, viewer: &Viewer, query: &QueueQuery, size: u64) -> Result<QueuePage, CaseError> {
+    /// The requests a view lists, before its order and its pages.
+    fn matching(&self, viewer: &Viewer, query: &QueueQuery) -> Select<request::Entity> {
         let clocks = &self.clocks;
         let backend = self.read.get_database_backend();
         let mut select = request::Entity::find().filter(status_condition(backend, query.status(), query.unverified));
@@ -92,7 +115,19 @@ impl CaseDesk {
         if !search.is_empty() {
             select = select.filter(search_condition(self.vault(), search));
         }
+        if query.sort() == QueueSort::Due {
+            // Requests without a deadline have no place in a due-date order.
+            select = select.filter(request::Column::DueOn.is_not_null());
+        }
+        select
+    }
 
+    /// A page of `size` rows; the API lets its callers choose. Only a
+    /// first page with no next one knows how many matched without
+    /// counting; [`Self::queue`] counts for the others.
+    pub async fn queue_page(&self, viewer: &Viewer, query: &QueueQuery, size: u64) -> Result<QueuePage, CaseError> {
+        let clocks = &self.clocks;
+        let mut select = self.matching(viewer, query);
         let sort = query.sort();
         let cursor = Cursor::decode(&query.after);
         select = match (sort, cursor) {
@@ -114,11 +149,9 @@ impl CaseDesk {
             _ => select,
         };
         select = match sort {
-            // Requests without a deadline have no place in a due-date order.
-            QueueSort::Due => select
-                .filter(request::Column::DueOn.is_not_null())
-                .order_by(request::Column::DueOn, Order::Asc)
-                .order_by(request::Column::Id, Order::Asc),
+            QueueSort::Due => {
+                select.order_by(request::Column::DueOn, Order::Asc).order_by(request::Column::Id, Order::Asc)
+            }
             QueueSort::Newest => {
                 select.order_by(request::Column::ReceivedAt, Order::Desc).order_by(request::Column::Id, Order::Desc)
             }
@@ -142,7 +175,7 @@ impl CaseDesk {
         let names: HashMap<i64, String> =
             self.staff.list().await?.into_iter().map(|member| (member.id, member.name)).collect();
         let vault = self.vault();
-        let rows = rows
+        let rows: Vec<QueueRow> = rows
             .into_iter()
             .filter_map(|row| {
                 let status = RequestStatus::parse(&row.status)?;
@@ -166,7 +199,8 @@ impl CaseDesk {
                 })
             })
             .collect();
-        Ok(QueuePage { rows, next })
+        let matching = Matching::Exactly(rows.len() as u64);
+        Ok(QueuePage { rows, next, matching })
     }
 
     /// The first instant of a day in the organisation's time zone.
@@ -203,8 +237,9 @@ fn status_condition(backend: DbBackend, filter: StatusFilter, include_unverified
     Condition::all().add(column.is_in(admitted.iter().map(|status| status.as_str())))
 }
 
-/// A search by reference, by address (whole and case-blind), by account
-/// number, or by whole words of a name in any order. Addresses, numbers
+/// A search by reference (whole, or its first characters without the
+/// prefix), by address (whole and case-blind), by account number, or by
+/// whole words of a name in any order. Addresses, numbers
 /// and names are sealed, so each is found through its blind index; see the
 /// README for why a name is searched by whole words.
 fn search_condition(vault: &Vault, search: &str) -> Condition {
@@ -224,6 +259,10 @@ fn search_condition(vault: &Vault, search: &str) -> Condition {
     let mut found = Condition::any();
     if words > 0 {
         found = found.add(name);
+    }
+    if let Some(beginning) = ReferenceCode::beginning(search) {
+        // References hold only their alphabet and dashes: no LIKE wildcards.
+        found = found.add(request::Column::Reference.like(format!("{beginning}%")));
     }
     if search.chars().any(|c| c.is_ascii_digit())
         && let Some(account) = vault.account_index(search)

@@ -22,6 +22,7 @@ mod mail;
 mod metrics;
 mod notices;
 mod post;
+mod queue;
 mod register;
 mod retention;
 mod rule_book;

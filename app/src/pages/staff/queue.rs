@@ -61,9 +61,37 @@ fn Queue(viewer: Viewer, query: QueueQuery, page: QueuePage, staff: Vec<StaffMem
         <h1>"Requests"</h1>
         <Done/>
         <Filters query/>
+        <p class="result-count" id="queue-count" role="status">{page.matching.describe()}</p>
         {list}
         {pager}
     }
+}
+
+/// The filters in force, in one line, for the folded filters' summary.
+fn in_force(query: &QueueQuery) -> String {
+    let mut parts: Vec<String> = vec![labels::status_filter(query.status()).to_owned()];
+    parts.extend(query.kind.map(|kind| kind.staff_label().to_owned()));
+    if query.assignee() != AssigneeFilter::Anyone {
+        parts.push(format!("assigned to {}", labels::assignee_filter(query.assignee()).to_lowercase()));
+    }
+    parts.extend(query.due.map(|due| labels::due_filter(due).to_owned()));
+    parts.extend(query.channel.map(|channel| channel.staff_label().to_owned()));
+    match (query.from, query.to) {
+        (Some(from), Some(to)) => parts.push(format!("received {} to {}", short_date(from), short_date(to))),
+        (Some(from), None) => parts.push(format!("received from {}", short_date(from))),
+        (None, Some(to)) => parts.push(format!("received until {}", short_date(to))),
+        (None, None) => {}
+    }
+    if !query.q.trim().is_empty() {
+        parts.push(format!("“{}”", query.q.trim()));
+    }
+    if query.unverified {
+        parts.push("with unverified".to_owned());
+    }
+    if query.held {
+        parts.push("on legal hold".to_owned());
+    }
+    parts.join(" · ")
 }
 
 /// A filter choice as (value, label), with "Any" sent as a blank value.
@@ -78,8 +106,23 @@ fn owned((value, label): (&str, &str)) -> (String, String) {
 #[component]
 fn Filters(query: QueueQuery) -> impl IntoView {
     let date = |day: Option<chrono::NaiveDate>| day.map(|d| d.to_string()).unwrap_or_default();
+    let reversed = query.dates_reversed().then(|| {
+        let swapped = format!("/staff?{}", query.dates_swapped().to_query_string());
+        view! {
+            <p class="field-error" id="filter-dates-error" role="alert">
+                "“Received from” is after “Received until”, so no request can match. "
+                <a href=swapped>"Swap the dates"</a>
+            </p>
+        }
+    });
     view! {
-        <form method="get" action="/staff" class="filters" role="search" aria-label="Filter the queue">
+        <details class="filters" open=query.narrowed() || query.dates_reversed()>
+            <summary>
+                <span class="filters-title">"Filters"</span>
+                <span class="filters-in-force">{in_force(&query)}</span>
+            </summary>
+        <form method="get" action="/staff" role="search" aria-label="Filter the queue">
+            {reversed}
             <div class="filter-grid">
                 <InputField
                     id="filter-q"
@@ -147,6 +190,7 @@ fn Filters(query: QueueQuery) -> impl IntoView {
                 <a href="/staff">"Clear filters"</a>
             </div>
         </form>
+        </details>
     }
 }
 
@@ -164,6 +208,12 @@ fn BulkForm(viewer: Viewer, query: QueueQuery, rows: Vec<QueueRow>, staff: Vec<S
     }
     actions.extend(choices([("unassign", "Unassign"), ("start_work", "Start work"), ("resume", "Resume work")]));
     let rows = rows.into_iter().map(|row| view! { <Row row/> }).collect_view();
+    // Without a script the button stays usable and the server says when
+    // nothing was selected; with one it waits for a selection.
+    let scripted = RwSignal::new(false);
+    Effect::new(move || scripted.set(true));
+    let selected = RwSignal::new(0usize);
+    let recount = move |ev: leptos::ev::Event| selected.set(selection::checked_in_form_of(&ev));
     view! {
         <StaffForm action="/staff/bulk" name=FormName::Bulk.as_str() csrf=viewer.csrf.clone() class="bulk">
             <input type="hidden" name="return_to" value=query.to_query_string()/>
@@ -174,9 +224,22 @@ fn BulkForm(viewer: Viewer, query: QueueQuery, rows: Vec<QueueRow>, staff: Vec<S
                     label="With the selected requests"
                     options=actions
                 />
-                <button type="submit" class="button secondary">"Apply to selected"</button>
+                <button
+                    type="submit"
+                    class="button secondary"
+                    disabled=move || scripted.get() && selected.get() == 0
+                >
+                    "Apply to selected"
+                </button>
+                <span class="muted" aria-live="polite">
+                    {move || match selected.get() {
+                        0 => String::new(),
+                        1 => "1 selected".to_owned(),
+                        n => format!("{n} selected"),
+                    }}
+                </span>
             </div>
-            <div class="table-scroll" role="region" aria-label="Requests" tabindex="0">
+            <div class="table-scroll" role="region" aria-label="Requests" tabindex="0" on:change=recount>
                 <table class="data queue">
                     <thead>
                         <tr>
@@ -204,7 +267,7 @@ fn Row(row: QueueRow) -> impl IntoView {
     let value = format!("{reference}:{}", row.version);
     view! {
         <tr class:overdue=row.urgency == Some(Urgency::Overdue)>
-            <td>
+            <td class="select">
                 <input
                     type="checkbox"
                     name="selected"
@@ -215,8 +278,8 @@ fn Row(row: QueueRow) -> impl IntoView {
             <th scope="row">
                 <a class="reference" href=format!("/staff/requests/{reference}")>{reference.clone()}</a>
             </th>
-            <td>{row.kind.staff_label()}</td>
-            <td class="customer">
+            <td data-label="Kind">{row.kind.staff_label()}</td>
+            <td class="customer" data-label="Customer">
                 {if row.purged {
                     view! { <span class="customer-name">"Personal data removed"</span> }.into_any()
                 } else {
@@ -228,13 +291,15 @@ fn Row(row: QueueRow) -> impl IntoView {
                 }}
                 {row.held.then(|| view! { <span class="badge">"Legal hold"</span> })}
             </td>
-            <td><span class="status" class:open=row.status.is_open()>{row.status.staff_label()}</span></td>
-            <td>{row.assignee.unwrap_or_else(|| "Unassigned".to_owned())}</td>
-            <td>{row.channel.staff_label()}</td>
-            <td class="nowrap">
+            <td data-label="Status">
+                <span class="status" class:open=row.status.is_open()>{row.status.staff_label()}</span>
+            </td>
+            <td data-label="Assigned to">{row.assignee.unwrap_or_else(|| "Unassigned".to_owned())}</td>
+            <td data-label="Channel">{row.channel.staff_label()}</td>
+            <td class="nowrap" data-label="Received">
                 <time datetime=row.received_at.to_rfc3339()>{short_date(row.received_on)}</time>
             </td>
-            <td class="nowrap"><Due row_due=row.due_on days_left=row.days_left urgency=row.urgency/></td>
+            <td class="nowrap" data-label="Due"><Due row_due=row.due_on days_left=row.days_left urgency=row.urgency/></td>
         </tr>
     }
 }
@@ -256,4 +321,26 @@ fn Due(row_due: Option<chrono::NaiveDate>, days_left: Option<i64>, urgency: Opti
         {mark.map(|(class, text)| view! { <span class=class><span aria-hidden="true">"! "</span>{text}</span> })}
     }
     .into_any()
+}
+
+/// What only the browser can do: count the rows ticked in a form.
+#[cfg(feature = "hydrate")]
+mod selection {
+    use leptos::wasm_bindgen::JsCast;
+
+    pub fn checked_in_form_of(ev: &leptos::ev::Event) -> usize {
+        let form = ev
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .and_then(|element| element.closest("form").ok().flatten());
+        form.and_then(|form| form.query_selector_all("input[name=selected]:checked").ok())
+            .map_or(0, |checked| checked.length() as usize)
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod selection {
+    pub fn checked_in_form_of(_: &leptos::ev::Event) -> usize {
+        0
+    }
 }
