@@ -29,7 +29,8 @@ async fn the_queue_says_how_many_requests_match(app: TestApp) {
 
     let first = agent.get("/staff?unverified=1").await;
     assert_eq!(first.text_of("queue-count").as_deref(), Some("53 requests"), "counted beyond the first page");
-    let next = first.body.split("href=\"/staff?").nth(1).and_then(|rest| rest.split('"').next()).map(str::to_owned);
+    let before_link = first.body.split(">Next page</a>").next().expect("a page");
+    let next = before_link.rsplit("href=\"/staff?").next().and_then(|rest| rest.split('"').next());
     let next = next.expect("a link to the next page").replace("&amp;", "&");
     let second = agent.get(&format!("/staff?{next}")).await;
     assert!(second.main_text().contains("First page"), "{}", second.main_text());
@@ -74,7 +75,17 @@ async fn dates_the_wrong_way_round_are_explained_beside_them(app: TestApp) {
     assert_eq!(reversed.input_value("filter-from").as_deref(), Some("2026-03-01"), "the dates as typed");
 }
 
+async fn the_views_a_desk_opens_most_are_one_click_away(app: TestApp) {
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    let mine = agent.get("/staff?assignee=me").await;
+    assert!(mine.body.contains(r#"<a href="/staff?assignee=me" aria-current="page">My open</a>"#), "{}", mine.body);
+    assert!(mine.body.contains(r#"<a href="/staff">All open</a>"#));
+    let overdue = agent.get("/staff?due=overdue").await;
+    assert!(overdue.body.contains(r#"aria-current="page">Overdue</a>"#));
+}
+
 on_both_databases!(
+    the_views_a_desk_opens_most_are_one_click_away,
     the_queue_says_how_many_requests_match,
     a_reference_is_found_by_its_first_characters,
     dates_the_wrong_way_round_are_explained_beside_them,

@@ -60,10 +60,40 @@ fn Queue(viewer: Viewer, query: QueueQuery, page: QueuePage, staff: Vec<StaffMem
     view! {
         <h1>"Requests"</h1>
         <Done/>
+        <Views query=query.clone()/>
         <Filters query/>
         <p class="result-count" id="queue-count" role="status">{page.matching.describe()}</p>
         {list}
         {pager}
+    }
+}
+
+/// The views a desk opens most, one click each; the one showing is marked.
+#[component]
+fn Views(query: QueueQuery) -> impl IntoView {
+    let views = [
+        ("All open", QueueQuery::default()),
+        ("My open", QueueQuery { assignee: Some(AssigneeFilter::Me), ..Default::default() }),
+        ("Unassigned", QueueQuery { assignee: Some(AssigneeFilter::Unassigned), ..Default::default() }),
+        ("Due soon", QueueQuery { due: Some(DueFilter::Soon), ..Default::default() }),
+        ("Overdue", QueueQuery { due: Some(DueFilter::Overdue), ..Default::default() }),
+    ];
+    let showing = query.first_page();
+    let links = views
+        .into_iter()
+        .map(|(label, view)| {
+            let current = (view == showing).then_some("page");
+            let href = match view.to_query_string() {
+                empty if empty.is_empty() => "/staff".to_owned(),
+                query => format!("/staff?{query}"),
+            };
+            view! { <li><a href=href aria-current=current>{label}</a></li> }
+        })
+        .collect_view();
+    view! {
+        <nav class="queue-views" aria-label="Views of the queue">
+            <ul>{links}</ul>
+        </nav>
     }
 }
 
