@@ -11,6 +11,8 @@ mod access;
 mod api;
 mod api_cases;
 mod concurrency;
+mod disagreement;
+mod duplicates;
 mod encryption;
 mod form_fuzz;
 mod headers;
