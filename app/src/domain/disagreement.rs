@@ -7,8 +7,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::clock::StatementLimit;
-use super::workflow::{self, CustomerStep};
-use super::{EventKind, RequestStatus};
+use super::request::Choice;
+use super::workflow::{self, CustomerStep, Outcome};
+use super::{EventKind, ReferenceCode, RequestDetails, RequestStatus};
 
 /// Where a denied request stands with what may follow the denial.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +55,49 @@ impl Disagreement {
     pub fn may_rebut(&self) -> bool {
         self.statement.is_some() && self.rebuttal.is_none()
     }
+
+    /// Whether the denial goes with any future disclosure of the
+    /// information: always with a statement (164.526(d)(5)(i)), otherwise
+    /// only when the customer asked for it ((d)(5)(ii)).
+    pub fn goes_with_disclosures(&self) -> bool {
+        self.statement.is_some() || self.with_disclosures
+    }
+}
+
+/// What goes with a disclosure of the information a denied amendment was
+/// about, as plain text: the request, the denial, and the statement with
+/// any rebuttal (45 CFR 164.526(d)(4), (5)). `None` when nothing need go.
+pub fn disclosure_record(
+    reference: &ReferenceCode,
+    details: &RequestDetails,
+    outcome: &Outcome,
+    disagreement: &Disagreement,
+) -> Option<String> {
+    let (
+        RequestDetails::Amendment { category, current_information, corrected_information, reason, .. },
+        Outcome::AmendmentDenied { ground, explanation },
+    ) = (details, outcome)
+    else {
+        return None;
+    };
+    if !disagreement.goes_with_disclosures() {
+        return None;
+    }
+    let mut parts = vec![
+        format!("Request for amendment {reference}"),
+        format!(
+            "Information: {}\nWhat it said: {current_information}\nWhat the individual asked it to say: {corrected_information}\nWhy: {reason}",
+            category.label()
+        ),
+        format!("Our denial\nGround: {}\n{explanation}", ground.label()),
+    ];
+    if let Some(statement) = &disagreement.statement {
+        parts.push(format!("The individual's statement of disagreement\n{statement}"));
+    }
+    if let Some(rebuttal) = &disagreement.rebuttal {
+        parts.push(format!("Our rebuttal\n{rebuttal}"));
+    }
+    Some(parts.join("\n\n") + "\n")
 }
 
 #[cfg(test)]

@@ -156,6 +156,7 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
         post("/staff/requests/{reference}/message", format!("{case}/message"), &[("body", "")], AGENTS),
         post("/staff/requests/{reference}/step", format!("{case}/step"), &[("version", "-1")], AGENTS),
         post("/staff/requests/{reference}/extend", format!("{case}/extend"), &[("version", "-1")], AGENTS),
+        get("/staff/requests/{reference}/disclosure.txt", format!("{case}/disclosure.txt"), AGENTS),
         post("/staff/requests/{reference}/duplicate", format!("{case}/duplicate"), &[("version", "-1")], AGENTS),
         post("/staff/requests/{reference}/rebut", format!("{case}/rebut"), &[("version", "-1")], AGENTS),
         post("/staff/bulk", "/staff/bulk", &[("action", "start")], AGENTS),

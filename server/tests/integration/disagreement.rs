@@ -120,6 +120,8 @@ async fn a_statement_over_the_ccpa_limit_is_refused_and_kept_and_one_within_it_s
 
 async fn a_rebuttal_is_mailed_to_the_customer_and_shown_with_the_statement(app: TestApp) {
     let (tracking, reference, agent) = denied(&app).await;
+    let record = format!("/staff/requests/{reference}/disclosure.txt");
+    assert_eq!(agent.get(&record).await.status, StatusCode::NOT_FOUND, "nothing goes with disclosures yet");
     let path = format!("/staff/requests/{reference}/rebut");
     let version = agent.case(&reference).await.version.to_string();
     let early = agent.post(&path, &[("version", &version), ("rebuttal", "Nothing to rebut")]).await;
@@ -145,6 +147,12 @@ async fn a_rebuttal_is_mailed_to_the_customer_and_shown_with_the_statement(app: 
     assert_eq!(disagreement.rebuttal.as_deref(), Some(rebuttal));
     let page = app.get(&tracking).await;
     assert!(page.text_of("our-rebuttal").is_some_and(|t| t.contains("The insurer confirmed")));
+
+    let record = agent.get(&format!("/staff/requests/{reference}/disclosure.txt")).await;
+    assert_eq!(record.status, StatusCode::OK);
+    for part in ["Member number 4321", "Our records match the insurer's.", "My card says 4321.", rebuttal] {
+        assert!(record.body.contains(part), "the export carries {part:?}: {}", record.body);
+    }
 }
 
 async fn without_a_statement_the_customer_may_ask_that_the_denial_go_with_disclosures(app: TestApp) {
@@ -159,6 +167,8 @@ async fn without_a_statement_the_customer_may_ask_that_the_denial_go_with_disclo
     assert!(case.timeline.iter().any(|event| event.kind == EventKind::DenialWithDisclosures), "on the case's timeline");
     let shown = agent.get(&format!("/staff/requests/{reference}")).await;
     assert!(shown.text_of("disagreement").is_some_and(|t| t.contains("future disclosure")));
+    let record = agent.get(&format!("/staff/requests/{reference}/disclosure.txt")).await;
+    assert!(record.body.contains("Our records match the insurer's."), "the denial goes with disclosures");
     let twice = app.post_form(&format!("{tracking}/denial-with-disclosures"), &[]).await;
     assert_eq!(twice.location(), format!("{tracking}?disclosures=refused#disagreement"), "recorded once");
 }

@@ -114,7 +114,7 @@ fn Case(
         </dl>
         <Duplicates links=case.duplicates.clone()/>
         {case.outcome.clone().map(|outcome| view! { <OutcomeFacts outcome register_entry=case.register_entry.clone()/> })}
-        {case.disagreement.clone().map(|disagreement| view! { <DisagreementFacts disagreement/> })}
+        {case.disagreement.clone().map(|disagreement| view! { <DisagreementFacts disagreement reference=reference.clone()/> })}
         <Deadlines clock=case.clock/>
         <div class="case-grid">
             <div class="case-main">
@@ -398,7 +398,16 @@ fn OutcomeFacts(outcome: Outcome, register_entry: Option<String>) -> impl IntoVi
 /// disagreement or their wish about future disclosures, and any rebuttal.
 /// All of it goes with any disclosure of the information.
 #[component]
-fn DisagreementFacts(disagreement: Disagreement) -> impl IntoView {
+fn DisagreementFacts(disagreement: Disagreement, reference: String) -> impl IntoView {
+    let record = disagreement.goes_with_disclosures().then(|| {
+        view! {
+            <p>
+                <a id="disclosure-record" href=format!("/staff/requests/{reference}/disclosure.txt") rel="external">
+                    "Download what goes with any disclosure"
+                </a>
+            </p>
+        }
+    });
     let mut facts = Vec::new();
     if let Some(statement) = disagreement.statement {
         facts.push(("Statement of disagreement", statement));
@@ -423,6 +432,7 @@ fn DisagreementFacts(disagreement: Disagreement) -> impl IntoView {
             } else {
                 view! { <Facts facts/> }.into_any()
             }}
+            {record}
             {limit.map(|limit| view! { <p class="hint">{limit}</p> })}
         </section>
     }
