@@ -8,7 +8,8 @@
  *   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci   # once; browsers are never downloaded
  *   npx playwright test                # or: npx playwright test tests/gpc.spec.ts
  *
- * Playwright starts the already-built server itself on a free port of 127.0.0.1 with a
+ * Playwright starts the already-built server itself on a free port of
+ * 127.0.0.1 (or PORTAL_E2E_PORT when set) with a
  * fresh SQLite database in a new temporary folder per run, and stops it at
  * the end. The server sends no email: it writes its letters as .eml files
  * into mail/ in that folder, where the tests read them. The browser is
@@ -19,6 +20,8 @@
  *                      a relative path is taken from the current folder)
  *   PORTAL_SITE_ROOT   the compiled site (default target/site, from the repo root);
  *                      it is copied into the run's folder and served from there
+ *   PORTAL_E2E_PORT    the port the started server listens on (default 3100),
+ *                      so that two worktrees can run the suite at once
  *   PORTAL_URL         test a portal that is already running at this address
  *                      instead of starting one (its PUBLIC_URL must be the same
  *                      address, so tracking links can be opened); the

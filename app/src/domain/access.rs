@@ -115,6 +115,9 @@ pub enum Action {
     ReplyToOwnRequest,
     /// Withdraw, from the tracking page, a request not yet finished.
     WithdrawOwnRequest,
+    /// Answer, from the tracking page, a denial: a statement of
+    /// disagreement, or the wish that it go with future disclosures.
+    DisagreeWithOwnDenial,
 }
 
 impl Action {
@@ -141,6 +144,7 @@ impl Action {
         Self::RevokeOwnOptOut,
         Self::ReplyToOwnRequest,
         Self::WithdrawOwnRequest,
+        Self::DisagreeWithOwnDenial,
     ];
 }
 
@@ -152,7 +156,12 @@ pub fn permits(actor: Actor<'_>, action: Action) -> bool {
         SubmitRequest => true,
         // Anybody may ask; the link only ever goes to the address on file.
         AskForTrackingLink => true,
-        TrackRequest | ResendVerification | RevokeOwnOptOut | ReplyToOwnRequest | WithdrawOwnRequest => {
+        TrackRequest
+        | ResendVerification
+        | RevokeOwnOptOut
+        | ReplyToOwnRequest
+        | WithdrawOwnRequest
+        | DisagreeWithOwnDenial => {
             matches!(actor, Actor::Customer)
         }
         ViewQueue
@@ -237,6 +246,7 @@ mod tests {
                 Action::RevokeOwnOptOut,
                 Action::ReplyToOwnRequest,
                 Action::WithdrawOwnRequest,
+                Action::DisagreeWithOwnDenial,
             ];
             assert_eq!(allowed, customers.contains(action), "{action:?}");
         }
@@ -250,6 +260,7 @@ mod tests {
             Action::RevokeOwnOptOut,
             Action::ReplyToOwnRequest,
             Action::WithdrawOwnRequest,
+            Action::DisagreeWithOwnDenial,
         ] {
             assert!(permits(Actor::Customer, action), "{action:?}");
             assert!(!permits(Actor::Anonymous, action), "{action:?}");

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 // A case's assignee is a staff member, so cases are read with it.
 pub use super::accounts::StaffMember;
 use super::clock::RequestClock;
+use super::disagreement::Disagreement;
 use super::notices::BusinessAssociate;
 use super::workflow::{Outcome, StepKind};
 use super::{Channel, Contact, EventKind, ReferenceCode, RequestDetails, RequestKind, RequestStatus};
@@ -42,6 +43,24 @@ pub struct CaseView {
     /// For an amendment still open, the business associates that may be
     /// told if it is accepted.
     pub associates: Vec<BusinessAssociate>,
+    pub duplicates: DuplicateLinks,
+    /// After a denial: the customer's statement or wish, and any rebuttal.
+    pub disagreement: Option<Disagreement>,
+}
+
+/// How a case is linked to others from the same person of the same kind:
+/// shown on both case pages, so either leads to the other.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicateLinks {
+    /// The earlier open request this one likely repeats, until staff merge
+    /// it or keep it separate.
+    pub repeats: Option<ReferenceCode>,
+    /// Later requests marked as likely repeating this one.
+    pub repeated_by: Vec<ReferenceCode>,
+    /// The request this one was merged into.
+    pub merged_into: Option<ReferenceCode>,
+    /// Requests merged into this one; their history is on its timeline.
+    pub merged_here: Vec<ReferenceCode>,
 }
 
 /// A legal hold on a case: while it stands the case is never purged.

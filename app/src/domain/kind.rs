@@ -66,6 +66,7 @@ named_enum! {
         Denied => "denied",
         Closed => "closed",
         Withdrawn => "withdrawn",
+        Merged => "merged",
     }
 }
 
@@ -81,11 +82,12 @@ impl RequestStatus {
             Self::Denied => "Denied",
             Self::Closed => "Closed",
             Self::Withdrawn => "Withdrawn",
+            Self::Merged => "Merged",
         }
     }
 
     pub fn is_open(self) -> bool {
-        !matches!(self, Self::Completed | Self::Denied | Self::Closed | Self::Withdrawn)
+        !matches!(self, Self::Completed | Self::Denied | Self::Closed | Self::Withdrawn | Self::Merged)
     }
 }
 
@@ -152,5 +154,12 @@ named_enum! {
         OptOutRevoked => "opt_out_revoked",
         CustomerReplied => "customer_replied",
         Withdrawn => "withdrawn",
+        PossibleDuplicate => "possible_duplicate",
+        KeptSeparate => "kept_separate",
+        MergedInto => "merged_into",
+        MergedHere => "merged_here",
+        DisagreementStated => "disagreement_stated",
+        DenialWithDisclosures => "denial_with_disclosures",
+        Rebutted => "rebutted",
     }
 }

@@ -63,6 +63,7 @@ pub mod access;
 pub mod accounts;
 pub mod case;
 pub mod clock;
+pub mod disagreement;
 pub mod email;
 pub mod form;
 pub mod format;

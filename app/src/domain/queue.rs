@@ -46,6 +46,7 @@ named_enum! {
         Denied => "denied",
         Closed => "closed",
         Withdrawn => "withdrawn",
+        Merged => "merged",
     }
 }
 
@@ -242,6 +243,9 @@ pub struct QueueRow {
     pub held: bool,
     /// Its personal data was removed at the end of its retention.
     pub purged: bool,
+    /// Marked as likely repeating an earlier open request, until staff
+    /// merge it or keep it separate.
+    pub possible_duplicate: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -35,6 +35,8 @@ named_enum! {
         Endpoint => "endpoint",
         RevokeOptOut => "revoke_opt_out",
         Associate => "associate",
+        Duplicate => "duplicate",
+        Rebuttal => "rebuttal",
     }
 }
 
@@ -65,6 +67,9 @@ named_enum! {
         OptOutRevoked => "opt_out_revoked",
         AssociateAdded => "associate_added",
         AssociateRemoved => "associate_removed",
+        Merged => "merged",
+        KeptSeparate => "kept_separate",
+        Rebutted => "rebutted",
     }
 }
 
@@ -180,6 +185,12 @@ staff_form! {
 staff_form! { ExtendForm needs WorkCase { version: String, reason: String } }
 
 staff_form! {
+    /// A likely duplicate: `merge` into the earlier request, or
+    /// `keep_separate` (`workflow::DuplicateDecision`).
+    DuplicateForm needs WorkCase { version: String, decision: String }
+}
+
+staff_form! {
     /// Several queue rows at once, each `reference:version` as shown.
     BulkForm needs WorkCase { bulk_action: String, selected: Vec<String>, return_to: ReturnTo }
 }
@@ -201,6 +212,11 @@ pub struct IntakeForm<F> {
 
 impl<F> StaffAction for IntakeForm<F> {
     const ACTION: Action = Action::EnterRequest;
+}
+
+staff_form! {
+    /// A rebuttal of the customer's statement of disagreement.
+    RebuttalForm needs WorkCase { version: String, rebuttal: String }
 }
 
 staff_form! { HoldForm needs PlaceLegalHold { version: String, reason: String } }

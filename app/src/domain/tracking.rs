@@ -6,7 +6,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::clock::RequestClock;
+use super::clock::{RequestClock, StatementLimit};
+use super::disagreement::Disagreement;
 use super::register::{self, EntryFacts, OptOutChange};
 use super::{EventKind, ReferenceCode, RequestDetails, RequestKind, RequestStatus};
 
@@ -29,6 +30,8 @@ pub struct TrackingView {
     pub purged_on: Option<NaiveDate>,
     /// For an opt-out: where it stands in the register.
     pub opt_out: Option<OptOutStanding>,
+    /// After a denial: what the customer said to it and may still say.
+    pub disagreement: Option<Disagreement>,
 }
 
 /// What the customer is shown of their opt-out: whether a Global Privacy
@@ -97,6 +100,9 @@ impl TrackingView {
         history: impl IntoIterator<Item = RecordedEvent>,
         local_date: impl Fn(DateTime<Utc>) -> NaiveDate,
     ) -> Self {
+        let history: Vec<RecordedEvent> = history.into_iter().collect();
+        let disagreement =
+            Disagreement::of(request.status, history.iter().map(|event| (event.kind, event.body.as_deref())), None);
         let timeline = history
             .into_iter()
             .filter(|event| event.kind.customer_visible())
@@ -123,7 +129,16 @@ impl TrackingView {
                 RequestDetails::OptOut { gpc, .. } => Some(OptOutStanding { gpc, ..OptOutStanding::default() }),
                 _ => None,
             },
+            disagreement,
         }
+    }
+
+    /// Gives the word limit of a statement of disagreement in force.
+    pub fn statement_limit(mut self, limit: Option<StatementLimit>) -> Self {
+        if let Some(disagreement) = &mut self.disagreement {
+            disagreement.limit = limit;
+        }
+        self
     }
 
     /// Notes that the customer is answered by post (gave no email address).
@@ -167,6 +182,7 @@ impl RequestStatus {
             Self::Denied => "Denied",
             Self::Closed => "Closed",
             Self::Withdrawn => "Withdrawn at your request",
+            Self::Merged => "Joined with your earlier request",
         }
     }
 
@@ -181,7 +197,15 @@ impl EventKind {
     /// Whether the customer sees this event on the tracking page. Internal
     /// notes, assignments and legal holds stay inside.
     pub fn customer_visible(self) -> bool {
-        !matches!(self, Self::Assigned | Self::Note | Self::HoldPlaced | Self::HoldLifted)
+        !matches!(
+            self,
+            Self::Assigned
+                | Self::Note
+                | Self::HoldPlaced
+                | Self::HoldLifted
+                | Self::PossibleDuplicate
+                | Self::KeptSeparate
+        )
     }
 
     /// How the event is told to the customer, on the tracking page.
@@ -207,6 +231,13 @@ impl EventKind {
             Self::OptOutRevoked => "Your opt-out was revoked",
             Self::CustomerReplied => "Your message to us",
             Self::Withdrawn => "You withdrew your request",
+            Self::PossibleDuplicate => "Possible duplicate",
+            Self::KeptSeparate => "Kept separate",
+            Self::MergedInto => "We joined this request with your earlier one",
+            Self::MergedHere => "We joined a later request of yours with this one",
+            Self::DisagreementStated => "Your statement of disagreement",
+            Self::DenialWithDisclosures => "You asked that your request and our denial go with any future disclosure",
+            Self::Rebutted => "Our response to your statement of disagreement",
         }
     }
 
@@ -234,6 +265,13 @@ impl EventKind {
             Self::OptOutRevoked => "The opt-out was revoked",
             Self::CustomerReplied => "Message from the customer",
             Self::Withdrawn => "Withdrawn by the customer",
+            Self::PossibleDuplicate => "Marked as a possible duplicate",
+            Self::KeptSeparate => "Not a duplicate: kept separate",
+            Self::MergedInto => "Merged into an earlier request",
+            Self::MergedHere => "A later request was merged into this one",
+            Self::DisagreementStated => "Statement of disagreement from the customer",
+            Self::DenialWithDisclosures => "The customer asked that the request and denial go with future disclosures",
+            Self::Rebutted => "Rebuttal sent to the customer",
         }
     }
 }

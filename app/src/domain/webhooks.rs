@@ -36,7 +36,7 @@ impl WebhookEvent {
             E::WorkStarted | E::AskedCustomer | E::Resumed => vec![Self::StatusChanged],
             E::Extended => vec![Self::DeadlineExtended],
             E::OptOutRevoked => vec![Self::OptOutRevoked],
-            E::Closed | E::ClosedUnverified | E::Withdrawn => vec![Self::RequestClosed],
+            E::Closed | E::ClosedUnverified | E::Withdrawn | E::MergedInto => vec![Self::RequestClosed],
             E::Resolved => {
                 let granted = status == RequestStatus::Completed;
                 let also = match kind {
@@ -54,7 +54,13 @@ impl WebhookEvent {
             | E::Message
             | E::CustomerReplied
             | E::HoldPlaced
-            | E::HoldLifted => Vec::new(),
+            | E::HoldLifted
+            | E::PossibleDuplicate
+            | E::KeptSeparate
+            | E::MergedHere
+            | E::DisagreementStated
+            | E::DenialWithDisclosures
+            | E::Rebutted => Vec::new(),
         }
     }
 

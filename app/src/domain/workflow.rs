@@ -224,6 +224,8 @@ pub enum StepError {
     WrongKind,
     #[error("{0}")]
     Missing(&'static str),
+    #[error("Only a request that is still open can be merged into an earlier one that is still open.")]
+    NotMergeable,
 }
 
 /// The steps open to a request of `kind` in `status`, in the order a page
@@ -236,7 +238,7 @@ pub fn available(kind: RequestKind, status: RequestStatus) -> Vec<StepKind> {
         S::Received => &[K::StartWork, K::AskCustomer, K::Resolve, K::Close],
         S::InProgress => &[K::AskCustomer, K::Resolve, K::Close],
         S::AwaitingCustomer => &[K::Resume, K::Resolve, K::Close],
-        S::Completed | S::Denied | S::Closed | S::Withdrawn => &[],
+        S::Completed | S::Denied | S::Closed | S::Withdrawn | S::Merged => &[],
     };
     // An opt-out is honoured as soon as practicable; it never waits on the
     // customer, since nothing more may be asked of them.
@@ -324,6 +326,55 @@ impl SystemStep {
     }
 }
 
+/// What staff decide about a request marked as the likely duplicate of an
+/// earlier open one of the same kind from the same person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DuplicateDecision {
+    /// Fold it into the earlier request: the timelines join, the earlier
+    /// clock wins, and this one ends merged.
+    Merge,
+    /// Not a duplicate after all: the mark goes and nothing else changes.
+    KeepSeparate,
+}
+
+impl DuplicateDecision {
+    /// The stable name the case page's form sends.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Merge => "merge",
+            Self::KeepSeparate => "keep_separate",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Merge, Self::KeepSeparate].into_iter().find(|decision| decision.as_str() == text)
+    }
+
+    /// The history event the decision writes on the marked request.
+    pub fn event(self) -> EventKind {
+        match self {
+            Self::Merge => EventKind::MergedInto,
+            Self::KeepSeparate => EventKind::KeptSeparate,
+        }
+    }
+}
+
+/// The status of a marked request after `decision`, with the earlier
+/// request in `earlier`. Merging needs both still open: a finished request
+/// has no clock left to win, and a finished duplicate has nothing to fold
+/// in. Keeping separate changes no status, so it is open to any.
+pub fn duplicate_next(
+    duplicate: RequestStatus,
+    earlier: RequestStatus,
+    decision: DuplicateDecision,
+) -> Result<RequestStatus, StepError> {
+    match decision {
+        DuplicateDecision::KeepSeparate => Ok(duplicate),
+        DuplicateDecision::Merge if duplicate.is_open() && earlier.is_open() => Ok(RequestStatus::Merged),
+        DuplicateDecision::Merge => Err(StepError::NotMergeable),
+    }
+}
+
 /// A step the customer takes from their tracking page, with no staff
 /// member: like the portal's own steps, it is decided here and nowhere else.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -332,6 +383,13 @@ pub enum CustomerStep {
     Reply,
     /// The customer withdrew a request that is not yet finished.
     Withdraw,
+    /// After a denial, the customer's written statement of disagreement
+    /// (45 CFR 164.526(d)(1)(iii), (d)(2); 11 CCR 7023(f)(3)).
+    StateDisagreement,
+    /// After a denial and instead of a statement, the customer asks that
+    /// the request and the denial go with any future disclosure
+    /// (45 CFR 164.526(d)(1)(iv)).
+    AskDenialWithDisclosures,
 }
 
 impl CustomerStep {
@@ -340,6 +398,8 @@ impl CustomerStep {
         match self {
             Self::Reply => EventKind::CustomerReplied,
             Self::Withdraw => EventKind::Withdrawn,
+            Self::StateDisagreement => EventKind::DisagreementStated,
+            Self::AskDenialWithDisclosures => EventKind::DenialWithDisclosures,
         }
     }
 }
@@ -350,6 +410,8 @@ impl CustomerStep {
         match self {
             Self::Reply => "reply",
             Self::Withdraw => "withdraw",
+            Self::StateDisagreement => "state_disagreement",
+            Self::AskDenialWithDisclosures => "denial_with_disclosures",
         }
     }
 }
@@ -361,6 +423,8 @@ impl CustomerStep {
 pub enum CustomerAction {
     Reply { message: String },
     Withdraw { reason: Option<String> },
+    StateDisagreement { statement: String },
+    AskDenialWithDisclosures,
 }
 
 impl CustomerAction {
@@ -368,6 +432,8 @@ impl CustomerAction {
         match self {
             Self::Reply { .. } => CustomerStep::Reply,
             Self::Withdraw { .. } => CustomerStep::Withdraw,
+            Self::StateDisagreement { .. } => CustomerStep::StateDisagreement,
+            Self::AskDenialWithDisclosures => CustomerStep::AskDenialWithDisclosures,
         }
     }
 
@@ -376,6 +442,10 @@ impl CustomerAction {
         match self {
             Self::Reply { .. } => "send the reply you wrote on your tracking page",
             Self::Withdraw { .. } => "withdraw your request",
+            Self::StateDisagreement { .. } => "send the statement of disagreement you wrote on your tracking page",
+            Self::AskDenialWithDisclosures => {
+                "ask that your request and our denial go with any future disclosure of the information"
+            }
         }
     }
 }
@@ -392,9 +462,23 @@ pub fn customer_next(status: RequestStatus, step: CustomerStep) -> Option<Reques
     match (step, status) {
         (CustomerStep::Reply, S::AwaitingCustomer) => Some(S::InProgress),
         (CustomerStep::Reply, S::Received | S::InProgress) => Some(status),
-        (CustomerStep::Reply, S::Unverified | S::Completed | S::Denied | S::Closed | S::Withdrawn) => None,
+        (CustomerStep::Reply, S::Unverified | S::Completed | S::Denied | S::Closed | S::Withdrawn | S::Merged) => None,
         (CustomerStep::Withdraw, status) if status.is_open() => Some(S::Withdrawn),
         (CustomerStep::Withdraw, _) => None,
+        (CustomerStep::StateDisagreement | CustomerStep::AskDenialWithDisclosures, S::Denied) => Some(S::Denied),
+        (CustomerStep::StateDisagreement | CustomerStep::AskDenialWithDisclosures, _) => None,
+    }
+}
+
+/// Which of the two answers to a denial the customer may still give, from
+/// what they gave already: one statement of disagreement; the request to
+/// have the denial go with future disclosures only while there is no
+/// statement, since the statement goes with them instead (164.526(d)(5)).
+pub fn disagreement_open(step: CustomerStep, stated: bool, asked_with_disclosures: bool) -> bool {
+    match step {
+        CustomerStep::StateDisagreement => !stated,
+        CustomerStep::AskDenialWithDisclosures => !stated && !asked_with_disclosures,
+        CustomerStep::Reply | CustomerStep::Withdraw => true,
     }
 }
 
@@ -554,6 +638,34 @@ mod tests {
         for kind in RequestKind::ALL {
             assert!(available(*kind, S::Withdrawn).is_empty(), "staff take no step from a withdrawn request");
         }
+    }
+
+    #[test]
+    fn only_two_open_requests_merge_and_keeping_separate_changes_nothing() {
+        use DuplicateDecision::{KeepSeparate, Merge};
+        assert_eq!(duplicate_next(S::Received, S::InProgress, Merge), Ok(S::Merged));
+        assert_eq!(duplicate_next(S::Unverified, S::AwaitingCustomer, Merge), Ok(S::Merged));
+        assert_eq!(duplicate_next(S::Received, S::Completed, Merge), Err(StepError::NotMergeable));
+        assert_eq!(duplicate_next(S::Closed, S::Received, Merge), Err(StepError::NotMergeable));
+        assert_eq!(duplicate_next(S::InProgress, S::Completed, KeepSeparate), Ok(S::InProgress));
+        assert!(!S::Merged.is_open());
+        for kind in RequestKind::ALL {
+            assert!(available(*kind, S::Merged).is_empty(), "a merged request takes no more steps");
+        }
+    }
+
+    #[test]
+    fn only_a_denial_is_disagreed_with_once_and_the_statement_goes_instead_of_the_request() {
+        for step in [CustomerStep::StateDisagreement, CustomerStep::AskDenialWithDisclosures] {
+            for status in RequestStatus::ALL.iter().copied() {
+                let expected = (status == S::Denied).then_some(S::Denied);
+                assert_eq!(customer_next(status, step), expected, "{status:?}");
+            }
+        }
+        assert!(disagreement_open(CustomerStep::StateDisagreement, false, true), "a statement may follow the request");
+        assert!(!disagreement_open(CustomerStep::StateDisagreement, true, false), "one statement");
+        assert!(!disagreement_open(CustomerStep::AskDenialWithDisclosures, true, false));
+        assert!(!disagreement_open(CustomerStep::AskDenialWithDisclosures, false, true));
     }
 
     #[test]

@@ -3,7 +3,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::TextAreaField;
-use crate::domain::form::{REPLY_FIELD, ReplyForm, WITHDRAW_FIELD, WithdrawForm};
+use crate::domain::disagreement::Disagreement;
+use crate::domain::form::{DisagreementForm, REPLY_FIELD, ReplyForm, STATEMENT_FIELD, WITHDRAW_FIELD, WithdrawForm};
 use crate::domain::format::long_date;
 use crate::domain::tracking::OptOutStanding;
 use crate::domain::workflow::{self, CustomerStep};
@@ -24,6 +25,13 @@ pub fn TrackingPage() -> impl IntoView {
     let replied = move || query.read().get("reply").is_some();
     let withdrawn = move || query.read().get("withdrawn").is_some();
     let confirm = move || query.read().get("confirm");
+    let answered = move || {
+        let query = query.read();
+        query
+            .get("statement")
+            .map(|_| "statement")
+            .or(query.get("disclosures").filter(|answer| answer == "recorded").map(|_| "disclosures"))
+    };
 
     view! {
         <Title text="Your request"/>
@@ -33,7 +41,7 @@ pub fn TrackingPage() -> impl IntoView {
                     match data.await {
                         Ok(Some(view)) if view.purged_on.is_some() => view! { <PurgedRequest view/> }.into_any(),
                         Ok(Some(view)) => {
-                            view! { <TrackingDetails view token=token() just_sent=just_sent() resend=resend() revoke=revoke() replied=replied() withdrawn=withdrawn() confirm=confirm()/> }
+                            view! { <TrackingDetails view token=token() just_sent=just_sent() resend=resend() revoke=revoke() replied=replied() withdrawn=withdrawn() confirm=confirm() answered=answered()/> }
                                 .into_any()
                         }
                         Ok(None) => {
@@ -65,6 +73,7 @@ fn TrackingDetails(
     replied: bool,
     withdrawn: bool,
     confirm: Option<String>,
+    answered: Option<&'static str>,
 ) -> impl IntoView {
     let site = expect_context::<SiteInfo>();
     let link = site.tracking_url(&token);
@@ -133,6 +142,7 @@ fn TrackingDetails(
             }.into_any()),
             _ => None,
         }}
+        {view.disagreement.map(|disagreement| view! { <DisagreementBox disagreement token=token.clone() answered/> })}
         {may_reply.then(|| view! { <ReplyBox token=token.clone() replied/> })}
         {may_withdraw.then(|| view! { <WithdrawBox token=token.clone()/> })}
         {opt_out_applied.then(|| view! {
@@ -219,6 +229,58 @@ fn ReplyBox(token: String, replied: bool) -> impl IntoView {
                     <button type="submit" class="button">"Send my reply"</button>
                 </div>
             </form>
+        </section>
+    }
+}
+
+/// After a denial: the customer's statement of disagreement, or instead
+/// their wish that the request and the denial go with any future
+/// disclosure; once given, what they gave and any rebuttal.
+#[component]
+fn DisagreementBox(disagreement: Disagreement, token: String, answered: Option<&'static str>) -> impl IntoView {
+    let state = SharedValue::new(|| use_context::<FormState<DisagreementForm>>().unwrap_or_default()).into_inner();
+    let error = state.errors.get(STATEMENT_FIELD).map(str::to_owned);
+    let may_state = disagreement.open_to(CustomerStep::StateDisagreement);
+    let may_ask = disagreement.open_to(CustomerStep::AskDenialWithDisclosures);
+    let limit = disagreement.limit.as_ref().map(|limit| format!("Please keep it to {} words or fewer.", limit.words));
+    view! {
+        <section class="panel" id="disagreement" aria-labelledby="disagreement-heading">
+            <h2 id="disagreement-heading">"If you disagree with our decision"</h2>
+            {match answered {
+                Some("statement") => Some(view! { <p role="status" id="statement-sent"><strong>"Thank you: your statement is added to your records."</strong></p> }),
+                Some(_) => Some(view! { <p role="status" id="disclosures-recorded"><strong>"Recorded: your request and our decision will go with any future disclosure."</strong></p> }),
+                None => None,
+            }}
+            {disagreement.statement.map(|statement| view! {
+                <h3>"Your statement of disagreement"</h3>
+                <p class="timeline-body" id="your-statement">{statement}</p>
+            })}
+            {disagreement.rebuttal.map(|rebuttal| view! {
+                <h3>"Our response to your statement"</h3>
+                <p class="timeline-body" id="our-rebuttal">{rebuttal}</p>
+            })}
+            {disagreement.with_disclosures.then(|| view! {
+                <p id="with-disclosures">"You asked that your request and our decision go with any future disclosure of the information."</p>
+            })}
+            {may_state.then(|| view! {
+                <p>
+                    "You may write a statement saying why you disagree. We add it to your records, and it goes with any "
+                    "future disclosure of the information, together with our decision and any response we write to it."
+                </p>
+                {limit.map(|limit| view! { <p class="hint" id="statement-limit">{limit}</p> })}
+                <form method="post" action=format!("/track/{token}/disagree") novalidate>
+                    <TextAreaField id="f-statement" name=STATEMENT_FIELD label="Your statement of disagreement" value=state.values.statement.clone() required=true error/>
+                    <div class="actions">
+                        <button type="submit" class="button">"Send my statement"</button>
+                    </div>
+                </form>
+            })}
+            {may_ask.then(|| view! {
+                <p>"If you do not want to write a statement, you may instead ask that your request and our decision go with any future disclosure of the information."</p>
+                <form method="post" action=format!("/track/{token}/denial-with-disclosures")>
+                    <button type="submit" class="button secondary">"Include my request and your decision with future disclosures"</button>
+                </form>
+            })}
         </section>
     }
 }

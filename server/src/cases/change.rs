@@ -54,6 +54,16 @@ pub(super) struct Change {
     pub(super) notices: Vec<(String, Composed)>,
 }
 
+/// An event written on a second request in the same transaction, if that
+/// request is still at the version it was read at: the request a merge
+/// joins hears of it.
+pub(super) struct Linked {
+    pub(super) id: i64,
+    pub(super) version: i64,
+    pub(super) event: EventKind,
+    pub(super) body: Option<String>,
+}
+
 /// Columns to set, only if the case is still at the version the form showed.
 pub(super) struct Versioned {
     pub(super) version: i64,
@@ -65,7 +75,12 @@ impl CaseDesk {
     /// version it was changed against (else nothing, and a conflict), its
     /// history event, its audit entry and its letter, all committed together;
     /// then wakes the outbox worker for the letter.
-    async fn versioned_change(&self, viewer: &Viewer, found: &Loaded, change: Change) -> Result<(), CaseError> {
+    pub(super) async fn versioned_change(
+        &self,
+        viewer: &Viewer,
+        found: &Loaded,
+        change: Change,
+    ) -> Result<(), CaseError> {
         self.change_by(&actor(viewer), Some(viewer.id), found, change).await
     }
 
@@ -77,6 +92,20 @@ impl CaseDesk {
         by_id: Option<i64>,
         found: &Loaded,
         change: Change,
+    ) -> Result<(), CaseError> {
+        self.change_linked(by, by_id, found, change, None).await
+    }
+
+    /// [`Self::change_by`], with `linked`'s event on another request in the
+    /// same transaction (and its version raised, so that a colleague's view
+    /// of it from before is refused too).
+    pub(super) async fn change_linked(
+        &self,
+        by: &audit::Actor,
+        by_id: Option<i64>,
+        found: &Loaded,
+        change: Change,
+        linked: Option<Linked>,
     ) -> Result<(), CaseError> {
         if found.row.purged_at.is_some() {
             return Err(CaseError::Invalid("This request's personal data was removed, so it cannot be changed."));
@@ -101,6 +130,20 @@ impl CaseDesk {
         }
         let body = self.vault().seal_event_body(id, change.body.as_deref()).map_err(StoreError::from)?;
         history::record(&txn, self.mailer.outbox(), id, change.event, change.at, body, by_id).await?;
+        if let Some(linked) = linked {
+            let updated = request::Entity::update_many()
+                .col_expr(request::Column::Version, Expr::value(linked.version + 1))
+                .col_expr(request::Column::UpdatedAt, Expr::value(change.at))
+                .filter(request::Column::Id.eq(linked.id))
+                .filter(request::Column::Version.eq(linked.version))
+                .exec(&txn)
+                .await?;
+            if updated.rows_affected != 1 {
+                return Err(CaseError::Conflict);
+            }
+            let body = self.vault().seal_event_body(linked.id, linked.body.as_deref()).map_err(StoreError::from)?;
+            history::record(&txn, self.mailer.outbox(), linked.id, linked.event, change.at, body, by_id).await?;
+        }
         audit::append(&txn, by, change.action, Some(id), change.detail).await?;
         if let Some(entry) = &change.entry {
             register::record(&txn, self.vault(), entry).await?;
@@ -485,7 +528,7 @@ fn at_version(found: &Loaded, version: i64) -> Result<(), CaseError> {
     if found.row.version == version { Ok(()) } else { Err(CaseError::Conflict) }
 }
 
-fn text<'a>(body: &'a str, missing: &'static str) -> Result<&'a str, CaseError> {
+pub(super) fn text<'a>(body: &'a str, missing: &'static str) -> Result<&'a str, CaseError> {
     let body = body.trim();
     if body.is_empty() {
         Err(CaseError::Invalid(missing))

@@ -18,7 +18,7 @@ use crate::requests::StoreError;
 use crate::vault::rows::ClockColumn;
 
 /// Who the audit log says acted when the customer did.
-const CUSTOMER: audit::Actor = audit::Actor::System("customer");
+pub(super) const CUSTOMER: audit::Actor = audit::Actor::System("customer");
 
 /// Why a customer's step was refused, as the tracking page tells it.
 pub const NOT_OPEN_TO_REPLY: &str = "This request is not open to a reply.";
@@ -146,7 +146,7 @@ impl CaseDesk {
     }
 }
 
-fn reference_of(row: &request::Model) -> Result<ReferenceCode, CaseError> {
+pub(super) fn reference_of(row: &request::Model) -> Result<ReferenceCode, CaseError> {
     ReferenceCode::parse(&row.reference)
         .map_err(|e| CaseError::Store(StoreError::Corrupt { id: row.id, reason: e.to_string() }))
 }

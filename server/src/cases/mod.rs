@@ -5,6 +5,8 @@
 
 mod change;
 mod customer;
+mod disagreement;
+mod duplicates;
 mod notices;
 mod queue;
 mod view;

@@ -195,6 +195,7 @@ impl CaseDesk {
                     urgency: standing.map(|(_, urgency)| urgency),
                     version: row.version,
                     held: row.held_at.is_some(),
+                    possible_duplicate: row.duplicate_of.is_some(),
                     purged: row.purged_at.is_some(),
                 })
             })

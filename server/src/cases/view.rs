@@ -3,14 +3,15 @@
 
 use std::collections::HashMap;
 
-use app::domain::case::{CaseEvent, CaseView, LegalHold, Purged, StaffMember};
+use app::domain::case::{CaseEvent, CaseView, DuplicateLinks, LegalHold, Purged, StaffMember};
 use app::domain::clock::RequestClock;
+use app::domain::disagreement::Disagreement;
 use app::domain::workflow;
 use app::domain::{Channel, EventKind, ReferenceCode, RequestDetails, RequestKind, Viewer};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{CaseDesk, CaseError, Loaded, clock_state};
-use crate::db::entities::request_event;
+use crate::db::entities::{request, request_event};
 use crate::requests::StoreError;
 use crate::staff::actor;
 
@@ -26,8 +27,10 @@ impl CaseDesk {
 
         let staff: HashMap<i64, StaffMember> =
             self.staff.list().await?.into_iter().map(|member| (member.id, member)).collect();
+        let duplicates = self.duplicate_links(&found.row).await?;
+        let merged: HashMap<i64, ReferenceCode> = duplicates.merged_here.iter().cloned().collect();
         let events = request_event::Entity::find()
-            .filter(request_event::Column::RequestId.eq(found.row.id))
+            .filter(request_event::Column::RequestId.is_in(std::iter::once(found.row.id).chain(merged.keys().copied())))
             .order_by_asc(request_event::Column::Id)
             .all(&self.read)
             .await?;
@@ -51,16 +54,27 @@ impl CaseDesk {
         for event in events {
             let body = vault.open_event_body(&event).map_err(|e| corrupt(e.to_string()))?;
             let Some(kind) = EventKind::parse(&event.kind) else { continue };
+            // The history of a request merged here joins this timeline,
+            // each entry saying which request it came from.
+            let title = match merged.get(&event.request_id) {
+                Some(from) => format!("{} (request {from})", kind.staff_title()),
+                None => kind.staff_title().to_owned(),
+            };
             timeline.push(CaseEvent {
                 kind,
                 at: event.at,
                 on: clocks.local_date(event.at),
-                title: kind.staff_title().to_owned(),
+                title,
                 body,
                 actor: event.actor_id.and_then(|id| staff.get(&id)).map(|member| member.name.clone()),
                 customer_visible: event.customer_visible,
             });
         }
+        let disagreement = Disagreement::of(
+            found.status,
+            timeline.iter().map(|event| (event.kind, event.body.as_deref())),
+            clocks.rules().statement_limit(),
+        );
         Ok(Some(CaseView {
             reference: found.reference.clone(),
             kind: found.kind,
@@ -91,7 +105,46 @@ impl CaseDesk {
                 .next()
                 .map(|facts| facts.opt_out),
             associates,
+            disagreement,
+            duplicates: DuplicateLinks {
+                repeats: duplicates.repeats,
+                repeated_by: duplicates.repeated_by,
+                merged_into: duplicates.merged_into,
+                merged_here: duplicates.merged_here.into_iter().map(|(_, reference)| reference).collect(),
+            },
         }))
+    }
+
+    /// The requests this one is linked to as a duplicate, each way. Every
+    /// lookup is by row id or by an indexed link column.
+    async fn duplicate_links(&self, row: &request::Model) -> Result<Links, CaseError> {
+        let reference_of = |id: Option<i64>| async move {
+            let Some(id) = id else { return Ok::<_, CaseError>(None) };
+            let found = request::Entity::find_by_id(id).one(&self.read).await?;
+            Ok(found.and_then(|found| ReferenceCode::parse(&found.reference).ok()))
+        };
+        let pointing_here = |column: request::Column| async move {
+            let rows = request::Entity::find()
+                .filter(column.eq(row.id))
+                .order_by_asc(request::Column::Id)
+                .all(&self.read)
+                .await?;
+            Ok::<_, CaseError>(
+                rows.into_iter()
+                    .filter_map(|found| Some((found.id, ReferenceCode::parse(&found.reference).ok()?)))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        Ok(Links {
+            repeats: reference_of(row.duplicate_of).await?,
+            merged_into: reference_of(row.merged_into).await?,
+            repeated_by: pointing_here(request::Column::DuplicateOf)
+                .await?
+                .into_iter()
+                .map(|(_, reference)| reference)
+                .collect(),
+            merged_here: pointing_here(request::Column::MergedInto).await?,
+        })
     }
 
     /// The clock as it stands today (an open pause keeps moving it).
@@ -99,4 +152,13 @@ impl CaseDesk {
         let state = clock_state(self.vault(), &found.row)?;
         Ok(self.clocks.compute(found.kind, found.row.received_at, &state))
     }
+}
+
+/// [`DuplicateLinks`] with the row ids of the requests merged here, whose
+/// history the timeline reads.
+struct Links {
+    repeats: Option<ReferenceCode>,
+    repeated_by: Vec<ReferenceCode>,
+    merged_into: Option<ReferenceCode>,
+    merged_here: Vec<(i64, ReferenceCode)>,
 }

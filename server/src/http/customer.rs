@@ -5,7 +5,8 @@
 
 use app::domain::access::{Action, Actor, permits};
 use app::domain::form::{
-    AmendmentForm, ComplaintForm, LinkRequestForm, OptOutForm, REPLY_FIELD, ReplyForm, WITHDRAW_FIELD, WithdrawForm,
+    AmendmentForm, ComplaintForm, DisagreementForm, LinkRequestForm, OptOutForm, REPLY_FIELD, ReplyForm,
+    STATEMENT_FIELD, WITHDRAW_FIELD, WithdrawForm,
 };
 use app::domain::workflow::CustomerAction;
 use app::domain::{FormState, ParseContext, RequestForm, gpc, tracking};
@@ -32,6 +33,8 @@ pub fn routes() -> Routes {
         .post("/track/{token}/revoke-opt-out", ask_to_revoke)
         .post("/track/{token}/reply", reply)
         .post("/track/{token}/withdraw", withdraw)
+        .post("/track/{token}/disagree", disagree)
+        .post("/track/{token}/denial-with-disclosures", denial_with_disclosures)
         .post("/confirm/{token}", confirm_action)
         .post("/revoke/{token}", confirm_revocation)
         .post(app::pages::LINK_AGAIN, send_link_again)
@@ -184,6 +187,72 @@ async fn withdraw(
     Ok(refuse(&state, parts, &page, FormState { values, errors }).await)
 }
 
+/// A statement of disagreement with a denial, within the word limit of the
+/// rules in force; refused, it comes back like a refused reply, every word
+/// kept.
+async fn disagree(
+    State(state): State<AppState>,
+    _: SubmissionSlot,
+    Path(token): Path<String>,
+    request: Request<Body>,
+) -> Result<Response, HttpError> {
+    if !permits(Actor::Customer, Action::DisagreeWithOwnDenial) {
+        return Err(HttpError::Forbidden);
+    }
+    let token = echoable(&token).to_owned();
+    let page = format!("/track/{token}");
+    let (parts, body) = request.into_parts();
+    let values: DisagreementForm = read_form(&state, &parts, body).await?;
+    let Some((tracked, issued)) = state.store.tracked_link(&token).await? else {
+        return Ok(Redirect::to(&page).into_response());
+    };
+    let limit = state.clocks.rules().statement_limit();
+    let refused = match values.parse(limit.as_ref()) {
+        Ok(statement) if tracking::needs_fresh_link(issued, Utc::now(), state.fresh_link_age) => {
+            return ask_to_confirm(&state, &tracked, &page, CustomerAction::StateDisagreement { statement }).await;
+        }
+        Ok(statement) => match state.desk.customer_disagree(&tracked, &statement).await {
+            Ok(()) => return Ok(Redirect::to(&format!("{page}?statement=sent#disagreement")).into_response()),
+            Err(CaseError::Invalid(reason)) => reason,
+            Err(CaseError::Conflict) => {
+                "Your request changed while you were writing. Please send your statement again."
+            }
+            Err(error) => return Err(HttpError::Case(error)),
+        },
+        Err(errors) => return Ok(refuse(&state, parts, &page, FormState { values, errors }).await),
+    };
+    let mut errors = app::domain::FieldErrors::default();
+    errors.insert(STATEMENT_FIELD, refused);
+    Ok(refuse(&state, parts, &page, FormState { values, errors }).await)
+}
+
+/// Instead of a statement: the request and the denial are to go with any
+/// future disclosure. A button with nothing typed, so a refusal (the
+/// request moved on) is told on the page by its address.
+async fn denial_with_disclosures(
+    State(state): State<AppState>,
+    _: SubmissionSlot,
+    Path(token): Path<String>,
+) -> Result<Response, HttpError> {
+    if !permits(Actor::Customer, Action::DisagreeWithOwnDenial) {
+        return Err(HttpError::Forbidden);
+    }
+    let token = echoable(&token).to_owned();
+    let page = format!("/track/{token}");
+    let Some((tracked, issued)) = state.store.tracked_link(&token).await? else {
+        return Ok(Redirect::to(&page).into_response());
+    };
+    if tracking::needs_fresh_link(issued, Utc::now(), state.fresh_link_age) {
+        return ask_to_confirm(&state, &tracked, &page, CustomerAction::AskDenialWithDisclosures).await;
+    }
+    let answer = match state.desk.customer_wants_denial_disclosed(&tracked).await {
+        Ok(()) => "recorded",
+        Err(CaseError::Invalid(_) | CaseError::Conflict) => "refused",
+        Err(error) => return Err(HttpError::Case(error)),
+    };
+    Ok(Redirect::to(&format!("{page}?disclosures={answer}#disagreement")).into_response())
+}
+
 /// An action through a tracking link too old to act by itself waits for
 /// the customer to follow a fresh link mailed to the address on file.
 async fn ask_to_confirm(
@@ -210,13 +279,22 @@ async fn confirm_action(State(state): State<AppState>, Path(token): Path<String>
             let permitted = match &action {
                 CustomerAction::Reply { .. } => Action::ReplyToOwnRequest,
                 CustomerAction::Withdraw { .. } => Action::WithdrawOwnRequest,
+                CustomerAction::StateDisagreement { .. } | CustomerAction::AskDenialWithDisclosures => {
+                    Action::DisagreeWithOwnDenial
+                }
             };
             if !permits(Actor::Customer, permitted) {
                 return Err(HttpError::Forbidden);
             }
             let taken = match &action {
-                CustomerAction::Reply { message } => state.desk.customer_reply(&tracked, message).await,
-                CustomerAction::Withdraw { reason } => state.desk.customer_withdraw(&tracked, reason.as_deref()).await,
+                CustomerAction::Reply { message } => state.desk.customer_reply(&tracked, message).await.map(|_| ()),
+                CustomerAction::Withdraw { reason } => {
+                    state.desk.customer_withdraw(&tracked, reason.as_deref()).await.map(|_| ())
+                }
+                CustomerAction::StateDisagreement { statement } => {
+                    state.desk.customer_disagree(&tracked, statement).await
+                }
+                CustomerAction::AskDenialWithDisclosures => state.desk.customer_wants_denial_disclosed(&tracked).await,
             };
             match taken {
                 Ok(_) => "ok",

@@ -2,9 +2,10 @@
 //! tables, and the yearly disclosure. Same filters as the page, same rule
 //! book: only those who may see the metrics may take them away.
 
-use app::domain::Viewer;
 use app::domain::access::{Action, require};
+use app::domain::disagreement::disclosure_record;
 use app::domain::metrics::{MetricsQuery, TableSlug};
+use app::domain::{ReferenceCode, Viewer};
 use axum::extract::{FromRequestParts, Path, RawQuery, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
@@ -20,6 +21,7 @@ pub fn routes() -> Routes {
         .get("/staff/dashboard/{file}", dashboard_file)
         .get("/staff/disclosure.csv", disclosure)
         .get("/staff/opt-outs.csv", opt_out_register)
+        .get("/staff/requests/{reference}/disclosure.txt", with_disclosures)
 }
 
 /// Someone the rule book lets see the metrics. Taken after the address's
@@ -105,6 +107,36 @@ async fn opt_out_register(
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"opt-outs-as-of-{day}.csv\"")),
         ],
         body,
+    )
+        .into_response())
+}
+
+/// What goes with any disclosure of a denied amendment's information: the
+/// request, the denial, the statement of disagreement and any rebuttal, as
+/// one text. Reading it opens the case, and is logged as an opening.
+async fn with_disclosures(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    viewer: Option<axum::Extension<Viewer>>,
+) -> Result<Response, HttpError> {
+    let viewer = viewer.as_ref().map(|v| &v.0);
+    require(viewer, Action::OpenCase).map_err(|_| HttpError::Forbidden)?;
+    let Some(viewer) = viewer else { return Err(HttpError::Forbidden) };
+    let Ok(reference) = ReferenceCode::parse(&reference) else { return Ok(StatusCode::NOT_FOUND.into_response()) };
+    let Some(case) = state.desk.open(viewer, &reference).await.map_err(HttpError::Case)? else {
+        return Ok(StatusCode::NOT_FOUND.into_response());
+    };
+    let record =
+        case.outcome.as_ref().zip(case.disagreement.as_ref()).and_then(|(outcome, disagreement)| {
+            disclosure_record(&case.reference, &case.details, outcome, disagreement)
+        });
+    let Some(record) = record else { return Ok(StatusCode::NOT_FOUND.into_response()) };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{reference}-with-disclosures.txt\"")),
+        ],
+        record,
     )
         .into_response())
 }

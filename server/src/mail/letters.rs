@@ -162,6 +162,22 @@ pub enum Letter<'a> {
         kind: RequestKind,
         reason: Option<&'a str>,
     },
+    /// To the customer: a later request of theirs repeated an earlier one
+    /// still open, and staff merged it there; which reference to follow.
+    Merged {
+        name: &'a str,
+        reference: &'a ReferenceCode,
+        kind: RequestKind,
+        earlier: &'a ReferenceCode,
+    },
+    /// To the customer: staff's rebuttal of their statement of
+    /// disagreement, a copy of which the customer must be given
+    /// (45 CFR 164.526(d)(3)).
+    Rebuttal {
+        name: &'a str,
+        reference: &'a ReferenceCode,
+        rebuttal: &'a str,
+    },
     /// The daily digest to a staff member.
     Digest {
         name: &'a str,
@@ -194,6 +210,8 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     template!("customer_replied"),
     template!("withdrawn"),
     template!("confirm_action"),
+    template!("merged"),
+    template!("rebuttal"),
 ];
 
 impl Letter<'_> {
@@ -219,6 +237,8 @@ impl Letter<'_> {
             Self::Digest { .. } => "digest",
             Self::CustomerReplied { .. } => "customer_replied",
             Self::Withdrawn { .. } => "withdrawn",
+            Self::Merged { .. } => "merged",
+            Self::Rebuttal { .. } => "rebuttal",
             Self::AmendmentNotice { .. } => NOTICE_TEMPLATE,
         }
     }
@@ -250,6 +270,10 @@ impl Letter<'_> {
             Self::CaseMessage { reference, .. } => format!("A message about your request {reference}"),
             Self::CustomerReplied { reference, .. } => format!("The customer replied on request {reference}"),
             Self::Withdrawn { reference, .. } => format!("Your request {reference} is withdrawn"),
+            Self::Merged { reference, earlier, .. } => format!("Your request {reference} is joined with {earlier}"),
+            Self::Rebuttal { reference, .. } => {
+                format!("Our response to your statement of disagreement, request {reference}")
+            }
             Self::AwaitingCustomer { reference, .. } => format!("We need information for your request {reference}"),
             Self::Extension { reference, .. } => format!("We need more time for your request {reference}"),
             // The outcome's one name, as the tracking page and the case give it.
@@ -402,6 +426,12 @@ impl Letters {
             Letter::Withdrawn { name, reference, kind, reason } => {
                 context! { name, reference => reference.as_str(), kind_label => kind.label(), reason }
             }
+            Letter::Merged { name, reference, kind, earlier } => {
+                context! { name, reference => reference.as_str(), kind_label => kind.label(), earlier => earlier.as_str() }
+            }
+            Letter::Rebuttal { name, reference, rebuttal } => {
+                context! { name, reference => reference.as_str(), rebuttal }
+            }
             Letter::AmendmentNotice { recipient, customer, reference, records_changed, partly } => {
                 context! { name => recipient, customer, reference => reference.as_str(), records_changed, partly }
             }
@@ -426,6 +456,8 @@ impl Letters {
             | Letter::CaseMessage { .. }
             | Letter::CustomerReplied { .. }
             | Letter::Withdrawn { .. }
+            | Letter::Merged { .. }
+            | Letter::Rebuttal { .. }
             | Letter::AwaitingCustomer { .. }
             | Letter::Extension { .. }
             | Letter::Outcome { .. }

@@ -42,7 +42,8 @@ pub struct Prepared {
 /// What became of a submission.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Written {
-    Stored,
+    /// Committed, as the request row with this id.
+    Stored(i64),
     /// Its letters would pass the requester's allowance for the day, so
     /// nothing of it was written.
     OverAllowance,
@@ -140,5 +141,5 @@ async fn write(txn: &impl ConnectionTrait, outbox: &Outbox, prepared: &Prepared)
     for letter in &prepared.letters {
         outbox.enqueue_sealed(txn, Some(stored.id), letter.clone()).await?;
     }
-    Ok(Written::Stored)
+    Ok(Written::Stored(stored.id))
 }

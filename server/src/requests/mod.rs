@@ -1,6 +1,7 @@
 //! Requests: storing what customers submit, confirming their address, and
 //! reading it back for them.
 
+mod duplicates;
 mod group_commit;
 mod links;
 mod verification;
@@ -128,8 +129,11 @@ impl RequestStore {
             attempt += 1;
             let reference = ReferenceCode::from_random(rand::rng().next_u64());
             match self.insert(request, intake, &reference).await {
-                Ok(token) => {
+                Ok((token, id, who)) => {
+                    // The receipt and any verification letter are committed
+                    // and on their way before duplicates are looked for.
                     self.mailer.wake();
+                    duplicates::mark(&self.db, self.mailer.outbox(), id, &who).await;
                     return Ok(Receipt { reference, token });
                 }
                 Err(StoreError::Db(e))
@@ -148,7 +152,7 @@ impl RequestStore {
         request: &NewRequest,
         intake: &Intake,
         reference: &ReferenceCode,
-    ) -> Result<Secret, StoreError> {
+    ) -> Result<(Secret, i64, duplicates::Identity), StoreError> {
         let token = Secret::generate();
         let now = Utc::now();
         let kind = request.kind();
@@ -160,6 +164,11 @@ impl RequestStore {
         // Sealed here, on the request's own task, so that the single intake
         // writer only writes.
         let sealed = vault.seal_request(reference.as_str(), contact, &details)?;
+        let who = duplicates::Identity {
+            kind,
+            email_index: sealed.email_index.clone(),
+            account_index: sealed.account_index.clone(),
+        };
         let by_staff = intake.entered_by.is_some();
         let verification = (kind.needs_verification() && !by_staff).then(Secret::generate);
         let status = workflow::first_status(verification.is_some());
@@ -225,7 +234,7 @@ impl RequestStore {
         let recipient = allowance::recipient_key(vault, &contact.email);
         let prepared = Prepared { row, recipient, letters, at: now, event, entered_by, allowance };
         match self.intake.write(prepared).await? {
-            Written::Stored => Ok(token),
+            Written::Stored(id) => Ok((token, id, who)),
             Written::OverAllowance => Err(StoreError::OverAllowance),
         }
     }
@@ -308,5 +317,7 @@ fn tracking_view(
         clock,
         purged_at: found.purged_at,
     };
-    Ok(TrackingView::of(request, history, |at| clocks.local_date(at)).answered_by_post(by_post))
+    Ok(TrackingView::of(request, history, |at| clocks.local_date(at))
+        .answered_by_post(by_post)
+        .statement_limit(clocks.rules().statement_limit()))
 }

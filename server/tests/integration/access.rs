@@ -123,6 +123,9 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
         // Refused for its length, so that the request the other probes use
         // stays open; the rule book is asked all the same.
         post("/track/{token}/withdraw", format!("{tracking}/withdraw"), &[("reason", &too_long)], EVERYONE),
+        // Not denied: refused by the state machine, the rule book asked first.
+        post("/track/{token}/disagree", format!("{tracking}/disagree"), &[("statement", "I disagree")], EVERYONE),
+        post("/track/{token}/denial-with-disclosures", format!("{tracking}/denial-with-disclosures"), &[], EVERYONE),
         get("/revoke/{token}", "/revoke/not-a-token", EVERYONE),
         get("/confirm/{token}", "/confirm/not-a-token", EVERYONE),
         post("/confirm/{token}", "/confirm/not-a-token", &[], EVERYONE),
@@ -153,6 +156,9 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
         post("/staff/requests/{reference}/message", format!("{case}/message"), &[("body", "")], AGENTS),
         post("/staff/requests/{reference}/step", format!("{case}/step"), &[("version", "-1")], AGENTS),
         post("/staff/requests/{reference}/extend", format!("{case}/extend"), &[("version", "-1")], AGENTS),
+        get("/staff/requests/{reference}/disclosure.txt", format!("{case}/disclosure.txt"), AGENTS),
+        post("/staff/requests/{reference}/duplicate", format!("{case}/duplicate"), &[("version", "-1")], AGENTS),
+        post("/staff/requests/{reference}/rebut", format!("{case}/rebut"), &[("version", "-1")], AGENTS),
         post("/staff/bulk", "/staff/bulk", &[("action", "start")], AGENTS),
         post("/staff/new/opt-out", "/staff/new/opt-out", &[], AGENTS),
         post("/staff/new/amendment", "/staff/new/amendment", &[], AGENTS),

@@ -254,9 +254,18 @@ async fn simultaneous_submissions_are_each_stored_with_their_history(app: TestAp
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..60 {
         let router = app.app.router();
+        // Sixty different customers, each with an account of their own: one
+        // account or address twice would be marked as a likely duplicate.
         let email = format!("customer{i}@example.com");
-        let form: Vec<(&str, &str)> =
-            OPT_OUT.iter().map(|&(k, v)| if k == "email" { (k, email.as_str()) } else { (k, v) }).collect();
+        let account = format!("A-{i}");
+        let form: Vec<(&str, &str)> = OPT_OUT
+            .iter()
+            .map(|&(k, v)| match k {
+                "email" => (k, email.as_str()),
+                "account_number" => (k, account.as_str()),
+                _ => (k, v),
+            })
+            .collect();
         let body = serde_urlencoded::to_string(form).expect("encodes");
         tasks.spawn(async move {
             let request = Request::post("/opt-out")

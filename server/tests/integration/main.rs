@@ -12,6 +12,8 @@ mod api;
 mod api_cases;
 mod backlog;
 mod concurrency;
+mod disagreement;
+mod duplicates;
 mod encryption;
 mod form_fuzz;
 mod headers;

@@ -30,6 +30,7 @@ mod request_clock;
 mod retention;
 mod rules;
 mod span;
+mod statements;
 
 pub use extension::{Extension, ExtensionError};
 pub use holidays::{Holidays, HolidaysError};
@@ -37,3 +38,4 @@ pub use pauses::{Pause, Pauses};
 pub use request_clock::{ClockInput, Deadline, Receipt, RequestClock, Urgency};
 pub use retention::{Kept, PurgeDay, Retention, RetentionFacts};
 pub use rules::{Regime, Rules, RulesError};
+pub use statements::StatementLimit;

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use super::retention::RetentionRule;
 use super::span::Span;
+use super::statements::{self, StatementLimit, StatementRule};
 use crate::domain::RequestKind;
 
 named_enum! {
@@ -57,6 +58,7 @@ pub(super) struct ExtensionRule {
 pub struct Rules {
     rules: Vec<Rule>,
     retention: Vec<RetentionRule>,
+    statements: Vec<StatementRule>,
 }
 
 #[derive(Deserialize)]
@@ -67,6 +69,10 @@ struct RulesFile {
     /// deletes nothing that no rule lets it delete.
     #[serde(default)]
     retention: Vec<RetentionRule>,
+    /// Without them, a statement of disagreement is only as long as a
+    /// customer form's longest text.
+    #[serde(default)]
+    statement: Vec<StatementRule>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -85,12 +91,16 @@ pub enum RulesError {
     RetentionDuplicateId(String),
     #[error("two {regime} retention rules apply to {kind} requests; keep one")]
     RetentionDuplicateRule { regime: Regime, kind: RequestKind },
+    #[error("a statement rule has a blank citation or no words")]
+    StatementBlank,
+    #[error("two {0} statement rules; keep one")]
+    StatementDuplicate(Regime),
 }
 
 impl Rules {
     /// Parses and checks rules written like rules.toml.
     pub fn from_toml(text: &str) -> Result<Self, RulesError> {
-        let RulesFile { rule: rules, retention } = toml::from_str(text)?;
+        let RulesFile { rule: rules, retention, statement: statements } = toml::from_str(text)?;
         for (index, rule) in rules.iter().enumerate() {
             if rule.id.trim().is_empty() {
                 return Err(RulesError::Blank { field: "id" });
@@ -123,14 +133,30 @@ impl Rules {
                 return Err(RulesError::RetentionDuplicateRule { regime: rule.regime, kind: rule.kind });
             }
         }
-        Ok(Self { rules, retention })
+        for (index, rule) in statements.iter().enumerate() {
+            if rule.id.trim().is_empty() || rule.citation.trim().is_empty() || rule.words == 0 {
+                return Err(RulesError::StatementBlank);
+            }
+            if statements[..index].iter().any(|other| other.regime == rule.regime || other.id == rule.id) {
+                return Err(RulesError::StatementDuplicate(rule.regime));
+            }
+        }
+        Ok(Self { rules, retention, statements })
     }
 
     /// Only the rules of the regimes the organisation answers to.
     pub fn for_regimes(&self, enabled: &[Regime]) -> Self {
         let rules = self.rules.iter().filter(|rule| enabled.contains(&rule.regime)).cloned().collect();
         let retention = self.retention.iter().filter(|rule| enabled.contains(&rule.regime)).cloned().collect();
-        Self { rules, retention }
+        let statements = self.statements.iter().filter(|rule| enabled.contains(&rule.regime)).cloned().collect();
+        Self { rules, retention, statements }
+    }
+
+    /// How long a statement of disagreement may be under the regimes in
+    /// force: the shortest limit wins, so the 250 words of the CCPA rule
+    /// hold wherever it applies.
+    pub fn statement_limit(&self) -> Option<StatementLimit> {
+        statements::shortest(&self.statements)
     }
 
     /// The regimes with a rule in force, in the order `Regime::ALL` gives.
@@ -173,6 +199,15 @@ mod tests {
         respond = "30 calendar days"
         pauses_while_waiting = true
     "#;
+
+    #[test]
+    fn the_shortest_statement_limit_of_the_regimes_in_force_wins() {
+        let limit = |regimes: &[Regime]| Rules::default().for_regimes(regimes).statement_limit();
+        let ccpa = limit(&[Regime::Glba, Regime::Hipaa, Regime::Ccpa]).expect("a limit");
+        assert_eq!((ccpa.words, ccpa.citation.as_str()), (250, "CCPA 11 CCR 7023(f)(3)"));
+        assert_eq!(limit(&[Regime::Glba, Regime::Hipaa]).map(|limit| limit.words), Some(1000));
+        assert_eq!(limit(&[Regime::Glba]), None, "no rule, no word limit");
+    }
 
     fn ids(rules: &Rules) -> Vec<&str> {
         rules.rules.iter().map(|rule| rule.id.as_str()).collect()

@@ -14,3 +14,6 @@ pub const LONG_TEXT: u64 = 4000;
 /// characters, one a line, always fit the form's `TEXT`, so the API can
 /// describe the list exactly. The opt-out form's hint says "up to nine".
 pub const OTHER_HOLDERS: usize = 9;
+/// A statement of disagreement, whose own limit is in words (the rules'
+/// `[[statement]]`): this only bounds what is stored when no rule does.
+pub const STATEMENT: u64 = 10_000;

@@ -7,6 +7,7 @@
 
 mod amendment;
 mod complaint;
+mod disagreement;
 pub mod limits;
 mod link_request;
 mod opt_out;
@@ -17,6 +18,7 @@ mod withdraw;
 
 pub use amendment::{AmendmentForm, NOTIFY_ROWS};
 pub use complaint::ComplaintForm;
+pub use disagreement::{DisagreementForm, STATEMENT_FIELD};
 pub use link_request::LinkRequestForm;
 pub use opt_out::OptOutForm;
 pub use reply::{REPLY_FIELD, ReplyForm};

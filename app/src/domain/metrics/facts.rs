@@ -20,6 +20,7 @@ named_enum! {
         AmendmentDenied => "amendment_denied",
         ComplaintResolved => "complaint_resolved",
         Withdrawn => "withdrawn",
+        Merged => "merged",
     }
 }
 
@@ -35,6 +36,7 @@ impl OutcomeClass {
             Self::AmendmentDenied => "Amendment denied",
             Self::ComplaintResolved => "Complaint resolved",
             Self::Withdrawn => "Withdrawn by the customer",
+            Self::Merged => "Merged into an earlier request",
         }
     }
 }

@@ -62,7 +62,11 @@ impl Ending {
             RequestStatus::Completed | RequestStatus::Denied => Some(Self::Answered),
             // A withdrawal is also counted as its own outcome
             // (`OutcomeClass::Withdrawn`); nothing was answered.
-            RequestStatus::Closed | RequestStatus::Withdrawn => Some(Self::ClosedWithoutOutcome),
+            // So is a duplicate merged into an earlier request, which
+            // answers for both (`OutcomeClass::Merged`).
+            RequestStatus::Closed | RequestStatus::Withdrawn | RequestStatus::Merged => {
+                Some(Self::ClosedWithoutOutcome)
+            }
             _ => None,
         }
     }

@@ -5,15 +5,18 @@ use leptos_router::hooks::use_params_map;
 
 use crate::domain::access::{Action, Actor, Viewer, permits};
 use crate::domain::accounts::StaffMember;
-use crate::domain::case::{CaseEvent, CaseView, LegalHold, LetterState, LetterStatus, Purged};
+use crate::domain::case::{CaseEvent, CaseView, DuplicateLinks, LegalHold, LetterState, LetterStatus, Purged};
 use crate::domain::clock::{Deadline, RequestClock};
+use crate::domain::disagreement::Disagreement;
 use crate::domain::request::{Choice, NamedPerson};
 use crate::domain::staff_forms::StaffFeedback;
 use crate::domain::workflow::Outcome;
-use crate::domain::{Contact, EventKind, RequestDetails};
+use crate::domain::{Contact, EventKind, ReferenceCode, RequestDetails};
 use crate::services::load_case;
 
-use super::case_forms::{AssignForm, CaseForms, ExtendForm, LegalHoldForm, MessageForm, NoteForm, StepForms};
+use super::case_forms::{
+    AssignForm, CaseForms, DuplicateForm, ExtendForm, LegalHoldForm, MessageForm, NoteForm, RebuttalForm, StepForms,
+};
 use super::frame::viewer;
 use super::mail::RetryButton;
 use super::{Done, labels, long_date, staff_feedback, staff_view, today};
@@ -67,6 +70,7 @@ fn Case(
         return view! { <PurgedCase reference case_kind=case.kind.staff_label() purged timeline=case.timeline/> }
             .into_any();
     }
+    let may_rebut = case.disagreement.as_ref().is_some_and(Disagreement::may_rebut);
     let extendable = case.status.is_open() && case.clock.as_ref().is_some_and(|clock| clock.may_extend(today));
     let category = match &case.details {
         RequestDetails::Complaint { category, .. } => Some(*category),
@@ -108,7 +112,9 @@ fn Case(
             <div><dt>"Verification"</dt><dd>{verification(&case)}</dd></div>
             <div><dt>"Legal hold"</dt><dd id="legal-hold" class="text">{hold_text(case.hold.as_ref())}</dd></div>
         </dl>
+        <Duplicates links=case.duplicates.clone()/>
         {case.outcome.clone().map(|outcome| view! { <OutcomeFacts outcome register_entry=case.register_entry.clone()/> })}
+        {case.disagreement.clone().map(|disagreement| view! { <DisagreementFacts disagreement reference=reference.clone()/> })}
         <Deadlines clock=case.clock/>
         <div class="case-grid">
             <div class="case-main">
@@ -127,6 +133,7 @@ fn Case(
                 {notices}
             </div>
             <div class="case-actions">
+                {case.duplicates.repeats.clone().map(|earlier| view! { <DuplicateForm forms=forms.clone() earlier/> })}
                 <AssignForm forms=forms.clone() viewer assignee=case.assignee staff/>
                 <StepForms
                     forms=forms.clone()
@@ -138,6 +145,7 @@ fn Case(
                     named
                     associates=case.associates
                 />
+                {may_rebut.then(|| view! { <RebuttalForm forms=forms.clone()/> })}
                 {extendable.then(|| view! { <ExtendForm forms=forms.clone()/> })}
                 {may_hold.then(|| view! { <LegalHoldForm forms=forms.clone() hold=case.hold/> })}
                 <NoteForm forms=forms.clone()/>
@@ -146,6 +154,42 @@ fn Case(
         </div>
     }
     .into_any()
+}
+
+/// The requests this one is linked to as a likely duplicate, either way,
+/// each a link to its own case page.
+#[component]
+fn Duplicates(links: DuplicateLinks) -> impl IntoView {
+    let case_link = |reference: ReferenceCode| {
+        let reference = reference.to_string();
+        view! { <a class="reference" href=format!("/staff/requests/{reference}")>{reference.clone()}</a> }
+    };
+    let list = move |references: Vec<ReferenceCode>| {
+        references.into_iter().map(|reference| view! { " " {case_link(reference)} }).collect_view()
+    };
+    let empty = links == DuplicateLinks::default();
+    (!empty).then(|| {
+        view! {
+            <section class="notice" id="duplicates" aria-labelledby="duplicates-title">
+                <h2 id="duplicates-title">"Linked requests"</h2>
+                {links.repeats.map(|earlier| view! {
+                    <p id="duplicate-of">
+                        <span class="badge duplicate">"Possible duplicate"</span>
+                        " Same person, same kind of request, while this earlier one is open: " {case_link(earlier)}
+                    </p>
+                })}
+                {(!links.repeated_by.is_empty()).then(|| view! {
+                    <p id="repeated-by">"Possible duplicates of this request, sent later:" {list(links.repeated_by)}</p>
+                })}
+                {links.merged_into.map(|earlier| view! {
+                    <p id="merged-into">"Merged into " {case_link(earlier)} ", whose deadline stands."</p>
+                })}
+                {(!links.merged_here.is_empty()).then(|| view! {
+                    <p id="merged-here">"Merged into this request, their history on its timeline:" {list(links.merged_here)}</p>
+                })}
+            </section>
+        }
+    })
 }
 
 fn hold_text(hold: Option<&LegalHold>) -> String {
@@ -346,6 +390,50 @@ fn OutcomeFacts(outcome: Outcome, register_entry: Option<String>) -> impl IntoVi
             {register_entry.map(|opt_out| view! {
                 <p><a id="register-link" href=format!("/staff/opt-outs/{opt_out}")>"Open in the opt-out register"</a></p>
             })}
+        </section>
+    }
+}
+
+/// What followed the denial, shown beside it: the customer's statement of
+/// disagreement or their wish about future disclosures, and any rebuttal.
+/// All of it goes with any disclosure of the information.
+#[component]
+fn DisagreementFacts(disagreement: Disagreement, reference: String) -> impl IntoView {
+    let record = disagreement.goes_with_disclosures().then(|| {
+        view! {
+            <p>
+                <a id="disclosure-record" href=format!("/staff/requests/{reference}/disclosure.txt") rel="external">
+                    "Download what goes with any disclosure"
+                </a>
+            </p>
+        }
+    });
+    let mut facts = Vec::new();
+    if let Some(statement) = disagreement.statement {
+        facts.push(("Statement of disagreement", statement));
+    }
+    if let Some(rebuttal) = disagreement.rebuttal {
+        facts.push(("Our rebuttal, sent to the customer", rebuttal));
+    }
+    if disagreement.with_disclosures {
+        facts.push((
+            "With future disclosures",
+            "The customer asked that the request and the denial go with any future disclosure.".to_owned(),
+        ));
+    }
+    let limit = disagreement
+        .limit
+        .map(|limit| format!("Statements may have up to {} words ({}).", limit.words, limit.citation));
+    view! {
+        <section class="panel outcome" id="disagreement" aria-labelledby="disagreement-title">
+            <h2 id="disagreement-title">"After the denial"</h2>
+            {if facts.is_empty() {
+                view! { <p class="empty">"The customer has sent no statement of disagreement."</p> }.into_any()
+            } else {
+                view! { <Facts facts/> }.into_any()
+            }}
+            {record}
+            {limit.map(|limit| view! { <p class="hint">{limit}</p> })}
         </section>
     }
 }

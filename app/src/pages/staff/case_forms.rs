@@ -13,8 +13,8 @@ use crate::domain::metrics::OutcomeClass;
 use crate::domain::notices::{BusinessAssociate, CHOICE_OFFERED, NoticeTo};
 use crate::domain::request::{Choice, ComplaintCategory, NamedPerson};
 use crate::domain::staff_forms::{FormName, StaffFeedback};
-use crate::domain::workflow::{self, CloseReason, DenialGround, StepKind};
-use crate::domain::{RequestKind, RequestStatus};
+use crate::domain::workflow::{self, CloseReason, DenialGround, DuplicateDecision, StepKind};
+use crate::domain::{ReferenceCode, RequestKind, RequestStatus};
 
 use super::{refusal_for, typed};
 
@@ -182,6 +182,67 @@ pub(super) fn MessageForm(forms: CaseForms) -> impl IntoView {
                     value=forms.typed(FormName::Message, "body", "")
                 />
                 <button type="submit" class="button secondary">"Send message"</button>
+            </StaffForm>
+        </section>
+    }
+}
+
+/// A likely duplicate: merged into the earlier request, or kept apart. The
+/// state machine says whether a merge may be made; a refusal is told here.
+#[component]
+pub(super) fn DuplicateForm(forms: CaseForms, earlier: ReferenceCode) -> impl IntoView {
+    view! {
+        <section class="action-card" aria-labelledby="duplicate-title">
+            <h2 id="duplicate-title">"Possible duplicate"</h2>
+            <p class="hint">
+                "Merging ends this request and adds its history to " <span class="reference">{earlier.to_string()}</span>
+                ", whose deadline stands; the customer is told which reference to follow."
+            </p>
+            <StaffForm
+                action=forms.action("duplicate")
+                name=FormName::Duplicate.as_str()
+                csrf=forms.csrf.clone()
+                version=forms.version
+                refusal=forms.refusal(FormName::Duplicate)
+                id="form-duplicate"
+            >
+                <div class="actions">
+                    <button type="submit" class="button" name="decision" value=DuplicateDecision::Merge.as_str()>
+                        {format!("Merge into {earlier}")}
+                    </button>
+                    <button type="submit" class="button secondary" name="decision" value=DuplicateDecision::KeepSeparate.as_str()>
+                        "Keep separate"
+                    </button>
+                </div>
+            </StaffForm>
+        </section>
+    }
+}
+
+/// Staff's rebuttal of the customer's statement of disagreement: kept with
+/// it and the denial, and mailed to the customer.
+#[component]
+pub(super) fn RebuttalForm(forms: CaseForms) -> impl IntoView {
+    view! {
+        <section class="action-card" aria-labelledby="rebuttal-title">
+            <h2 id="rebuttal-title">"Rebut the statement"</h2>
+            <StaffForm
+                action=forms.action("rebut")
+                name=FormName::Rebuttal.as_str()
+                csrf=forms.csrf.clone()
+                version=forms.version
+                refusal=forms.refusal(FormName::Rebuttal)
+                id="form-rebuttal"
+            >
+                <TextAreaField
+                    id="rebuttal-body"
+                    name="rebuttal"
+                    label="Rebuttal"
+                    hint="Sent to the customer by letter, and kept with their statement and the denial."
+                    required=true
+                    value=forms.typed(FormName::Rebuttal, "rebuttal", "")
+                />
+                <button type="submit" class="button secondary">"Send the rebuttal"</button>
             </StaffForm>
         </section>
     }

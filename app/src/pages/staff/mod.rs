@@ -191,6 +191,11 @@ fn Done() -> impl IntoView {
                 "Business associate added. It is offered on every accepted amendment.".to_owned()
             }
             Some(DoneCode::AssociateRemoved) => "Business associate removed. Notices already sent are kept.".to_owned(),
+            Some(DoneCode::Merged) => {
+                "Merged into the earlier request. The customer is told which reference to follow.".to_owned()
+            }
+            Some(DoneCode::Rebutted) => "Rebuttal recorded and sent to the customer.".to_owned(),
+            Some(DoneCode::KeptSeparate) => "Kept separate: no longer marked as a possible duplicate.".to_owned(),
             None => "Your change was saved.".to_owned(),
         };
         view! { <p class="done" role="status">{message}</p> }

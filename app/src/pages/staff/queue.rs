@@ -320,6 +320,7 @@ fn Row(row: QueueRow) -> impl IntoView {
                     .into_any()
                 }}
                 {row.held.then(|| view! { <span class="badge">"Legal hold"</span> })}
+                {row.possible_duplicate.then(|| view! { <span class="badge duplicate">"Possible duplicate"</span> })}
             </td>
             <td data-label="Status">
                 <span class="status" class:open=row.status.is_open()>{row.status.staff_label()}</span>

@@ -60,6 +60,11 @@ pub struct Model {
     pub purged_at: Option<DateTimeUtc>,
     /// The citation of the retention rule it was removed under.
     pub purged_under: Option<String>,
+    /// The earlier open request of the same kind and person that this one
+    /// likely repeats, until staff merge it or keep it separate.
+    pub duplicate_of: Option<i64>,
+    /// The earlier request this one was merged into; its clock won.
+    pub merged_into: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,9 +5,10 @@ use app::domain::ReferenceCode;
 use app::domain::notices::NoticeChoice;
 use app::domain::queue::QueueQuery;
 use app::domain::staff_forms::{
-    AssignForm, BulkForm, DoneCode, ExtendForm, FormName, HoldForm, MessageForm, NoteForm, ReleaseForm, StepForm,
+    AssignForm, BulkForm, DoneCode, DuplicateForm, ExtendForm, FormName, HoldForm, MessageForm, NoteForm, RebuttalForm,
+    ReleaseForm, StepForm,
 };
-use app::domain::workflow::{Step, step_from_form};
+use app::domain::workflow::{DuplicateDecision, Step, step_from_form};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -25,6 +26,8 @@ pub fn routes() -> Routes {
         .post("/staff/requests/{reference}/message", message)
         .post("/staff/requests/{reference}/step", step)
         .post("/staff/requests/{reference}/extend", extend)
+        .post("/staff/requests/{reference}/duplicate", duplicate)
+        .post("/staff/requests/{reference}/rebut", rebut)
         .post("/staff/requests/{reference}/hold", hold)
         .post("/staff/requests/{reference}/release", release)
 }
@@ -104,6 +107,32 @@ async fn extend(State(state): State<AppState>, case: CaseForm<ExtendForm>) -> Re
         Err(e) => Err(e),
     };
     answer(&state, case, FormName::Extend, DoneCode::Extended, result).await
+}
+
+/// Merging a likely duplicate into the earlier request, or keeping it apart.
+async fn duplicate(State(state): State<AppState>, case: CaseForm<DuplicateForm>) -> Result<Response, HttpError> {
+    let decision = DuplicateDecision::parse(&case.body.decision);
+    let result = match (version_of(&case.body.version), decision) {
+        (Ok(version), Some(decision)) => {
+            state.desk.decide_duplicate(&case.viewer, &case.reference, version, decision).await
+        }
+        (Err(e), _) => Err(e),
+        (_, None) => Err(CaseError::Invalid("Choose whether to merge the request or keep it separate.")),
+    };
+    let done = match decision {
+        Some(DuplicateDecision::Merge) => DoneCode::Merged,
+        _ => DoneCode::KeptSeparate,
+    };
+    answer(&state, case, FormName::Duplicate, done, result).await
+}
+
+/// A rebuttal of the customer's statement of disagreement, mailed to them.
+async fn rebut(State(state): State<AppState>, case: CaseForm<RebuttalForm>) -> Result<Response, HttpError> {
+    let result = match version_of(&case.body.version) {
+        Ok(version) => state.desk.rebut(&case.viewer, &case.reference, version, &case.body.rebuttal).await,
+        Err(e) => Err(e),
+    };
+    answer(&state, case, FormName::Rebuttal, DoneCode::Rebutted, result).await
 }
 
 async fn hold(State(state): State<AppState>, case: CaseForm<HoldForm>) -> Result<Response, HttpError> {

@@ -1,0 +1,82 @@
+//! Spotting a likely duplicate as a request arrives: an earlier request of
+//! the same kind, from the same person (the same normalised email address
+//! or account number), still open. The new request is only marked and
+//! linked, never refused or held back: the mark is written after the
+//! request, its receipt and its verification letter are committed, and a
+//! failure to mark is logged and forgotten.
+
+use app::domain::{EventKind, RequestKind, RequestStatus};
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+
+use super::StoreError;
+use crate::audit;
+use crate::db::entities::request;
+use crate::history;
+use crate::mail::Outbox;
+
+/// Who a new request is from, as the blind indexes know them: what the
+/// lookup compares, so nothing is decrypted to find a duplicate.
+#[derive(Clone, Debug)]
+pub(super) struct Identity {
+    pub(super) kind: RequestKind,
+    pub(super) email_index: Option<String>,
+    pub(super) account_index: Option<String>,
+}
+
+/// Marks request `id` as the likely duplicate of the earliest open request
+/// of its kind from the same person, if there is one.
+pub(super) async fn mark(db: &DatabaseConnection, outbox: &Outbox, id: i64, who: &Identity) {
+    if let Err(error) = try_mark(db, outbox, id, who).await {
+        // The request stands, with its letters; only the hint is lost.
+        tracing::warn!(%error, id, "could not check a new request for duplicates");
+    }
+}
+
+async fn try_mark(db: &DatabaseConnection, outbox: &Outbox, id: i64, who: &Identity) -> Result<(), StoreError> {
+    let Some(earlier) = earlier_open(db, id, who).await? else { return Ok(()) };
+    let txn = db.begin().await?;
+    // Only the link is written: no version is raised, so a colleague who
+    // opened the new case a moment ago is not told it changed.
+    request::Entity::update_many()
+        .col_expr(request::Column::DuplicateOf, Expr::value(Some(earlier.id)))
+        .filter(request::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    let body = outbox.vault().seal_event_body(id, Some(&format!("Possibly repeats {}", earlier.reference)))?;
+    history::record(&txn, outbox, id, EventKind::PossibleDuplicate, Utc::now(), body, None).await?;
+    let detail = serde_json::json!({ "duplicate_of": earlier.reference });
+    audit::append(&txn, &audit::Actor::System("duplicates"), "request.possible_duplicate", Some(id), detail).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The earliest request before `id` of the same kind and person that is
+/// still open. Each condition is an equality on an indexed blind index, so
+/// the lookup reads a handful of rows however many requests there are.
+async fn earlier_open(db: &DatabaseConnection, id: i64, who: &Identity) -> Result<Option<request::Model>, StoreError> {
+    let mut same_person = Condition::any();
+    if let Some(email) = &who.email_index {
+        same_person = same_person.add(request::Column::EmailIndex.eq(email.as_str()));
+    }
+    if let Some(account) = &who.account_index {
+        same_person = same_person.add(request::Column::AccountIndex.eq(account.as_str()));
+    }
+    if same_person.is_empty() {
+        return Ok(None);
+    }
+    let open: Vec<&str> =
+        RequestStatus::ALL.iter().filter(|status| status.is_open()).map(|status| status.as_str()).collect();
+    Ok(request::Entity::find()
+        .filter(same_person)
+        .filter(request::Column::Id.lt(id))
+        .filter(request::Column::Kind.eq(who.kind.as_str()))
+        .filter(request::Column::Status.is_in(open))
+        .order_by_asc(request::Column::Id)
+        .limit(1)
+        .one(db)
+        .await?)
+}
