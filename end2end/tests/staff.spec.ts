@@ -59,7 +59,10 @@ test('an agent works an opt-out from the queue to its outcome, and the customer 
   await page.getByRole('button', { name: 'Send message' }).click();
   await expect(page.locator('main')).toContainText(message);
 
-  await page.getByRole('button', { name: 'Record the outcome' }).click();
+  // The final letter is shown before it goes, and goes once confirmed.
+  await page.getByRole('button', { name: 'Preview the letter' }).click();
+  await expect(page.locator('#letter-preview-subject')).toContainText('Opt-out applied');
+  await page.getByRole('button', { name: 'Send and close' }).click();
   await expect(page.locator('main')).toContainText('Opt-out applied');
   await expect(page.getByText('This request is finished')).toBeVisible();
 

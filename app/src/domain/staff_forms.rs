@@ -35,6 +35,8 @@ named_enum! {
         Endpoint => "endpoint",
         RevokeOptOut => "revoke_opt_out",
         Associate => "associate",
+        Letter => "letter",
+        RestoreLetter => "restore_letter",
     }
 }
 
@@ -65,6 +67,8 @@ named_enum! {
         OptOutRevoked => "opt_out_revoked",
         AssociateAdded => "associate_added",
         AssociateRemoved => "associate_removed",
+        LetterSaved => "letter_saved",
+        LetterRestored => "letter_restored",
     }
 }
 
@@ -76,6 +80,37 @@ pub struct StaffFeedback {
     pub form: Option<FormName>,
     pub message: String,
     pub values: BTreeMap<String, String>,
+    /// The final letter the form would send, held back until it is
+    /// confirmed: the page shows it beside the form as typed.
+    pub preview: Option<LetterPreview>,
+    /// Why a field was refused, by field name, shown beside it.
+    pub field_errors: BTreeMap<String, String>,
+}
+
+/// The form field carrying the proof that the letter was previewed.
+pub const PREVIEW_TOKEN: &str = "preview";
+
+/// The form field saying which button was pressed: [`SEND`] confirms the
+/// previewed letter, anything else asks for a (fresh) preview.
+pub const INTENT: &str = "intent";
+
+/// The [`INTENT`] of the "Send and close" button.
+pub const SEND: &str = "send";
+
+/// A final letter as the customer will receive it, composed by the real
+/// letter code from what staff typed, with the token that lets the same
+/// values be sent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LetterPreview {
+    /// The step the letter belongs to, so the page shows it by its form.
+    pub step: String,
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+    pub token: String,
+    /// Whether the person pressed "Send" but the form or the letter had
+    /// changed since the preview they saw, so nothing was sent.
+    pub changed: bool,
 }
 
 impl StaffFeedback {
@@ -281,4 +316,15 @@ mod tests {
         }
         assert!(return_to("?status=all&q=caf\u{e9}").is_ok());
     }
+}
+
+staff_form! {
+    /// A letter's wording, to preview on the sample request or to save.
+    LetterForm needs EditLetters { subject: String, text: String, html: String, based_on: String, intent: String }
+}
+
+staff_form! {
+    /// An earlier version of a letter (0: the default words), saved again
+    /// as the newest.
+    RestoreLetterForm needs EditLetters { number: String, based_on: String }
 }

@@ -191,6 +191,10 @@ fn Done() -> impl IntoView {
                 "Business associate added. It is offered on every accepted amendment.".to_owned()
             }
             Some(DoneCode::AssociateRemoved) => "Business associate removed. Notices already sent are kept.".to_owned(),
+            Some(DoneCode::LetterSaved) => "Saved. The next letter of this kind is written in these words.".to_owned(),
+            Some(DoneCode::LetterRestored) => {
+                "Restored, as a new version. The next letter of this kind is written in these words.".to_owned()
+            }
             None => "Your change was saved.".to_owned(),
         };
         view! { <p class="done" role="status">{message}</p> }

@@ -7,6 +7,7 @@
 mod associates;
 mod cases;
 mod intake;
+mod letter_preview;
 mod mail;
 mod people;
 mod register;
