@@ -78,6 +78,7 @@ pub mod site;
 pub mod staff_forms;
 pub mod tracking;
 pub mod webhooks;
+pub mod wording;
 pub mod workflow;
 
 pub use access::{Action, Role, Viewer};

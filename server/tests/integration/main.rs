@@ -15,6 +15,7 @@ mod encryption;
 mod form_fuzz;
 mod headers;
 mod intake;
+mod letter_editor;
 mod letter_preview;
 mod letters;
 mod lifecycle;
