@@ -341,15 +341,14 @@ fn StepForm(
     // A final letter is previewed before it is sent: the form's first post
     // shows it, and the page comes back with the preview in focus.
     let submit = if step.sends_final_letter() {
-        let submit = match preview {
+        match preview {
             Some(preview) => view! { <LetterPreviewPanel preview/> }.into_any(),
             None => view! {
                 <p class="hint">"You will see the letter the customer receives, and confirm it, before it is sent."</p>
                 <button type="submit" class="button secondary">"Preview the letter"</button>
             }
             .into_any(),
-        };
-        submit
+        }
     } else {
         view! { <button type="submit" class="button secondary">{button}</button> }.into_any()
     };
