@@ -60,7 +60,7 @@ test('an agent works an opt-out from the queue to its outcome, and the customer 
   await expect(page.locator('main')).toContainText(message);
 
   // The final letter is shown before it goes, and goes once confirmed.
-  await page.getByRole('button', { name: 'Preview the letter' }).click();
+  await page.getByRole('button', { name: 'Preview the outcome letter' }).click();
   await expect(page.locator('#letter-preview-subject')).toContainText('Opt-out applied');
   await page.getByRole('button', { name: 'Send and close' }).click();
   await expect(page.locator('main')).toContainText('Opt-out applied');

@@ -111,7 +111,15 @@ pub struct LetterPreview {
     /// Whether the person pressed "Send" but the form or the letter had
     /// changed since the preview they saw, so nothing was sent.
     pub changed: bool,
+    /// The Content-Security-Policy hash sources of the letter's inline
+    /// styles: the page showing it allows exactly these, so the letter is
+    /// drawn as the customer sees it and nothing else styled inline is.
+    pub style_hashes: Vec<String>,
 }
+
+/// The header a page showing a letter hands the server's policy the
+/// letter's style hashes in; the server takes it off the answer.
+pub const LETTER_STYLES_HEADER: &str = "x-portal-letter-styles";
 
 impl StaffFeedback {
     /// What was typed into `field` of `form`, if this feedback is for it.

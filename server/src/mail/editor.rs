@@ -86,7 +86,7 @@ impl LetterEditor {
             html: wording.html,
             versions: rows.iter().map(info).collect(),
             required: requirements::described(letter, &self.org, &default),
-            sample: preview(sample),
+            sample: sample.preview(),
         })
     }
 
@@ -114,7 +114,7 @@ impl LetterEditor {
         let candidate = self.sample(letter, Some(wording))?;
         let default = self.sample(letter, None)?;
         let short = requirements::shortfalls(letter, &self.org, &default, &candidate);
-        if short.is_empty() { Ok(preview(candidate)) } else { Err(EditorError::Refused(short)) }
+        if short.is_empty() { Ok(candidate.preview()) } else { Err(EditorError::Refused(short)) }
     }
 
     /// Saves `wording` as the letter's newest version, if it is still at
@@ -208,11 +208,6 @@ fn info(row: &letter_version::Model) -> VersionInfo {
 
 fn stored(row: &letter_version::Model) -> Wording {
     Wording { subject: row.subject.clone(), text: row.text_body.clone(), html: row.html_body.clone() }
-}
-
-/// A letter on the sample, as the editor's preview shows it.
-fn preview(letter: Composed) -> LetterPreview {
-    LetterPreview { subject: letter.subject, html: letter.html, text: letter.text, ..LetterPreview::default() }
 }
 
 /// A template error in words for the person who typed the template.

@@ -3,6 +3,7 @@
 
 use app::domain::format::long_date;
 use app::domain::request::Choice;
+use app::domain::staff_forms::LetterPreview;
 use app::domain::workflow::Outcome;
 use app::domain::{ReferenceCode, RequestKind, SiteInfo};
 use minijinja::{Environment, Value, context};
@@ -33,6 +34,50 @@ pub struct Composed {
     pub html: String,
     /// The private links in the letter, if it carries any.
     pub secrets: Vec<String>,
+}
+
+impl Composed {
+    /// The letter as a page shows it before it is sent or saved.
+    pub fn preview(self) -> LetterPreview {
+        LetterPreview {
+            style_hashes: style_hashes(&self.html),
+            subject: self.subject,
+            html: self.html,
+            text: self.text,
+            ..LetterPreview::default()
+        }
+    }
+}
+
+/// The policy hash source of each inline style in `html` (every `style`
+/// attribute and `<style>` element), each once.
+fn style_hashes(html: &str) -> Vec<String> {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let mut styles = std::collections::BTreeSet::new();
+    for (open, close) in [("style=\"", "\""), ("<style>", "</style>")] {
+        let mut rest = html;
+        while let Some(at) = rest.find(open) {
+            let after = &rest[at + open.len()..];
+            let Some(end) = after.find(close) else { break };
+            let value = &after[..end];
+            // An attribute is hashed as the browser reads it, entities decoded.
+            let read = if open.starts_with("style") {
+                value
+                    .replace("&quot;", "\"")
+                    .replace("&#x27;", "'")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&amp;", "&")
+            } else {
+                value.to_owned()
+            };
+            let digest = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(read.as_bytes()));
+            styles.insert(format!("'sha256-{digest}'"));
+            rest = &after[end..];
+        }
+    }
+    styles.into_iter().collect()
 }
 
 /// What the portal writes to customers, with what each letter needs.

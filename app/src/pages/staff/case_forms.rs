@@ -16,7 +16,7 @@ use crate::domain::staff_forms::{FormName, INTENT, LetterPreview, PREVIEW_TOKEN,
 use crate::domain::workflow::{self, CloseReason, DenialGround, StepKind};
 use crate::domain::{RequestKind, RequestStatus};
 
-use super::{refusal_for, typed};
+use super::{allow_letter_styles, refusal_for, typed};
 
 /// What every form of one case shares.
 #[derive(Clone)]
@@ -340,12 +340,15 @@ fn StepForm(
     let heading = inputs.is_some().then(|| view! { <h3>{step.label()}</h3> });
     // A final letter is previewed before it is sent: the form's first post
     // shows it, and the page comes back with the preview in focus.
+    // Each step's button says which letter, so the two read apart.
+    let preview_label =
+        if step == StepKind::Close { "Preview the closing letter" } else { "Preview the outcome letter" };
     let submit = if step.sends_final_letter() {
         match preview {
             Some(preview) => view! { <LetterPreviewPanel preview/> }.into_any(),
             None => view! {
                 <p class="hint">"You will see the letter the customer receives, and confirm it, before it is sent."</p>
-                <button type="submit" class="button secondary">"Preview the letter"</button>
+                <button type="submit" class="button secondary">{preview_label}</button>
             }
             .into_any(),
         }
@@ -578,6 +581,7 @@ fn AmendmentOutcome(forms: CaseForms, tell: Tell) -> impl IntoView {
 /// script or link in it can reach the page.
 #[component]
 fn LetterPreviewPanel(preview: LetterPreview) -> impl IntoView {
+    allow_letter_styles(&preview.style_hashes);
     let changed = preview.changed.then(|| {
         let message = "The form or the letter changed after the preview you saw, so nothing was sent. This is the \
                        letter as it reads now: check it before sending it.";

@@ -15,7 +15,7 @@ use crate::domain::wording::{BASED_ON, HTML, LetterEditing, LetterSummary, SUBJE
 use crate::services::{load_letter, load_letters};
 
 use super::frame::viewer;
-use super::{Done, refusal_for, staff_feedback, staff_view, typed};
+use super::{Done, allow_letter_styles, refusal_for, staff_feedback, staff_view, typed};
 
 pub const PAGE: &str = "/staff/letters";
 
@@ -210,6 +210,7 @@ fn Editor(viewer: Viewer, editing: LetterEditing, feedback: StaffFeedback) -> im
 /// The letter on the sample request, in a sandboxed frame.
 #[component]
 fn SamplePreview(preview: LetterPreview, tried: bool) -> impl IntoView {
+    allow_letter_styles(&preview.style_hashes);
     let heading = if tried { "Your wording, on the sample request (not saved yet)" } else { "On the sample request" };
     view! {
         <section

@@ -60,6 +60,19 @@ fn staff_feedback() -> StaffFeedback {
     SharedValue::new(|| use_context::<StaffFeedback>().unwrap_or_default()).into_inner()
 }
 
+/// Lets the letter shown on this page keep its inline styles, and only
+/// those: the server adds their hashes to the page's security policy.
+fn allow_letter_styles(hashes: &[String]) {
+    #[cfg(feature = "ssr")]
+    if let (Some(options), Ok(value)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&hashes.join(" ")))
+    {
+        options.insert_header(http::HeaderName::from_static(crate::domain::staff_forms::LETTER_STYLES_HEADER), value);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = hashes;
+}
+
 /// Why `form` was refused, when the page came back for it.
 fn refusal_for(feedback: &StaffFeedback, form: FormName) -> Option<String> {
     (feedback.form == Some(form) && !feedback.message.is_empty()).then(|| feedback.message.clone())

@@ -40,11 +40,9 @@ pub async fn hold(
     }
     Ok(Some(LetterPreview {
         step: step.kind().as_str().to_owned(),
-        subject: letter.subject,
-        html: letter.html,
-        text: letter.text,
         token,
         changed: send && shown.is_some(),
+        ..letter.preview()
     }))
 }
 
