@@ -221,7 +221,40 @@ async fn customer_and_staff_text_stays_escaped_in_a_reworded_letter(app: TestApp
     assert!(letter.text().contains(typed), "plain text is as typed");
 }
 
+async fn a_version_saved_on_one_instance_writes_the_next_letter_on_another(app: TestApp) {
+    // Running before the save, as a second instance behind a load balancer.
+    let second = app.another_instance().await;
+    let admin = app.staff_member("admin@example.com", Role::Admin).await;
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    let default = editing(&admin, "case_message").await;
+    let marker = "Written in the words saved on the first instance.";
+    let text = default.text.replacen("{% block content %}", &format!("{{% block content %}}{marker}\n"), 1);
+    let html = default.html.replacen("{% block content %}", &format!("{{% block content %}}<p>{marker}</p>"), 1);
+    let saved = post_wording(&admin, "case_message", "save", ("{{ subject }}", &text, &html)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.main_text());
+
+    let tracking = app.submit("/amendment", AMENDMENT).await;
+    let page = app.get(&tracking).await.main_text();
+    let reference = &page[page.find("PR-").expect("a reference")..][..12];
+    app.mail.wait_for(1, WAIT).await;
+    // The second instance looks for new wording every REFRESH.
+    tokio::time::sleep(server::mail::wording::REFRESH + std::time::Duration::from_secs(1)).await;
+    let form =
+        serde_urlencoded::to_string([("csrf", agent.csrf.as_str()), ("body", "We are on it.")]).expect("encodes");
+    let request = axum::http::Request::post(format!("/staff/requests/{reference}/message"))
+        .header(axum::http::header::COOKIE, &agent.cookie)
+        .header(axum::http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(form))
+        .expect("a request");
+    let answer = tower::ServiceExt::oneshot(second.router(), request).await.expect("the second instance answers");
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let inbox = app.mail.wait_for(2, WAIT).await;
+    let letter = inbox.iter().find(|m| m.subject().starts_with("A message about")).expect("the message");
+    assert!(letter.text().contains(marker), "{}", letter.text());
+}
+
 on_both_databases!(
+    a_version_saved_on_one_instance_writes_the_next_letter_on_another,
     an_edited_denial_letter_is_the_next_one_sent,
     a_denial_that_drops_a_required_part_is_refused_beside_the_field,
     an_earlier_version_and_the_default_are_restored,
