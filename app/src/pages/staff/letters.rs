@@ -50,7 +50,11 @@ fn Letters(letters: Vec<LetterSummary>) -> impl IntoView {
             let state = version_text(letter.current.as_ref());
             view! {
                 <li>
-                    <a href=format!("{PAGE}/{}", letter.letter)>{letter.label}</a>
+                    // A full page load, not the router's: the editor's page
+                    // answer carries the policy that lets its sample letter
+                    // keep its styles, which a page drawn in the browser
+                    // cannot change.
+                    <a href=format!("{PAGE}/{}", letter.letter) rel="external">{letter.label}</a>
                     <span class="hint">" – " {state}</span>
                 </li>
             }
