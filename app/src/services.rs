@@ -93,6 +93,10 @@ pub trait StaffService: Send + Sync + 'static {
     async fn own_tokens(&self, viewer: &Viewer) -> Result<Vec<ApiTokenInfo>, ServiceError>;
     async fn webhooks(&self) -> Result<Vec<crate::domain::webhooks::EndpointInfo>, ServiceError>;
     async fn business_associates(&self) -> Result<Vec<crate::domain::notices::BusinessAssociate>, ServiceError>;
+    /// The customer letters administrators may reword.
+    async fn letters(&self) -> Result<Vec<crate::domain::wording::LetterSummary>, ServiceError>;
+    /// One letter open in the editor; `None` for a name that is no such letter.
+    async fn letter(&self, letter: &str) -> Result<Option<crate::domain::wording::LetterEditing>, ServiceError>;
     /// A page of the opt-out register for the list's query string.
     async fn opt_out_register(&self, query: &RegisterQuery) -> Result<RegisterPage, ServiceError>;
     /// The history of the person an opt-out is about.
@@ -305,4 +309,23 @@ pub async fn load_opt_out_person(opt_out: String) -> Result<Answer<PersonHistory
         Some(person) => Ok(Ok(person)),
         None => Ok(Err(Refusal::NotFound)),
     }
+}
+
+/// The customer letters and the version of each in force.
+#[server(endpoint = "staff/letters")]
+pub async fn load_letters() -> Result<Answer<Vec<crate::domain::wording::LetterSummary>>, ServerFnError> {
+    match admit(Action::EditLetters) {
+        Ok((service, _)) => Ok(Ok(service.letters().await.map_err(unavailable)?)),
+        Err(refusal) => Ok(Err(refusal)),
+    }
+}
+
+/// One letter in the editor: its wording, versions and sample.
+#[server(endpoint = "staff/letter")]
+pub async fn load_letter(letter: String) -> Result<Answer<crate::domain::wording::LetterEditing>, ServerFnError> {
+    let service = match admit(Action::EditLetters) {
+        Ok((service, _)) => service,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    Ok(service.letter(&letter).await.map_err(unavailable)?.ok_or(Refusal::NotFound))
 }

@@ -13,9 +13,10 @@ use leptos_router::{
 use crate::domain::site::ShownAt;
 use crate::domain::{RequestKind, SiteInfo};
 use crate::pages::staff::{
-    AccountPage, AssociatesPage, CasePage, DashboardPage, DisclosurePage, MailPage, NewRequestPage, OptOutPersonPage,
-    OptOutRegisterPage, PeoplePage, PrintPage, QueuePage, SignInPage, StaffAmendmentPage, StaffComplaintPage,
-    StaffHeader, StaffOptOutPage, TokensPage, WebhooksPage, WelcomePage, provide_viewer,
+    AccountPage, AssociatesPage, CasePage, DashboardPage, DisclosurePage, LetterEditorPage, LettersPage, MailPage,
+    NewRequestPage, OptOutPersonPage, OptOutRegisterPage, PeoplePage, PrintPage, QueuePage, SignInPage,
+    StaffAmendmentPage, StaffComplaintPage, StaffHeader, StaffOptOutPage, TokensPage, WebhooksPage, WelcomePage,
+    provide_viewer,
 };
 use crate::pages::{
     AmendmentPage, ComplaintPage, ConfirmPage, HomePage, LinkRequestPage, NotFound, OptOutPage, RevokePage,
@@ -106,6 +107,8 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/staff/tokens") view=TokensPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/associates") view=AssociatesPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/letters") view=LettersPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/letters/:letter") view=LetterEditorPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/account") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/opt-outs") view=OptOutRegisterPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/opt-outs/:opt_out") view=OptOutPersonPage ssr=SsrMode::Async/>

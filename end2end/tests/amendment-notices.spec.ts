@@ -65,10 +65,11 @@ for (const width of [1280, 375]) {
     const tell = agent.locator('#tell-whom');
     await expect(tell.getByRole('checkbox', { name: new RegExp(person) })).toBeChecked();
     await expect(tell.getByRole('checkbox', { name: new RegExp(associate) })).toBeChecked();
-    await agent.getByRole('button', { name: 'Record the outcome' }).click();
+    await agent.getByRole('button', { name: 'Preview the outcome letter' }).click();
     await expect(agent.locator('#resolve-records-changed-error')).toContainText('List the records that were changed');
     await agent.locator('#resolve-records-changed').fill('Insurance member number');
-    await agent.getByRole('button', { name: 'Record the outcome' }).click();
+    await agent.getByRole('button', { name: 'Preview the outcome letter' }).click();
+    await agent.getByRole('button', { name: 'Send and close' }).click();
     await expect(agent.getByRole('status').first()).toContainText('Status changed');
 
     const notices = agent.locator('#notices');

@@ -56,7 +56,7 @@ for (const width of [1280, 375]) {
       // A denial without its ground and explanation is refused...
       await page.getByLabel('Outcome').selectOption('denied');
       await expect(page.locator('#resolve-records-changed')).toBeHidden();
-      await page.getByRole('button', { name: 'Record the outcome' }).click();
+      await page.getByRole('button', { name: 'Preview the outcome letter' }).click();
       await expect(page.locator('main')).toContainText('Your last change was not saved.');
       // ...and the page that says so is the case's, with its script running:
       // only the chosen outcome's fields show, and choosing another works.

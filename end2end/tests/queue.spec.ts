@@ -36,12 +36,12 @@ test.describe('with JavaScript', () => {
 
   test('the filters fold into one line until a filter is set', async ({ page }) => {
     await signIn(page, '/staff');
-    const filters = page.locator('details.filters');
+    const filters = page.locator('details.more-filters');
     await expect(filters).not.toHaveAttribute('open', /.*/);
     await expect(filters.locator('summary')).toContainText('Open');
     await page.goto('/staff?kind=complaint');
-    await expect(page.locator('details.filters')).toHaveAttribute('open', /.*/);
-    await expect(page.locator('details.filters summary')).toContainText('Complaint');
+    await expect(page.locator('details.more-filters')).toHaveAttribute('open', /.*/);
+    await expect(page.locator('details.more-filters summary')).toContainText('Complaint');
   });
 });
 

@@ -40,7 +40,8 @@ async function apply(staff: Page, reference: string) {
   await staff.goto(`/staff/requests/${reference}`);
   await staff.getByRole('button', { name: 'Start work' }).click();
   await expect(staff.getByRole('status').first()).toContainText('Status changed.');
-  await staff.getByRole('button', { name: 'Record the outcome' }).click();
+  await staff.getByRole('button', { name: 'Preview the outcome letter' }).click();
+  await staff.getByRole('button', { name: 'Send and close' }).click();
   await expect(staff.getByRole('status').first()).toContainText('Status changed.');
 }
 

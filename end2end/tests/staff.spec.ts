@@ -40,7 +40,7 @@ test('an agent works an opt-out from the queue to its outcome, and the customer 
   // The agent finds it in the queue.
   await signIn(page, 'agent@example.com');
   await page.getByLabel('Search').fill(reference);
-  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`[?&]q=${reference}`));
   const rows = page.locator('table.queue tbody tr');
   await expect(rows).toHaveCount(1);
@@ -59,7 +59,10 @@ test('an agent works an opt-out from the queue to its outcome, and the customer 
   await page.getByRole('button', { name: 'Send message' }).click();
   await expect(page.locator('main')).toContainText(message);
 
-  await page.getByRole('button', { name: 'Record the outcome' }).click();
+  // The final letter is shown before it goes, and goes once confirmed.
+  await page.getByRole('button', { name: 'Preview the outcome letter' }).click();
+  await expect(page.locator('#letter-preview-subject')).toContainText('Opt-out applied');
+  await page.getByRole('button', { name: 'Send and close' }).click();
   await expect(page.locator('main')).toContainText('Opt-out applied');
   await expect(page.getByText('This request is finished')).toBeVisible();
 

@@ -20,6 +20,7 @@ mod m20261203_000030_webhooks;
 mod m20261204_000010_business_associates;
 mod m20261206_000010_confirmation_links;
 mod m20261206_000030_duplicates;
+mod m20261206_000030_letter_versions;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000010_business_associates::Migration),
             Box::new(m20261206_000010_confirmation_links::Migration),
             Box::new(m20261206_000030_duplicates::Migration),
+            Box::new(m20261206_000030_letter_versions::Migration),
         ]
     }
 }

@@ -16,7 +16,9 @@ use crate::config::Config;
 use crate::db;
 use crate::digest::Digest;
 use crate::http::{self, AppState, CustomerPortal, SessionSettings, StaffPortal, SubmissionLimiter, TrustedProxies};
+use crate::mail::editor::LetterEditor;
 use crate::mail::transport::TransportError;
+use crate::mail::wording::InForce;
 use crate::mail::{Courier, Letters, MailDesk, Mailer, Outbox, OutboxWorker, Transport};
 use crate::purge::Purge;
 use crate::register::{Register, RevocationLimits};
@@ -108,8 +110,11 @@ impl Application {
         let deliveries_wake = Arc::new(Notify::new());
         let clocks = Arc::new(config.clocks()?);
         let metrics = crate::metrics::Metrics::new(reader.clone(), db.clone(), clocks.clone());
+        // The wording administrators saved, in force before the first letter.
+        let wording = InForce::default();
+        wording.refresh(&db).await.map_err(StartError::Database)?;
         let mailer = Mailer::new(
-            Letters::new(site.clone()),
+            Letters::new(site.clone()).reworded_by(wording.clone()),
             Outbox::new(&config.mail_domain(), vault.clone()),
             wake.clone(),
             deliveries_wake.clone(),
@@ -137,6 +142,7 @@ impl Application {
         let limits =
             RevocationLimits { allowance: config.public_limits().allowance, link_ttl: config.verification_ttl() };
         let register = Register::new(db.clone(), mailer.clone(), clocks.clone(), limits).reading_from(reader.clone());
+        let letters = LetterEditor::new(db.clone(), mailer.clone(), wording.clone(), site.clone());
         let digest = Digest::new(db.clone(), mailer, clocks.clone(), staff.clone(), config.digest_time);
         let purge = Purge::new(db.clone(), vault.clone(), clocks.clone(), config.housekeeping(), config.purge_time);
         let sessions = DbSessionStore::new(db.clone()).reading_from(reader);
@@ -171,6 +177,7 @@ impl Application {
             tokio::spawn(run_purges(purge.clone())),
             tokio::spawn(sweep_limits(submissions.clone(), db.clone(), clocks.clone())),
             tokio::spawn(refresh_keys(db.clone(), vault.clone(), keys)),
+            tokio::spawn(refresh_wording(db.clone(), wording)),
             tokio::spawn(metrics.clone().keep_days_forever()),
         ];
         let leptos = LeptosOptions::builder()
@@ -197,6 +204,7 @@ impl Application {
                 register.clone(),
                 webhooks.clone(),
                 associates.clone(),
+                letters.clone(),
             )),
             desk,
             register: register.clone(),
@@ -215,6 +223,7 @@ impl Application {
             headers,
             webhooks,
             associates,
+            letters,
         };
         Ok(Self {
             listener,
@@ -287,6 +296,19 @@ async fn send_digests(digest: Digest) {
             Ok(true) => tracing::info!("sent the daily digest"),
             Ok(false) => {}
             Err(error) => tracing::error!(%error, "the daily digest failed"),
+        }
+    }
+}
+
+/// Picks up letter wording that an administrator saved on another
+/// instance. One indexed `MAX(id)` each time; the versions are read only
+/// when it changed.
+async fn refresh_wording(db: DatabaseConnection, wording: InForce) {
+    let mut every = tokio::time::interval(crate::mail::wording::REFRESH);
+    loop {
+        every.tick().await;
+        if let Err(error) = wording.refresh(&db).await {
+            tracing::error!(%error, "cannot look for new letter wording");
         }
     }
 }

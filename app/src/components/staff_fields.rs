@@ -82,10 +82,27 @@ pub fn InputField(
     #[prop(optional, into)]
     max: Option<String>,
     #[prop(default = "w-full")] width: &'static str,
+    /// Why the server refused what was typed here, shown beside it.
+    #[prop(default = None)]
+    error: Option<String>,
 ) -> impl IntoView {
-    let described = hint_id(&id, hint);
+    let described = match (hint_id(&id, hint), error.is_some()) {
+        (Some(hint), true) => Some(format!("{hint} {id}-error")),
+        (None, true) => Some(format!("{id}-error")),
+        (hint, false) => hint,
+    };
+    let invalid = error.is_some().then_some("true");
+    let error = error.map(|message| {
+        view! {
+            <p class="error" id=format!("{id}-error")>
+                <span class="visually-hidden">"Error: "</span>
+                {message}
+            </p>
+        }
+    });
     view! {
         <Labelled id=id.clone() label hint>
+            {error}
             <input
                 id=id
                 name=name
@@ -95,6 +112,7 @@ pub fn InputField(
                 autocomplete=autocomplete
                 required=required
                 max=max
+                aria-invalid=invalid
                 aria-describedby=described
             />
         </Labelled>

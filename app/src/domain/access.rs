@@ -104,6 +104,8 @@ pub enum Action {
     ManageWebhooks,
     /// Keep the list of business associates told of accepted amendments.
     ManageBusinessAssociates,
+    /// Change the wording of the customer letters, and restore an earlier one.
+    EditLetters,
     /// Read the opt-out register: search it, open a person's history,
     /// export it, read its change feed.
     ViewOptOutRegister,
@@ -139,6 +141,7 @@ impl Action {
         Self::PlaceLegalHold,
         Self::ManageWebhooks,
         Self::ManageBusinessAssociates,
+        Self::EditLetters,
         Self::ViewOptOutRegister,
         Self::RecordOptOutRevocation,
         Self::RevokeOwnOptOut,
@@ -174,7 +177,9 @@ pub fn permits(actor: Actor<'_>, action: Action) -> bool {
         | RecordOptOutRevocation => minimum(actor, Role::Agent),
         // Holds answer to counsel and compliance, whom managers speak for.
         AssignToOthers | ViewMetrics | PlaceLegalHold => minimum(actor, Role::Manager),
-        ManageStaff | ManageApiTokens | ManageWebhooks | ManageBusinessAssociates => minimum(actor, Role::Admin),
+        ManageStaff | ManageApiTokens | ManageWebhooks | ManageBusinessAssociates | EditLetters => {
+            minimum(actor, Role::Admin)
+        }
     }
 }
 

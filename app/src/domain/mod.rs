@@ -79,6 +79,7 @@ pub mod site;
 pub mod staff_forms;
 pub mod tracking;
 pub mod webhooks;
+pub mod wording;
 pub mod workflow;
 
 pub use access::{Action, Role, Viewer};

@@ -155,11 +155,12 @@ impl QueueQuery {
         Self { after: String::new(), ..self.clone() }
     }
 
-    /// Whether anything narrows the view beyond the default open requests
-    /// (the order does not): the filters then show unfolded.
+    /// Whether a filter narrows the view beyond the default open requests
+    /// (the search, always in sight, and the order do not): the filters
+    /// then show unfolded.
     pub fn narrowed(&self) -> bool {
-        let order_aside = Self { sort: None, after: String::new(), ..self.clone() };
-        order_aside != Self::default()
+        let filters_only = Self { sort: None, after: String::new(), q: String::new(), ..self.clone() };
+        filters_only != Self::default()
     }
 
     /// Whether the received dates are the wrong way round, so that no
@@ -297,7 +298,8 @@ mod tests {
     #[test]
     fn the_order_alone_does_not_unfold_the_filters() {
         assert!(!QueueQuery::from_query_string("sort=newest&after=r.1.2").narrowed());
-        assert!(QueueQuery::from_query_string("q=smith").narrowed());
+        assert!(!QueueQuery::from_query_string("q=smith").narrowed(), "the search is always in sight");
+        assert!(QueueQuery::from_query_string("q=smith&kind=complaint").narrowed());
         assert!(QueueQuery::from_query_string("status=all").narrowed());
         assert!(QueueQuery::from_query_string("held=1").narrowed());
     }

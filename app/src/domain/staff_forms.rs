@@ -37,6 +37,8 @@ named_enum! {
         Associate => "associate",
         Duplicate => "duplicate",
         Rebuttal => "rebuttal",
+        Letter => "letter",
+        RestoreLetter => "restore_letter",
     }
 }
 
@@ -70,6 +72,8 @@ named_enum! {
         Merged => "merged",
         KeptSeparate => "kept_separate",
         Rebutted => "rebutted",
+        LetterSaved => "letter_saved",
+        LetterRestored => "letter_restored",
     }
 }
 
@@ -81,7 +85,46 @@ pub struct StaffFeedback {
     pub form: Option<FormName>,
     pub message: String,
     pub values: BTreeMap<String, String>,
+    /// The final letter the form would send, held back until it is
+    /// confirmed: the page shows it beside the form as typed.
+    pub preview: Option<LetterPreview>,
+    /// Why a field was refused, by field name, shown beside it.
+    pub field_errors: BTreeMap<String, String>,
 }
+
+/// The form field carrying the proof that the letter was previewed.
+pub const PREVIEW_TOKEN: &str = "preview";
+
+/// The form field saying which button was pressed: [`SEND`] confirms the
+/// previewed letter, anything else asks for a (fresh) preview.
+pub const INTENT: &str = "intent";
+
+/// The [`INTENT`] of the "Send and close" button.
+pub const SEND: &str = "send";
+
+/// A final letter as the customer will receive it, composed by the real
+/// letter code from what staff typed, with the token that lets the same
+/// values be sent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LetterPreview {
+    /// The step the letter belongs to, so the page shows it by its form.
+    pub step: String,
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+    pub token: String,
+    /// Whether the person pressed "Send" but the form or the letter had
+    /// changed since the preview they saw, so nothing was sent.
+    pub changed: bool,
+    /// The Content-Security-Policy hash sources of the letter's inline
+    /// styles: the page showing it allows exactly these, so the letter is
+    /// drawn as the customer sees it and nothing else styled inline is.
+    pub style_hashes: Vec<String>,
+}
+
+/// The header a page showing a letter hands the server's policy the
+/// letter's style hashes in; the server takes it off the answer.
+pub const LETTER_STYLES_HEADER: &str = "x-portal-letter-styles";
 
 impl StaffFeedback {
     /// What was typed into `field` of `form`, if this feedback is for it.
@@ -297,4 +340,15 @@ mod tests {
         }
         assert!(return_to("?status=all&q=caf\u{e9}").is_ok());
     }
+}
+
+staff_form! {
+    /// A letter's wording, to preview on the sample request or to save.
+    LetterForm needs EditLetters { subject: String, text: String, html: String, based_on: String, intent: String }
+}
+
+staff_form! {
+    /// An earlier version of a letter (0: the default words), saved again
+    /// as the newest.
+    RestoreLetterForm needs EditLetters { number: String, based_on: String }
 }

@@ -188,6 +188,12 @@ impl StepKind {
             Self::Close => "Close without an outcome",
         }
     }
+
+    /// Whether the step ends the request with a letter to the customer: a
+    /// final letter cannot be taken back, so staff see it before it goes.
+    pub fn sends_final_letter(self) -> bool {
+        matches!(self, Self::Resolve | Self::Close)
+    }
 }
 
 impl Step {

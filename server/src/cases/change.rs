@@ -17,6 +17,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use super::notices::Notices;
 use super::{CaseDesk, CaseError, Loaded, clock_state};
 use crate::audit;
+use crate::clocks::ClockState;
 use crate::db::entities::request;
 use crate::history;
 use crate::mail::{Composed, Letter};
@@ -287,36 +288,9 @@ impl CaseDesk {
             Step::Resolve(outcome) => self.notices(&found, outcome, choice).await?,
             _ => Notices::default(),
         };
-        let today = self.clocks.today();
         let vault = self.vault();
-        let mut state = clock_state(vault, &found.row)?;
-        // Waiting on the customer ends with whatever step comes next.
-        if let Some(asked) = state.pauses.open_since.take() {
-            state.pauses.closed.push(Pause { asked, answered: today });
-        }
-        if matches!(step, Step::AskCustomer { .. }) {
-            state.pauses.open_since = Some(today);
-        }
-        let clock = self.clocks.compute(found.kind, found.row.received_at, &state);
-        let name = &found.name;
-        let covers = match step {
-            Step::Resolve(Outcome::OptOutApplied { .. }) => self.opt_out_covers(&found)?,
-            _ => None,
-        };
-        let letter = match step {
-            Step::MarkVerified | Step::StartWork | Step::Resume => None,
-            Step::AskCustomer { what } => {
-                let pauses = clock.as_ref().is_some_and(|c| c.due() > today);
-                Some(Letter::AwaitingCustomer { name, reference, kind: found.kind, what, pauses })
-            }
-            Step::Resolve(outcome) => {
-                Some(Letter::Outcome { name, reference, outcome, told: &notices.told, covers: covers.as_deref() })
-            }
-            Step::Close { reason, note } => {
-                Some(Letter::CaseClosed { name, reference, kind: found.kind, reason: reason.label(), note })
-            }
-        };
-        let letter = letter.map(|letter| self.mailer.compose_for(&letter, found.by_post())).transpose()?;
+        let (state, clock) = self.clock_after(&found, step)?;
+        let letter = self.step_letter(&found, step, &notices.told, clock.as_ref())?;
         let now = Utc::now();
         let at = found.reference.as_str();
         let sealed_clock = clock.as_ref().map(|clock| seal_clock(vault, at, ClockColumn::Clock, clock)).transpose()?;
@@ -365,6 +339,73 @@ impl CaseDesk {
         };
         self.versioned_change(viewer, &found, change).await?;
         Ok(next)
+    }
+
+    /// The letter `step` would send the customer, composed exactly as it
+    /// will go, without changing anything: what staff confirm before a
+    /// final letter is sent. `None` for a step that sends none.
+    pub async fn preview_step(
+        &self,
+        reference: &ReferenceCode,
+        version: i64,
+        step: &Step,
+        choice: &NoticeChoice,
+    ) -> Result<Option<Composed>, CaseError> {
+        let found = self.load(reference).await?;
+        at_version(&found, version)?;
+        workflow::next(found.kind, found.status, step)?;
+        let told = match step {
+            Step::Resolve(outcome) => self.notices(&found, outcome, choice).await?.told,
+            _ => Vec::new(),
+        };
+        let (_, clock) = self.clock_after(&found, step)?;
+        self.step_letter(&found, step, &told, clock.as_ref())
+    }
+
+    /// The clock's state once `step` is taken, and the clock it gives:
+    /// waiting on the customer ends with whatever step comes next, and
+    /// asking them starts a wait.
+    fn clock_after(&self, found: &Loaded, step: &Step) -> Result<(ClockState, Option<RequestClock>), CaseError> {
+        let today = self.clocks.today();
+        let mut state = clock_state(self.vault(), &found.row)?;
+        if let Some(asked) = state.pauses.open_since.take() {
+            state.pauses.closed.push(Pause { asked, answered: today });
+        }
+        if matches!(step, Step::AskCustomer { .. }) {
+            state.pauses.open_since = Some(today);
+        }
+        let clock = self.clocks.compute(found.kind, found.row.received_at, &state);
+        Ok((state, clock))
+    }
+
+    /// The letter `step` sends the customer, if any; `told` names those
+    /// sent a notice of an accepted amendment.
+    fn step_letter(
+        &self,
+        found: &Loaded,
+        step: &Step,
+        told: &[String],
+        clock: Option<&RequestClock>,
+    ) -> Result<Option<Composed>, CaseError> {
+        let (name, reference) = (&found.name, &found.reference);
+        let covers = match step {
+            Step::Resolve(Outcome::OptOutApplied { .. }) => self.opt_out_covers(found)?,
+            _ => None,
+        };
+        let letter = match step {
+            Step::MarkVerified | Step::StartWork | Step::Resume => None,
+            Step::AskCustomer { what } => {
+                let pauses = clock.is_some_and(|c| c.due() > self.clocks.today());
+                Some(Letter::AwaitingCustomer { name, reference, kind: found.kind, what, pauses })
+            }
+            Step::Resolve(outcome) => {
+                Some(Letter::Outcome { name, reference, outcome, told, covers: covers.as_deref() })
+            }
+            Step::Close { reason, note } => {
+                Some(Letter::CaseClosed { name, reference, kind: found.kind, reason: reason.label(), note })
+            }
+        };
+        Ok(letter.map(|letter| self.mailer.compose_for(&letter, found.by_post())).transpose()?)
     }
 
     /// Grants the one extension the governing rule allows, and sends the

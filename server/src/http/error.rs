@@ -40,6 +40,8 @@ pub enum HttpError {
     Register(#[from] crate::register::RegisterError),
     #[error("business associates: {0}")]
     Associates(sea_orm::DbErr),
+    #[error("letter wording: {0}")]
+    Letters(#[from] crate::mail::editor::EditorError),
     /// Over a limit on what the public may ask of the portal: the person is
     /// offered the phone instead.
     #[error("over a limit on public requests")]
@@ -103,7 +105,8 @@ impl IntoResponse for HttpError {
             | Self::Session(_)
             | Self::Webhooks(_)
             | Self::Register(_)
-            | Self::Associates(_)) => Incident::record("a request", &error).page(),
+            | Self::Associates(_)
+            | Self::Letters(_)) => Incident::record("a request", &error).page(),
         }
     }
 }

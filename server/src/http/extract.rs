@@ -4,7 +4,7 @@
 //! take the form's action, who sent it from a page of ours.
 
 use app::domain::access::require;
-use app::domain::staff_forms::{FormName, StaffAction, StaffFeedback};
+use app::domain::staff_forms::{FormName, INTENT, PREVIEW_TOKEN, StaffAction, StaffFeedback};
 use app::domain::{ReferenceCode, Viewer};
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
@@ -47,8 +47,11 @@ impl Sent {
         // A field sent more than once (a group of checkboxes) comes back as
         // its values separated by spaces.
         let mut values = std::collections::BTreeMap::<String, String>::new();
-        for (name, value) in
-            self.fields.iter().filter(|(name, _)| !matches!(name.as_str(), FORM_TOKEN | "password" | "confirm"))
+        // The preview token is the page's to issue afresh, never to echo.
+        for (name, value) in self
+            .fields
+            .iter()
+            .filter(|(name, _)| !matches!(name.as_str(), FORM_TOKEN | "password" | "confirm" | PREVIEW_TOKEN | INTENT))
         {
             values
                 .entry(name.clone())
@@ -58,7 +61,7 @@ impl Sent {
                 })
                 .or_insert_with(|| value.clone());
         }
-        StaffFeedback { form: Some(form), message: message.into(), values }
+        StaffFeedback { form: Some(form), message: message.into(), values, ..StaffFeedback::default() }
     }
 
     /// The page at `path` rendered again with why `form` was refused and

@@ -2,6 +2,7 @@
 //! Policy whose script nonce is made afresh for each request, caching rules
 //! by area, and HSTS when the portal is reached over HTTPS.
 
+use app::domain::staff_forms::LETTER_STYLES_HEADER;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::request::Parts;
@@ -62,7 +63,11 @@ pub async fn secure(State(settings): State<HeaderSettings>, mut request: Request
     request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, content_security_policy(&nonce, settings.modules.as_deref()));
+    let letter_styles = headers.remove(LETTER_STYLES_HEADER).and_then(|value| style_sources(&value));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        content_security_policy(&nonce, settings.modules.as_deref(), letter_styles.as_deref()),
+    );
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     if private {
@@ -89,14 +94,30 @@ pub fn provide_request_nonce() {
 /// compiled site's own; WebAssembly may be compiled; everything else comes
 /// from this site, and no other site may frame the pages or receive their
 /// forms.
-fn content_security_policy(nonce: &Nonce, modules: Option<&str>) -> HeaderValue {
+fn content_security_policy(nonce: &Nonce, modules: Option<&str>, letter_styles: Option<&str>) -> HeaderValue {
     let modules = modules.map(|source| format!(" {source}")).unwrap_or_default();
+    // A page showing a letter allows the letter's own inline styles by
+    // hash (its sandboxed frame inherits this policy), and no others.
+    let styles = letter_styles.map(|hashes| format!("; style-src 'self' 'unsafe-hashes' {hashes}")).unwrap_or_default();
     let policy = format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'wasm-unsafe-eval'{modules}; object-src 'none'; \
-         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'{styles}"
     );
     // A nonce is URL-safe base64, so the value is always a valid header.
     HeaderValue::from_str(&policy).unwrap_or(HeaderValue::from_static("default-src 'none'"))
+}
+
+/// The letter style hashes a page handed over, when they are nothing but
+/// `'sha256-…'` sources.
+fn style_sources(value: &HeaderValue) -> Option<String> {
+    let value = value.to_str().ok()?;
+    let hash = |source: &str| {
+        source.strip_prefix("'sha256-").and_then(|rest| rest.strip_suffix('\'')).is_some_and(|b64| {
+            !b64.is_empty() && b64.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+        })
+    };
+    let sources: Vec<&str> = value.split_whitespace().collect();
+    (!sources.is_empty() && sources.iter().all(|source| hash(source))).then(|| sources.join(" "))
 }
 
 /// Whether no browser or proxy may keep the answer: anything in a private
@@ -123,6 +144,15 @@ mod tests {
         assert!(!is_private(&Method::GET, "/opt-out"));
         assert!(!is_private(&Method::GET, "/staffing"));
         assert!(!is_private(&Method::GET, "/pkg/portal.css"));
+    }
+
+    #[test]
+    fn only_hash_sources_of_letter_styles_reach_the_policy() {
+        let sources = |text: &str| style_sources(&HeaderValue::from_str(text).expect("a header value"));
+        assert_eq!(sources("'sha256-abc+/=' 'sha256-x'").as_deref(), Some("'sha256-abc+/=' 'sha256-x'"));
+        assert_eq!(sources("'sha256-abc'; script-src *"), None);
+        assert_eq!(sources("'unsafe-inline'"), None);
+        assert_eq!(sources(""), None);
     }
 
     #[test]

@@ -70,6 +70,7 @@ pub struct AppState {
     pub headers: HeaderSettings,
     pub webhooks: crate::webhooks::Webhooks,
     pub associates: crate::associates::Associates,
+    pub letters: crate::mail::editor::LetterEditor,
 }
 
 /// How staff session cookies are set.

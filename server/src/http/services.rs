@@ -9,12 +9,14 @@ use app::domain::notices::BusinessAssociate;
 use app::domain::queue::{QueuePage, QueueQuery};
 use app::domain::register::{PersonHistory, RegisterPage, RegisterQuery};
 use app::domain::webhooks::EndpointInfo;
+use app::domain::wording::{LetterEditing, LetterSummary};
 use app::domain::{ReferenceCode, TrackingView, Viewer};
 use app::services::{CustomerService, MetricsService, ServiceError, StaffService};
 
 use super::error::Incident;
 use crate::associates::Associates;
 use crate::cases::CaseDesk;
+use crate::mail::editor::{EditorError, LetterEditor};
 use crate::metrics::{Metrics, MetricsError};
 use crate::register::Register;
 use crate::requests::RequestStore;
@@ -28,6 +30,7 @@ pub struct StaffPortal {
     register: Register,
     webhooks: Webhooks,
     associates: Associates,
+    letters: LetterEditor,
 }
 
 impl StaffPortal {
@@ -37,8 +40,9 @@ impl StaffPortal {
         register: Register,
         webhooks: Webhooks,
         associates: Associates,
+        letters: LetterEditor,
     ) -> Self {
-        Self { desk, tokens, register, webhooks, associates }
+        Self { desk, tokens, register, webhooks, associates, letters }
     }
 }
 
@@ -81,6 +85,18 @@ impl StaffService for StaffPortal {
 
     async fn business_associates(&self) -> Result<Vec<BusinessAssociate>, ServiceError> {
         self.associates.list().await.map_err(|e| Incident::record("the business associates", &e).into())
+    }
+
+    async fn letters(&self) -> Result<Vec<LetterSummary>, ServiceError> {
+        self.letters.list().await.map_err(|e| Incident::record("the letters", &e).into())
+    }
+
+    async fn letter(&self, letter: &str) -> Result<Option<LetterEditing>, ServiceError> {
+        match self.letters.open(letter).await {
+            Ok(editing) => Ok(Some(editing)),
+            Err(EditorError::Unknown) => Ok(None),
+            Err(e) => Err(Incident::record("a letter's wording", &e).into()),
+        }
     }
 
     async fn opt_out_register(&self, query: &RegisterQuery) -> Result<RegisterPage, ServiceError> {

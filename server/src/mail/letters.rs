@@ -3,10 +3,13 @@
 
 use app::domain::format::long_date;
 use app::domain::request::Choice;
+use app::domain::staff_forms::LetterPreview;
 use app::domain::workflow::Outcome;
 use app::domain::{ReferenceCode, RequestKind, SiteInfo};
 use minijinja::{Environment, Value, context};
 use serde::Serialize;
+
+use super::wording::{DEFAULT_SUBJECT, InForce, Wording};
 
 macro_rules! template {
     ($name:literal) => {
@@ -31,6 +34,50 @@ pub struct Composed {
     pub html: String,
     /// The private links in the letter, if it carries any.
     pub secrets: Vec<String>,
+}
+
+impl Composed {
+    /// The letter as a page shows it before it is sent or saved.
+    pub fn preview(self) -> LetterPreview {
+        LetterPreview {
+            style_hashes: style_hashes(&self.html),
+            subject: self.subject,
+            html: self.html,
+            text: self.text,
+            ..LetterPreview::default()
+        }
+    }
+}
+
+/// The policy hash source of each inline style in `html` (every `style`
+/// attribute and `<style>` element), each once.
+fn style_hashes(html: &str) -> Vec<String> {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let mut styles = std::collections::BTreeSet::new();
+    for (open, close) in [("style=\"", "\""), ("<style>", "</style>")] {
+        let mut rest = html;
+        while let Some(at) = rest.find(open) {
+            let after = &rest[at + open.len()..];
+            let Some(end) = after.find(close) else { break };
+            let value = &after[..end];
+            // An attribute is hashed as the browser reads it, entities decoded.
+            let read = if open.starts_with("style") {
+                value
+                    .replace("&quot;", "\"")
+                    .replace("&#x27;", "'")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&amp;", "&")
+            } else {
+                value.to_owned()
+            };
+            let digest = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(read.as_bytes()));
+            styles.insert(format!("'sha256-{digest}'"));
+            rest = &after[end..];
+        }
+    }
+    styles.into_iter().collect()
 }
 
 /// What the portal writes to customers, with what each letter needs.
@@ -215,7 +262,8 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
 ];
 
 impl Letter<'_> {
-    fn template(&self) -> &'static str {
+    /// The name of the letter's templates, without extension.
+    pub fn template(&self) -> &'static str {
         match self {
             Self::Receipt { .. } => "receipt",
             Self::Verification { .. } => "verification",
@@ -313,9 +361,31 @@ fn opens_with_greeting(body: &str) -> bool {
 
 const SHIPPED: &str = "the email templates shipped with the binary parse";
 
+/// Which part of a letter's wording a template error is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    Subject,
+    Text,
+    Html,
+}
+
+/// A saved wording that does not render: which part, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{source}")]
+pub struct WordingError {
+    pub part: Part,
+    #[source]
+    pub source: minijinja::Error,
+}
+
 pub struct Letters {
     env: Environment<'static>,
+    /// The same templates, for wording administrators typed: without the
+    /// `safe` filter, so what customers and staff typed stays escaped
+    /// however a template is written.
+    reworded: Environment<'static>,
     org: SiteInfo,
+    wording: InForce,
 }
 
 impl Letters {
@@ -328,7 +398,26 @@ impl Letters {
             env.add_template_owned(format!("{name}.txt"), *text).expect(SHIPPED);
             env.add_template_owned(format!("{name}.html"), *html).expect(SHIPPED);
         }
-        Self { env, org }
+        let mut reworded = env.clone();
+        reworded.remove_filter("safe");
+        // A misspelt name in an administrator's template is an error on the
+        // sample, not a blank in a customer's letter.
+        reworded.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
+        Self { env, reworded, org, wording: InForce::default() }
+    }
+
+    /// Writes each letter an administrator reworded from its wording in force.
+    pub fn reworded_by(mut self, wording: InForce) -> Self {
+        self.wording = wording;
+        self
+    }
+
+    /// The default wording of `letter`, from the template files.
+    pub fn default_wording(&self, letter: &str) -> Option<Wording> {
+        let source = |extension: &str| {
+            self.env.get_template(&format!("{letter}.{extension}")).ok().and_then(|t| t.source().to_owned().into())
+        };
+        Some(Wording { subject: DEFAULT_SUBJECT.to_owned(), text: source("txt")?, html: source("html")? })
     }
 
     pub fn compose(&self, letter: &Letter<'_>) -> Result<Composed, minijinja::Error> {
@@ -338,6 +427,28 @@ impl Letters {
     /// Composes a letter that goes `by_post` (printed from the print queue)
     /// or by email: the letter then calls itself a letter, not an email.
     pub fn compose_for(&self, letter: &Letter<'_>, by_post: bool) -> Result<Composed, minijinja::Error> {
+        if let Some(wording) = self.wording.get(letter.template()) {
+            match self.compose_with(letter, by_post, Some(&wording)) {
+                Ok(composed) => return Ok(composed),
+                // A saved wording rendered on its sample when it was saved;
+                // should it fail on a real request, the letter still goes,
+                // in the default words, and the log says why.
+                Err(error) => {
+                    tracing::error!(letter = letter.template(), %error, "saved wording failed; default used");
+                }
+            }
+        }
+        self.compose_with(letter, by_post, None).map_err(|error| error.source)
+    }
+
+    /// Composes `letter` from `wording`, or from the template files when
+    /// `None`; an error names the part of the wording it is in.
+    pub fn compose_with(
+        &self,
+        letter: &Letter<'_>,
+        by_post: bool,
+        wording: Option<&Wording>,
+    ) -> Result<Composed, WordingError> {
         let subject = letter.subject();
         // Links are built by the portal from its configured address and a
         // URL-safe token; they go in as they are, so that HTML escaping does
@@ -440,9 +551,22 @@ impl Letters {
         let link_again = format!("{}{}", self.org.public_url.trim_end_matches('/'), app::pages::LINK_AGAIN);
         let medium = if by_post { "letter" } else { "email" };
         let values = context! {
-            org => Org::from(&self.org), subject => &subject, link_again_url => url(&link_again), medium, ..values
+            org => Org::from(&self.org), link_again_url => url(&link_again), medium, ..values
         };
         let template = letter.template();
+        let failed = |part| move |source| WordingError { part, source };
+        let subject = match wording {
+            // A subject is a header: rendered without HTML escaping, on one line.
+            Some(wording) => self
+                .reworded
+                .render_named_str("subject.txt", &wording.subject, context! { subject => &subject, ..values.clone() })
+                .map_err(failed(Part::Subject))?
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+            None => subject,
+        };
+        let values = context! { subject => &subject, ..values };
         let secrets = match letter {
             Letter::Receipt { tracking_url, verify_url, .. } => {
                 std::iter::once(*tracking_url).chain(*verify_url).map(str::to_owned).collect()
@@ -465,13 +589,27 @@ impl Letters {
             | Letter::AmendmentNotice { .. }
             | Letter::Digest { .. } => Vec::new(),
         };
-        Ok(Composed {
-            secrets,
-            template,
-            text: self.env.get_template(&format!("{template}.txt"))?.render(&values)?,
-            html: self.env.get_template(&format!("{template}.html"))?.render(&values)?,
-            subject,
-        })
+        let (text, html) = match wording {
+            Some(wording) => (
+                self.reworded
+                    .render_named_str(&format!("{template}.txt"), &wording.text, &values)
+                    .map_err(failed(Part::Text))?,
+                self.reworded
+                    .render_named_str(&format!("{template}.html"), &wording.html, &values)
+                    .map_err(failed(Part::Html))?,
+            ),
+            None => (
+                self.env
+                    .get_template(&format!("{template}.txt"))
+                    .and_then(|t| t.render(&values))
+                    .map_err(failed(Part::Text))?,
+                self.env
+                    .get_template(&format!("{template}.html"))
+                    .and_then(|t| t.render(&values))
+                    .map_err(failed(Part::Html))?,
+            ),
+        };
+        Ok(Composed { secrets, template, text, html, subject })
     }
 }
 

@@ -33,6 +33,11 @@ impl Mailer {
         Self { letters: Arc::new(letters), outbox, wake, deliveries, public_url }
     }
 
+    /// The composer, for the letter editor's previews and checks.
+    pub fn letters(&self) -> &Letters {
+        &self.letters
+    }
+
     pub fn compose(&self, letter: &Letter<'_>) -> Result<Composed, minijinja::Error> {
         self.letters.compose(letter)
     }

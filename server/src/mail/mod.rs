@@ -5,10 +5,14 @@
 
 pub mod allowance;
 pub mod desk;
+pub mod editor;
 pub mod letters;
 mod mailer;
 pub mod outbox;
+pub mod requirements;
+pub mod samples;
 pub mod transport;
+pub mod wording;
 pub mod worker;
 
 pub use allowance::RecipientAllowance;

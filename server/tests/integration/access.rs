@@ -234,6 +234,20 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
             ADMINS,
         ),
         post("/staff/associates/{id}/remove", "/staff/associates/999999/remove", &[], ADMINS),
+        // And the wording of the customer letters: a preview of an empty
+        // wording is refused for its input, a restore of a version that
+        // is not the newest for its staleness; neither refuses the person.
+        get("/staff/letters", "/staff/letters", ADMINS),
+        get("/staff/letters/{letter}", "/staff/letters/case_closed", ADMINS),
+        post("/api/staff/letters", "/api/staff/letters", &[], ADMINS),
+        post("/api/staff/letter", "/api/staff/letter", &[("letter", "case_closed")], ADMINS),
+        post("/staff/letters/{letter}", "/staff/letters/case_closed", &[("intent", "preview")], ADMINS),
+        post(
+            "/staff/letters/{letter}/restore",
+            "/staff/letters/case_closed/restore",
+            &[("number", "0"), ("based_on", "-1")],
+            ADMINS,
+        ),
         // The API's description is public; its requests want a token (below).
         get("/api/v1/openapi.json", "/api/v1/openapi.json", EVERYONE),
     ];

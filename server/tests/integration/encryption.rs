@@ -168,7 +168,7 @@ async fn nothing_typed_is_stored_in_clear_yet_all_is_shown_and_found(app: TestAp
         let version = version(reference).await;
         let mut all = vec![("version", version.as_str())];
         all.extend(pairs.iter().map(|(k, v)| (*k, v.as_str())));
-        let reply = manager.post(path, &all).await;
+        let reply = manager.post_confirmed(path, &all).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}: {}", reply.main_text());
     }
 
@@ -331,7 +331,7 @@ async fn a_database_from_before_encryption_is_sealed_when_the_portal_starts(app:
         let version = manager.case(&reference).await.version.to_string();
         let mut pairs = vec![("version", version.as_str())];
         pairs.extend_from_slice(step);
-        let reply = manager.post(&format!("/staff/requests/{reference}/step"), &pairs).await;
+        let reply = manager.post_confirmed(&format!("/staff/requests/{reference}/step"), &pairs).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.main_text());
     }
     let db = app.app.database();

@@ -133,7 +133,7 @@ async fn the_opt_out_letter_took_effect_and_names_the_holders_it_covers(app: Tes
         let version = agent.case(&reference).await.version.to_string();
         let mut all = vec![("version", version.as_str())];
         all.extend_from_slice(&pairs);
-        let reply = agent.post(&format!("/staff/requests/{reference}/step"), &all).await;
+        let reply = agent.post_confirmed(&format!("/staff/requests/{reference}/step"), &all).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{pairs:?}: {}", reply.main_text());
     }
     let inbox = app.mail.wait_for(2, WAIT).await;

@@ -18,6 +18,8 @@ mod encryption;
 mod form_fuzz;
 mod headers;
 mod intake;
+mod letter_editor;
+mod letter_preview;
 mod letters;
 mod lifecycle;
 mod mail;

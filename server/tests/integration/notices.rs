@@ -63,7 +63,7 @@ async fn step(agent: &StaffBrowser<'_>, reference: &str, answers: &[(&str, &str)
     let version = agent.case(reference).await.version.to_string();
     let mut pairs = vec![("version", version.as_str())];
     pairs.extend_from_slice(answers);
-    agent.post(&format!("/staff/requests/{reference}/step"), &pairs).await
+    agent.post_confirmed(&format!("/staff/requests/{reference}/step"), &pairs).await
 }
 
 /// The notices delivered so far, once `count` of them have arrived and a

@@ -155,7 +155,7 @@ async fn an_opt_out_answered_by_post_is_never_mailed(app: TestApp) {
         let version = agent.case(&reference).await.version.to_string();
         let mut all = vec![("version", version.as_str())];
         all.extend_from_slice(&pairs);
-        let reply = agent.post(&format!("/staff/requests/{reference}/step"), &all).await;
+        let reply = agent.post_confirmed(&format!("/staff/requests/{reference}/step"), &all).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{pairs:?}: {}", reply.main_text());
     }
     let queue = agent.get("/staff/print").await.main_text();

@@ -64,7 +64,7 @@ async fn a_reference_is_found_by_its_first_characters(app: TestApp) {
 async fn dates_the_wrong_way_round_are_explained_beside_them(app: TestApp) {
     let agent = app.staff_member("agent@example.com", Role::Agent).await;
     let plain = agent.get("/staff").await;
-    assert!(plain.body.contains("<details class=\"filters\">"), "folded when nothing is filtered");
+    assert!(plain.body.contains("<details class=\"more-filters\">"), "folded when nothing is filtered");
 
     let reversed = agent.get("/staff?from=2026-03-01&to=2026-02-01").await;
     let message = reversed.text_of("filter-dates-error").expect("a message beside the dates");

@@ -66,7 +66,7 @@ async fn apply(agent: &StaffBrowser<'_>, reference: &str, effective_on: NaiveDat
         let day = effective_on.to_string();
         let mut pairs = vec![("version", version.as_str()), ("effective_on", day.as_str())];
         pairs.extend(step);
-        let reply = agent.post(&path, &pairs).await;
+        let reply = agent.post_confirmed(&path, &pairs).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.main_text());
     }
 }

@@ -126,7 +126,7 @@ async fn a_case_is_worked_to_its_outcome_and_the_customer_hears_of_each_step(app
         let version = agent.case(&reference).await.version.to_string();
         let mut all = vec![("version", version.as_str())];
         all.extend_from_slice(pairs);
-        agent.post(&path("step"), &all).await
+        agent.post_confirmed(&path("step"), &all).await
     };
 
     assert_eq!(step(&[("step", "start_work")]).await.status, StatusCode::UNPROCESSABLE_ENTITY, "verify first");

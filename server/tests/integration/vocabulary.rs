@@ -117,7 +117,7 @@ async fn an_outcome_has_one_name_for_staff_customer_letter_and_export(app: TestA
         let version = manager.case(&reference).await.version.to_string();
         let mut all = vec![("version", version.as_str())];
         all.extend_from_slice(&pairs);
-        let reply = manager.post(&path("step"), &all).await;
+        let reply = manager.post_confirmed(&path("step"), &all).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{pairs:?}: {}", reply.main_text());
     }
     let name = OutcomeClass::AmendmentPartlyAccepted.label();

@@ -265,7 +265,7 @@ async fn an_applied_opt_out_names_the_person_only_to_those_who_asked(app: TestAp
     let version = agent.case(&reference).await.version.to_string();
     let today = chrono::Utc::now().date_naive().to_string();
     let resolved = agent
-        .post(
+        .post_confirmed(
             &format!("/staff/requests/{reference}/step"),
             &[("form", "step"), ("version", &version), ("step", "resolve"), ("effective_on", &today)],
         )
@@ -309,7 +309,7 @@ async fn an_accepted_amendment_carries_the_records_changed_and_no_one_told(app: 
     let reference = entered.location().trim_start_matches("/staff/requests/").split('?').next().expect("a reference");
     let version = agent.case(reference).await.version.to_string();
     let resolved = agent
-        .post(
+        .post_confirmed(
             &format!("/staff/requests/{reference}/step"),
             &[
                 ("version", &version),

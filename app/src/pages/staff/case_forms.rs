@@ -12,11 +12,11 @@ use crate::domain::format::long_date;
 use crate::domain::metrics::OutcomeClass;
 use crate::domain::notices::{BusinessAssociate, CHOICE_OFFERED, NoticeTo};
 use crate::domain::request::{Choice, ComplaintCategory, NamedPerson};
-use crate::domain::staff_forms::{FormName, StaffFeedback};
+use crate::domain::staff_forms::{FormName, INTENT, LetterPreview, PREVIEW_TOKEN, SEND, StaffFeedback};
 use crate::domain::workflow::{self, CloseReason, DenialGround, DuplicateDecision, StepKind};
 use crate::domain::{ReferenceCode, RequestKind, RequestStatus};
 
-use super::{refusal_for, typed};
+use super::{allow_letter_styles, refusal_for, typed};
 
 /// What every form of one case shares.
 #[derive(Clone)]
@@ -177,7 +177,7 @@ pub(super) fn MessageForm(forms: CaseForms) -> impl IntoView {
                     id="message-body"
                     name="body"
                     label="Message"
-                    hint="Sent by email and shown on the customer's tracking page."
+                    hint="The customer will read this: it is emailed to them and shown on their tracking page."
                     required=true
                     value=forms.typed(FormName::Message, "body", "")
                 />
@@ -268,7 +268,7 @@ pub(super) fn ExtendForm(forms: CaseForms) -> impl IntoView {
                     id="extend-reason"
                     name="reason"
                     label="Reason"
-                    hint="The customer is sent a notice with this reason and the new date."
+                    hint="The customer will read this in the notice of the new date."
                     required=true
                     value=forms.typed(FormName::Extend, "reason", "")
                 />
@@ -375,6 +375,7 @@ fn StepForm(
     tell: Tell,
 ) -> impl IntoView {
     let refusal = forms.refusal(FormName::Step).filter(|_| forms.refused_step().as_deref() == Some(step.as_str()));
+    let preview = forms.feedback.preview.clone().filter(|preview| preview.step == step.as_str());
     let (explanation, inputs, button) = match step {
         StepKind::MarkVerified => (
             Some(
@@ -398,6 +399,23 @@ fn StepForm(
     // Steps with inputs get a heading of their own; a lone button says
     // what it does well enough.
     let heading = inputs.is_some().then(|| view! { <h3>{step.label()}</h3> });
+    // A final letter is previewed before it is sent: the form's first post
+    // shows it, and the page comes back with the preview in focus.
+    // Each step's button says which letter, so the two read apart.
+    let preview_label =
+        if step == StepKind::Close { "Preview the closing letter" } else { "Preview the outcome letter" };
+    let submit = if step.sends_final_letter() {
+        match preview {
+            Some(preview) => view! { <LetterPreviewPanel preview/> }.into_any(),
+            None => view! {
+                <p class="hint">"You will see the letter the customer receives, and confirm it, before it is sent."</p>
+                <button type="submit" class="button secondary">{preview_label}</button>
+            }
+            .into_any(),
+        }
+    } else {
+        view! { <button type="submit" class="button secondary">{button}</button> }.into_any()
+    };
     view! {
         <div class="step" id=format!("step-{}", step.as_str())>
             {heading}
@@ -411,7 +429,7 @@ fn StepForm(
                 <input type="hidden" name="step" value=step.as_str()/>
                 {explanation.map(|text| view! { <p class="hint">{text}</p> })}
                 {inputs}
-                <button type="submit" class="button secondary">{button}</button>
+                {submit}
             </StaffForm>
         </div>
     }
@@ -430,7 +448,7 @@ fn AskInputs(forms: CaseForms) -> impl IntoView {
             id="ask-what"
             name="what"
             label="What do you need from the customer?"
-            hint="Sent to the customer by email and shown on their tracking page."
+            hint="The customer will read this: it is emailed to them and shown on their tracking page."
             required=true
             value=forms.typed(FormName::Step, "what", "")
         />
@@ -451,7 +469,7 @@ fn CloseInputs(forms: CaseForms) -> impl IntoView {
             id="close-note"
             name=FormName::Note.as_str()
             label="Note"
-            hint="A short note on why the request is closed."
+            hint="The customer will read this in the letter that closes the request."
             required=true
             value=forms.typed(FormName::Step, "note", "")
         />
@@ -492,6 +510,7 @@ fn ResolveInputs(
                 id="resolve-resolution"
                 name="resolution"
                 label="How it was resolved"
+                hint="The customer will read this in the letter that closes the complaint."
                 required=true
                 value=forms.typed(FormName::Step, "resolution", "")
             />
@@ -582,7 +601,7 @@ fn AmendmentOutcome(forms: CaseForms, tell: Tell) -> impl IntoView {
                 id="resolve-records-changed"
                 name="records_changed"
                 label="Which records were changed"
-                hint="If accepted, in whole or in part."
+                hint="If accepted, in whole or in part. The customer will read this, and so will each person told."
                 value=forms.typed(FormName::Step, "records_changed", "")
                 error=records_error
             />
@@ -593,7 +612,7 @@ fn AmendmentOutcome(forms: CaseForms, tell: Tell) -> impl IntoView {
                 id="resolve-reason"
                 name="reason"
                 label="Why part of the request was not accepted"
-                hint="If accepted in part."
+                hint="If accepted in part. The customer will read this."
                 value=forms.typed(FormName::Step, "reason", "")
             />
         </div>
@@ -610,9 +629,58 @@ fn AmendmentOutcome(forms: CaseForms, tell: Tell) -> impl IntoView {
                 id="resolve-explanation"
                 name="explanation"
                 label="Explanation for the customer"
-                hint="If denied. The customer receives it, so write it in plain language."
+                hint="If denied. The customer will read this: write it in plain language."
                 value=forms.typed(FormName::Step, "explanation", "")
             />
         </div>
+    }
+}
+
+/// The final letter as the customer will receive it, composed by the server
+/// from the form as typed above it, and the buttons that send it or show it
+/// again after a change. The formatted letter sits in a sandboxed frame: no
+/// script or link in it can reach the page.
+#[component]
+fn LetterPreviewPanel(preview: LetterPreview) -> impl IntoView {
+    allow_letter_styles(&preview.style_hashes);
+    let changed = preview.changed.then(|| {
+        let message = "The form or the letter changed after the preview you saw, so nothing was sent. This is the \
+                       letter as it reads now: check it before sending it.";
+        view! { <FormAlert message=message.to_owned() lead="Not sent."/> }
+    });
+    view! {
+        // In focus when the page arrives, so the person lands on the letter.
+        <section
+            class="letter-preview"
+            id="letter-preview"
+            aria-labelledby="letter-preview-title"
+            tabindex="-1"
+            autofocus=true
+        >
+            <h4 id="letter-preview-title">"The letter the customer will receive"</h4>
+            {changed}
+            <p class="hint">
+                "Nothing has been sent yet. If the letter needs a change, change the form above and update the preview."
+            </p>
+            <p class="letter-subject">
+                <strong>"Subject: "</strong>
+                <span id="letter-preview-subject">{preview.subject}</span>
+            </p>
+            <h5>"Formatted"</h5>
+            <iframe
+                id="letter-preview-html"
+                class="letter-frame"
+                title="The formatted letter"
+                sandbox=""
+                srcdoc=preview.html
+            ></iframe>
+            <h5>"Plain text"</h5>
+            <pre id="letter-preview-text" class="letter-text">{preview.text}</pre>
+            <input type="hidden" id="letter-preview-token" name=PREVIEW_TOKEN value=preview.token/>
+            <div class="letter-buttons">
+                <button type="submit" name=INTENT value=SEND class="button">"Send and close"</button>
+                <button type="submit" name=INTENT value="preview" class="button secondary">"Update the preview"</button>
+            </div>
+        </section>
     }
 }

@@ -66,6 +66,7 @@ fn StaffTools(viewer: Viewer) -> impl IntoView {
         (Action::ManageApiTokens, "/staff/tokens", "API tokens"),
         (Action::ManageWebhooks, "/staff/webhooks", "Webhooks"),
         (Action::ManageBusinessAssociates, "/staff/associates", "Business associates"),
+        (Action::EditLetters, "/staff/letters", "Letters"),
         (Action::ViewOwnAccount, "/staff/account", "Your account"),
     ]
     .into_iter()

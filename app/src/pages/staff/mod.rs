@@ -12,6 +12,7 @@ mod disclosure;
 mod frame;
 mod intake;
 mod labels;
+mod letters;
 mod mail;
 mod people;
 mod queue;
@@ -28,6 +29,7 @@ pub use dashboard::DashboardPage;
 pub use disclosure::DisclosurePage;
 pub use frame::{StaffHeader, provide_viewer};
 pub use intake::{NewRequestPage, StaffAmendmentPage, StaffComplaintPage, StaffOptOutPage};
+pub use letters::{LetterEditorPage, LettersPage};
 pub use mail::{MailPage, PrintPage};
 pub use people::PeoplePage;
 pub use queue::QueuePage;
@@ -56,6 +58,19 @@ type ViewerResult = Result<Option<Viewer>, ServerFnError>;
 /// starts from the same state.
 fn staff_feedback() -> StaffFeedback {
     SharedValue::new(|| use_context::<StaffFeedback>().unwrap_or_default()).into_inner()
+}
+
+/// Lets the letter shown on this page keep its inline styles, and only
+/// those: the server adds their hashes to the page's security policy.
+fn allow_letter_styles(hashes: &[String]) {
+    #[cfg(feature = "ssr")]
+    if let (Some(options), Ok(value)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&hashes.join(" ")))
+    {
+        options.insert_header(http::HeaderName::from_static(crate::domain::staff_forms::LETTER_STYLES_HEADER), value);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = hashes;
 }
 
 /// Why `form` was refused, when the page came back for it.
@@ -196,6 +211,10 @@ fn Done() -> impl IntoView {
             }
             Some(DoneCode::Rebutted) => "Rebuttal recorded and sent to the customer.".to_owned(),
             Some(DoneCode::KeptSeparate) => "Kept separate: no longer marked as a possible duplicate.".to_owned(),
+            Some(DoneCode::LetterSaved) => "Saved. The next letter of this kind is written in these words.".to_owned(),
+            Some(DoneCode::LetterRestored) => {
+                "Restored, as a new version. The next letter of this kind is written in these words.".to_owned()
+            }
             None => "Your change was saved.".to_owned(),
         };
         view! { <p class="done" role="status">{message}</p> }

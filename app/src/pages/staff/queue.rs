@@ -112,9 +112,6 @@ fn in_force(query: &QueueQuery) -> String {
         (None, Some(to)) => parts.push(format!("received until {}", short_date(to))),
         (None, None) => {}
     }
-    if !query.q.trim().is_empty() {
-        parts.push(format!("“{}”", query.q.trim()));
-    }
     if query.unverified {
         parts.push("with unverified".to_owned());
     }
@@ -146,22 +143,25 @@ fn Filters(query: QueueQuery) -> impl IntoView {
         }
     });
     view! {
-        <details class="filters" open=query.narrowed() || query.dates_reversed()>
-            <summary>
-                <span class="filters-title">"Filters"</span>
-                <span class="filters-in-force">{in_force(&query)}</span>
-            </summary>
-        <form method="get" action="/staff" role="search" aria-label="Filter the queue">
-            {reversed}
-            <div class="filter-grid">
+        <form method="get" action="/staff" class="filters" role="search" aria-label="Filter the queue">
+            <div class="search-row">
                 <InputField
                     id="filter-q"
                     name="q"
                     label="Search"
-                    hint="Reference, email or name"
+                    hint="Reference (or its first characters), email, account number or name"
                     input_type="search"
                     value=query.q.clone()
                 />
+                <button type="submit" class="button">"Search"</button>
+            </div>
+            <details class="more-filters" open=query.narrowed() || query.dates_reversed()>
+            <summary>
+                <span class="filters-title">"Filters"</span>
+                <span class="filters-in-force">{in_force(&query)}</span>
+            </summary>
+            {reversed}
+            <div class="filter-grid">
                 <SelectField
                     id="filter-kind"
                     name="kind"
@@ -219,8 +219,8 @@ fn Filters(query: QueueQuery) -> impl IntoView {
                 <button type="submit" class="button">"Apply"</button>
                 <a href="/staff">"Clear filters"</a>
             </div>
+            </details>
         </form>
-        </details>
     }
 }
 

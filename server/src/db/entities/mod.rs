@@ -2,6 +2,7 @@ pub mod api_token;
 pub mod audit_entry;
 pub mod business_associate;
 pub mod digest_run;
+pub mod letter_version;
 pub mod opt_out_entry;
 pub mod outbox;
 pub mod purge_run;

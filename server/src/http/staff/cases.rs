@@ -13,6 +13,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use super::letter_preview;
 use crate::cases::{Assignee, CaseError};
 use crate::http::extract::{CaseForm, StaffForm};
 use crate::http::routes::Routes;
@@ -95,10 +96,20 @@ async fn step(State(state): State<AppState>, case: CaseForm<StepForm>) -> Result
         let kind = state.desk.kind_of(&case.reference).await?;
         let step = step_from_form(kind, |name| case.body.answers.get(name).cloned())?;
         let choice = NoticeChoice::from_form(case.body.answers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        state.desk.step_telling(&case.viewer, &case.reference, version, &step, &choice).await.map(|_| ())
+        // A final letter goes only once staff have seen it; the API's
+        // steps are machines' and are not held.
+        if step.kind().sends_final_letter()
+            && let Some(preview) = letter_preview::hold(&state.desk, &case, version, &step, &choice).await?
+        {
+            return Ok(Some(preview));
+        }
+        state.desk.step_telling(&case.viewer, &case.reference, version, &step, &choice).await.map(|_| None)
     }
     .await;
-    answer(&state, case, FormName::Step, DoneCode::Status, result).await
+    match result {
+        Ok(Some(preview)) => Ok(letter_preview::show(&state, case, preview).await),
+        result => answer(&state, case, FormName::Step, DoneCode::Status, result.map(|_| ())).await,
+    }
 }
 
 async fn extend(State(state): State<AppState>, case: CaseForm<ExtendForm>) -> Result<Response, HttpError> {

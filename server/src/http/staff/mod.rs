@@ -7,6 +7,8 @@
 mod associates;
 mod cases;
 mod intake;
+mod letter_preview;
+mod letters;
 mod mail;
 mod people;
 mod register;
@@ -27,4 +29,5 @@ pub fn routes() -> Routes {
         .merge(webhooks::routes())
         .merge(register::routes())
         .merge(associates::routes())
+        .merge(letters::routes())
 }

@@ -195,11 +195,17 @@ impl Reply {
 
     /// The `value` attribute of the input with this id, as the browser reads it.
     pub fn input_value(&self, id: &str) -> Option<String> {
+        self.attribute_of(id, "value")
+    }
+
+    /// An attribute of the element with this id, as the browser reads it.
+    pub fn attribute_of(&self, id: &str, attribute: &str) -> Option<String> {
         let start = self.body.find(&format!("id=\"{id}\""))?;
         let tag_start = self.body[..start].rfind('<')?;
         let tag_end = start + self.body[start..].find('>')?;
         let tag = &self.body[tag_start..tag_end];
-        let value_at = tag.find(" value=\"")? + " value=\"".len();
+        let opening = format!(" {attribute}=\"");
+        let value_at = tag.find(&opening)? + opening.len();
         let raw = &tag[value_at..value_at + tag[value_at..].find('"')?];
         Some(unescape(raw))
     }

@@ -98,6 +98,17 @@ impl StaffBrowser<'_> {
         self.post_raw(path, &serde_urlencoded::to_string(&all).expect("pairs encode")).await
     }
 
+    /// Posts a staff form as a person completes it: when the answer is the
+    /// preview of a final letter, presses its "Send and close" with the
+    /// same fields and the preview's token. Any other answer is returned.
+    pub async fn post_confirmed(&self, path: &str, pairs: &[(&str, &str)]) -> Reply {
+        let first = self.post(path, pairs).await;
+        let Some(token) = first.input_value("letter-preview-token") else { return first };
+        let mut confirmed = pairs.to_vec();
+        confirmed.extend([("preview", token.as_str()), ("intent", "send")]);
+        self.post(path, &confirmed).await
+    }
+
     /// Calls a server function the way the pages do.
     pub async fn server_fn(&self, name: &str, pairs: &[(&str, &str)]) -> Reply {
         self.post_raw(&format!("/api/staff/{name}"), &serde_urlencoded::to_string(pairs).expect("pairs encode")).await

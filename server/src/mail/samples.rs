@@ -1,0 +1,136 @@
+//! A sample request for each letter administrators may reword: what the
+//! editor's preview shows, and what a new wording must render, and still
+//! say what the rules require, before it is saved. Made-up values only;
+//! the customer's name carries markup, so the preview shows it escaped.
+
+use app::domain::request::ComplaintCategory;
+use app::domain::workflow::{DenialGround, Outcome};
+use app::domain::{ReferenceCode, RequestKind};
+use chrono::NaiveDate;
+
+use super::Letter;
+
+pub const NAME: &str = "Jordan <Sample> Reyes";
+pub const REFERENCE: &str = "PR-7K4M-9QXR";
+pub const TRACKING_URL: &str = "https://privacy.example.com/track/SAMPLE-TRACKING-LINK";
+pub const ACTION_URL: &str = "https://privacy.example.com/confirm/SAMPLE-CONFIRMATION-LINK";
+pub const EXPLANATION: &str = "Your insurer's records and ours both show member number 1234.";
+pub const RECORDS_CHANGED: &str = "Insurance record: member number";
+pub const REASON: &str = "We are waiting for your insurer's records.";
+pub const NEW_DATE: &str = "23 February 2027";
+pub const EFFECTIVE_ON: &str = "7 December 2026";
+pub const RESOLUTION: &str = "We removed your number from the calling list and spoke to the team.";
+pub const WHAT: &str = "A photo of the front of your insurance card.";
+pub const NOTE: &str = "Same as request PR-ABCD-EFGH.";
+pub const MESSAGE: &str = "We have asked your insurer for their records.";
+
+/// The owned values the sample letters borrow.
+pub struct Sample {
+    reference: ReferenceCode,
+    denied: Outcome,
+    accepted: Outcome,
+    opted_out: Outcome,
+    resolved: Outcome,
+    told: Vec<String>,
+}
+
+impl Default for Sample {
+    fn default() -> Self {
+        Self {
+            reference: ReferenceCode::parse(REFERENCE).expect("the sample reference is well formed"),
+            denied: Outcome::AmendmentDenied {
+                ground: DenialGround::AccurateAndComplete,
+                explanation: EXPLANATION.to_owned(),
+            },
+            accepted: Outcome::AmendmentPartlyAccepted {
+                records_changed: RECORDS_CHANGED.to_owned(),
+                reason: "The plan name was already right.".to_owned(),
+            },
+            opted_out: Outcome::OptOutApplied {
+                effective_on: NaiveDate::from_ymd_opt(2026, 12, 7).expect("a real day"),
+            },
+            resolved: Outcome::ComplaintResolved {
+                category: ComplaintCategory::UnwantedMarketing,
+                resolution: RESOLUTION.to_owned(),
+            },
+            told: vec!["Dr Joan Okafor".to_owned()],
+        }
+    }
+}
+
+impl Sample {
+    /// The sample of the letter with this template name, if it is one
+    /// administrators may reword.
+    pub fn letter(&self, template: &str) -> Option<Letter<'_>> {
+        let (name, reference) = (NAME, &self.reference);
+        let outcome = |outcome| Letter::Outcome { name, reference, outcome, told: &self.told, covers: None };
+        Some(match template {
+            "receipt" => Letter::Receipt {
+                name,
+                reference,
+                kind: RequestKind::Amendment,
+                summary: "Amend insurance information",
+                received_on: "25 November 2026".to_owned(),
+                tracking_url: TRACKING_URL,
+                verify_url: Some(ACTION_URL),
+                valid_hours: 72,
+                answer_by: Some("24 January 2027".to_owned()),
+            },
+            "verification" => Letter::Verification { name, reference, verify_url: ACTION_URL, valid_hours: 72 },
+            "tracking_link" => {
+                Letter::TrackingLink { name, reference, kind: RequestKind::Amendment, tracking_url: TRACKING_URL }
+            }
+            "confirm_action" => Letter::ConfirmAction {
+                name,
+                reference,
+                what: "send a reply",
+                confirm_url: ACTION_URL,
+                valid_hours: 72,
+            },
+            "confirm_revocation" => {
+                Letter::ConfirmRevocation { name, reference, revoke_url: ACTION_URL, valid_hours: 72 }
+            }
+            "awaiting_customer" => {
+                Letter::AwaitingCustomer { name, reference, kind: RequestKind::Amendment, what: WHAT, pauses: true }
+            }
+            "case_message" => Letter::CaseMessage { name, reference, kind: RequestKind::Amendment, body: MESSAGE },
+            "extension" => Letter::Extension {
+                name,
+                reference,
+                kind: RequestKind::Amendment,
+                reason: REASON,
+                old_date: "24 January 2027".to_owned(),
+                new_date: NEW_DATE.to_owned(),
+                citation: "45 CFR 164.526(b)(2)",
+            },
+            "opt_out_applied" => outcome(&self.opted_out),
+            "amendment_accepted" => outcome(&self.accepted),
+            "amendment_denied" => outcome(&self.denied),
+            "complaint_resolved" => outcome(&self.resolved),
+            "amendment_notice" => Letter::AmendmentNotice {
+                recipient: "Dr Joan Okafor",
+                customer: name,
+                reference,
+                records_changed: RECORDS_CHANGED,
+                partly: false,
+            },
+            "case_closed" => Letter::CaseClosed {
+                name,
+                reference,
+                kind: RequestKind::Amendment,
+                reason: "It repeats another request",
+                note: NOTE,
+            },
+            "closed_unverified" => {
+                Letter::ClosedUnverified { name, reference, kind: RequestKind::Amendment, close_days: 14 }
+            }
+            "withdrawn" => Letter::Withdrawn {
+                name,
+                reference,
+                kind: RequestKind::Amendment,
+                reason: Some("I sorted it out by phone."),
+            },
+            _ => return None,
+        })
+    }
+}
