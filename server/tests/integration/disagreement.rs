@@ -50,7 +50,8 @@ async fn step(staff: &StaffBrowser<'_>, reference: &str, pairs: &[(&str, &str)])
     let version = staff.case(reference).await.version.to_string();
     let mut all = vec![("version", version.as_str())];
     all.extend_from_slice(pairs);
-    let done = staff.post(&format!("/staff/requests/{reference}/step"), &all).await;
+    // An outcome's letter is previewed and confirmed, as at the desk.
+    let done = staff.post_confirmed(&format!("/staff/requests/{reference}/step"), &all).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{pairs:?}: {}", done.main_text());
 }
 
