@@ -45,7 +45,10 @@ for (const javaScriptEnabled of [true, false]) {
     await agent.locator('#resolve-outcome').selectOption('denied');
     await agent.locator('#resolve-ground').selectOption('accurate_and_complete');
     await agent.locator('#resolve-explanation').fill('Our records match the insurer.');
-    await agent.getByRole('button', { name: 'Record the outcome' }).click();
+    // The denial letter is previewed, then sent.
+    await agent.getByRole('button', { name: 'Preview the outcome letter' }).click();
+    await expect(agent.locator('#letter-preview')).toBeVisible();
+    await agent.getByRole('button', { name: 'Send and close' }).click();
     await expect(agent.getByRole('status').first()).toContainText('Status changed');
 
     await customer.goto(tracking);
