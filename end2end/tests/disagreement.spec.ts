@@ -5,7 +5,7 @@
  * and send a rebuttal, which the customer sees too.
  */
 import type { Page } from '@playwright/test';
-import { test, expect, waitForHydration } from './fixtures';
+import { test, expect, waitForHydration, openCard } from './fixtures';
 import { fillAnswers, forms } from './forms';
 import { STAFF_PASSWORD } from '../staff-accounts';
 
@@ -75,6 +75,7 @@ for (const javaScriptEnabled of [true, false]) {
     const after = agent.locator('#disagreement');
     await expect(after).toContainText(`My card says 4321 <b>${run}</b>.`);
     await expect(agent.locator('#outcome-title')).toContainText('denied');
+    await openCard(agent, 'rebuttal');
     await agent.getByLabel('Rebuttal').fill('The insurer confirmed 1234.');
     await agent.getByRole('button', { name: 'Send the rebuttal' }).click();
     await expect(agent.getByRole('status').first()).toContainText('Rebuttal recorded and sent to the customer.');

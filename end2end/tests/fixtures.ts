@@ -151,3 +151,15 @@ export async function gotoHydrated(page: Page, url: string) {
   await waitForHydration(page);
   return response;
 }
+
+/**
+ * Opens one of the case page's folded action cards ("note", "message",
+ * "hold", ...) the way a person does, by its title; an open card stays open.
+ */
+export async function openCard(page: Page, card: string) {
+  const details = page.locator(`#card-${card}`);
+  if (!(await details.evaluate((element) => (element as HTMLDetailsElement).open))) {
+    await details.locator('summary').click();
+  }
+  await expect(details).toHaveAttribute('open', '');
+}

@@ -4,7 +4,7 @@
  * queue finds held requests.
  */
 import type { Page } from '@playwright/test';
-import { test, expect, gotoHydrated } from './fixtures';
+import { test, expect, gotoHydrated, openCard } from './fixtures';
 import { fillAnswers, forms } from './forms';
 import { STAFF_PASSWORD } from '../staff-accounts';
 
@@ -34,6 +34,7 @@ test('a manager puts a request on legal hold and lifts it without JavaScript', a
   await page.goto(`/staff/requests/${reference}`);
   await expect(page.locator('#legal-hold')).toHaveText('None');
 
+  await openCard(page, 'hold');
   await page.locator('#hold-reason').fill('Litigation hold for matter 42');
   await page.getByRole('button', { name: 'Place a legal hold' }).click();
   await expect(page.getByRole('status').first()).toContainText('Legal hold placed.');
@@ -47,6 +48,7 @@ test('a manager puts a request on legal hold and lifts it without JavaScript', a
   await expect(rows.filter({ hasText: reference })).toContainText('Legal hold');
 
   await page.goto(`/staff/requests/${reference}`);
+  await openCard(page, 'hold');
   await page.getByRole('button', { name: 'Lift the legal hold' }).click();
   await expect(page.getByRole('status').first()).toContainText('Legal hold lifted.');
   await expect(page.locator('#legal-hold')).toHaveText('None');

@@ -5,7 +5,7 @@
  * their inbox. And a role that may not see a page is told so.
  */
 import type { Page } from '@playwright/test';
-import { test, expect, gotoHydrated } from './fixtures';
+import { test, expect, gotoHydrated, openCard } from './fixtures';
 import { fillAnswers, forms } from './forms';
 import { waitForLetter } from './mail';
 import { STAFF_PASSWORD } from '../staff-accounts';
@@ -55,6 +55,7 @@ test('an agent works an opt-out from the queue to its outcome, and the customer 
   await expect(page.locator('main')).toContainText('Assigned to');
 
   const message = 'We have passed your choice to our partners <today>.';
+  await openCard(page, 'message');
   await page.getByLabel('Message', { exact: true }).fill(message);
   await page.getByRole('button', { name: 'Send message' }).click();
   await expect(page.locator('main')).toContainText(message);

@@ -12,6 +12,19 @@ pub fn long_date(day: NaiveDate) -> String {
     day.format("%-d %B %Y").to_string()
 }
 
+/// The `tel:` link of a phone number as people write it ("(602) 555-0142
+/// x12"): its digits, with the leading `+` of an international number and
+/// the extension as RFC 3966 writes it, so a tap dials the number.
+pub fn tel_href(phone: &str) -> String {
+    let (number, extension) = phone.split_once('x').unwrap_or((phone, ""));
+    let digits = |text: &str| text.chars().filter(char::is_ascii_digit).collect::<String>();
+    let plus = if number.trim_start().starts_with('+') { "+" } else { "" };
+    match digits(extension) {
+        extension if extension.is_empty() => format!("tel:{plus}{}", digits(number)),
+        extension => format!("tel:{plus}{};ext={extension}", digits(number)),
+    }
+}
+
 /// "3 Mar 2026", where room is short, as in the queue's columns.
 pub fn short_date(day: NaiveDate) -> String {
     day.format("%-d %b %Y").to_string()
@@ -74,6 +87,13 @@ pub fn days(value: Option<f64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_phone_number_as_typed_becomes_a_number_to_dial() {
+        assert_eq!(tel_href("(602) 555-0142"), "tel:6025550142");
+        assert_eq!(tel_href("+1 602.555.0142"), "tel:+16025550142");
+        assert_eq!(tel_href("602-555-0142 x12"), "tel:6025550142;ext=12");
+    }
 
     #[test]
     fn counts_read_with_thousands_set_apart() {

@@ -77,6 +77,62 @@ named_enum! {
     }
 }
 
+named_enum! {
+    /// The case page's action cards. A change made from one lands back on
+    /// it, with its confirmation beside the card's title, and a refused form
+    /// opens its card.
+    CaseCard {
+        Assign => "assign",
+        Status => "status",
+        Duplicate => "duplicate",
+        Rebuttal => "rebuttal",
+        Extend => "extend",
+        Hold => "hold",
+        Note => "note",
+        Message => "message",
+    }
+}
+
+impl CaseCard {
+    /// The card's element id, the fragment a change's redirect ends with.
+    pub fn anchor(self) -> String {
+        format!("card-{self}")
+    }
+}
+
+impl FormName {
+    /// The case page card holding this form, for the forms a case page has.
+    pub fn case_card(self) -> Option<CaseCard> {
+        Some(match self {
+            Self::Assign => CaseCard::Assign,
+            Self::Step => CaseCard::Status,
+            Self::Duplicate => CaseCard::Duplicate,
+            Self::Rebuttal => CaseCard::Rebuttal,
+            Self::Extend => CaseCard::Extend,
+            Self::Hold | Self::Release => CaseCard::Hold,
+            Self::Note => CaseCard::Note,
+            Self::Message => CaseCard::Message,
+            _ => return None,
+        })
+    }
+}
+
+impl DoneCode {
+    /// The case page card whose change this confirms. A change that takes
+    /// its own card away (a merge, the one extension, a rebuttal) has none:
+    /// it is confirmed at the top of the page.
+    pub fn case_card(self) -> Option<CaseCard> {
+        Some(match self {
+            Self::Assigned => CaseCard::Assign,
+            Self::Status => CaseCard::Status,
+            Self::Held | Self::Released => CaseCard::Hold,
+            Self::Note => CaseCard::Note,
+            Self::Message => CaseCard::Message,
+            _ => return None,
+        })
+    }
+}
+
 /// What a staff form handler sends back with the page when it refuses a
 /// change: which form, why, and what was typed, so nothing is lost.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -317,7 +373,21 @@ staff_form! {
 
 #[cfg(test)]
 mod tests {
-    use super::ReturnTo;
+    use super::{DoneCode, FormName, ReturnTo};
+
+    #[test]
+    fn a_change_lands_on_the_card_of_the_form_that_made_it() {
+        for done in DoneCode::ALL.iter().copied() {
+            let Some(card) = done.case_card() else { continue };
+            assert!(
+                FormName::ALL.iter().any(|form| form.case_card() == Some(card)),
+                "{done} lands on {card}, which holds no form"
+            );
+        }
+        assert_eq!(DoneCode::Note.case_card(), FormName::Note.case_card());
+        assert_eq!(DoneCode::Released.case_card(), FormName::Release.case_card());
+        assert_eq!(DoneCode::Extended.case_card(), None, "the one extension takes its card away");
+    }
 
     fn return_to(text: &str) -> Result<ReturnTo, &'static str> {
         ReturnTo::try_from(text.to_owned())

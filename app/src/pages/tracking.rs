@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::components::TextAreaField;
+use crate::components::{CopyButton, TextAreaField};
 use crate::domain::disagreement::Disagreement;
 use crate::domain::form::{DisagreementForm, REPLY_FIELD, ReplyForm, STATEMENT_FIELD, WITHDRAW_FIELD, WithdrawForm};
 use crate::domain::format::long_date;
@@ -104,13 +104,19 @@ fn TrackingDetails(
         {just_sent.then(|| view! {
             <div class="panel success" role="status">
                 <h1>"Request received"</h1>
-                <p class="reference-line">"Your reference number is " <strong class="reference">{view.reference.to_string()}</strong></p>
+                <p class="reference-line">
+                    "Your reference number is " <strong class="reference">{view.reference.to_string()}</strong>
+                    " " <CopyButton text=view.reference.to_string() what="your reference number"/>
+                </p>
                 <p>
                     "Keep this page's address: it is your private link to follow your request. "
                     "Anyone with the link can see the request's progress, so do not share it."
                 </p>
                 <label class="link-label" for="tracking-link">"Your private link"</label>
-                <input id="tracking-link" class="w-full" readonly value=link.clone()/>
+                <div class="copy-row">
+                    <input id="tracking-link" class="w-full" readonly value=link.clone()/>
+                    <CopyButton text=link.clone() what="your private link"/>
+                </div>
             </div>
         })}
         <h1 class:visually-hidden=just_sent>"Your request"</h1>

@@ -3,11 +3,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use crate::components::CopyButton;
 use crate::domain::access::{Action, Actor, Viewer, permits};
 use crate::domain::accounts::StaffMember;
 use crate::domain::case::{CaseEvent, CaseView, DuplicateLinks, LegalHold, LetterState, LetterStatus, Purged};
 use crate::domain::clock::{Deadline, RequestClock};
 use crate::domain::disagreement::Disagreement;
+use crate::domain::format::tel_href;
 use crate::domain::request::{Choice, NamedPerson};
 use crate::domain::staff_forms::StaffFeedback;
 use crate::domain::workflow::Outcome;
@@ -93,9 +95,12 @@ fn Case(
     });
     view! {
         <p class="back"><a href="/staff">"Back to the queue"</a></p>
-        <h1><span class="visually-hidden">"Request "</span><span class="reference">{reference.clone()}</span></h1>
+        <div class="title-row">
+            <h1><span class="visually-hidden">"Request "</span><span class="reference">{reference.clone()}</span></h1>
+            <CopyButton text=reference.clone() what="the reference"/>
+        </div>
         <p class="lead">{case.kind.staff_label()}</p>
-        <Done/>
+        <Done on_cards=true/>
         <NotSaved forms=forms.clone()/>
         {case.contact.by_post().then(|| view! {
             <p class="notice" id="by-post">
@@ -305,13 +310,41 @@ fn NotSaved(forms: CaseForms) -> impl IntoView {
     })
 }
 
-/// Label and text pairs. Everything typed by a person is shown as text.
+/// A fact's value: text as a person typed it, or a phone number, which a
+/// tap on a phone dials.
+enum Fact {
+    Text(String),
+    Phone(String),
+}
+
+impl From<String> for Fact {
+    fn from(text: String) -> Self {
+        Self::Text(text)
+    }
+}
+
+/// Label and value pairs. Everything typed by a person is shown as text.
 #[component]
-fn Facts(facts: Vec<(&'static str, String)>) -> impl IntoView {
+fn Facts(#[prop(into)] facts: FactList) -> impl IntoView {
+    let value = |fact: Fact| match fact {
+        Fact::Text(text) => view! { <dd class="text">{text}</dd> }.into_any(),
+        Fact::Phone(phone) => {
+            let href = tel_href(&phone);
+            view! { <dd><a href=href>{phone}</a></dd> }.into_any()
+        }
+    };
     view! {
         <dl class="facts">
-            {facts.into_iter().map(|(term, text)| view! { <div><dt>{term}</dt><dd class="text">{text}</dd></div> }).collect_view()}
+            {facts.0.into_iter().map(|(term, fact)| view! { <div><dt>{term}</dt>{value(fact)}</div> }).collect_view()}
         </dl>
+    }
+}
+
+struct FactList(Vec<(&'static str, Fact)>);
+
+impl<F: Into<Fact>> From<Vec<(&'static str, F)>> for FactList {
+    fn from(facts: Vec<(&'static str, F)>) -> Self {
+        Self(facts.into_iter().map(|(term, fact)| (term, fact.into())).collect())
     }
 }
 
@@ -323,16 +356,18 @@ fn or_not_given(value: Option<String>) -> String {
     value.unwrap_or_else(|| "Not given".to_owned())
 }
 
-fn asked(contact: Contact, details: RequestDetails) -> Vec<(&'static str, String)> {
-    let mut facts = vec![
-        ("Name", contact.full_name),
-        ("Email", contact.email),
-        ("Phone", or_not_given(contact.phone)),
+fn asked(contact: Contact, details: RequestDetails) -> Vec<(&'static str, Fact)> {
+    let mut facts: Vec<(&'static str, Fact)> = vec![
+        ("Name", contact.full_name.into()),
+        ("Email", contact.email.into()),
+        ("Phone", contact.phone.map_or_else(|| or_not_given(None).into(), Fact::Phone)),
+    ];
+    let mut more = vec![
         ("Postal address", or_not_given(contact.postal_address)),
         ("Account number", or_not_given(contact.account_number)),
     ];
     match details {
-        RequestDetails::OptOut { scope, joint_account, gpc, other_holders } => facts.extend([
+        RequestDetails::OptOut { scope, joint_account, gpc, other_holders } => more.extend([
             ("Opt-out covers", scope.label().to_owned()),
             ("Joint account", joint_account.label().to_owned()),
             (
@@ -349,7 +384,7 @@ fn asked(contact: Contact, details: RequestDetails) -> Vec<(&'static str, String
             reason,
             supporting_details,
             notify,
-        } => facts.extend([
+        } => more.extend([
             ("Information", category.label().to_owned()),
             ("Date of birth", or_not_given(date_of_birth.map(long_date))),
             ("What it says now", current_information),
@@ -358,12 +393,13 @@ fn asked(contact: Contact, details: RequestDetails) -> Vec<(&'static str, String
             ("Anything else", or_not_given(supporting_details)),
             ("Tell if accepted", if notify.is_empty() { "Nobody named".to_owned() } else { people_line(&notify) }),
         ]),
-        RequestDetails::Complaint { category, occurred_on, description } => facts.extend([
+        RequestDetails::Complaint { category, occurred_on, description } => more.extend([
             ("About", category.label().to_owned()),
             ("When it happened", long_date(occurred_on)),
             ("What happened", description),
         ]),
     }
+    facts.extend(more.into_iter().map(|(term, text)| (term, text.into())));
     facts
 }
 

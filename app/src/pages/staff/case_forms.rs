@@ -12,11 +12,11 @@ use crate::domain::format::long_date;
 use crate::domain::metrics::OutcomeClass;
 use crate::domain::notices::{BusinessAssociate, CHOICE_OFFERED, NoticeTo};
 use crate::domain::request::{Choice, ComplaintCategory, NamedPerson};
-use crate::domain::staff_forms::{FormName, INTENT, LetterPreview, PREVIEW_TOKEN, SEND, StaffFeedback};
+use crate::domain::staff_forms::{CaseCard, FormName, INTENT, LetterPreview, PREVIEW_TOKEN, SEND, StaffFeedback};
 use crate::domain::workflow::{self, CloseReason, DenialGround, DuplicateDecision, StepKind};
 use crate::domain::{ReferenceCode, RequestKind, RequestStatus};
 
-use super::{allow_letter_styles, refusal_for, typed};
+use super::{allow_letter_styles, done_code, done_message, refusal_for, typed};
 
 /// What every form of one case shares.
 #[derive(Clone)]
@@ -55,10 +55,34 @@ impl CaseForms {
         self.refusal(form)?;
         Some(match form {
             FormName::Step => {
-                self.refused_step().map_or_else(|| "change-status".to_owned(), |step| format!("step-{step}"))
+                self.refused_step().map_or_else(|| CaseCard::Status.anchor(), |step| format!("step-{step}"))
             }
             form => format!("form-{form}"),
         })
+    }
+}
+
+/// One action of the case as a disclosure widget, which works without
+/// JavaScript: the actions most cases need next are open, the others folded
+/// to their titles, so the panel reads as a list of what can be done. A
+/// card opens by itself when the server sent its form back (what was typed
+/// is inside) and when it confirms the change just made from it.
+#[component]
+fn ActionCard(
+    forms: CaseForms,
+    card: CaseCard,
+    title: &'static str,
+    #[prop(optional)] open: bool,
+    children: Children,
+) -> impl IntoView {
+    let sent_back = forms.feedback.form.and_then(FormName::case_card) == Some(card);
+    let done = done_code().filter(|done| done.case_card() == Some(card));
+    view! {
+        <details class="action-card" id=card.anchor() open=open || sent_back || done.is_some()>
+            <summary><h2 id=format!("{card}-title")>{title}</h2></summary>
+            {done.map(|done| view! { <p class="done" role="status">{done_message(Some(done), None, None)}</p> })}
+            {children()}
+        </details>
     }
 }
 
@@ -86,12 +110,11 @@ pub(super) fn AssignForm(
         return view! { <AssignChoices forms viewer_id=viewer.id current options/> }.into_any();
     };
     view! {
-        <section class="action-card" aria-labelledby="assign-title">
-            <h2 id="assign-title">"Assignment"</h2>
+        <ActionCard forms=forms.clone() card=CaseCard::Assign title="Assignment" open=true>
             <p id="assign-held">
                 {format!("Assigned to {}. Only a manager or an administrator can reassign it.", holder.name)}
             </p>
-        </section>
+        </ActionCard>
     }
     .into_any()
 }
@@ -110,8 +133,7 @@ fn AssignChoices(
         None => "none".to_owned(),
     };
     view! {
-        <section class="action-card" aria-labelledby="assign-title">
-            <h2 id="assign-title">"Assignment"</h2>
+        <ActionCard forms=forms.clone() card=CaseCard::Assign title="Assignment" open=true>
             <StaffForm
                 action=forms.action("assign")
                 name=FormName::Assign.as_str()
@@ -129,15 +151,14 @@ fn AssignChoices(
                 />
                 <button type="submit" class="button secondary">"Assign"</button>
             </StaffForm>
-        </section>
+        </ActionCard>
     }
 }
 
 #[component]
 pub(super) fn NoteForm(forms: CaseForms) -> impl IntoView {
     view! {
-        <section class="action-card" aria-labelledby="note-title">
-            <h2 id="note-title">"Internal note"</h2>
+        <ActionCard forms=forms.clone() card=CaseCard::Note title="Internal note">
             <StaffForm
                 action=forms.action("note")
                 name=FormName::Note.as_str()
@@ -156,15 +177,14 @@ pub(super) fn NoteForm(forms: CaseForms) -> impl IntoView {
                 />
                 <button type="submit" class="button secondary">"Add note"</button>
             </StaffForm>
-        </section>
+        </ActionCard>
     }
 }
 
 #[component]
 pub(super) fn MessageForm(forms: CaseForms) -> impl IntoView {
     view! {
-        <section class="action-card" aria-labelledby="message-title">
-            <h2 id="message-title">"Message to the customer"</h2>
+        <ActionCard forms=forms.clone() card=CaseCard::Message title="Message to the customer">
             <StaffForm
                 action=forms.action("message")
                 name=FormName::Message.as_str()
@@ -183,7 +203,7 @@ pub(super) fn MessageForm(forms: CaseForms) -> impl IntoView {
                 />
                 <button type="submit" class="button secondary">"Send message"</button>
             </StaffForm>
-        </section>
+        </ActionCard>
     }
 }
 
@@ -192,8 +212,7 @@ pub(super) fn MessageForm(forms: CaseForms) -> impl IntoView {
 #[component]
 pub(super) fn DuplicateForm(forms: CaseForms, earlier: ReferenceCode) -> impl IntoView {
     view! {
-        <section class="action-card" aria-labelledby="duplicate-title">
-            <h2 id="duplicate-title">"Possible duplicate"</h2>
+        <ActionCard forms=forms.clone() card=CaseCard::Duplicate title="Possible duplicate" open=true>
             <p class="hint">
                 "Merging ends this request and adds its history to " <span class="reference">{earlier.to_string()}</span>
                 ", whose deadline stands; the customer is told which reference to follow."
@@ -215,7 +234,7 @@ pub(super) fn DuplicateForm(forms: CaseForms, earlier: ReferenceCode) -> impl In
                     </button>
                 </div>
             </StaffForm>
-        </section>
+        </ActionCard>
     }
 }
 
@@ -224,8 +243,7 @@ pub(super) fn DuplicateForm(forms: CaseForms, earlier: ReferenceCode) -> impl In
 #[component]
 pub(super) fn RebuttalForm(forms: CaseForms) -> impl IntoView {
     view! {
-        <section class="action-card" aria-labelledby="rebuttal-title">
-            <h2 id="rebuttal-title">"Rebut the statement"</h2>
+        <ActionCard forms=forms.clone() card=CaseCard::Rebuttal title="Rebut the statement">
             <StaffForm
                 action=forms.action("rebut")
                 name=FormName::Rebuttal.as_str()
@@ -244,7 +262,7 @@ pub(super) fn RebuttalForm(forms: CaseForms) -> impl IntoView {
                 />
                 <button type="submit" class="button secondary">"Send the rebuttal"</button>
             </StaffForm>
-        </section>
+        </ActionCard>
     }
 }
 
@@ -253,8 +271,7 @@ pub(super) fn RebuttalForm(forms: CaseForms) -> impl IntoView {
 #[component]
 pub(super) fn ExtendForm(forms: CaseForms) -> impl IntoView {
     view! {
-        <section class="action-card" aria-labelledby="extend-title">
-            <h2 id="extend-title">"Extend the deadline"</h2>
+        <ActionCard forms=forms.clone() card=CaseCard::Extend title="Extend the deadline">
             <p class="hint">"Some rules allow one extension, granted before the deadline ends."</p>
             <StaffForm
                 action=forms.action("extend")
@@ -274,7 +291,7 @@ pub(super) fn ExtendForm(forms: CaseForms) -> impl IntoView {
                 />
                 <button type="submit" class="button secondary">"Extend the deadline"</button>
             </StaffForm>
-        </section>
+        </ActionCard>
     }
 }
 
@@ -284,8 +301,7 @@ pub(super) fn ExtendForm(forms: CaseForms) -> impl IntoView {
 pub(super) fn LegalHoldForm(forms: CaseForms, hold: Option<LegalHold>) -> impl IntoView {
     let Some(hold) = hold else {
         return view! {
-            <section class="action-card" aria-labelledby="hold-title">
-                <h2 id="hold-title">"Legal hold"</h2>
+            <ActionCard forms=forms.clone() card=CaseCard::Hold title="Legal hold">
                 <p class="hint">"A held request is never purged, whatever its retention, until the hold is lifted."</p>
                 <StaffForm
                     action=forms.action("hold")
@@ -305,13 +321,12 @@ pub(super) fn LegalHoldForm(forms: CaseForms, hold: Option<LegalHold>) -> impl I
                     />
                     <button type="submit" class="button secondary">"Place a legal hold"</button>
                 </StaffForm>
-            </section>
+            </ActionCard>
         }
         .into_any();
     };
     view! {
-        <section class="action-card" aria-labelledby="hold-title">
-            <h2 id="hold-title">"Legal hold"</h2>
+        <ActionCard forms=forms.clone() card=CaseCard::Hold title="Legal hold">
             <p>{format!("On hold since {}.", long_date(hold.since))}</p>
             <StaffForm
                 action=forms.action("release")
@@ -323,7 +338,7 @@ pub(super) fn LegalHoldForm(forms: CaseForms, hold: Option<LegalHold>) -> impl I
             >
                 <button type="submit" class="button secondary">"Lift the legal hold"</button>
             </StaffForm>
-        </section>
+        </ActionCard>
     }
     .into_any()
 }
@@ -355,13 +370,12 @@ pub(super) fn StepForms(
         .map(|step| view! { <StepForm forms=forms.clone() step kind category today tell=tell.clone()/> })
         .collect_view();
     view! {
-        <section class="action-card" id="change-status" aria-labelledby="status-title">
-            <h2 id="status-title">"Change status"</h2>
+        <ActionCard forms=forms.clone() card=CaseCard::Status title="Change status" open=true>
             <p>"Now: " <span class="status" class:open=status.is_open()>{status.staff_label()}</span></p>
             {unplaced.map(|message| view! { <FormAlert message lead="Not saved."/> })}
             {finished}
             {steps}
-        </section>
+        </ActionCard>
     }
 }
 

@@ -167,58 +167,69 @@ fn Unavailable(incident: String) -> impl IntoView {
     }
 }
 
-/// The confirmation the server asks for with `?done=` after a change.
+/// The confirmation the server asks for with `?done=` after a change. On a
+/// page of cards (`on_cards`) a change made from a card is confirmed on
+/// that card instead.
 #[component]
-fn Done() -> impl IntoView {
+fn Done(#[prop(optional)] on_cards: bool) -> impl IntoView {
     let query = use_query_map();
     let (done, changed, skipped) =
         query.with_untracked(|query| (query.get("done"), query.get("changed"), query.get("skipped")));
-    done.map(|what| {
-        let message = match DoneCode::parse(&what) {
-            Some(DoneCode::Assigned) => "Assigned.".to_owned(),
-            Some(DoneCode::Note) => "Note added.".to_owned(),
-            Some(DoneCode::Message) => "Message sent to the customer.".to_owned(),
-            Some(DoneCode::Status) => "Status changed.".to_owned(),
-            Some(DoneCode::Extended) => {
-                "Deadline extended. The customer is sent a notice with the reason and the new date.".to_owned()
-            }
-            Some(DoneCode::Entered) => "Request recorded.".to_owned(),
-            Some(DoneCode::Bulk) => bulk_summary(changed, skipped),
-            Some(DoneCode::Retried) => "The email will be sent again shortly.".to_owned(),
-            Some(DoneCode::Printed) => "Marked printed. Post it today.".to_owned(),
-            Some(DoneCode::Invited) => "Invitation sent.".to_owned(),
-            Some(DoneCode::Role) => "Role changed.".to_owned(),
-            Some(DoneCode::Disabled) => "Account disabled. Its sessions have ended.".to_owned(),
-            Some(DoneCode::Enabled) => "Account enabled.".to_owned(),
-            Some(DoneCode::Revoked) => "Token revoked.".to_owned(),
-            Some(DoneCode::Held) => "Legal hold placed. This request will not be purged until it is lifted.".to_owned(),
-            Some(DoneCode::Released) => "Legal hold lifted.".to_owned(),
-            Some(DoneCode::Registered) => {
-                "Endpoint registered. Give its signing secret to the receiving system.".to_owned()
-            }
-            Some(DoneCode::Rotated) => {
-                "New signing secret made. The old one also signs deliveries for the next 24 hours.".to_owned()
-            }
-            Some(DoneCode::Resent) => "The delivery will be sent again shortly.".to_owned(),
-            Some(DoneCode::Stopped) => "Endpoint stopped. Nothing more is sent to it.".to_owned(),
-            Some(DoneCode::OptOutRevoked) => "Revocation recorded. The opt-out no longer stands from today.".to_owned(),
-            Some(DoneCode::AssociateAdded) => {
-                "Business associate added. It is offered on every accepted amendment.".to_owned()
-            }
-            Some(DoneCode::AssociateRemoved) => "Business associate removed. Notices already sent are kept.".to_owned(),
-            Some(DoneCode::Merged) => {
-                "Merged into the earlier request. The customer is told which reference to follow.".to_owned()
-            }
-            Some(DoneCode::Rebutted) => "Rebuttal recorded and sent to the customer.".to_owned(),
-            Some(DoneCode::KeptSeparate) => "Kept separate: no longer marked as a possible duplicate.".to_owned(),
-            Some(DoneCode::LetterSaved) => "Saved. The next letter of this kind is written in these words.".to_owned(),
-            Some(DoneCode::LetterRestored) => {
-                "Restored, as a new version. The next letter of this kind is written in these words.".to_owned()
-            }
-            None => "Your change was saved.".to_owned(),
-        };
+    done.filter(|what| !on_cards || DoneCode::parse(what).and_then(DoneCode::case_card).is_none()).map(|what| {
+        let message = done_message(DoneCode::parse(&what), changed, skipped);
         view! { <p class="done" role="status">{message}</p> }
     })
+}
+
+/// The change the server asks the page to confirm with `?done=`.
+fn done_code() -> Option<DoneCode> {
+    use_query_map().with_untracked(|query| query.get("done")).and_then(|what| DoneCode::parse(&what))
+}
+
+fn done_message(done: Option<DoneCode>, changed: Option<String>, skipped: Option<String>) -> String {
+    match done {
+        Some(DoneCode::Assigned) => "Assigned.".to_owned(),
+        Some(DoneCode::Note) => "Note added.".to_owned(),
+        Some(DoneCode::Message) => "Message sent to the customer.".to_owned(),
+        Some(DoneCode::Status) => "Status changed.".to_owned(),
+        Some(DoneCode::Extended) => {
+            "Deadline extended. The customer is sent a notice with the reason and the new date.".to_owned()
+        }
+        Some(DoneCode::Entered) => "Request recorded.".to_owned(),
+        Some(DoneCode::Bulk) => bulk_summary(changed, skipped),
+        Some(DoneCode::Retried) => "The email will be sent again shortly.".to_owned(),
+        Some(DoneCode::Printed) => "Marked printed. Post it today.".to_owned(),
+        Some(DoneCode::Invited) => "Invitation sent.".to_owned(),
+        Some(DoneCode::Role) => "Role changed.".to_owned(),
+        Some(DoneCode::Disabled) => "Account disabled. Its sessions have ended.".to_owned(),
+        Some(DoneCode::Enabled) => "Account enabled.".to_owned(),
+        Some(DoneCode::Revoked) => "Token revoked.".to_owned(),
+        Some(DoneCode::Held) => "Legal hold placed. This request will not be purged until it is lifted.".to_owned(),
+        Some(DoneCode::Released) => "Legal hold lifted.".to_owned(),
+        Some(DoneCode::Registered) => {
+            "Endpoint registered. Give its signing secret to the receiving system.".to_owned()
+        }
+        Some(DoneCode::Rotated) => {
+            "New signing secret made. The old one also signs deliveries for the next 24 hours.".to_owned()
+        }
+        Some(DoneCode::Resent) => "The delivery will be sent again shortly.".to_owned(),
+        Some(DoneCode::Stopped) => "Endpoint stopped. Nothing more is sent to it.".to_owned(),
+        Some(DoneCode::OptOutRevoked) => "Revocation recorded. The opt-out no longer stands from today.".to_owned(),
+        Some(DoneCode::AssociateAdded) => {
+            "Business associate added. It is offered on every accepted amendment.".to_owned()
+        }
+        Some(DoneCode::AssociateRemoved) => "Business associate removed. Notices already sent are kept.".to_owned(),
+        Some(DoneCode::Merged) => {
+            "Merged into the earlier request. The customer is told which reference to follow.".to_owned()
+        }
+        Some(DoneCode::Rebutted) => "Rebuttal recorded and sent to the customer.".to_owned(),
+        Some(DoneCode::KeptSeparate) => "Kept separate: no longer marked as a possible duplicate.".to_owned(),
+        Some(DoneCode::LetterSaved) => "Saved. The next letter of this kind is written in these words.".to_owned(),
+        Some(DoneCode::LetterRestored) => {
+            "Restored, as a new version. The next letter of this kind is written in these words.".to_owned()
+        }
+        None => "Your change was saved.".to_owned(),
+    }
 }
 
 /// What a change to several requests did: rows changed by somebody else in

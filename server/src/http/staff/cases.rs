@@ -44,7 +44,12 @@ async fn answer<T>(
 ) -> Result<Response, HttpError> {
     let page = format!("/staff/requests/{}", case.reference);
     let (status, message) = match result {
-        Ok(()) => return Ok(Redirect::to(&format!("{page}?done={done}")).into_response()),
+        // Back to the card the change was made from, where its
+        // confirmation is shown, rather than to the top of a long page.
+        Ok(()) => {
+            let card = done.case_card().map(|card| format!("#{}", card.anchor())).unwrap_or_default();
+            return Ok(Redirect::to(&format!("{page}?done={done}{card}")).into_response());
+        }
         Err(CaseError::NotFound | CaseError::Forbidden) => return Err(HttpError::Forbidden),
         Err(CaseError::Conflict) => (
             StatusCode::CONFLICT,
