@@ -215,6 +215,8 @@ fn Done() -> impl IntoView {
             Some(DoneCode::LetterRestored) => {
                 "Restored, as a new version. The next letter of this kind is written in these words.".to_owned()
             }
+            Some(DoneCode::ViewSaved) => "View saved. It is listed with your views above the queue.".to_owned(),
+            Some(DoneCode::ViewRemoved) => "View removed from your views.".to_owned(),
             None => "Your change was saved.".to_owned(),
         };
         view! { <p class="done" role="status">{message}</p> }
