@@ -19,6 +19,7 @@ use crate::domain::queue::QueueQuery;
 #[cfg(feature = "ssr")]
 use crate::domain::register::RegisterQuery;
 use crate::domain::register::{PersonHistory, RegisterPage};
+use crate::domain::saved_views::SavedView;
 #[cfg(feature = "ssr")]
 use crate::domain::{ReferenceCode, access};
 
@@ -82,6 +83,8 @@ pub type Answer<T> = Result<T, Refusal>;
 #[async_trait::async_trait]
 pub trait StaffService: Send + Sync + 'static {
     async fn queue(&self, viewer: &Viewer, query: &QueueQuery) -> Result<QueuePage, ServiceError>;
+    /// The queue views the viewer saved, in the order saved: theirs alone.
+    async fn saved_views(&self, viewer: &Viewer) -> Result<Vec<SavedView>, ServiceError>;
     /// Opening a case is itself recorded in the audit log.
     async fn case(&self, viewer: &Viewer, reference: &ReferenceCode) -> Result<Option<CaseView>, ServiceError>;
     async fn staff(&self) -> Result<Vec<StaffMember>, ServiceError>;
@@ -168,17 +171,18 @@ pub async fn load_today() -> Result<Answer<chrono::NaiveDate>, ServerFnError> {
     Ok(Ok(today.0))
 }
 
-/// A page of the queue, and the staff it may be filtered by. `query` is the
-/// page's query string.
+/// A page of the queue, the staff it may be filtered by, and the views the
+/// viewer saved. `query` is the page's query string.
 #[server(endpoint = "staff/queue")]
-pub async fn load_queue(query: String) -> Result<Answer<(QueuePage, Vec<StaffMember>)>, ServerFnError> {
+pub async fn load_queue(query: String) -> Result<Answer<(QueuePage, Vec<StaffMember>, Vec<SavedView>)>, ServerFnError> {
     let (service, viewer) = match admit(Action::ViewQueue) {
         Ok(admitted) => admitted,
         Err(refusal) => return Ok(Err(refusal)),
     };
     let query = QueueQuery::from_query_string(&query);
     let page = service.queue(&viewer, &query).await.map_err(unavailable)?;
-    Ok(Ok((page, service.staff().await.map_err(unavailable)?)))
+    let staff = service.staff().await.map_err(unavailable)?;
+    Ok(Ok((page, staff, service.saved_views(&viewer).await.map_err(unavailable)?)))
 }
 
 /// One case, and the staff it may be assigned to.

@@ -21,6 +21,7 @@ mod m20261204_000010_business_associates;
 mod m20261206_000010_confirmation_links;
 mod m20261206_000030_duplicates;
 mod m20261206_000030_letter_versions;
+mod m20261207_000010_saved_views;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_confirmation_links::Migration),
             Box::new(m20261206_000030_duplicates::Migration),
             Box::new(m20261206_000030_letter_versions::Migration),
+            Box::new(m20261207_000010_saved_views::Migration),
         ]
     }
 }

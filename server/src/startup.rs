@@ -164,6 +164,7 @@ impl Application {
         );
         let webhooks = crate::webhooks::Webhooks::new(db.clone(), vault.clone(), destinations);
         let associates = crate::associates::Associates::new(db.clone());
+        let saved_views = crate::staff::saved_views::SavedViews::new(db.clone());
         let submissions = SubmissionLimiter::per_hour(config.submissions_per_hour);
         let background = vec![
             tokio::spawn(worker.run()),
@@ -205,6 +206,7 @@ impl Application {
                 webhooks.clone(),
                 associates.clone(),
                 letters.clone(),
+                saved_views.clone(),
             )),
             desk,
             register: register.clone(),
@@ -224,6 +226,7 @@ impl Application {
             webhooks,
             associates,
             letters,
+            saved_views,
         };
         Ok(Self {
             listener,

@@ -75,6 +75,7 @@ pub mod queue;
 pub mod reference;
 pub mod register;
 pub mod request;
+pub mod saved_views;
 pub mod site;
 pub mod staff_forms;
 pub mod tracking;

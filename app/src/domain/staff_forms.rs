@@ -39,6 +39,8 @@ named_enum! {
         Rebuttal => "rebuttal",
         Letter => "letter",
         RestoreLetter => "restore_letter",
+        SaveView => "save_view",
+        RemoveView => "remove_view",
     }
 }
 
@@ -74,6 +76,8 @@ named_enum! {
         Rebutted => "rebutted",
         LetterSaved => "letter_saved",
         LetterRestored => "letter_restored",
+        ViewSaved => "view_saved",
+        ViewRemoved => "view_removed",
     }
 }
 
@@ -287,6 +291,18 @@ staff_form! {
     /// A likely duplicate: `merge` into the earlier request, or
     /// `keep_separate` (`workflow::DuplicateDecision`).
     DuplicateForm needs WorkCase { version: String, decision: String }
+}
+
+staff_form! {
+    /// The queue's view as showing (`query`, its query string), saved for
+    /// the viewer alone under `name`.
+    SaveViewForm needs ViewQueue { name: String, query: String }
+}
+
+staff_form! {
+    /// Removing the viewer's saved view named in the address, then back to
+    /// the queue as it was showing (`return_to`, its query string).
+    RemoveViewForm needs ViewQueue { return_to: ReturnTo }
 }
 
 staff_form! {

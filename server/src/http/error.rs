@@ -40,6 +40,8 @@ pub enum HttpError {
     Register(#[from] crate::register::RegisterError),
     #[error("business associates: {0}")]
     Associates(sea_orm::DbErr),
+    #[error("saved views: {0}")]
+    SavedViews(sea_orm::DbErr),
     #[error("letter wording: {0}")]
     Letters(#[from] crate::mail::editor::EditorError),
     /// Over a limit on what the public may ask of the portal: the person is
@@ -106,6 +108,7 @@ impl IntoResponse for HttpError {
             | Self::Webhooks(_)
             | Self::Register(_)
             | Self::Associates(_)
+            | Self::SavedViews(_)
             | Self::Letters(_)) => Incident::record("a request", &error).page(),
         }
     }

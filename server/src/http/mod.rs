@@ -71,6 +71,7 @@ pub struct AppState {
     pub webhooks: crate::webhooks::Webhooks,
     pub associates: crate::associates::Associates,
     pub letters: crate::mail::editor::LetterEditor,
+    pub saved_views: crate::staff::saved_views::SavedViews,
 }
 
 /// How staff session cookies are set.

@@ -8,6 +8,7 @@ use app::domain::metrics::{Dashboard, Disclosure, MetricsQuery, PeriodError};
 use app::domain::notices::BusinessAssociate;
 use app::domain::queue::{QueuePage, QueueQuery};
 use app::domain::register::{PersonHistory, RegisterPage, RegisterQuery};
+use app::domain::saved_views::SavedView;
 use app::domain::webhooks::EndpointInfo;
 use app::domain::wording::{LetterEditing, LetterSummary};
 use app::domain::{ReferenceCode, TrackingView, Viewer};
@@ -20,6 +21,7 @@ use crate::mail::editor::{EditorError, LetterEditor};
 use crate::metrics::{Metrics, MetricsError};
 use crate::register::Register;
 use crate::requests::RequestStore;
+use crate::staff::saved_views::SavedViews;
 use crate::staff::tokens::ApiTokens;
 use crate::webhooks::Webhooks;
 
@@ -31,6 +33,7 @@ pub struct StaffPortal {
     webhooks: Webhooks,
     associates: Associates,
     letters: LetterEditor,
+    saved_views: SavedViews,
 }
 
 impl StaffPortal {
@@ -41,8 +44,9 @@ impl StaffPortal {
         webhooks: Webhooks,
         associates: Associates,
         letters: LetterEditor,
+        saved_views: SavedViews,
     ) -> Self {
-        Self { desk, tokens, register, webhooks, associates, letters }
+        Self { desk, tokens, register, webhooks, associates, letters, saved_views }
     }
 }
 
@@ -50,6 +54,10 @@ impl StaffPortal {
 impl StaffService for StaffPortal {
     async fn queue(&self, viewer: &Viewer, query: &QueueQuery) -> Result<QueuePage, ServiceError> {
         self.desk.queue(viewer, query).await.map_err(|e| Incident::record("the queue", &e).into())
+    }
+
+    async fn saved_views(&self, viewer: &Viewer) -> Result<Vec<SavedView>, ServiceError> {
+        self.saved_views.of(viewer.id).await.map_err(|e| Incident::record("one's saved views", &e).into())
     }
 
     async fn case(&self, viewer: &Viewer, reference: &ReferenceCode) -> Result<Option<CaseView>, ServiceError> {

@@ -1,7 +1,8 @@
-//! Staff accounts: signing in, invitations, roles, and who is behind a
-//! session.
+//! Staff accounts: signing in, invitations, roles, who is behind a
+//! session, and the queue views each keeps for themselves.
 
 pub mod passwords;
+pub mod saved_views;
 pub mod sessions;
 mod sign_in;
 pub mod tokens;

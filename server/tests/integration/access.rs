@@ -160,6 +160,9 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
         post("/staff/requests/{reference}/duplicate", format!("{case}/duplicate"), &[("version", "-1")], AGENTS),
         post("/staff/requests/{reference}/rebut", format!("{case}/rebut"), &[("version", "-1")], AGENTS),
         post("/staff/bulk", "/staff/bulk", &[("action", "start")], AGENTS),
+        // Everyone at the queue keeps views of it; a nameless one is refused by name.
+        post("/staff/views", "/staff/views", &[("name", "")], AGENTS),
+        post("/staff/views/{id}/remove", "/staff/views/999999/remove", &[], AGENTS),
         post("/staff/new/opt-out", "/staff/new/opt-out", &[], AGENTS),
         post("/staff/new/amendment", "/staff/new/amendment", &[], AGENTS),
         post("/staff/new/complaint", "/staff/new/complaint", &[], AGENTS),

@@ -30,6 +30,7 @@ mod queue;
 mod register;
 mod retention;
 mod rule_book;
+mod saved_views;
 mod sessions;
 mod staff;
 mod tokens;

@@ -228,6 +228,8 @@ fn done_message(done: Option<DoneCode>, changed: Option<String>, skipped: Option
         Some(DoneCode::LetterRestored) => {
             "Restored, as a new version. The next letter of this kind is written in these words.".to_owned()
         }
+        Some(DoneCode::ViewSaved) => "View saved. It is listed with your views above the queue.".to_owned(),
+        Some(DoneCode::ViewRemoved) => "View removed from your views.".to_owned(),
         None => "Your change was saved.".to_owned(),
     }
 }

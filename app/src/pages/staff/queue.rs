@@ -8,16 +8,18 @@ use crate::domain::accounts::StaffMember;
 use crate::domain::queue::{
     AssigneeFilter, DueFilter, QueuePage, QueueQuery, QueueRow, QueueSort, StatusFilter, Urgency,
 };
-use crate::domain::staff_forms::FormName;
+use crate::domain::saved_views::{self, SavedView};
+use crate::domain::staff_forms::{FormName, StaffFeedback};
 use crate::domain::{Channel, RequestKind};
 use crate::services::load_queue;
 
 use super::frame::viewer;
-use super::{Done, labels, short_date, staff_view};
+use super::{Done, labels, refusal_for, short_date, staff_feedback, staff_view, typed};
 
 #[component]
 pub fn QueuePage() -> impl IntoView {
     let viewer = viewer();
+    let feedback = staff_feedback();
     let search = use_location().search;
     let data = Resource::new(move || search.get(), load_queue);
     view! {
@@ -26,9 +28,10 @@ pub fn QueuePage() -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Loading the queue…"</p> }>
                 {move || {
                     let query = QueueQuery::from_query_string(&search.get());
+                    let feedback = feedback.clone();
                     Suspend::new(async move {
-                        staff_view(viewer.await, data.await, |viewer, (page, staff)| {
-                            view! { <Queue viewer query page staff/> }.into_any()
+                        staff_view(viewer.await, data.await, |viewer, (page, staff, saved)| {
+                            view! { <Queue viewer query page staff saved feedback/> }.into_any()
                         })
                     })
                 }}
@@ -38,7 +41,15 @@ pub fn QueuePage() -> impl IntoView {
 }
 
 #[component]
-fn Queue(viewer: Viewer, query: QueueQuery, page: QueuePage, staff: Vec<StaffMember>) -> impl IntoView {
+fn Queue(
+    viewer: Viewer,
+    query: QueueQuery,
+    page: QueuePage,
+    staff: Vec<StaffMember>,
+    saved: Vec<SavedView>,
+    feedback: StaffFeedback,
+) -> impl IntoView {
+    let csrf = viewer.csrf.clone();
     let first_page = (!query.after.is_empty()).then(|| match query.first_page().to_query_string() {
         first if first.is_empty() => "/staff".to_owned(),
         first => format!("/staff?{first}"),
@@ -60,7 +71,7 @@ fn Queue(viewer: Viewer, query: QueueQuery, page: QueuePage, staff: Vec<StaffMem
     view! {
         <h1>"Requests"</h1>
         <Done/>
-        <Views query=query.clone()/>
+        <Views query=query.clone() saved csrf feedback/>
         <Filters query/>
         <p class="result-count" id="queue-count" role="status">{page.matching.describe()}</p>
         {list}
@@ -68,18 +79,22 @@ fn Queue(viewer: Viewer, query: QueueQuery, page: QueuePage, staff: Vec<StaffMem
     }
 }
 
-/// The views a desk opens most, one click each; the one showing is marked.
+/// The views a desk opens most, one click each, then the viewer's own; the
+/// one showing is marked. A view that is none of them can be saved.
 #[component]
-fn Views(query: QueueQuery) -> impl IntoView {
-    let views = [
+fn Views(query: QueueQuery, saved: Vec<SavedView>, csrf: String, feedback: StaffFeedback) -> impl IntoView {
+    let fixed = [
         ("All open", QueueQuery::default()),
         ("My open", QueueQuery { assignee: Some(AssigneeFilter::Me), ..Default::default() }),
         ("Unassigned", QueueQuery { assignee: Some(AssigneeFilter::Unassigned), ..Default::default() }),
         ("Due soon", QueueQuery { due: Some(DueFilter::Soon), ..Default::default() }),
         ("Overdue", QueueQuery { due: Some(DueFilter::Overdue), ..Default::default() }),
     ];
-    let showing = query.first_page();
-    let links = views
+    let showing = SavedView::keeps(&query);
+    let listed = fixed.iter().any(|(_, view)| *view == showing) || saved.iter().any(|view| view.query == showing);
+    let refused = refusal_for(&feedback, FormName::SaveView);
+    let showing_query = showing.to_query_string();
+    let fixed = fixed
         .into_iter()
         .map(|(label, view)| {
             let current = (view == showing).then_some("page");
@@ -90,10 +105,53 @@ fn Views(query: QueueQuery) -> impl IntoView {
             view! { <li><a href=href aria-current=current>{label}</a></li> }
         })
         .collect_view();
+    let own = saved
+        .into_iter()
+        .map(|view| {
+            let current = (view.query == showing).then_some("page");
+            let (href, label, return_to) = (view.href(), format!(" {}", view.name), showing_query.clone());
+            view! {
+                <li class="saved-view">
+                    <a href=href aria-current=current>{view.name}</a>
+                    <StaffForm
+                        action=saved_views::remove_path(view.id)
+                        name=FormName::RemoveView.as_str()
+                        csrf=csrf.clone()
+                        class="inline-form"
+                    >
+                        <input type="hidden" name="return_to" value=return_to/>
+                        <button type="submit" class="button secondary small">
+                            "Remove" <span class="visually-hidden">{label}</span>
+                        </button>
+                    </StaffForm>
+                </li>
+            }
+        })
+        .collect_view();
+    // A refused name keeps its form in sight, whatever else the page shows.
+    let save = (!listed || refused.is_some()).then(|| {
+        view! {
+            <StaffForm action=saved_views::SAVE_PATH name=FormName::SaveView.as_str() csrf class="save-view">
+                <input type="hidden" name="query" value=showing_query/>
+                <InputField
+                    id="save-view-name"
+                    name="name"
+                    label="Save this view as"
+                    autocomplete="off"
+                    required=true
+                    width="w-medium"
+                    value=typed(&feedback, FormName::SaveView, "name", "")
+                    error=refused
+                />
+                <button type="submit" class="button secondary">"Save this view"</button>
+            </StaffForm>
+        }
+    });
     view! {
         <nav class="queue-views" aria-label="Views of the queue">
-            <ul>{links}</ul>
+            <ul>{fixed}{own}</ul>
         </nav>
+        {save}
     }
 }
 

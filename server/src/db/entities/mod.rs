@@ -9,6 +9,7 @@ pub mod purge_run;
 pub mod request;
 pub mod request_event;
 pub mod revocation_link;
+pub mod saved_view;
 pub mod sign_in_failure;
 pub mod staff_session;
 pub mod staff_user;

@@ -14,6 +14,7 @@ mod people;
 mod register;
 mod session;
 pub(super) mod tokens;
+mod views;
 mod webhooks;
 
 use super::routes::Routes;
@@ -30,4 +31,5 @@ pub fn routes() -> Routes {
         .merge(register::routes())
         .merge(associates::routes())
         .merge(letters::routes())
+        .merge(views::routes())
 }
