@@ -145,7 +145,7 @@ impl Application {
         let letters = LetterEditor::new(db.clone(), mailer.clone(), wording.clone(), site.clone());
         let digest = Digest::new(db.clone(), mailer, clocks.clone(), staff.clone(), config.digest_time);
         let purge = Purge::new(db.clone(), vault.clone(), clocks.clone(), config.housekeeping(), config.purge_time);
-        let sessions = DbSessionStore::new(db.clone()).reading_from(reader);
+        let sessions = DbSessionStore::new(db.clone()).reading_from(reader.clone());
         let worker = OutboxWorker::new(
             db.clone(),
             vault.clone(),
@@ -164,7 +164,7 @@ impl Application {
         );
         let webhooks = crate::webhooks::Webhooks::new(db.clone(), vault.clone(), destinations);
         let associates = crate::associates::Associates::new(db.clone());
-        let saved_views = crate::staff::saved_views::SavedViews::new(db.clone());
+        let saved_views = crate::staff::saved_views::SavedViews::new(db.clone(), reader);
         let submissions = SubmissionLimiter::per_hour(config.submissions_per_hour);
         let background = vec![
             tokio::spawn(worker.run()),

@@ -34,11 +34,14 @@ pub enum Removal {
 #[derive(Clone)]
 pub struct SavedViews {
     db: DatabaseConnection,
+    /// Where the list is read: every queue page reads it, and a page that
+    /// only reads must not queue behind the one SQLite writer.
+    read: DatabaseConnection,
 }
 
 impl SavedViews {
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    pub fn new(db: DatabaseConnection, read: DatabaseConnection) -> Self {
+        Self { db, read }
     }
 
     /// `owner`'s views, in the order saved.
@@ -46,7 +49,7 @@ impl SavedViews {
         let rows = saved_view::Entity::find()
             .filter(saved_view::Column::StaffUserId.eq(owner))
             .order_by_asc(saved_view::Column::Id)
-            .all(&self.db)
+            .all(&self.read)
             .await?;
         Ok(rows
             .into_iter()
