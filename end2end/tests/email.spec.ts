@@ -32,7 +32,7 @@ test('a complaint waits for the email address to be confirmed, and the letter\'s
   const email = uniqueAddress('complaint');
   await submitAs(page, spec, email);
   const reference = (await page.locator('.panel .reference').innerText()).trim();
-  const trackingLink = await page.getByLabel('Your private link').inputValue();
+  const trackingLink = await page.getByLabel('Your private link', { exact: true }).inputValue();
   await expect(facts(page, 'Status')).toHaveText(unverified);
   await expect(page.locator('#verify-notice')).toContainText('We have sent you an email with a link to confirm your address');
 
@@ -83,7 +83,7 @@ test('a confirmation link works without JavaScript too', async ({ page, openCont
   const spec = forms.amendment;
   const email = uniqueAddress('amendment');
   await submitAs(page, spec, email);
-  const trackingLink = await page.getByLabel('Your private link').inputValue();
+  const trackingLink = await page.getByLabel('Your private link', { exact: true }).inputValue();
 
   const verification = await waitForLetter(email, /^We received your request /);
   const mailbox = await (await openContext({ javaScriptEnabled: false })).newPage();
@@ -105,7 +105,7 @@ test('an opt-out takes effect at once: a receipt, and no confirmation needed', a
 
   const receipt = await waitForLetter(email, /^We received your request /);
   expect(receipt.subject).toBe(`We received your request ${reference}: ${spec.kindLabel}`);
-  expect(receipt.text).toContain(await page.getByLabel('Your private link').inputValue());
+  expect(receipt.text).toContain(await page.getByLabel('Your private link', { exact: true }).inputValue());
   expect(receipt.text).not.toContain('confirm your email address');
   // The receipt is the only letter: nothing to confirm.
   expect(lettersTo(email, /./)).toHaveLength(1);

@@ -32,7 +32,7 @@ for (const [javaScript, email] of [
     await page.locator('details.more-filters summary').click();
     await page.getByLabel('Assigned to').selectOption('me');
     await page.getByLabel('Due', { exact: true }).selectOption('soon');
-    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
     await expect(page).toHaveURL(/assignee=me/);
     if (javaScript) await waitForHydration(page);
 

@@ -35,7 +35,7 @@ test('an agent works an opt-out from the queue to its outcome, and the customer 
   await customer.getByRole('button', { name: spec.submit }).click();
   await expect(customer.getByRole('heading', { name: 'Request received' })).toBeVisible();
   const reference = (await customer.locator('.panel .reference').innerText()).trim();
-  const trackingLink = await customer.getByLabel('Your private link').inputValue();
+  const trackingLink = await customer.getByLabel('Your private link', { exact: true }).inputValue();
 
   // The agent finds it in the queue.
   await signIn(page, 'agent@example.com');

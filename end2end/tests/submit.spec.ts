@@ -26,7 +26,7 @@ for (const spec of allForms) {
     expect(reference).toMatch(referencePattern);
     await expect(receipt).toContainText(`Your reference number is ${reference}`);
 
-    const linkBox = page.getByLabel('Your private link');
+    const linkBox = page.getByLabel('Your private link', { exact: true });
     await expect(linkBox).toHaveAttribute('readonly', '');
     const link = await linkBox.inputValue();
     const trackPath = new URL(page.url()).pathname;
@@ -48,7 +48,7 @@ for (const spec of allForms) {
     await waitForHydration(later);
     await expect(later.getByRole('heading', { level: 1, name: 'Your request' })).toBeVisible();
     await expect(later.getByRole('heading', { name: 'Request received' })).toHaveCount(0);
-    await expect(later.getByLabel('Your private link')).toHaveCount(0);
+    await expect(later.getByLabel('Your private link', { exact: true })).toHaveCount(0);
     await expect(facts(later, 'Reference')).toHaveText(reference);
     await expect(facts(later, 'Request')).toHaveText(spec.kindLabel);
     await expect(facts(later, 'What you asked')).toHaveText(spec.summary);
