@@ -22,6 +22,7 @@ mod m20261206_000010_confirmation_links;
 mod m20261206_000030_duplicates;
 mod m20261206_000030_letter_versions;
 mod m20261207_000010_saved_views;
+mod m20261208_000010_request_documents;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000030_duplicates::Migration),
             Box::new(m20261206_000030_letter_versions::Migration),
             Box::new(m20261207_000010_saved_views::Migration),
+            Box::new(m20261208_000010_request_documents::Migration),
         ]
     }
 }

@@ -230,9 +230,22 @@ pub struct Config {
     #[arg(long, env = "WEBHOOK_TIMEOUT_SECONDS", default_value_t = 10.0, global = true)]
     pub webhook_timeout_seconds: f64,
 
-    /// Largest request body accepted, in bytes; larger ones get 413.
+    /// Largest request body accepted, in bytes; larger ones get 413. The
+    /// documents form alone takes more, within the limits below.
     #[arg(long, env = "BODY_LIMIT", default_value_t = 64 * 1024, global = true)]
     pub body_limit: usize,
+
+    /// Largest supporting document a customer may send, in bytes.
+    #[arg(long, env = "DOCUMENT_MAX_BYTES", default_value_t = 10 * 1024 * 1024, global = true)]
+    pub document_max_bytes: u64,
+
+    /// Most bytes of documents one request may hold, all sendings together.
+    #[arg(long, env = "DOCUMENTS_MAX_BYTES_PER_REQUEST", default_value_t = 25 * 1024 * 1024, global = true)]
+    pub documents_max_bytes_per_request: u64,
+
+    /// Most documents one request may hold, all sendings together.
+    #[arg(long, env = "DOCUMENTS_MAX_PER_REQUEST", default_value_t = 10, global = true)]
+    pub documents_max_per_request: u64,
 
     /// Proxies in front of the portal, comma-separated addresses or CIDR
     /// ranges. Only for a connection from one of them is the client's

@@ -10,6 +10,7 @@ pub mod clocks;
 pub mod config;
 pub mod db;
 pub mod digest;
+pub mod documents;
 pub mod history;
 pub mod http;
 pub mod incident;

@@ -20,7 +20,7 @@ use sea_orm::{
 
 use crate::audit::{self, Actor};
 use crate::clocks::{ClockState, Clocks};
-use crate::db::entities::{digest_run, outbox, purge_run, request, request_event, sign_in_failure};
+use crate::db::entities::{digest_run, outbox, purge_run, request, request_document, request_event, sign_in_failure};
 use crate::register::{self, RegisterError};
 use crate::requests::to_json;
 use crate::vault::rows::{ClockColumn, request_place};
@@ -274,6 +274,10 @@ impl Purge {
             .exec(&txn)
             .await?;
         outbox::Entity::delete_many().filter(outbox::Column::RequestId.eq(row.id)).exec(&txn).await?;
+        request_document::Entity::delete_many()
+            .filter(request_document::Column::RequestId.eq(row.id))
+            .exec(&txn)
+            .await?;
         register::forget_person(&txn, row.id).await?;
         let detail =
             serde_json::json!({ "rule": due.purge.rule, "citation": due.purge.citation, "day": due.purge.day });

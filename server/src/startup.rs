@@ -219,6 +219,11 @@ impl Application {
             },
             site_root: config.site_root.clone(),
             body_limit: config.body_limit,
+            documents: crate::documents::DocumentLimits {
+                per_file: config.document_max_bytes,
+                per_request: config.documents_max_bytes_per_request,
+                count: config.documents_max_per_request,
+            },
             fresh_link_age: chrono::Duration::days(i64::from(config.tracking_link_fresh_days)),
             trusted_proxies: TrustedProxies::new(&config.trusted_proxies),
             submissions,

@@ -120,6 +120,9 @@ pub enum Action {
     /// Answer, from the tracking page, a denial: a statement of
     /// disagreement, or the wish that it go with future disclosures.
     DisagreeWithOwnDenial,
+    /// Send, from the tracking page, supporting documents for a request
+    /// still open.
+    SendDocumentsToOwnRequest,
 }
 
 impl Action {
@@ -148,6 +151,7 @@ impl Action {
         Self::ReplyToOwnRequest,
         Self::WithdrawOwnRequest,
         Self::DisagreeWithOwnDenial,
+        Self::SendDocumentsToOwnRequest,
     ];
 }
 
@@ -164,7 +168,8 @@ pub fn permits(actor: Actor<'_>, action: Action) -> bool {
         | RevokeOwnOptOut
         | ReplyToOwnRequest
         | WithdrawOwnRequest
-        | DisagreeWithOwnDenial => {
+        | DisagreeWithOwnDenial
+        | SendDocumentsToOwnRequest => {
             matches!(actor, Actor::Customer)
         }
         ViewQueue
@@ -252,6 +257,7 @@ mod tests {
                 Action::ReplyToOwnRequest,
                 Action::WithdrawOwnRequest,
                 Action::DisagreeWithOwnDenial,
+                Action::SendDocumentsToOwnRequest,
             ];
             assert_eq!(allowed, customers.contains(action), "{action:?}");
         }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 pub use super::accounts::StaffMember;
 use super::clock::RequestClock;
 use super::disagreement::Disagreement;
+use super::documents::DocumentEntry;
 use super::notices::BusinessAssociate;
 use super::workflow::{Outcome, StepKind};
 use super::{Channel, Contact, EventKind, ReferenceCode, RequestDetails, RequestKind, RequestStatus};
@@ -46,6 +47,9 @@ pub struct CaseView {
     pub duplicates: DuplicateLinks,
     /// After a denial: the customer's statement or wish, and any rebuttal.
     pub disagreement: Option<Disagreement>,
+    /// The supporting documents the customer sent, oldest first.
+    #[serde(default)]
+    pub documents: Vec<DocumentEntry>,
 }
 
 /// How a case is linked to others from the same person of the same kind:

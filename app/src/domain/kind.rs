@@ -161,5 +161,6 @@ named_enum! {
         DisagreementStated => "disagreement_stated",
         DenialWithDisclosures => "denial_with_disclosures",
         Rebutted => "rebutted",
+        DocumentsSent => "documents_sent",
     }
 }

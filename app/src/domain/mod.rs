@@ -64,6 +64,7 @@ pub mod accounts;
 pub mod case;
 pub mod clock;
 pub mod disagreement;
+pub mod documents;
 pub mod email;
 pub mod form;
 pub mod format;

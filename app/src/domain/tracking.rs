@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::clock::{RequestClock, StatementLimit};
 use super::disagreement::Disagreement;
+use super::documents::DocumentEntry;
 use super::register::{self, EntryFacts, OptOutChange};
 use super::{EventKind, ReferenceCode, RequestDetails, RequestKind, RequestStatus};
 
@@ -32,6 +33,9 @@ pub struct TrackingView {
     pub opt_out: Option<OptOutStanding>,
     /// After a denial: what the customer said to it and may still say.
     pub disagreement: Option<Disagreement>,
+    /// The supporting documents the customer sent, oldest first.
+    #[serde(default)]
+    pub documents: Vec<DocumentEntry>,
 }
 
 /// What the customer is shown of their opt-out: whether a Global Privacy
@@ -130,6 +134,7 @@ impl TrackingView {
                 _ => None,
             },
             disagreement,
+            documents: Vec::new(),
         }
     }
 
@@ -238,6 +243,7 @@ impl EventKind {
             Self::DisagreementStated => "Your statement of disagreement",
             Self::DenialWithDisclosures => "You asked that your request and our denial go with any future disclosure",
             Self::Rebutted => "Our response to your statement of disagreement",
+            Self::DocumentsSent => "Documents you sent us",
         }
     }
 
@@ -272,6 +278,7 @@ impl EventKind {
             Self::DisagreementStated => "Statement of disagreement from the customer",
             Self::DenialWithDisclosures => "The customer asked that the request and denial go with future disclosures",
             Self::Rebutted => "Rebuttal sent to the customer",
+            Self::DocumentsSent => "The customer sent documents",
         }
     }
 }

@@ -60,7 +60,8 @@ impl WebhookEvent {
             | E::MergedHere
             | E::DisagreementStated
             | E::DenialWithDisclosures
-            | E::Rebutted => Vec::new(),
+            | E::Rebutted
+            | E::DocumentsSent => Vec::new(),
         }
     }
 

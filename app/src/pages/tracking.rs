@@ -4,6 +4,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::{CopyButton, TextAreaField};
 use crate::domain::disagreement::Disagreement;
+use crate::domain::documents::{ACCEPTED, DOCUMENTS_FIELD, DocumentEntry, DocumentsRefusal, size_label};
 use crate::domain::form::{DisagreementForm, REPLY_FIELD, ReplyForm, STATEMENT_FIELD, WITHDRAW_FIELD, WithdrawForm};
 use crate::domain::format::long_date;
 use crate::domain::tracking::OptOutStanding;
@@ -11,7 +12,7 @@ use crate::domain::workflow::{self, CustomerStep};
 use crate::domain::{FormState, RequestStatus, SiteInfo, TrackingView};
 use crate::services::load_tracking;
 
-use super::set_status;
+use super::{LINK_AGAIN, set_status};
 
 #[component]
 pub fn TrackingPage() -> impl IntoView {
@@ -25,6 +26,7 @@ pub fn TrackingPage() -> impl IntoView {
     let replied = move || query.read().get("reply").is_some();
     let withdrawn = move || query.read().get("withdrawn").is_some();
     let confirm = move || query.read().get("confirm");
+    let documents_sent = move || query.read().get("documents").is_some();
     let answered = move || {
         let query = query.read();
         query
@@ -41,7 +43,7 @@ pub fn TrackingPage() -> impl IntoView {
                     match data.await {
                         Ok(Some(view)) if view.purged_on.is_some() => view! { <PurgedRequest view/> }.into_any(),
                         Ok(Some(view)) => {
-                            view! { <TrackingDetails view token=token() just_sent=just_sent() resend=resend() revoke=revoke() replied=replied() withdrawn=withdrawn() confirm=confirm() answered=answered()/> }
+                            view! { <TrackingDetails view token=token() just_sent=just_sent() resend=resend() revoke=revoke() replied=replied() withdrawn=withdrawn() confirm=confirm() answered=answered() documents_sent=documents_sent()/> }
                                 .into_any()
                         }
                         Ok(None) => {
@@ -74,6 +76,7 @@ fn TrackingDetails(
     withdrawn: bool,
     confirm: Option<String>,
     answered: Option<&'static str>,
+    documents_sent: bool,
 ) -> impl IntoView {
     let site = expect_context::<SiteInfo>();
     let link = site.tracking_url(&token);
@@ -150,6 +153,7 @@ fn TrackingDetails(
         }}
         {view.disagreement.map(|disagreement| view! { <DisagreementBox disagreement token=token.clone() answered/> })}
         {may_reply.then(|| view! { <ReplyBox token=token.clone() replied/> })}
+        {(open || !view.documents.is_empty()).then(|| view! { <DocumentsBox documents=view.documents.clone() token=token.clone() open sent=documents_sent/> })}
         {may_withdraw.then(|| view! { <WithdrawBox token=token.clone()/> })}
         {opt_out_applied.then(|| view! {
             <p class="note" id="withdraw-opt-out">
@@ -285,6 +289,52 @@ fn DisagreementBox(disagreement: Disagreement, token: String, answered: Option<&
                 <p>"If you do not want to write a statement, you may instead ask that your request and our decision go with any future disclosure of the information."</p>
                 <form method="post" action=format!("/track/{token}/denial-with-disclosures")>
                     <button type="submit" class="button secondary">"Include my request and your decision with future disclosures"</button>
+                </form>
+            })}
+        </section>
+    }
+}
+
+/// Supporting documents: what the customer sent, and while the request is
+/// open a plain multipart form to send more. A refused sending comes back
+/// here with why beside the field.
+#[component]
+fn DocumentsBox(documents: Vec<DocumentEntry>, token: String, open: bool, sent: bool) -> impl IntoView {
+    let refusal = use_context::<DocumentsRefusal>();
+    let fresh_link = refusal.as_ref().is_some_and(|refusal| refusal.fresh_link);
+    let error = refusal.map(|refusal| refusal.message);
+    let has_error = error.is_some();
+    let described = has_error.then_some("f-documents-error");
+    view! {
+        <section class="panel" id="documents" aria-labelledby="documents-heading">
+            <h2 id="documents-heading">"Send us documents"</h2>
+            {sent.then(|| view! { <p role="status" id="documents-sent"><strong>"Thank you: we have your documents."</strong></p> })}
+            {(!documents.is_empty()).then(|| view! {
+                <h3>"What you sent"</h3>
+                <ul class="documents" id="documents-list">
+                    {documents.into_iter().map(|document| view! {
+                        <li>
+                            <span class="document-name">{document.name}</span>
+                            " (" {size_label(document.size)} ", " {long_date(document.received_on)} ")"
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {open.then(|| view! {
+                <p>"If we asked for a document, or one supports your request, you can send it here: PDF, JPEG or PNG files."</p>
+                <form method="post" action=format!("/track/{token}/documents") enctype="multipart/form-data">
+                    <div class="field" class:has-error=has_error>
+                        <label for="f-documents">"Your documents"</label>
+                        <input id="f-documents" type="file" name=DOCUMENTS_FIELD accept=ACCEPTED multiple=true
+                            aria-describedby=described/>
+                        {error.map(|error| view! { <p class="error" id="f-documents-error">{error}</p> })}
+                        {fresh_link.then(|| view! {
+                            <p id="documents-fresh-link"><a href=LINK_AGAIN>"Email me a fresh link"</a></p>
+                        })}
+                    </div>
+                    <div class="actions">
+                        <button type="submit" class="button">"Send my documents"</button>
+                    </div>
                 </form>
             })}
         </section>

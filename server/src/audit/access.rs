@@ -24,6 +24,8 @@ const QUEUE: usize = 1024;
 struct Opening {
     actor: Actor,
     request_id: i64,
+    /// A document of the request opened, rather than the case page.
+    document: Option<i64>,
 }
 
 #[derive(Clone)]
@@ -42,7 +44,15 @@ impl AccessLog {
     /// Hands over the opening of a request by `actor`.
     pub async fn opened(&self, actor: Actor, request_id: i64) -> Result<(), DbErr> {
         self.openings
-            .send(Opening { actor, request_id })
+            .send(Opening { actor, request_id, document: None })
+            .await
+            .map_err(|_| DbErr::Custom("the access log's writer has stopped".into()))
+    }
+
+    /// Hands over the opening of one of a request's documents by `actor`.
+    pub async fn opened_document(&self, actor: Actor, request_id: i64, document: i64) -> Result<(), DbErr> {
+        self.openings
+            .send(Opening { actor, request_id, document: Some(document) })
             .await
             .map_err(|_| DbErr::Custom("the access log's writer has stopped".into()))
     }
@@ -66,7 +76,11 @@ async fn run(db: DatabaseConnection, mut queue: mpsc::Receiver<Opening>) {
 async fn write(db: &DatabaseConnection, batch: &[Opening]) -> Result<(), DbErr> {
     let txn = db.begin().await?;
     for opening in batch {
-        append(&txn, &opening.actor, "request.opened", Some(opening.request_id), serde_json::json!({})).await?;
+        let (action, detail) = match opening.document {
+            None => ("request.opened", serde_json::json!({})),
+            Some(document) => ("request.document_opened", serde_json::json!({ "document": document })),
+        };
+        append(&txn, &opening.actor, action, Some(opening.request_id), detail).await?;
     }
     txn.commit().await
 }

@@ -18,7 +18,7 @@ use super::notices::Notices;
 use super::{CaseDesk, CaseError, Loaded, clock_state};
 use crate::audit;
 use crate::clocks::ClockState;
-use crate::db::entities::request;
+use crate::db::entities::{request, request_document};
 use crate::history;
 use crate::mail::{Composed, Letter};
 use crate::register::{self, NewEntry, Person};
@@ -53,6 +53,8 @@ pub(super) struct Change {
     /// Letters to others than the customer, each with its address: the
     /// notices of an accepted amendment.
     pub(super) notices: Vec<(String, Composed)>,
+    /// Documents the customer sent, written with the event that tells of them.
+    pub(super) documents: Vec<request_document::ActiveModel>,
 }
 
 /// An event written on a second request in the same transaction, if that
@@ -146,6 +148,9 @@ impl CaseDesk {
             history::record(&txn, self.mailer.outbox(), linked.id, linked.event, change.at, body, by_id).await?;
         }
         audit::append(&txn, by, change.action, Some(id), change.detail).await?;
+        for document in change.documents {
+            request_document::Entity::insert(document).exec(&txn).await?;
+        }
         if let Some(entry) = &change.entry {
             register::record(&txn, self.vault(), entry).await?;
         }
@@ -202,6 +207,7 @@ impl CaseDesk {
             letter: None,
             entry: None,
             notices: Vec::new(),
+            documents: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await
     }
@@ -220,6 +226,7 @@ impl CaseDesk {
             letter: None,
             entry: None,
             notices: Vec::new(),
+            documents: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await
     }
@@ -242,6 +249,7 @@ impl CaseDesk {
             letter: Some(letter),
             entry: None,
             notices: Vec::new(),
+            documents: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await
     }
@@ -336,6 +344,7 @@ impl CaseDesk {
                 _ => None,
             },
             notices: notices.letters,
+            documents: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await?;
         Ok(next)
@@ -459,6 +468,7 @@ impl CaseDesk {
             letter: Some(letter),
             entry: None,
             notices: Vec::new(),
+            documents: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await
     }
@@ -497,6 +507,7 @@ impl CaseDesk {
             letter: None,
             entry: None,
             notices: Vec::new(),
+            documents: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await
     }
@@ -522,6 +533,7 @@ impl CaseDesk {
             letter: None,
             entry: None,
             notices: Vec::new(),
+            documents: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await
     }

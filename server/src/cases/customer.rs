@@ -3,16 +3,18 @@
 //! as a staff member's, with the customer as a system actor.
 
 use app::domain::clock::{Pause, RequestClock};
+use app::domain::documents::received_text;
 use app::domain::metrics::OutcomeClass;
 use app::domain::workflow::{self, CustomerStep};
-use app::domain::{ReferenceCode, RequestStatus};
+use app::domain::{EventKind, ReferenceCode, RequestStatus};
 use chrono::Utc;
+use sea_orm::Set;
 use sea_orm::sea_query::Expr;
 
 use super::change::{Change, Versioned, seal_clock};
 use super::{CaseDesk, CaseError, Loaded, clock_state};
 use crate::audit;
-use crate::db::entities::request;
+use crate::db::entities::{request, request_document};
 use crate::mail::Letter;
 use crate::requests::StoreError;
 use crate::vault::rows::ClockColumn;
@@ -23,6 +25,7 @@ pub(super) const CUSTOMER: audit::Actor = audit::Actor::System("customer");
 /// Why a customer's step was refused, as the tracking page tells it.
 pub const NOT_OPEN_TO_REPLY: &str = "This request is not open to a reply.";
 pub const NOT_OPEN_TO_WITHDRAW: &str = "This request is already finished, so it cannot be withdrawn.";
+pub const NOT_OPEN_TO_DOCUMENTS: &str = "This request is finished, so it takes no more documents.";
 
 impl CaseDesk {
     /// The customer's reply to a message or a request for information. A
@@ -47,6 +50,7 @@ impl CaseDesk {
             kind: found.kind,
             case_url: &case_url,
             resumed,
+            documents: 0,
         })?;
         let change = Change {
             at: Utc::now(),
@@ -62,6 +66,7 @@ impl CaseDesk {
             letter: None,
             entry: None,
             notices: vec![(address, letter)],
+            documents: Vec::new(),
         };
         self.change_by(&CUSTOMER, None, &found, change).await?;
         Ok(next)
@@ -110,9 +115,75 @@ impl CaseDesk {
             letter: Some(letter),
             entry: None,
             notices: Vec::new(),
+            documents: Vec::new(),
         };
         self.change_by(&CUSTOMER, None, &found, change).await?;
         Ok(next)
+    }
+
+    /// What the tracked request already holds of documents.
+    pub async fn documents_held(&self, tracked: &request::Model) -> Result<crate::documents::Held, CaseError> {
+        Ok(crate::documents::held(&self.db, tracked.id).await?)
+    }
+
+    /// Supporting documents from the customer, all written with the one
+    /// event that tells of them; the assignee, or the team, is told as of a
+    /// reply. The request's status and clock are left as they are: staff
+    /// judge whether the documents answer what they asked.
+    pub async fn customer_documents(
+        &self,
+        tracked: &request::Model,
+        accepted: Vec<crate::documents::Accepted>,
+    ) -> Result<(), CaseError> {
+        let found = self.load(&reference_of(tracked)?).await?;
+        if !found.status.is_open() {
+            return Err(CaseError::Invalid(NOT_OPEN_TO_DOCUMENTS));
+        }
+        let now = Utc::now();
+        let vault = self.vault();
+        let mut documents = Vec::with_capacity(accepted.len());
+        let mut names = Vec::with_capacity(accepted.len());
+        let mut sizes = 0;
+        for document in accepted {
+            let uid = crate::secret::hex(&rand::random::<[u8; 16]>());
+            let (name, content) =
+                vault.seal_document(&uid, &document.name, &document.bytes).map_err(StoreError::from)?;
+            sizes += document.bytes.len();
+            documents.push(request_document::ActiveModel {
+                uid: Set(uid),
+                request_id: Set(found.row.id),
+                kind: Set(document.kind.as_str().to_owned()),
+                size: Set(i64::try_from(document.bytes.len()).unwrap_or(i64::MAX)),
+                name: Set(name),
+                content: Set(content),
+                received_at: Set(now),
+                ..Default::default()
+            });
+            names.push(document.name);
+        }
+        let (name, address) = self.told_of(&found).await?;
+        let case_url = self.mailer.link(&format!("staff/requests/{}", found.reference));
+        let letter = self.mailer.compose(&Letter::CustomerReplied {
+            name: &name,
+            reference: &found.reference,
+            kind: found.kind,
+            case_url: &case_url,
+            resumed: false,
+            documents: documents.len(),
+        })?;
+        let change = Change {
+            at: now,
+            update: None,
+            event: EventKind::DocumentsSent,
+            body: Some(received_text(&names)),
+            action: "request.documents_sent",
+            detail: serde_json::json!({ "count": documents.len(), "bytes": sizes }),
+            letter: None,
+            entry: None,
+            notices: vec![(address, letter)],
+            documents,
+        };
+        self.change_by(&CUSTOMER, None, &found, change).await
     }
 
     /// The columns that close the wait on the customer today and carry the

@@ -66,6 +66,7 @@ impl CaseDesk {
             letter: None,
             entry: None,
             notices: Vec::new(),
+            documents: Vec::new(),
         };
         self.change_by(&CUSTOMER, None, found, change).await
     }
@@ -102,6 +103,7 @@ impl CaseDesk {
             letter: Some(letter),
             entry: None,
             notices: Vec::new(),
+            documents: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await
     }

@@ -95,6 +95,7 @@ impl CaseDesk {
             letter,
             entry: None,
             notices: Vec::new(),
+            documents: Vec::new(),
         };
         self.change_linked(&actor(viewer), Some(viewer.id), &found, change, linked).await
     }

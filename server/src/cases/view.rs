@@ -3,15 +3,17 @@
 
 use std::collections::HashMap;
 
+use app::domain::access;
 use app::domain::case::{CaseEvent, CaseView, DuplicateLinks, LegalHold, Purged, StaffMember};
 use app::domain::clock::RequestClock;
 use app::domain::disagreement::Disagreement;
+use app::domain::documents::{DocumentEntry, DocumentKind};
 use app::domain::workflow;
 use app::domain::{Channel, EventKind, ReferenceCode, RequestDetails, RequestKind, Viewer};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{CaseDesk, CaseError, Loaded, clock_state};
-use crate::db::entities::{request, request_event};
+use crate::db::entities::{request, request_document, request_event};
 use crate::requests::StoreError;
 use crate::staff::actor;
 
@@ -70,6 +72,9 @@ impl CaseDesk {
                 customer_visible: event.customer_visible,
             });
         }
+        let documents = crate::documents::listed(&self.read, vault, row.id, |at| clocks.local_date(at))
+            .await
+            .map_err(|e| corrupt(e.to_string()))?;
         let disagreement = Disagreement::of(
             found.status,
             timeline.iter().map(|event| (event.kind, event.body.as_deref())),
@@ -106,6 +111,7 @@ impl CaseDesk {
                 .map(|facts| facts.opt_out),
             associates,
             disagreement,
+            documents,
             duplicates: DuplicateLinks {
                 repeats: duplicates.repeats,
                 repeated_by: duplicates.repeated_by,
@@ -113,6 +119,44 @@ impl CaseDesk {
                 merged_here: duplicates.merged_here.into_iter().map(|(_, reference)| reference).collect(),
             },
         }))
+    }
+
+    /// One of a case's documents with its bytes, for a viewer the rule book
+    /// lets open the case; `None` when the case has no such document. Each
+    /// opening goes into the access log, as a case opening does.
+    pub async fn open_document(
+        &self,
+        viewer: &Viewer,
+        reference: &ReferenceCode,
+        id: i64,
+    ) -> Result<Option<(DocumentEntry, Vec<u8>)>, CaseError> {
+        if !access::permits(access::Actor::Staff(viewer), access::Action::OpenCase) {
+            return Err(CaseError::Forbidden);
+        }
+        let found = match self.load_from(&self.read, reference).await {
+            Ok(found) => found,
+            Err(CaseError::NotFound) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let Some(row) = request_document::Entity::find_by_id(id)
+            .filter(request_document::Column::RequestId.eq(found.row.id))
+            .one(&self.read)
+            .await?
+        else {
+            return Ok(None);
+        };
+        self.access.opened_document(actor(viewer), found.row.id, row.id).await?;
+        let vault = self.vault();
+        let corrupt = |reason: String| StoreError::Corrupt { id: found.row.id, reason };
+        let bytes = vault.open_document_bytes(&row).map_err(|e| corrupt(e.to_string()))?;
+        let entry = DocumentEntry {
+            id: row.id,
+            name: vault.open_document_name(&row).map_err(|e| corrupt(e.to_string()))?,
+            kind: DocumentKind::parse(&row.kind).ok_or_else(|| corrupt(format!("document kind {:?}", row.kind)))?,
+            size: bytes.len() as u64,
+            received_on: self.clocks.local_date(row.received_at),
+        };
+        Ok(Some((entry, bytes)))
     }
 
     /// The requests this one is linked to as a duplicate, each way. Every

@@ -4,6 +4,7 @@
 //! with every value kept and every error beside its field.
 
 use app::domain::access::{Action, Actor, permits};
+use app::domain::documents::{DOCUMENTS_FIELD, DocumentsRefusal, display_name};
 use app::domain::form::{
     AmendmentForm, ComplaintForm, DisagreementForm, LinkRequestForm, OptOutForm, REPLY_FIELD, ReplyForm,
     STATEMENT_FIELD, WITHDRAW_FIELD, WithdrawForm,
@@ -11,7 +12,7 @@ use app::domain::form::{
 use app::domain::workflow::CustomerAction;
 use app::domain::{FormState, ParseContext, RequestForm, gpc, tracking};
 use axum::body::Body;
-use axum::extract::{Form, FromRequest, Path, State};
+use axum::extract::{Form, FromRequest, Multipart, Path, State};
 use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -20,6 +21,7 @@ use super::limits::SubmissionSlot;
 use super::routes::Routes;
 use super::{AppState, HttpError, pages};
 use crate::cases::CaseError;
+use crate::documents::{self, Upload};
 use crate::register::{Confirmed, Revocation, RevocationLink};
 use crate::requests::{Intake, Resend, StoreError, Verification};
 
@@ -35,6 +37,7 @@ pub fn routes() -> Routes {
         .post("/track/{token}/withdraw", withdraw)
         .post("/track/{token}/disagree", disagree)
         .post("/track/{token}/denial-with-disclosures", denial_with_disclosures)
+        .post_counted("/track/{token}/documents", send_documents)
         .post("/confirm/{token}", confirm_action)
         .post("/revoke/{token}", confirm_revocation)
         .post(app::pages::LINK_AGAIN, send_link_again)
@@ -251,6 +254,95 @@ async fn denial_with_disclosures(
         Err(error) => return Err(HttpError::Case(error)),
     };
     Ok(Redirect::to(&format!("{page}?disclosures={answer}#disagreement")).into_response())
+}
+
+/// Supporting documents from the tracking page: a plain multipart form. The
+/// body is read file by file and counted against the limits as it comes, so
+/// an oversized sending is refused without being held in memory. Refused,
+/// it comes back on the tracking page with why beside the field.
+async fn send_documents(
+    State(state): State<AppState>,
+    _: SubmissionSlot,
+    Path(token): Path<String>,
+    request: Request<Body>,
+) -> Result<Response, HttpError> {
+    if !permits(Actor::Customer, Action::SendDocumentsToOwnRequest) {
+        return Err(HttpError::Forbidden);
+    }
+    let token = echoable(&token).to_owned();
+    let page = format!("/track/{token}");
+    let (parts, body) = request.into_parts();
+    let Some((tracked, issued)) = state.store.tracked_link(&token).await? else {
+        return Ok(Redirect::to(&page).into_response());
+    };
+    let refuse = |status, message: String, fresh_link| {
+        let refusal = DocumentsRefusal { message, fresh_link };
+        refuse_documents(&state, parts.clone(), &page, status, refusal)
+    };
+    // Files cannot wait on a confirmation link as a reply does: the old
+    // link is told to ask for a fresh one, and nothing is read or kept.
+    if tracking::needs_fresh_link(issued, Utc::now(), state.fresh_link_age) {
+        return Ok(refuse(StatusCode::FORBIDDEN, STALE_LINK.to_owned(), true).await);
+    }
+    let limits = state.documents;
+    let held = state.desk.documents_held(&tracked).await.map_err(HttpError::Case)?;
+    let room = limits.per_request.saturating_sub(held.bytes);
+    let unreadable = |status, detail| HttpError::UnreadableForm { status, detail };
+    let mut multipart = Multipart::from_request(Request::from_parts(parts.clone(), body), &state)
+        .await
+        .map_err(|rejection| unreadable(rejection.status(), rejection.body_text()))?;
+    let mut uploads = Vec::new();
+    let mut read = 0_u64;
+    while let Some(mut field) =
+        multipart.next_field().await.map_err(|error| unreadable(error.status(), error.body_text()))?
+    {
+        if field.name() != Some(DOCUMENTS_FIELD) {
+            continue;
+        }
+        let name = field.file_name().unwrap_or_default().to_owned();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(|error| unreadable(error.status(), error.body_text()))? {
+            read += chunk.len() as u64;
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() as u64 > limits.per_file {
+                return Ok(refuse(StatusCode::PAYLOAD_TOO_LARGE, limits.too_large(&display_name(&name)), false).await);
+            }
+            if read > room {
+                return Ok(refuse(StatusCode::PAYLOAD_TOO_LARGE, limits.too_much(), false).await);
+            }
+        }
+        // A form sent with no file chosen still carries one empty part.
+        if !(name.is_empty() && bytes.is_empty()) {
+            uploads.push(Upload { name, bytes });
+        }
+    }
+    let accepted = match documents::accept(uploads, held, &limits) {
+        Ok(accepted) => accepted,
+        Err(message) => return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, message, false).await),
+    };
+    match state.desk.customer_documents(&tracked, accepted).await {
+        Ok(()) => Ok(Redirect::to(&format!("{page}?documents=sent#documents")).into_response()),
+        Err(CaseError::Invalid(reason)) => Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, reason.to_owned(), false).await),
+        Err(error) => Err(HttpError::Case(error)),
+    }
+}
+
+/// Why documents through an old link are refused.
+const STALE_LINK: &str = "This private link is older, so documents cannot be sent through it. \
+    Ask for a fresh link to be emailed to you, and send them through that one.";
+
+/// The tracking page again, with why the documents were refused.
+async fn refuse_documents(
+    state: &AppState,
+    parts: axum::http::request::Parts,
+    page: &str,
+    status: StatusCode,
+    refusal: DocumentsRefusal,
+) -> Response {
+    let mut answer =
+        pages::render_at(state, parts, page, move || leptos::prelude::provide_context(refusal.clone())).await;
+    *answer.status_mut() = status;
+    answer
 }
 
 /// An action through a tracking link too old to act by itself waits for

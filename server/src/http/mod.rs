@@ -62,6 +62,7 @@ pub struct AppState {
     pub api_tokens: ApiTokens,
     pub site_root: PathBuf,
     pub body_limit: usize,
+    pub documents: crate::documents::DocumentLimits,
     /// How old a tracking link may be and still act without a fresh
     /// emailed confirmation.
     pub fresh_link_age: chrono::Duration,

@@ -37,6 +37,16 @@ impl Routes {
         self
     }
 
+    /// A form post that may be larger than the portal's body limit: the
+    /// handler reads the body itself and counts what it reads against its
+    /// own limits.
+    pub fn post_counted<H: Handler<T, AppState>, T: 'static>(mut self, path: &str, handler: H) -> Self {
+        self.table.push((Method::POST, path.to_owned()));
+        self.router =
+            self.router.route(path, axum::routing::post(handler).layer(axum::extract::DefaultBodyLimit::disable()));
+        self
+    }
+
     /// A file served as it is.
     pub fn file(mut self, path: &str, service: impl FileService) -> Self {
         self.table.push((Method::GET, path.to_owned()));

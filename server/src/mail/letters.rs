@@ -201,6 +201,8 @@ pub enum Letter<'a> {
         case_url: &'a str,
         /// Whether the reply ended a wait on the customer.
         resumed: bool,
+        /// How many documents they sent instead of writing; 0 for a reply.
+        documents: usize,
     },
     /// To the customer: their request is withdrawn, as they asked.
     Withdrawn {
@@ -316,7 +318,10 @@ impl Letter<'_> {
                 }
             }
             Self::CaseMessage { reference, .. } => format!("A message about your request {reference}"),
-            Self::CustomerReplied { reference, .. } => format!("The customer replied on request {reference}"),
+            Self::CustomerReplied { reference, documents: 0, .. } => {
+                format!("The customer replied on request {reference}")
+            }
+            Self::CustomerReplied { reference, .. } => format!("The customer sent documents on request {reference}"),
             Self::Withdrawn { reference, .. } => format!("Your request {reference} is withdrawn"),
             Self::Merged { reference, earlier, .. } => format!("Your request {reference} is joined with {earlier}"),
             Self::Rebuttal { reference, .. } => {
@@ -531,8 +536,8 @@ impl Letters {
             Letter::Digest { name, day, due_soon, overdue, all_overdue, queue_url } => {
                 context! { name, day, due_soon, overdue, all_overdue, queue_url => url(queue_url) }
             }
-            Letter::CustomerReplied { name, reference, kind, case_url, resumed } => {
-                context! { name, reference => reference.as_str(), kind_label => kind.label(), case_url => url(case_url), resumed }
+            Letter::CustomerReplied { name, reference, kind, case_url, resumed, documents } => {
+                context! { name, reference => reference.as_str(), kind_label => kind.label(), case_url => url(case_url), resumed, documents }
             }
             Letter::Withdrawn { name, reference, kind, reason } => {
                 context! { name, reference => reference.as_str(), kind_label => kind.label(), reason }

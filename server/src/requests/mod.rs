@@ -251,7 +251,11 @@ impl RequestStore {
             .all(&self.read)
             .await?;
         let entries = crate::register::facts_of_request(&self.read, found.id).await?;
-        tracking_view(self.vault(), found, events, &self.clocks).map(|view| Some(view.with_register(&entries)))
+        let documents = crate::documents::listed(&self.read, self.vault(), found.id, |at| self.clocks.local_date(at))
+            .await
+            .map_err(|e| StoreError::Corrupt { id: found.id, reason: e.to_string() })?;
+        tracking_view(self.vault(), found, events, &self.clocks)
+            .map(|view| Some(TrackingView { documents, ..view.with_register(&entries) }))
     }
 
     /// The request behind a tracking token, as stored, for the parts of

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement, TransactionTrait, Value};
 
-use super::rows::{CONFIRMATION_LINKS, EVENTS, OPT_OUTS, OUTBOX, REQUESTS, WEBHOOK_ENDPOINTS};
+use super::rows::{CONFIRMATION_LINKS, DOCUMENTS, EVENTS, OPT_OUTS, OUTBOX, REQUESTS, WEBHOOK_ENDPOINTS};
 use super::{KeySource, KeysError, Place, Vault, key_of, keys};
 
 /// How often a running portal looks for a new data key.
@@ -72,9 +72,12 @@ struct Table {
     /// The text the associated data names the row by.
     row_key: &'static str,
     columns: &'static [&'static str],
+    /// Rows re-sealed per transaction at most, whatever the rotation asks:
+    /// a document may be megabytes, and a batch is held in memory.
+    most: u64,
 }
 
-const TABLES: [Table; 6] = [
+const TABLES: [Table; 7] = [
     Table {
         name: REQUESTS,
         row_key: "reference",
@@ -90,22 +93,27 @@ const TABLES: [Table; 6] = [
             "clock_state",
             "hold_reason",
         ],
+        most: u64::MAX,
     },
-    Table { name: EVENTS, row_key: "CAST(request_id AS TEXT)", columns: &["body"] },
+    Table { name: EVENTS, row_key: "CAST(request_id AS TEXT)", columns: &["body"], most: u64::MAX },
     Table {
         name: OUTBOX,
         row_key: "message_id",
         columns: &["recipient", "subject", "text_body", "html_body", "secret"],
+        most: u64::MAX,
     },
-    Table { name: WEBHOOK_ENDPOINTS, row_key: "url", columns: &["secret", "previous_secret"] },
+    Table { name: WEBHOOK_ENDPOINTS, row_key: "url", columns: &["secret", "previous_secret"], most: u64::MAX },
     Table {
         name: OPT_OUTS,
         row_key: "uid",
         columns: &["full_name", "email", "postal_address", "account_number", "holders", "reason"],
+        most: u64::MAX,
     },
     // Sealed from the first row on, so the set of columns sealed before
     // encryption existed (`ALL_TABLES`) stays as it was.
-    Table { name: CONFIRMATION_LINKS, row_key: "hash", columns: &["pending"] },
+    Table { name: CONFIRMATION_LINKS, row_key: "hash", columns: &["pending"], most: u64::MAX },
+    // Sealed from the first row on, like the confirmation links.
+    Table { name: DOCUMENTS, row_key: "uid", columns: &["name", "content"], most: 8 },
 ];
 
 /// Makes a new data key (or takes up the one an unfinished rotation made)
@@ -150,8 +158,9 @@ pub async fn rotate(
                 return Ok(rotated);
             }
             let txn = db.begin().await?;
-            let pass = reseal_batch(&txn, vault, table, key, after, rotation.batch).await?;
-            let done = pass.rows < rotation.batch;
+            let limit = rotation.batch.min(table.most);
+            let pass = reseal_batch(&txn, vault, table, key, after, limit).await?;
+            let done = pass.rows < limit;
             after = pass.last.unwrap_or(after);
             txn.execute_raw(Statement::from_sql_and_values(
                 txn.get_database_backend(),
@@ -186,7 +195,7 @@ pub async fn seal_unsealed(db: &DatabaseConnection, vault: &Vault) -> Result<(),
         let mut after = 0;
         loop {
             let txn = db.begin().await?;
-            let pass = reseal_batch(&txn, vault, table, key, after, 1_000).await?;
+            let pass = reseal_batch(&txn, vault, table, key, after, table.most.min(1_000)).await?;
             txn.commit().await?;
             if pass.resealed > 0 {
                 tracing::info!(

@@ -6,7 +6,7 @@ use app::domain::request::Choice;
 use app::domain::workflow::Outcome;
 
 use super::{Blind, Place, Sealed, Vault, VaultError, normal};
-use crate::db::entities::{opt_out_entry, outbox, request, request_event};
+use crate::db::entities::{opt_out_entry, outbox, request, request_document, request_event};
 use crate::register::Person;
 
 pub const REQUESTS: &str = "requests";
@@ -15,6 +15,7 @@ pub const OUTBOX: &str = "outbox";
 pub const WEBHOOK_ENDPOINTS: &str = "webhook_endpoints";
 pub const OPT_OUTS: &str = "opt_out_entries";
 pub const CONFIRMATION_LINKS: &str = "opt_out_revocation_links";
+pub const DOCUMENTS: &str = "request_documents";
 
 /// A confirmation link's waiting action is bound to the link's hash, which
 /// is fixed before the row is written and never changes.
@@ -50,6 +51,12 @@ pub fn endpoint_place<'a>(column: &'static str, url: &'a str) -> Place<'a> {
 /// before it is written.
 pub fn entry_place<'a>(column: &'static str, uid: &'a str) -> Place<'a> {
     Place { table: OPT_OUTS, column, row: uid }
+}
+
+/// A document's sealed columns are bound to its own uid, drawn before it
+/// is written.
+pub fn document_place<'a>(column: &'static str, uid: &'a str) -> Place<'a> {
+    Place { table: DOCUMENTS, column, row: uid }
 }
 
 /// The sealed columns of a register entry, and its blind indexes.
@@ -209,6 +216,22 @@ impl Vault {
         link: &crate::db::entities::revocation_link::Model,
     ) -> Result<Option<String>, VaultError> {
         self.open_optional(link.pending.as_ref(), pending_place(&link.hash))
+    }
+
+    /// A document's original name and its bytes (base64, since a sealed
+    /// value is text), sealed for the document `uid`.
+    pub fn seal_document(&self, uid: &str, name: &str, bytes: &[u8]) -> Result<(Sealed, Sealed), VaultError> {
+        let content = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, bytes);
+        Ok((self.seal(name, document_place("name", uid))?, self.seal(&content, document_place("content", uid))?))
+    }
+
+    pub fn open_document_name(&self, row: &request_document::Model) -> Result<String, VaultError> {
+        self.open(&row.name, document_place("name", &row.uid))
+    }
+
+    pub fn open_document_bytes(&self, row: &request_document::Model) -> Result<Vec<u8>, VaultError> {
+        let content = self.open(&row.content, document_place("content", &row.uid))?;
+        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, content).map_err(|_| VaultError::Rejected)
     }
 
     pub fn seal_hold_reason(&self, reference: &str, reason: &str) -> Result<Sealed, VaultError> {

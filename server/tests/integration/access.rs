@@ -120,6 +120,8 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
         post("/track/{token}/resend", format!("{tracking}/resend"), &[], EVERYONE),
         post("/track/{token}/revoke-opt-out", format!("{tracking}/revoke-opt-out"), &[], EVERYONE),
         post("/track/{token}/reply", format!("{tracking}/reply"), &[("message", "Hello")], EVERYONE),
+        // Not a multipart form, so refused for its input; the rule book is asked all the same.
+        post("/track/{token}/documents", format!("{tracking}/documents"), &[], EVERYONE),
         // Refused for its length, so that the request the other probes use
         // stays open; the rule book is asked all the same.
         post("/track/{token}/withdraw", format!("{tracking}/withdraw"), &[("reason", &too_long)], EVERYONE),
@@ -157,6 +159,7 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
         post("/staff/requests/{reference}/step", format!("{case}/step"), &[("version", "-1")], AGENTS),
         post("/staff/requests/{reference}/extend", format!("{case}/extend"), &[("version", "-1")], AGENTS),
         get("/staff/requests/{reference}/disclosure.txt", format!("{case}/disclosure.txt"), AGENTS),
+        get("/staff/requests/{reference}/documents/{id}", format!("{case}/documents/999999"), AGENTS),
         post("/staff/requests/{reference}/duplicate", format!("{case}/duplicate"), &[("version", "-1")], AGENTS),
         post("/staff/requests/{reference}/rebut", format!("{case}/rebut"), &[("version", "-1")], AGENTS),
         post("/staff/bulk", "/staff/bulk", &[("action", "start")], AGENTS),

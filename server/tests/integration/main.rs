@@ -13,6 +13,7 @@ mod api_cases;
 mod backlog;
 mod concurrency;
 mod disagreement;
+mod documents;
 mod duplicates;
 mod encryption;
 mod form_fuzz;

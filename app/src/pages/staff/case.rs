@@ -9,6 +9,7 @@ use crate::domain::accounts::StaffMember;
 use crate::domain::case::{CaseEvent, CaseView, DuplicateLinks, LegalHold, LetterState, LetterStatus, Purged};
 use crate::domain::clock::{Deadline, RequestClock};
 use crate::domain::disagreement::Disagreement;
+use crate::domain::documents::{DocumentEntry, size_label};
 use crate::domain::format::tel_href;
 use crate::domain::request::{Choice, NamedPerson};
 use crate::domain::staff_forms::StaffFeedback;
@@ -127,6 +128,7 @@ fn Case(
                     <h2 id="asked-title">"What the customer asked"</h2>
                     <Facts facts=asked(case.contact, case.details)/>
                 </section>
+                <CaseDocuments documents=case.documents.clone() reference=reference.clone()/>
                 <section aria-labelledby="timeline-title">
                     <h2 id="timeline-title">"Timeline"</h2>
                     <Timeline events=case.timeline/>
@@ -426,6 +428,33 @@ fn OutcomeFacts(outcome: Outcome, register_entry: Option<String>) -> impl IntoVi
             {register_entry.map(|opt_out| view! {
                 <p><a id="register-link" href=format!("/staff/opt-outs/{opt_out}")>"Open in the opt-out register"</a></p>
             })}
+        </section>
+    }
+}
+
+/// The supporting documents the customer sent, each downloaded as a file
+/// (never shown inline) through an address only staff may open.
+#[component]
+fn CaseDocuments(documents: Vec<DocumentEntry>, reference: String) -> impl IntoView {
+    view! {
+        <section aria-labelledby="documents-title" id="case-documents">
+            <h2 id="documents-title">"Documents"</h2>
+            {if documents.is_empty() {
+                view! { <p class="empty">"The customer has sent no documents."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="documents">
+                        {documents.into_iter().map(|document| view! {
+                            <li>
+                                <a href=format!("/staff/requests/{reference}/documents/{}", document.id) rel="external" download="">
+                                    {document.name}
+                                </a>
+                                " · " {document.kind.label()} " · " {size_label(document.size)} " · " {long_date(document.received_on)}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
         </section>
     }
 }

@@ -7,6 +7,7 @@ pub mod opt_out_entry;
 pub mod outbox;
 pub mod purge_run;
 pub mod request;
+pub mod request_document;
 pub mod request_event;
 pub mod revocation_link;
 pub mod saved_view;

@@ -6,6 +6,7 @@
 
 mod associates;
 mod cases;
+mod documents;
 mod intake;
 mod letter_preview;
 mod letters;
@@ -23,6 +24,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .merge(session::routes())
         .merge(cases::routes())
+        .merge(documents::routes())
         .merge(intake::routes())
         .merge(people::routes())
         .merge(mail::routes())

@@ -102,6 +102,27 @@ impl TestApp {
         self.post_form_with(path, pairs, &[]).await
     }
 
+    /// Posts a multipart form of files, each (field, file name, bytes), as
+    /// a browser without JavaScript sends it.
+    pub async fn post_files(&self, path: &str, files: &[(&str, &str, &[u8])]) -> Reply {
+        const BOUNDARY: &str = "----portal-test-boundary";
+        let mut body = Vec::new();
+        for (field, name, bytes) in files {
+            body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+            body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\n").as_bytes(),
+            );
+            body.extend_from_slice(b"Content-Type: application/octet-stream\r\n\r\n");
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        let request = Request::post(path)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
+            .header(header::ACCEPT, "text/html");
+        self.send(request.body(Body::from(body)).expect("a request")).await
+    }
+
     pub async fn post_form_with(&self, path: &str, pairs: &[(&str, &str)], headers: &[(&str, &str)]) -> Reply {
         let body = serde_urlencoded::to_string(pairs).expect("form pairs encode");
         let mut request = Request::post(path)

@@ -1,0 +1,164 @@
+//! Supporting documents a customer sends with their request: which kinds
+//! the portal takes, told from the bytes themselves, and how a document is
+//! listed. The name a browser sends is kept only as text to show; neither
+//! it nor the declared content type decides anything.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The name of the file field on the tracking page's form.
+pub const DOCUMENTS_FIELD: &str = "documents";
+
+/// The longest original file name kept, in characters.
+pub const NAME_LIMIT: usize = 200;
+
+/// What the file input offers; the server decides from the bytes anyway.
+pub const ACCEPTED: &str = "image/jpeg,image/png,application/pdf";
+
+named_enum! {
+    /// A kind of document the portal takes, as sniffed from its first bytes.
+    DocumentKind {
+        Pdf => "pdf",
+        Png => "png",
+        Jpeg => "jpeg",
+    }
+}
+
+impl DocumentKind {
+    /// The kind the bytes are, by their magic numbers; `None` for anything
+    /// else, whatever its name says.
+    pub fn sniff(bytes: &[u8]) -> Option<Self> {
+        if bytes.starts_with(b"%PDF-") {
+            Some(Self::Pdf)
+        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(Self::Png)
+        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(Self::Jpeg)
+        } else {
+            None
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            Self::Pdf => "application/pdf",
+            Self::Png => "image/png",
+            Self::Jpeg => "image/jpeg",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pdf => "PDF",
+            Self::Png => "PNG image",
+            Self::Jpeg => "JPEG image",
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            Self::Pdf => "pdf",
+            Self::Png => "png",
+            Self::Jpeg => "jpg",
+        }
+    }
+}
+
+/// One stored document, as listed to staff and to the customer who sent it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentEntry {
+    pub id: i64,
+    /// The original file name, as text only.
+    pub name: String,
+    pub kind: DocumentKind,
+    pub size: u64,
+    pub received_on: NaiveDate,
+}
+
+/// The name a browser sent, fit to keep as text: control characters
+/// dropped, trimmed, at most [`NAME_LIMIT`] characters; a stand-in when
+/// nothing is left.
+pub fn display_name(sent: &str) -> String {
+    let name: String = sent.chars().filter(|c| !c.is_control()).collect();
+    let name: String = name.trim().chars().take(NAME_LIMIT).collect();
+    let name = name.trim_end();
+    if name.is_empty() { "document".to_owned() } else { name.to_owned() }
+}
+
+/// A file name for a download that any browser and any disk takes: the
+/// kept name's safe ASCII characters, and the extension of what the bytes
+/// really are.
+pub fn ascii_file_name(name: &str, kind: DocumentKind) -> String {
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    let safe: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_') { c } else { '_' })
+        .take(80)
+        .collect();
+    let safe = safe.trim_matches('_');
+    let stem = if safe.is_empty() { "document" } else { safe };
+    format!("{stem}.{}", kind.extension())
+}
+
+/// A size as people read it: bytes, KB or MB.
+pub fn size_label(bytes: u64) -> String {
+    const KB: u64 = 1024;
+    const MB: u64 = 1024 * 1024;
+    match bytes {
+        b if b < KB => format!("{b} bytes"),
+        b if b < MB => format!("{:.0} KB", b as f64 / KB as f64),
+        b => format!("{:.1} MB", b as f64 / MB as f64),
+    }
+}
+
+/// The timeline's body for documents received: how many, and their names.
+pub fn received_text(names: &[String]) -> String {
+    let count = match names.len() {
+        1 => "1 document".to_owned(),
+        n => format!("{n} documents"),
+    };
+    format!("{count}: {}", names.join(", "))
+}
+
+/// Why an upload was refused, as the tracking page tells it beside the field.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DocumentsRefusal {
+    pub message: String,
+    /// The link was too old to send documents by itself: offer a fresh one.
+    pub fresh_link: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bytes_decide_the_kind_not_the_name() {
+        assert_eq!(DocumentKind::sniff(b"%PDF-1.7\n..."), Some(DocumentKind::Pdf));
+        assert_eq!(DocumentKind::sniff(b"\x89PNG\r\n\x1a\n\0\0"), Some(DocumentKind::Png));
+        assert_eq!(DocumentKind::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(DocumentKind::Jpeg));
+        assert_eq!(DocumentKind::sniff(b"<script>alert(1)</script>"), None);
+        assert_eq!(DocumentKind::sniff(b""), None);
+        assert_eq!(DocumentKind::sniff(b"%PD"), None);
+    }
+
+    #[test]
+    fn names_are_kept_as_short_text_and_downloaded_as_safe_ascii() {
+        assert_eq!(display_name("  card\u{0}.jpg \n"), "card.jpg");
+        assert_eq!(display_name("   "), "document");
+        assert_eq!(display_name(&"é".repeat(300)).chars().count(), NAME_LIMIT);
+        assert_eq!(ascii_file_name("../../etc/passwd", DocumentKind::Pdf), "etc_passwd.pdf");
+        assert_eq!(ascii_file_name("Carte d'assuré.jpg", DocumentKind::Pdf), "Carte_d_assur.pdf");
+        assert_eq!(ascii_file_name("\"quoted\";.png", DocumentKind::Png), "quoted.png");
+        assert_eq!(ascii_file_name("写真.png", DocumentKind::Jpeg), "document.jpg");
+    }
+
+    #[test]
+    fn sizes_and_counts_read_naturally() {
+        assert_eq!(size_label(12), "12 bytes");
+        assert_eq!(size_label(2048), "2 KB");
+        assert_eq!(size_label(3 * 1024 * 1024 / 2), "1.5 MB");
+        assert_eq!(received_text(&["a.pdf".into()]), "1 document: a.pdf");
+        assert_eq!(received_text(&["a.pdf".into(), "b.png".into()]), "2 documents: a.pdf, b.png");
+    }
+}
