@@ -121,7 +121,7 @@ pub fn received_text(names: &[String]) -> String {
 }
 
 /// Why an upload was refused, as the tracking page tells it beside the field.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DocumentsRefusal {
     pub message: String,
     /// The link was too old to send documents by itself: offer a fresh one.

@@ -300,7 +300,9 @@ fn DisagreementBox(disagreement: Disagreement, token: String, answered: Option<&
 /// here with why beside the field.
 #[component]
 fn DocumentsBox(documents: Vec<DocumentEntry>, token: String, open: bool, sent: bool) -> impl IntoView {
-    let refusal = use_context::<DocumentsRefusal>();
+    // Shared with the browser, so that the page hydrates with the refusal
+    // the server drew.
+    let refusal = SharedValue::new(use_context::<DocumentsRefusal>).into_inner();
     let fresh_link = refusal.as_ref().is_some_and(|refusal| refusal.fresh_link);
     let error = refusal.map(|refusal| refusal.message);
     let has_error = error.is_some();
