@@ -89,7 +89,10 @@ pub fn display_name(sent: &str) -> String {
 /// kept name's safe ASCII characters, and the extension of what the bytes
 /// really are.
 pub fn ascii_file_name(name: &str, kind: DocumentKind) -> String {
-    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    // Only a real extension is cut off: the last dot of "../../etc/passwd"
+    // starts no extension.
+    let is_extension = |tail: &str| (1..=5).contains(&tail.len()) && tail.chars().all(|c| c.is_ascii_alphanumeric());
+    let stem = name.rsplit_once('.').filter(|(_, tail)| is_extension(tail)).map_or(name, |(stem, _)| stem);
     let safe: String = stem
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_') { c } else { '_' })
