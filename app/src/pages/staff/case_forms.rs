@@ -155,28 +155,50 @@ fn AssignChoices(
     }
 }
 
+/// A case form that is one text and a button: a note, a message, a
+/// rebuttal, an extension's or a hold's reason. What was typed comes back
+/// in it when the server refuses it.
+#[component]
+fn TextForm(
+    forms: CaseForms,
+    form: FormName,
+    /// The last part of the form's address under the case.
+    verb: &'static str,
+    field: &'static str,
+    field_id: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    button: &'static str,
+) -> impl IntoView {
+    view! {
+        <StaffForm
+            action=forms.action(verb)
+            name=form.as_str()
+            csrf=forms.csrf.clone()
+            version=forms.version
+            refusal=forms.refusal(form)
+            id=format!("form-{form}")
+        >
+            <TextAreaField id=field_id name=field label hint required=true value=forms.typed(form, field, "")/>
+            <button type="submit" class="button secondary">{button}</button>
+        </StaffForm>
+    }
+}
+
 #[component]
 pub(super) fn NoteForm(forms: CaseForms) -> impl IntoView {
     view! {
         <ActionCard forms=forms.clone() card=CaseCard::Note title="Internal note">
-            <StaffForm
-                action=forms.action("note")
-                name=FormName::Note.as_str()
-                csrf=forms.csrf.clone()
-                version=forms.version
-                refusal=forms.refusal(FormName::Note)
-                id="form-note"
-            >
-                <TextAreaField
-                    id="note-body"
-                    name="body"
-                    label="Note"
-                    hint="Only staff see notes."
-                    required=true
-                    value=forms.typed(FormName::Note, "body", "")
-                />
-                <button type="submit" class="button secondary">"Add note"</button>
-            </StaffForm>
+            <TextForm
+                forms=forms.clone()
+                form=FormName::Note
+                verb="note"
+                field="body"
+                field_id="note-body"
+                label="Note"
+                hint="Only staff see notes."
+                button="Add note"
+            />
         </ActionCard>
     }
 }
@@ -185,24 +207,16 @@ pub(super) fn NoteForm(forms: CaseForms) -> impl IntoView {
 pub(super) fn MessageForm(forms: CaseForms) -> impl IntoView {
     view! {
         <ActionCard forms=forms.clone() card=CaseCard::Message title="Message to the customer">
-            <StaffForm
-                action=forms.action("message")
-                name=FormName::Message.as_str()
-                csrf=forms.csrf.clone()
-                version=forms.version
-                refusal=forms.refusal(FormName::Message)
-                id="form-message"
-            >
-                <TextAreaField
-                    id="message-body"
-                    name="body"
-                    label="Message"
-                    hint="The customer will read this: it is emailed to them and shown on their tracking page."
-                    required=true
-                    value=forms.typed(FormName::Message, "body", "")
-                />
-                <button type="submit" class="button secondary">"Send message"</button>
-            </StaffForm>
+            <TextForm
+                forms=forms.clone()
+                form=FormName::Message
+                verb="message"
+                field="body"
+                field_id="message-body"
+                label="Message"
+                hint="The customer will read this: it is emailed to them and shown on their tracking page."
+                button="Send message"
+            />
         </ActionCard>
     }
 }
@@ -244,24 +258,16 @@ pub(super) fn DuplicateForm(forms: CaseForms, earlier: ReferenceCode) -> impl In
 pub(super) fn RebuttalForm(forms: CaseForms) -> impl IntoView {
     view! {
         <ActionCard forms=forms.clone() card=CaseCard::Rebuttal title="Rebut the statement">
-            <StaffForm
-                action=forms.action("rebut")
-                name=FormName::Rebuttal.as_str()
-                csrf=forms.csrf.clone()
-                version=forms.version
-                refusal=forms.refusal(FormName::Rebuttal)
-                id="form-rebuttal"
-            >
-                <TextAreaField
-                    id="rebuttal-body"
-                    name="rebuttal"
-                    label="Rebuttal"
-                    hint="Sent to the customer by letter, and kept with their statement and the denial."
-                    required=true
-                    value=forms.typed(FormName::Rebuttal, "rebuttal", "")
-                />
-                <button type="submit" class="button secondary">"Send the rebuttal"</button>
-            </StaffForm>
+            <TextForm
+                forms=forms.clone()
+                form=FormName::Rebuttal
+                verb="rebut"
+                field="rebuttal"
+                field_id="rebuttal-body"
+                label="Rebuttal"
+                hint="Sent to the customer by letter, and kept with their statement and the denial."
+                button="Send the rebuttal"
+            />
         </ActionCard>
     }
 }
@@ -273,24 +279,16 @@ pub(super) fn ExtendForm(forms: CaseForms) -> impl IntoView {
     view! {
         <ActionCard forms=forms.clone() card=CaseCard::Extend title="Extend the deadline">
             <p class="hint">"Some rules allow one extension, granted before the deadline ends."</p>
-            <StaffForm
-                action=forms.action("extend")
-                name=FormName::Extend.as_str()
-                csrf=forms.csrf.clone()
-                version=forms.version
-                refusal=forms.refusal(FormName::Extend)
-                id="form-extend"
-            >
-                <TextAreaField
-                    id="extend-reason"
-                    name="reason"
-                    label="Reason"
-                    hint="The customer will read this in the notice of the new date."
-                    required=true
-                    value=forms.typed(FormName::Extend, "reason", "")
-                />
-                <button type="submit" class="button secondary">"Extend the deadline"</button>
-            </StaffForm>
+            <TextForm
+                forms=forms.clone()
+                form=FormName::Extend
+                verb="extend"
+                field="reason"
+                field_id="extend-reason"
+                label="Reason"
+                hint="The customer will read this in the notice of the new date."
+                button="Extend the deadline"
+            />
         </ActionCard>
     }
 }
@@ -303,24 +301,16 @@ pub(super) fn LegalHoldForm(forms: CaseForms, hold: Option<LegalHold>) -> impl I
         return view! {
             <ActionCard forms=forms.clone() card=CaseCard::Hold title="Legal hold">
                 <p class="hint">"A held request is never purged, whatever its retention, until the hold is lifted."</p>
-                <StaffForm
-                    action=forms.action("hold")
-                    name=FormName::Hold.as_str()
-                    csrf=forms.csrf.clone()
-                    version=forms.version
-                    refusal=forms.refusal(FormName::Hold)
-                    id="form-hold"
-                >
-                    <TextAreaField
-                        id="hold-reason"
-                        name="reason"
-                        label="Reason"
-                        hint="For example the matter or the counsel's instruction. Written to the audit log."
-                        required=true
-                        value=forms.typed(FormName::Hold, "reason", "")
-                    />
-                    <button type="submit" class="button secondary">"Place a legal hold"</button>
-                </StaffForm>
+                <TextForm
+                    forms=forms.clone()
+                    form=FormName::Hold
+                    verb="hold"
+                    field="reason"
+                    field_id="hold-reason"
+                    label="Reason"
+                    hint="For example the matter or the counsel's instruction. Written to the audit log."
+                    button="Place a legal hold"
+                />
             </ActionCard>
         }
         .into_any();
