@@ -128,7 +128,9 @@ async fn the_opt_out_letter_took_effect_and_names_the_holders_it_covers(app: Tes
     let (_, reference) = submit(&app, "/opt-out", JOINT_OPT_OUT).await;
     app.mail.wait_for(1, WAIT).await;
     let agent = app.staff_member("agent@example.com", Role::Agent).await;
-    let today = chrono::Utc::now().date_naive().to_string();
+    // The organisation's day, not UTC's: from midnight UTC until it is midnight in
+    // New York, UTC's date is a day the portal calls the future.
+    let today = crate::metrics::today().to_string();
     for pairs in [vec![("step", "start_work")], vec![("step", "resolve"), ("effective_on", today.as_str())]] {
         let version = agent.case(&reference).await.version.to_string();
         let mut all = vec![("version", version.as_str())];

@@ -263,7 +263,9 @@ async fn an_applied_opt_out_names_the_person_only_to_those_who_asked(app: TestAp
     let reference = text[at..at + 12].to_owned();
     let agent = app.staff_member("agent@example.com", Role::Agent).await;
     let version = agent.case(&reference).await.version.to_string();
-    let today = chrono::Utc::now().date_naive().to_string();
+    // The organisation's day, not UTC's: from midnight UTC until it is midnight in
+    // New York, UTC's date is a day the portal calls the future.
+    let today = crate::metrics::today().to_string();
     let resolved = agent
         .post_confirmed(
             &format!("/staff/requests/{reference}/step"),
