@@ -160,12 +160,16 @@ mod tests {
     /// the copy after a deliberate change.
     #[test]
     fn the_committed_description_is_the_generated_one() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/http/api/openapi.json");
+        // The folder cargo names when it runs the test, not the one it was
+        // compiled in: a test binary reused from a shared target folder
+        // (another clone of the same commit) would read the other clone.
+        let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo runs the tests");
+        let path = std::path::Path::new(&manifest).join("src/http/api/openapi.json");
         let generated = format!("{}\n", DESCRIPTION.as_str());
         if std::env::var_os("UPDATE_OPENAPI").is_some() {
-            std::fs::write(path, &generated).expect("written");
+            std::fs::write(&path, &generated).expect("written");
         }
-        let committed = std::fs::read_to_string(path).expect("the committed copy");
+        let committed = std::fs::read_to_string(&path).expect("the committed copy");
         assert!(
             committed == generated,
             "the API changed without its description: review the change, then run this test with UPDATE_OPENAPI=1"
