@@ -46,6 +46,16 @@ for (const width of [1280, 375]) {
         }
         await expect(page.locator('#note-body')).toBeHidden();
 
+        // On a phone the actions follow the conversation, one tap away.
+        const jump = page.getByRole('link', { name: 'Go to the actions' });
+        if (page.viewportSize()!.width < 960) {
+          await jump.click();
+          await expect(page).toHaveURL(/#actions$/);
+          await expect(page.locator('#actions .action-card').first()).toBeInViewport();
+        } else {
+          await expect(jump, 'beside the case on a desk').toBeHidden();
+        }
+
         // The phone number the customer gave dials with a tap.
         await expect(page.getByRole('link', { name: '(555) 987-6543' })).toHaveAttribute('href', 'tel:5559876543');
 
@@ -57,7 +67,13 @@ for (const width of [1280, 375]) {
         await expect(page).toHaveURL(new RegExp(`/staff/requests/${reference}\\?done=note#card-note$`));
         expect(await isOpen(page, 'note')).toBe(true);
         await expect(page.locator('#card-note [role=status]')).toHaveText('Note added.');
-        await expect(page.locator('.timeline')).toContainText('Called the insurer; waiting for their answer.');
+        // In the conversation, marked as a note the customer never sees,
+        // after the request it is about.
+        const note = page.locator('ol.conversation > li.said.note');
+        await expect(note).toContainText('Called the insurer; waiting for their answer.');
+        await expect(note.locator('.badge')).toHaveText('Internal note');
+        await expect(page.locator('ol.conversation > li').first()).toContainText('The customer sent the request');
+        await expect(page.locator('ol.conversation > li').last()).toContainText('Called the insurer');
         expect(await isOpen(page, 'message'), 'other cards stay folded').toBe(false);
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         expect(width, 'no sideways scroll').toBeLessThanOrEqual(page.viewportSize()!.width);

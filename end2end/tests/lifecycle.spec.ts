@@ -63,6 +63,16 @@ for (const javaScriptEnabled of [true, false]) {
     await agent.goto(`/staff/requests/${reference}`);
     await expect(agent.locator('#card-status')).toContainText('In progress');
     await expect(agent.locator('.timeline')).toContainText(answer);
+    // One conversation, oldest first: the question sent to the customer,
+    // its email, then the customer's answer, each marked by who spoke.
+    const said = agent.locator('ol.conversation > li.said');
+    const question = said.filter({ hasText: 'Which phone number were you called on?' });
+    await expect(question).toHaveClass(/\bstaff\b/);
+    await expect(question.locator('.badge')).toHaveText('Sent to the customer');
+    await expect(said.last()).toHaveClass(/\bcustomer\b/);
+    await expect(said.last()).toContainText(answer);
+    await expect(said.last().locator('.badge')).toHaveText('From the customer');
+    await expect(agent.locator('ol.conversation > li.email').filter({ hasText: /information/i })).toHaveCount(1);
   });
 
   test(`a customer withdraws a request with a reason (${mode})`, async ({ openContext }) => {

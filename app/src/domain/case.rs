@@ -138,3 +138,92 @@ pub struct PrintLetter {
     pub text: String,
     pub created_on: NaiveDate,
 }
+
+/// One entry of a case's conversation: a step of its history (which may be
+/// something said) or an email to the customer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ThreadEntry {
+    Event(CaseEvent),
+    Letter(LetterState),
+}
+
+/// A case's history and its emails as one conversation, oldest first. An
+/// email comes after the event that wrote it, which was recorded in the same
+/// transaction and so at the same instant or just before.
+pub fn conversation(mut events: Vec<CaseEvent>, mut letters: Vec<LetterState>) -> Vec<ThreadEntry> {
+    events.sort_by_key(|event| event.at);
+    letters.sort_by_key(|letter| letter.created_at);
+    let mut letters = letters.into_iter().peekable();
+    let mut thread = Vec::with_capacity(events.len() + letters.len());
+    for event in events {
+        while let Some(letter) = letters.next_if(|letter| letter.created_at < event.at) {
+            thread.push(ThreadEntry::Letter(letter));
+        }
+        thread.push(ThreadEntry::Event(event));
+    }
+    thread.extend(letters.map(ThreadEntry::Letter));
+    thread
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn event(kind: EventKind, second: u32) -> CaseEvent {
+        let at = Utc.with_ymd_and_hms(2026, 12, 7, 10, 0, second).unwrap();
+        CaseEvent {
+            kind,
+            at,
+            on: at.date_naive(),
+            title: kind.as_str().to_owned(),
+            body: None,
+            actor: None,
+            customer_visible: kind.customer_visible(),
+        }
+    }
+
+    fn letter(id: i64, second: u32) -> LetterState {
+        let at = Utc.with_ymd_and_hms(2026, 12, 7, 10, 0, second).unwrap();
+        LetterState {
+            id,
+            reference: None,
+            subject: format!("letter {id}"),
+            recipient: "grace@example.com".to_owned(),
+            status: LetterStatus::Sent,
+            attempts: 1,
+            last_error: None,
+            created_at: at,
+            created_on: at.date_naive(),
+            notice: false,
+            by_post: false,
+        }
+    }
+
+    fn order(thread: &[ThreadEntry]) -> Vec<String> {
+        thread
+            .iter()
+            .map(|entry| match entry {
+                ThreadEntry::Event(event) => event.title.clone(),
+                ThreadEntry::Letter(letter) => letter.subject.clone(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn emails_sit_after_the_event_that_wrote_them_oldest_first() {
+        let events = vec![event(EventKind::Message, 30), event(EventKind::Submitted, 0), event(EventKind::Note, 20)];
+        let letters = vec![letter(2, 30), letter(1, 0), letter(3, 45)];
+        assert_eq!(
+            order(&conversation(events, letters)),
+            ["submitted", "letter 1", "note", "message", "letter 2", "letter 3"]
+        );
+    }
+
+    #[test]
+    fn an_email_written_before_any_event_still_shows() {
+        let thread = conversation(vec![event(EventKind::Submitted, 10)], vec![letter(1, 5)]);
+        assert_eq!(order(&thread), ["letter 1", "submitted"]);
+    }
+}

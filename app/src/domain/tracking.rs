@@ -281,6 +281,27 @@ impl EventKind {
             Self::DocumentsSent => "The customer sent documents",
         }
     }
+
+    /// Who speaks in an event, for the case's conversation: what the
+    /// customer wrote, what staff wrote to them, an internal note, or a
+    /// step in the request's life told in one line.
+    pub fn voice(self) -> Voice {
+        match self {
+            Self::CustomerReplied | Self::DisagreementStated | Self::Withdrawn | Self::DocumentsSent => Voice::Customer,
+            Self::Message | Self::AskedCustomer | Self::Rebutted => Voice::ToCustomer,
+            Self::Note => Voice::Note,
+            _ => Voice::Step,
+        }
+    }
+}
+
+/// See [`EventKind::voice`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Voice {
+    Customer,
+    ToCustomer,
+    Note,
+    Step,
 }
 
 #[cfg(test)]
@@ -290,6 +311,17 @@ mod tests {
     use super::*;
     use crate::domain::clock::{ClockInput, Holidays, Pauses, Receipt, Regime, Rules};
     use crate::domain::request::{JointAccount, OptOutScope};
+
+    #[test]
+    fn what_is_said_to_or_by_the_customer_is_shown_to_them_and_a_note_never_is() {
+        for kind in EventKind::ALL {
+            match kind.voice() {
+                Voice::Customer | Voice::ToCustomer => assert!(kind.customer_visible(), "{kind:?}"),
+                Voice::Note => assert!(!kind.customer_visible(), "{kind:?}"),
+                Voice::Step => {}
+            }
+        }
+    }
 
     fn at(text: &str) -> DateTime<Utc> {
         text.parse::<NaiveDateTime>().unwrap().and_utc()

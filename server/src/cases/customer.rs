@@ -15,7 +15,7 @@ use super::change::{Change, Versioned, seal_clock};
 use super::{CaseDesk, CaseError, Loaded, clock_state};
 use crate::audit;
 use crate::db::entities::{request, request_document};
-use crate::mail::Letter;
+use crate::mail::{CustomerNews, Letter};
 use crate::requests::StoreError;
 use crate::vault::rows::ClockColumn;
 
@@ -50,7 +50,7 @@ impl CaseDesk {
             kind: found.kind,
             case_url: &case_url,
             resumed,
-            documents: 0,
+            news: CustomerNews::Reply,
         })?;
         let change = Change {
             at: Utc::now(),
@@ -128,8 +128,10 @@ impl CaseDesk {
 
     /// Supporting documents from the customer, all written with the one
     /// event that tells of them; the assignee, or the team, is told as of a
-    /// reply. The request's status and clock are left as they are: staff
-    /// judge whether the documents answer what they asked.
+    /// reply. Sent while the request waits on the customer they end the
+    /// wait as a reply does: what staff ask for is most often a document,
+    /// and a clock left stopped after it arrived would undercount the days
+    /// the organisation took.
     pub async fn customer_documents(
         &self,
         tracked: &request::Model,
@@ -139,6 +141,15 @@ impl CaseDesk {
         if !found.status.is_open() {
             return Err(CaseError::Invalid(NOT_OPEN_TO_DOCUMENTS));
         }
+        let resumed = workflow::customer_next(found.status, CustomerStep::Reply).filter(|next| *next != found.status);
+        let update = match resumed {
+            Some(next) => {
+                let mut set = vec![(request::Column::Status, Expr::value(next.as_str()))];
+                set.extend(self.end_wait(&found)?);
+                Some(Versioned { version: found.row.version, set })
+            }
+            None => None,
+        };
         let now = Utc::now();
         let vault = self.vault();
         let mut documents = Vec::with_capacity(accepted.len());
@@ -168,16 +179,20 @@ impl CaseDesk {
             reference: &found.reference,
             kind: found.kind,
             case_url: &case_url,
-            resumed: false,
-            documents: documents.len(),
+            resumed: resumed.is_some(),
+            news: CustomerNews::Documents(documents.len()),
         })?;
         let change = Change {
             at: now,
-            update: None,
+            update,
             event: EventKind::DocumentsSent,
             body: Some(received_text(&names)),
             action: "request.documents_sent",
-            detail: serde_json::json!({ "count": documents.len(), "bytes": sizes }),
+            detail: serde_json::json!({
+                "count": documents.len(),
+                "bytes": sizes,
+                "to": resumed.map(RequestStatus::as_str),
+            }),
             letter: None,
             entry: None,
             notices: vec![(address, letter)],
@@ -206,7 +221,7 @@ impl CaseDesk {
 
     /// Whom a customer's step is announced to, by name and address: the
     /// active colleague who holds the case, else the team's mailbox.
-    async fn told_of(&self, found: &Loaded) -> Result<(String, String), CaseError> {
+    pub(super) async fn told_of(&self, found: &Loaded) -> Result<(String, String), CaseError> {
         if let Some(id) = found.row.assignee_id {
             let staff = self.staff.list().await?;
             if let Some(member) = staff.into_iter().find(|member| member.id == id && member.active) {

@@ -14,7 +14,7 @@ use super::change::{Change, Versioned};
 use super::customer::{CUSTOMER, reference_of};
 use super::{CaseDesk, CaseError, Loaded};
 use crate::db::entities::{request, request_event};
-use crate::mail::Letter;
+use crate::mail::{CustomerNews, Letter};
 use crate::requests::StoreError;
 
 /// Why the tracking page refused an answer to a denial.
@@ -51,6 +51,19 @@ impl CaseDesk {
             return Err(CaseError::Invalid(refused));
         }
         let vault = self.vault();
+        let (name, address) = self.told_of(found).await?;
+        let case_url = self.mailer.link(&format!("staff/requests/{}", found.reference));
+        let told = self.mailer.compose(&Letter::CustomerReplied {
+            name: &name,
+            reference: &found.reference,
+            kind: found.kind,
+            case_url: &case_url,
+            resumed: false,
+            news: match step {
+                CustomerStep::StateDisagreement => CustomerNews::Statement,
+                _ => CustomerNews::DisclosureWish,
+            },
+        })?;
         let change = Change {
             at: Utc::now(),
             // No column changes, but the version is raised, so that two
@@ -65,7 +78,7 @@ impl CaseDesk {
             detail: serde_json::json!({ "statement": text.map(|text| vault.digest(text)) }),
             letter: None,
             entry: None,
-            notices: Vec::new(),
+            notices: vec![(address, told)],
             documents: Vec::new(),
         };
         self.change_by(&CUSTOMER, None, found, change).await

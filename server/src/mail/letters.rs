@@ -80,6 +80,18 @@ fn style_hashes(html: &str) -> Vec<String> {
     styles.into_iter().collect()
 }
 
+/// What the customer did from the tracking page that staff are told of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CustomerNews {
+    Reply,
+    /// This many documents, sent without a written reply.
+    Documents(usize),
+    /// A statement of disagreement with a denial.
+    Statement,
+    /// The wish that the request and its denial go with future disclosures.
+    DisclosureWish,
+}
+
 /// What the portal writes to customers, with what each letter needs.
 pub enum Letter<'a> {
     Receipt {
@@ -192,17 +204,16 @@ pub enum Letter<'a> {
         note: &'a str,
     },
     /// To the assignee, or the team when nobody holds the case: the
-    /// customer replied from the tracking page. Only the reference and a
+    /// customer acted from the tracking page. Only the reference and a
     /// link to the case: what they wrote stays sealed in the portal.
     CustomerReplied {
         name: &'a str,
         reference: &'a ReferenceCode,
         kind: RequestKind,
         case_url: &'a str,
-        /// Whether the reply ended a wait on the customer.
+        /// Whether it ended a wait on the customer.
         resumed: bool,
-        /// How many documents they sent instead of writing; 0 for a reply.
-        documents: usize,
+        news: CustomerNews,
     },
     /// To the customer: their request is withdrawn, as they asked.
     Withdrawn {
@@ -318,10 +329,14 @@ impl Letter<'_> {
                 }
             }
             Self::CaseMessage { reference, .. } => format!("A message about your request {reference}"),
-            Self::CustomerReplied { reference, documents: 0, .. } => {
-                format!("The customer replied on request {reference}")
-            }
-            Self::CustomerReplied { reference, .. } => format!("The customer sent documents on request {reference}"),
+            Self::CustomerReplied { reference, news, .. } => match news {
+                CustomerNews::Reply => format!("The customer replied on request {reference}"),
+                CustomerNews::Documents(_) => format!("The customer sent documents on request {reference}"),
+                CustomerNews::Statement => format!("The customer disagrees with the denial of request {reference}"),
+                CustomerNews::DisclosureWish => {
+                    format!("The customer wants the denial of request {reference} sent with future disclosures")
+                }
+            },
             Self::Withdrawn { reference, .. } => format!("Your request {reference} is withdrawn"),
             Self::Merged { reference, earlier, .. } => format!("Your request {reference} is joined with {earlier}"),
             Self::Rebuttal { reference, .. } => {
@@ -536,8 +551,14 @@ impl Letters {
             Letter::Digest { name, day, due_soon, overdue, all_overdue, queue_url } => {
                 context! { name, day, due_soon, overdue, all_overdue, queue_url => url(queue_url) }
             }
-            Letter::CustomerReplied { name, reference, kind, case_url, resumed, documents } => {
-                context! { name, reference => reference.as_str(), kind_label => kind.label(), case_url => url(case_url), resumed, documents }
+            Letter::CustomerReplied { name, reference, kind, case_url, resumed, news } => {
+                let (news, documents) = match news {
+                    CustomerNews::Reply => ("reply", 0),
+                    CustomerNews::Documents(count) => ("documents", *count),
+                    CustomerNews::Statement => ("statement", 0),
+                    CustomerNews::DisclosureWish => ("wish", 0),
+                };
+                context! { name, reference => reference.as_str(), kind_label => kind.label(), case_url => url(case_url), resumed, news, documents }
             }
             Letter::Withdrawn { name, reference, kind, reason } => {
                 context! { name, reference => reference.as_str(), kind_label => kind.label(), reason }

@@ -17,7 +17,7 @@ pub mod worker;
 
 pub use allowance::RecipientAllowance;
 pub use desk::MailDesk;
-pub use letters::{Composed, Letter, Letters};
+pub use letters::{Composed, CustomerNews, Letter, Letters};
 pub use mailer::Mailer;
 pub use outbox::Outbox;
 pub use transport::Transport;

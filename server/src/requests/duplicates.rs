@@ -1,6 +1,7 @@
 //! Spotting a likely duplicate as a request arrives: an earlier request of
-//! the same kind, from the same person (the same normalised email address
-//! or account number), still open. The new request is only marked and
+//! the same kind, from the same person (the same normalised email address,
+//! or the same account number where an address does not tell two joint
+//! holders apart), still open. The new request is only marked and
 //! linked, never refused or held back: the mark is written after the
 //! request, its receipt and its verification letter are committed, and a
 //! failure to mark is logged and forgotten.
@@ -63,7 +64,15 @@ async fn earlier_open(db: &DatabaseConnection, id: i64, who: &Identity) -> Resul
         same_person = same_person.add(request::Column::EmailIndex.eq(email.as_str()));
     }
     if let Some(account) = &who.account_index {
-        same_person = same_person.add(request::Column::AccountIndex.eq(account.as_str()));
+        // Joint holders share an account number, each with their own right
+        // to ask: the number alone names the person only where one of the
+        // two requests gave no email address (a letter or a call) to tell
+        // them apart.
+        let same_account = Condition::all().add(request::Column::AccountIndex.eq(account.as_str()));
+        same_person = same_person.add(match who.email_index {
+            Some(_) => same_account.add(request::Column::EmailIndex.is_null()),
+            None => same_account,
+        });
     }
     if same_person.is_empty() {
         return Ok(None);

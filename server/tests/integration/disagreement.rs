@@ -130,7 +130,13 @@ async fn a_rebuttal_is_mailed_to_the_customer_and_shown_with_the_statement(app: 
 
     let sent = app.post_form(&format!("{tracking}/disagree"), &[("statement", "My card says 4321.")]).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.main_text());
-    let before = app.mail.wait_for(2, WAIT).await.len();
+    // The receipt, the denial, and the team told of the statement.
+    let inbox = app.mail.wait_for(3, WAIT).await;
+    let told = inbox.iter().find(|m| m.subject().contains("disagrees with the denial")).expect("the team is told");
+    assert_eq!(told.recipients, vec!["privacy@example.com".to_owned()], "nobody holds the case");
+    assert!(told.text().contains(&format!("/staff/requests/{reference}")), "{}", told.text());
+    assert!(!told.text().contains("4321"), "the statement stays sealed in the portal");
+    let before = inbox.len();
     let version = agent.case(&reference).await.version.to_string();
     let rebuttal = "The insurer confirmed 1234 & <nothing> else.";
     let done = agent.post(&path, &[("version", &version), ("rebuttal", rebuttal)]).await;
@@ -170,6 +176,8 @@ async fn without_a_statement_the_customer_may_ask_that_the_denial_go_with_disclo
     assert!(shown.text_of("disagreement").is_some_and(|t| t.contains("future disclosure")));
     let record = agent.get(&format!("/staff/requests/{reference}/disclosure.txt")).await;
     assert!(record.body.contains("Our records match the insurer's."), "the denial goes with disclosures");
+    let inbox = app.mail.wait_for(3, WAIT).await;
+    assert!(inbox.iter().any(|m| m.subject().contains("sent with future disclosures")), "the team is told");
     let twice = app.post_form(&format!("{tracking}/denial-with-disclosures"), &[]).await;
     assert_eq!(twice.location(), format!("{tracking}?disclosures=refused#disagreement"), "recorded once");
 }

@@ -87,6 +87,23 @@ async fn a_duplicate_amendment_is_still_verified(app: TestApp) {
     assert!(found.duplicate_of.is_some(), "and the mark stays for staff to decide");
 }
 
+async fn a_joint_holder_with_their_own_address_is_no_duplicate(app: TestApp) {
+    submit(&app, "/opt-out", OPT_OUT).await;
+    let holder = OPT_OUT
+        .iter()
+        .map(|&(name, value)| match name {
+            "full_name" => (name, "Charles Babbage"),
+            "email" => (name, "charles@example.com"),
+            _ => (name, value),
+        })
+        .collect::<Vec<_>>();
+    let (_, theirs) = submit(&app, "/opt-out", &holder).await;
+    assert_eq!(row(&app, &theirs).await.duplicate_of, None, "the same account, another holder");
+    let (_, repeat) = submit(&app, "/opt-out", &holder).await;
+    let repeats = row(&app, &repeat).await.duplicate_of;
+    assert_eq!(repeats, Some(row(&app, &theirs).await.id), "their own second request still is one, of theirs");
+}
+
 async fn another_kind_or_a_finished_request_is_no_duplicate(app: TestApp) {
     let (_, first) = submit(&app, "/opt-out", OPT_OUT).await;
     let complaint = [
@@ -125,7 +142,14 @@ async fn a_merge_joins_the_timelines_keeps_the_earlier_deadline_and_tells_the_cu
     let earlier_due = agent.case(&first).await.clock.expect("a clock").due();
     assert!(earlier_due < agent.case(&second).await.clock.expect("a clock").due());
 
+    let manager = app.staff_member("manager@example.com", Role::Manager).await;
+    let merged_before = manager.outcome_this_week("Merged into an earlier request").await;
     decide(&agent, &second, "merge").await;
+    assert_eq!(
+        manager.outcome_this_week("Merged into an earlier request").await,
+        merged_before + 1,
+        "counted on the dashboard as its own outcome"
+    );
 
     let merged = agent.case(&second).await;
     assert_eq!(merged.status, RequestStatus::Merged);
@@ -177,6 +201,7 @@ on_both_databases!(
     a_second_open_opt_out_is_marked_and_linked_on_both_pages_and_still_receipted,
     a_duplicate_amendment_is_still_verified,
     another_kind_or_a_finished_request_is_no_duplicate,
+    a_joint_holder_with_their_own_address_is_no_duplicate,
     a_merge_joins_the_timelines_keeps_the_earlier_deadline_and_tells_the_customer,
     keeping_separate_clears_the_mark_and_says_so,
 );

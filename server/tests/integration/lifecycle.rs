@@ -154,6 +154,36 @@ async fn a_reply_resumes_a_paused_clock_by_exactly_the_paused_days(app: TestApp)
     assert!(!told.text().contains("4321"), "the letter carries no personal text");
 }
 
+/// Documents sent while staff wait on the customer answer them as a reply
+/// does: the wait ends today and the deadline moves by the days it lasted.
+async fn documents_sent_while_waited_on_resume_the_clock(app: TestApp) {
+    const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+    let (tracking, reference) = submit_form(&app, "/complaint", COMPLAINT).await;
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    step(&agent, &reference, &[("step", "mark_verified")]).await;
+    step(&agent, &reference, &[("step", "ask_customer"), ("what", "A photo of your insurance card.")]).await;
+    backdate(&app, &reference, 20, 10).await;
+
+    let sent = app.post_files(&format!("{tracking}/documents"), &[("documents", "card.pdf", PDF)]).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.main_text());
+
+    let found = row(&app, &reference).await;
+    assert_eq!(found.status, RequestStatus::InProgress.as_str(), "the documents end the wait");
+    let today = Utc::now().with_timezone(&ZONE).date_naive();
+    let paused = Pause { asked: today - Days::new(10), answered: today };
+    assert_eq!(found.due_on, Some(due_with(&found, Vec::new()) + Days::new(10)), "moved by the ten days waited");
+    assert_eq!(found.due_on, Some(due_with(&found, vec![paused])));
+
+    // Documents sent while the request is worked change nothing but the list.
+    let version = found.version;
+    let more = app.post_files(&format!("{tracking}/documents"), &[("documents", "back.pdf", PDF)]).await;
+    assert_eq!(more.status, StatusCode::SEE_OTHER, "{}", more.main_text());
+    let after = row(&app, &reference).await;
+    assert_eq!((after.status.as_str(), after.due_on), (RequestStatus::InProgress.as_str(), found.due_on));
+    assert_eq!(after.version, version, "an event only: the row is left alone");
+    assert_eq!(agent.case(&reference).await.documents.len(), 2);
+}
+
 async fn a_reply_on_an_unassigned_case_tells_the_team(app: TestApp) {
     let (tracking, reference) = submit(&app).await;
     let agent = app.staff_member("agent@example.com", Role::Agent).await;
@@ -192,7 +222,7 @@ async fn a_withdrawal_closes_the_request_tells_the_customer_and_is_counted(app: 
     let agent = app.staff_member("agent@example.com", Role::Agent).await;
     step(&agent, &reference, &[("step", "mark_verified")]).await;
     let manager = app.staff_member("boss@example.com", Role::Manager).await;
-    let before = withdrawn_on_dashboard(&manager).await;
+    let before = manager.outcome_this_week("Withdrawn by the customer").await;
     assert!(app.get(&tracking).await.text_of("withdraw-heading").is_some(), "an open request offers it");
 
     let reason = "Sorted <b>by phone</b> & thanks";
@@ -234,20 +264,10 @@ async fn a_withdrawal_closes_the_request_tells_the_customer_and_is_counted(app: 
     assert!(letter.text().contains(reason), "{}", letter.text());
     assert!(letter.html().contains("&lt;b&gt;by phone") && !letter.html().contains("<b>by phone"), "{}", letter.html());
 
-    assert_eq!(withdrawn_on_dashboard(&manager).await, before + 1, "counted as its own outcome");
+    assert_eq!(manager.outcome_this_week("Withdrawn by the customer").await, before + 1, "counted as its own outcome");
     let csv = manager.get("/staff/dashboard/requests.csv?range=7d").await;
     let line = csv.body.lines().find(|line| line.starts_with(&reference)).expect("the request in the export");
     assert!(line.contains(",withdrawn,") && line.contains("Withdrawn by the customer"), "{line}");
-}
-
-/// The dashboard's line of withdrawn requests over the last week.
-async fn withdrawn_on_dashboard(manager: &StaffBrowser<'_>) -> u64 {
-    let reply = manager.server_fn("dashboard", &[("query", "range=7d")]).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    let answer: app::services::Answer<Result<app::domain::metrics::Dashboard, app::domain::metrics::PeriodError>> =
-        serde_json::from_str(&reply.body).expect("the dashboard as JSON");
-    let board = answer.expect("a manager sees it").expect("a period");
-    board.outcomes.iter().find(|(label, _)| label == "Withdrawn by the customer").map(|(_, n)| *n).expect("a line")
 }
 
 async fn an_applied_opt_out_is_revoked_not_withdrawn(app: TestApp) {
@@ -396,6 +416,7 @@ on_both_databases!(
     an_old_link_acts_only_once_the_fresh_email_link_is_followed,
     a_link_sent_again_is_fresh_and_acts_at_once,
     a_reply_resumes_a_paused_clock_by_exactly_the_paused_days,
+    documents_sent_while_waited_on_resume_the_clock,
     a_reply_on_an_unassigned_case_tells_the_team,
     a_bad_reply_is_refused_beside_the_field_and_kept,
     a_withdrawal_closes_the_request_tells_the_customer_and_is_counted,

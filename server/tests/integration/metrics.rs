@@ -326,6 +326,7 @@ async fn every_figure_matches_the_hand_count(app: TestApp) {
             ("Complaint resolved: A request of mine that was refused", 0),
             ("Complaint resolved: Something else", 0),
             ("Withdrawn by the customer", 0),
+            ("Merged into an earlier request", 0),
         ]
     );
 

@@ -386,9 +386,12 @@ fn outcome_lines(kinds: &[RequestKind], facts: &[OutcomeFact]) -> Vec<(String, u
             }
         }
     }
-    // A customer may withdraw a request of any kind: one line for all.
+    // A request of any kind may be withdrawn by the customer, or merged
+    // into an earlier one by staff: one line for all kinds each.
     if !kinds.is_empty() {
-        lines.push((OutcomeClass::Withdrawn.label().to_owned(), count(OutcomeClass::Withdrawn, None)));
+        for class in [OutcomeClass::Withdrawn, OutcomeClass::Merged] {
+            lines.push((class.label().to_owned(), count(class, None)));
+        }
     }
     lines
 }

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 use crate::components::CopyButton;
 use crate::domain::access::{Action, Actor, Viewer, permits};
 use crate::domain::accounts::StaffMember;
-use crate::domain::case::{CaseEvent, CaseView, DuplicateLinks, LegalHold, LetterState, LetterStatus, Purged};
+use crate::domain::case::{CaseEvent, CaseView, DuplicateLinks, LegalHold, LetterState, Purged};
 use crate::domain::clock::{Deadline, RequestClock};
 use crate::domain::disagreement::Disagreement;
 use crate::domain::documents::{DocumentEntry, size_label};
@@ -20,9 +20,9 @@ use crate::services::load_case;
 use super::case_forms::{
     AssignForm, CaseForms, DuplicateForm, ExtendForm, LegalHoldForm, MessageForm, NoteForm, RebuttalForm, StepForms,
 };
+use super::conversation::{Conversation, LetterLine};
 use super::frame::viewer;
-use super::mail::RetryButton;
-use super::{Done, labels, long_date, staff_feedback, staff_view, today};
+use super::{Done, long_date, staff_feedback, staff_view, today};
 
 #[component]
 pub fn CasePage() -> impl IntoView {
@@ -83,6 +83,7 @@ fn Case(
         RequestDetails::Amendment { notify, .. } => notify.clone(),
         _ => Vec::new(),
     };
+    let return_to = format!("/staff/requests/{reference}");
     let (notices, letters): (Vec<LetterState>, Vec<LetterState>) =
         std::mem::take(&mut case.letters).into_iter().partition(|letter| letter.notice);
     let notices = (!notices.is_empty()).then(|| {
@@ -90,7 +91,12 @@ fn Case(
             <section id="notices" aria-labelledby="notices-title">
                 <h2 id="notices-title">"Amendment notices"</h2>
                 <p class="hint">"One notice to each person and business associate told of the amendment."</p>
-                <Letters letters=notices forms=forms.clone() return_to=format!("/staff/requests/{reference}")/>
+                <ul class="letters">
+                    {notices
+                        .into_iter()
+                        .map(|letter| view! { <LetterLine letter forms=Some(forms.clone()) return_to=return_to.clone()/> })
+                        .collect_view()}
+                </ul>
             </section>
         }
     });
@@ -101,6 +107,7 @@ fn Case(
             <CopyButton text=reference.clone() what="the reference"/>
         </div>
         <p class="lead">{case.kind.staff_label()}</p>
+        <p class="jump"><a href="#actions">"Go to the actions"</a></p>
         <Done on_cards=true/>
         <NotSaved forms=forms.clone()/>
         {case.contact.by_post().then(|| view! {
@@ -129,17 +136,16 @@ fn Case(
                     <Facts facts=asked(case.contact, case.details)/>
                 </section>
                 <CaseDocuments documents=case.documents.clone() reference=reference.clone()/>
-                <section aria-labelledby="timeline-title">
-                    <h2 id="timeline-title">"Timeline"</h2>
-                    <Timeline events=case.timeline/>
-                </section>
-                <section id="emails" aria-labelledby="emails-title">
-                    <h2 id="emails-title">"Emails"</h2>
-                    <Letters letters forms=forms.clone() return_to=format!("/staff/requests/{reference}")/>
+                <section id="conversation" aria-labelledby="timeline-title">
+                    <h2 id="timeline-title">"Conversation"</h2>
+                    <p class="hint">
+                        "Oldest first: what the customer wrote, what was sent to them, internal notes (never shown to the customer), each step and each email."
+                    </p>
+                    <Conversation events=case.timeline letters forms=Some(forms.clone()) return_to/>
                 </section>
                 {notices}
             </div>
-            <div class="case-actions">
+            <div class="case-actions" id="actions" role="region" aria-label="Actions">
                 {case.duplicates.repeats.clone().map(|earlier| view! { <DuplicateForm forms=forms.clone() earlier/> })}
                 <AssignForm forms=forms.clone() viewer assignee=case.assignee staff/>
                 <StepForms
@@ -224,9 +230,9 @@ fn PurgedCase(reference: String, case_kind: &'static str, purged: Purged, timeli
             <p>{format!("Personal data removed on {} under {}.", long_date(purged.on), purged.under)}</p>
             <p>"Its reference, kind, channel, dates, status, outcome and deadlines are kept for the records and the yearly figures."</p>
         </div>
-        <section aria-labelledby="timeline-title">
-            <h2 id="timeline-title">"Timeline"</h2>
-            <Timeline events=timeline/>
+        <section id="conversation" aria-labelledby="timeline-title">
+            <h2 id="timeline-title">"Conversation"</h2>
+            <Conversation events=timeline letters=Vec::new() forms=None return_to=String::new()/>
         </section>
     }
 }
@@ -501,79 +507,4 @@ fn DisagreementFacts(disagreement: Disagreement, reference: String) -> impl Into
             {limit.map(|limit| view! { <p class="hint">{limit}</p> })}
         </section>
     }
-}
-
-#[component]
-fn Timeline(events: Vec<CaseEvent>) -> impl IntoView {
-    if events.is_empty() {
-        return view! { <p class="empty">"Nothing has happened yet."</p> }.into_any();
-    }
-    let entries = events
-        .into_iter()
-        .rev()
-        .map(|event| {
-            let (class, seen_by) = if event.customer_visible {
-                ("badge public", "Customer can see")
-            } else {
-                ("badge internal", "Internal")
-            };
-            view! {
-                <li class:internal=!event.customer_visible>
-                    <time datetime=event.at.to_rfc3339()>{long_date(event.on)}</time>
-                    <p class="timeline-title">{event.title}</p>
-                    <p class="timeline-meta">
-                        <span class=class>{seen_by}</span>
-                        " "
-                        {event.actor.map_or_else(|| "Customer or system".to_owned(), |name| format!("By {name}"))}
-                    </p>
-                    {event.body.map(|body| view! { <p class="timeline-body">{body}</p> })}
-                </li>
-            }
-        })
-        .collect_view();
-    view! { <ol class="timeline">{entries}</ol> }.into_any()
-}
-
-#[component]
-fn Letters(letters: Vec<LetterState>, forms: CaseForms, return_to: String) -> impl IntoView {
-    if letters.is_empty() {
-        return view! { <p class="empty">"No emails for this request yet."</p> }.into_any();
-    }
-    let items = letters
-        .into_iter()
-        .map(|letter| {
-            // A letter for the post is printed from the print queue, never
-            // sent again by the mail worker.
-            let retry = (letter.status != LetterStatus::Sent && !letter.by_post).then(|| {
-                view! {
-                    <RetryButton
-                        letter=letter.id
-                        subject=letter.subject.clone()
-                        csrf=forms.csrf.clone()
-                        return_to=return_to.clone()
-                    />
-                }
-            });
-            view! {
-                <li class="letter" class:failed=letter.status == LetterStatus::Failed>
-                    <p class="letter-subject">{letter.subject}</p>
-                    <p class="letter-meta">
-                        <span class="badge">{labels::letter_status_of(letter.status, letter.by_post)}</span>
-                        " To " {letter.recipient.replace('\n', ", ")} " · "
-                        {match (letter.by_post, letter.attempts) {
-                            (true, _) => "by post".to_owned(),
-                            (false, 1) => "1 attempt".to_owned(),
-                            (false, n) => format!("{n} attempts"),
-                        }}
-                    </p>
-                    {letter.last_error.map(|error| view! { <p class="letter-error">"Last error: " {error}</p> })}
-                    {retry}
-                </li>
-            }
-        })
-        .collect_view();
-    view! {
-        <ul class="letters">{items}</ul>
-    }
-    .into_any()
 }

@@ -121,4 +121,14 @@ impl StaffBrowser<'_> {
             serde_json::from_str(&reply.body).expect("the case as JSON");
         answer.expect("the case is open to this viewer").0
     }
+
+    /// The dashboard's count on its outcome line `label` over the last week.
+    pub async fn outcome_this_week(&self, label: &str) -> u64 {
+        let reply = self.server_fn("dashboard", &[("query", "range=7d")]).await;
+        assert_eq!(reply.status, axum::http::StatusCode::OK, "{}", reply.body);
+        let answer: app::services::Answer<Result<app::domain::metrics::Dashboard, app::domain::metrics::PeriodError>> =
+            serde_json::from_str(&reply.body).expect("the dashboard as JSON");
+        let board = answer.expect("the dashboard is open to this viewer").expect("a period");
+        board.outcomes.iter().find(|(line, _)| line == label).map(|(_, n)| *n).expect("a line")
+    }
 }
