@@ -334,7 +334,9 @@ impl SystemStep {
 
 /// What staff decide about a request marked as the likely duplicate of an
 /// earlier open one of the same kind from the same person.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum DuplicateDecision {
     /// Fold it into the earlier request: the timelines join, the earlier
     /// clock wins, and this one ends merged.
@@ -546,6 +548,14 @@ pub fn step_from_form(kind: RequestKind, field: impl Fn(&str) -> Option<String>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_duplicate_decision_has_one_name_in_forms_and_in_the_api() {
+        for decision in [DuplicateDecision::Merge, DuplicateDecision::KeepSeparate] {
+            assert_eq!(serde_json::to_string(&decision).unwrap(), format!("\"{}\"", decision.as_str()));
+            assert_eq!(DuplicateDecision::parse(decision.as_str()), Some(decision));
+        }
+    }
     use RequestStatus as S;
 
     fn resolve(outcome: Outcome) -> Step {

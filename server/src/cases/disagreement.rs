@@ -47,7 +47,7 @@ impl CaseDesk {
         refused: &'static str,
     ) -> Result<(), CaseError> {
         workflow::customer_next(found.status, step).ok_or(CaseError::Invalid(refused))?;
-        if !self.disagreement_of(found).await?.open_to(step) {
+        if !self.disagreement_of(found).await?.is_some_and(|standing| standing.open_to(step)) {
             return Err(CaseError::Invalid(refused));
         }
         let vault = self.vault();
@@ -98,9 +98,8 @@ impl CaseDesk {
         if found.row.version != version {
             return Err(CaseError::Conflict);
         }
-        let standing = self.disagreement_of(&found).await?;
-        if !standing.may_rebut() {
-            return Err(CaseError::Invalid("Only a statement of disagreement without a rebuttal can be rebutted."));
+        if !self.disagreement_of(&found).await?.is_some_and(|standing| standing.may_rebut()) {
+            return Err(CaseError::NotNow("Only a statement of disagreement without a rebuttal can be rebutted."));
         }
         let letter = self.mailer.compose_for(
             &Letter::Rebuttal { name: &found.name, reference: &found.reference, rebuttal },
@@ -121,8 +120,9 @@ impl CaseDesk {
         self.versioned_change(viewer, &found, change).await
     }
 
-    /// What the request's history says of its denial so far.
-    async fn disagreement_of(&self, found: &Loaded) -> Result<Disagreement, CaseError> {
+    /// What the request's history says of its denial so far; `None` for a
+    /// request that was not denied.
+    async fn disagreement_of(&self, found: &Loaded) -> Result<Option<Disagreement>, CaseError> {
         let kinds = [EventKind::DisagreementStated, EventKind::DenialWithDisclosures, EventKind::Rebutted];
         let events = request_event::Entity::find()
             .filter(request_event::Column::RequestId.eq(found.row.id))
@@ -139,6 +139,6 @@ impl CaseDesk {
             history.push((EventKind::parse(&event.kind), body));
         }
         let history = history.iter().filter_map(|(kind, body)| Some(((*kind)?, body.as_deref())));
-        Disagreement::of(found.status, history, None).ok_or(CaseError::Invalid(NOT_OPEN_TO_STATEMENT))
+        Ok(Disagreement::of(found.status, history, None))
     }
 }

@@ -38,7 +38,7 @@ impl CaseDesk {
         if found.row.version != version {
             return Err(CaseError::Conflict);
         }
-        let earlier_id = found.row.duplicate_of.ok_or(CaseError::Invalid(NOT_MARKED))?;
+        let earlier_id = found.row.duplicate_of.ok_or(CaseError::NotNow(NOT_MARKED))?;
         let earlier = self.load_by_id(earlier_id).await?;
         let next = workflow::duplicate_next(found.status, earlier.status, decision)?;
         let now = Utc::now();

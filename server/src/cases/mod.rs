@@ -47,6 +47,10 @@ pub enum CaseError {
     Extension(#[from] ExtensionError),
     #[error("{0}")]
     Invalid(&'static str),
+    /// What was asked is well formed, but the request's state refuses it
+    /// (nothing to rebut, no mark to decide): reading it again shows why.
+    #[error("{0}")]
+    NotNow(&'static str),
     /// An address chosen for an amendment notice that belongs to neither a
     /// person the customer named nor a business associate.
     #[error("{0} is neither a person the customer named nor a business associate, so it is sent no notice.")]

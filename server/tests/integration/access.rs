@@ -312,6 +312,8 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
         ("POST", "/api/v1/requests/{reference}/steps", format!("/api/v1/requests/{reference}/steps"), AGENTS),
         ("POST", "/api/v1/requests/{reference}/notes", format!("/api/v1/requests/{reference}/notes"), AGENTS),
         ("GET", "/api/v1/requests/{reference}/timeline", format!("/api/v1/requests/{reference}/timeline"), AGENTS),
+        ("POST", "/api/v1/requests/{reference}/duplicate", format!("/api/v1/requests/{reference}/duplicate"), AGENTS),
+        ("POST", "/api/v1/requests/{reference}/rebuttal", format!("/api/v1/requests/{reference}/rebuttal"), AGENTS),
         ("GET", "/api/v1/opt-outs", "/api/v1/opt-outs".to_owned(), AGENTS),
         (
             "GET",

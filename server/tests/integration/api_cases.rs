@@ -240,9 +240,72 @@ async fn the_served_description_covers_every_api_route(app: TestApp) {
     assert_eq!(links["timeline"]["parameters"]["reference"], "$response.body#/reference");
 }
 
+async fn a_duplicate_is_merged_and_a_statement_rebutted_through_the_api(app: TestApp) {
+    let token = token(&app).await;
+    let first = amendment(&app, &token, 3, "Pat Doe").await;
+    let second = amendment(&app, &token, 0, "Pat Doe").await;
+    let (_, read) = call(&app, "GET", &format!("/api/v1/requests/{second}"), &token, None).await;
+    assert_eq!(read["duplicate_of"], first.as_str(), "the same address, the same kind, still open: {read}");
+    let version = read["version"].as_i64().expect("a version");
+
+    let path = format!("/api/v1/requests/{second}/duplicate");
+    let stale = json!({ "version": version - 1, "decision": "merge" });
+    assert_eq!(call(&app, "POST", &path, &token, Some(stale)).await.0.status, StatusCode::CONFLICT);
+    let unknown = json!({ "version": version, "decision": "ignore" });
+    assert_eq!(call(&app, "POST", &path, &token, Some(unknown)).await.0.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (merged, json) =
+        call(&app, "POST", &path, &token, Some(json!({ "version": version, "decision": "merge" }))).await;
+    assert_eq!(merged.status, StatusCode::OK, "{}", merged.body);
+    assert_eq!((json["status"].as_str(), json["merged_into"].as_str()), (Some("merged"), Some(first.as_str())));
+    assert!(json["duplicate_of"].is_null(), "the mark gives way to the merge");
+    let again = json!({ "version": json["version"], "decision": "merge" });
+    let (refused, problem) = call(&app, "POST", &path, &token, Some(again)).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "merged once: {problem}");
+
+    // The earlier request is denied, the customer disagrees from the
+    // tracking page their receipt links to, and the API rebuts it.
+    let (_, read) = call(&app, "GET", &format!("/api/v1/requests/{first}"), &token, None).await;
+    let deny = json!({
+        "version": read["version"], "step": "resolve", "outcome": "amendment_denied",
+        "ground": "accurate_and_complete", "explanation": "Our records match the insurer's."
+    });
+    let (denied, read) = call(&app, "POST", &format!("/api/v1/requests/{first}/steps"), &token, Some(deny)).await;
+    assert_eq!(denied.status, StatusCode::OK, "{}", denied.body);
+    let undenied = json!({ "version": json["version"], "rebuttal": "Nothing was denied." });
+    let (refused, problem) =
+        call(&app, "POST", &format!("/api/v1/requests/{second}/rebuttal"), &token, Some(undenied)).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "nothing denied, nothing to rebut: {problem}");
+    let rebut = format!("/api/v1/requests/{first}/rebuttal");
+    let early = json!({ "version": read["version"], "rebuttal": "Nothing to rebut yet." });
+    assert_eq!(call(&app, "POST", &rebut, &token, Some(early)).await.0.status, StatusCode::CONFLICT);
+    // Two receipts, the merge's letter and the denial.
+    let inbox = app.mail.wait_for(4, common::WAIT).await;
+    let receipt = inbox
+        .iter()
+        .find(|m| m.subject().starts_with("We received") && m.subject().contains(&first))
+        .expect("the earlier request's receipt");
+    let tracking = receipt.link("http://portal.test/track/").expect("a tracking link");
+    let tracking = tracking.trim_start_matches("http://portal.test").to_owned();
+    let stated = app.post_form(&format!("{tracking}/disagree"), &[("statement", "My card says 4321.")]).await;
+    assert_eq!(stated.status, StatusCode::SEE_OTHER, "{}", stated.main_text());
+
+    let (_, read) = call(&app, "GET", &format!("/api/v1/requests/{first}"), &token, None).await;
+    assert_eq!(read["disagreement"]["statement"], "My card says 4321.", "{read}");
+    let blank = json!({ "version": read["version"], "rebuttal": "   " });
+    assert_eq!(call(&app, "POST", &rebut, &token, Some(blank)).await.0.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let answer = json!({ "version": read["version"], "rebuttal": "The insurer confirmed 1234." });
+    let (rebutted, json) = call(&app, "POST", &rebut, &token, Some(answer)).await;
+    assert_eq!(rebutted.status, StatusCode::OK, "{}", rebutted.body);
+    assert_eq!(json["disagreement"]["rebuttal"], "The insurer confirmed 1234.");
+    // Then the team told of the statement, and the rebuttal.
+    let letters = app.mail.wait_for(6, common::WAIT).await;
+    assert!(letters.iter().any(|m| m.subject().contains("Our response to your statement of disagreement")));
+}
+
 on_both_databases!(
     a_filtered_list_pages_through_without_skipping_or_repeating,
     a_refused_step_is_refused_for_the_case_pages_reason,
     a_note_added_through_the_api_is_on_the_case_timeline,
     the_served_description_covers_every_api_route,
+    a_duplicate_is_merged_and_a_statement_rebutted_through_the_api,
 );

@@ -16,7 +16,7 @@ use app::domain::queue::{AssigneeFilter, DueFilter, QueueSort, StatusFilter};
 use app::domain::request::OptOutScope;
 use app::domain::{Channel, RequestKind};
 
-use super::{register, requests};
+use super::{cases, register, requests};
 
 /// Where the API is mounted: the description's paths are relative to it.
 pub const BASE: &str = "/api/v1";
@@ -27,8 +27,8 @@ pub const BASE: &str = "/api/v1";
         title = "Privacy-request portal API",
         version = "1",
         description = "Create privacy requests received by phone or mail, list and search them as the staff \
-            queue does, move them along their workflow, note them, read their timelines and deadlines, and read \
-            the opt-out register. Authenticate with a bearer token issued by an administrator (in the portal, or \
+            queue does, move them along their workflow, note them, merge a likely duplicate or keep it separate, rebut a \
+            statement of disagreement, read their timelines and deadlines, and read the opt-out register. Authenticate with a bearer token issued by an administrator (in the portal, or \
             with `server token create --email ...`). Tokens act with their owner's role, work for the days chosen \
             when they were issued (a year at most), and stop working when their owner signs out everywhere or is \
             disabled. Every refusal is an RFC 9457 problem (`application/problem+json`).",
@@ -40,6 +40,8 @@ pub const BASE: &str = "/api/v1";
         requests::step,
         requests::note,
         requests::timeline,
+        cases::duplicate,
+        cases::rebuttal,
         register::changes,
         register::check,
     ),

@@ -22,6 +22,7 @@ use super::routes::Routes;
 use crate::cases::CaseError;
 use crate::requests::StoreError;
 
+mod cases;
 pub mod doc;
 mod new_request;
 mod register;
@@ -35,6 +36,8 @@ pub fn routes() -> Routes {
         .post("/api/v1/requests/{reference}/steps", requests::step)
         .post("/api/v1/requests/{reference}/notes", requests::note)
         .get("/api/v1/requests/{reference}/timeline", requests::timeline)
+        .post("/api/v1/requests/{reference}/duplicate", cases::duplicate)
+        .post("/api/v1/requests/{reference}/rebuttal", cases::rebuttal)
         .get("/api/v1/openapi.json", doc::serve)
         .merge(register::routes())
 }
@@ -87,10 +90,11 @@ impl From<CaseError> for ApiError {
                  Read the request again and retry with its current version."
                     .into(),
             ),
-            // The request's status or kind refuses the step: reading it again shows why.
-            CaseError::Step(refused @ (StepError::NotFromHere { .. } | StepError::WrongKind)) => {
-                Self::Conflict(refused.to_string())
-            }
+            // The request's state or kind refuses the change: reading it again shows why.
+            CaseError::Step(
+                refused @ (StepError::NotFromHere { .. } | StepError::WrongKind | StepError::NotMergeable),
+            ) => Self::Conflict(refused.to_string()),
+            CaseError::NotNow(refused) => Self::Conflict(refused.to_owned()),
             refused @ CaseError::NotARecipient(_) => invalid("notify", &refused.to_string()),
             refused @ (CaseError::Step(_) | CaseError::Extension(_) | CaseError::Invalid(_)) => {
                 let message = refused.to_string();

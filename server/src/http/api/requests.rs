@@ -49,9 +49,28 @@ pub struct RequestBody {
     deadline_explanation: Option<String>,
     /// Quote it when taking a step: a step against an older version is refused.
     version: i64,
+    /// The earlier open request this one likely repeats, until it is merged
+    /// or kept separate (`POST /requests/{reference}/duplicate`).
+    duplicate_of: Option<ReferenceCode>,
+    /// The earlier request this one was merged into.
+    merged_into: Option<ReferenceCode>,
+    /// After a denial: what the customer answered, and any rebuttal.
+    disagreement: Option<DisagreementBody>,
 }
 
-async fn read(state: &AppState, headers: &HeaderMap, reference: &str) -> Result<RequestBody, ApiError> {
+/// The customer's answer to a denial, as it goes with any disclosure.
+#[derive(Serialize, ToSchema)]
+pub struct DisagreementBody {
+    /// Their statement of disagreement, as written.
+    statement: Option<String>,
+    /// Without a statement: they asked that the request and the denial go
+    /// with any future disclosure of the information.
+    with_disclosures: bool,
+    /// Staff's rebuttal of the statement, sent to the customer.
+    rebuttal: Option<String>,
+}
+
+pub(super) async fn read(state: &AppState, headers: &HeaderMap, reference: &str) -> Result<RequestBody, ApiError> {
     let viewer = caller(state, headers, Action::OpenCase).await?;
     let reference = ReferenceCode::parse(reference).map_err(|_| ApiError::NotFound)?;
     let case = state.desk.open(&viewer, &reference).await?.ok_or(ApiError::NotFound)?;
@@ -69,6 +88,13 @@ async fn read(state: &AppState, headers: &HeaderMap, reference: &str) -> Result<
         deadline_rule: clock.map(|c| c.respond_by.rule_id.clone()),
         deadline_explanation: clock.map(|c| c.respond_by.explanation.clone()),
         version: case.version,
+        duplicate_of: case.duplicates.repeats,
+        merged_into: case.duplicates.merged_into,
+        disagreement: case.disagreement.map(|answer| DisagreementBody {
+            statement: answer.statement,
+            with_disclosures: answer.with_disclosures,
+            rebuttal: answer.rebuttal,
+        }),
     })
 }
 

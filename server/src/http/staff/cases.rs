@@ -58,8 +58,11 @@ async fn answer<T>(
                 .to_owned(),
         ),
         Err(
-            error
-            @ (CaseError::Step(_) | CaseError::Extension(_) | CaseError::Invalid(_) | CaseError::NotARecipient(_)),
+            error @ (CaseError::Step(_)
+            | CaseError::Extension(_)
+            | CaseError::Invalid(_)
+            | CaseError::NotNow(_)
+            | CaseError::NotARecipient(_)),
         ) => (StatusCode::UNPROCESSABLE_ENTITY, error.to_string()),
         Err(error) => return Err(HttpError::Case(error)),
     };
@@ -195,7 +198,8 @@ async fn bulk(State(state): State<AppState>, form: StaffForm<BulkForm>) -> Resul
                 | CaseError::Step(_)
                 | CaseError::NotFound
                 | CaseError::Forbidden
-                | CaseError::Invalid(_),
+                | CaseError::Invalid(_)
+                | CaseError::NotNow(_),
             ) => skipped += 1,
             Err(error) => return Err(HttpError::Case(error)),
         }

@@ -1,0 +1,116 @@
+//! The decisions on a case that the API takes as the case page does: a
+//! likely duplicate merged into the earlier request or kept separate, and a
+//! rebuttal of the customer's statement of disagreement, mailed to them.
+
+use app::domain::access::Action;
+use app::domain::workflow::DuplicateDecision;
+use axum::Json;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::requests::{RequestBody, read};
+use super::{ApiError, Problem, body, caller, invalid, whole_number};
+use crate::cases::TEXT_LIMIT;
+use crate::http::AppState;
+use app::domain::ReferenceCode;
+
+/// What to do with a request marked as the likely duplicate of an earlier one.
+#[derive(Deserialize, ToSchema)]
+pub struct DuplicateBody {
+    /// The request's `version` as last read.
+    #[serde(deserialize_with = "whole_number")]
+    version: i64,
+    /// `merge` ends this request as merged, joins its history to the
+    /// earlier request's and leaves the earlier deadline in force; the
+    /// customer is told which reference to follow. `keep_separate` removes
+    /// the mark and changes nothing else.
+    decision: DuplicateDecision,
+}
+
+#[utoipa::path(
+    post,
+    path = "/requests/{reference}/duplicate",
+    operation_id = "decide_duplicate",
+    tag = "requests",
+    summary = "Merge a likely duplicate into the earlier request, or keep it separate",
+    params(("reference" = ReferenceCode, Path)),
+    request_body = DuplicateBody,
+    responses(
+        (status = 200, description = "The request after the decision.", body = RequestBody),
+        (status = 400, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token's owner may not work cases.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No request with this reference.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The request changed since that version was read, is not marked as a likely duplicate, or is not open to a merge (both requests must still be open).", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than the portal accepts.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The body does not say what to decide.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn duplicate(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(reference): Path<String>,
+    bytes: Result<axum::body::Bytes, BytesRejection>,
+) -> Result<Json<RequestBody>, ApiError> {
+    let viewer = caller(&state, &headers, Action::WorkCase).await?;
+    let reference = ReferenceCode::parse(&reference).map_err(|_| ApiError::NotFound)?;
+    let asked: DuplicateBody = body(bytes)?;
+    state.desk.decide_duplicate(&viewer, &reference, asked.version, asked.decision).await?;
+    Ok(Json(read(&state, &headers, reference.as_str()).await?))
+}
+
+/// Staff's answer to the customer's statement of disagreement.
+#[derive(Deserialize, ToSchema)]
+pub struct RebuttalBody {
+    /// The request's `version` as last read.
+    #[serde(deserialize_with = "whole_number")]
+    version: i64,
+    /// Sent to the customer as written, and kept with the statement and the
+    /// denial for any future disclosure.
+    #[schema(
+        min_length = 1,
+        max_length = 10000,
+        pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
+    rebuttal: String,
+}
+
+#[utoipa::path(
+    post,
+    path = "/requests/{reference}/rebuttal",
+    operation_id = "rebut_statement",
+    tag = "requests",
+    summary = "Rebut the customer's statement of disagreement with a denial",
+    description = "45 CFR 164.526(d)(3): the rebuttal is mailed to the customer (or printed, for a request \
+        answered by post) and goes with the statement and the denial in any future disclosure. One per statement.",
+    params(("reference" = ReferenceCode, Path)),
+    request_body = RebuttalBody,
+    responses(
+        (status = 200, description = "The request with its rebuttal.", body = RequestBody),
+        (status = 400, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token's owner may not work cases.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No request with this reference.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The request changed since that version was read, or has no statement without a rebuttal to answer.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than the portal accepts.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The rebuttal is empty or too long.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn rebuttal(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(reference): Path<String>,
+    bytes: Result<axum::body::Bytes, BytesRejection>,
+) -> Result<Json<RequestBody>, ApiError> {
+    let viewer = caller(&state, &headers, Action::WorkCase).await?;
+    let reference = ReferenceCode::parse(&reference).map_err(|_| ApiError::NotFound)?;
+    let asked: RebuttalBody = body(bytes)?;
+    if asked.rebuttal.trim().chars().count() > TEXT_LIMIT {
+        return Err(invalid("rebuttal", "That is too long: keep it under 10,000 characters."));
+    }
+    state.desk.rebut(&viewer, &reference, asked.version, &asked.rebuttal).await?;
+    Ok(Json(read(&state, &headers, reference.as_str()).await?))
+}
