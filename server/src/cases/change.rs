@@ -1,5 +1,5 @@
 //! Changes to a case: assigning it, notes, messages, steps along the
-//! workflow, the extension and legal holds. Each says only what is its own;
+//! workflow and the extension (legal holds are in `hold.rs`). Each says only what is its own;
 //! [`CaseDesk::versioned_change`] writes it with the version check, the
 //! history event, the audit entry and the letter, in one transaction.
 
@@ -475,71 +475,6 @@ impl CaseDesk {
 }
 
 impl CaseDesk {
-    /// Puts a legal hold on the case: it is not purged until the hold is
-    /// lifted, whatever its retention says.
-    pub async fn hold(
-        &self,
-        viewer: &Viewer,
-        reference: &ReferenceCode,
-        version: i64,
-        reason: &str,
-    ) -> Result<(), CaseError> {
-        let reason = text(reason, "Say why the request is held.")?;
-        let found = self.load(reference).await?;
-        at_version(&found, version)?;
-        if found.row.held_at.is_some() {
-            return Err(CaseError::Invalid("This request is already on legal hold."));
-        }
-        let at = Utc::now();
-        let vault = self.vault();
-        let sealed = vault.seal_hold_reason(found.reference.as_str(), reason).map_err(StoreError::from)?;
-        let set = vec![
-            (request::Column::HeldAt, Expr::value(Some(at))),
-            (request::Column::HoldReason, Expr::value(Some(sealed))),
-        ];
-        let change = Change {
-            at,
-            update: Some(Versioned { version, set }),
-            event: EventKind::HoldPlaced,
-            body: Some(reason.to_owned()),
-            action: "request.hold_placed",
-            detail: serde_json::json!({ "reason": vault.digest(reason) }),
-            letter: None,
-            entry: None,
-            notices: Vec::new(),
-            documents: Vec::new(),
-        };
-        self.versioned_change(viewer, &found, change).await
-    }
-
-    /// Lifts the legal hold; the case's retention applies again.
-    pub async fn release(&self, viewer: &Viewer, reference: &ReferenceCode, version: i64) -> Result<(), CaseError> {
-        let found = self.load(reference).await?;
-        at_version(&found, version)?;
-        if found.row.held_at.is_none() {
-            return Err(CaseError::Invalid("This request is not on legal hold."));
-        }
-        let set = vec![
-            (request::Column::HeldAt, Expr::value(Option::<DateTime<Utc>>::None)),
-            (request::Column::HoldReason, Expr::value(Option::<Sealed>::None)),
-        ];
-        let change = Change {
-            at: Utc::now(),
-            update: Some(Versioned { version, set }),
-            event: EventKind::HoldLifted,
-            body: None,
-            action: "request.hold_lifted",
-            detail: serde_json::json!({}),
-            letter: None,
-            entry: None,
-            notices: Vec::new(),
-            documents: Vec::new(),
-        };
-        self.versioned_change(viewer, &found, change).await
-    }
-}
-
-impl CaseDesk {
     /// The register entry that an opt-out request, applied from
     /// `effective_on`, makes: who asked, for which holders, what it covers
     /// and where it came from.
@@ -577,7 +512,7 @@ impl CaseDesk {
 
 /// Refuses a change made against an older view of the case before any work
 /// is done for it; the write checks again.
-fn at_version(found: &Loaded, version: i64) -> Result<(), CaseError> {
+pub(super) fn at_version(found: &Loaded, version: i64) -> Result<(), CaseError> {
     if found.row.version == version { Ok(()) } else { Err(CaseError::Conflict) }
 }
 

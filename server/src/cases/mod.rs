@@ -7,6 +7,7 @@ mod change;
 mod customer;
 mod disagreement;
 mod duplicates;
+mod hold;
 mod notices;
 mod queue;
 mod view;

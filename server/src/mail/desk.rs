@@ -161,7 +161,7 @@ impl MailDesk {
             last_error: row.last_error,
             created_on: self.clocks.local_date(row.created_at),
             created_at: row.created_at,
-            notice: row.template == super::letters::NOTICE_TEMPLATE,
+            notice: row.template == super::NOTICE_TEMPLATE,
             by_post: row.channel == Channel::Print.as_str(),
         })
     }

@@ -6,6 +6,7 @@
 pub mod allowance;
 pub mod desk;
 pub mod editor;
+mod letter;
 pub mod letters;
 mod mailer;
 pub mod outbox;
@@ -17,7 +18,8 @@ pub mod worker;
 
 pub use allowance::RecipientAllowance;
 pub use desk::MailDesk;
-pub use letters::{Composed, CustomerNews, Letter, Letters};
+pub use letter::{CustomerNews, Letter, NOTICE_TEMPLATE};
+pub use letters::{Composed, Letters};
 pub use mailer::Mailer;
 pub use outbox::Outbox;
 pub use transport::Transport;

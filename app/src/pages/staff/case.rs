@@ -18,8 +18,9 @@ use crate::domain::{Contact, EventKind, ReferenceCode, RequestDetails};
 use crate::services::load_case;
 
 use super::case_forms::{
-    AssignForm, CaseForms, DuplicateForm, ExtendForm, LegalHoldForm, MessageForm, NoteForm, RebuttalForm, StepForms,
+    AssignForm, CaseForms, DuplicateForm, ExtendForm, LegalHoldForm, MessageForm, NoteForm, RebuttalForm,
 };
+use super::case_steps::StepForms;
 use super::conversation::{Conversation, LetterLine};
 use super::frame::viewer;
 use super::{Done, long_date, staff_feedback, staff_view, today};

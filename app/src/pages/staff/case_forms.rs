@@ -1,30 +1,26 @@
 //! The forms that change a case. Each is its own plain HTML form, quoting
 //! the case version it was drawn from.
 
-use chrono::NaiveDate;
 use leptos::prelude::*;
 
-use crate::components::{FormAlert, InputField, SelectField, StaffForm, TextAreaField, choices, options_of};
+use crate::components::{SelectField, StaffForm, TextAreaField};
+use crate::domain::ReferenceCode;
 use crate::domain::access::{Actor, Viewer, may_assign};
 use crate::domain::accounts::StaffMember;
 use crate::domain::case::LegalHold;
 use crate::domain::format::long_date;
-use crate::domain::metrics::OutcomeClass;
-use crate::domain::notices::{BusinessAssociate, CHOICE_OFFERED, NoticeTo};
-use crate::domain::request::{Choice, ComplaintCategory, NamedPerson};
-use crate::domain::staff_forms::{CaseCard, FormName, INTENT, LetterPreview, PREVIEW_TOKEN, SEND, StaffFeedback};
-use crate::domain::workflow::{self, CloseReason, DenialGround, DuplicateDecision, StepKind};
-use crate::domain::{ReferenceCode, RequestKind, RequestStatus};
+use crate::domain::staff_forms::{CaseCard, FormName, StaffFeedback};
+use crate::domain::workflow::DuplicateDecision;
 
-use super::{allow_letter_styles, done_code, done_message, refusal_for, typed};
+use super::{done_code, done_message, refusal_for, typed};
 
 /// What every form of one case shares.
 #[derive(Clone)]
 pub(super) struct CaseForms {
     base: String,
     pub csrf: String,
-    version: i64,
-    feedback: StaffFeedback,
+    pub(super) version: i64,
+    pub(super) feedback: StaffFeedback,
 }
 
 impl CaseForms {
@@ -32,7 +28,7 @@ impl CaseForms {
         Self { base: format!("/staff/requests/{reference}"), csrf: viewer.csrf.clone(), version, feedback }
     }
 
-    fn action(&self, verb: &str) -> String {
+    pub(super) fn action(&self, verb: &str) -> String {
         format!("{}/{verb}", self.base)
     }
 
@@ -40,12 +36,12 @@ impl CaseForms {
         refusal_for(&self.feedback, form)
     }
 
-    fn typed(&self, form: FormName, field: &str, default: impl Into<String>) -> String {
+    pub(super) fn typed(&self, form: FormName, field: &str, default: impl Into<String>) -> String {
         typed(&self.feedback, form, field, default)
     }
 
     /// Which status step the server refused, when it said.
-    fn refused_step(&self) -> Option<String> {
+    pub(super) fn refused_step(&self) -> Option<String> {
         self.refusal(FormName::Step).and(self.feedback.value(FormName::Step, "step"))
     }
 
@@ -68,7 +64,7 @@ impl CaseForms {
 /// card opens by itself when the server sent its form back (what was typed
 /// is inside) and when it confirms the change just made from it.
 #[component]
-fn ActionCard(
+pub(super) fn ActionCard(
     forms: CaseForms,
     card: CaseCard,
     title: &'static str,
@@ -331,360 +327,4 @@ pub(super) fn LegalHoldForm(forms: CaseForms, hold: Option<LegalHold>) -> impl I
         </ActionCard>
     }
     .into_any()
-}
-
-/// The steps the state machine allows from here, each its own small form,
-/// so every step's inputs are in view and usable without JavaScript.
-#[component]
-pub(super) fn StepForms(
-    forms: CaseForms,
-    kind: RequestKind,
-    status: RequestStatus,
-    steps: Vec<StepKind>,
-    /// A complaint's category as the customer chose it, the default of the
-    /// category it is resolved under.
-    category: Option<ComplaintCategory>,
-    today: NaiveDate,
-    /// Whom the customer named to be told of an accepted amendment.
-    named: Vec<NamedPerson>,
-    associates: Vec<BusinessAssociate>,
-) -> impl IntoView {
-    // A refusal that does not say which step it was for, or names one this
-    // status does not offer, is shown above all: it has no form to sit by.
-    let offered = |refused: &str| steps.iter().any(|step| step.as_str() == refused);
-    let unplaced = forms.refusal(FormName::Step).filter(|_| !forms.refused_step().as_deref().is_some_and(offered));
-    let finished = steps.is_empty().then(|| view! { <p>"This request is finished: it takes no further steps."</p> });
-    let tell = Tell { named, associates };
-    let steps = steps
-        .into_iter()
-        .map(|step| view! { <StepForm forms=forms.clone() step kind category today tell=tell.clone()/> })
-        .collect_view();
-    view! {
-        <ActionCard forms=forms.clone() card=CaseCard::Status title="Change status" open=true>
-            <p>"Now: " <span class="status" class:open=status.is_open()>{status.staff_label()}</span></p>
-            {unplaced.map(|message| view! { <FormAlert message lead="Not saved."/> })}
-            {finished}
-            {steps}
-        </ActionCard>
-    }
-}
-
-#[component]
-fn StepForm(
-    forms: CaseForms,
-    step: StepKind,
-    kind: RequestKind,
-    category: Option<ComplaintCategory>,
-    today: NaiveDate,
-    tell: Tell,
-) -> impl IntoView {
-    let refusal = forms.refusal(FormName::Step).filter(|_| forms.refused_step().as_deref() == Some(step.as_str()));
-    let preview = forms.feedback.preview.clone().filter(|preview| preview.step == step.as_str());
-    let (explanation, inputs, button) = match step {
-        StepKind::MarkVerified => (
-            Some(
-                "When you have confirmed who the customer is another way, for example by calling a number in our records.",
-            ),
-            None,
-            "Mark identity verified",
-        ),
-        StepKind::StartWork => (None, None, "Start work"),
-        StepKind::Resume => (Some("When the customer has sent what was asked for."), None, "Resume work"),
-        StepKind::AskCustomer => {
-            (None, Some(view! { <AskInputs forms=forms.clone()/> }.into_any()), "Ask the customer")
-        }
-        StepKind::Resolve => (
-            None,
-            Some(view! { <ResolveInputs forms=forms.clone() kind category today tell/> }.into_any()),
-            "Record the outcome",
-        ),
-        StepKind::Close => (None, Some(view! { <CloseInputs forms=forms.clone()/> }.into_any()), "Close the request"),
-    };
-    // Steps with inputs get a heading of their own; a lone button says
-    // what it does well enough.
-    let heading = inputs.is_some().then(|| view! { <h3>{step.label()}</h3> });
-    // A final letter is previewed before it is sent: the form's first post
-    // shows it, and the page comes back with the preview in focus.
-    // Each step's button says which letter, so the two read apart.
-    let preview_label =
-        if step == StepKind::Close { "Preview the closing letter" } else { "Preview the outcome letter" };
-    let submit = if step.sends_final_letter() {
-        match preview {
-            Some(preview) => view! { <LetterPreviewPanel preview/> }.into_any(),
-            None => view! {
-                <p class="hint">"You will see the letter the customer receives, and confirm it, before it is sent."</p>
-                <button type="submit" class="button secondary">{preview_label}</button>
-            }
-            .into_any(),
-        }
-    } else {
-        view! { <button type="submit" class="button secondary">{button}</button> }.into_any()
-    };
-    view! {
-        <div class="step" id=format!("step-{}", step.as_str())>
-            {heading}
-            <StaffForm
-                action=forms.action("step")
-                name=FormName::Step.as_str()
-                csrf=forms.csrf.clone()
-                version=forms.version
-                refusal
-            >
-                <input type="hidden" name="step" value=step.as_str()/>
-                {explanation.map(|text| view! { <p class="hint">{text}</p> })}
-                {inputs}
-                {submit}
-            </StaffForm>
-        </div>
-    }
-}
-
-/// A choice that goes into the request's record, so nothing is chosen until
-/// somebody chooses it.
-fn choose_one<C: Choice>() -> Vec<(String, String)> {
-    choices(std::iter::once(("", "Choose…")).chain(options_of::<C>()))
-}
-
-#[component]
-fn AskInputs(forms: CaseForms) -> impl IntoView {
-    view! {
-        <TextAreaField
-            id="ask-what"
-            name="what"
-            label="What do you need from the customer?"
-            hint="The customer will read this: it is emailed to them and shown on their tracking page."
-            required=true
-            value=forms.typed(FormName::Step, "what", "")
-        />
-    }
-}
-
-#[component]
-fn CloseInputs(forms: CaseForms) -> impl IntoView {
-    view! {
-        <SelectField
-            id="close-reason"
-            name="close_reason"
-            label="Why is it closed?"
-            options={choose_one::<CloseReason>()}
-            selected=forms.typed(FormName::Step, "close_reason", "")
-        />
-        <TextAreaField
-            id="close-note"
-            name=FormName::Note.as_str()
-            label="Note"
-            hint="The customer will read this in the letter that closes the request."
-            required=true
-            value=forms.typed(FormName::Step, "note", "")
-        />
-    }
-}
-
-#[component]
-fn ResolveInputs(
-    forms: CaseForms,
-    kind: RequestKind,
-    category: Option<ComplaintCategory>,
-    today: NaiveDate,
-    tell: Tell,
-) -> impl IntoView {
-    match kind {
-        RequestKind::OptOut => view! {
-            <InputField
-                id="resolve-effective-on"
-                name="effective_on"
-                label="Effective from"
-                input_type="date"
-                width="w-medium"
-                required=true
-                value=forms.typed(FormName::Step, "effective_on", today.to_string())
-            />
-        }
-        .into_any(),
-        RequestKind::Amendment => view! { <AmendmentOutcome forms tell/> }.into_any(),
-        RequestKind::Complaint => view! {
-            <SelectField
-                id="resolve-category"
-                name="category"
-                label="What the complaint was about"
-                options=choices(options_of::<ComplaintCategory>())
-                selected=forms.typed(FormName::Step, "category", category.map_or("", |c| c.as_str()))
-            />
-            <TextAreaField
-                id="resolve-resolution"
-                name="resolution"
-                label="How it was resolved"
-                hint="The customer will read this in the letter that closes the complaint."
-                required=true
-                value=forms.typed(FormName::Step, "resolution", "")
-            />
-        }
-        .into_any(),
-    }
-}
-
-/// Who may be told of an accepted amendment.
-#[derive(Clone)]
-pub(super) struct Tell {
-    named: Vec<NamedPerson>,
-    associates: Vec<BusinessAssociate>,
-}
-
-/// The persons named and the business associates, each a checkbox, all
-/// ticked at first; a refused form comes back ticked as it was sent.
-#[component]
-fn TellWhom(forms: CaseForms, tell: Tell) -> impl IntoView {
-    if tell.named.is_empty() && tell.associates.is_empty() {
-        return view! { <p class="hint">"Nobody was named to be told, and no business associates are listed."</p> }
-            .into_any();
-    }
-    let resent = !forms.typed(FormName::Step, CHOICE_OFFERED, "").is_empty();
-    let ticked = move |to: NoticeTo| !resent || !forms.typed(FormName::Step, &to.field(), "").is_empty();
-    let people = tell.named.into_iter().enumerate().map(|(index, person)| {
-        (NoticeTo::Person(index), format!("{} ({})", person.name, person.email), "named by the customer".to_owned())
-    });
-    let associates = tell.associates.into_iter().map(|associate| {
-        (
-            NoticeTo::Associate(associate.id),
-            format!("{} ({})", associate.name, associate.email),
-            format!("business associate; relies on {}", associate.relies_on),
-        )
-    });
-    let boxes = people
-        .chain(associates)
-        .map(|(to, who, why)| {
-            let field = to.field();
-            let id = format!("tell-{}", field.replace('_', "-"));
-            view! {
-                <div class="checkbox">
-                    <input type="checkbox" id=id.clone() name=field checked=ticked(to)/>
-                    <label for=id>{who} <span class="hint">" – " {why}</span></label>
-                </div>
-            }
-        })
-        .collect_view();
-    view! {
-        <fieldset class="field" id="tell-whom">
-            <legend>"Tell of the amendment"</legend>
-            <p class="hint">"If the amendment is accepted, in whole or in part, each one ticked is sent a notice of the change."</p>
-            <input type="hidden" name=CHOICE_OFFERED value="1"/>
-            {boxes}
-        </fieldset>
-    }
-    .into_any()
-}
-
-/// An amendment's outcome and what each outcome must record. Without
-/// JavaScript every field is shown, each saying which outcome it is for;
-/// with it, only the chosen outcome's fields are.
-#[component]
-fn AmendmentOutcome(forms: CaseForms, tell: Tell) -> impl IntoView {
-    let records_error = forms.refusal(FormName::Step).filter(|message| message == workflow::RECORDS_CHANGED_MISSING);
-    let outcome = RwSignal::new(forms.typed(FormName::Step, "outcome", "accepted"));
-    let scripted = RwSignal::new(false);
-    Effect::new(move |_| scripted.set(true));
-    let hidden_unless = move |wanted: &'static [&'static str]| {
-        move || scripted.get() && outcome.with(|o| !wanted.contains(&o.as_str()))
-    };
-    view! {
-        <div on:change=move |ev| outcome.set(event_target_value(&ev))>
-            <SelectField
-                id="resolve-outcome"
-                name="outcome"
-                label="Outcome"
-                options=choices([
-                    ("accepted", OutcomeClass::AmendmentAccepted.label()),
-                    ("partly_accepted", OutcomeClass::AmendmentPartlyAccepted.label()),
-                    ("denied", OutcomeClass::AmendmentDenied.label()),
-                ])
-                selected=outcome.get_untracked()
-            />
-        </div>
-        <div hidden=hidden_unless(&["accepted", "partly_accepted"])>
-            <TextAreaField
-                id="resolve-records-changed"
-                name="records_changed"
-                label="Which records were changed"
-                hint="If accepted, in whole or in part. The customer will read this, and so will each person told."
-                value=forms.typed(FormName::Step, "records_changed", "")
-                error=records_error
-            />
-            <TellWhom forms=forms.clone() tell/>
-        </div>
-        <div hidden=hidden_unless(&["partly_accepted"])>
-            <TextAreaField
-                id="resolve-reason"
-                name="reason"
-                label="Why part of the request was not accepted"
-                hint="If accepted in part. The customer will read this."
-                value=forms.typed(FormName::Step, "reason", "")
-            />
-        </div>
-        <div hidden=hidden_unless(&["denied"])>
-            <SelectField
-                id="resolve-ground"
-                name="ground"
-                label="Ground for denial"
-                hint="If denied."
-                options={choose_one::<DenialGround>()}
-                selected=forms.typed(FormName::Step, "ground", "")
-            />
-            <TextAreaField
-                id="resolve-explanation"
-                name="explanation"
-                label="Explanation for the customer"
-                hint="If denied. The customer will read this: write it in plain language."
-                value=forms.typed(FormName::Step, "explanation", "")
-            />
-        </div>
-    }
-}
-
-/// The final letter as the customer will receive it, composed by the server
-/// from the form as typed above it, and the buttons that send it or show it
-/// again after a change. The formatted letter sits in a sandboxed frame: no
-/// script or link in it can reach the page.
-#[component]
-fn LetterPreviewPanel(preview: LetterPreview) -> impl IntoView {
-    allow_letter_styles(&preview.style_hashes);
-    let changed = preview.changed.then(|| {
-        let message = "The form or the letter changed after the preview you saw, so nothing was sent. This is the \
-                       letter as it reads now: check it before sending it.";
-        view! { <FormAlert message=message.to_owned() lead="Not sent."/> }
-    });
-    view! {
-        // In focus when the page arrives, so the person lands on the letter.
-        <section
-            class="letter-preview"
-            id="letter-preview"
-            aria-labelledby="letter-preview-title"
-            tabindex="-1"
-            autofocus=true
-        >
-            <h4 id="letter-preview-title">"The letter the customer will receive"</h4>
-            {changed}
-            <p class="hint">
-                "Nothing has been sent yet. If the letter needs a change, change the form above and update the preview."
-            </p>
-            <p class="letter-subject">
-                <strong>"Subject: "</strong>
-                <span id="letter-preview-subject">{preview.subject}</span>
-            </p>
-            <h5>"Formatted"</h5>
-            <iframe
-                id="letter-preview-html"
-                class="letter-frame"
-                title="The formatted letter"
-                sandbox=""
-                srcdoc=preview.html
-            ></iframe>
-            <h5>"Plain text"</h5>
-            <pre id="letter-preview-text" class="letter-text">{preview.text}</pre>
-            <input type="hidden" id="letter-preview-token" name=PREVIEW_TOKEN value=preview.token/>
-            <div class="letter-buttons">
-                <button type="submit" name=INTENT value=SEND class="button">"Send and close"</button>
-                <button type="submit" name=INTENT value="preview" class="button secondary">"Update the preview"</button>
-            </div>
-        </section>
-    }
 }

@@ -7,6 +7,7 @@ mod account;
 mod associates;
 mod case;
 mod case_forms;
+mod case_steps;
 mod conversation;
 mod dashboard;
 mod disclosure;
