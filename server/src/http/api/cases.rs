@@ -2,20 +2,18 @@
 //! likely duplicate merged into the earlier request or kept separate, and a
 //! rebuttal of the customer's statement of disagreement, mailed to them.
 
-use app::domain::access::Action;
+use app::domain::ReferenceCode;
 use app::domain::workflow::DuplicateDecision;
 use axum::Json;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::requests::{RequestBody, read};
-use super::{ApiError, Problem, body, caller, invalid, whole_number};
+use super::{ApiError, CaseChange, Problem, invalid, whole_number};
 use crate::cases::TEXT_LIMIT;
 use crate::http::AppState;
-use app::domain::ReferenceCode;
 
 /// What to do with a request marked as the likely duplicate of an earlier one.
 #[derive(Deserialize, ToSchema)]
@@ -52,13 +50,10 @@ pub struct DuplicateBody {
 pub async fn duplicate(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(reference): Path<String>,
-    bytes: Result<axum::body::Bytes, BytesRejection>,
+    change: CaseChange<DuplicateBody>,
 ) -> Result<Json<RequestBody>, ApiError> {
-    let viewer = caller(&state, &headers, Action::WorkCase).await?;
-    let reference = ReferenceCode::parse(&reference).map_err(|_| ApiError::NotFound)?;
-    let asked: DuplicateBody = body(bytes)?;
-    state.desk.decide_duplicate(&viewer, &reference, asked.version, asked.decision).await?;
+    let CaseChange { viewer, reference, body } = change;
+    state.desk.decide_duplicate(&viewer, &reference, body.version, body.decision).await?;
     Ok(Json(read(&state, &headers, reference.as_str()).await?))
 }
 
@@ -102,15 +97,12 @@ pub struct RebuttalBody {
 pub async fn rebuttal(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(reference): Path<String>,
-    bytes: Result<axum::body::Bytes, BytesRejection>,
+    change: CaseChange<RebuttalBody>,
 ) -> Result<Json<RequestBody>, ApiError> {
-    let viewer = caller(&state, &headers, Action::WorkCase).await?;
-    let reference = ReferenceCode::parse(&reference).map_err(|_| ApiError::NotFound)?;
-    let asked: RebuttalBody = body(bytes)?;
-    if asked.rebuttal.trim().chars().count() > TEXT_LIMIT {
+    let CaseChange { viewer, reference, body } = change;
+    if body.rebuttal.trim().chars().count() > TEXT_LIMIT {
         return Err(invalid("rebuttal", "That is too long: keep it under 10,000 characters."));
     }
-    state.desk.rebut(&viewer, &reference, asked.version, &asked.rebuttal).await?;
+    state.desk.rebut(&viewer, &reference, body.version, &body.rebuttal).await?;
     Ok(Json(read(&state, &headers, reference.as_str()).await?))
 }

@@ -7,9 +7,11 @@
 use std::collections::BTreeMap;
 
 use app::domain::access::{Action, require};
-use app::domain::{FieldErrors, Viewer};
+use app::domain::{FieldErrors, ReferenceCode, Viewer};
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
@@ -187,6 +189,29 @@ async fn caller(state: &AppState, headers: &HeaderMap, action: Action) -> Result
         .ok_or(ApiError::Unauthenticated)?;
     require(Some(&viewer), action).map_err(|_| ApiError::Forbidden)?;
     Ok(viewer)
+}
+
+/// A change to one case: the caller, allowed to work cases; the case's
+/// reference; and the JSON body. Checked in that order, so that a caller
+/// without a token learns nothing of which references exist.
+struct CaseChange<T> {
+    viewer: Viewer,
+    reference: ReferenceCode,
+    body: T,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for CaseChange<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        let (mut parts, payload) = request.into_parts();
+        let viewer = caller(state, &parts.headers, Action::WorkCase).await?;
+        let Path(reference) =
+            Path::<String>::from_request_parts(&mut parts, state).await.map_err(|_| ApiError::NotFound)?;
+        let reference = ReferenceCode::parse(&reference).map_err(|_| ApiError::NotFound)?;
+        let bytes = Bytes::from_request(Request::from_parts(parts, payload), state).await;
+        Ok(Self { viewer, reference, body: body(bytes)? })
+    }
 }
 
 /// A request refused for one field's sake.

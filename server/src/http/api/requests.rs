@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::new_request::NewRequestBody;
-use super::{ApiError, InternalError, Problem, body, caller, invalid, query, whole_number};
+use super::{ApiError, CaseChange, InternalError, Problem, body, caller, invalid, query, whole_number};
 use crate::cases::{PAGE_SIZE, TEXT_LIMIT, cursor_fits};
 use crate::clocks::Received;
 use crate::http::AppState;
@@ -317,12 +317,9 @@ fn listed<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Ve
 pub async fn step(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(reference): Path<String>,
-    bytes: Result<axum::body::Bytes, BytesRejection>,
+    change: CaseChange<StepBody>,
 ) -> Result<Json<RequestBody>, ApiError> {
-    let viewer = caller(&state, &headers, Action::WorkCase).await?;
-    let reference = ReferenceCode::parse(&reference).map_err(|_| ApiError::NotFound)?;
-    let asked: StepBody = body(bytes)?;
+    let CaseChange { viewer, reference, body: asked } = change;
     let choice = asked.notify.map_or(NoticeChoice::Everyone, NoticeChoice::Addresses);
     state.desk.step_telling(&viewer, &reference, asked.version, &asked.step, &choice).await?;
     Ok(Json(read(&state, &headers, reference.as_str()).await?))
@@ -357,15 +354,8 @@ pub struct NoteBody {
         (status = 422, description = "The note is empty or too long, or the request's data was purged.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
-pub async fn note(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(reference): Path<String>,
-    bytes: Result<axum::body::Bytes, BytesRejection>,
-) -> Result<StatusCode, ApiError> {
-    let viewer = caller(&state, &headers, Action::WorkCase).await?;
-    let reference = ReferenceCode::parse(&reference).map_err(|_| ApiError::NotFound)?;
-    let asked: NoteBody = body(bytes)?;
+pub async fn note(State(state): State<AppState>, change: CaseChange<NoteBody>) -> Result<StatusCode, ApiError> {
+    let CaseChange { viewer, reference, body: asked } = change;
     if asked.body.trim().chars().count() > TEXT_LIMIT {
         return Err(invalid("body", "That is too long: keep it under 10,000 characters."));
     }
