@@ -109,7 +109,12 @@ async fn a_reply_resumes_a_paused_clock_by_exactly_the_paused_days(app: TestApp)
     assert_eq!(agent.post(&path, &[("assignee", "me"), ("version", &version)]).await.status, StatusCode::SEE_OTHER);
     step(&agent, &reference, &[("step", "ask_customer"), ("what", "A photo of your insurance card.")]).await;
     backdate(&app, &reference, 20, 10).await;
-    let letters_before = app.mail.wait_for(2, WAIT).await.len();
+    let asked = app.mail.wait_for(2, WAIT).await;
+    let letters_before = asked.len();
+    let question = asked.iter().find(|m| m.subject().contains("We need information")).expect("the question");
+    assert!(question.text().contains("send documents such as a photo"), "{}", question.text());
+    let again = format!("http://portal.test{}", app::pages::LINK_AGAIN);
+    assert!(question.link(&again).is_some(), "it says how to answer on the tracking page: {}", question.text());
 
     let reply = "My new card says <b>4321</b> & the group is 77.";
     let sent = app.post_form(&format!("{tracking}/reply"), &[("message", reply)]).await;
