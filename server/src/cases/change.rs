@@ -36,6 +36,8 @@ pub enum Assignee {
 
 /// The longest note, message or reason staff may write.
 pub const TEXT_LIMIT: usize = 10_000;
+/// What a text over [`TEXT_LIMIT`] is refused with.
+pub const TOO_LONG: &str = "That is too long: keep it under 10,000 characters.";
 
 /// One change to a case, as each kind of change describes it.
 pub(super) struct Change {
@@ -521,7 +523,7 @@ pub(super) fn text<'a>(body: &'a str, missing: &'static str) -> Result<&'a str, 
     if body.is_empty() {
         Err(CaseError::Invalid(missing))
     } else if body.chars().count() > TEXT_LIMIT {
-        Err(CaseError::Invalid("That is too long: keep it under 10,000 characters."))
+        Err(CaseError::Invalid(TOO_LONG))
     } else {
         Ok(body)
     }

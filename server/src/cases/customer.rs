@@ -15,7 +15,7 @@ use super::change::{Change, Versioned, seal_clock};
 use super::{CaseDesk, CaseError, Loaded, clock_state};
 use crate::audit;
 use crate::db::entities::{request, request_document};
-use crate::mail::{CustomerNews, Letter};
+use crate::mail::{Composed, CustomerNews, Letter};
 use crate::requests::StoreError;
 use crate::vault::rows::ClockColumn;
 
@@ -42,16 +42,7 @@ impl CaseDesk {
             set.extend(self.end_wait(&found)?);
         }
         let vault = self.vault();
-        let (name, address) = self.told_of(&found).await?;
-        let case_url = self.mailer.link(&format!("staff/requests/{}", found.reference));
-        let letter = self.mailer.compose(&Letter::CustomerReplied {
-            name: &name,
-            reference: &found.reference,
-            kind: found.kind,
-            case_url: &case_url,
-            resumed,
-            news: CustomerNews::Reply,
-        })?;
+        let told = self.tell_staff(&found, resumed, CustomerNews::Reply).await?;
         let change = Change {
             at: Utc::now(),
             update: Some(Versioned { version: found.row.version, set }),
@@ -65,7 +56,7 @@ impl CaseDesk {
             }),
             letter: None,
             entry: None,
-            notices: vec![(address, letter)],
+            notices: vec![told],
             documents: Vec::new(),
         };
         self.change_by(&CUSTOMER, None, &found, change).await?;
@@ -172,16 +163,7 @@ impl CaseDesk {
             });
             names.push(document.name);
         }
-        let (name, address) = self.told_of(&found).await?;
-        let case_url = self.mailer.link(&format!("staff/requests/{}", found.reference));
-        let letter = self.mailer.compose(&Letter::CustomerReplied {
-            name: &name,
-            reference: &found.reference,
-            kind: found.kind,
-            case_url: &case_url,
-            resumed: resumed.is_some(),
-            news: CustomerNews::Documents(documents.len()),
-        })?;
+        let told = self.tell_staff(&found, resumed.is_some(), CustomerNews::Documents(documents.len())).await?;
         let change = Change {
             at: now,
             update,
@@ -195,7 +177,7 @@ impl CaseDesk {
             }),
             letter: None,
             entry: None,
-            notices: vec![(address, letter)],
+            notices: vec![told],
             documents,
         };
         self.change_by(&CUSTOMER, None, &found, change).await
@@ -219,9 +201,30 @@ impl CaseDesk {
         ])
     }
 
+    /// The email telling the assignee, or the team, what the customer did,
+    /// with only the reference and a link to the case.
+    pub(super) async fn tell_staff(
+        &self,
+        found: &Loaded,
+        resumed: bool,
+        news: CustomerNews,
+    ) -> Result<(String, Composed), CaseError> {
+        let (name, address) = self.told_of(found).await?;
+        let case_url = self.mailer.link(&format!("staff/requests/{}", found.reference));
+        let letter = self.mailer.compose(&Letter::CustomerReplied {
+            name: &name,
+            reference: &found.reference,
+            kind: found.kind,
+            case_url: &case_url,
+            resumed,
+            news,
+        })?;
+        Ok((address, letter))
+    }
+
     /// Whom a customer's step is announced to, by name and address: the
     /// active colleague who holds the case, else the team's mailbox.
-    pub(super) async fn told_of(&self, found: &Loaded) -> Result<(String, String), CaseError> {
+    async fn told_of(&self, found: &Loaded) -> Result<(String, String), CaseError> {
         if let Some(id) = found.row.assignee_id {
             let staff = self.staff.list().await?;
             if let Some(member) = staff.into_iter().find(|member| member.id == id && member.active) {

@@ -51,19 +51,11 @@ impl CaseDesk {
             return Err(CaseError::Invalid(refused));
         }
         let vault = self.vault();
-        let (name, address) = self.told_of(found).await?;
-        let case_url = self.mailer.link(&format!("staff/requests/{}", found.reference));
-        let told = self.mailer.compose(&Letter::CustomerReplied {
-            name: &name,
-            reference: &found.reference,
-            kind: found.kind,
-            case_url: &case_url,
-            resumed: false,
-            news: match step {
-                CustomerStep::StateDisagreement => CustomerNews::Statement,
-                _ => CustomerNews::DisclosureWish,
-            },
-        })?;
+        let news = match step {
+            CustomerStep::StateDisagreement => CustomerNews::Statement,
+            _ => CustomerNews::DisclosureWish,
+        };
+        let told = self.tell_staff(found, false, news).await?;
         let change = Change {
             at: Utc::now(),
             // No column changes, but the version is raised, so that two
@@ -78,7 +70,7 @@ impl CaseDesk {
             detail: serde_json::json!({ "statement": text.map(|text| vault.digest(text)) }),
             letter: None,
             entry: None,
-            notices: vec![(address, told)],
+            notices: vec![told],
             documents: Vec::new(),
         };
         self.change_by(&CUSTOMER, None, found, change).await

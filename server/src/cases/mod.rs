@@ -29,7 +29,7 @@ use crate::requests::StoreError;
 use crate::staff::{StaffAccounts, StaffError, actor};
 use crate::vault::Vault;
 use crate::vault::rows::ClockColumn;
-pub use change::{Assignee, TEXT_LIMIT};
+pub use change::{Assignee, TEXT_LIMIT, TOO_LONG};
 pub use queue::{PAGE_SIZE, cursor_fits};
 
 #[derive(Debug, thiserror::Error)]

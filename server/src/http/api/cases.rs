@@ -11,8 +11,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::requests::{RequestBody, read};
-use super::{ApiError, CaseChange, Problem, invalid, whole_number};
-use crate::cases::TEXT_LIMIT;
+use super::{ApiError, CaseChange, Problem, whole_number, within_text_limit};
 use crate::http::AppState;
 
 /// What to do with a request marked as the likely duplicate of an earlier one.
@@ -100,9 +99,7 @@ pub async fn rebuttal(
     change: CaseChange<RebuttalBody>,
 ) -> Result<Json<RequestBody>, ApiError> {
     let CaseChange { viewer, reference, body } = change;
-    if body.rebuttal.trim().chars().count() > TEXT_LIMIT {
-        return Err(invalid("rebuttal", "That is too long: keep it under 10,000 characters."));
-    }
+    within_text_limit("rebuttal", &body.rebuttal)?;
     state.desk.rebut(&viewer, &reference, body.version, &body.rebuttal).await?;
     Ok(Json(read(&state, &headers, reference.as_str()).await?))
 }

@@ -21,8 +21,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::new_request::NewRequestBody;
-use super::{ApiError, CaseChange, InternalError, Problem, body, caller, invalid, query, whole_number};
-use crate::cases::{PAGE_SIZE, TEXT_LIMIT, cursor_fits};
+use super::{
+    ApiError, CaseChange, InternalError, Problem, body, caller, invalid, query, whole_number, within_text_limit,
+};
+use crate::cases::{PAGE_SIZE, cursor_fits};
 use crate::clocks::Received;
 use crate::http::AppState;
 use crate::requests::Intake;
@@ -356,9 +358,7 @@ pub struct NoteBody {
 )]
 pub async fn note(State(state): State<AppState>, change: CaseChange<NoteBody>) -> Result<StatusCode, ApiError> {
     let CaseChange { viewer, reference, body: asked } = change;
-    if asked.body.trim().chars().count() > TEXT_LIMIT {
-        return Err(invalid("body", "That is too long: keep it under 10,000 characters."));
-    }
+    within_text_limit("body", &asked.body)?;
     state.desk.note(&viewer, &reference, &asked.body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
