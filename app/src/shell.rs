@@ -39,7 +39,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                         "history.replaceState(null, document.title, document.currentScript.dataset.at)"
                     </script>
                 })}
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -52,9 +52,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // The server's configuration, carried into the browser with the page so
-    // that hydration renders the same header and footer.
-    let site = SharedValue::new(|| use_context::<SiteInfo>().unwrap_or_default()).into_inner();
+    let site = use_context::<SiteInfo>().unwrap_or_default();
     provide_context(site.clone());
 
     view! {

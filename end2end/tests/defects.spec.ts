@@ -53,6 +53,9 @@ for (const width of [1280, 375]) {
       await expect(page.getByRole('status')).toContainText('Status changed.');
       await waitForHydration(page);
 
+      // Only the chosen outcome's fields show, from the first look...
+      await expect(page.locator('#resolve-records-changed')).toBeVisible();
+      await expect(page.locator('#resolve-explanation')).toBeHidden();
       // A denial without its ground and explanation is refused...
       await page.getByLabel('Outcome').selectOption('denied');
       await expect(page.locator('#resolve-records-changed')).toBeHidden();

@@ -13,11 +13,12 @@ enum Copied {
     Refused,
 }
 
-#[component]
+#[island]
 pub fn CopyButton(
     #[prop(into)] text: String,
     /// What is copied, for the button's accessible name ("Copy the reference").
-    what: &'static str,
+    #[prop(into)]
+    what: String,
 ) -> impl IntoView {
     let running = RwSignal::new(false);
     Effect::new(move || running.set(true));

@@ -2,18 +2,26 @@
 //! form that the server validates and answers. With JavaScript the same
 //! rules run in the browser first: errors appear as soon as a field is left
 //! and the form is only sent once it would pass.
+//!
+//! Each kind's form is an island: the only part of its page that the
+//! browser runs, so a customer downloads the checks of the form in front of
+//! them and nothing of the rest of the portal.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
+use crate::domain::form::{AmendmentForm, ComplaintForm, OptOutForm};
 use crate::domain::{FieldErrors, FormState, RequestForm};
+
+use super::{AmendmentFields, ComplaintFields, OptOutFields};
 
 /// What the fields of the current form read: their initial values, and the
 /// errors that may change while the person types.
 #[derive(Clone, Copy)]
 pub struct FormContext {
-    initial: StoredValue<HashMap<String, String>>,
+    initial: StoredValue<BTreeMap<String, String>>,
     errors: RwSignal<FieldErrors>,
 }
 
@@ -27,12 +35,20 @@ impl FormContext {
     }
 }
 
-/// The field names and values of a form, as it would be posted.
-fn as_pairs<F: RequestForm>(form: &F) -> HashMap<String, String> {
-    serde_urlencoded::to_string(form)
-        .ok()
-        .and_then(|encoded| serde_urlencoded::from_str(&encoded).ok())
-        .unwrap_or_default()
+/// A form's state as its island carries it into the browser: the values
+/// as they would be posted, and the errors against them. Every kind of form
+/// crosses as this one shape, so the browser decodes none of their types
+/// from the page (each would add its own decoder to the download).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct PostedState {
+    values: String,
+    errors: FieldErrors,
+}
+
+impl<F: RequestForm> From<FormState<F>> for PostedState {
+    fn from(state: FormState<F>) -> Self {
+        Self { values: serde_urlencoded::to_string(&state.values).unwrap_or_default(), errors: state.errors }
+    }
 }
 
 /// Which form field each error is for, in the order the fields appear, so
@@ -46,17 +62,61 @@ fn ordered_errors<F: RequestForm>(errors: &FieldErrors) -> Vec<(String, String)>
     list
 }
 
-#[component]
-pub fn RequestFormView<F: RequestForm>(
-    /// Where the form posts: the page's own address.
-    #[prop(into)]
-    action: String,
-    state: FormState<F>,
+/// The opt-out form. `staff` words it for someone typing in what a customer
+/// said; `children` come before the fields: what only staff add, nothing
+/// (`""`) on a customer's page.
+#[island]
+pub fn OptOutFormView(
+    #[prop(into)] action: String,
+    #[prop(into)] state: PostedState,
     /// Whether the browser sent a Global Privacy Control signal.
-    #[prop(optional)]
     gpc: bool,
-    submit_label: &'static str,
+    staff: bool,
+    #[prop(into)] submit_label: String,
     children: Children,
+) -> impl IntoView {
+    request_form::<OptOutForm>(action, state, gpc, submit_label, move || {
+        view! { {children()} <OptOutFields staff/> }.into_any()
+    })
+}
+
+/// The amendment form, as [`OptOutFormView`].
+#[island]
+pub fn AmendmentFormView(
+    #[prop(into)] action: String,
+    #[prop(into)] state: PostedState,
+    staff: bool,
+    #[prop(into)] submit_label: String,
+    children: Children,
+) -> impl IntoView {
+    request_form::<AmendmentForm>(action, state, false, submit_label, move || {
+        view! { {children()} <AmendmentFields staff/> }.into_any()
+    })
+}
+
+/// The complaint form, as [`OptOutFormView`].
+#[island]
+pub fn ComplaintFormView(
+    #[prop(into)] action: String,
+    #[prop(into)] state: PostedState,
+    staff: bool,
+    #[prop(into)] submit_label: String,
+    children: Children,
+) -> impl IntoView {
+    request_form::<ComplaintForm>(action, state, false, submit_label, move || {
+        view! { {children()} <ComplaintFields staff/> }.into_any()
+    })
+}
+
+/// The form, checked against the rules of `F`; `action` is where it posts
+/// (the page's own address), `fields` are drawn once the form's context is
+/// there for them to read.
+fn request_form<F: RequestForm>(
+    action: String,
+    state: PostedState,
+    gpc: bool,
+    submit_label: String,
+    fields: impl FnOnce() -> AnyView,
 ) -> impl IntoView {
     // The summary lists what a send found: shown once the person has tried
     // to send (or the server sent the page back), never while they fill in,
@@ -64,7 +124,8 @@ pub fn RequestFormView<F: RequestForm>(
     let attempted = RwSignal::new(!state.errors.is_empty());
     let errors = RwSignal::new(state.errors);
     let submitting = RwSignal::new(false);
-    provide_context(FormContext { initial: StoredValue::new(as_pairs(&state.values)), errors });
+    let initial = serde_urlencoded::from_str(&state.values).unwrap_or_default();
+    provide_context(FormContext { initial: StoredValue::new(initial), errors });
     let summary_ref = NodeRef::<leptos::html::Div>::new();
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -143,10 +204,10 @@ pub fn RequestFormView<F: RequestForm>(
             on:focusout=move |ev| recheck(&ev, false)
             on:input=move |ev| recheck(&ev, true)
         >
-            {children()}
+            {fields()}
             <div class="actions">
                 <button type="submit" class="button" disabled=move || submitting.get()>
-                    {move || if submitting.get() { "Sending…" } else { submit_label }}
+                    {move || if submitting.get() { "Sending…".to_owned() } else { submit_label.clone() }}
                 </button>
             </div>
         </form>

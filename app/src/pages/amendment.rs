@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::{AmendmentFields, RequestFormView};
+use crate::components::AmendmentFormView;
 use crate::domain::form::AmendmentForm;
 use crate::domain::{RequestKind, SiteInfo};
 
@@ -24,9 +24,7 @@ pub fn AmendmentPage() -> impl IntoView {
                 <a href=format!("tel:{}", site.privacy_phone)>{site.privacy_phone.clone()}</a>
                 "."
             </p>
-            <RequestFormView action="/amendment" state submit_label="Send my request">
-                <AmendmentFields/>
-            </RequestFormView>
+            <AmendmentFormView action="/amendment" state staff=false submit_label="Send my request">""</AmendmentFormView>
         </div>
     }
 }

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::{ComplaintFields, RequestFormView};
+use crate::components::ComplaintFormView;
 use crate::domain::form::ComplaintForm;
 use crate::domain::{RequestKind, SiteInfo};
 
@@ -25,9 +25,7 @@ pub fn ComplaintPage() -> impl IntoView {
                 <a href=format!("tel:{}", site.privacy_phone)>{site.privacy_phone.clone()}</a>
                 ", or complain to the US Department of Health and Human Services."
             </p>
-            <RequestFormView action="/complaint" state submit_label="Send my complaint">
-                <ComplaintFields/>
-            </RequestFormView>
+            <ComplaintFormView action="/complaint" state staff=false submit_label="Send my complaint">""</ComplaintFormView>
         </div>
     }
 }

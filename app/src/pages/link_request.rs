@@ -17,7 +17,7 @@ pub const LINK_AGAIN: &str = "/my-link";
 #[component]
 pub fn LinkRequestPage() -> impl IntoView {
     let site = expect_context::<SiteInfo>();
-    let state = SharedValue::new(|| use_context::<FormState<LinkRequestForm>>().unwrap_or_default()).into_inner();
+    let state = use_context::<FormState<LinkRequestForm>>().unwrap_or_default();
     let sent = use_query_map().with_untracked(|query| query.get("sent").is_some());
     let problems =
         state.errors.iter().map(|(_, message)| view! { <FormAlert message=message.to_owned()/> }).collect_view();

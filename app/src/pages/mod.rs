@@ -28,10 +28,9 @@ use leptos::prelude::*;
 use crate::domain::{FormState, RequestForm};
 
 /// A form page's starting point: empty on a first visit, or what was typed
-/// and what was wrong with it when the server sends the page back. Carried
-/// into the browser with the page so hydration starts from the same state.
+/// and what was wrong with it when the server sends the page back.
 fn form_state<F: RequestForm>() -> FormState<F> {
-    SharedValue::new(|| use_context::<FormState<F>>().unwrap_or_default()).into_inner()
+    use_context::<FormState<F>>().unwrap_or_default()
 }
 
 /// Sets the HTTP status of the page being rendered on the server.

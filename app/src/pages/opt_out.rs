@@ -1,13 +1,14 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::{OptOutFields, RequestFormView};
+use crate::components::OptOutFormView;
 use crate::domain::form::OptOutForm;
 use crate::domain::{RequestKind, SiteInfo};
 
 use super::form_state;
 
-/// Whether the browser is sending a Global Privacy Control signal.
+/// Whether the browser is sending a Global Privacy Control signal. Pages
+/// are drawn on the server only: the browser runs nothing but the form.
 fn gpc_from_request() -> bool {
     #[cfg(feature = "ssr")]
     {
@@ -15,15 +16,7 @@ fn gpc_from_request() -> bool {
         use_context::<http::request::Parts>()
             .is_some_and(|parts| gpc::is_signal(parts.headers.get(gpc::HEADER).map(|v| v.as_bytes())))
     }
-    // Reached by a link inside the site, the page is drawn in the browser,
-    // which exposes the same signal to scripts.
-    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-    {
-        web_sys::window()
-            .and_then(|window| js_sys::Reflect::get(&window.navigator(), &"globalPrivacyControl".into()).ok())
-            .is_some_and(|value| value.as_bool() == Some(true))
-    }
-    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    #[cfg(not(feature = "ssr"))]
     false
 }
 
@@ -31,7 +24,7 @@ fn gpc_from_request() -> bool {
 pub fn OptOutPage() -> impl IntoView {
     let site = expect_context::<SiteInfo>();
     let state = form_state::<OptOutForm>();
-    let gpc = SharedValue::new(gpc_from_request).into_inner();
+    let gpc = gpc_from_request();
     view! {
         <Title text=RequestKind::OptOut.label()/>
         <div class="wrap narrow">
@@ -58,9 +51,7 @@ pub fn OptOutPage() -> impl IntoView {
                     </p>
                 </div>
             })}
-            <RequestFormView action="/opt-out" state gpc submit_label="Send my opt-out">
-                <OptOutFields/>
-            </RequestFormView>
+            <OptOutFormView action="/opt-out" state gpc staff=false submit_label="Send my opt-out">""</OptOutFormView>
         </div>
     }
 }

@@ -226,7 +226,7 @@ fn OptOutState(opt_out: OptOutStanding, token: String, revoke: Option<String>) -
 /// staff. A refused reply comes back here with what was typed and why.
 #[component]
 fn ReplyBox(token: String, replied: bool) -> impl IntoView {
-    let state = SharedValue::new(|| use_context::<FormState<ReplyForm>>().unwrap_or_default()).into_inner();
+    let state = use_context::<FormState<ReplyForm>>().unwrap_or_default();
     let error = state.errors.get(REPLY_FIELD).map(str::to_owned);
     view! {
         <section class="panel" id="reply" aria-labelledby="reply-heading">
@@ -248,7 +248,7 @@ fn ReplyBox(token: String, replied: bool) -> impl IntoView {
 /// disclosure; once given, what they gave and any rebuttal.
 #[component]
 fn DisagreementBox(disagreement: Disagreement, token: String, answered: Option<&'static str>) -> impl IntoView {
-    let state = SharedValue::new(|| use_context::<FormState<DisagreementForm>>().unwrap_or_default()).into_inner();
+    let state = use_context::<FormState<DisagreementForm>>().unwrap_or_default();
     let error = state.errors.get(STATEMENT_FIELD).map(str::to_owned);
     let may_state = disagreement.open_to(CustomerStep::StateDisagreement);
     let may_ask = disagreement.open_to(CustomerStep::AskDenialWithDisclosures);
@@ -300,9 +300,7 @@ fn DisagreementBox(disagreement: Disagreement, token: String, answered: Option<&
 /// here with why beside the field.
 #[component]
 fn DocumentsBox(documents: Vec<DocumentEntry>, token: String, open: bool, sent: bool) -> impl IntoView {
-    // Shared with the browser, so that the page hydrates with the refusal
-    // the server drew.
-    let refusal = SharedValue::new(use_context::<DocumentsRefusal>).into_inner();
+    let refusal = use_context::<DocumentsRefusal>();
     let fresh_link = refusal.as_ref().is_some_and(|refusal| refusal.fresh_link);
     let error = refusal.map(|refusal| refusal.message);
     let has_error = error.is_some();
@@ -346,7 +344,7 @@ fn DocumentsBox(documents: Vec<DocumentEntry>, token: String, open: bool, sent: 
 /// Withdrawing a request not yet finished, with an optional reason.
 #[component]
 fn WithdrawBox(token: String) -> impl IntoView {
-    let state = SharedValue::new(|| use_context::<FormState<WithdrawForm>>().unwrap_or_default()).into_inner();
+    let state = use_context::<FormState<WithdrawForm>>().unwrap_or_default();
     let error = state.errors.get(WITHDRAW_FIELD).map(str::to_owned);
     view! {
         <section class="panel" id="withdraw" aria-labelledby="withdraw-heading">

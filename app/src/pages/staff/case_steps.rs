@@ -263,14 +263,12 @@ fn TellWhom(forms: CaseForms, tell: Tell) -> impl IntoView {
 #[component]
 fn AmendmentOutcome(forms: CaseForms, tell: Tell) -> impl IntoView {
     let records_error = forms.refusal(FormName::Step).filter(|message| message == workflow::RECORDS_CHANGED_MISSING);
-    let outcome = RwSignal::new(forms.typed(FormName::Step, "outcome", "accepted"));
-    let scripted = RwSignal::new(false);
-    Effect::new(move |_| scripted.set(true));
-    let hidden_unless = move |wanted: &'static [&'static str]| {
-        move || scripted.get() && outcome.with(|o| !wanted.contains(&o.as_str()))
-    };
+    let outcome = forms.typed(FormName::Step, "outcome", "accepted");
+    let typed = |field| forms.typed(FormName::Step, field, "");
+    let (records_changed, reason, ground, explanation) =
+        (typed("records_changed"), typed("reason"), typed("ground"), typed("explanation"));
     view! {
-        <div on:change=move |ev| outcome.set(event_target_value(&ev))>
+        <OutcomeChoice initial=outcome.clone()>
             <SelectField
                 id="resolve-outcome"
                 name="outcome"
@@ -280,47 +278,80 @@ fn AmendmentOutcome(forms: CaseForms, tell: Tell) -> impl IntoView {
                     ("partly_accepted", OutcomeClass::AmendmentPartlyAccepted.label()),
                     ("denied", OutcomeClass::AmendmentDenied.label()),
                 ])
-                selected=outcome.get_untracked()
+                selected=outcome
             />
-        </div>
-        <div hidden=hidden_unless(&["accepted", "partly_accepted"])>
-            <TextAreaField
-                id="resolve-records-changed"
-                name="records_changed"
-                label="Which records were changed"
-                hint="If accepted, in whole or in part. The customer will read this, and so will each person told."
-                value=forms.typed(FormName::Step, "records_changed", "")
-                error=records_error
-            />
-            <TellWhom forms=forms.clone() tell/>
-        </div>
-        <div hidden=hidden_unless(&["partly_accepted"])>
-            <TextAreaField
-                id="resolve-reason"
-                name="reason"
-                label="Why part of the request was not accepted"
-                hint="If accepted in part. The customer will read this."
-                value=forms.typed(FormName::Step, "reason", "")
-            />
-        </div>
-        <div hidden=hidden_unless(&["denied"])>
-            <SelectField
-                id="resolve-ground"
-                name="ground"
-                label="Ground for denial"
-                hint="If denied."
-                options={choose_one::<DenialGround>()}
-                selected=forms.typed(FormName::Step, "ground", "")
-            />
-            <TextAreaField
-                id="resolve-explanation"
-                name="explanation"
-                label="Explanation for the customer"
-                hint="If denied. The customer will read this: write it in plain language."
-                value=forms.typed(FormName::Step, "explanation", "")
-            />
-        </div>
+            <ForOutcomes wanted=vec!["accepted".to_owned(), "partly_accepted".to_owned()]>
+                <TextAreaField
+                    id="resolve-records-changed"
+                    name="records_changed"
+                    label="Which records were changed"
+                    hint="If accepted, in whole or in part. The customer will read this, and so will each person told."
+                    value=records_changed
+                    error=records_error
+                />
+                <TellWhom forms tell/>
+            </ForOutcomes>
+            <ForOutcomes wanted=vec!["partly_accepted".to_owned()]>
+                <TextAreaField
+                    id="resolve-reason"
+                    name="reason"
+                    label="Why part of the request was not accepted"
+                    hint="If accepted in part. The customer will read this."
+                    value=reason
+                />
+            </ForOutcomes>
+            <ForOutcomes wanted=vec!["denied".to_owned()]>
+                <SelectField
+                    id="resolve-ground"
+                    name="ground"
+                    label="Ground for denial"
+                    hint="If denied."
+                    options={choose_one::<DenialGround>()}
+                    selected=ground
+                />
+                <TextAreaField
+                    id="resolve-explanation"
+                    name="explanation"
+                    label="Explanation for the customer"
+                    hint="If denied. The customer will read this: write it in plain language."
+                    value=explanation
+                />
+            </ForOutcomes>
+        </OutcomeChoice>
     }
+}
+
+/// The outcome chosen in the browser.
+#[derive(Clone, Copy)]
+struct ChosenOutcome(RwSignal<String>);
+
+/// The outcome's select and the fields of each outcome, hydrated together
+/// (an island): choosing an outcome shows only its fields.
+#[island]
+fn OutcomeChoice(initial: String, children: Children) -> impl IntoView {
+    let outcome = RwSignal::new(initial);
+    provide_context(ChosenOutcome(outcome));
+    let pick = move |ev: leptos::ev::Event| {
+        if event_target::<leptos::web_sys::Element>(&ev).get_attribute("name").as_deref() == Some("outcome") {
+            outcome.set(event_target_value(&ev));
+        }
+    };
+    view! { <div class="outcome-choice" on:change=pick>{children()}</div> }
+}
+
+/// Fields that only some outcomes record, hidden for the others once a
+/// script runs. Each is an island of its own inside [`OutcomeChoice`], and
+/// notes for itself that it runs: islands wake one after another, so a flag
+/// its parent set might be set before this one is awake, and never
+/// change again while it watches.
+#[island]
+fn ForOutcomes(wanted: Vec<String>, children: Children) -> impl IntoView {
+    let chosen = use_context::<ChosenOutcome>();
+    let scripted = RwSignal::new(false);
+    Effect::new(move || scripted.set(true));
+    let hidden =
+        move || scripted.get() && chosen.is_some_and(|ChosenOutcome(outcome)| outcome.with(|o| !wanted.contains(o)));
+    view! { <div hidden=hidden>{children()}</div> }
 }
 
 /// The final letter as the customer will receive it, composed by the server

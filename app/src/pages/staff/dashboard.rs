@@ -309,7 +309,6 @@ fn ReceivedChart(table: Table, kinds: Vec<RequestKind>, unit: &'static str) -> A
     const LEFT: f64 = 44.0;
     const BOTTOM: f64 = 28.0;
     const TOP: f64 = 8.0;
-    let readout = RwSignal::new(String::new());
     let bars: Vec<(String, Vec<f64>, f64)> = table
         .rows
         .iter()
@@ -342,12 +341,18 @@ fn ReceivedChart(table: Table, kinds: Vec<RequestKind>, unit: &'static str) -> A
         .map(|(i, (start, counts, total))| {
             let x = LEFT + i as f64 * pitch;
             let day = start.parse::<chrono::NaiveDate>().ok();
-            let when = day.map_or_else(|| start.clone(), |d| match unit {
-                "week" => format!("Week of {}", short_date(d)),
-                _ => short_date(d),
-            });
-            let parts: Vec<String> =
-                kinds.iter().zip(&counts).map(|(kind, n)| format!("{} {}", grouped(*n as u64), kind_label(*kind).to_lowercase())).collect();
+            let when = day.map_or_else(
+                || start.clone(),
+                |d| match unit {
+                    "week" => format!("Week of {}", short_date(d)),
+                    _ => short_date(d),
+                },
+            );
+            let parts: Vec<String> = kinds
+                .iter()
+                .zip(&counts)
+                .map(|(kind, n)| format!("{} {}", grouped(*n as u64), kind_label(*kind).to_lowercase()))
+                .collect();
             let summary = format!("{when}: {} received ({})", grouped(total as u64), parts.join(", "));
             let mut base = 0.0;
             let segments = counts
@@ -371,10 +376,9 @@ fn ReceivedChart(table: Table, kinds: Vec<RequestKind>, unit: &'static str) -> A
                 let short = day.map_or_else(|| start.clone(), day_and_month);
                 view! { <text class="tick" x=x + pitch / 2.0 y=HEIGHT - 8.0 text-anchor="middle">{short}</text> }
             });
-            let hover = summary.clone();
             view! {
-                <g class="bar" on:mouseenter=move |_| readout.set(hover.clone()) on:mouseleave=move |_| readout.set(String::new())>
-                    <title>{summary}</title>
+                <g class="bar" data-readout=summary.clone()>
+                    <title>{summary.clone()}</title>
                     {segments}
                     <rect class="hit" x=x width=pitch y=TOP height=plot/>
                     {label}
@@ -391,13 +395,14 @@ fn ReceivedChart(table: Table, kinds: Vec<RequestKind>, unit: &'static str) -> A
     );
     view! {
         <figure class="chart">
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=name preserveAspectRatio="xMidYMid meet">
-                {grid}
-                {columns}
-                <line class="axis" x1=LEFT x2=WIDTH y1=y(0.0) y2=y(0.0)/>
-            </svg>
-            <ul class="legend" aria-hidden="true">{legend}</ul>
-            <p class="chart-readout" aria-hidden="true">{move || readout.get()}</p>
+            <ChartReadout>
+                <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=name preserveAspectRatio="xMidYMid meet">
+                    {grid}
+                    {columns}
+                    <line class="axis" x1=LEFT x2=WIDTH y1=y(0.0) y2=y(0.0)/>
+                </svg>
+                <ul class="legend" aria-hidden="true">{legend}</ul>
+            </ChartReadout>
         </figure>
     }
     .into_any()
@@ -414,7 +419,6 @@ fn BarChart(
 ) -> AnyView {
     const WIDTH: f64 = 480.0;
     const ROW: f64 = 44.0;
-    let readout = RwSignal::new(String::new());
     let rows: Vec<(String, String, f64)> = table
         .rows
         .iter()
@@ -432,10 +436,9 @@ fn BarChart(
             let y = i as f64 * ROW;
             let width = (value / top * (WIDTH - 80.0)).max(0.0);
             let summary = format!("{label}: {shown}{unit}");
-            let hover = summary.clone();
             view! {
-                <g class="bar" on:mouseenter=move |_| readout.set(hover.clone()) on:mouseleave=move |_| readout.set(String::new())>
-                    <title>{summary}</title>
+                <g class="bar" data-readout=summary.clone()>
+                    <title>{summary.clone()}</title>
                     <text class="bar-label" x="0" y=y + 14.0>{label}</text>
                     <rect class="bar-fill" x="0" y=y + 20.0 width=width height="16"/>
                     <text class="bar-value" x=width + 6.0 y=y + 33.0>{shown}</text>
@@ -447,11 +450,47 @@ fn BarChart(
     let name = format!("Bar chart: {}. The figures are in the table that follows.", table.slug.title());
     view! {
         <figure class="chart bars">
-            <svg viewBox=format!("0 0 {WIDTH} {height}") role="img" aria-label=name>{bars}</svg>
-            <p class="chart-readout" aria-hidden="true">{move || readout.get()}</p>
+            <ChartReadout>
+                <svg viewBox=format!("0 0 {WIDTH} {height}") role="img" aria-label=name>{bars}</svg>
+            </ChartReadout>
         </figure>
     }
     .into_any()
+}
+
+/// A chart with a line under it that reads out the bar under the pointer
+/// (each bar's `data-readout`), hydrated on its own (an island). The same
+/// words are each bar's tooltip, and the figures are in the table after it.
+#[island]
+fn ChartReadout(children: Children) -> impl IntoView {
+    let readout = RwSignal::new(String::new());
+    view! {
+        <div class="chart-hover" on:mouseover=move |ev| readout.set(pointer::readout_under(&ev)) on:mouseleave=move |_| readout.set(String::new())>
+            {children()}
+        </div>
+        <p class="chart-readout" aria-hidden="true">{move || readout.get()}</p>
+    }
+}
+
+/// What only the browser can do: find the bar under the pointer.
+#[cfg(feature = "hydrate")]
+mod pointer {
+    use leptos::wasm_bindgen::JsCast;
+
+    pub fn readout_under(ev: &leptos::ev::MouseEvent) -> String {
+        ev.target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .and_then(|element| element.closest("[data-readout]").ok().flatten())
+            .and_then(|bar| bar.get_attribute("data-readout"))
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod pointer {
+    pub fn readout_under(_: &leptos::ev::MouseEvent) -> String {
+        String::new()
+    }
 }
 
 #[cfg(test)]

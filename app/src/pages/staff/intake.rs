@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::{
-    AmendmentFields, ComplaintFields, FormAlert, InputField, OptOutFields, RequestFormView, SelectField, choices,
+    AmendmentFormView, ComplaintFormView, FormAlert, InputField, OptOutFormView, SelectField, choices,
 };
 use crate::domain::access::Action;
 use crate::domain::form::{AmendmentForm, ComplaintForm, OptOutForm, ReplyBy};
@@ -56,9 +56,9 @@ pub fn NewRequestPage() -> impl IntoView {
 pub fn StaffOptOutPage() -> impl IntoView {
     let state = form_state::<OptOutForm>();
     view! {
-        <Intake state action=KINDS[0].0 title="Enter an opt-out">
-            <OptOutFields staff=true/>
-        </Intake>
+        <Intake state action=KINDS[0].0 title="Enter an opt-out" form=|state, action, extras| view! {
+            <OptOutFormView action state gpc=false staff=true submit_label=SUBMIT>{extras()}</OptOutFormView>
+        }.into_any()/>
     }
 }
 
@@ -66,9 +66,9 @@ pub fn StaffOptOutPage() -> impl IntoView {
 pub fn StaffAmendmentPage() -> impl IntoView {
     let state = form_state::<AmendmentForm>();
     view! {
-        <Intake state action=KINDS[1].0 title="Enter an amendment">
-            <AmendmentFields staff=true/>
-        </Intake>
+        <Intake state action=KINDS[1].0 title="Enter an amendment" form=|state, action, extras| view! {
+            <AmendmentFormView action state staff=true submit_label=SUBMIT>{extras()}</AmendmentFormView>
+        }.into_any()/>
     }
 }
 
@@ -76,11 +76,17 @@ pub fn StaffAmendmentPage() -> impl IntoView {
 pub fn StaffComplaintPage() -> impl IntoView {
     let state = form_state::<ComplaintForm>();
     view! {
-        <Intake state action=KINDS[2].0 title="Enter a complaint">
-            <ComplaintFields staff=true/>
-        </Intake>
+        <Intake state action=KINDS[2].0 title="Enter a complaint" form=|state, action, extras| view! {
+            <ComplaintFormView action state staff=true submit_label=SUBMIT>{extras()}</ComplaintFormView>
+        }.into_any()/>
     }
 }
+
+const SUBMIT: &str = "Record the request";
+
+/// A kind's form (its island), given its state, where it posts and what
+/// goes before the fields.
+type FormOfKind<F> = fn(FormState<F>, &'static str, Children) -> AnyView;
 
 /// A customer's form with what only staff add: how and when it reached us.
 #[component]
@@ -88,7 +94,7 @@ fn Intake<F: RequestForm>(
     state: FormState<F>,
     action: &'static str,
     title: &'static str,
-    children: ChildrenFn,
+    form: FormOfKind<F>,
 ) -> impl IntoView {
     let viewer = viewer();
     let feedback = staff_feedback();
@@ -98,7 +104,7 @@ fn Intake<F: RequestForm>(
         <div class="wrap narrow">
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || {
-                    let (state, feedback, children) = (state.clone(), feedback.clone(), children.clone());
+                    let (state, feedback) = (state.clone(), feedback.clone());
                     Suspend::new(async move {
                         let viewer = viewer.await;
                         let today = today.await;
@@ -107,12 +113,11 @@ fn Intake<F: RequestForm>(
                             <p class="back"><a href="/staff/new">"Choose another kind"</a></p>
                             <h1>{title}</h1>
                             <p class="lead">"Type in what the customer told you, in their words where you can."</p>
-                            <RequestFormView action state submit_label="Record the request">
+                            {form(state, action, Box::new(move || view! {
                                 <input type="hidden" name="csrf" value=viewer.csrf/>
                                 <input type="hidden" name="form" value=FormName::Intake.as_str()/>
                                 <Arrival feedback today/>
-                                {children()}
-                            </RequestFormView>
+                            }.into_any()))}
                         }.into_any())
                     })
                 }}

@@ -56,10 +56,9 @@ use super::set_status;
 type ViewerResult = Result<Option<Viewer>, ServerFnError>;
 
 /// What the server sent back with the page when it refused a form: empty
-/// on a first visit. Carried into the browser with the page so hydration
-/// starts from the same state.
+/// on a first visit.
 fn staff_feedback() -> StaffFeedback {
-    SharedValue::new(|| use_context::<StaffFeedback>().unwrap_or_default()).into_inner()
+    use_context::<StaffFeedback>().unwrap_or_default()
 }
 
 /// Lets the letter shown on this page keep its inline styles, and only

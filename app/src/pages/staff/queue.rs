@@ -296,56 +296,77 @@ fn BulkForm(viewer: Viewer, query: QueueQuery, rows: Vec<QueueRow>, staff: Vec<S
     }
     actions.extend(choices([("unassign", "Unassign"), ("start_work", "Start work"), ("resume", "Resume work")]));
     let rows = rows.into_iter().map(|row| view! { <Row row/> }).collect_view();
-    // Without a script the button stays usable and the server says when
-    // nothing was selected; with one it waits for a selection.
-    let scripted = RwSignal::new(false);
-    Effect::new(move || scripted.set(true));
-    let selected = RwSignal::new(0usize);
-    let recount = move |ev: leptos::ev::Event| selected.set(selection::checked_in_form_of(&ev));
     view! {
         <StaffForm action="/staff/bulk" name=FormName::Bulk.as_str() csrf=viewer.csrf.clone() class="bulk">
             <input type="hidden" name="return_to" value=query.to_query_string()/>
-            <div class="bulk-bar">
-                <SelectField
-                    id="bulk-action"
-                    name="bulk_action"
-                    label="With the selected requests"
-                    options=actions
-                />
-                <button
-                    type="submit"
-                    class="button secondary"
-                    disabled=move || scripted.get() && selected.get() == 0
-                >
-                    "Apply to selected"
-                </button>
-                <span class="muted" aria-live="polite">
-                    {move || match selected.get() {
-                        0 => String::new(),
-                        1 => "1 selected".to_owned(),
-                        n => format!("{n} selected"),
-                    }}
-                </span>
-            </div>
-            <div class="table-scroll" role="region" aria-label="Requests" tabindex="0" on:change=recount>
-                <table class="data queue">
-                    <thead>
-                        <tr>
-                            <th scope="col"><span class="visually-hidden">"Select"</span></th>
-                            <th scope="col">"Reference"</th>
-                            <th scope="col">"Kind"</th>
-                            <th scope="col">"Customer"</th>
-                            <th scope="col">"Status"</th>
-                            <th scope="col">"Assigned to"</th>
-                            <th scope="col">"Channel"</th>
-                            <th scope="col">"Received"</th>
-                            <th scope="col">"Due"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <BulkSelection>
+                <div class="bulk-bar">
+                    <SelectField
+                        id="bulk-action"
+                        name="bulk_action"
+                        label="With the selected requests"
+                        options=actions
+                    />
+                    <ApplyToSelected/>
+                </div>
+                <div class="table-scroll" role="region" aria-label="Requests" tabindex="0">
+                    <table class="data queue">
+                        <thead>
+                            <tr>
+                                <th scope="col"><span class="visually-hidden">"Select"</span></th>
+                                <th scope="col">"Reference"</th>
+                                <th scope="col">"Kind"</th>
+                                <th scope="col">"Customer"</th>
+                                <th scope="col">"Status"</th>
+                                <th scope="col">"Assigned to"</th>
+                                <th scope="col">"Channel"</th>
+                                <th scope="col">"Received"</th>
+                                <th scope="col">"Due"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            </BulkSelection>
         </StaffForm>
+    }
+}
+
+/// How many rows are ticked, counted in the browser.
+#[derive(Clone, Copy)]
+struct Selected(RwSignal<usize>);
+
+/// The bulk form's rows and its button, hydrated together (an island):
+/// each tick recounts the selection.
+#[island]
+fn BulkSelection(children: Children) -> impl IntoView {
+    let selected = RwSignal::new(0usize);
+    provide_context(Selected(selected));
+    view! {
+        <div class="bulk-selection" on:change=move |ev| selected.set(selection::checked_in_form_of(&ev))>
+            {children()}
+        </div>
+    }
+}
+
+/// Without a script the button stays usable and the server says when
+/// nothing was selected; with one it waits for a selection.
+#[island]
+fn ApplyToSelected() -> impl IntoView {
+    let Selected(selected) = use_context().unwrap_or(Selected(RwSignal::new(0)));
+    let scripted = RwSignal::new(false);
+    Effect::new(move || scripted.set(true));
+    view! {
+        <button type="submit" class="button secondary" disabled=move || scripted.get() && selected.get() == 0>
+            "Apply to selected"
+        </button>
+        <span class="muted" aria-live="polite">
+            {move || match selected.get() {
+                0 => String::new(),
+                1 => "1 selected".to_owned(),
+                n => format!("{n} selected"),
+            }}
+        </span>
     }
 }
 

@@ -15,7 +15,7 @@ pub fn TokensPage() -> impl IntoView {
     let viewer = viewer();
     let feedback = staff_feedback();
     // Only the page drawn right after the form that issued it has the token.
-    let issued = SharedValue::new(issued_token).into_inner();
+    let issued = issued_token();
     let data = Resource::new(|| (), |_| load_api_tokens());
     view! {
         <Title text="API tokens"/>
