@@ -1,5 +1,8 @@
 //! The HTML document, the page frame and the routes.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -10,7 +13,7 @@ use leptos_router::{
     path,
 };
 
-use crate::domain::site::ShownAt;
+use crate::domain::site::{AssetRoot, ShownAt};
 use crate::domain::{RequestKind, SiteInfo};
 use crate::pages::staff::{
     AccountPage, AssociatesPage, CasePage, DashboardPage, DisclosurePage, LetterEditorPage, LettersPage, MailPage,
@@ -23,8 +26,35 @@ use crate::pages::{
     TrackingPage, VerifyPage,
 };
 
-/// The whole document, rendered on the server around [`App`].
+/// Whether the page being drawn has a part that runs in the browser (an
+/// island). Each island says so as it is drawn, with [`runs_in_browser`].
+#[derive(Clone, Default)]
+struct Islands(Arc<AtomicBool>);
+
+/// Called first by every island: its page needs the script that wakes it.
+/// A page without one is sent without the script and its WebAssembly. An
+/// island drawn once data has arrived may be drawn after the end of the
+/// page is written, so its page calls this before it waits (the tracking
+/// page for its receipt; every staff page). The headers test checks every
+/// page.
+pub fn runs_in_browser() {
+    if let Some(Islands(any)) = use_context() {
+        any.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The whole document, rendered on the server around [`App`]. The script
+/// comes last, once the page's islands have been counted.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let AssetRoot(root) = use_context().unwrap_or_default();
+    let islands = Islands::default();
+    provide_context(islands.clone());
+    // Only islands are woken in the browser: nothing else carries the
+    // markers that hydration would need.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    let scripts = options.clone();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -39,11 +69,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                         "history.replaceState(null, document.title, document.currentScript.dataset.at)"
                     </script>
                 })}
-                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
                 <App/>
+                {move || {
+                    islands.0.load(Ordering::Relaxed).then(|| {
+                        view! { <HydrationScripts options=scripts.clone() islands=true root=root.clone()/> }
+                    })
+                }}
             </body>
         </html>
     }
@@ -53,10 +87,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let site = use_context::<SiteInfo>().unwrap_or_default();
+    let AssetRoot(root) = use_context().unwrap_or_default();
     provide_context(site.clone());
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/portal.css"/>
+        <Stylesheet id="leptos" href=format!("{root}/pkg/portal.css")/>
         <Title formatter=move |page: String| format!("{page} | {}", site.org_name)/>
         <Router>
             // rel="external" keeps the router's hands off: the browser's own
@@ -75,6 +110,10 @@ fn Frame() -> impl IntoView {
     let staff_side = Memo::new(move |_| pathname.with(|path| path == "/staff" || path.starts_with("/staff/")));
     if staff_side.get_untracked() {
         provide_viewer();
+        // Staff pages draw their islands once their data has arrived, which
+        // can be after the end of the page is written: they always have the
+        // script. A customer's page is counted by its islands.
+        runs_in_browser();
     }
     view! {
         {move || if staff_side.get() { view! { <StaffHeader/> }.into_any() } else { view! { <Header/> }.into_any() }}

@@ -139,9 +139,13 @@ export const test = base.extend<Fixtures>({
   ],
 });
 
-/** Waits until the page's WebAssembly has loaded and hydrated the page. */
+/**
+ * Waits until the page's WebAssembly has loaded and woken the page's
+ * islands. A page without an island loads none, and has nothing to wait for.
+ */
 export async function waitForHydration(page: Page) {
   await page.waitForLoadState('networkidle');
+  if ((await page.locator('leptos-island').count()) === 0) return;
   await page.waitForFunction(() => (window as unknown as { __e2eWasmStarted?: boolean }).__e2eWasmStarted === true);
 }
 

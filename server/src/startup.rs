@@ -191,7 +191,9 @@ impl Application {
                 _ => Env::PROD,
             })
             .build();
-        let headers = http::HeaderSettings::new(config.hsts_max_age(), &config.public_url(), &leptos.site_pkg_dir);
+        let build = http::assets::Build::of(&config.site_root);
+        let compiled = format!("{}/{}", build.root(), leptos.site_pkg_dir);
+        let headers = http::HeaderSettings::new(config.hsts_max_age(), &config.public_url(), &compiled);
         let state = AppState {
             leptos,
             site,
@@ -218,6 +220,7 @@ impl Application {
                 secure: config.served_over_https(),
             },
             site_root: config.site_root.clone(),
+            build,
             body_limit: config.body_limit,
             documents: crate::documents::DocumentLimits {
                 per_file: config.document_max_bytes,

@@ -20,6 +20,7 @@ pub fn CopyButton(
     #[prop(into)]
     what: String,
 ) -> impl IntoView {
+    crate::shell::runs_in_browser();
     let running = RwSignal::new(false);
     Effect::new(move || running.set(true));
     let copied = RwSignal::new(Copied::Not);

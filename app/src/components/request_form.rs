@@ -75,6 +75,7 @@ pub fn OptOutFormView(
     #[prop(into)] submit_label: String,
     children: Children,
 ) -> impl IntoView {
+    crate::shell::runs_in_browser();
     request_form::<OptOutForm>(action, state, gpc, submit_label, move || {
         view! { {children()} <OptOutFields staff/> }.into_any()
     })
@@ -89,6 +90,7 @@ pub fn AmendmentFormView(
     #[prop(into)] submit_label: String,
     children: Children,
 ) -> impl IntoView {
+    crate::shell::runs_in_browser();
     request_form::<AmendmentForm>(action, state, false, submit_label, move || {
         view! { {children()} <AmendmentFields staff/> }.into_any()
     })
@@ -103,6 +105,7 @@ pub fn ComplaintFormView(
     #[prop(into)] submit_label: String,
     children: Children,
 ) -> impl IntoView {
+    crate::shell::runs_in_browser();
     request_form::<ComplaintForm>(action, state, false, submit_label, move || {
         view! { {children()} <ComplaintFields staff/> }.into_any()
     })

@@ -43,7 +43,13 @@ pub struct OrgToday(pub chrono::NaiveDate);
 
 /// The address of the page an answer shows when it is not the address the
 /// form was posted to (a refused change to a case shows the case). The
-/// browser is told it before the app starts, so that its router draws the
-/// page the server drew instead of failing to match the form's address.
+/// browser is told it, so that its address bar names the page it shows and
+/// a reload opens that page rather than posting the form again.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ShownAt(pub String);
+
+/// Where this build's compiled files (script, WebAssembly, style sheet) are
+/// served: under a path that names the build, so that browsers keep them
+/// for a year and a new build is fetched afresh. Empty: `/pkg` itself.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AssetRoot(pub String);

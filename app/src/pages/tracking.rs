@@ -21,6 +21,11 @@ pub fn TrackingPage() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let data = Resource::new(token, load_tracking);
     let just_sent = move || query.read().get("new").is_some();
+    // The receipt's copy buttons are drawn once the request has loaded,
+    // after the page's script is decided: the page says so now.
+    if query.read_untracked().get("new").is_some() {
+        crate::shell::runs_in_browser();
+    }
     let resend = move || query.read().get("resend");
     let revoke = move || query.read().get("revoke");
     let replied = move || query.read().get("reply").is_some();

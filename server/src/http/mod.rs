@@ -3,7 +3,7 @@
 //! pages and server functions.
 
 mod api;
-mod assets;
+pub mod assets;
 mod client;
 mod customer;
 mod error;
@@ -61,6 +61,8 @@ pub struct AppState {
     pub sessions: SessionSettings,
     pub api_tokens: ApiTokens,
     pub site_root: PathBuf,
+    /// The compiled files being served, and the stamp pages name them by.
+    pub build: assets::Build,
     pub body_limit: usize,
     pub documents: crate::documents::DocumentLimits,
     /// How old a tracking link may be and still act without a fresh
@@ -110,6 +112,7 @@ impl AppState {
     fn provide_context(&self) {
         headers::provide_request_nonce();
         leptos::prelude::provide_context(self.site.clone());
+        leptos::prelude::provide_context(app::domain::site::AssetRoot(self.build.root()));
         leptos::prelude::provide_context(self.customer.clone());
         leptos::prelude::provide_context(self.staff_service.clone());
         leptos::prelude::provide_context(app::domain::site::OrgToday(self.clocks.today()));

@@ -112,6 +112,7 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
         get("/.well-known/gpc.json", "/.well-known/gpc.json", EVERYONE),
         get("/favicon.svg", "/favicon.svg", EVERYONE),
         get("/pkg/{*file}", "/pkg/portal.css", EVERYONE),
+        get("/v/{stamp}/pkg/{*file}", "/v/0123456789abcdef/pkg/portal.css", EVERYONE),
         post("/opt-out", "/opt-out", &[], EVERYONE),
         post("/amendment", "/amendment", &[], EVERYONE),
         post("/complaint", "/complaint", &[], EVERYONE),

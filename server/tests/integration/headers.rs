@@ -17,9 +17,14 @@ use sea_orm::{ConnectionTrait, Statement};
 use server::config::Config;
 use tower::ServiceExt;
 
-/// The one folder of script files allowed besides the nonce: the compiled
-/// site at the test app's public address.
-const COMPILED_SITE: &str = "http://portal.test/pkg/";
+/// The one folder of script files allowed besides the nonce: this build's
+/// compiled site at the test app's public address (`/v/{stamp}/pkg/`).
+fn is_compiled_site(source: &str) -> bool {
+    source
+        .strip_prefix("http://portal.test/v/")
+        .and_then(|rest| rest.strip_suffix("/pkg/"))
+        .is_some_and(|stamp| stamp.len() == 16 && stamp.bytes().all(|b| b.is_ascii_hexdigit()))
+}
 
 /// Areas whose answers must never be stored, as the issue lists them.
 const PRIVATE: [&str; 6] = ["/track/", "/verify/", "/revoke/", "/confirm/", "/staff", "/api/"];
@@ -48,7 +53,10 @@ fn policy_nonce(reply: &Reply, what: &str) -> String {
     let nonce = sources.iter().find_map(|s| s.strip_prefix("'nonce-")?.strip_suffix('\'')).unwrap_or_default();
     assert!(nonce.len() >= 16, "{what}: no nonce in {policy:?}");
     let others: Vec<&str> = sources.iter().copied().filter(|s| !s.starts_with("'nonce-")).collect();
-    assert_eq!(others, ["'wasm-unsafe-eval'", COMPILED_SITE], "{what}: scripts allowed by more than their nonce");
+    assert!(
+        matches!(others.as_slice(), ["'wasm-unsafe-eval'", site] if is_compiled_site(site)),
+        "{what}: scripts allowed by more than their nonce: {others:?}"
+    );
     nonce.to_owned()
 }
 
@@ -86,6 +94,7 @@ async fn every_get_address(app: &TestApp) -> Vec<(String, String)> {
     let tracking = app.submit("/complaint", COMPLAINT).await;
     let token = tracking.trim_start_matches("/track/").to_owned();
     let reference = first_reference(app).await;
+    let stamp = stamped_style_sheet(&app.get("/").await).split('/').nth(2).unwrap_or_default().to_owned();
     let routes: BTreeSet<String> =
         server::http::route_table().into_iter().filter(|(method, _)| method == "GET").map(|(_, route)| route).collect();
     assert!(routes.contains("/track/{token}") && routes.contains("/staff/requests/{reference}"));
@@ -96,7 +105,8 @@ async fn every_get_address(app: &TestApp) -> Vec<(String, String)> {
                 .replace("{token}", &token)
                 .replace("{reference}", &reference)
                 .replace("{file}", "requests.csv")
-                .replace("{*file}", "portal.css");
+                .replace("{*file}", "portal.css")
+                .replace("{stamp}", &stamp);
             (route, path)
         })
         .collect()
@@ -112,13 +122,19 @@ async fn every_page_runs_only_its_own_scripts(app: TestApp) {
         assert!(reply.status.as_u16() < 500, "GET {path}: {} {}", reply.status, reply.body);
         if header(&reply, header::CONTENT_TYPE).starts_with("text/html") {
             assert_only_own_scripts(&reply, &format!("GET {route}"));
+            assert_script_where_islands(&reply, route);
         } else {
             policy_nonce(&reply, &format!("GET {route}"));
         }
     }
 
-    // Each answer has a nonce of its own.
     let (_, tracking) = addresses.iter().find(|(route, _)| route == "/track/{token}").expect("a tracking page");
+    let receipt = app.get(&format!("{tracking}?new=1")).await;
+    assert!(receipt.body.contains("<leptos-island"), "the receipt's copy buttons are islands");
+    assert_script_where_islands(&receipt, "/track/{token}?new=1");
+    assert!(!app.get("/").await.body.contains("/pkg/portal.js"), "the home page has nothing to run");
+
+    // Each answer has a nonce of its own.
     let first = assert_only_own_scripts(&app.get(tracking).await, "tracking");
     let second = assert_only_own_scripts(&app.get(tracking).await, "tracking again");
     assert_ne!(first, second, "a nonce used twice");
@@ -236,8 +252,66 @@ async fn static_files_keep_their_cache_headers() {
     let css = app.get("/pkg/portal.css").await;
     assert_eq!(css.status, StatusCode::OK);
     assert_eq!(header(&css, header::CACHE_CONTROL), "public, max-age=0, must-revalidate");
+    assert_eq!(header(&css, header::VARY), "accept-encoding");
     let icon = app.get("/favicon.svg").await;
     assert_eq!(header(&icon, header::CACHE_CONTROL), "public, max-age=86400");
+}
+
+/// Where a page links its style sheet from.
+fn stamped_style_sheet(page: &Reply) -> String {
+    let end = page.body.find("/pkg/portal.css\"").expect("a style sheet") + "/pkg/portal.css".len();
+    let start = page.body[..end].rfind('"').expect("its href") + 1;
+    page.body[start..end].to_owned()
+}
+
+/// A page links the compiled files under its build's stamp, which browsers
+/// keep for a year, compressed when they ask for it; the stamp of another
+/// build finds nothing.
+#[tokio::test]
+async fn compiled_files_are_named_by_their_build_and_kept_a_year() {
+    let site = tempfile::tempdir().expect("a temporary folder");
+    std::fs::create_dir_all(site.path().join("pkg")).expect("a pkg folder");
+    std::fs::write(site.path().join("pkg/portal.css"), "body { color: black }").expect("a style sheet");
+    std::fs::write(site.path().join("pkg/portal.css.br"), "brotli bytes").expect("its brotli copy");
+    let root = site.path().to_owned();
+    let app = TestApp::start_with(common::Backend::Sqlite, common::smtp::SmtpSink::start().await, |config| {
+        config.site_root = root;
+    })
+    .await
+    .expect("SQLite is always available");
+    let home = app.get("/").await;
+    let sheet = stamped_style_sheet(&home);
+    assert!(sheet.starts_with("/v/"), "{sheet}");
+    let stamp = sheet.split('/').nth(2).unwrap_or_default();
+    let form = app.get("/opt-out").await;
+    assert!(form.body.contains(&format!("/v/{stamp}/pkg/portal.js")), "the script is not stamped alike");
+
+    let css = app.get(&sheet).await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(css.body, "body { color: black }");
+    assert_eq!(header(&css, header::CACHE_CONTROL), "public, max-age=31536000, immutable");
+
+    let compressed = app
+        .send(Request::get(&sheet).header(header::ACCEPT_ENCODING, "gzip, br").body(Body::empty()).expect("a request"))
+        .await;
+    assert_eq!(header(&compressed, header::CONTENT_ENCODING), "br");
+    assert_eq!(compressed.body, "brotli bytes");
+    assert_eq!(header(&compressed, header::VARY), "accept-encoding");
+    assert_eq!(header(&compressed, header::CACHE_CONTROL), "public, max-age=31536000, immutable");
+
+    let stale = app.get(&sheet.replace(stamp, "0123456789abcdef")).await;
+    assert_eq!(stale.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&format!("/v/{stamp}/pkg/missing.css")).await.status, StatusCode::NOT_FOUND);
+}
+
+/// The WebAssembly is fetched by every page with a part for it to run (an
+/// island), and by no customer's page without one: those are read on
+/// phones. Staff pages always fetch it.
+fn assert_script_where_islands(page: &Reply, route: &str) {
+    let islands = page.body.contains("<leptos-island");
+    let script = page.body.contains("/pkg/portal.js");
+    let staff = route.starts_with("/staff");
+    assert!(script == islands || (staff && script), "GET {route}: islands {islands}, WebAssembly linked {script}");
 }
 
 /// `server --help` shows which variables it reads, never what is in them.

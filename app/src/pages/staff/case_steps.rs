@@ -329,6 +329,7 @@ struct ChosenOutcome(RwSignal<String>);
 /// (an island): choosing an outcome shows only its fields.
 #[island]
 fn OutcomeChoice(initial: String, children: Children) -> impl IntoView {
+    crate::shell::runs_in_browser();
     let outcome = RwSignal::new(initial);
     provide_context(ChosenOutcome(outcome));
     let pick = move |ev: leptos::ev::Event| {
@@ -346,6 +347,7 @@ fn OutcomeChoice(initial: String, children: Children) -> impl IntoView {
 /// change again while it watches.
 #[island]
 fn ForOutcomes(wanted: Vec<String>, children: Children) -> impl IntoView {
+    crate::shell::runs_in_browser();
     let chosen = use_context::<ChosenOutcome>();
     let scripted = RwSignal::new(false);
     Effect::new(move || scripted.set(true));

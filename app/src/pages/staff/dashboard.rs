@@ -463,6 +463,7 @@ fn BarChart(
 /// words are each bar's tooltip, and the figures are in the table after it.
 #[island]
 fn ChartReadout(children: Children) -> impl IntoView {
+    crate::shell::runs_in_browser();
     let readout = RwSignal::new(String::new());
     view! {
         <div class="chart-hover" on:mouseover=move |ev| readout.set(pointer::readout_under(&ev)) on:mouseleave=move |_| readout.set(String::new())>

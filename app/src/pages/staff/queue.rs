@@ -340,6 +340,7 @@ struct Selected(RwSignal<usize>);
 /// each tick recounts the selection.
 #[island]
 fn BulkSelection(children: Children) -> impl IntoView {
+    crate::shell::runs_in_browser();
     let selected = RwSignal::new(0usize);
     provide_context(Selected(selected));
     view! {
@@ -353,6 +354,7 @@ fn BulkSelection(children: Children) -> impl IntoView {
 /// nothing was selected; with one it waits for a selection.
 #[island]
 fn ApplyToSelected() -> impl IntoView {
+    crate::shell::runs_in_browser();
     let Selected(selected) = use_context().unwrap_or(Selected(RwSignal::new(0)));
     let scripted = RwSignal::new(false);
     Effect::new(move || scripted.set(true));
