@@ -23,6 +23,7 @@ mod m20261206_000030_duplicates;
 mod m20261206_000030_letter_versions;
 mod m20261207_000010_saved_views;
 mod m20261208_000010_request_documents;
+mod m20261209_000010_account_with_email;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000030_letter_versions::Migration),
             Box::new(m20261207_000010_saved_views::Migration),
             Box::new(m20261208_000010_request_documents::Migration),
+            Box::new(m20261209_000010_account_with_email::Migration),
         ]
     }
 }

@@ -10,7 +10,8 @@ use app::domain::{EventKind, RequestKind, RequestStatus};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    TransactionTrait,
 };
 
 use super::StoreError;
@@ -56,9 +57,16 @@ async fn try_mark(db: &DatabaseConnection, outbox: &Outbox, id: i64, who: &Ident
 }
 
 /// The earliest request before `id` of the same kind and person that is
-/// still open. Each condition is an equality on an indexed blind index, so
-/// the lookup reads a handful of rows however many requests there are.
+/// still open.
 async fn earlier_open(db: &DatabaseConnection, id: i64, who: &Identity) -> Result<Option<request::Model>, StoreError> {
+    let Some(query) = earlier_open_query(id, who) else { return Ok(None) };
+    Ok(query.one(db).await?)
+}
+
+/// The lookup of [`earlier_open`]. Each condition is an equality on an
+/// indexed blind index (the account's together with the email's), so it
+/// reads a handful of rows however many requests there are.
+fn earlier_open_query(id: i64, who: &Identity) -> Option<Select<request::Entity>> {
     let mut same_person = Condition::any();
     if let Some(email) = &who.email_index {
         same_person = same_person.add(request::Column::EmailIndex.eq(email.as_str()));
@@ -75,17 +83,57 @@ async fn earlier_open(db: &DatabaseConnection, id: i64, who: &Identity) -> Resul
         });
     }
     if same_person.is_empty() {
-        return Ok(None);
+        return None;
     }
     let open: Vec<&str> =
         RequestStatus::ALL.iter().filter(|status| status.is_open()).map(|status| status.as_str()).collect();
-    Ok(request::Entity::find()
-        .filter(same_person)
-        .filter(request::Column::Id.lt(id))
-        .filter(request::Column::Kind.eq(who.kind.as_str()))
-        .filter(request::Column::Status.is_in(open))
-        .order_by_asc(request::Column::Id)
-        .limit(1)
-        .one(db)
-        .await?)
+    Some(
+        request::Entity::find()
+            .filter(same_person)
+            .filter(request::Column::Id.lt(id))
+            .filter(request::Column::Kind.eq(who.kind.as_str()))
+            .filter(request::Column::Status.is_in(open))
+            .order_by_asc(request::Column::Id)
+            .limit(1),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ConnectionTrait, DbBackend, QueryTrait, Statement};
+
+    use super::*;
+
+    /// Every way the lookup may find a person is a search of an index on
+    /// all its terms: an account number shared by many requests (a joint
+    /// account, or one sender many times) once made SQLite read each of
+    /// them at every submission, and intake slowed with every request.
+    #[tokio::test]
+    async fn the_duplicate_lookup_searches_its_indexes() {
+        let db = crate::db::connect("sqlite::memory:", crate::db::Durability::Full).await.expect("a database");
+        crate::db::migrate(&db).await.expect("migrated");
+        let who = Identity {
+            kind: RequestKind::OptOut,
+            email_index: Some("email".into()),
+            account_index: Some("account".into()),
+        };
+        let query = earlier_open_query(1_000, &who).expect("a lookup").build(DbBackend::Sqlite);
+        let explain = Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            format!("EXPLAIN QUERY PLAN {}", query.sql),
+            query.values.map(|values| values.0).unwrap_or_default(),
+        );
+        let plan: Vec<String> = db
+            .query_all_raw(explain)
+            .await
+            .expect("a plan")
+            .iter()
+            .map(|row| row.try_get_by_index::<String>(3).expect("a step"))
+            .collect();
+        let searches: Vec<&String> = plan.iter().filter(|step| step.contains("SEARCH requests")).collect();
+        assert_eq!(searches.len(), 2, "{plan:#?}");
+        assert!(searches.iter().any(|step| step.contains("email_index=?") && !step.contains("account")), "{plan:#?}");
+        assert!(searches.iter().any(|step| step.contains("account_index=? AND email_index=?")), "{plan:#?}");
+        assert!(!plan.iter().any(|step| step.starts_with("SCAN")), "{plan:#?}");
+    }
 }
