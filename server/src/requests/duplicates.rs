@@ -30,16 +30,25 @@ pub(super) struct Identity {
 }
 
 /// Marks request `id` as the likely duplicate of the earliest open request
-/// of its kind from the same person, if there is one.
-pub(super) async fn mark(db: &DatabaseConnection, outbox: &Outbox, id: i64, who: &Identity) {
-    if let Err(error) = try_mark(db, outbox, id, who).await {
+/// of its kind from the same person, if there is one. The lookup reads
+/// through `read` (see [`crate::db::reader`]), so that it never waits in
+/// the single writer's queue behind the submissions still coming in; only
+/// a mark is written through `db`.
+pub(super) async fn mark(read: &DatabaseConnection, db: &DatabaseConnection, outbox: &Outbox, id: i64, who: &Identity) {
+    if let Err(error) = try_mark(read, db, outbox, id, who).await {
         // The request stands, with its letters; only the hint is lost.
         tracing::warn!(%error, id, "could not check a new request for duplicates");
     }
 }
 
-async fn try_mark(db: &DatabaseConnection, outbox: &Outbox, id: i64, who: &Identity) -> Result<(), StoreError> {
-    let Some(earlier) = earlier_open(db, id, who).await? else { return Ok(()) };
+async fn try_mark(
+    read: &DatabaseConnection,
+    db: &DatabaseConnection,
+    outbox: &Outbox,
+    id: i64,
+    who: &Identity,
+) -> Result<(), StoreError> {
+    let Some(earlier) = earlier_open(read, id, who).await? else { return Ok(()) };
     let txn = db.begin().await?;
     // Only the link is written: no version is raised, so a colleague who
     // opened the new case a moment ago is not told it changed.

@@ -133,7 +133,7 @@ impl RequestStore {
                     // The receipt and any verification letter are committed
                     // and on their way before duplicates are looked for.
                     self.mailer.wake();
-                    duplicates::mark(&self.db, self.mailer.outbox(), id, &who).await;
+                    duplicates::mark(&self.read, &self.db, self.mailer.outbox(), id, &who).await;
                     return Ok(Receipt { reference, token });
                 }
                 Err(StoreError::Db(e))
