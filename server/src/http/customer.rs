@@ -426,7 +426,7 @@ async fn submit<F: RequestForm>(
     let (parts, body) = request.into_parts();
     let gpc = gpc::is_signal(parts.headers.get(gpc::HEADER).map(|v| v.as_bytes()));
     let values: F = read_form(&state, &parts, body).await?;
-    let context = ParseContext { today: Utc::now().date_naive(), gpc };
+    let context = ParseContext { today: state.clocks.today(), gpc };
     match values.parse(&context) {
         Ok(request) => {
             let receipt = match state.store.submit(&request, &Intake::web_now()).await {

@@ -340,3 +340,36 @@ on_both_databases!(
     oversized_and_malformed_bodies_are_refused_politely,
     pages_render_and_unknown_addresses_are_404,
 );
+
+/// "In the future" is decided by the organisation's calendar, as it is for
+/// staff and the API, not by the server's clock in UTC. The zone is chosen
+/// so that its date differs from UTC's when the test runs (14 hours ahead
+/// from 10:00 UTC, 11 behind before), where the two rules disagree.
+#[tokio::test]
+async fn a_customer_date_is_in_the_future_by_the_organisations_calendar() {
+    let zone =
+        if chrono::Timelike::hour(&chrono::Utc::now()) >= 10 { "Pacific/Kiritimati" } else { "Pacific/Pago_Pago" };
+    let zone: chrono_tz::Tz = zone.parse().expect("a zone");
+    let app = TestApp::start_with(common::Backend::Sqlite, common::smtp::SmtpSink::start().await, |config| {
+        config.time_zone = zone;
+    })
+    .await
+    .expect("SQLite is always available");
+    let org_today = chrono::Utc::now().with_timezone(&zone).date_naive();
+    let on = |day: chrono::NaiveDate| {
+        let day = day.to_string();
+        COMPLAINT
+            .iter()
+            .map(|(name, value)| (*name, if *name == "occurred_on" { day.clone() } else { (*value).to_owned() }))
+            .collect::<Vec<_>>()
+    };
+    let today: Vec<(&str, String)> = on(org_today);
+    let today: Vec<(&str, &str)> = today.iter().map(|(name, value)| (*name, value.as_str())).collect();
+    let reply = app.post_form("/complaint", &today).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "today where the organisation is: {}", reply.main_text());
+    let tomorrow: Vec<(&str, String)> = on(org_today.succ_opt().expect("a tomorrow"));
+    let tomorrow: Vec<(&str, &str)> = tomorrow.iter().map(|(name, value)| (*name, value.as_str())).collect();
+    let reply = app.post_form("/complaint", &tomorrow).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.main_text().contains("This date is in the future."), "{}", reply.main_text());
+}
