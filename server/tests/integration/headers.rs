@@ -235,20 +235,29 @@ on_both_databases!(
     over_https_the_session_cookie_and_hsts_hold_the_browser_to_tls,
 );
 
-/// The compiled files are not personal: they keep their own caching, as
-/// does the icon.
-#[tokio::test]
-async fn static_files_keep_their_cache_headers() {
+/// An app serving a compiled site of these files (path, contents); the
+/// folder lasts as long as the second value.
+async fn serving(files: &[(&str, &str)]) -> (TestApp, tempfile::TempDir) {
     let site = tempfile::tempdir().expect("a temporary folder");
-    std::fs::create_dir_all(site.path().join("pkg")).expect("a pkg folder");
-    std::fs::write(site.path().join("pkg/portal.css"), "body {}").expect("a style sheet");
-    std::fs::write(site.path().join("favicon.svg"), "<svg/>").expect("an icon");
+    for (path, contents) in files {
+        let path = site.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("the file's folder");
+        std::fs::write(path, contents).expect("a site file");
+    }
     let root = site.path().to_owned();
     let app = TestApp::start_with(common::Backend::Sqlite, common::smtp::SmtpSink::start().await, |config| {
         config.site_root = root;
     })
     .await
     .expect("SQLite is always available");
+    (app, site)
+}
+
+/// The compiled files are not personal: they keep their own caching, as
+/// does the icon.
+#[tokio::test]
+async fn static_files_keep_their_cache_headers() {
+    let (app, _site) = serving(&[("pkg/portal.css", "body {}"), ("favicon.svg", "<svg/>")]).await;
     let css = app.get("/pkg/portal.css").await;
     assert_eq!(css.status, StatusCode::OK);
     assert_eq!(header(&css, header::CACHE_CONTROL), "public, max-age=0, must-revalidate");
@@ -269,16 +278,8 @@ fn stamped_style_sheet(page: &Reply) -> String {
 /// build finds nothing.
 #[tokio::test]
 async fn compiled_files_are_named_by_their_build_and_kept_a_year() {
-    let site = tempfile::tempdir().expect("a temporary folder");
-    std::fs::create_dir_all(site.path().join("pkg")).expect("a pkg folder");
-    std::fs::write(site.path().join("pkg/portal.css"), "body { color: black }").expect("a style sheet");
-    std::fs::write(site.path().join("pkg/portal.css.br"), "brotli bytes").expect("its brotli copy");
-    let root = site.path().to_owned();
-    let app = TestApp::start_with(common::Backend::Sqlite, common::smtp::SmtpSink::start().await, |config| {
-        config.site_root = root;
-    })
-    .await
-    .expect("SQLite is always available");
+    let (app, _site) =
+        serving(&[("pkg/portal.css", "body { color: black }"), ("pkg/portal.css.br", "brotli bytes")]).await;
     let home = app.get("/").await;
     let sheet = stamped_style_sheet(&home);
     assert!(sheet.starts_with("/v/"), "{sheet}");
