@@ -13,8 +13,8 @@ use crate::domain::staff_forms::{CaseCard, FormName, INTENT, LetterPreview, PREV
 use crate::domain::workflow::{self, CloseReason, DenialGround, StepKind};
 use crate::domain::{RequestKind, RequestStatus};
 
-use super::allow_letter_styles;
 use super::case_forms::{ActionCard, CaseForms};
+use super::letter_panes;
 
 /// The steps the state machine allows from here, each its own small form,
 /// so every step's inputs are in view and usable without JavaScript.
@@ -358,11 +358,9 @@ fn ForOutcomes(wanted: Vec<String>, children: Children) -> impl IntoView {
 
 /// The final letter as the customer will receive it, composed by the server
 /// from the form as typed above it, and the buttons that send it or show it
-/// again after a change. The formatted letter sits in a sandboxed frame: no
-/// script or link in it can reach the page.
+/// again after a change.
 #[component]
 fn LetterPreviewPanel(preview: LetterPreview) -> impl IntoView {
-    allow_letter_styles(&preview.style_hashes);
     let changed = preview.changed.then(|| {
         let message = "The form or the letter changed after the preview you saw, so nothing was sent. This is the \
                        letter as it reads now: check it before sending it.";
@@ -382,20 +380,7 @@ fn LetterPreviewPanel(preview: LetterPreview) -> impl IntoView {
             <p class="hint">
                 "Nothing has been sent yet. If the letter needs a change, change the form above and update the preview."
             </p>
-            <p class="letter-subject">
-                <strong>"Subject: "</strong>
-                <span id="letter-preview-subject">{preview.subject}</span>
-            </p>
-            <h5>"Formatted"</h5>
-            <iframe
-                id="letter-preview-html"
-                class="letter-frame"
-                title="The formatted letter"
-                sandbox=""
-                srcdoc=preview.html
-            ></iframe>
-            <h5>"Plain text"</h5>
-            <pre id="letter-preview-text" class="letter-text">{preview.text}</pre>
+            {letter_panes(&preview, true)}
             <input type="hidden" id="letter-preview-token" name=PREVIEW_TOKEN value=preview.token/>
             <div class="letter-buttons">
                 <button type="submit" name=INTENT value=SEND class="button">"Send and close"</button>

@@ -15,7 +15,7 @@ use crate::domain::wording::{BASED_ON, HTML, LetterEditing, LetterSummary, SUBJE
 use crate::services::{load_letter, load_letters};
 
 use super::frame::viewer;
-use super::{Done, allow_letter_styles, refusal_for, staff_feedback, staff_view, typed};
+use super::{Done, letter_panes, refusal_for, staff_feedback, staff_view, typed};
 
 pub const PAGE: &str = "/staff/letters";
 
@@ -214,7 +214,6 @@ fn Editor(viewer: Viewer, editing: LetterEditing, feedback: StaffFeedback) -> im
 /// The letter on the sample request, in a sandboxed frame.
 #[component]
 fn SamplePreview(preview: LetterPreview, tried: bool) -> impl IntoView {
-    allow_letter_styles(&preview.style_hashes);
     let heading = if tried { "Your wording, on the sample request (not saved yet)" } else { "On the sample request" };
     view! {
         <section
@@ -225,20 +224,7 @@ fn SamplePreview(preview: LetterPreview, tried: bool) -> impl IntoView {
             autofocus=tried
         >
             <h2 id="letter-preview-title">{heading}</h2>
-            <p class="letter-subject">
-                <strong>"Subject: "</strong>
-                <span id="letter-preview-subject">{preview.subject}</span>
-            </p>
-            <h3>"Formatted"</h3>
-            <iframe
-                id="letter-preview-html"
-                class="letter-frame"
-                title="The formatted letter"
-                sandbox=""
-                srcdoc=preview.html
-            ></iframe>
-            <h3>"Plain text"</h3>
-            <pre id="letter-preview-text" class="letter-text">{preview.text}</pre>
+            {letter_panes(&preview, false)}
         </section>
     }
 }

@@ -47,7 +47,7 @@ use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::domain::access::{self, Action, Viewer};
 use crate::domain::format::{long_date, short_date};
-use crate::domain::staff_forms::{DoneCode, FormName, StaffFeedback};
+use crate::domain::staff_forms::{DoneCode, FormName, LetterPreview, StaffFeedback};
 use crate::services::{Answer, Refusal, load_today};
 
 use super::set_status;
@@ -72,6 +72,33 @@ fn allow_letter_styles(hashes: &[String]) {
     }
     #[cfg(not(feature = "ssr"))]
     let _ = hashes;
+}
+
+/// A letter as the customer will receive it: its subject, the formatted
+/// letter in a sandboxed frame (no script or link in it can reach the page)
+/// and the plain text; its inline styles, and only those, are allowed.
+/// `nested` puts its headings a level lower, under an action card's.
+fn letter_panes(preview: &LetterPreview, nested: bool) -> impl IntoView + use<> {
+    allow_letter_styles(&preview.style_hashes);
+    let heading = move |text: &'static str| {
+        if nested { view! { <h5>{text}</h5> }.into_any() } else { view! { <h3>{text}</h3> }.into_any() }
+    };
+    view! {
+        <p class="letter-subject">
+            <strong>"Subject: "</strong>
+            <span id="letter-preview-subject">{preview.subject.clone()}</span>
+        </p>
+        {heading("Formatted")}
+        <iframe
+            id="letter-preview-html"
+            class="letter-frame"
+            title="The formatted letter"
+            sandbox=""
+            srcdoc=preview.html.clone()
+        ></iframe>
+        {heading("Plain text")}
+        <pre id="letter-preview-text" class="letter-text">{preview.text.clone()}</pre>
+    }
 }
 
 /// Why `form` was refused, when the page came back for it.
