@@ -24,6 +24,7 @@ mod m20261206_000030_letter_versions;
 mod m20261207_000010_saved_views;
 mod m20261208_000010_request_documents;
 mod m20261209_000010_account_with_email;
+mod m20261210_000010_appeals;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000010_saved_views::Migration),
             Box::new(m20261208_000010_request_documents::Migration),
             Box::new(m20261209_000010_account_with_email::Migration),
+            Box::new(m20261210_000010_appeals::Migration),
         ]
     }
 }

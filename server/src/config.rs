@@ -77,8 +77,16 @@ pub struct Config {
     pub session_max_hours: u32,
 
     /// The regimes whose deadlines apply, comma-separated: glba, hipaa,
-    /// ccpa, gdpr. When several cover a request, the earliest deadline wins.
-    #[arg(long, env = "REGIMES", value_delimiter = ',', default_value = "glba,hipaa", global = true)]
+    /// ccpa, gdpr, and the state laws that give a refused customer an
+    /// appeal (va_cdpa, co_cpa, ct_dpa). When several cover a request, the
+    /// earliest deadline wins. Without a state law, refusals offer no appeal.
+    #[arg(
+        long,
+        env = "REGIMES",
+        value_delimiter = ',',
+        default_value = "glba,hipaa,va_cdpa,co_cpa,ct_dpa",
+        global = true
+    )]
     pub regimes: Vec<String>,
 
     /// A TOML file of deadline rules replacing the built-in ones.

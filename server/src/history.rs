@@ -93,5 +93,7 @@ pub fn outcome_summary(outcome: &Outcome) -> String {
             format!("{}: {}. {}", outcome.label(), ground.label(), explanation.trim())
         }
         Outcome::ComplaintResolved { resolution, .. } => format!("{}: {}", outcome.label(), resolution.trim()),
+        Outcome::AppealGranted { decision } => format!("{}. What we now do: {}", outcome.label(), decision.trim()),
+        Outcome::AppealDenied { explanation } => format!("{}: {}", outcome.label(), explanation.trim()),
     }
 }

@@ -123,6 +123,8 @@ pub enum Action {
     /// Send, from the tracking page, supporting documents for a request
     /// still open.
     SendDocumentsToOwnRequest,
+    /// Appeal, from the tracking page, a request refused in whole or in part.
+    AppealOwnRefusal,
 }
 
 impl Action {
@@ -152,6 +154,7 @@ impl Action {
         Self::WithdrawOwnRequest,
         Self::DisagreeWithOwnDenial,
         Self::SendDocumentsToOwnRequest,
+        Self::AppealOwnRefusal,
     ];
 }
 
@@ -169,7 +172,8 @@ pub fn permits(actor: Actor<'_>, action: Action) -> bool {
         | ReplyToOwnRequest
         | WithdrawOwnRequest
         | DisagreeWithOwnDenial
-        | SendDocumentsToOwnRequest => {
+        | SendDocumentsToOwnRequest
+        | AppealOwnRefusal => {
             matches!(actor, Actor::Customer)
         }
         ViewQueue
@@ -258,6 +262,7 @@ mod tests {
                 Action::WithdrawOwnRequest,
                 Action::DisagreeWithOwnDenial,
                 Action::SendDocumentsToOwnRequest,
+                Action::AppealOwnRefusal,
             ];
             assert_eq!(allowed, customers.contains(action), "{action:?}");
         }
@@ -272,6 +277,7 @@ mod tests {
             Action::ReplyToOwnRequest,
             Action::WithdrawOwnRequest,
             Action::DisagreeWithOwnDenial,
+            Action::AppealOwnRefusal,
         ] {
             assert!(permits(Actor::Customer, action), "{action:?}");
             assert!(!permits(Actor::Anonymous, action), "{action:?}");

@@ -50,6 +50,19 @@ pub struct CaseView {
     /// The supporting documents the customer sent, oldest first.
     #[serde(default)]
     pub documents: Vec<DocumentEntry>,
+    #[serde(default)]
+    pub appeal: AppealLinks,
+}
+
+/// How an appeal and the refused request it appeals point at each other.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppealLinks {
+    /// For an appeal: the refused request it appeals.
+    pub appeals: Option<ReferenceCode>,
+    /// For an appeal: who recorded the refusal, who may not decide it.
+    pub refused_by: Option<String>,
+    /// For a refused request: its appeal, once filed.
+    pub appealed_by: Option<ReferenceCode>,
 }
 
 /// How a case is linked to others from the same person of the same kind:

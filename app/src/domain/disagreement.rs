@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::clock::StatementLimit;
 use super::request::Choice;
 use super::workflow::{self, CustomerStep, Outcome};
-use super::{EventKind, ReferenceCode, RequestDetails, RequestStatus};
+use super::{EventKind, ReferenceCode, RequestDetails, RequestKind, RequestStatus};
 
 /// Where a denied request stands with what may follow the denial.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,14 +24,16 @@ pub struct Disagreement {
 }
 
 impl Disagreement {
-    /// What the history of a request in `status` says of its denial; `None`
-    /// for a request that was not denied.
+    /// What the history of a request of `kind` in `status` says of its
+    /// denial; `None` for a request that is no denied amendment (a denied
+    /// appeal is answered by the Attorney General, not by a statement).
     pub fn of<'a>(
+        kind: RequestKind,
         status: RequestStatus,
         history: impl IntoIterator<Item = (EventKind, Option<&'a str>)>,
         limit: Option<StatementLimit>,
     ) -> Option<Self> {
-        if status != RequestStatus::Denied {
+        if kind != RequestKind::Amendment || status != RequestStatus::Denied {
             return None;
         }
         let mut found = Self { limit, ..Self::default() };
@@ -106,17 +108,17 @@ mod tests {
 
     #[test]
     fn only_a_denial_has_one_and_the_history_fills_it() {
-        assert_eq!(Disagreement::of(RequestStatus::Completed, [], None), None);
+        assert_eq!(Disagreement::of(RequestKind::Amendment, RequestStatus::Completed, [], None), None);
         let history = [
             (EventKind::Resolved, Some("Denied")),
             (EventKind::DisagreementStated, Some("The record is wrong.")),
             (EventKind::Rebutted, Some("We checked with the insurer.")),
         ];
-        let found = Disagreement::of(RequestStatus::Denied, history, None).expect("a denial");
+        let found = Disagreement::of(RequestKind::Amendment, RequestStatus::Denied, history, None).expect("a denial");
         assert_eq!(found.statement.as_deref(), Some("The record is wrong."));
         assert_eq!(found.rebuttal.as_deref(), Some("We checked with the insurer."));
         assert!(!found.open_to(CustomerStep::StateDisagreement) && !found.may_rebut());
-        let fresh = Disagreement::of(RequestStatus::Denied, [], None).expect("a denial");
+        let fresh = Disagreement::of(RequestKind::Amendment, RequestStatus::Denied, [], None).expect("a denial");
         assert!(
             fresh.open_to(CustomerStep::StateDisagreement) && fresh.open_to(CustomerStep::AskDenialWithDisclosures)
         );

@@ -8,11 +8,13 @@
 //! exports ask for them; none spells them itself.
 
 named_enum! {
-    /// The three things the privacy notice promises a customer may ask for.
+    /// The three things the privacy notice promises a customer may ask for,
+    /// and the appeal of a refusal of one of them: a case of its own.
     RequestKind {
         OptOut => "opt_out",
         Amendment => "amendment",
         Complaint => "complaint",
+        Appeal => "appeal",
     }
 }
 
@@ -24,6 +26,7 @@ impl RequestKind {
             Self::OptOut => "Opt out of sharing",
             Self::Amendment => "Amendment of your records",
             Self::Complaint => "Privacy complaint",
+            Self::Appeal => "Appeal of our decision",
         }
     }
 
@@ -34,6 +37,7 @@ impl RequestKind {
             Self::OptOut => "Opt-out",
             Self::Amendment => "Amendment",
             Self::Complaint => "Complaint",
+            Self::Appeal => "Appeal",
         }
     }
 
@@ -43,14 +47,22 @@ impl RequestKind {
             Self::OptOut => "Opt-outs",
             Self::Amendment => "Amendments",
             Self::Complaint => "Complaints",
+            Self::Appeal => "Appeals",
         }
     }
+
+    /// The kinds a customer or staff member starts with a form of their
+    /// own: an appeal starts only from the tracking page of the refused
+    /// request it appeals.
+    pub const FORMS: &'static [Self] = &[Self::OptOut, Self::Amendment, Self::Complaint];
 
     /// Whether the requester must confirm their email address before work
     /// starts. Opt-outs need no verification (CCPA says so outright, and
     /// GLBA forbids making opting out a burden), so they take effect at once.
+    /// An appeal comes through the private link of a request whose address
+    /// was confirmed already.
     pub fn needs_verification(self) -> bool {
-        !matches!(self, Self::OptOut)
+        !matches!(self, Self::OptOut | Self::Appeal)
     }
 }
 
@@ -162,5 +174,6 @@ named_enum! {
         DenialWithDisclosures => "denial_with_disclosures",
         Rebutted => "rebutted",
         DocumentsSent => "documents_sent",
+        Appealed => "appealed",
     }
 }

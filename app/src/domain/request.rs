@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::RequestKind;
+use super::clock::Regime;
 
 /// How to reach the person who asked, and how to find them in the records.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +70,16 @@ pub enum RequestDetails {
         occurred_on: NaiveDate,
         description: String,
     },
+    /// The appeal of a refused request, filed from its tracking page.
+    Appeal {
+        /// The reference of the request whose refusal is appealed.
+        appeal_of: String,
+        /// The state law the customer appeals under, when they said: whose
+        /// Attorney General a denial names.
+        state: Option<Regime>,
+        /// Why the customer thinks the decision was wrong.
+        grounds: String,
+    },
 }
 
 impl RequestDetails {
@@ -77,6 +88,7 @@ impl RequestDetails {
             Self::OptOut { .. } => RequestKind::OptOut,
             Self::Amendment { .. } => RequestKind::Amendment,
             Self::Complaint { .. } => RequestKind::Complaint,
+            Self::Appeal { .. } => RequestKind::Appeal,
         }
     }
 
@@ -89,6 +101,7 @@ impl RequestDetails {
             }
             Self::Amendment { category, .. } => format!("Amend {}", category.label().to_lowercase()),
             Self::Complaint { category, .. } => format!("Complaint about {}", category.label().to_lowercase()),
+            Self::Appeal { appeal_of, .. } => format!("Appeal of our decision on request {appeal_of}"),
         }
     }
 
@@ -112,6 +125,7 @@ impl RequestDetails {
             Self::Complaint { category, occurred_on, .. } => {
                 Self::Complaint { category, occurred_on, description: String::new() }
             }
+            Self::Appeal { appeal_of, state, .. } => Self::Appeal { appeal_of, state, grounds: String::new() },
         }
     }
 }

@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::clock::{RequestClock, StatementLimit};
+use super::clock::{Regime, RequestClock, StatementLimit};
 use super::disagreement::Disagreement;
 use super::documents::DocumentEntry;
 use super::register::{self, EntryFacts, OptOutChange};
@@ -36,6 +36,20 @@ pub struct TrackingView {
     /// The supporting documents the customer sent, oldest first.
     #[serde(default)]
     pub documents: Vec<DocumentEntry>,
+    /// After a refusal, where a law gives an appeal: the appeal form, or
+    /// the appeal filed.
+    #[serde(default)]
+    pub appeal: Option<AppealStanding>,
+}
+
+/// A refused request's appeal, as its customer is shown it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AppealStanding {
+    /// The customer may appeal, saying which of these states' laws they
+    /// appeal under (or none of them).
+    Open { states: Vec<(Regime, String)> },
+    /// Appealed: the appeal is a request of its own, with its own link.
+    Filed { reference: ReferenceCode, status: RequestStatus, filed_on: NaiveDate, due_on: Option<NaiveDate> },
 }
 
 /// What the customer is shown of their opt-out: whether a Global Privacy
@@ -105,8 +119,12 @@ impl TrackingView {
         local_date: impl Fn(DateTime<Utc>) -> NaiveDate,
     ) -> Self {
         let history: Vec<RecordedEvent> = history.into_iter().collect();
-        let disagreement =
-            Disagreement::of(request.status, history.iter().map(|event| (event.kind, event.body.as_deref())), None);
+        let disagreement = Disagreement::of(
+            request.kind,
+            request.status,
+            history.iter().map(|event| (event.kind, event.body.as_deref())),
+            None,
+        );
         let timeline = history
             .into_iter()
             .filter(|event| event.kind.customer_visible())
@@ -135,6 +153,7 @@ impl TrackingView {
             },
             disagreement,
             documents: Vec::new(),
+            appeal: None,
         }
     }
 
@@ -244,6 +263,7 @@ impl EventKind {
             Self::DenialWithDisclosures => "You asked that your request and our denial go with any future disclosure",
             Self::Rebutted => "Our response to your statement of disagreement",
             Self::DocumentsSent => "Documents you sent us",
+            Self::Appealed => "You appealed our decision",
         }
     }
 
@@ -279,6 +299,7 @@ impl EventKind {
             Self::DenialWithDisclosures => "The customer asked that the request and denial go with future disclosures",
             Self::Rebutted => "Rebuttal sent to the customer",
             Self::DocumentsSent => "The customer sent documents",
+            Self::Appealed => "The customer appealed the decision",
         }
     }
 

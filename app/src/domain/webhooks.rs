@@ -61,7 +61,9 @@ impl WebhookEvent {
             | E::DisagreementStated
             | E::DenialWithDisclosures
             | E::Rebutted
-            | E::DocumentsSent => Vec::new(),
+            | E::DocumentsSent
+            // The appeal is a request of its own, announced when received.
+            | E::Appealed => Vec::new(),
         }
     }
 

@@ -12,7 +12,7 @@ use super::{EventKind, RequestKind, RequestStatus};
 
 mod customer;
 
-pub use customer::{CustomerAction, CustomerStep, customer_next, disagreement_open};
+pub use customer::{CustomerAction, CustomerStep, appeal_open, customer_next, disagreement_open};
 
 choice! {
     /// The grounds on which HIPAA (45 CFR 164.526(a)(2)) lets an amendment
@@ -78,6 +78,23 @@ pub enum Outcome {
         )]
         resolution: String,
     },
+    /// The appeal succeeded: what the organisation now does instead.
+    AppealGranted {
+        #[cfg_attr(
+            feature = "ssr",
+            schema(pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+        )]
+        decision: String,
+    },
+    /// The refusal stands: why, in plain language. The letter names the
+    /// Attorney General the customer may complain to.
+    AppealDenied {
+        #[cfg_attr(
+            feature = "ssr",
+            schema(pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+        )]
+        explanation: String,
+    },
 }
 
 impl Outcome {
@@ -88,13 +105,14 @@ impl Outcome {
                 RequestKind::Amendment
             }
             Self::ComplaintResolved { .. } => RequestKind::Complaint,
+            Self::AppealGranted { .. } | Self::AppealDenied { .. } => RequestKind::Appeal,
         }
     }
 
     /// The status a request ends in with this outcome.
     pub fn status(&self) -> RequestStatus {
         match self {
-            Self::AmendmentDenied { .. } => RequestStatus::Denied,
+            Self::AmendmentDenied { .. } | Self::AppealDenied { .. } => RequestStatus::Denied,
             _ => RequestStatus::Completed,
         }
     }
@@ -113,6 +131,8 @@ impl Outcome {
             Self::AmendmentPartlyAccepted { .. } => OutcomeClass::AmendmentPartlyAccepted,
             Self::AmendmentDenied { .. } => OutcomeClass::AmendmentDenied,
             Self::ComplaintResolved { .. } => OutcomeClass::ComplaintResolved,
+            Self::AppealGranted { .. } => OutcomeClass::AppealGranted,
+            Self::AppealDenied { .. } => OutcomeClass::AppealDenied,
         }
     }
 
@@ -136,6 +156,8 @@ impl Outcome {
             }
             Self::AmendmentDenied { ground, .. } => Self::AmendmentDenied { ground, explanation: String::new() },
             Self::ComplaintResolved { category, .. } => Self::ComplaintResolved { category, resolution: String::new() },
+            Self::AppealGranted { .. } => Self::AppealGranted { decision: String::new() },
+            Self::AppealDenied { .. } => Self::AppealDenied { explanation: String::new() },
         }
     }
 }
@@ -236,11 +258,32 @@ pub enum StepError {
     Missing(&'static str),
     #[error("Only a request that is still open can be merged into an earlier one that is still open.")]
     NotMergeable,
+    #[error("You refused the request this appeal is about, so a colleague must decide the appeal.")]
+    OwnRefusal,
+}
+
+/// Who takes a step, as far as the state machine must know: an appeal is
+/// decided by someone other than the person who refused the request it
+/// appeals (Va. Code 59.1-577(C) and its peers ask for a real review).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reviewer {
+    /// Anyone else, and every step of a request that is no appeal.
+    Other,
+    /// The staff member who recorded the refusal being appealed.
+    Refuser,
+}
+
+impl Reviewer {
+    /// Whether `actor` is the one who refused, from the refusal's author.
+    pub fn of(actor: i64, refused_by: Option<i64>) -> Self {
+        if refused_by == Some(actor) { Self::Refuser } else { Self::Other }
+    }
 }
 
 /// The steps open to a request of `kind` in `status`, in the order a page
-/// should offer them.
-pub fn available(kind: RequestKind, status: RequestStatus) -> Vec<StepKind> {
+/// should offer them; the refuser of an appealed request may work the
+/// appeal, but neither decide nor close it.
+pub fn available(kind: RequestKind, status: RequestStatus, reviewer: Reviewer) -> Vec<StepKind> {
     use RequestStatus as S;
     use StepKind as K;
     let steps: &[StepKind] = match status {
@@ -252,12 +295,29 @@ pub fn available(kind: RequestKind, status: RequestStatus) -> Vec<StepKind> {
     };
     // An opt-out is honoured as soon as practicable; it never waits on the
     // customer, since nothing more may be asked of them.
-    steps.iter().copied().filter(|step| !(kind == RequestKind::OptOut && *step == K::AskCustomer)).collect()
+    steps
+        .iter()
+        .copied()
+        .filter(|step| !(kind == RequestKind::OptOut && *step == K::AskCustomer))
+        .filter(|step| !(kind == RequestKind::Appeal && reviewer == Reviewer::Refuser && step.sends_final_letter()))
+        .collect()
 }
 
 /// The status after taking `step`, or why it may not be taken.
-pub fn next(kind: RequestKind, status: RequestStatus, step: &Step) -> Result<RequestStatus, StepError> {
-    if !available(kind, status).contains(&step.kind()) {
+pub fn next(
+    kind: RequestKind,
+    status: RequestStatus,
+    step: &Step,
+    reviewer: Reviewer,
+) -> Result<RequestStatus, StepError> {
+    let own_refusal = kind == RequestKind::Appeal && reviewer == Reviewer::Refuser;
+    if own_refusal
+        && step.kind().sends_final_letter()
+        && available(kind, status, Reviewer::Other).contains(&step.kind())
+    {
+        return Err(StepError::OwnRefusal);
+    }
+    if !available(kind, status, reviewer).contains(&step.kind()) {
         return Err(StepError::NotFromHere { from: status, step: step.kind() });
     }
     match step {
@@ -289,6 +349,12 @@ pub fn next(kind: RequestKind, status: RequestStatus, step: &Step) -> Result<Req
                 }
                 Outcome::ComplaintResolved { resolution, .. } => {
                     required(resolution, "Describe how the complaint was resolved.")?;
+                }
+                Outcome::AppealGranted { decision } => {
+                    required(decision, "Say what we now do instead of the refusal.")?;
+                }
+                Outcome::AppealDenied { explanation } => {
+                    required(explanation, "Explain in plain language why the refusal stands.")?;
                 }
             }
             Ok(outcome.status())
@@ -438,6 +504,11 @@ pub fn step_from_form(kind: RequestKind, field: impl Fn(&str) -> Option<String>)
                     .ok_or(StepError::Missing("Choose what the complaint was about."))?,
                 resolution: text("resolution"),
             },
+            RequestKind::Appeal => match text("outcome").as_str() {
+                "granted" => Outcome::AppealGranted { decision: text("decision") },
+                "denied" => Outcome::AppealDenied { explanation: text("explanation") },
+                _ => return Err(StepError::Missing("Choose whether the appeal is granted or denied.")),
+            },
         }),
     })
 }
@@ -470,7 +541,7 @@ mod tests {
             Step::Resume,
             resolve(Outcome::AmendmentAccepted { records_changed: "Insurance policy number".into() }),
         ] {
-            status = next(kind, status, &step).unwrap();
+            status = next(kind, status, &step, Reviewer::Other).unwrap();
         }
         assert_eq!(status, S::Completed);
     }
@@ -479,9 +550,9 @@ mod tests {
     fn finished_requests_take_no_more_steps() {
         for status in [S::Completed, S::Denied, S::Closed] {
             for kind in RequestKind::ALL {
-                assert!(available(*kind, status).is_empty());
+                assert!(available(*kind, status, Reviewer::Other).is_empty());
                 assert_eq!(
-                    next(*kind, status, &Step::StartWork),
+                    next(*kind, status, &Step::StartWork, Reviewer::Other),
                     Err(StepError::NotFromHere { from: status, step: StepKind::StartWork })
                 );
             }
@@ -490,15 +561,15 @@ mod tests {
 
     #[test]
     fn unverified_requests_must_be_verified_before_work() {
-        assert!(next(RequestKind::Complaint, S::Unverified, &Step::StartWork).is_err());
-        assert_eq!(next(RequestKind::Complaint, S::Unverified, &Step::MarkVerified), Ok(S::Received));
+        assert!(next(RequestKind::Complaint, S::Unverified, &Step::StartWork, Reviewer::Other).is_err());
+        assert_eq!(next(RequestKind::Complaint, S::Unverified, &Step::MarkVerified, Reviewer::Other), Ok(S::Received));
     }
 
     #[test]
     fn opt_outs_never_wait_on_the_customer() {
         let ask = Step::AskCustomer { what: "Anything".into() };
-        assert!(next(RequestKind::OptOut, S::Received, &ask).is_err());
-        assert!(next(RequestKind::Amendment, S::Received, &ask).is_ok());
+        assert!(next(RequestKind::OptOut, S::Received, &ask, Reviewer::Other).is_err());
+        assert!(next(RequestKind::Amendment, S::Received, &ask, Reviewer::Other).is_ok());
     }
 
     #[test]
@@ -510,13 +581,19 @@ mod tests {
                 explanation: explanation.into(),
             })
         };
-        assert!(matches!(next(kind, S::InProgress, &denied("  ")), Err(StepError::Missing(_))));
-        assert_eq!(next(kind, S::InProgress, &denied("Our records match the insurer's.")), Ok(S::Denied));
+        assert!(matches!(next(kind, S::InProgress, &denied("  "), Reviewer::Other), Err(StepError::Missing(_))));
+        assert_eq!(
+            next(kind, S::InProgress, &denied("Our records match the insurer's."), Reviewer::Other),
+            Ok(S::Denied)
+        );
         let partly = |reason: &str| {
             resolve(Outcome::AmendmentPartlyAccepted { records_changed: "Phone".into(), reason: reason.into() })
         };
-        assert!(next(kind, S::InProgress, &partly("")).is_err());
-        assert_eq!(next(kind, S::InProgress, &partly("The address was already right.")), Ok(S::Completed));
+        assert!(next(kind, S::InProgress, &partly(""), Reviewer::Other).is_err());
+        assert_eq!(
+            next(kind, S::InProgress, &partly("The address was already right."), Reviewer::Other),
+            Ok(S::Completed)
+        );
     }
 
     #[test]
@@ -541,14 +618,39 @@ mod tests {
         assert_eq!(duplicate_next(S::InProgress, S::Completed, KeepSeparate), Ok(S::InProgress));
         assert!(!S::Merged.is_open());
         for kind in RequestKind::ALL {
-            assert!(available(*kind, S::Merged).is_empty(), "a merged request takes no more steps");
+            assert!(available(*kind, S::Merged, Reviewer::Other).is_empty(), "a merged request takes no more steps");
         }
     }
 
     #[test]
     fn an_outcome_must_fit_the_kind_of_request() {
         let applied = resolve(Outcome::OptOutApplied { effective_on: NaiveDate::from_ymd_opt(2026, 1, 2).unwrap() });
-        assert_eq!(next(RequestKind::Complaint, S::InProgress, &applied), Err(StepError::WrongKind));
-        assert_eq!(next(RequestKind::OptOut, S::Received, &applied), Ok(S::Completed));
+        assert_eq!(next(RequestKind::Complaint, S::InProgress, &applied, Reviewer::Other), Err(StepError::WrongKind));
+        assert_eq!(next(RequestKind::OptOut, S::Received, &applied, Reviewer::Other), Ok(S::Completed));
+    }
+
+    #[test]
+    fn the_refuser_works_an_appeal_but_a_colleague_decides_it() {
+        let kind = RequestKind::Appeal;
+        let granted = resolve(Outcome::AppealGranted { decision: "We will correct the record.".into() });
+        let close = Step::Close { reason: CloseReason::Withdrawn, note: "Asked by phone".into() };
+        assert_eq!(next(kind, S::InProgress, &granted, Reviewer::Refuser), Err(StepError::OwnRefusal));
+        assert_eq!(next(kind, S::InProgress, &close, Reviewer::Refuser), Err(StepError::OwnRefusal));
+        assert_eq!(next(kind, S::Received, &Step::StartWork, Reviewer::Refuser), Ok(S::InProgress));
+        assert_eq!(next(kind, S::InProgress, &granted, Reviewer::Other), Ok(S::Completed));
+        assert!(!available(kind, S::InProgress, Reviewer::Refuser).contains(&StepKind::Resolve));
+        let denied = resolve(Outcome::AppealDenied { explanation: "The record is accurate.".into() });
+        assert_eq!(next(kind, S::InProgress, &denied, Reviewer::Other), Ok(S::Denied));
+        let amendment_denied = resolve(Outcome::AmendmentDenied {
+            ground: DenialGround::AccurateAndComplete,
+            explanation: "Our records match the insurer's.".into(),
+        });
+        assert_eq!(
+            next(RequestKind::Amendment, S::InProgress, &amendment_denied, Reviewer::Refuser),
+            Ok(S::Denied),
+            "only an appeal knows a refuser"
+        );
+        assert_eq!(Reviewer::of(7, Some(7)), Reviewer::Refuser);
+        assert_eq!(Reviewer::of(7, None), Reviewer::Other);
     }
 }

@@ -2,12 +2,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::components::{CopyButton, TextAreaField};
+use crate::components::{CopyButton, SelectField, TextAreaField};
 use crate::domain::disagreement::Disagreement;
 use crate::domain::documents::{ACCEPTED, DOCUMENTS_FIELD, DocumentEntry, DocumentsRefusal, size_label};
-use crate::domain::form::{DisagreementForm, REPLY_FIELD, ReplyForm, STATEMENT_FIELD, WITHDRAW_FIELD, WithdrawForm};
+use crate::domain::form::{
+    AppealForm, DisagreementForm, GROUNDS_FIELD, NO_STATE, REPLY_FIELD, ReplyForm, STATE_FIELD, STATEMENT_FIELD,
+    WITHDRAW_FIELD, WithdrawForm,
+};
 use crate::domain::format::long_date;
-use crate::domain::tracking::OptOutStanding;
+use crate::domain::tracking::{AppealStanding, OptOutStanding};
 use crate::domain::workflow::{self, CustomerStep};
 use crate::domain::{FormState, RequestStatus, SiteInfo, TrackingView};
 use crate::services::load_tracking;
@@ -156,6 +159,7 @@ fn TrackingDetails(
             }.into_any()),
             _ => None,
         }}
+        {view.appeal.map(|appeal| view! { <AppealBox appeal token=token.clone()/> })}
         {view.disagreement.map(|disagreement| view! { <DisagreementBox disagreement token=token.clone() answered/> })}
         {may_reply.then(|| view! { <ReplyBox token=token.clone() replied/> })}
         {(open || !view.documents.is_empty()).then(|| view! { <DocumentsBox documents=view.documents.clone() token=token.clone() open sent=documents_sent/> })}
@@ -244,6 +248,67 @@ fn ReplyBox(token: String, replied: bool) -> impl IntoView {
                     <button type="submit" class="button">"Send my reply"</button>
                 </div>
             </form>
+        </section>
+    }
+}
+
+/// After a refusal, where a law gives an appeal: the appeal form, or the
+/// appeal filed, which has its own reference and private link.
+#[component]
+fn AppealBox(appeal: AppealStanding, token: String) -> impl IntoView {
+    let state = use_context::<FormState<AppealForm>>().unwrap_or_default();
+    let body = match appeal {
+        AppealStanding::Filed { reference, status, filed_on, due_on } => view! {
+            <p id="appeal-filed">
+                "You appealed this decision on " {long_date(filed_on)} ". Your appeal's reference is "
+                <strong class="reference">{reference.to_string()}</strong> ", and its status is “" {status.label()} "”."
+            </p>
+            {due_on.filter(|_| status.is_open()).map(|day| view! {
+                <p>"We will answer your appeal in writing by " <strong>{long_date(day)}</strong> "."</p>
+            })}
+            <p class="hint">"The email we sent when you appealed has the private link to follow it."</p>
+        }
+        .into_any(),
+        AppealStanding::Open { states } => {
+            let chosen = if state.values.state.is_empty() { NO_STATE.to_owned() } else { state.values.state.clone() };
+            let options = states
+                .into_iter()
+                .map(|(regime, name)| (regime.as_str().to_owned(), name))
+                .chain(std::iter::once((NO_STATE.to_owned(), "Another state, or I would rather not say".to_owned())))
+                .collect();
+            let state_error = state.errors.get(STATE_FIELD).map(|message| {
+                view! { <p class="error" id="f-state-error"><span class="visually-hidden">"Error: "</span>{message.to_owned()}</p> }
+            });
+            let error = state.errors.get(GROUNDS_FIELD).map(str::to_owned);
+            view! {
+                <p>
+                    "If you think our decision is wrong, you may appeal it. Someone who did not make the decision "
+                    "will review it, and we will answer in writing. If we do not change our decision, we will tell "
+                    "you how to complain to your state's Attorney General."
+                </p>
+                <form method="post" action=format!("/track/{token}/appeal") novalidate>
+                    <SelectField
+                        id="f-state"
+                        name=STATE_FIELD
+                        label="The state you live in"
+                        hint="State laws give you this appeal; we name the right Attorney General if we turn it down."
+                        options
+                        selected=chosen
+                    />
+                    {state_error}
+                    <TextAreaField id="f-grounds" name=GROUNDS_FIELD label="Why our decision is wrong" value=state.values.grounds.clone() required=true error/>
+                    <div class="actions">
+                        <button type="submit" class="button">"Send my appeal"</button>
+                    </div>
+                </form>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <section class="panel" id="appeal" aria-labelledby="appeal-heading">
+            <h2 id="appeal-heading">"Appeal this decision"</h2>
+            {body}
         </section>
     }
 }

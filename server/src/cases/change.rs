@@ -293,7 +293,7 @@ impl CaseDesk {
     ) -> Result<RequestStatus, CaseError> {
         let found = self.load(reference).await?;
         at_version(&found, version)?;
-        let next = workflow::next(found.kind, found.status, step)?;
+        let next = workflow::next(found.kind, found.status, step, self.reviewer(viewer, &found).await?)?;
         let notices = match step {
             Step::Resolve(outcome) => self.notices(&found, outcome, choice).await?,
             _ => Notices::default(),
@@ -357,6 +357,7 @@ impl CaseDesk {
     /// final letter is sent. `None` for a step that sends none.
     pub async fn preview_step(
         &self,
+        viewer: &Viewer,
         reference: &ReferenceCode,
         version: i64,
         step: &Step,
@@ -364,7 +365,7 @@ impl CaseDesk {
     ) -> Result<Option<Composed>, CaseError> {
         let found = self.load(reference).await?;
         at_version(&found, version)?;
-        workflow::next(found.kind, found.status, step)?;
+        workflow::next(found.kind, found.status, step, self.reviewer(viewer, &found).await?)?;
         let told = match step {
             Step::Resolve(outcome) => self.notices(&found, outcome, choice).await?.told,
             _ => Vec::new(),
@@ -403,15 +404,29 @@ impl CaseDesk {
             Step::Resolve(Outcome::OptOutApplied { .. }) => self.opt_out_covers(found)?,
             _ => None,
         };
+        let rules = self.clocks.rules();
+        let appealed = match step {
+            Step::Resolve(Outcome::AppealGranted { .. } | Outcome::AppealDenied { .. }) => {
+                Some(self.appeal_facts(found)?)
+            }
+            _ => None,
+        };
         let letter = match step {
             Step::MarkVerified | Step::StartWork | Step::Resume => None,
             Step::AskCustomer { what } => {
                 let pauses = clock.is_some_and(|c| c.due() > self.clocks.today());
                 Some(Letter::AwaitingCustomer { name, reference, kind: found.kind, what, pauses })
             }
-            Step::Resolve(outcome) => {
-                Some(Letter::Outcome { name, reference, outcome, told, covers: covers.as_deref() })
-            }
+            Step::Resolve(outcome) => Some(Letter::Outcome {
+                name,
+                reference,
+                outcome,
+                told,
+                covers: covers.as_deref(),
+                appeal_offered: workflow::appeal_open(Some(outcome.class()), rules.appeals_offered(), false),
+                appeal_of: appealed.as_ref().map(|(of, _)| of.as_str()),
+                attorneys_general: appealed.as_ref().map_or(&[], |(_, offices)| offices.as_slice()),
+            }),
             Step::Close { reason, note } => {
                 Some(Letter::CaseClosed { name, reference, kind: found.kind, reason: reason.label(), note })
             }

@@ -131,6 +131,6 @@ impl CaseDesk {
             history.push((EventKind::parse(&event.kind), body));
         }
         let history = history.iter().filter_map(|(kind, body)| Some(((*kind)?, body.as_deref())));
-        Ok(Disagreement::of(found.status, history, None))
+        Ok(Disagreement::of(found.kind, found.status, history, None))
     }
 }

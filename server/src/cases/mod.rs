@@ -3,6 +3,7 @@
 //! version and writes its history event, its audit entry and any letter in
 //! one transaction.
 
+mod appeals;
 mod change;
 mod customer;
 mod disagreement;

@@ -76,6 +76,7 @@ impl CaseDesk {
             .await
             .map_err(|e| corrupt(e.to_string()))?;
         let disagreement = Disagreement::of(
+            found.kind,
             found.status,
             timeline.iter().map(|event| (event.kind, event.body.as_deref())),
             clocks.rules().statement_limit(),
@@ -95,7 +96,7 @@ impl CaseDesk {
             outcome,
             clock: self.clock_of(&found)?,
             version: row.version,
-            steps: workflow::available(found.kind, found.status),
+            steps: workflow::available(found.kind, found.status, self.reviewer(viewer, &found).await?),
             timeline,
             letters,
             hold: row
@@ -112,6 +113,7 @@ impl CaseDesk {
             associates,
             disagreement,
             documents,
+            appeal: self.appeal_links(row, &staff).await?,
             duplicates: DuplicateLinks {
                 repeats: duplicates.repeats,
                 repeated_by: duplicates.repeated_by,

@@ -6,13 +6,13 @@
 use app::domain::access::{Action, Actor, permits};
 use app::domain::documents::{DOCUMENTS_FIELD, DocumentsRefusal, display_name};
 use app::domain::form::{
-    AmendmentForm, ComplaintForm, DisagreementForm, LinkRequestForm, OptOutForm, REPLY_FIELD, ReplyForm,
-    STATEMENT_FIELD, WITHDRAW_FIELD, WithdrawForm,
+    AmendmentForm, AppealForm, ComplaintForm, DisagreementForm, GROUNDS_FIELD, LinkRequestForm, OptOutForm,
+    REPLY_FIELD, ReplyForm, STATEMENT_FIELD, WITHDRAW_FIELD, WithdrawForm,
 };
 use app::domain::workflow::CustomerAction;
 use app::domain::{FormState, ParseContext, RequestForm, gpc, tracking};
 use axum::body::Body;
-use axum::extract::{Form, FromRequest, Multipart, Path, State};
+use axum::extract::{Form, FromRequest, FromRequestParts, Multipart, Path, State};
 use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -36,6 +36,7 @@ pub fn routes() -> Routes {
         .post("/track/{token}/reply", reply)
         .post("/track/{token}/withdraw", withdraw)
         .post("/track/{token}/disagree", disagree)
+        .post("/track/{token}/appeal", appeal)
         .post("/track/{token}/denial-with-disclosures", denial_with_disclosures)
         .post_counted("/track/{token}/documents", send_documents)
         .post("/confirm/{token}", confirm_action)
@@ -117,42 +118,67 @@ async fn confirm_revocation(State(state): State<AppState>, Path(token): Path<Str
     Ok(Redirect::to(&format!("/revoke/{token}?result={result}")))
 }
 
+/// A form posted from a tracking page: the request its link opens and when
+/// that link was issued, the page to answer on, and the form as typed. A
+/// link that opens nothing is sent back to its page, which says so.
+struct TrackedForm<F> {
+    page: String,
+    parts: axum::http::request::Parts,
+    values: F,
+    tracked: crate::db::entities::request::Model,
+    issued: chrono::DateTime<Utc>,
+}
+
+impl<F: serde::de::DeserializeOwned + Send> FromRequest<AppState> for TrackedForm<F> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request<Body>, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let Path(token) =
+            Path::<String>::from_request_parts(&mut parts, state).await.map_err(IntoResponse::into_response)?;
+        let page = format!("/track/{}", echoable(&token));
+        let values = read_form(state, &parts, body).await.map_err(IntoResponse::into_response)?;
+        match state.store.tracked_link(echoable(&token)).await {
+            Ok(Some((tracked, issued))) => Ok(Self { page, parts, values, tracked, issued }),
+            Ok(None) => Err(Redirect::to(&page).into_response()),
+            Err(error) => Err(HttpError::from(error).into_response()),
+        }
+    }
+}
+
+impl<F> TrackedForm<F> {
+    /// Whether the link is too old to act by itself (see `FRESH_LINK_AGE`).
+    fn stale(&self, state: &AppState) -> bool {
+        tracking::needs_fresh_link(self.issued, Utc::now(), state.fresh_link_age)
+    }
+}
+
 /// The customer's reply from the tracking page. A reply that cannot be
 /// taken comes back on the tracking page with what was typed and the
 /// reason beside the field, JavaScript or not.
 async fn reply(
     State(state): State<AppState>,
     _: SubmissionSlot,
-    Path(token): Path<String>,
-    request: Request<Body>,
+    form: TrackedForm<ReplyForm>,
 ) -> Result<Response, HttpError> {
     if !permits(Actor::Customer, Action::ReplyToOwnRequest) {
         return Err(HttpError::Forbidden);
     }
-    let token = echoable(&token).to_owned();
-    let page = format!("/track/{token}");
-    let (parts, body) = request.into_parts();
-    let values: ReplyForm = read_form(&state, &parts, body).await?;
-    let Some((tracked, issued)) = state.store.tracked_link(&token).await? else {
-        return Ok(Redirect::to(&page).into_response());
-    };
-    let refused = match values.parse() {
-        Ok(message) if tracking::needs_fresh_link(issued, Utc::now(), state.fresh_link_age) => {
-            return ask_to_confirm(&state, &tracked, &page, CustomerAction::Reply { message }).await;
+    let refused = match form.values.parse() {
+        Ok(message) if form.stale(&state) => {
+            return ask_to_confirm(&state, &form.tracked, &form.page, CustomerAction::Reply { message }).await;
         }
-        Ok(message) => match state.desk.customer_reply(&tracked, &message).await {
-            Ok(_) => return Ok(Redirect::to(&format!("{page}?reply=sent#reply")).into_response()),
+        Ok(message) => match state.desk.customer_reply(&form.tracked, &message).await {
+            Ok(_) => return Ok(Redirect::to(&format!("{}?reply=sent#reply", form.page)).into_response()),
             Err(CaseError::Invalid(reason)) => reason,
             // A staff change landed between reading and writing: nothing
             // was written, and sending again is safe.
             Err(CaseError::Conflict) => "Your request changed while you were writing. Please send your reply again.",
             Err(error) => return Err(HttpError::Case(error)),
         },
-        Err(errors) => return Ok(refuse(&state, parts, &page, FormState { values, errors }).await),
+        Err(errors) => return Ok(form.refused(&state, errors).await),
     };
-    let mut errors = app::domain::FieldErrors::default();
-    errors.insert(REPLY_FIELD, refused);
-    Ok(refuse(&state, parts, &page, FormState { values, errors }).await)
+    Ok(form.refused_at(&state, REPLY_FIELD, refused).await)
 }
 
 /// Withdrawing the request from the tracking page, with an optional
@@ -160,34 +186,24 @@ async fn reply(
 async fn withdraw(
     State(state): State<AppState>,
     _: SubmissionSlot,
-    Path(token): Path<String>,
-    request: Request<Body>,
+    form: TrackedForm<WithdrawForm>,
 ) -> Result<Response, HttpError> {
     if !permits(Actor::Customer, Action::WithdrawOwnRequest) {
         return Err(HttpError::Forbidden);
     }
-    let token = echoable(&token).to_owned();
-    let page = format!("/track/{token}");
-    let (parts, body) = request.into_parts();
-    let values: WithdrawForm = read_form(&state, &parts, body).await?;
-    let Some((tracked, issued)) = state.store.tracked_link(&token).await? else {
-        return Ok(Redirect::to(&page).into_response());
-    };
-    let refused = match values.parse() {
-        Ok(reason) if tracking::needs_fresh_link(issued, Utc::now(), state.fresh_link_age) => {
-            return ask_to_confirm(&state, &tracked, &page, CustomerAction::Withdraw { reason }).await;
+    let refused = match form.values.parse() {
+        Ok(reason) if form.stale(&state) => {
+            return ask_to_confirm(&state, &form.tracked, &form.page, CustomerAction::Withdraw { reason }).await;
         }
-        Ok(reason) => match state.desk.customer_withdraw(&tracked, reason.as_deref()).await {
-            Ok(_) => return Ok(Redirect::to(&format!("{page}?withdrawn=1")).into_response()),
+        Ok(reason) => match state.desk.customer_withdraw(&form.tracked, reason.as_deref()).await {
+            Ok(_) => return Ok(Redirect::to(&format!("{}?withdrawn=1", form.page)).into_response()),
             Err(CaseError::Invalid(reason)) => reason,
             Err(CaseError::Conflict) => "Your request changed while you were writing. Please try again.",
             Err(error) => return Err(HttpError::Case(error)),
         },
-        Err(errors) => return Ok(refuse(&state, parts, &page, FormState { values, errors }).await),
+        Err(errors) => return Ok(form.refused(&state, errors).await),
     };
-    let mut errors = app::domain::FieldErrors::default();
-    errors.insert(WITHDRAW_FIELD, refused);
-    Ok(refuse(&state, parts, &page, FormState { values, errors }).await)
+    Ok(form.refused_at(&state, WITHDRAW_FIELD, refused).await)
 }
 
 /// A statement of disagreement with a denial, within the word limit of the
@@ -196,37 +212,59 @@ async fn withdraw(
 async fn disagree(
     State(state): State<AppState>,
     _: SubmissionSlot,
-    Path(token): Path<String>,
-    request: Request<Body>,
+    form: TrackedForm<DisagreementForm>,
 ) -> Result<Response, HttpError> {
     if !permits(Actor::Customer, Action::DisagreeWithOwnDenial) {
         return Err(HttpError::Forbidden);
     }
-    let token = echoable(&token).to_owned();
-    let page = format!("/track/{token}");
-    let (parts, body) = request.into_parts();
-    let values: DisagreementForm = read_form(&state, &parts, body).await?;
-    let Some((tracked, issued)) = state.store.tracked_link(&token).await? else {
-        return Ok(Redirect::to(&page).into_response());
-    };
     let limit = state.clocks.rules().statement_limit();
-    let refused = match values.parse(limit.as_ref()) {
-        Ok(statement) if tracking::needs_fresh_link(issued, Utc::now(), state.fresh_link_age) => {
-            return ask_to_confirm(&state, &tracked, &page, CustomerAction::StateDisagreement { statement }).await;
+    let refused = match form.values.parse(limit.as_ref()) {
+        Ok(statement) if form.stale(&state) => {
+            let action = CustomerAction::StateDisagreement { statement };
+            return ask_to_confirm(&state, &form.tracked, &form.page, action).await;
         }
-        Ok(statement) => match state.desk.customer_disagree(&tracked, &statement).await {
-            Ok(()) => return Ok(Redirect::to(&format!("{page}?statement=sent#disagreement")).into_response()),
+        Ok(statement) => match state.desk.customer_disagree(&form.tracked, &statement).await {
+            Ok(()) => return Ok(Redirect::to(&format!("{}?statement=sent#disagreement", form.page)).into_response()),
             Err(CaseError::Invalid(reason)) => reason,
             Err(CaseError::Conflict) => {
                 "Your request changed while you were writing. Please send your statement again."
             }
             Err(error) => return Err(HttpError::Case(error)),
         },
-        Err(errors) => return Ok(refuse(&state, parts, &page, FormState { values, errors }).await),
+        Err(errors) => return Ok(form.refused(&state, errors).await),
     };
-    let mut errors = app::domain::FieldErrors::default();
-    errors.insert(STATEMENT_FIELD, refused);
-    Ok(refuse(&state, parts, &page, FormState { values, errors }).await)
+    Ok(form.refused_at(&state, STATEMENT_FIELD, refused).await)
+}
+
+/// The appeal of a refusal: a request of its own, whose receipt page the
+/// customer lands on, as after any form; refused, it comes back like a
+/// refused reply, every word kept.
+async fn appeal(
+    State(state): State<AppState>,
+    _: SubmissionSlot,
+    form: TrackedForm<AppealForm>,
+) -> Result<Response, HttpError> {
+    if !permits(Actor::Customer, Action::AppealOwnRefusal) {
+        return Err(HttpError::Forbidden);
+    }
+    let offered: Vec<_> = state.clocks.rules().attorneys_general().iter().map(|office| office.regime).collect();
+    let refused = match form.values.parse(&offered) {
+        Ok((law, grounds)) if form.stale(&state) => {
+            let action = CustomerAction::Appeal { state: law, grounds };
+            return ask_to_confirm(&state, &form.tracked, &form.page, action).await;
+        }
+        Ok((law, grounds)) => match state.store.appeal(&form.tracked, law, &grounds).await {
+            Ok(receipt) => {
+                tracing::info!(reference = %receipt.reference, "appeal received");
+                return Ok(Redirect::to(&format!("/track/{}?new=1", receipt.token.expose())).into_response());
+            }
+            Err(StoreError::NotAppealable) => NOT_APPEALABLE,
+            Err(StoreError::OverAllowance) => return Err(HttpError::limited(&state.site, until_tomorrow())),
+            Err(error) => return Err(error.into()),
+        },
+        Err(errors) => return Ok(form.refused(&state, errors).await),
+    };
+    Ok(form.refused_at(&state, GROUNDS_FIELD, refused).await)
 }
 
 /// Instead of a statement: the request and the denial are to go with any
@@ -327,6 +365,10 @@ async fn send_documents(
     }
 }
 
+/// Why an appeal is refused: the request moved on, or was appealed already.
+const NOT_APPEALABLE: &str = "This decision cannot be appealed here: it may have been appealed already. \
+    Reload the page to see where your request stands.";
+
 /// Why documents through an old link are refused.
 const STALE_LINK: &str = "This private link is older, so documents cannot be sent through it. \
     Ask for a fresh link to be emailed to you, and send them through that one.";
@@ -374,6 +416,7 @@ async fn confirm_action(State(state): State<AppState>, Path(token): Path<String>
                 CustomerAction::StateDisagreement { .. } | CustomerAction::AskDenialWithDisclosures => {
                     Action::DisagreeWithOwnDenial
                 }
+                CustomerAction::Appeal { .. } => Action::AppealOwnRefusal,
             };
             if !permits(Actor::Customer, permitted) {
                 return Err(HttpError::Forbidden);
@@ -387,6 +430,13 @@ async fn confirm_action(State(state): State<AppState>, Path(token): Path<String>
                     state.desk.customer_disagree(&tracked, statement).await
                 }
                 CustomerAction::AskDenialWithDisclosures => state.desk.customer_wants_denial_disclosed(&tracked).await,
+                CustomerAction::Appeal { state: law, grounds } => {
+                    match state.store.appeal(&tracked, *law, grounds).await {
+                        Ok(_) => Ok(()),
+                        Err(StoreError::NotAppealable) => Err(CaseError::Invalid(NOT_APPEALABLE)),
+                        Err(error) => return Err(error.into()),
+                    }
+                }
             };
             match taken {
                 Ok(_) => "ok",
@@ -401,16 +451,24 @@ async fn confirm_action(State(state): State<AppState>, Path(token): Path<String>
     Ok(Redirect::to(&format!("/confirm/{token}?result={result}")))
 }
 
-/// The tracking page again, with a form as typed and why it was refused.
-async fn refuse<F: Clone + Send + Sync + 'static>(
-    state: &AppState,
-    parts: axum::http::request::Parts,
-    page: &str,
-    form: FormState<F>,
-) -> Response {
-    let mut answer = pages::render_at(state, parts, page, move || leptos::prelude::provide_context(form.clone())).await;
-    *answer.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    answer
+impl<F: Clone + Send + Sync + 'static> TrackedForm<F> {
+    /// The tracking page again, with the form as typed and why it was
+    /// refused beside its fields.
+    async fn refused(self, state: &AppState, errors: app::domain::FieldErrors) -> Response {
+        let form = FormState { values: self.values, errors };
+        let mut answer =
+            pages::render_at(state, self.parts, &self.page, move || leptos::prelude::provide_context(form.clone()))
+                .await;
+        *answer.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        answer
+    }
+
+    /// [`Self::refused`] with one reason, told beside `field`.
+    async fn refused_at(self, state: &AppState, field: &str, reason: &str) -> Response {
+        let mut errors = app::domain::FieldErrors::default();
+        errors.insert(field, reason);
+        self.refused(state, errors).await
+    }
 }
 
 /// How long a used-up daily allowance lasts, at most.

@@ -113,6 +113,13 @@ pub enum Letter<'a> {
         told: &'a [String],
         /// For an opt-out: whom it covers, of the holders of a joint account.
         covers: Option<&'a str>,
+        /// For a refusal where a law gives an appeal: how to appeal.
+        appeal_offered: bool,
+        /// For an appeal: the request it appeals.
+        appeal_of: Option<&'a str>,
+        /// For a denied appeal: the Attorneys General the customer may
+        /// complain to, each as a letter gives the office's contact.
+        attorneys_general: &'a [String],
     },
     /// The notice of an accepted amendment to a person the customer named
     /// or a business associate (45 CFR 164.526(c)(3)): whose records, which
@@ -196,6 +203,8 @@ impl Letter<'_> {
                 Outcome::AmendmentAccepted { .. } | Outcome::AmendmentPartlyAccepted { .. } => "amendment_accepted",
                 Outcome::AmendmentDenied { .. } => "amendment_denied",
                 Outcome::ComplaintResolved { .. } => "complaint_resolved",
+                Outcome::AppealGranted { .. } => "appeal_granted",
+                Outcome::AppealDenied { .. } => "appeal_denied",
             },
             Self::CaseClosed { .. } => "case_closed",
             Self::Digest { .. } => "digest",

@@ -100,6 +100,8 @@ const TEMPLATES: &[(&str, &str, &str)] = &[
     template!("confirm_action"),
     template!("merged"),
     template!("rebuttal"),
+    template!("appeal_granted"),
+    template!("appeal_denied"),
 ];
 
 /// What the customer is told happens after a request of this kind arrives.
@@ -117,6 +119,11 @@ fn next_steps(kind: RequestKind) -> &'static str {
         RequestKind::Complaint => {
             "We will look into your complaint and tell you what we found and what we have done about it. \
              Making a complaint will never affect how we treat you."
+        }
+        RequestKind::Appeal => {
+            "Someone who did not make the decision you appeal will review it, and we will tell you in writing \
+             what we decided and why. If we do not change our decision, we will tell you how to complain to \
+             your state's Attorney General."
         }
     }
 }
@@ -166,6 +173,12 @@ impl Letters {
         env.add_template("base.html", include_str!("../../templates/email/base.html")).expect(SHIPPED);
         env.add_template("base.txt", include_str!("../../templates/email/base.txt")).expect(SHIPPED);
         env.add_template("reference.html", include_str!("../../templates/email/reference.html")).expect(SHIPPED);
+        for (name, source) in [
+            ("appeal_section.txt", include_str!("../../templates/email/appeal_section.txt")),
+            ("appeal_section.html", include_str!("../../templates/email/appeal_section.html")),
+        ] {
+            env.add_template(name, source).expect(SHIPPED);
+        }
         for (name, text, html) in TEMPLATES {
             env.add_template_owned(format!("{name}.txt"), *text).expect(SHIPPED);
             env.add_template_owned(format!("{name}.html"), *html).expect(SHIPPED);
@@ -277,8 +290,19 @@ impl Letters {
                     citation,
                 }
             }
-            Letter::Outcome { name, reference, outcome, told, covers } => {
-                let base = context! { name, reference => reference.as_str(), told, covers };
+            Letter::Outcome {
+                name,
+                reference,
+                outcome,
+                told,
+                covers,
+                appeal_offered,
+                appeal_of,
+                attorneys_general,
+            } => {
+                let base = context! {
+                    name, reference => reference.as_str(), told, covers, appeal_offered, appeal_of, attorneys_general,
+                };
                 match outcome {
                     Outcome::OptOutApplied { effective_on } => {
                         context! { effective_on => long_date(*effective_on), ..base }
@@ -295,6 +319,8 @@ impl Letters {
                     Outcome::ComplaintResolved { category, resolution } => {
                         context! { category => category.label().to_lowercase(), resolution, ..base }
                     }
+                    Outcome::AppealGranted { decision } => context! { decision, ..base },
+                    Outcome::AppealDenied { explanation } => context! { explanation, ..base },
                 }
             }
             Letter::CaseClosed { name, reference, kind, reason, note } => {

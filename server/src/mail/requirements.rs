@@ -63,6 +63,10 @@ fn rules_for(letter: &str, org: &SiteInfo) -> Vec<Requirement> {
                 &[&[&org.privacy_contact], &[&org.privacy_phone]],
             ),
             Requirement::new(
+                "where a state law gives one, the customer's right to appeal the decision, and how",
+                &[&["appeal"]],
+            ),
+            Requirement::new(
                 "how to complain to the Secretary of Health and Human Services",
                 &[&["Health and Human Services", "hhs.gov"]],
             ),
@@ -77,6 +81,14 @@ fn rules_for(letter: &str, org: &SiteInfo) -> Vec<Requirement> {
         "opt_out_applied" => {
             vec![Requirement::new("the day the opt-out took effect ({{ effective_on }})", &[&[samples::EFFECTIVE_ON]])]
         }
+        "appeal_granted" => vec![Requirement::new("what we now do ({{ decision }})", &[&[samples::DECISION]])],
+        "appeal_denied" => vec![
+            Requirement::new("why the refusal stands ({{ explanation }})", &[&[samples::EXPLANATION]]),
+            Requirement::new(
+                "how to complain to the state Attorney General ({{ attorneys_general }})",
+                &[&["Attorney General"], &[samples::ATTORNEY_GENERAL]],
+            ),
+        ],
         "complaint_resolved" => {
             vec![Requirement::new("how the complaint was resolved ({{ resolution }})", &[&[samples::RESOLUTION]])]
         }

@@ -23,6 +23,9 @@ pub const RESOLUTION: &str = "We removed your number from the calling list and s
 pub const WHAT: &str = "A photo of the front of your insurance card.";
 pub const NOTE: &str = "Same as request PR-ABCD-EFGH.";
 pub const MESSAGE: &str = "We have asked your insurer for their records.";
+pub const DECISION: &str = "We will correct your member number by 20 December 2026.";
+pub const APPEAL_OF: &str = "PR-ABCD-EFGH";
+pub const ATTORNEY_GENERAL: &str = "Office of the Attorney General of Virginia, Consumer Protection Section: https://www.oag.state.va.us/consumer-protection/";
 
 /// The owned values the sample letters borrow.
 pub struct Sample {
@@ -31,7 +34,10 @@ pub struct Sample {
     accepted: Outcome,
     opted_out: Outcome,
     resolved: Outcome,
+    appeal_granted: Outcome,
+    appeal_denied: Outcome,
     told: Vec<String>,
+    attorneys_general: Vec<String>,
 }
 
 impl Default for Sample {
@@ -53,7 +59,10 @@ impl Default for Sample {
                 category: ComplaintCategory::UnwantedMarketing,
                 resolution: RESOLUTION.to_owned(),
             },
+            appeal_granted: Outcome::AppealGranted { decision: DECISION.to_owned() },
+            appeal_denied: Outcome::AppealDenied { explanation: EXPLANATION.to_owned() },
             told: vec!["Dr Joan Okafor".to_owned()],
+            attorneys_general: vec![ATTORNEY_GENERAL.to_owned()],
         }
     }
 }
@@ -63,7 +72,26 @@ impl Sample {
     /// administrators may reword.
     pub fn letter(&self, template: &str) -> Option<Letter<'_>> {
         let (name, reference) = (NAME, &self.reference);
-        let outcome = |outcome| Letter::Outcome { name, reference, outcome, told: &self.told, covers: None };
+        let outcome = |outcome| Letter::Outcome {
+            name,
+            reference,
+            outcome,
+            told: &self.told,
+            covers: None,
+            appeal_offered: true,
+            appeal_of: None,
+            attorneys_general: &[],
+        };
+        let appeal = |outcome| Letter::Outcome {
+            name,
+            reference,
+            outcome,
+            told: &[],
+            covers: None,
+            appeal_offered: false,
+            appeal_of: Some(APPEAL_OF),
+            attorneys_general: &self.attorneys_general,
+        };
         Some(match template {
             "receipt" => Letter::Receipt {
                 name,
@@ -107,6 +135,8 @@ impl Sample {
             "amendment_accepted" => outcome(&self.accepted),
             "amendment_denied" => outcome(&self.denied),
             "complaint_resolved" => outcome(&self.resolved),
+            "appeal_granted" => appeal(&self.appeal_granted),
+            "appeal_denied" => appeal(&self.appeal_denied),
             "amendment_notice" => Letter::AmendmentNotice {
                 recipient: "Dr Joan Okafor",
                 customer: name,

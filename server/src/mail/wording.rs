@@ -32,6 +32,8 @@ pub const EDITABLE: &[(&str, &str)] = &[
     ("amendment_denied", "Amendment denied (the HIPAA denial letter)"),
     ("amendment_notice", "Notice of an amended record, to those told"),
     ("complaint_resolved", "Complaint resolved"),
+    ("appeal_granted", "Appeal granted"),
+    ("appeal_denied", "Appeal denied (names the Attorney General)"),
     ("case_closed", "Request closed"),
     ("closed_unverified", "Request closed: email address never confirmed"),
     ("withdrawn", "Request withdrawn"),

@@ -37,6 +37,15 @@ pub struct Prepared {
     /// The day's allowance of letters to the requester, for submissions
     /// from the public.
     pub allowance: Option<(RecipientAllowance, NaiveDate)>,
+    /// For an appeal: the refused request, whose history says so.
+    pub appealed: Option<Appealed>,
+}
+
+/// The event an appeal writes on the request it appeals, naming the appeal.
+#[derive(Clone)]
+pub struct Appealed {
+    pub request_id: i64,
+    pub body: Option<crate::vault::Sealed>,
 }
 
 /// What became of a submission.
@@ -134,6 +143,10 @@ async fn write(txn: &impl ConnectionTrait, outbox: &Outbox, prepared: &Prepared)
         _ => None,
     };
     history::record(txn, outbox, stored.id, prepared.event, prepared.at, None, actor_id).await?;
+    if let Some(appealed) = &prepared.appealed {
+        let body = appealed.body.clone();
+        history::record(txn, outbox, appealed.request_id, EventKind::Appealed, prepared.at, body, None).await?;
+    }
     if let Some(actor) = &prepared.entered_by {
         let detail = serde_json::json!({ "reference": stored.reference, "channel": stored.channel });
         audit::append(txn, actor, "request.entered", Some(stored.id), detail).await?;

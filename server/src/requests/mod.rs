@@ -1,6 +1,7 @@
 //! Requests: storing what customers submit, confirming their address, and
 //! reading it back for them.
 
+mod appeals;
 mod duplicates;
 mod group_commit;
 mod links;
@@ -27,7 +28,7 @@ use crate::mail::{Letter, Mailer, RecipientAllowance, allowance};
 use crate::secret::{self, Secret};
 use crate::vault::rows::ClockColumn;
 use crate::vault::{Vault, VaultError};
-use group_commit::{GroupCommit, Prepared, Written};
+use group_commit::{Appealed, GroupCommit, Prepared, Written};
 pub use verification::{Resend, Verification};
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +46,10 @@ pub enum StoreError {
     /// Only submissions from the public are counted against it.
     #[error("the requester has been sent as many letters today as the public may cause")]
     OverAllowance,
+    /// Only a refusal is appealed, once, where a law gives an appeal; a
+    /// second appeal sent at the same moment is refused by the unique index.
+    #[error("the request cannot be appealed")]
+    NotAppealable,
 }
 
 /// What the customer is given once their request is safely stored.
@@ -124,11 +129,27 @@ impl RequestStore {
     /// [`StoreError::OverAllowance`] when its letters would pass the
     /// requester's allowance for the day.
     pub async fn submit(&self, request: &NewRequest, intake: &Intake) -> Result<Receipt, StoreError> {
+        self.submit_appealing(request, intake, None).await
+    }
+
+    /// [`Self::submit`] for an appeal of the refused request `appeal_of`:
+    /// the appeal points at it, and the refused request's history says it
+    /// was appealed, in the same transaction.
+    pub async fn submit_appeal(&self, request: &NewRequest, appeal_of: i64) -> Result<Receipt, StoreError> {
+        self.submit_appealing(request, &Intake::web_now(), Some(appeal_of)).await
+    }
+
+    async fn submit_appealing(
+        &self,
+        request: &NewRequest,
+        intake: &Intake,
+        appeal_of: Option<i64>,
+    ) -> Result<Receipt, StoreError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
             let reference = ReferenceCode::from_random(rand::rng().next_u64());
-            match self.insert(request, intake, &reference).await {
+            match self.insert(request, intake, &reference, appeal_of).await {
                 Ok((token, id, who)) => {
                     // The receipt and any verification letter are committed
                     // and on their way before duplicates are looked for.
@@ -136,10 +157,15 @@ impl RequestStore {
                     duplicates::mark(&self.read, &self.db, self.mailer.outbox(), id, &who).await;
                     return Ok(Receipt { reference, token });
                 }
-                Err(StoreError::Db(e))
-                    if attempt < REFERENCE_ATTEMPTS
-                        && matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
-                {
+                Err(StoreError::Db(e)) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                    if let Some(original) = appeal_of
+                        && self.appeal_of(original).await?.is_some()
+                    {
+                        return Err(StoreError::NotAppealable);
+                    }
+                    if attempt >= REFERENCE_ATTEMPTS {
+                        return Err(StoreError::Db(e));
+                    }
                     tracing::warn!(%reference, "reference code collided; drawing another");
                 }
                 Err(e) => return Err(e),
@@ -147,11 +173,17 @@ impl RequestStore {
         }
     }
 
+    /// The appeal of the request `original`, if it was appealed.
+    pub async fn appeal_of(&self, original: i64) -> Result<Option<request::Model>, StoreError> {
+        Ok(request::Entity::find().filter(request::Column::AppealOf.eq(original)).one(&self.db).await?)
+    }
+
     async fn insert(
         &self,
         request: &NewRequest,
         intake: &Intake,
         reference: &ReferenceCode,
+        appeal_of: Option<i64>,
     ) -> Result<(Secret, i64, duplicates::Identity), StoreError> {
         let token = Secret::generate();
         let now = Utc::now();
@@ -223,6 +255,7 @@ impl RequestStore {
             // No pause and no extension yet: an absent state reads as the default.
             clock_state: Set(None),
             version: Set(0),
+            appeal_of: Set(appeal_of),
             ..Default::default()
         };
         let outbox = self.mailer.outbox();
@@ -232,7 +265,13 @@ impl RequestStore {
         let entered_by = intake.entered_by.clone();
         let allowance = (!by_staff).then(|| (self.limits.allowance, self.clocks.local_date(now)));
         let recipient = allowance::recipient_key(vault, &contact.email);
-        let prepared = Prepared { row, recipient, letters, at: now, event, entered_by, allowance };
+        let appealed = appeal_of
+            .map(|original| {
+                let body = vault.seal_event_body(original, Some(&format!("Appeal {reference}")))?;
+                Ok::<_, StoreError>(Appealed { request_id: original, body })
+            })
+            .transpose()?;
+        let prepared = Prepared { row, recipient, letters, at: now, event, entered_by, allowance, appealed };
         match self.intake.write(prepared).await? {
             Written::Stored(id) => Ok((token, id, who)),
             Written::OverAllowance => Err(StoreError::OverAllowance),
@@ -254,8 +293,9 @@ impl RequestStore {
         let documents = crate::documents::listed(&self.read, self.vault(), found.id, |at| self.clocks.local_date(at))
             .await
             .map_err(|e| StoreError::Corrupt { id: found.id, reason: e.to_string() })?;
+        let appeal = self.appeal_standing(&found).await?;
         tracking_view(self.vault(), found, events, &self.clocks)
-            .map(|view| Some(TrackingView { documents, ..view.with_register(&entries) }))
+            .map(|view| Some(TrackingView { documents, appeal, ..view.with_register(&entries) }))
     }
 
     /// The request behind a tracking token, as stored, for the parts of

@@ -74,6 +74,13 @@ impl Maker {
                 let occurred_on = received - Duration::days((back * back) / 75);
                 RequestDetails::Complaint { category, occurred_on, description: self.complaint_text(category) }
             }
+            // The seed draws only the kinds a form starts; an appeal needs
+            // a refusal of its own to point at.
+            RequestKind::Appeal => RequestDetails::Appeal {
+                appeal_of: String::new(),
+                state: None,
+                grounds: "My insurer confirmed the member ID I gave you; your record is still wrong.".to_owned(),
+            },
         }
     }
 
@@ -263,6 +270,9 @@ impl Maker {
                 };
                 Outcome::ComplaintResolved { category, resolution: resolution.to_owned() }
             }
+            (RequestKind::Appeal, _) => Outcome::AppealDenied {
+                explanation: "A second reviewer checked the record against the insurer's file; it stands.".to_owned(),
+            },
         }
     }
 }

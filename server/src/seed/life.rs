@@ -196,7 +196,7 @@ impl Maker {
                     let skew = match kind {
                         RequestKind::OptOut => 2.4,
                         RequestKind::Amendment => 1.3,
-                        RequestKind::Complaint => 1.5,
+                        RequestKind::Complaint | RequestKind::Appeal => 1.5,
                     };
                     let share = self.rng.random::<f64>().powf(skew);
                     let at = start + Duration::seconds(((deadline - start).num_seconds() as f64 * share) as i64);
@@ -249,7 +249,7 @@ impl Maker {
             } else if self.chance(match kind {
                 RequestKind::OptOut => 0.015,
                 RequestKind::Amendment => 0.04,
-                RequestKind::Complaint => 0.05,
+                RequestKind::Complaint | RequestKind::Appeal => 0.05,
             }) {
                 Some(self.pick(&[
                     (CloseReason::Withdrawn, 0.5),
@@ -298,6 +298,7 @@ impl Maker {
             RequestKind::OptOut => 0,
             RequestKind::Amendment => 1,
             RequestKind::Complaint => 2,
+            RequestKind::Appeal => 3,
         }] += 1;
         if status.is_open() {
             self.stats.open += 1;
@@ -398,7 +399,7 @@ fn walk(
                 (step.event(), None)
             }
             Happening::Step(step) => {
-                standing.status = workflow::next(kind, standing.status, &step)?;
+                standing.status = workflow::next(kind, standing.status, &step, workflow::Reviewer::Other)?;
                 standing.version += 1;
                 standing.updated_at = at;
                 if !standing.status.is_open() {

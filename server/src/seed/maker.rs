@@ -24,7 +24,7 @@ use crate::vault::Vault;
 /// What the seed made, for its closing line.
 #[derive(Default)]
 pub(super) struct Stats {
-    pub(super) by_kind: [u64; 3],
+    pub(super) by_kind: [u64; 4],
     pub(super) open: u64,
     pub(super) finished: u64,
     pub(super) late: u64,

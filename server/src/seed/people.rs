@@ -41,7 +41,7 @@ impl Maker {
                 }
             }
             RequestKind::Amendment => customer.postal_address = None,
-            RequestKind::Complaint => {
+            RequestKind::Complaint | RequestKind::Appeal => {
                 customer.postal_address = None;
                 customer.account_number = None;
             }

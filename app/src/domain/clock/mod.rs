@@ -19,6 +19,7 @@
 //! date of arrival and are not moved off weekends, which could only make
 //! them later than the law allows.
 
+pub mod appeals;
 mod extension;
 #[cfg(test)]
 mod fixtures;

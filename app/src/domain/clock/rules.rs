@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 
+use super::appeals::AttorneyGeneral;
 use super::retention::RetentionRule;
 use super::span::Span;
 use super::statements::{self, StatementLimit, StatementRule};
@@ -16,6 +17,9 @@ named_enum! {
         Hipaa => "hipaa",
         Ccpa => "ccpa",
         Gdpr => "gdpr",
+        VaCdpa => "va_cdpa",
+        CoCpa => "co_cpa",
+        CtDpa => "ct_dpa",
     }
 }
 
@@ -27,6 +31,9 @@ impl Regime {
             Self::Hipaa => "HIPAA",
             Self::Ccpa => "CCPA",
             Self::Gdpr => "GDPR",
+            Self::VaCdpa => "Virginia CDPA",
+            Self::CoCpa => "Colorado CPA",
+            Self::CtDpa => "Connecticut CTDPA",
         }
     }
 }
@@ -59,6 +66,7 @@ pub struct Rules {
     rules: Vec<Rule>,
     retention: Vec<RetentionRule>,
     statements: Vec<StatementRule>,
+    appeals: Vec<AttorneyGeneral>,
 }
 
 #[derive(Deserialize)]
@@ -73,6 +81,9 @@ struct RulesFile {
     /// customer form's longest text.
     #[serde(default)]
     statement: Vec<StatementRule>,
+    /// Without them, a denied appeal's letter names no Attorney General.
+    #[serde(default)]
+    appeal: Vec<AttorneyGeneral>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -95,12 +106,16 @@ pub enum RulesError {
     StatementBlank,
     #[error("two {0} statement rules; keep one")]
     StatementDuplicate(Regime),
+    #[error("an appeal office has a blank state, office or address")]
+    AppealBlank,
+    #[error("two {0} appeal offices; keep one")]
+    AppealDuplicate(Regime),
 }
 
 impl Rules {
     /// Parses and checks rules written like rules.toml.
     pub fn from_toml(text: &str) -> Result<Self, RulesError> {
-        let RulesFile { rule: rules, retention, statement: statements } = toml::from_str(text)?;
+        let RulesFile { rule: rules, retention, statement: statements, appeal: appeals } = toml::from_str(text)?;
         for (index, rule) in rules.iter().enumerate() {
             if rule.id.trim().is_empty() {
                 return Err(RulesError::Blank { field: "id" });
@@ -141,7 +156,15 @@ impl Rules {
                 return Err(RulesError::StatementDuplicate(rule.regime));
             }
         }
-        Ok(Self { rules, retention, statements })
+        for (index, office) in appeals.iter().enumerate() {
+            if [&office.state, &office.office, &office.url].iter().any(|text| text.trim().is_empty()) {
+                return Err(RulesError::AppealBlank);
+            }
+            if appeals[..index].iter().any(|other| other.regime == office.regime) {
+                return Err(RulesError::AppealDuplicate(office.regime));
+            }
+        }
+        Ok(Self { rules, retention, statements, appeals })
     }
 
     /// Only the rules of the regimes the organisation answers to.
@@ -149,7 +172,20 @@ impl Rules {
         let rules = self.rules.iter().filter(|rule| enabled.contains(&rule.regime)).cloned().collect();
         let retention = self.retention.iter().filter(|rule| enabled.contains(&rule.regime)).cloned().collect();
         let statements = self.statements.iter().filter(|rule| enabled.contains(&rule.regime)).cloned().collect();
-        Self { rules, retention, statements }
+        let appeals = self.appeals.iter().filter(|office| enabled.contains(&office.regime)).cloned().collect();
+        Self { rules, retention, statements, appeals }
+    }
+
+    /// Whether a refused request may be appealed: only where a law in
+    /// force sets an appeal's clock, so that every appeal has a deadline.
+    pub fn appeals_offered(&self) -> bool {
+        self.for_kind(RequestKind::Appeal).next().is_some()
+    }
+
+    /// The Attorneys General of the state laws in force, in the file's
+    /// order: the states an appeal form offers and a denial names.
+    pub fn attorneys_general(&self) -> &[AttorneyGeneral] {
+        &self.appeals
     }
 
     /// How long a statement of disagreement may be under the regimes in
@@ -224,13 +260,44 @@ mod tests {
                 "hipaa_amendment",
                 "ccpa_correct",
                 "gdpr_rectification",
-                "hipaa_complaint"
+                "hipaa_complaint",
+                "va_appeal",
+                "co_appeal",
+                "ct_appeal"
             ]
         );
         for kind in RequestKind::ALL {
             assert!(rules.for_kind(*kind).next().is_some(), "{kind}");
         }
     }
+
+    #[test]
+    fn appeals_are_offered_only_under_a_state_law_and_name_its_attorney_general() {
+        let federal = Rules::default().for_regimes(&[Regime::Glba, Regime::Hipaa]);
+        assert!(!federal.appeals_offered());
+        assert!(federal.attorneys_general().is_empty());
+        let virginia = Rules::default().for_regimes(&[Regime::Hipaa, Regime::VaCdpa]);
+        assert!(virginia.appeals_offered());
+        assert_eq!(virginia.citations(RequestKind::Appeal), ["Va. Code 59.1-577(C)"]);
+        let offices: Vec<&str> = virginia.attorneys_general().iter().map(|office| office.state.as_str()).collect();
+        assert_eq!(offices, ["Virginia"]);
+        let all = Rules::default();
+        let named = |state| super::super::appeals::to_name(all.attorneys_general(), state).len();
+        assert_eq!(named(Some(Regime::CoCpa)), 1, "the customer's state only");
+        assert_eq!(named(None), 3, "every office when the customer did not say");
+        let twice = format!("{VALID}\n{APPEAL}\n{APPEAL}");
+        assert!(Rules::from_toml(&twice).unwrap_err().to_string().contains("two va_cdpa appeal offices"));
+        let blank = format!("{VALID}\n{}", APPEAL.replace("https://example.org", " "));
+        assert!(Rules::from_toml(&blank).unwrap_err().to_string().contains("blank"));
+    }
+
+    const APPEAL: &str = r#"
+        [[appeal]]
+        regime = "va_cdpa"
+        state = "Virginia"
+        office = "Attorney General"
+        url = "https://example.org"
+    "#;
 
     #[test]
     fn the_regimes_in_force_and_their_citations_follow_the_choice() {

@@ -6,6 +6,7 @@
 //! limit; choices are checked against their fixed options.
 
 mod amendment;
+mod appeal;
 mod complaint;
 mod disagreement;
 pub mod limits;
@@ -17,6 +18,7 @@ mod typed;
 mod withdraw;
 
 pub use amendment::{AmendmentForm, NOTIFY_ROWS};
+pub use appeal::{AppealForm, GROUNDS_FIELD, NO_STATE, STATE_FIELD};
 pub use complaint::ComplaintForm;
 pub use disagreement::{DisagreementForm, STATEMENT_FIELD};
 pub use link_request::LinkRequestForm;

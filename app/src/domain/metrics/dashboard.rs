@@ -384,6 +384,11 @@ fn outcome_lines(kinds: &[RequestKind], facts: &[OutcomeFact]) -> Vec<(String, u
                     lines.push((format!("{}: {}", class.label(), category.label()), count(class, Some(*category))));
                 }
             }
+            RequestKind::Appeal => {
+                for class in [OutcomeClass::AppealGranted, OutcomeClass::AppealDenied] {
+                    lines.push((class.label().to_owned(), count(class, None)));
+                }
+            }
         }
     }
     // A request of any kind may be withdrawn by the customer, or merged

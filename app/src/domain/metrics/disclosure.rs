@@ -48,6 +48,7 @@ pub fn counts(kind: RequestKind) -> &'static str {
         RequestKind::OptOut => "Requests to opt out of sharing personal information with unaffiliated third parties",
         RequestKind::Amendment => "Requests to amend (correct) the records we hold about a person",
         RequestKind::Complaint => "Complaints about how we handled personal information",
+        RequestKind::Appeal => "Appeals of a request we refused in whole or in part",
     }
 }
 

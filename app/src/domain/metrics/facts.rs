@@ -19,6 +19,8 @@ named_enum! {
         AmendmentPartlyAccepted => "amendment_partly_accepted",
         AmendmentDenied => "amendment_denied",
         ComplaintResolved => "complaint_resolved",
+        AppealGranted => "appeal_granted",
+        AppealDenied => "appeal_denied",
         Withdrawn => "withdrawn",
         Merged => "merged",
     }
@@ -35,6 +37,8 @@ impl OutcomeClass {
             Self::AmendmentPartlyAccepted => "Amendment accepted in part",
             Self::AmendmentDenied => "Amendment denied",
             Self::ComplaintResolved => "Complaint resolved",
+            Self::AppealGranted => "Appeal granted",
+            Self::AppealDenied => "Appeal denied",
             Self::Withdrawn => "Withdrawn by the customer",
             Self::Merged => "Merged into an earlier request",
         }

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::clock::Regime;
+use crate::domain::metrics::OutcomeClass;
 use crate::domain::{EventKind, RequestStatus};
 
 /// A step the customer takes from their tracking page, with no staff
@@ -20,6 +22,9 @@ pub enum CustomerStep {
     /// the request and the denial go with any future disclosure
     /// (45 CFR 164.526(d)(1)(iv)).
     AskDenialWithDisclosures,
+    /// The customer appeals a refusal, in whole or in part: a new case,
+    /// linked to this one.
+    Appeal,
 }
 
 impl CustomerStep {
@@ -30,6 +35,7 @@ impl CustomerStep {
             Self::Withdraw => EventKind::Withdrawn,
             Self::StateDisagreement => EventKind::DisagreementStated,
             Self::AskDenialWithDisclosures => EventKind::DenialWithDisclosures,
+            Self::Appeal => EventKind::Appealed,
         }
     }
 }
@@ -42,6 +48,7 @@ impl CustomerStep {
             Self::Withdraw => "withdraw",
             Self::StateDisagreement => "state_disagreement",
             Self::AskDenialWithDisclosures => "denial_with_disclosures",
+            Self::Appeal => "appeal",
         }
     }
 }
@@ -55,6 +62,7 @@ pub enum CustomerAction {
     Withdraw { reason: Option<String> },
     StateDisagreement { statement: String },
     AskDenialWithDisclosures,
+    Appeal { state: Option<Regime>, grounds: String },
 }
 
 impl CustomerAction {
@@ -64,6 +72,7 @@ impl CustomerAction {
             Self::Withdraw { .. } => CustomerStep::Withdraw,
             Self::StateDisagreement { .. } => CustomerStep::StateDisagreement,
             Self::AskDenialWithDisclosures => CustomerStep::AskDenialWithDisclosures,
+            Self::Appeal { .. } => CustomerStep::Appeal,
         }
     }
 
@@ -76,6 +85,7 @@ impl CustomerAction {
             Self::AskDenialWithDisclosures => {
                 "ask that your request and our denial go with any future disclosure of the information"
             }
+            Self::Appeal { .. } => "send the appeal you wrote on your tracking page",
         }
     }
 }
@@ -97,7 +107,18 @@ pub fn customer_next(status: RequestStatus, step: CustomerStep) -> Option<Reques
         (CustomerStep::Withdraw, _) => None,
         (CustomerStep::StateDisagreement | CustomerStep::AskDenialWithDisclosures, S::Denied) => Some(S::Denied),
         (CustomerStep::StateDisagreement | CustomerStep::AskDenialWithDisclosures, _) => None,
+        (CustomerStep::Appeal, S::Denied | S::Completed) => Some(status),
+        (CustomerStep::Appeal, _) => None,
     }
+}
+
+/// Whether a finished request with the outcome `class` may still be
+/// appealed: a refusal in whole or in part, where a law in force sets an
+/// appeal's clock (`offered`), and only once. An appeal's own decision is
+/// final here; what follows it is the Attorney General.
+pub fn appeal_open(class: Option<OutcomeClass>, offered: bool, appealed: bool) -> bool {
+    let refused = matches!(class, Some(OutcomeClass::AmendmentDenied | OutcomeClass::AmendmentPartlyAccepted));
+    refused && offered && !appealed
 }
 
 /// Which of the two answers to a denial the customer may still give, from
@@ -108,7 +129,7 @@ pub fn disagreement_open(step: CustomerStep, stated: bool, asked_with_disclosure
     match step {
         CustomerStep::StateDisagreement => !stated,
         CustomerStep::AskDenialWithDisclosures => !stated && !asked_with_disclosures,
-        CustomerStep::Reply | CustomerStep::Withdraw => true,
+        CustomerStep::Reply | CustomerStep::Withdraw | CustomerStep::Appeal => true,
     }
 }
 
@@ -138,7 +159,10 @@ mod tests {
         }
         assert!(!S::Withdrawn.is_open());
         for kind in RequestKind::ALL {
-            assert!(available(*kind, S::Withdrawn).is_empty(), "staff take no step from a withdrawn request");
+            assert!(
+                available(*kind, S::Withdrawn, crate::domain::workflow::Reviewer::Other).is_empty(),
+                "staff take no step from a withdrawn request"
+            );
         }
     }
 
@@ -154,5 +178,19 @@ mod tests {
         assert!(!disagreement_open(CustomerStep::StateDisagreement, true, false), "one statement");
         assert!(!disagreement_open(CustomerStep::AskDenialWithDisclosures, true, false));
         assert!(!disagreement_open(CustomerStep::AskDenialWithDisclosures, false, true));
+    }
+
+    #[test]
+    fn only_a_refusal_is_appealed_once_where_a_law_gives_an_appeal() {
+        use OutcomeClass as C;
+        assert!(appeal_open(Some(C::AmendmentDenied), true, false));
+        assert!(appeal_open(Some(C::AmendmentPartlyAccepted), true, false));
+        assert!(!appeal_open(Some(C::AmendmentDenied), true, true), "once");
+        assert!(!appeal_open(Some(C::AmendmentDenied), false, false), "no law, no appeal");
+        for class in [C::AmendmentAccepted, C::OptOutApplied, C::ComplaintResolved, C::AppealDenied, C::Withdrawn] {
+            assert!(!appeal_open(Some(class), true, false), "{class:?}");
+        }
+        assert_eq!(customer_next(S::Denied, CustomerStep::Appeal), Some(S::Denied));
+        assert_eq!(customer_next(S::InProgress, CustomerStep::Appeal), None);
     }
 }

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 use crate::components::CopyButton;
 use crate::domain::access::{Action, Actor, Viewer, permits};
 use crate::domain::accounts::StaffMember;
-use crate::domain::case::{CaseEvent, CaseView, DuplicateLinks, LegalHold, LetterState, Purged};
+use crate::domain::case::{AppealLinks, CaseEvent, CaseView, DuplicateLinks, LegalHold, LetterState, Purged};
 use crate::domain::clock::{Deadline, RequestClock};
 use crate::domain::disagreement::Disagreement;
 use crate::domain::documents::{DocumentEntry, size_label};
@@ -127,6 +127,7 @@ fn Case(
             <div><dt>"Legal hold"</dt><dd id="legal-hold" class="text">{hold_text(case.hold.as_ref())}</dd></div>
         </dl>
         <Duplicates links=case.duplicates.clone()/>
+        <Appeal links=case.appeal.clone()/>
         {case.outcome.clone().map(|outcome| view! { <OutcomeFacts outcome register_entry=case.register_entry.clone()/> })}
         {case.disagreement.clone().map(|disagreement| view! { <DisagreementFacts disagreement reference=reference.clone()/> })}
         <Deadlines clock=case.clock/>
@@ -200,6 +201,36 @@ fn Duplicates(links: DuplicateLinks) -> impl IntoView {
                 })}
                 {(!links.merged_here.is_empty()).then(|| view! {
                     <p id="merged-here">"Merged into this request, their history on its timeline:" {list(links.merged_here)}</p>
+                })}
+            </section>
+        }
+    })
+}
+
+/// An appeal and the refused request it appeals, each a link to the
+/// other's case page, with who refused: they may not decide the appeal.
+#[component]
+fn Appeal(links: AppealLinks) -> impl IntoView {
+    let case_link = |reference: ReferenceCode| {
+        let reference = reference.to_string();
+        view! { <a class="reference" href=format!("/staff/requests/{reference}")>{reference.clone()}</a> }
+    };
+    let empty = links == AppealLinks::default();
+    (!empty).then(|| {
+        view! {
+            <section class="notice" id="appeal-links" aria-labelledby="appeal-links-title">
+                <h2 id="appeal-links-title">"Appeal"</h2>
+                {links.appeals.map(|refused| view! {
+                    <p id="appeal-of">"This is the customer's appeal of the decision on " {case_link(refused)} "."</p>
+                })}
+                {links.refused_by.map(|name| view! {
+                    <p id="refused-by">
+                        "The decision was recorded by " <strong>{name}</strong>
+                        ". Someone else must decide the appeal; they may still work on it."
+                    </p>
+                })}
+                {links.appealed_by.map(|appeal| view! {
+                    <p id="appealed-by">"The customer appealed this decision: " {case_link(appeal)} "."</p>
                 })}
             </section>
         }
@@ -407,6 +438,11 @@ fn asked(contact: Contact, details: RequestDetails) -> Vec<(&'static str, Fact)>
             ("When it happened", long_date(occurred_on)),
             ("What happened", description),
         ]),
+        RequestDetails::Appeal { appeal_of, state, grounds } => more.extend([
+            ("Appeals request", appeal_of),
+            ("Appeals under", state.map_or_else(|| "State not given".to_owned(), |state| state.label().to_owned())),
+            ("Why the decision is wrong", grounds),
+        ]),
     }
     facts.extend(more.into_iter().map(|(term, text)| (term, text.into())));
     facts
@@ -427,6 +463,8 @@ fn OutcomeFacts(outcome: Outcome, register_entry: Option<String>) -> impl IntoVi
         Outcome::ComplaintResolved { category, resolution } => {
             vec![("Category", category.label().to_owned()), ("Resolution", resolution)]
         }
+        Outcome::AppealGranted { decision } => vec![("What we now do", decision)],
+        Outcome::AppealDenied { explanation } => vec![("Why the refusal stands", explanation)],
     };
     view! {
         <section class="panel outcome" aria-labelledby="outcome-title">

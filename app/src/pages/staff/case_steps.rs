@@ -185,6 +185,7 @@ fn ResolveInputs(
         }
         .into_any(),
         RequestKind::Amendment => view! { <AmendmentOutcome forms tell/> }.into_any(),
+        RequestKind::Appeal => view! { <AppealOutcome forms/> }.into_any(),
         RequestKind::Complaint => view! {
             <SelectField
                 id="resolve-category"
@@ -314,6 +315,47 @@ fn AmendmentOutcome(forms: CaseForms, tell: Tell) -> impl IntoView {
                     name="explanation"
                     label="Explanation for the customer"
                     hint="If denied. The customer will read this: write it in plain language."
+                    value=explanation
+                />
+            </ForOutcomes>
+        </OutcomeChoice>
+    }
+}
+
+/// An appeal's decision: granted, with what is now done, or denied, with
+/// why the refusal stands (the letter adds the Attorney General).
+#[component]
+fn AppealOutcome(forms: CaseForms) -> impl IntoView {
+    let outcome = forms.typed(FormName::Step, "outcome", "granted");
+    let typed = |field| forms.typed(FormName::Step, field, "");
+    let (decision, explanation) = (typed("decision"), typed("explanation"));
+    view! {
+        <OutcomeChoice initial=outcome.clone()>
+            <SelectField
+                id="resolve-outcome"
+                name="outcome"
+                label="Decision on the appeal"
+                options=choices([
+                    ("granted", OutcomeClass::AppealGranted.label()),
+                    ("denied", OutcomeClass::AppealDenied.label()),
+                ])
+                selected=outcome
+            />
+            <ForOutcomes wanted=vec!["granted".to_owned()]>
+                <TextAreaField
+                    id="resolve-decision"
+                    name="decision"
+                    label="What we now do instead"
+                    hint="If granted. The customer will read this: say what changes in their records and when."
+                    value=decision
+                />
+            </ForOutcomes>
+            <ForOutcomes wanted=vec!["denied".to_owned()]>
+                <TextAreaField
+                    id="resolve-explanation"
+                    name="explanation"
+                    label="Why the refusal stands"
+                    hint="If denied. The customer will read this in plain language; the letter adds how to contact the Attorney General."
                     value=explanation
                 />
             </ForOutcomes>

@@ -65,6 +65,8 @@ pub struct Model {
     pub duplicate_of: Option<i64>,
     /// The earlier request this one was merged into; its clock won.
     pub merged_into: Option<i64>,
+    /// For an appeal: the refused request it appeals (one appeal each).
+    pub appeal_of: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

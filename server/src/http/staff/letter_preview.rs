@@ -29,7 +29,7 @@ pub async fn hold(
     step: &Step,
     choice: &NoticeChoice,
 ) -> Result<Option<LetterPreview>, CaseError> {
-    let Some(letter) = desk.preview_step(&case.reference, version, step, choice).await? else {
+    let Some(letter) = desk.preview_step(&case.viewer, &case.reference, version, step, choice).await? else {
         return Ok(None);
     };
     let token = token(&case.viewer.csrf, &case.reference, &case.body, &letter);
