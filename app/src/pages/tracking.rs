@@ -259,6 +259,10 @@ fn AppealBox(appeal: AppealStanding, token: String) -> impl IntoView {
     let state = use_context::<FormState<AppealForm>>().unwrap_or_default();
     let body = match appeal {
         AppealStanding::Filed { reference, status, filed_on, due_on } => view! {
+            // An appeal sent again (from another tab, say) is refused here.
+            {state.errors.get(GROUNDS_FIELD).map(|message| view! {
+                <p class="error" id="f-grounds-error" role="alert">{message.to_owned()}</p>
+            })}
             <p id="appeal-filed">
                 "You appealed this decision on " {long_date(filed_on)} ". Your appeal's reference is "
                 <strong class="reference">{reference.to_string()}</strong> ", and its status is “" {status.label()} "”."

@@ -10,6 +10,7 @@ mod abuse;
 mod access;
 mod api;
 mod api_cases;
+mod appeals;
 mod backlog;
 mod concurrency;
 mod disagreement;

@@ -94,7 +94,10 @@ impl From<CaseError> for ApiError {
             ),
             // The request's state or kind refuses the change: reading it again shows why.
             CaseError::Step(
-                refused @ (StepError::NotFromHere { .. } | StepError::WrongKind | StepError::NotMergeable),
+                refused @ (StepError::NotFromHere { .. }
+                | StepError::WrongKind
+                | StepError::NotMergeable
+                | StepError::OwnRefusal),
             ) => Self::Conflict(refused.to_string()),
             CaseError::NotNow(refused) => Self::Conflict(refused.to_owned()),
             refused @ CaseError::NotARecipient(_) => invalid("notify", &refused.to_string()),
