@@ -25,6 +25,7 @@ mod m20261207_000010_saved_views;
 mod m20261208_000010_request_documents;
 mod m20261209_000010_account_with_email;
 mod m20261210_000010_appeals;
+mod m20261210_000020_held_documents;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000010_request_documents::Migration),
             Box::new(m20261209_000010_account_with_email::Migration),
             Box::new(m20261210_000010_appeals::Migration),
+            Box::new(m20261210_000020_held_documents::Migration),
         ]
     }
 }

@@ -294,12 +294,13 @@ async fn purge(config: &Config, dry_run: bool) -> Result<(), CliError> {
     }
     let report = purge.run(now).await?;
     println!(
-        "Removed the personal data of {} requests; forgot {} failed sign-ins, {} run records and {} expired \
-         verification links.",
+        "Removed the personal data of {} requests; forgot {} failed sign-ins, {} run records, {} expired \
+         verification links and {} documents never confirmed.",
         report.purged.len(),
         report.sign_in_failures,
         report.run_records,
-        report.verifications
+        report.verifications,
+        report.unconfirmed_documents
     );
     Ok(())
 }

@@ -120,6 +120,7 @@ pub async fn listed(
 ) -> Result<Vec<DocumentEntry>, ListError> {
     let rows: Vec<(i64, String, String, i64, crate::vault::Sealed, DateTime<Utc>)> = request_document::Entity::find()
         .select_only()
+        .filter(request_document::Column::HeldUntil.is_null())
         .columns([
             request_document::Column::Id,
             request_document::Column::Uid,

@@ -62,6 +62,8 @@ pub struct Report {
     pub sign_in_failures: u64,
     pub run_records: u64,
     pub verifications: u64,
+    /// Documents sent through an old link and never confirmed.
+    pub unconfirmed_documents: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -320,6 +322,11 @@ impl Purge {
             .col_expr(request::Column::VerificationHash, Expr::value(Option::<String>::None))
             .col_expr(request::Column::VerificationExpiresAt, Expr::value(Option::<DateTime<Utc>>::None))
             .filter(request::Column::VerificationExpiresAt.lt(now - days(verification_days)))
+            .exec(&self.db)
+            .await?
+            .rows_affected;
+        report.unconfirmed_documents = request_document::Entity::delete_many()
+            .filter(request_document::Column::HeldUntil.lt(now))
             .exec(&self.db)
             .await?
             .rows_affected;

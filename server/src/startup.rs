@@ -347,6 +347,7 @@ async fn run_purges(purge: Purge) {
                 sign_in_failures = report.sign_in_failures,
                 run_records = report.run_records,
                 verifications = report.verifications,
+                unconfirmed_documents = report.unconfirmed_documents,
                 "ran the daily purge"
             ),
             Ok(None) => {}

@@ -127,8 +127,6 @@ pub fn received_text(names: &[String]) -> String {
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DocumentsRefusal {
     pub message: String,
-    /// The link was too old to send documents by itself: offer a fresh one.
-    pub fresh_link: bool,
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use crate::domain::workflow::{self, CustomerStep};
 use crate::domain::{FormState, RequestStatus, SiteInfo, TrackingView};
 use crate::services::load_tracking;
 
-use super::{LINK_AGAIN, set_status};
+use super::set_status;
 
 #[component]
 pub fn TrackingPage() -> impl IntoView {
@@ -375,7 +375,6 @@ fn DisagreementBox(disagreement: Disagreement, token: String, answered: Option<&
 #[component]
 fn DocumentsBox(documents: Vec<DocumentEntry>, token: String, open: bool, sent: bool) -> impl IntoView {
     let refusal = use_context::<DocumentsRefusal>();
-    let fresh_link = refusal.as_ref().is_some_and(|refusal| refusal.fresh_link);
     let error = refusal.map(|refusal| refusal.message);
     let has_error = error.is_some();
     let described = has_error.then_some("f-documents-error");
@@ -402,9 +401,6 @@ fn DocumentsBox(documents: Vec<DocumentEntry>, token: String, open: bool, sent: 
                         <input id="f-documents" type="file" name=DOCUMENTS_FIELD accept=ACCEPTED multiple=true
                             aria-describedby=described/>
                         {error.map(|error| view! { <p class="error" id="f-documents-error">{error}</p> })}
-                        {fresh_link.then(|| view! {
-                            <p id="documents-fresh-link"><a href=LINK_AGAIN>"Email me a fresh link"</a></p>
-                        })}
                     </div>
                     <div class="actions">
                         <button type="submit" class="button">"Send my documents"</button>

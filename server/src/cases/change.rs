@@ -57,6 +57,9 @@ pub(super) struct Change {
     pub(super) notices: Vec<(String, Composed)>,
     /// Documents the customer sent, written with the event that tells of them.
     pub(super) documents: Vec<request_document::ActiveModel>,
+    /// Documents held since they came through an old link, by id, which
+    /// the customer confirmed: they are shown from this change on.
+    pub(super) released: Vec<String>,
 }
 
 /// An event written on a second request in the same transaction, if that
@@ -153,6 +156,14 @@ impl CaseDesk {
         for document in change.documents {
             request_document::Entity::insert(document).exec(&txn).await?;
         }
+        if !change.released.is_empty() {
+            request_document::Entity::update_many()
+                .col_expr(request_document::Column::HeldUntil, Expr::value(Option::<DateTime<Utc>>::None))
+                .filter(request_document::Column::RequestId.eq(id))
+                .filter(request_document::Column::Uid.is_in(change.released))
+                .exec(&txn)
+                .await?;
+        }
         if let Some(entry) = &change.entry {
             register::record(&txn, self.vault(), entry).await?;
         }
@@ -210,6 +221,7 @@ impl CaseDesk {
             entry: None,
             notices: Vec::new(),
             documents: Vec::new(),
+            released: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await
     }
@@ -229,6 +241,7 @@ impl CaseDesk {
             entry: None,
             notices: Vec::new(),
             documents: Vec::new(),
+            released: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await
     }
@@ -252,6 +265,7 @@ impl CaseDesk {
             entry: None,
             notices: Vec::new(),
             documents: Vec::new(),
+            released: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await
     }
@@ -347,6 +361,7 @@ impl CaseDesk {
             },
             notices: notices.letters,
             documents: Vec::new(),
+            released: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await?;
         Ok(next)
@@ -486,6 +501,7 @@ impl CaseDesk {
             entry: None,
             notices: Vec::new(),
             documents: Vec::new(),
+            released: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await
     }

@@ -6,10 +6,10 @@ use app::domain::clock::{Pause, RequestClock};
 use app::domain::documents::received_text;
 use app::domain::metrics::OutcomeClass;
 use app::domain::workflow::{self, CustomerStep};
-use app::domain::{EventKind, ReferenceCode, RequestStatus};
-use chrono::Utc;
-use sea_orm::Set;
+use app::domain::{ReferenceCode, RequestStatus};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::change::{Change, Versioned, seal_clock};
 use super::{CaseDesk, CaseError, Loaded, clock_state};
@@ -58,6 +58,7 @@ impl CaseDesk {
             entry: None,
             notices: vec![told],
             documents: Vec::new(),
+            released: Vec::new(),
         };
         self.change_by(&CUSTOMER, None, &found, change).await?;
         Ok(next)
@@ -107,6 +108,7 @@ impl CaseDesk {
             entry: None,
             notices: Vec::new(),
             documents: Vec::new(),
+            released: Vec::new(),
         };
         self.change_by(&CUSTOMER, None, &found, change).await?;
         Ok(next)
@@ -129,28 +131,79 @@ impl CaseDesk {
         accepted: Vec<crate::documents::Accepted>,
     ) -> Result<(), CaseError> {
         let found = self.load(&reference_of(tracked)?).await?;
-        if !found.status.is_open() {
+        let now = Utc::now();
+        let (documents, names) = self.seal_documents(&found, accepted, now, None)?;
+        self.documents_arrived(&found, now, names, documents, Vec::new()).await
+    }
+
+    /// Documents sent through a tracking link too old to act by itself:
+    /// checked like any, sealed and kept unseen until `until` (the expiry of
+    /// the confirmation link the customer is mailed); their ids, for it.
+    pub async fn hold_documents(
+        &self,
+        tracked: &request::Model,
+        accepted: Vec<crate::documents::Accepted>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<String>, CaseError> {
+        let found = self.load(&reference_of(tracked)?).await?;
+        workflow::customer_next(found.status, CustomerStep::SendDocuments)
+            .ok_or(CaseError::Invalid(NOT_OPEN_TO_DOCUMENTS))?;
+        let (documents, _) = self.seal_documents(&found, accepted, Utc::now(), Some(until))?;
+        let held = documents.iter().filter_map(|document| document.uid.clone().take()).collect();
+        request_document::Entity::insert_many(documents).exec(&self.db).await?;
+        Ok(held)
+    }
+
+    /// Held documents no confirmation link will release (none was sent).
+    pub async fn drop_held_documents(&self, tracked: &request::Model, held: &[String]) -> Result<(), CaseError> {
+        request_document::Entity::delete_many()
+            .filter(request_document::Column::RequestId.eq(tracked.id))
+            .filter(request_document::Column::Uid.is_in(held.iter().map(String::as_str)))
+            .filter(request_document::Column::HeldUntil.is_not_null())
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// The customer confirmed documents held since they sent them through
+    /// an old link: they arrive now, as if sent through a fresh one.
+    pub async fn release_documents(&self, tracked: &request::Model, held: &[String]) -> Result<(), CaseError> {
+        let found = self.load(&reference_of(tracked)?).await?;
+        let rows = request_document::Entity::find()
+            .filter(request_document::Column::RequestId.eq(found.row.id))
+            .filter(request_document::Column::Uid.is_in(held.iter().map(String::as_str)))
+            .filter(request_document::Column::HeldUntil.is_not_null())
+            .all(&self.db)
+            .await?;
+        if rows.is_empty() {
             return Err(CaseError::Invalid(NOT_OPEN_TO_DOCUMENTS));
         }
-        let resumed = workflow::customer_next(found.status, CustomerStep::Reply).filter(|next| *next != found.status);
-        let update = match resumed {
-            Some(next) => {
-                let mut set = vec![(request::Column::Status, Expr::value(next.as_str()))];
-                set.extend(self.end_wait(&found)?);
-                Some(Versioned { version: found.row.version, set })
-            }
-            None => None,
-        };
-        let now = Utc::now();
+        let vault = self.vault();
+        let names = rows
+            .iter()
+            .map(|row| vault.open_document_name(row))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(StoreError::from)?;
+        let released = rows.into_iter().map(|row| row.uid).collect();
+        self.documents_arrived(&found, Utc::now(), names, Vec::new(), released).await
+    }
+
+    /// Seals `accepted` as rows of the request, held until `held_until`
+    /// when that is set; with the names as sent, for the event.
+    fn seal_documents(
+        &self,
+        found: &Loaded,
+        accepted: Vec<crate::documents::Accepted>,
+        now: DateTime<Utc>,
+        held_until: Option<DateTime<Utc>>,
+    ) -> Result<(Vec<request_document::ActiveModel>, Vec<String>), CaseError> {
         let vault = self.vault();
         let mut documents = Vec::with_capacity(accepted.len());
         let mut names = Vec::with_capacity(accepted.len());
-        let mut sizes = 0;
         for document in accepted {
             let uid = crate::secret::hex(&rand::random::<[u8; 16]>());
             let (name, content) =
                 vault.seal_document(&uid, &document.name, &document.bytes).map_err(StoreError::from)?;
-            sizes += document.bytes.len();
             documents.push(request_document::ActiveModel {
                 uid: Set(uid),
                 request_id: Set(found.row.id),
@@ -159,28 +212,55 @@ impl CaseDesk {
                 name: Set(name),
                 content: Set(content),
                 received_at: Set(now),
+                held_until: Set(held_until),
                 ..Default::default()
             });
             names.push(document.name);
         }
-        let told = self.tell_staff(&found, resumed.is_some(), CustomerNews::Documents(documents.len())).await?;
+        Ok((documents, names))
+    }
+
+    /// The one event that tells of documents arriving, new (`documents`)
+    /// or held until now (`released`), ending any wait on the customer.
+    async fn documents_arrived(
+        &self,
+        found: &Loaded,
+        now: DateTime<Utc>,
+        names: Vec<String>,
+        documents: Vec<request_document::ActiveModel>,
+        released: Vec<String>,
+    ) -> Result<(), CaseError> {
+        let step = CustomerStep::SendDocuments;
+        let next = workflow::customer_next(found.status, step).ok_or(CaseError::Invalid(NOT_OPEN_TO_DOCUMENTS))?;
+        let resumed = (next != found.status).then_some(next);
+        let update = match resumed {
+            Some(next) => {
+                let mut set = vec![(request::Column::Status, Expr::value(next.as_str()))];
+                set.extend(self.end_wait(found)?);
+                Some(Versioned { version: found.row.version, set })
+            }
+            None => None,
+        };
+        let count = names.len();
+        let told = self.tell_staff(found, resumed.is_some(), CustomerNews::Documents(count)).await?;
         let change = Change {
             at: now,
             update,
-            event: EventKind::DocumentsSent,
+            event: step.event(),
             body: Some(received_text(&names)),
             action: "request.documents_sent",
             detail: serde_json::json!({
-                "count": documents.len(),
-                "bytes": sizes,
+                "count": count,
+                "held": !released.is_empty(),
                 "to": resumed.map(RequestStatus::as_str),
             }),
             letter: None,
             entry: None,
             notices: vec![told],
             documents,
+            released,
         };
-        self.change_by(&CUSTOMER, None, &found, change).await
+        self.change_by(&CUSTOMER, None, found, change).await
     }
 
     /// The columns that close the wait on the customer today and carry the

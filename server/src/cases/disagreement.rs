@@ -72,6 +72,7 @@ impl CaseDesk {
             entry: None,
             notices: vec![told],
             documents: Vec::new(),
+            released: Vec::new(),
         };
         self.change_by(&CUSTOMER, None, found, change).await
     }
@@ -108,6 +109,7 @@ impl CaseDesk {
             entry: None,
             notices: Vec::new(),
             documents: Vec::new(),
+            released: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await
     }

@@ -96,6 +96,7 @@ impl CaseDesk {
             entry: None,
             notices: Vec::new(),
             documents: Vec::new(),
+            released: Vec::new(),
         };
         self.change_linked(&actor(viewer), Some(viewer.id), &found, change, linked).await
     }

@@ -46,6 +46,7 @@ impl CaseDesk {
             entry: None,
             notices: Vec::new(),
             documents: Vec::new(),
+            released: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await
     }
@@ -72,6 +73,7 @@ impl CaseDesk {
             entry: None,
             notices: Vec::new(),
             documents: Vec::new(),
+            released: Vec::new(),
         };
         self.versioned_change(viewer, &found, change).await
     }

@@ -142,6 +142,7 @@ impl CaseDesk {
         };
         let Some(row) = request_document::Entity::find_by_id(id)
             .filter(request_document::Column::RequestId.eq(found.row.id))
+            .filter(request_document::Column::HeldUntil.is_null())
             .one(&self.read)
             .await?
         else {

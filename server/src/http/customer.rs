@@ -313,15 +313,10 @@ async fn send_documents(
     let Some((tracked, issued)) = state.store.tracked_link(&token).await? else {
         return Ok(Redirect::to(&page).into_response());
     };
-    let refuse = |status, message: String, fresh_link| {
-        let refusal = DocumentsRefusal { message, fresh_link };
+    let refuse = |status, message: String| {
+        let refusal = DocumentsRefusal { message };
         refuse_documents(&state, parts.clone(), &page, status, refusal)
     };
-    // Files cannot wait on a confirmation link as a reply does: the old
-    // link is told to ask for a fresh one, and nothing is read or kept.
-    if tracking::needs_fresh_link(issued, Utc::now(), state.fresh_link_age) {
-        return Ok(refuse(StatusCode::FORBIDDEN, STALE_LINK.to_owned(), true).await);
-    }
     let limits = state.documents;
     let held = state.desk.documents_held(&tracked).await.map_err(HttpError::Case)?;
     let room = limits.per_request.saturating_sub(held.bytes);
@@ -343,10 +338,10 @@ async fn send_documents(
             read += chunk.len() as u64;
             bytes.extend_from_slice(&chunk);
             if bytes.len() as u64 > limits.per_file {
-                return Ok(refuse(StatusCode::PAYLOAD_TOO_LARGE, limits.too_large(&display_name(&name)), false).await);
+                return Ok(refuse(StatusCode::PAYLOAD_TOO_LARGE, limits.too_large(&display_name(&name))).await);
             }
             if read > room {
-                return Ok(refuse(StatusCode::PAYLOAD_TOO_LARGE, limits.too_much(), false).await);
+                return Ok(refuse(StatusCode::PAYLOAD_TOO_LARGE, limits.too_much()).await);
             }
         }
         // A form sent with no file chosen still carries one empty part.
@@ -356,22 +351,52 @@ async fn send_documents(
     }
     let accepted = match documents::accept(uploads, held, &limits) {
         Ok(accepted) => accepted,
-        Err(message) => return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, message, false).await),
+        Err(message) => return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, message).await),
     };
-    match state.desk.customer_documents(&tracked, accepted).await {
+    // Through an old link the files are kept, sealed and unseen, until
+    // the customer follows the confirmation link mailed to them.
+    let taken = if tracking::needs_fresh_link(issued, Utc::now(), state.fresh_link_age) {
+        let until = Utc::now() + state.register.link_ttl();
+        match state.desk.hold_documents(&tracked, accepted, until).await {
+            Ok(held) => return hold_documents(&state, &tracked, &page, held).await,
+            Err(error) => Err(error),
+        }
+    } else {
+        state.desk.customer_documents(&tracked, accepted).await
+    };
+    match taken {
         Ok(()) => Ok(Redirect::to(&format!("{page}?documents=sent#documents")).into_response()),
-        Err(CaseError::Invalid(reason)) => Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, reason.to_owned(), false).await),
+        Err(CaseError::Invalid(reason)) => Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, reason.to_owned()).await),
         Err(error) => Err(HttpError::Case(error)),
     }
+}
+
+/// Documents held for confirmation: the link that releases them is mailed;
+/// when none can be sent (one went moments ago, or none may go today),
+/// nothing is kept.
+async fn hold_documents(
+    state: &AppState,
+    tracked: &crate::db::entities::request::Model,
+    page: &str,
+    held: Vec<String>,
+) -> Result<Response, HttpError> {
+    let action = CustomerAction::SendDocuments { held: held.clone() };
+    let sent = state.register.ask_to_confirm(tracked, &action).await;
+    if !matches!(sent, Ok(RevocationLink::Sent)) {
+        state.desk.drop_held_documents(tracked, &held).await.map_err(HttpError::Case)?;
+    }
+    let answer = match sent? {
+        RevocationLink::Sent => "sent",
+        RevocationLink::TooSoon => "wait",
+        RevocationLink::NotApplicable => "",
+        RevocationLink::AllowanceUsed => return Err(HttpError::limited(&state.site, until_tomorrow())),
+    };
+    Ok(Redirect::to(&format!("{page}?confirm={answer}")).into_response())
 }
 
 /// Why an appeal is refused: the request moved on, or was appealed already.
 const NOT_APPEALABLE: &str = "This decision cannot be appealed here: it may have been appealed already. \
     Reload the page to see where your request stands.";
-
-/// Why documents through an old link are refused.
-const STALE_LINK: &str = "This private link is older, so documents cannot be sent through it. \
-    Ask for a fresh link to be emailed to you, and send them through that one.";
 
 /// The tracking page again, with why the documents were refused.
 async fn refuse_documents(
@@ -417,6 +442,7 @@ async fn confirm_action(State(state): State<AppState>, Path(token): Path<String>
                     Action::DisagreeWithOwnDenial
                 }
                 CustomerAction::Appeal { .. } => Action::AppealOwnRefusal,
+                CustomerAction::SendDocuments { .. } => Action::SendDocumentsToOwnRequest,
             };
             if !permits(Actor::Customer, permitted) {
                 return Err(HttpError::Forbidden);
@@ -430,6 +456,7 @@ async fn confirm_action(State(state): State<AppState>, Path(token): Path<String>
                     state.desk.customer_disagree(&tracked, statement).await
                 }
                 CustomerAction::AskDenialWithDisclosures => state.desk.customer_wants_denial_disclosed(&tracked).await,
+                CustomerAction::SendDocuments { held } => state.desk.release_documents(&tracked, held).await,
                 CustomerAction::Appeal { state: law, grounds } => {
                     match state.store.appeal(&tracked, *law, grounds).await {
                         Ok(_) => Ok(()),

@@ -197,6 +197,11 @@ pub struct Register {
 }
 
 impl Register {
+    /// How long an emailed confirmation link works.
+    pub fn link_ttl(&self) -> chrono::Duration {
+        self.limits.link_ttl
+    }
+
     pub fn new(db: DatabaseConnection, mailer: Mailer, clocks: Arc<Clocks>, limits: RevocationLimits) -> Self {
         Self { read: db.clone(), db, mailer, clocks, limits }
     }

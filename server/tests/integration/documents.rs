@@ -9,7 +9,7 @@ use app::domain::documents::DocumentKind;
 use app::domain::{EventKind, RequestStatus, Role};
 use axum::http::{StatusCode, header};
 use chrono::Utc;
-use common::{COMPLAINT, TestApp};
+use common::{COMPLAINT, TestApp, WAIT};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use server::db::entities::{request, request_document};
@@ -135,7 +135,68 @@ async fn a_purge_removes_the_documents(app: TestApp) {
     assert!(stored(&app).await.is_empty(), "the documents went with the personal data");
 }
 
+/// Ages the request's first tracking link past the age at which it acts
+/// by itself.
+async fn age_link(app: &TestApp, reference: &str) {
+    request::Entity::update_many()
+        .col_expr(request::Column::CreatedAt, Expr::value(Utc::now() - chrono::Duration::days(31)))
+        .filter(request::Column::Reference.eq(reference))
+        .exec(app.app.database())
+        .await
+        .expect("aged");
+}
+
+async fn documents_through_an_old_link_are_held_unseen_until_the_emailed_link_confirms_them(app: TestApp) {
+    let (tracking, reference) = submit(&app).await;
+    age_link(&app, &reference).await;
+    let before = app.mail.wait_for(1, WAIT).await.len();
+    let sent = app.post_files(&format!("{tracking}/documents"), &[("documents", "card.pdf", PDF)]).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.main_text());
+    assert_eq!(sent.location(), format!("{tracking}?confirm=sent"));
+    let rows = stored(&app).await;
+    assert_eq!(rows.len(), 1, "kept, sealed");
+    assert!(rows[0].held_until.is_some());
+    assert!(!rows[0].content.as_stored().contains("%PDF"), "sealed while held");
+
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    assert!(agent.case(&reference).await.documents.is_empty(), "unseen by staff until confirmed");
+    let download = agent.get(&format!("/staff/requests/{reference}/documents/{}", rows[0].id)).await;
+    assert_eq!(download.status, StatusCode::NOT_FOUND);
+    assert!(app.get(&tracking).await.text_of("documents-list").is_none(), "and by whoever holds the old link");
+
+    let inbox = app.mail.wait_for(before + 1, WAIT).await;
+    let link = inbox
+        .iter()
+        .find(|m| m.text().contains("send the documents you chose"))
+        .and_then(|m| m.link("http://portal.test/confirm/"))
+        .expect("a confirmation link");
+    let path = link.trim_start_matches("http://portal.test").to_owned();
+    let confirmed = app.post_form(&path, &[]).await;
+    assert_eq!(confirmed.location(), format!("{path}?result=ok"));
+    let case = agent.case(&reference).await;
+    assert_eq!(case.documents.len(), 1, "arrived once confirmed");
+    assert_eq!(case.documents[0].name, "card.pdf");
+    assert!(case.timeline.iter().any(|event| event.kind == EventKind::DocumentsSent));
+    assert!(app.get(&tracking).await.text_of("documents-list").is_some_and(|list| list.contains("card.pdf")));
+    assert_eq!(app.post_form(&path, &[]).await.location(), format!("{path}?result=unknown"), "the link is spent");
+}
+
+async fn documents_never_confirmed_are_swept_with_their_link(app: TestApp) {
+    let (tracking, reference) = submit(&app).await;
+    age_link(&app, &reference).await;
+    let sent = app.post_files(&format!("{tracking}/documents"), &[("documents", "card.pdf", PDF)]).await;
+    assert_eq!(sent.location(), format!("{tracking}?confirm=sent"));
+    let report = app.app.purge().run(Utc::now()).await.expect("runs");
+    assert_eq!(report.unconfirmed_documents, 0, "kept while the link works");
+    let later = Utc::now() + chrono::Duration::days(4);
+    let report = app.app.purge().run(later).await.expect("runs");
+    assert_eq!(report.unconfirmed_documents, 1);
+    assert!(stored(&app).await.is_empty(), "nothing unconfirmed is kept past its link");
+}
+
 on_both_databases!(
+    documents_through_an_old_link_are_held_unseen_until_the_emailed_link_confirms_them,
+    documents_never_confirmed_are_swept_with_their_link,
     real_pdf_bytes_named_jpg_are_taken_as_pdf_and_downloaded_by_staff,
     a_script_named_like_an_image_is_refused_beside_the_field,
     an_oversized_document_is_refused_calmly,

@@ -25,6 +25,8 @@ pub enum CustomerStep {
     /// The customer appeals a refusal, in whole or in part: a new case,
     /// linked to this one.
     Appeal,
+    /// The customer sent supporting documents.
+    SendDocuments,
 }
 
 impl CustomerStep {
@@ -36,6 +38,7 @@ impl CustomerStep {
             Self::StateDisagreement => EventKind::DisagreementStated,
             Self::AskDenialWithDisclosures => EventKind::DenialWithDisclosures,
             Self::Appeal => EventKind::Appealed,
+            Self::SendDocuments => EventKind::DocumentsSent,
         }
     }
 }
@@ -49,6 +52,7 @@ impl CustomerStep {
             Self::StateDisagreement => "state_disagreement",
             Self::AskDenialWithDisclosures => "denial_with_disclosures",
             Self::Appeal => "appeal",
+            Self::SendDocuments => "documents",
         }
     }
 }
@@ -58,11 +62,25 @@ impl CustomerStep {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum CustomerAction {
-    Reply { message: String },
-    Withdraw { reason: Option<String> },
-    StateDisagreement { statement: String },
+    Reply {
+        message: String,
+    },
+    Withdraw {
+        reason: Option<String>,
+    },
+    StateDisagreement {
+        statement: String,
+    },
     AskDenialWithDisclosures,
-    Appeal { state: Option<Regime>, grounds: String },
+    Appeal {
+        state: Option<Regime>,
+        grounds: String,
+    },
+    /// Documents already checked and kept sealed, unseen, by their ids,
+    /// until the customer confirms.
+    SendDocuments {
+        held: Vec<String>,
+    },
 }
 
 impl CustomerAction {
@@ -73,6 +91,7 @@ impl CustomerAction {
             Self::StateDisagreement { .. } => CustomerStep::StateDisagreement,
             Self::AskDenialWithDisclosures => CustomerStep::AskDenialWithDisclosures,
             Self::Appeal { .. } => CustomerStep::Appeal,
+            Self::SendDocuments { .. } => CustomerStep::SendDocuments,
         }
     }
 
@@ -86,6 +105,7 @@ impl CustomerAction {
                 "ask that your request and our denial go with any future disclosure of the information"
             }
             Self::Appeal { .. } => "send the appeal you wrote on your tracking page",
+            Self::SendDocuments { .. } => "send the documents you chose on your tracking page",
         }
     }
 }
@@ -109,6 +129,11 @@ pub fn customer_next(status: RequestStatus, step: CustomerStep) -> Option<Reques
         (CustomerStep::StateDisagreement | CustomerStep::AskDenialWithDisclosures, _) => None,
         (CustomerStep::Appeal, S::Denied | S::Completed) => Some(status),
         (CustomerStep::Appeal, _) => None,
+        // Documents are what staff most often ask for: sent while the
+        // request waits on the customer, they end the wait as a reply does.
+        (CustomerStep::SendDocuments, S::AwaitingCustomer) => Some(S::InProgress),
+        (CustomerStep::SendDocuments, status) if status.is_open() => Some(status),
+        (CustomerStep::SendDocuments, _) => None,
     }
 }
 
@@ -129,7 +154,7 @@ pub fn disagreement_open(step: CustomerStep, stated: bool, asked_with_disclosure
     match step {
         CustomerStep::StateDisagreement => !stated,
         CustomerStep::AskDenialWithDisclosures => !stated && !asked_with_disclosures,
-        CustomerStep::Reply | CustomerStep::Withdraw | CustomerStep::Appeal => true,
+        CustomerStep::Reply | CustomerStep::Withdraw | CustomerStep::Appeal | CustomerStep::SendDocuments => true,
     }
 }
 
@@ -192,5 +217,14 @@ mod tests {
         }
         assert_eq!(customer_next(S::Denied, CustomerStep::Appeal), Some(S::Denied));
         assert_eq!(customer_next(S::InProgress, CustomerStep::Appeal), None);
+    }
+
+    #[test]
+    fn documents_end_a_wait_and_only_an_open_request_takes_them() {
+        assert_eq!(customer_next(S::AwaitingCustomer, CustomerStep::SendDocuments), Some(S::InProgress));
+        assert_eq!(customer_next(S::Unverified, CustomerStep::SendDocuments), Some(S::Unverified));
+        for status in [S::Completed, S::Denied, S::Closed, S::Withdrawn, S::Merged] {
+            assert_eq!(customer_next(status, CustomerStep::SendDocuments), None, "{status:?}");
+        }
     }
 }

@@ -19,6 +19,9 @@ pub struct Model {
     /// The bytes, base64, sealed.
     pub content: Sealed,
     pub received_at: DateTimeUtc,
+    /// Sent through an old tracking link: kept unseen until the customer
+    /// confirms by the link mailed to them, which expires then.
+    pub held_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
