@@ -26,6 +26,7 @@ mod m20261208_000010_request_documents;
 mod m20261209_000010_account_with_email;
 mod m20261210_000010_appeals;
 mod m20261210_000020_held_documents;
+mod m20261210_000030_agents;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000010_account_with_email::Migration),
             Box::new(m20261210_000010_appeals::Migration),
             Box::new(m20261210_000020_held_documents::Migration),
+            Box::new(m20261210_000030_agents::Migration),
         ]
     }
 }

@@ -244,6 +244,7 @@ impl Purge {
             phone: Set(None),
             postal_address: Set(None),
             account_number: Set(None),
+            agent: Set(None),
             details: Set(details),
             email_index: Set(None),
             account_index: Set(None),

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::domain::AgentRelationship;
 use crate::domain::form::{NOTIFY_ROWS, limits};
 use crate::domain::request::{AmendmentCategory, ComplaintCategory, JointAccount, OptOutScope};
 
@@ -67,6 +68,7 @@ pub fn OptOutFields(#[prop(optional)] staff: bool) -> impl IntoView {
             hint="On a joint account, one name a line, up to nine. For all holders, the opt-out covers each of them; only for you, it covers you alone."
             max=limits::TEXT
         />
+        <AgentFields staff/>
     }
 }
 
@@ -143,6 +145,7 @@ pub fn AmendmentFields(#[prop(optional)] staff: bool) -> impl IntoView {
                 }
             })
             .collect_view()}
+        <AgentFields staff/>
     }
 }
 
@@ -192,6 +195,41 @@ pub fn ComplaintFields(#[prop(optional)] staff: bool) -> impl IntoView {
             hint="Tell us in your own words. Include anything that will help us look into it."
             required=true
             max=limits::LONG_TEXT
+        />
+        <AgentFields staff/>
+    }
+}
+
+/// Someone asking for another person (a parent, a guardian, an attorney)
+/// says so here and gives their own details; the details above are the
+/// customer's. Asking for oneself is the first choice, chosen at first, so
+/// nothing here needs touching then.
+#[component]
+pub fn AgentFields(#[prop(optional)] staff: bool) -> impl IntoView {
+    let mut options = vec![("", heading(staff, "No, I am asking for myself", "No, the customer asked themselves"))];
+    options.extend(options_of::<AgentRelationship>());
+    view! {
+        <h2 class="section-title">{heading(staff, "Asking for someone else?", "Asked by an agent?")}</h2>
+        <ChoiceField
+            name="agent_relationship"
+            legend=heading(staff, "Are you acting for the person named above?", "Did someone act for the customer?")
+            hint=heading(
+                staff,
+                "A parent, guardian, attorney or other authorised agent may ask for someone. We send you a copy of each letter and ask you for your signed permission.",
+                "The agent is sent a copy of each letter and a link to send the signed permission.",
+            )
+            options
+        />
+        <TextField
+            name="agent_name"
+            label=heading(staff, "Your full name, if you are their agent", "The agent's full name")
+            autocomplete="off"
+        />
+        <TextField
+            name="agent_email"
+            label=heading(staff, "Your email address, if you are their agent", "The agent's email address")
+            input_type="email"
+            autocomplete="off"
         />
     }
 }

@@ -10,7 +10,7 @@ use super::disagreement::Disagreement;
 use super::documents::DocumentEntry;
 use super::notices::BusinessAssociate;
 use super::workflow::{Outcome, StepKind};
-use super::{Channel, Contact, EventKind, ReferenceCode, RequestDetails, RequestKind, RequestStatus};
+use super::{Agent, Channel, Contact, EventKind, ReferenceCode, RequestDetails, RequestKind, RequestStatus};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CaseView {
@@ -52,6 +52,17 @@ pub struct CaseView {
     pub documents: Vec<DocumentEntry>,
     #[serde(default)]
     pub appeal: AppealLinks,
+    /// Who asked for the customer, and since when staff have verified
+    /// their authority to.
+    #[serde(default)]
+    pub agent: Option<AgentStanding>,
+}
+
+/// An agent acting for the customer, as staff see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentStanding {
+    pub agent: Agent,
+    pub verified_on: Option<NaiveDate>,
 }
 
 /// How an appeal and the refused request it appeals point at each other.

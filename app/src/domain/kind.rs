@@ -175,5 +175,6 @@ named_enum! {
         Rebutted => "rebutted",
         DocumentsSent => "documents_sent",
         Appealed => "appealed",
+        AgentVerified => "agent_verified",
     }
 }

@@ -88,6 +88,6 @@ pub use access::{Action, Role, Viewer};
 pub use form::{FieldErrors, FormState, ParseContext, RequestForm};
 pub use kind::{Channel, EventKind, RequestKind, RequestStatus};
 pub use reference::ReferenceCode;
-pub use request::{Contact, NewRequest, RequestDetails};
+pub use request::{Agent, AgentRelationship, Contact, NewRequest, RequestDetails};
 pub use site::SiteInfo;
 pub use tracking::{RecordedEvent, TimelineEntry, TrackedRequest, TrackingView};

@@ -30,6 +30,39 @@ impl Contact {
 pub struct NewRequest {
     pub contact: Contact,
     pub details: RequestDetails,
+    /// Who asked on the customer's behalf, if not the customer.
+    #[serde(default)]
+    pub agent: Option<Agent>,
+}
+
+/// Someone acting for the customer (11 CCR 7063): the request is about the
+/// customer; letters go to both; staff check the agent's authority before
+/// acting on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agent {
+    pub name: String,
+    pub email: String,
+    pub relationship: AgentRelationship,
+}
+
+choice! {
+    /// How an agent is entitled to act for the customer.
+    AgentRelationship {
+        Parent => "parent": "Parent of a child under 18",
+        LegalGuardian => "legal_guardian": "Legal guardian or conservator",
+        PowerOfAttorney => "power_of_attorney": "Power of attorney",
+        Other => "other": "Another authorised agent",
+    }
+}
+
+impl AgentRelationship {
+    /// Whether the customer must confirm by email that the agent may act
+    /// for them: a business may ask that of the consumer (11 CCR
+    /// 7063(a)(2)), except where the agent holds a power of attorney
+    /// (7063(b); Probate Code 4121-4130).
+    pub fn customer_confirms(self) -> bool {
+        self != Self::PowerOfAttorney
+    }
 }
 
 impl NewRequest {

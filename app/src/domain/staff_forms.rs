@@ -37,6 +37,7 @@ named_enum! {
         Associate => "associate",
         Duplicate => "duplicate",
         Rebuttal => "rebuttal",
+        VerifyAgent => "verify_agent",
         Letter => "letter",
         RestoreLetter => "restore_letter",
         SaveView => "save_view",
@@ -74,6 +75,7 @@ named_enum! {
         Merged => "merged",
         KeptSeparate => "kept_separate",
         Rebutted => "rebutted",
+        AgentVerified => "agent_verified",
         LetterSaved => "letter_saved",
         LetterRestored => "letter_restored",
         ViewSaved => "view_saved",
@@ -332,6 +334,11 @@ impl<F> StaffAction for IntakeForm<F> {
 staff_form! {
     /// A rebuttal of the customer's statement of disagreement.
     RebuttalForm needs WorkCase { version: String, rebuttal: String }
+}
+
+staff_form! {
+    /// Staff saw the agent's signed permission or power of attorney.
+    VerifyAgentForm needs WorkCase { version: String }
 }
 
 staff_form! { HoldForm needs PlaceLegalHold { version: String, reason: String } }

@@ -40,6 +40,10 @@ pub struct TrackingView {
     /// the appeal filed.
     #[serde(default)]
     pub appeal: Option<AppealStanding>,
+    /// For a request an agent made: their name, and whether staff have
+    /// verified their authority yet.
+    #[serde(default)]
+    pub agent: Option<(String, bool)>,
 }
 
 /// A refused request's appeal, as its customer is shown it.
@@ -154,6 +158,7 @@ impl TrackingView {
             disagreement,
             documents: Vec::new(),
             appeal: None,
+            agent: None,
         }
     }
 
@@ -264,6 +269,7 @@ impl EventKind {
             Self::Rebutted => "Our response to your statement of disagreement",
             Self::DocumentsSent => "Documents you sent us",
             Self::Appealed => "You appealed our decision",
+            Self::AgentVerified => "We confirmed your agent's authority to act for you",
         }
     }
 
@@ -300,6 +306,7 @@ impl EventKind {
             Self::Rebutted => "Rebuttal sent to the customer",
             Self::DocumentsSent => "The customer sent documents",
             Self::Appealed => "The customer appealed the decision",
+            Self::AgentVerified => "Staff verified the agent's authority",
         }
     }
 

@@ -63,7 +63,8 @@ impl WebhookEvent {
             | E::Rebutted
             | E::DocumentsSent
             // The appeal is a request of its own, announced when received.
-            | E::Appealed => Vec::new(),
+            | E::Appealed
+            | E::AgentVerified => Vec::new(),
         }
     }
 

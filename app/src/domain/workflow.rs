@@ -260,6 +260,10 @@ pub enum StepError {
     NotMergeable,
     #[error("You refused the request this appeal is about, so a colleague must decide the appeal.")]
     OwnRefusal,
+    #[error(
+        "Verify the agent's authority to act for the customer first: until then no work starts and no outcome is recorded."
+    )]
+    AgentUnverified,
 }
 
 /// Who takes a step, as far as the state machine must know: an appeal is
@@ -280,10 +284,31 @@ impl Reviewer {
     }
 }
 
+/// What besides kind and status decides which steps are open: who takes
+/// them, and whether an agent's authority to act is still unverified, in
+/// which case no work starts and no outcome is recorded (11 CCR 7063).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Gate {
+    pub reviewer: Reviewer,
+    pub agent_unverified: bool,
+}
+
+impl From<Reviewer> for Gate {
+    fn from(reviewer: Reviewer) -> Self {
+        Self { reviewer, agent_unverified: false }
+    }
+}
+
+/// The steps an agent's unverified authority holds back.
+fn needs_agent_authority(step: StepKind) -> bool {
+    matches!(step, StepKind::StartWork | StepKind::Resolve)
+}
+
 /// The steps open to a request of `kind` in `status`, in the order a page
 /// should offer them; the refuser of an appealed request may work the
 /// appeal, but neither decide nor close it.
-pub fn available(kind: RequestKind, status: RequestStatus, reviewer: Reviewer) -> Vec<StepKind> {
+pub fn available(kind: RequestKind, status: RequestStatus, gate: impl Into<Gate>) -> Vec<StepKind> {
+    let Gate { reviewer, agent_unverified } = gate.into();
     use RequestStatus as S;
     use StepKind as K;
     let steps: &[StepKind] = match status {
@@ -300,6 +325,7 @@ pub fn available(kind: RequestKind, status: RequestStatus, reviewer: Reviewer) -
         .copied()
         .filter(|step| !(kind == RequestKind::OptOut && *step == K::AskCustomer))
         .filter(|step| !(kind == RequestKind::Appeal && reviewer == Reviewer::Refuser && step.sends_final_letter()))
+        .filter(|step| !(agent_unverified && needs_agent_authority(*step)))
         .collect()
 }
 
@@ -308,8 +334,16 @@ pub fn next(
     kind: RequestKind,
     status: RequestStatus,
     step: &Step,
-    reviewer: Reviewer,
+    gate: impl Into<Gate>,
 ) -> Result<RequestStatus, StepError> {
+    let gate = gate.into();
+    if gate.agent_unverified
+        && needs_agent_authority(step.kind())
+        && available(kind, status, Reviewer::Other).contains(&step.kind())
+    {
+        return Err(StepError::AgentUnverified);
+    }
+    let reviewer = gate.reviewer;
     let own_refusal = kind == RequestKind::Appeal && reviewer == Reviewer::Refuser;
     if own_refusal
         && step.kind().sends_final_letter()
@@ -317,7 +351,7 @@ pub fn next(
     {
         return Err(StepError::OwnRefusal);
     }
-    if !available(kind, status, reviewer).contains(&step.kind()) {
+    if !available(kind, status, gate).contains(&step.kind()) {
         return Err(StepError::NotFromHere { from: status, step: step.kind() });
     }
     match step {
@@ -652,5 +686,23 @@ mod tests {
         );
         assert_eq!(Reviewer::of(7, Some(7)), Reviewer::Refuser);
         assert_eq!(Reviewer::of(7, None), Reviewer::Other);
+    }
+
+    #[test]
+    fn an_agent_s_unverified_authority_holds_back_work_and_outcomes() {
+        let gate = Gate { reviewer: Reviewer::Other, agent_unverified: true };
+        let kind = RequestKind::Complaint;
+        assert_eq!(next(kind, S::Received, &Step::StartWork, gate), Err(StepError::AgentUnverified));
+        let resolved =
+            resolve(Outcome::ComplaintResolved { category: ComplaintCategory::Other, resolution: "Explained".into() });
+        assert_eq!(next(kind, S::Received, &resolved, gate), Err(StepError::AgentUnverified));
+        let ask = Step::AskCustomer { what: "The signed permission".into() };
+        assert_eq!(
+            next(kind, S::Received, &ask, gate),
+            Ok(S::AwaitingCustomer),
+            "asking for the permission is work allowed"
+        );
+        assert_eq!(available(kind, S::Received, gate), [StepKind::AskCustomer, StepKind::Close]);
+        assert_eq!(next(kind, S::Received, &Step::StartWork, Reviewer::Other), Ok(S::InProgress), "once verified");
     }
 }

@@ -142,6 +142,17 @@ fn TrackingDetails(
                 <div><dt>"We will answer by"</dt><dd id="answer-by">{long_date(day)}</dd></div>
             })}
         </dl>
+        {view.agent.map(|(name, verified)| view! {
+            <div class="notice" id="agent-notice">
+                <p>"This request was made by " <strong>{name}</strong> " as authorised agent. We send them a copy of each letter about it."</p>
+                {(!verified && open).then(|| view! {
+                    <p>
+                        "Before we start work we check the agent's signed permission or power of attorney. "
+                        <a href="#documents">"Send it under “Send us documents”"</a> " if you have not yet."
+                    </p>
+                })}
+            </div>
+        })}
         {view.opt_out.map(|opt_out| view! { <OptOutState opt_out token=token.clone() revoke/> })}
         {withdrawn.then(|| view! {
             <p class="notice" role="status" id="withdrawn-notice"><strong>"Your request is withdrawn. We have emailed you to confirm."</strong></p>

@@ -5,8 +5,7 @@
 use app::domain::RequestDetails;
 use app::domain::case::{AppealLinks, StaffMember};
 use app::domain::clock::appeals::{self, AttorneyGeneral};
-use app::domain::workflow::Reviewer;
-use app::domain::{EventKind, ReferenceCode, Viewer};
+use app::domain::{EventKind, ReferenceCode};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
@@ -15,15 +14,9 @@ use crate::db::entities::{request, request_event};
 use crate::requests::StoreError;
 
 impl CaseDesk {
-    /// Who `viewer` is to the case, for the state machine: the refuser of
-    /// the request an appeal appeals, or anyone else.
-    pub(super) async fn reviewer(&self, viewer: &Viewer, found: &Loaded) -> Result<Reviewer, CaseError> {
-        Ok(Reviewer::of(viewer.id, self.refuser_of(&found.row).await?))
-    }
-
     /// The staff member who recorded the outcome of the request `row`
     /// appeals; `None` for a request that appeals nothing.
-    async fn refuser_of(&self, row: &request::Model) -> Result<Option<i64>, CaseError> {
+    pub(super) async fn refuser_of(&self, row: &request::Model) -> Result<Option<i64>, CaseError> {
         let Some(original) = row.appeal_of else { return Ok(None) };
         let resolved = request_event::Entity::find()
             .filter(request_event::Column::RequestId.eq(original))

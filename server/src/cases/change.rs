@@ -168,6 +168,10 @@ impl CaseDesk {
             register::record(&txn, self.vault(), entry).await?;
         }
         if let Some(letter) = change.letter {
+            // An agent acting for the customer is sent a copy of each letter.
+            if let Some(agent) = &found.agent {
+                self.mailer.enqueue(&txn, Some(id), &agent.email, letter.clone()).await?;
+            }
             self.mailer.enqueue_to(&txn, Some(id), found.recipient(), letter).await?;
         }
         for (recipient, notice) in change.notices {
@@ -307,7 +311,7 @@ impl CaseDesk {
     ) -> Result<RequestStatus, CaseError> {
         let found = self.load(reference).await?;
         at_version(&found, version)?;
-        let next = workflow::next(found.kind, found.status, step, self.reviewer(viewer, &found).await?)?;
+        let next = workflow::next(found.kind, found.status, step, self.gate(viewer, &found).await?)?;
         let notices = match step {
             Step::Resolve(outcome) => self.notices(&found, outcome, choice).await?,
             _ => Notices::default(),
@@ -380,7 +384,7 @@ impl CaseDesk {
     ) -> Result<Option<Composed>, CaseError> {
         let found = self.load(reference).await?;
         at_version(&found, version)?;
-        workflow::next(found.kind, found.status, step, self.reviewer(viewer, &found).await?)?;
+        workflow::next(found.kind, found.status, step, self.gate(viewer, &found).await?)?;
         let told = match step {
             Step::Resolve(outcome) => self.notices(&found, outcome, choice).await?.told,
             _ => Vec::new(),

@@ -3,6 +3,7 @@
 //! version and writes its history event, its audit entry and any letter in
 //! one transaction.
 
+mod agents;
 mod appeals;
 mod change;
 mod customer;
@@ -18,7 +19,7 @@ use std::sync::Arc;
 use app::domain::case::{LetterState, PrintLetter, StaffMember};
 use app::domain::clock::ExtensionError;
 use app::domain::workflow::StepError;
-use app::domain::{ReferenceCode, RequestKind, RequestStatus, Viewer};
+use app::domain::{Agent, ReferenceCode, RequestKind, RequestStatus, Viewer};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
 use crate::audit::AccessLog;
@@ -103,6 +104,9 @@ struct Loaded {
     kind: RequestKind,
     status: RequestStatus,
     reference: ReferenceCode,
+    /// Who asked for the customer, if anyone did: sent a copy of each of
+    /// the customer's letters.
+    agent: Option<Agent>,
 }
 
 impl Loaded {
@@ -169,7 +173,9 @@ impl CaseDesk {
         let (name, email) = (vault.open_name(&row).map_err(opened)?, vault.open_email(&row).map_err(opened)?);
         let postal_address =
             if email.trim().is_empty() { vault.open_contact(&row).map_err(opened)?.postal_address } else { None };
-        Ok(Loaded { kind, status, reference: reference.clone(), row, name, email, postal_address })
+        let agent = vault.open_agent(&row).map_err(opened)?;
+        let agent = agent.as_deref().map(serde_json::from_str).transpose().map_err(|e| corrupt(&e.to_string()))?;
+        Ok(Loaded { kind, status, reference: reference.clone(), row, name, email, postal_address, agent })
     }
 
     pub async fn kind_of(&self, reference: &ReferenceCode) -> Result<RequestKind, CaseError> {

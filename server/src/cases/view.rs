@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use app::domain::access;
-use app::domain::case::{CaseEvent, CaseView, DuplicateLinks, LegalHold, Purged, StaffMember};
+use app::domain::case::{AgentStanding, CaseEvent, CaseView, DuplicateLinks, LegalHold, Purged, StaffMember};
 use app::domain::clock::RequestClock;
 use app::domain::disagreement::Disagreement;
 use app::domain::documents::{DocumentEntry, DocumentKind};
@@ -96,7 +96,7 @@ impl CaseDesk {
             outcome,
             clock: self.clock_of(&found)?,
             version: row.version,
-            steps: workflow::available(found.kind, found.status, self.reviewer(viewer, &found).await?),
+            steps: workflow::available(found.kind, found.status, self.gate(viewer, &found).await?),
             timeline,
             letters,
             hold: row
@@ -114,6 +114,10 @@ impl CaseDesk {
             disagreement,
             documents,
             appeal: self.appeal_links(row, &staff).await?,
+            agent: found.agent.clone().map(|agent| AgentStanding {
+                agent,
+                verified_on: row.agent_verified_at.map(|at| clocks.local_date(at)),
+            }),
             duplicates: DuplicateLinks {
                 repeats: duplicates.repeats,
                 repeated_by: duplicates.repeated_by,

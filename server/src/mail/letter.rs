@@ -36,6 +36,12 @@ pub enum Letter<'a> {
         valid_hours: u32,
         /// The response deadline, when a rule sets one.
         answer_by: Option<String>,
+        /// To the customer of a request an agent made: who asked, and as
+        /// what ("Mary Hopper, parent of a child under 18").
+        agent: Option<&'a str>,
+        /// To the agent: whom they asked for. Their letter asks for the
+        /// signed permission.
+        on_behalf_of: Option<&'a str>,
     },
     Verification {
         name: &'a str,

@@ -250,11 +250,13 @@ impl Letters {
                 verify_url,
                 valid_hours,
                 answer_by,
+                agent,
+                on_behalf_of,
             } => {
                 context! {
                     name, reference => reference.as_str(), kind_label => kind.label(), summary, received_on,
                     tracking_url => url(tracking_url), verify_url => verify_url.map(url), valid_hours,
-                    next_steps => next_steps(*kind), answer_by,
+                    next_steps => next_steps(*kind), answer_by, agent, on_behalf_of,
                 }
             }
             Letter::Verification { name, reference, verify_url, valid_hours } => {
@@ -457,6 +459,8 @@ mod tests {
                 verify_url: Some("https://privacy.example.com/verify/CONFIRM"),
                 valid_hours: 72,
                 answer_by: Some("24 January 2027".into()),
+                agent: None,
+                on_behalf_of: None,
             })
             .expect("composes")
     }

@@ -103,6 +103,8 @@ impl Sample {
                 verify_url: Some(ACTION_URL),
                 valid_hours: 72,
                 answer_by: Some("24 January 2027".to_owned()),
+                agent: None,
+                on_behalf_of: None,
             },
             "verification" => Letter::Verification { name, reference, verify_url: ACTION_URL, valid_hours: 72 },
             "tracking_link" => {

@@ -27,7 +27,7 @@ impl RequestStore {
         let contact = self.vault().open_contact(tracked)?;
         let details =
             RequestDetails::Appeal { appeal_of: tracked.reference.clone(), state, grounds: grounds.to_owned() };
-        self.submit_appeal(&NewRequest { contact, details }, tracked.id).await
+        self.submit_appeal(&NewRequest { contact, details, agent: None }, tracked.id).await
     }
 
     /// Where `tracked` stands with an appeal: open to one, appealed

@@ -6,14 +6,14 @@
 //! by one, so one bad submission never takes the others down with it.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, Set, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
 
 use app::domain::EventKind;
 
 use crate::audit::{self, Actor};
 use crate::db::batch::gather;
-use crate::db::entities::request;
+use crate::db::entities::{request, tracking_link};
 use crate::history;
 use crate::mail::outbox::SealedLetter;
 use crate::mail::{Outbox, RecipientAllowance};
@@ -39,6 +39,9 @@ pub struct Prepared {
     pub allowance: Option<(RecipientAllowance, NaiveDate)>,
     /// For an appeal: the refused request, whose history says so.
     pub appealed: Option<Appealed>,
+    /// For a request an agent made: the hash of the agent's own tracking
+    /// link, beside the customer's.
+    pub agent_link: Option<String>,
 }
 
 /// The event an appeal writes on the request it appeals, naming the appeal.
@@ -143,6 +146,16 @@ async fn write(txn: &impl ConnectionTrait, outbox: &Outbox, prepared: &Prepared)
         _ => None,
     };
     history::record(txn, outbox, stored.id, prepared.event, prepared.at, None, actor_id).await?;
+    if let Some(hash) = &prepared.agent_link {
+        tracking_link::ActiveModel {
+            request_id: Set(stored.id),
+            hash: Set(hash.clone()),
+            created_at: Set(prepared.at),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
     if let Some(appealed) = &prepared.appealed {
         let body = appealed.body.clone();
         history::record(txn, outbox, appealed.request_id, EventKind::Appealed, prepared.at, body, None).await?;

@@ -11,9 +11,10 @@ use std::sync::Arc;
 
 use app::domain::clock::RequestClock;
 use app::domain::format::long_date;
+use app::domain::request::Choice;
 use app::domain::workflow;
 use app::domain::{
-    Channel, EventKind, NewRequest, RecordedEvent, ReferenceCode, RequestDetails, RequestKind, RequestStatus,
+    Agent, Channel, EventKind, NewRequest, RecordedEvent, ReferenceCode, RequestDetails, RequestKind, RequestStatus,
     TrackedRequest, TrackingView,
 };
 use chrono::{DateTime, Duration, Utc};
@@ -202,27 +203,62 @@ impl RequestStore {
             account_index: sealed.account_index.clone(),
         };
         let by_staff = intake.entered_by.is_some();
-        let verification = (kind.needs_verification() && !by_staff).then(Secret::generate);
+        let agent = request.agent.as_ref();
+        // A request an agent makes waits for confirmation too: from the
+        // customer, or, for a power of attorney, of the agent's own address.
+        let confirms = (kind.needs_verification() || agent.is_some()) && !by_staff;
+        let verification = confirms.then(Secret::generate);
+        let agent_confirms = agent.is_some_and(|agent| !agent.relationship.customer_confirms());
         let status = workflow::first_status(verification.is_some());
         let clock = self.clocks.compute(kind, intake.received_at, &ClockState::default());
 
         // One letter at submission: the receipt carries the confirmation
         // link too, so the customer is not sent two at once.
         let verify_url = verification.as_ref().map(|secret| link(&self.mailer, "verify", secret));
+        let summary = request.details.summary();
+        let received_on = long_date(self.clocks.local_date(intake.received_at));
+        let answer_by = clock.as_ref().map(|c| long_date(c.due()));
+        let agent_line = agent.map(|agent| format!("{} ({})", agent.name, agent.relationship.label().to_lowercase()));
         let receipt = self.mailer.compose_for(
             &Letter::Receipt {
                 name: &contact.full_name,
                 reference,
                 kind,
-                summary: &request.details.summary(),
-                received_on: long_date(self.clocks.local_date(intake.received_at)),
+                summary: &summary,
+                received_on: received_on.clone(),
                 tracking_url: &link(&self.mailer, "track", &token),
-                verify_url: verify_url.as_deref(),
+                verify_url: verify_url.as_deref().filter(|_| !agent_confirms),
                 valid_hours: self.verification_hours(),
-                answer_by: clock.as_ref().map(|c| long_date(c.due())),
+                answer_by: answer_by.clone(),
+                agent: agent_line.as_deref(),
+                on_behalf_of: None,
             },
             contact.by_post(),
         )?;
+        // The agent follows the request through a link of their own, where
+        // they send the signed permission.
+        let agent_token = agent.map(|_| Secret::generate());
+        let agent_receipt = match (agent, &agent_token) {
+            (Some(agent), Some(agent_token)) => Some((
+                agent,
+                self.mailer.compose(&Letter::Receipt {
+                    name: &agent.name,
+                    reference,
+                    kind,
+                    summary: &summary,
+                    received_on,
+                    tracking_url: &link(&self.mailer, "track", agent_token),
+                    verify_url: verify_url.as_deref().filter(|_| agent_confirms),
+                    valid_hours: self.verification_hours(),
+                    answer_by,
+                    agent: None,
+                    on_behalf_of: Some(&contact.full_name),
+                })?,
+            )),
+            _ => None,
+        };
+        let sealed_agent =
+            agent.map(to_json).transpose()?.map(|json| vault.seal_agent(reference.as_str(), &json)).transpose()?;
 
         let clock_json = clock.as_ref().map(to_json).transpose()?;
         let sealed_clock =
@@ -256,11 +292,15 @@ impl RequestStore {
             clock_state: Set(None),
             version: Set(0),
             appeal_of: Set(appeal_of),
+            agent: Set(sealed_agent),
             ..Default::default()
         };
         let outbox = self.mailer.outbox();
         let to = Recipient::of(&contact.full_name, &contact.email, contact.postal_address.as_deref());
-        let letters = vec![outbox.seal_to(to, receipt)?];
+        let mut letters = vec![outbox.seal_to(to, receipt)?];
+        if let Some((agent, letter)) = agent_receipt {
+            letters.push(outbox.seal_to(Recipient::of(&agent.name, &agent.email, None), letter)?);
+        }
         let event = if by_staff { EventKind::EnteredByStaff } else { EventKind::Submitted };
         let entered_by = intake.entered_by.clone();
         let allowance = (!by_staff).then(|| (self.limits.allowance, self.clocks.local_date(now)));
@@ -271,7 +311,9 @@ impl RequestStore {
                 Ok::<_, StoreError>(Appealed { request_id: original, body })
             })
             .transpose()?;
-        let prepared = Prepared { row, recipient, letters, at: now, event, entered_by, allowance, appealed };
+        let agent_link = agent_token.as_ref().map(Secret::hash);
+        let prepared =
+            Prepared { row, recipient, letters, at: now, event, entered_by, allowance, appealed, agent_link };
         match self.intake.write(prepared).await? {
             Written::Stored(id) => Ok((token, id, who)),
             Written::OverAllowance => Err(StoreError::OverAllowance),
@@ -294,8 +336,15 @@ impl RequestStore {
             .await
             .map_err(|e| StoreError::Corrupt { id: found.id, reason: e.to_string() })?;
         let appeal = self.appeal_standing(&found).await?;
+        let agent = self
+            .vault()
+            .open_agent(&found)?
+            .map(|json| serde_json::from_str::<Agent>(&json))
+            .transpose()
+            .map_err(|e| StoreError::Corrupt { id: found.id, reason: e.to_string() })?
+            .map(|agent| (agent.name, found.agent_verified_at.is_some()));
         tracking_view(self.vault(), found, events, &self.clocks)
-            .map(|view| Some(TrackingView { documents, appeal, ..view.with_register(&entries) }))
+            .map(|view| Some(TrackingView { documents, appeal, agent, ..view.with_register(&entries) }))
     }
 
     /// The request behind a tracking token, as stored, for the parts of

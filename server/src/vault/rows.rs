@@ -234,6 +234,14 @@ impl Vault {
         base64::Engine::decode(&base64::engine::general_purpose::STANDARD, content).map_err(|_| VaultError::Rejected)
     }
 
+    pub fn seal_agent(&self, reference: &str, json: &str) -> Result<Sealed, VaultError> {
+        self.seal(json, request_place("agent", reference))
+    }
+
+    pub fn open_agent(&self, row: &request::Model) -> Result<Option<String>, VaultError> {
+        self.open_optional(row.agent.as_ref(), request_place("agent", &row.reference))
+    }
+
     pub fn seal_hold_reason(&self, reference: &str, reason: &str) -> Result<Sealed, VaultError> {
         self.seal(reason, request_place("hold_reason", reference))
     }

@@ -129,6 +129,8 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
         // Not denied: refused by the state machine, the rule book asked first.
         post("/track/{token}/disagree", format!("{tracking}/disagree"), &[("statement", "I disagree")], EVERYONE),
         post("/track/{token}/denial-with-disclosures", format!("{tracking}/denial-with-disclosures"), &[], EVERYONE),
+        // Not refused: the workflow says no, the rule book asked first.
+        post("/track/{token}/appeal", format!("{tracking}/appeal"), &[("grounds", "Wrong")], EVERYONE),
         get("/revoke/{token}", "/revoke/not-a-token", EVERYONE),
         get("/confirm/{token}", "/confirm/not-a-token", EVERYONE),
         post("/confirm/{token}", "/confirm/not-a-token", &[], EVERYONE),
@@ -163,6 +165,7 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
         get("/staff/requests/{reference}/documents/{id}", format!("{case}/documents/999999"), AGENTS),
         post("/staff/requests/{reference}/duplicate", format!("{case}/duplicate"), &[("version", "-1")], AGENTS),
         post("/staff/requests/{reference}/rebut", format!("{case}/rebut"), &[("version", "-1")], AGENTS),
+        post("/staff/requests/{reference}/verify-agent", format!("{case}/verify-agent"), &[("version", "-1")], AGENTS),
         post("/staff/bulk", "/staff/bulk", &[("action", "start")], AGENTS),
         // Everyone at the queue keeps views of it; a nameless one is refused by name.
         post("/staff/views", "/staff/views", &[("name", "")], AGENTS),

@@ -8,6 +8,7 @@ mod common;
 
 mod abuse;
 mod access;
+mod agents;
 mod api;
 mod api_cases;
 mod appeals;

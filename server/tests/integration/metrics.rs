@@ -21,7 +21,7 @@ use sea_orm::{
 };
 use server::db::entities::{request, staff_user};
 
-use RequestKind::{Amendment, Complaint, OptOut};
+use RequestKind::{Amendment, Appeal, Complaint, OptOut};
 
 /// One hand-made request.
 pub(crate) struct Row {
@@ -262,7 +262,7 @@ async fn every_figure_matches_the_hand_count(app: TestApp) {
     let query = format!("range=custom&from={}&to={}", day(20), day(11));
     let board = dashboard(&manager, &query).await;
     assert_eq!((board.period.from, board.period.to), (day(20), day(11)));
-    assert_eq!(board.kinds, [OptOut, Amendment, Complaint]);
+    assert_eq!(board.kinds, [OptOut, Amendment, Complaint, Appeal]);
 
     // Received per day, by kind (opt-outs, amendments, complaints).
     let received: Vec<(NaiveDate, Vec<u64>)> =
@@ -270,13 +270,13 @@ async fn every_figure_matches_the_hand_count(app: TestApp) {
     assert_eq!(
         received,
         [
-            (day(20), vec![1, 0, 0]),
-            (day(19), vec![0, 1, 0]),
-            (day(17), vec![0, 0, 1]),
-            (day(16), vec![0, 0, 1]),
-            (day(15), vec![0, 0, 1]),
-            (day(14), vec![0, 0, 1]),
-            (day(11), vec![1, 1, 0]),
+            (day(20), vec![1, 0, 0, 0]),
+            (day(19), vec![0, 1, 0, 0]),
+            (day(17), vec![0, 0, 1, 0]),
+            (day(16), vec![0, 0, 1, 0]),
+            (day(15), vec![0, 0, 1, 0]),
+            (day(14), vec![0, 0, 1, 0]),
+            (day(11), vec![1, 1, 0, 0]),
         ]
     );
     assert_eq!(board.received.len(), 10, "every day of the period has its bar");
@@ -447,7 +447,15 @@ async fn the_disclosure_counts_a_calendar_year(app: TestApp) {
     assert!(!disclosure.partial);
     let lines: Vec<(RequestKind, u64, u64, u64, Option<f64>)> =
         disclosure.lines.iter().map(|l| (l.kind, l.received, l.complied, l.denied, l.median_days)).collect();
-    assert_eq!(lines, [(OptOut, 1, 2, 0, Some(2.0)), (Amendment, 3, 1, 1, Some(20.0)), (Complaint, 2, 0, 0, None)]);
+    assert_eq!(
+        lines,
+        [
+            (OptOut, 1, 2, 0, Some(2.0)),
+            (Amendment, 3, 1, 1, Some(20.0)),
+            (Complaint, 2, 0, 0, None),
+            (Appeal, 0, 0, 0, None)
+        ]
+    );
 
     let csv = manager.get("/staff/disclosure.csv?year=2025").await;
     assert_eq!(csv.status, StatusCode::OK);

@@ -6,7 +6,7 @@ use validator::Validate;
 use super::limits;
 use super::rules::{email, phone, required};
 use super::typed::{choice, contact, optional, parse_date};
-use super::{FieldErrors, ParseContext, RequestForm};
+use super::{AgentFields, FieldErrors, ParseContext, RequestForm};
 use crate::domain::email::{Email, EmailError};
 use crate::domain::request::{AmendmentCategory, NamedPerson};
 use crate::domain::{NewRequest, RequestDetails, RequestKind};
@@ -51,6 +51,9 @@ pub struct AmendmentForm {
     pub notify_3_name: String,
     #[validate(length(max = limits::EMAIL))]
     pub notify_3_email: String,
+    /// Who asks for the customer, when it is not the customer.
+    #[serde(flatten)]
+    pub agent: AgentFields,
 }
 
 /// The name and email fields of each row of persons to tell.
@@ -122,6 +125,7 @@ impl RequestForm for AmendmentForm {
             },
         };
         let notify = self.named_persons(&mut errors);
+        let agent = self.agent.parse(&mut errors);
         match category {
             Some(category) if errors.is_empty() => Ok(NewRequest {
                 contact: contact(&self.full_name, &self.email, &self.phone, &self.postal_address, &self.account_number),
@@ -134,6 +138,7 @@ impl RequestForm for AmendmentForm {
                     supporting_details: optional(&self.supporting_details),
                     notify,
                 },
+                agent,
             }),
             _ => Err(errors),
         }

@@ -6,7 +6,7 @@ use validator::Validate;
 use super::limits;
 use super::rules::{email, phone, required};
 use super::typed::{choice, contact, parse_date};
-use super::{FieldErrors, ParseContext, RequestForm};
+use super::{AgentFields, FieldErrors, ParseContext, RequestForm};
 use crate::domain::request::ComplaintCategory;
 use crate::domain::{NewRequest, RequestDetails, RequestKind};
 
@@ -28,6 +28,9 @@ pub struct ComplaintForm {
     pub occurred_on: String,
     #[validate(custom(function = required), length(max = limits::LONG_TEXT))]
     pub description: String,
+    /// Who asks for the customer, when it is not the customer.
+    #[serde(flatten)]
+    pub agent: AgentFields,
 }
 
 impl RequestForm for ComplaintForm {
@@ -60,14 +63,16 @@ impl RequestForm for ComplaintForm {
                 None
             }
         };
+        let agent = self.agent.parse(&mut errors);
         match (category, occurred_on) {
-            (Some(category), Some(occurred_on)) => Ok(NewRequest {
+            (Some(category), Some(occurred_on)) if errors.is_empty() => Ok(NewRequest {
                 contact: contact(&self.full_name, &self.email, &self.phone, &self.postal_address, ""),
                 details: RequestDetails::Complaint {
                     category,
                     occurred_on,
                     description: self.description.trim().to_owned(),
                 },
+                agent,
             }),
             _ => Err(errors),
         }

@@ -5,6 +5,7 @@
 //! Each form is its fields as typed: every field is text with a length
 //! limit; choices are checked against their fixed options.
 
+mod agent;
 mod amendment;
 mod appeal;
 mod complaint;
@@ -17,6 +18,7 @@ mod rules;
 mod typed;
 mod withdraw;
 
+pub use agent::AgentFields;
 pub use amendment::{AmendmentForm, NOTIFY_ROWS};
 pub use appeal::{AppealForm, GROUNDS_FIELD, NO_STATE, STATE_FIELD};
 pub use complaint::ComplaintForm;

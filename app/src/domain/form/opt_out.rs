@@ -6,7 +6,7 @@ use validator::Validate;
 use super::limits;
 use super::rules::{email, phone, required};
 use super::typed::{choice, contact, optional};
-use super::{FieldErrors, ParseContext, RequestForm};
+use super::{AgentFields, FieldErrors, ParseContext, RequestForm};
 use crate::domain::request::{JointAccount, OptOutScope};
 use crate::domain::{NewRequest, RequestDetails, RequestKind};
 
@@ -30,6 +30,9 @@ pub struct OptOutForm {
     /// The other holders of a joint account, one name a line.
     #[validate(length(max = limits::TEXT))]
     pub other_holders: String,
+    /// Who asks for the customer, when it is not the customer.
+    #[serde(flatten)]
+    pub agent: AgentFields,
 }
 
 impl RequestForm for OptOutForm {
@@ -61,10 +64,12 @@ impl RequestForm for OptOutForm {
             // the length of the asker's own name.
             errors.insert("other_holders", format!("Please keep each name to {} characters or fewer.", limits::NAME));
         }
+        let agent = self.agent.parse(&mut errors);
         match (scope, joint) {
             (Some(scope), Some(joint_account)) if errors.is_empty() => Ok(NewRequest {
                 contact: contact(&self.full_name, &self.email, &self.phone, &self.postal_address, &self.account_number),
                 details: RequestDetails::OptOut { scope, joint_account, gpc: ctx.gpc, other_holders },
+                agent,
             }),
             _ => Err(errors),
         }

@@ -3,16 +3,18 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::components::CopyButton;
+use crate::components::{CopyButton, StaffForm};
 use crate::domain::access::{Action, Actor, Viewer, permits};
 use crate::domain::accounts::StaffMember;
-use crate::domain::case::{AppealLinks, CaseEvent, CaseView, DuplicateLinks, LegalHold, LetterState, Purged};
+use crate::domain::case::{
+    AgentStanding, AppealLinks, CaseEvent, CaseView, DuplicateLinks, LegalHold, LetterState, Purged,
+};
 use crate::domain::clock::{Deadline, RequestClock};
 use crate::domain::disagreement::Disagreement;
 use crate::domain::documents::{DocumentEntry, size_label};
 use crate::domain::format::tel_href;
 use crate::domain::request::{Choice, NamedPerson};
-use crate::domain::staff_forms::StaffFeedback;
+use crate::domain::staff_forms::{FormName, StaffFeedback};
 use crate::domain::workflow::Outcome;
 use crate::domain::{Contact, EventKind, ReferenceCode, RequestDetails};
 use crate::services::load_case;
@@ -128,6 +130,7 @@ fn Case(
         </dl>
         <Duplicates links=case.duplicates.clone()/>
         <Appeal links=case.appeal.clone()/>
+        {case.agent.clone().map(|agent| view! { <AgentPanel agent forms=forms.clone() open=case.status.is_open()/> })}
         {case.outcome.clone().map(|outcome| view! { <OutcomeFacts outcome register_entry=case.register_entry.clone()/> })}
         {case.disagreement.clone().map(|disagreement| view! { <DisagreementFacts disagreement reference=reference.clone()/> })}
         <Deadlines clock=case.clock/>
@@ -235,6 +238,50 @@ fn Appeal(links: AppealLinks) -> impl IntoView {
             </section>
         }
     })
+}
+
+/// Who asked for the customer, and whether their authority is verified:
+/// until it is, no work starts and no outcome is recorded. The signed
+/// permission or power of attorney is among the documents below.
+#[component]
+fn AgentPanel(agent: AgentStanding, forms: CaseForms, open: bool) -> impl IntoView {
+    let AgentStanding { agent, verified_on } = agent;
+    let confirms = if agent.relationship.customer_confirms() {
+        "The customer confirms by the link in their receipt that the agent may act for them."
+    } else {
+        "A power of attorney: the customer is not asked to confirm (11 CCR 7063(b))."
+    };
+    view! {
+        <section class="notice" id="agent" aria-labelledby="agent-title">
+            <h2 id="agent-title">"Made by an authorised agent"</h2>
+            <Facts facts=vec![
+                ("Agent", Fact::from(agent.name)),
+                ("Agent's email", Fact::from(agent.email)),
+                ("Acts as", Fact::from(agent.relationship.label().to_owned())),
+            ]/>
+            <p class="hint">{confirms}</p>
+            {match verified_on {
+                Some(day) => view! { <p id="agent-verified">{format!("Authority verified on {}.", long_date(day))}</p> }.into_any(),
+                None if open => view! {
+                    <p id="agent-unverified">
+                        <strong>"Authority not yet verified."</strong>
+                        " Check the signed permission or power of attorney among the documents: until you verify it, no work starts and no outcome is recorded."
+                    </p>
+                    <StaffForm
+                        action=forms.action("verify-agent")
+                        name=FormName::VerifyAgent.as_str()
+                        csrf=forms.csrf.clone()
+                        version=forms.version
+                        refusal=forms.refusal(FormName::VerifyAgent)
+                        id="form-verify-agent"
+                    >
+                        <button type="submit" class="button">"Verify the agent's authority"</button>
+                    </StaffForm>
+                }.into_any(),
+                None => view! { <p>"Authority never verified."</p> }.into_any(),
+            }}
+        </section>
+    }
 }
 
 fn hold_text(hold: Option<&LegalHold>) -> String {

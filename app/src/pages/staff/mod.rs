@@ -251,6 +251,7 @@ fn done_message(done: Option<DoneCode>, changed: Option<String>, skipped: Option
             "Merged into the earlier request. The customer is told which reference to follow.".to_owned()
         }
         Some(DoneCode::Rebutted) => "Rebuttal recorded and sent to the customer.".to_owned(),
+        Some(DoneCode::AgentVerified) => "Agent's authority verified: work on the request may start.".to_owned(),
         Some(DoneCode::KeptSeparate) => "Kept separate: no longer marked as a possible duplicate.".to_owned(),
         Some(DoneCode::LetterSaved) => "Saved. The next letter of this kind is written in these words.".to_owned(),
         Some(DoneCode::LetterRestored) => {

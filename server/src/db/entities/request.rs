@@ -67,6 +67,10 @@ pub struct Model {
     pub merged_into: Option<i64>,
     /// For an appeal: the refused request it appeals (one appeal each).
     pub appeal_of: Option<i64>,
+    /// JSON of `app::domain::Agent`, sealed: who asked for the customer.
+    pub agent: Option<Sealed>,
+    /// When staff verified the agent's authority to act for the customer.
+    pub agent_verified_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

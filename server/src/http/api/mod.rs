@@ -97,7 +97,8 @@ impl From<CaseError> for ApiError {
                 refused @ (StepError::NotFromHere { .. }
                 | StepError::WrongKind
                 | StepError::NotMergeable
-                | StepError::OwnRefusal),
+                | StepError::OwnRefusal
+                | StepError::AgentUnverified),
             ) => Self::Conflict(refused.to_string()),
             CaseError::NotNow(refused) => Self::Conflict(refused.to_owned()),
             refused @ CaseError::NotARecipient(_) => invalid("notify", &refused.to_string()),

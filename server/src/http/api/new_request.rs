@@ -2,7 +2,7 @@
 //! kinds, each with the fields the web form asks for, parsed by that
 //! form's own rules so that the API accepts exactly what the form does.
 
-use app::domain::form::{AmendmentForm, ComplaintForm, OptOutForm, limits};
+use app::domain::form::{AgentFields, AmendmentForm, ComplaintForm, OptOutForm, limits};
 use app::domain::request::{JointAccount, OptOutScope};
 use app::domain::{Channel, FieldErrors, ParseContext, RequestForm};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
@@ -269,6 +269,7 @@ impl NewRequestBody {
                 scope: choice_text(body.scope.map(|c| c.as_str())),
                 joint_account: choice_text(body.joint_account.map(|c| c.as_str())),
                 other_holders: holders_text(body.other_holders)?,
+                agent: AgentFields::default(),
             }
             .parse(context),
             Self::Amendment(body) => {
@@ -299,6 +300,7 @@ impl NewRequestBody {
                     notify_2_email,
                     notify_3_name,
                     notify_3_email,
+                    agent: AgentFields::default(),
                 }
                 .parse(context)
             }
@@ -310,6 +312,7 @@ impl NewRequestBody {
                 category: choice_text(body.category.map(|c| c.as_str())),
                 occurred_on: date_text(body.occurred_on),
                 description: body.description,
+                agent: AgentFields::default(),
             }
             .parse(context),
         }

@@ -6,7 +6,7 @@ use app::domain::notices::NoticeChoice;
 use app::domain::queue::QueueQuery;
 use app::domain::staff_forms::{
     AssignForm, BulkForm, DoneCode, DuplicateForm, ExtendForm, FormName, HoldForm, MessageForm, NoteForm, RebuttalForm,
-    ReleaseForm, StepForm,
+    ReleaseForm, StepForm, VerifyAgentForm,
 };
 use app::domain::workflow::{DuplicateDecision, Step, step_from_form};
 use axum::extract::State;
@@ -29,6 +29,7 @@ pub fn routes() -> Routes {
         .post("/staff/requests/{reference}/extend", extend)
         .post("/staff/requests/{reference}/duplicate", duplicate)
         .post("/staff/requests/{reference}/rebut", rebut)
+        .post("/staff/requests/{reference}/verify-agent", verify_agent)
         .post("/staff/requests/{reference}/hold", hold)
         .post("/staff/requests/{reference}/release", release)
 }
@@ -152,6 +153,14 @@ async fn rebut(State(state): State<AppState>, case: CaseForm<RebuttalForm>) -> R
         Err(e) => Err(e),
     };
     answer(&state, case, FormName::Rebuttal, DoneCode::Rebutted, result).await
+}
+
+async fn verify_agent(State(state): State<AppState>, case: CaseForm<VerifyAgentForm>) -> Result<Response, HttpError> {
+    let result = match version_of(&case.body.version) {
+        Ok(version) => state.desk.verify_agent(&case.viewer, &case.reference, version).await,
+        Err(e) => Err(e),
+    };
+    answer(&state, case, FormName::VerifyAgent, DoneCode::AgentVerified, result).await
 }
 
 async fn hold(State(state): State<AppState>, case: CaseForm<HoldForm>) -> Result<Response, HttpError> {

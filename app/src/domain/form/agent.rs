@@ -1,0 +1,89 @@
+//! The part of every request form where someone asking for another person
+//! says who they are: left blank by a customer asking for themselves.
+
+use serde::{Deserialize, Serialize};
+
+use super::typed::choice;
+use super::{FieldErrors, limits};
+use crate::domain::email::Email;
+use crate::domain::{Agent, AgentRelationship};
+
+/// The agent's fields as typed, shared by the three forms.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AgentFields {
+    pub agent_name: String,
+    pub agent_email: String,
+    pub agent_relationship: String,
+}
+
+impl AgentFields {
+    /// The agent, when any of their fields is filled in (then each is
+    /// needed); `None` for a customer asking for themselves. What is wrong
+    /// is noted in `errors`.
+    pub fn parse(&self, errors: &mut FieldErrors) -> Option<Agent> {
+        let (name, email) = (self.agent_name.trim(), self.agent_email.trim());
+        if name.is_empty() && email.is_empty() && self.agent_relationship.trim().is_empty() {
+            return None;
+        }
+        if name.is_empty() {
+            errors.insert("agent_name", "Please enter your own full name, as their agent.");
+        } else if name.chars().count() as u64 > limits::NAME {
+            errors.insert("agent_name", format!("Please keep this to {} characters or fewer.", limits::NAME));
+        }
+        let email = match Email::parse(email) {
+            Ok(email) => Some(email),
+            Err(error) => {
+                errors.insert("agent_email", error.to_string());
+                None
+            }
+        };
+        let relationship = choice::<AgentRelationship>(
+            errors,
+            "agent_relationship",
+            &self.agent_relationship,
+            "Please choose how you may act for them.",
+        );
+        match (email, relationship) {
+            (Some(email), Some(relationship)) if !name.is_empty() => {
+                Some(Agent { name: name.to_owned(), email: email.as_str().to_owned(), relationship })
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(name: &str, email: &str, relationship: &str) -> (Option<Agent>, FieldErrors) {
+        let mut errors = FieldErrors::default();
+        let fields =
+            AgentFields { agent_name: name.into(), agent_email: email.into(), agent_relationship: relationship.into() };
+        (fields.parse(&mut errors), errors)
+    }
+
+    #[test]
+    fn an_agent_is_optional_but_once_begun_needs_every_field() {
+        assert_eq!(typed(" ", "", ""), (None, FieldErrors::default()), "asking for oneself");
+        let (agent, errors) = typed("Mary Hopper", " mary@example.com ", "parent");
+        assert!(errors.is_empty(), "{errors:?}");
+        let agent = agent.expect("an agent");
+        assert_eq!((agent.name.as_str(), agent.email.as_str()), ("Mary Hopper", "mary@example.com"));
+        assert_eq!(agent.relationship, AgentRelationship::Parent);
+        let (agent, errors) = typed("", "mary@example", "cousin");
+        assert!(agent.is_none());
+        for field in ["agent_name", "agent_email", "agent_relationship"] {
+            assert!(errors.get(field).is_some(), "{field}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn only_a_power_of_attorney_acts_without_the_customer_confirming() {
+        assert!(!AgentRelationship::PowerOfAttorney.customer_confirms());
+        for other in [AgentRelationship::Parent, AgentRelationship::LegalGuardian, AgentRelationship::Other] {
+            assert!(other.customer_confirms(), "{other:?}");
+        }
+    }
+}
