@@ -1,3 +1,4 @@
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -380,6 +381,35 @@ fn DisagreementBox(disagreement: Disagreement, token: String, answered: Option<&
     }
 }
 
+/// With a script, the documents form is sent in the background so that a
+/// bar shows how much of a large scan has gone; the page it leads to is
+/// the one the plain form leads to. A few lines of plain script rather than
+/// an island: the tracking page downloads no WebAssembly for this.
+const UPLOAD_PROGRESS: &str = r#"(function () {
+  var form = document.getElementById('documents-form'), bar = document.getElementById('documents-progress');
+  if (!form || !bar || !window.FormData) return;
+  form.addEventListener('submit', function (event) {
+    var request = new XMLHttpRequest();
+    event.preventDefault();
+    request.open('POST', form.action);
+    bar.hidden = false;
+    request.upload.onprogress = function (sent) {
+      if (sent.lengthComputable) bar.value = sent.loaded / sent.total;
+    };
+    request.onload = function () {
+      if (request.status < 400 && request.responseURL) {
+        location.assign(request.responseURL + '#documents');
+      } else {
+        document.open();
+        document.write(request.responseText);
+        document.close();
+      }
+    };
+    request.onerror = function () { bar.hidden = true; form.submit(); };
+    request.send(new FormData(form));
+  });
+})();"#;
+
 /// Supporting documents: what the customer sent, and while the request is
 /// open a plain multipart form to send more. A refused sending comes back
 /// here with why beside the field.
@@ -406,7 +436,7 @@ fn DocumentsBox(documents: Vec<DocumentEntry>, token: String, open: bool, sent: 
             })}
             {open.then(|| view! {
                 <p>"If we asked for a document, or one supports your request, you can send it here: PDF, JPEG or PNG files."</p>
-                <form method="post" action=format!("/track/{token}/documents") enctype="multipart/form-data">
+                <form method="post" action=format!("/track/{token}/documents") enctype="multipart/form-data" id="documents-form">
                     <div class="field" class:has-error=has_error>
                         <label for="f-documents">"Your documents"</label>
                         <input id="f-documents" type="file" name=DOCUMENTS_FIELD accept=ACCEPTED multiple=true
@@ -416,7 +446,9 @@ fn DocumentsBox(documents: Vec<DocumentEntry>, token: String, open: bool, sent: 
                     <div class="actions">
                         <button type="submit" class="button">"Send my documents"</button>
                     </div>
+                    <progress id="documents-progress" max="1" value="0" hidden aria-label="Sending your documents"></progress>
                 </form>
+                <script nonce=use_nonce()>{UPLOAD_PROGRESS}</script>
             })}
         </section>
     }

@@ -300,6 +300,7 @@ async fn every_figure_matches_the_hand_count(app: TestApp) {
             line(Some(OptOut), 2, 1, 1, 0, 1),
             line(Some(Amendment), 2, 1, 0, 0, 0),
             line(Some(Complaint), 1, 1, 0, 1, 1),
+            line(Some(Appeal), 0, 0, 0, 0, 0),
             line(None, 5, 3, 1, 1, 2),
         ]
     );
@@ -309,7 +310,13 @@ async fn every_figure_matches_the_hand_count(app: TestApp) {
         board.days_to_resolve.iter().map(|l| (l.spread.count, l.spread.median, l.spread.p90)).collect();
     assert_eq!(
         spreads,
-        [(3, Some(2.0), Some(10)), (2, Some(8.5), Some(9)), (1, Some(2.0), Some(2)), (6, Some(5.0), Some(10))]
+        [
+            (3, Some(2.0), Some(10)),
+            (2, Some(8.5), Some(9)),
+            (1, Some(2.0), Some(2)),
+            (0, None, None),
+            (6, Some(5.0), Some(10))
+        ]
     );
 
     let outcomes: Vec<(&str, u64)> = board.outcomes.iter().map(|(label, n)| (label.as_str(), *n)).collect();
@@ -325,6 +332,8 @@ async fn every_figure_matches_the_hand_count(app: TestApp) {
             ("Complaint resolved: A security concern", 1),
             ("Complaint resolved: A request of mine that was refused", 0),
             ("Complaint resolved: Something else", 0),
+            ("Appeal granted", 0),
+            ("Appeal denied", 0),
             ("Withdrawn by the customer", 0),
             ("Merged into an earlier request", 0),
         ]
@@ -355,6 +364,7 @@ async fn every_figure_matches_the_hand_count(app: TestApp) {
             "Opt-outs,2,1,50.0%,1,0,1",
             "Amendments,2,1,50.0%,0,0,0",
             "Complaints,1,1,100.0%,0,1,1",
+            "Appeals,0,0,–,0,0,0",
             "All kinds,5,3,60.0%,1,1,2",
         ]
     );
@@ -463,7 +473,8 @@ async fn the_disclosure_counts_a_calendar_year(app: TestApp) {
         csv.headers["content-disposition"].to_str().expect("a header"),
         "attachment; filename=\"request-metrics-2025.csv\""
     );
-    // Labelled by the regimes in force (the default, GLBA and HIPAA), each
+    // Labelled by the regimes in force (the default: GLBA, HIPAA and the
+    // state laws with an appeal), each
     // row saying what it counts and under which rule.
     assert_eq!(
         csv_lines(&csv.body),
@@ -475,13 +486,16 @@ async fn the_disclosure_counts_a_calendar_year(app: TestApp) {
             "Amendments,Requests to amend (correct) the records we hold about a person,\
              HIPAA 45 CFR 164.526(b)(2),3,1,1,20",
             "Complaints,Complaints about how we handled personal information,HIPAA 45 CFR 164.530(d),2,0,0,–",
+            "Appeals,Appeals of a request we refused in whole or in part,\
+             Va. Code 59.1-577(C); C.R.S. 6-1-1306(3); CTDPA Conn. Gen. Stat. 42-518(d),0,0,0,–",
         ]
     );
     let page = manager.get("/staff/disclosure?year=2025").await;
     assert_eq!(page.status, StatusCode::OK);
     let text = page.main_text();
-    assert!(text.contains("Request metrics for 2025 under GLBA and HIPAA"), "{text}");
-    assert!(text.contains("The regimes in force (GLBA and HIPAA) ask for no published figures"), "{text}");
+    let regimes = "GLBA, HIPAA, Virginia CDPA, Colorado CPA and Connecticut CTDPA";
+    assert!(text.contains(&format!("Request metrics for 2025 under {regimes}")), "{text}");
+    assert!(text.contains(&format!("The regimes in force ({regimes}) ask for no published figures")), "{text}");
 }
 
 async fn only_managers_and_admins_see_the_figures(app: TestApp) {
