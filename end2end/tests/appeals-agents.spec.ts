@@ -108,8 +108,8 @@ for (const javaScriptEnabled of [true, false]) {
     const page = await (await openContext({ javaScriptEnabled })).newPage();
     const { reference } = await amend(page, email, javaScriptEnabled, async (form) => {
       await form.getByRole('radio', { name: 'Parent of a child under 18', exact: true }).check();
-      await form.getByLabel('Your full name, if you are their agent').fill(`Mary <i>${run}</i>`);
-      await form.getByLabel('Your email address, if you are their agent').fill(agentEmail);
+      await form.getByLabel('Your name, if you are their agent').fill(`Mary <i>${run}</i>`);
+      await form.getByLabel('Your email, if you are their agent').fill(agentEmail);
     });
     await expect(page.locator('#agent-notice')).toContainText(`Mary <i>${run}</i>`);
 

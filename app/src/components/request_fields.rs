@@ -222,12 +222,12 @@ pub fn AgentFields(#[prop(optional)] staff: bool) -> impl IntoView {
         />
         <TextField
             name="agent_name"
-            label=heading(staff, "Your full name, if you are their agent", "The agent's full name")
+            label=heading(staff, "Your name, if you are their agent", "The agent's name")
             autocomplete="off"
         />
         <TextField
             name="agent_email"
-            label=heading(staff, "Your email address, if you are their agent", "The agent's email address")
+            label=heading(staff, "Your email, if you are their agent", "The agent's email")
             input_type="email"
             autocomplete="off"
         />

@@ -446,7 +446,7 @@ fn DocumentsBox(documents: Vec<DocumentEntry>, token: String, open: bool, sent: 
                     <div class="actions">
                         <button type="submit" class="button">"Send my documents"</button>
                     </div>
-                    <progress id="documents-progress" max="1" value="0" hidden aria-label="Sending your documents"></progress>
+                    <progress id="documents-progress" max="1" value="0" hidden aria-label="How much has been sent"></progress>
                 </form>
                 <script nonce=use_nonce()>{UPLOAD_PROGRESS}</script>
             })}

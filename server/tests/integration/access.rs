@@ -318,6 +318,12 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
         ("GET", "/api/v1/requests/{reference}/timeline", format!("/api/v1/requests/{reference}/timeline"), AGENTS),
         ("POST", "/api/v1/requests/{reference}/duplicate", format!("/api/v1/requests/{reference}/duplicate"), AGENTS),
         ("POST", "/api/v1/requests/{reference}/rebuttal", format!("/api/v1/requests/{reference}/rebuttal"), AGENTS),
+        (
+            "POST",
+            "/api/v1/requests/{reference}/agent-verification",
+            format!("/api/v1/requests/{reference}/agent-verification"),
+            AGENTS,
+        ),
         ("GET", "/api/v1/opt-outs", "/api/v1/opt-outs".to_owned(), AGENTS),
         (
             "GET",

@@ -302,7 +302,37 @@ async fn a_duplicate_is_merged_and_a_statement_rebutted_through_the_api(app: Tes
     assert!(letters.iter().any(|m| m.subject().contains("Our response to your statement of disagreement")));
 }
 
+async fn an_agent_entered_through_the_api_is_verified_there_before_work(app: TestApp) {
+    let token = token(&app).await;
+    let body = json!({
+        "kind": "complaint", "channel": "phone", "received_at": today().to_string(),
+        "full_name": "Grace Hopper", "email": "grace@example.com", "category": "unwanted_marketing",
+        "occurred_on": today().to_string(), "description": "Called twice.",
+        "agent": { "name": "Mary Hopper", "email": "mary@example.com", "relationship": "power_of_attorney" }
+    });
+    let (created, json) = call(&app, "POST", "/api/v1/requests", &token, Some(body)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let reference = json["reference"].as_str().expect("a reference").to_owned();
+    let (_, read) = call(&app, "GET", &format!("/api/v1/requests/{reference}"), &token, None).await;
+    assert_eq!(read["agent"]["relationship"], "power_of_attorney", "{read}");
+    assert!(read["agent"]["verified_on"].is_null());
+    let start = json!({ "version": read["version"], "step": "start_work" });
+    let steps = format!("/api/v1/requests/{reference}/steps");
+    let (refused, problem) = call(&app, "POST", &steps, &token, Some(start.clone())).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "no work before the authority is verified: {problem}");
+    let path = format!("/api/v1/requests/{reference}/agent-verification");
+    let (verified, read) = call(&app, "POST", &path, &token, Some(json!({ "version": read["version"] }))).await;
+    assert_eq!(verified.status, StatusCode::OK, "{}", verified.body);
+    assert!(read["agent"]["verified_on"].is_string(), "{read}");
+    let (again, _) = call(&app, "POST", &path, &token, Some(json!({ "version": read["version"] }))).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "once");
+    let start = json!({ "version": read["version"], "step": "start_work" });
+    let (started, _) = call(&app, "POST", &steps, &token, Some(start)).await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.body);
+}
+
 on_both_databases!(
+    an_agent_entered_through_the_api_is_verified_there_before_work,
     a_filtered_list_pages_through_without_skipping_or_repeating,
     a_refused_step_is_refused_for_the_case_pages_reason,
     a_note_added_through_the_api_is_on_the_case_timeline,

@@ -344,6 +344,9 @@ mod tests {
                 ("hipaa_amendment_records", "HIPAA 45 CFR 164.530(j)(2)"),
                 ("ccpa_request_records", "CCPA 11 CCR 7101(a)"),
                 ("hipaa_complaint_records", "HIPAA 45 CFR 164.530(j)(2)"),
+                ("va_appeal_records", "Va. Code 59.1-577; period set by the organisation"),
+                ("co_appeal_records", "Colorado Privacy Act Rules, 4 CCR 904-3 Rule 6.11"),
+                ("ct_appeal_records", "CTDPA Conn. Gen. Stat. 42-518; period set by the organisation"),
             ]
         );
     }

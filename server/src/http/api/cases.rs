@@ -1,6 +1,7 @@
 //! The decisions on a case that the API takes as the case page does: a
-//! likely duplicate merged into the earlier request or kept separate, and a
-//! rebuttal of the customer's statement of disagreement, mailed to them.
+//! likely duplicate merged into the earlier request or kept separate, a
+//! rebuttal of the customer's statement of disagreement, mailed to them,
+//! and an agent's authority verified.
 
 use app::domain::ReferenceCode;
 use app::domain::workflow::DuplicateDecision;
@@ -101,5 +102,44 @@ pub async fn rebuttal(
     let CaseChange { viewer, reference, body } = change;
     within_text_limit("rebuttal", &body.rebuttal)?;
     state.desk.rebut(&viewer, &reference, body.version, &body.rebuttal).await?;
+    Ok(Json(read(&state, &headers, reference.as_str()).await?))
+}
+
+/// Staff saw the agent's signed permission or power of attorney.
+#[derive(Deserialize, ToSchema)]
+pub struct AgentVerificationBody {
+    /// The request's `version` as last read.
+    #[serde(deserialize_with = "whole_number")]
+    version: i64,
+}
+
+#[utoipa::path(
+    post,
+    path = "/requests/{reference}/agent-verification",
+    operation_id = "verify_agent",
+    tag = "requests",
+    summary = "Record that the agent's authority to act for the customer is verified",
+    description = "11 CCR 7063: a request made by an authorised agent takes no work and no outcome until staff \
+        have checked the agent's signed permission or power of attorney (sent as a document). Once per request.",
+    params(("reference" = ReferenceCode, Path)),
+    request_body = AgentVerificationBody,
+    responses(
+        (status = 200, description = "The request with its agent verified.", body = RequestBody),
+        (status = 400, description = "The body is not JSON.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid bearer token.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token's owner may not work cases.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No request with this reference.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The request changed since that version was read, was made by the customer, is finished, or its agent is verified already.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than the portal accepts.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The body does not carry a version.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+pub async fn verify_agent(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    change: CaseChange<AgentVerificationBody>,
+) -> Result<Json<RequestBody>, ApiError> {
+    let CaseChange { viewer, reference, body } = change;
+    state.desk.verify_agent(&viewer, &reference, body.version).await?;
     Ok(Json(read(&state, &headers, reference.as_str()).await?))
 }

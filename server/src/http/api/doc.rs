@@ -42,6 +42,7 @@ pub const BASE: &str = "/api/v1";
         requests::timeline,
         cases::duplicate,
         cases::rebuttal,
+        cases::verify_agent,
         register::changes,
         register::check,
     ),

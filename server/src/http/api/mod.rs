@@ -40,6 +40,7 @@ pub fn routes() -> Routes {
         .get("/api/v1/requests/{reference}/timeline", requests::timeline)
         .post("/api/v1/requests/{reference}/duplicate", cases::duplicate)
         .post("/api/v1/requests/{reference}/rebuttal", cases::rebuttal)
+        .post("/api/v1/requests/{reference}/agent-verification", cases::verify_agent)
         .get("/api/v1/openapi.json", doc::serve)
         .merge(register::routes())
 }

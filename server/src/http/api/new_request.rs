@@ -4,7 +4,7 @@
 
 use app::domain::form::{AgentFields, AmendmentForm, ComplaintForm, OptOutForm, limits};
 use app::domain::request::{JointAccount, OptOutScope};
-use app::domain::{Channel, FieldErrors, ParseContext, RequestForm};
+use app::domain::{AgentRelationship, Channel, FieldErrors, ParseContext, RequestForm};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -60,6 +60,34 @@ pub struct Requester {
     #[schema(max_length = 40, pattern = r"^\s*(|[ +().x-]*([0-9][ +().x-]*){7,20})\s*$")]
     #[serde(default)]
     phone: String,
+    /// Someone who asked on the requester's behalf (11 CCR 7063): sent a
+    /// copy of each letter; staff verify their authority before work.
+    #[serde(default)]
+    agent: Option<AgentBody>,
+}
+
+/// An authorised agent, as the forms ask for them.
+#[derive(Deserialize, ToSchema)]
+pub struct AgentBody {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
+    name: String,
+    #[schema(format = Email, max_length = 254)]
+    email: String,
+    relationship: AgentRelationship,
+}
+
+/// The agent as the forms' fields hold it: blank for a requester asking
+/// for themselves.
+fn agent_fields(agent: Option<AgentBody>) -> AgentFields {
+    agent.map_or_else(AgentFields::default, |agent| AgentFields {
+        agent_name: agent.name,
+        agent_email: agent.email,
+        agent_relationship: agent.relationship.as_str().to_owned(),
+    })
 }
 
 /// An opt-out of sharing (GLBA, CCPA).
@@ -269,7 +297,7 @@ impl NewRequestBody {
                 scope: choice_text(body.scope.map(|c| c.as_str())),
                 joint_account: choice_text(body.joint_account.map(|c| c.as_str())),
                 other_holders: holders_text(body.other_holders)?,
-                agent: AgentFields::default(),
+                agent: agent_fields(body.requester.agent),
             }
             .parse(context),
             Self::Amendment(body) => {
@@ -300,7 +328,7 @@ impl NewRequestBody {
                     notify_2_email,
                     notify_3_name,
                     notify_3_email,
-                    agent: AgentFields::default(),
+                    agent: agent_fields(body.requester.agent),
                 }
                 .parse(context)
             }
@@ -312,7 +340,7 @@ impl NewRequestBody {
                 category: choice_text(body.category.map(|c| c.as_str())),
                 occurred_on: date_text(body.occurred_on),
                 description: body.description,
-                agent: AgentFields::default(),
+                agent: agent_fields(body.requester.agent),
             }
             .parse(context),
         }

@@ -8,7 +8,7 @@ use app::domain::form::limits;
 use app::domain::notices::NoticeChoice;
 use app::domain::queue::{AssigneeFilter, DueFilter, QueueQuery, QueueRow, QueueSort, StatusFilter};
 use app::domain::workflow::Step;
-use app::domain::{Channel, ParseContext, ReferenceCode, RequestKind, RequestStatus};
+use app::domain::{AgentRelationship, Channel, ParseContext, ReferenceCode, RequestKind, RequestStatus};
 use axum::Json;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, RawQuery, State};
@@ -58,6 +58,23 @@ pub struct RequestBody {
     merged_into: Option<ReferenceCode>,
     /// After a denial: what the customer answered, and any rebuttal.
     disagreement: Option<DisagreementBody>,
+    /// For an appeal: the refused request it appeals.
+    appeal_of: Option<ReferenceCode>,
+    /// For a refused request: its appeal, once filed.
+    appealed_by: Option<ReferenceCode>,
+    /// Who asked for the customer, if anyone did, and whether staff have
+    /// verified their authority (`POST /requests/{reference}/agent-verification`).
+    agent: Option<AgentView>,
+}
+
+/// An authorised agent acting for the customer.
+#[derive(Serialize, ToSchema)]
+pub struct AgentView {
+    name: String,
+    email: String,
+    relationship: AgentRelationship,
+    /// The day staff verified their authority; until then no work starts.
+    verified_on: Option<NaiveDate>,
 }
 
 /// The customer's answer to a denial, as it goes with any disclosure.
@@ -96,6 +113,14 @@ pub(super) async fn read(state: &AppState, headers: &HeaderMap, reference: &str)
             statement: answer.statement,
             with_disclosures: answer.with_disclosures,
             rebuttal: answer.rebuttal,
+        }),
+        appeal_of: case.appeal.appeals,
+        appealed_by: case.appeal.appealed_by,
+        agent: case.agent.map(|standing| AgentView {
+            name: standing.agent.name,
+            email: standing.agent.email,
+            relationship: standing.agent.relationship,
+            verified_on: standing.verified_on,
         }),
     })
 }
