@@ -290,7 +290,7 @@ fn AppealBox(appeal: AppealStanding, token: String) -> impl IntoView {
             let options = states
                 .into_iter()
                 .map(|(regime, name)| (regime.as_str().to_owned(), name))
-                .chain(std::iter::once((NO_STATE.to_owned(), "Another state, or I would rather not say".to_owned())))
+                .chain(std::iter::once((NO_STATE.to_owned(), "Another state".to_owned())))
                 .collect();
             let state_error = state.errors.get(STATE_FIELD).map(|message| {
                 view! { <p class="error" id="f-state-error"><span class="visually-hidden">"Error: "</span>{message.to_owned()}</p> }
@@ -307,7 +307,7 @@ fn AppealBox(appeal: AppealStanding, token: String) -> impl IntoView {
                         id="f-state"
                         name=STATE_FIELD
                         label="The state you live in"
-                        hint="State laws give you this appeal; we name the right Attorney General if we turn it down."
+                        hint="State laws give you this appeal; we name your state's Attorney General if we turn it down. Choose “Another state” if yours is not listed or you would rather not say."
                         options
                         selected=chosen
                     />
@@ -383,31 +383,40 @@ fn DisagreementBox(disagreement: Disagreement, token: String, answered: Option<&
 
 /// With a script, the documents form is sent in the background so that a
 /// bar shows how much of a large scan has gone; the page it leads to is
-/// the one the plain form leads to. A few lines of plain script rather than
+/// the one the plain form leads to, and a refusal replaces the documents
+/// section with the one the server sent back, the reason beside the field. A few lines of plain script rather than
 /// an island: the tracking page downloads no WebAssembly for this.
 const UPLOAD_PROGRESS: &str = r#"(function () {
-  var form = document.getElementById('documents-form'), bar = document.getElementById('documents-progress');
-  if (!form || !bar || !window.FormData) return;
-  form.addEventListener('submit', function (event) {
-    var request = new XMLHttpRequest();
-    event.preventDefault();
-    request.open('POST', form.action);
-    bar.hidden = false;
-    request.upload.onprogress = function (sent) {
-      if (sent.lengthComputable) bar.value = sent.loaded / sent.total;
-    };
-    request.onload = function () {
-      if (request.status < 400 && request.responseURL) {
-        location.assign(request.responseURL + '#documents');
-      } else {
-        document.open();
-        document.write(request.responseText);
-        document.close();
-      }
-    };
-    request.onerror = function () { bar.hidden = true; form.submit(); };
-    request.send(new FormData(form));
-  });
+  function bind() {
+    var form = document.getElementById('documents-form'), bar = document.getElementById('documents-progress');
+    if (!form || !bar || !window.FormData || !window.DOMParser) return;
+    form.addEventListener('submit', function (event) {
+      var request = new XMLHttpRequest();
+      event.preventDefault();
+      request.open('POST', form.action);
+      bar.hidden = false;
+      request.upload.onprogress = function (sent) {
+        if (sent.lengthComputable) bar.value = sent.loaded / sent.total;
+      };
+      request.onload = function () {
+        if (request.status < 400 && request.responseURL) {
+          location.assign(request.responseURL + '#documents');
+          return;
+        }
+        var answer = new DOMParser().parseFromString(request.responseText, 'text/html').getElementById('documents');
+        var here = document.getElementById('documents');
+        if (!answer || !here) { form.submit(); return; }
+        answer.querySelectorAll('script').forEach(function (script) { script.remove(); });
+        here.replaceWith(answer);
+        bind();
+        var field = document.getElementById('f-documents');
+        if (field) field.focus();
+      };
+      request.onerror = function () { bar.hidden = true; form.submit(); };
+      request.send(new FormData(form));
+    });
+  }
+  bind();
 })();"#;
 
 /// Supporting documents: what the customer sent, and while the request is

@@ -16,7 +16,7 @@ use crate::domain::format::tel_href;
 use crate::domain::request::{Choice, NamedPerson};
 use crate::domain::staff_forms::{FormName, StaffFeedback};
 use crate::domain::workflow::Outcome;
-use crate::domain::{Contact, EventKind, ReferenceCode, RequestDetails};
+use crate::domain::{Contact, EventKind, ReferenceCode, RequestDetails, RequestKind};
 use crate::services::load_case;
 
 use super::case_forms::{
@@ -323,6 +323,9 @@ fn verification(case: &CaseView) -> String {
     match case.verified_on {
         Some(day) if by_staff => format!("Identity confirmed by staff on {}", long_date(day)),
         Some(day) => format!("Email confirmed on {}", long_date(day)),
+        None if case.kind == RequestKind::Appeal => {
+            "Not needed: sent through the private link of the request it appeals".to_owned()
+        }
         None if !case.kind.needs_verification() => "Not needed for an opt-out".to_owned(),
         None => "Not verified".to_owned(),
     }
