@@ -51,11 +51,6 @@ impl RequestKind {
         }
     }
 
-    /// The kinds a customer or staff member starts with a form of their
-    /// own: an appeal starts only from the tracking page of the refused
-    /// request it appeals.
-    pub const FORMS: &'static [Self] = &[Self::OptOut, Self::Amendment, Self::Complaint];
-
     /// Whether the requester must confirm their email address before work
     /// starts. Opt-outs need no verification (CCPA says so outright, and
     /// GLBA forbids making opting out a burden), so they take effect at once.

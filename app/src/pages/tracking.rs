@@ -95,14 +95,27 @@ fn TrackingDetails(
     let opt_out_applied = view.opt_out.as_ref().is_some_and(OptOutStanding::may_revoke);
     let open = view.status.is_open();
     let unverified = view.status == RequestStatus::Unverified;
+    let agent_made = view.agent.is_some();
     view! {
         {unverified.then(|| view! {
             <div class="notice" id="verify-notice">
-                <h2>"Please confirm your email address"</h2>
-                <p>
-                    "We have sent you an email with a link to confirm your address. "
-                    "We start work on your request once it is confirmed."
-                </p>
+                {match agent_made {
+                    false => view! {
+                        <h2>"Please confirm your email address"</h2>
+                        <p>
+                            "We have sent you an email with a link to confirm your address. "
+                            "We start work on your request once it is confirmed."
+                        </p>
+                    }.into_any(),
+                    true => view! {
+                        <h2>"Waiting for confirmation"</h2>
+                        <p>
+                            "We have emailed a link to confirm this request: to the person it is about, who confirms "
+                            "that their agent may act for them, or, for a power of attorney, to the agent. "
+                            "We start work once it is followed."
+                        </p>
+                    }.into_any(),
+                }}
                 {match resend.as_deref() {
                     Some("sent") => Some(view! { <p role="status"><strong>"We have sent you a new confirmation email."</strong></p> }.into_any()),
                     Some("wait") => Some(view! { <p role="status"><strong>"We sent one moments ago. Please check your inbox and spam folder, or try again in a few minutes."</strong></p> }.into_any()),
@@ -148,8 +161,8 @@ fn TrackingDetails(
                 <p>"This request was made by " <strong>{name}</strong> " as authorised agent. We send them a copy of each letter about it."</p>
                 {(!verified && open).then(|| view! {
                     <p>
-                        "Before we start work we check the agent's signed permission or power of attorney. "
-                        <a href="#documents">"Send it under “Send us documents”"</a> " if you have not yet."
+                        "Before we start work we check the agent's signed permission or power of attorney, "
+                        "which the agent sends under " <a href="#documents">"“Send us documents”"</a> "."
                     </p>
                 })}
             </div>
@@ -384,15 +397,20 @@ fn DisagreementBox(disagreement: Disagreement, token: String, answered: Option<&
 /// With a script, the documents form is sent in the background so that a
 /// bar shows how much of a large scan has gone; the page it leads to is
 /// the one the plain form leads to, and a refusal replaces the documents
-/// section with the one the server sent back, the reason beside the field. A few lines of plain script rather than
+/// section (or, for a page without one, the page's content) with the one
+/// the server sent back. A failed connection says so and sends nothing
+/// twice; the button waits while a sending is under way. A few lines of plain script rather than
 /// an island: the tracking page downloads no WebAssembly for this.
 const UPLOAD_PROGRESS: &str = r#"(function () {
   function bind() {
     var form = document.getElementById('documents-form'), bar = document.getElementById('documents-progress');
     if (!form || !bar || !window.FormData || !window.DOMParser) return;
+    var button = form.querySelector('button[type=submit]');
     form.addEventListener('submit', function (event) {
       var request = new XMLHttpRequest();
       event.preventDefault();
+      if (button.disabled) return;
+      button.disabled = true;
       request.open('POST', form.action);
       bar.hidden = false;
       request.upload.onprogress = function (sent) {
@@ -403,16 +421,27 @@ const UPLOAD_PROGRESS: &str = r#"(function () {
           location.assign(request.responseURL + '#documents');
           return;
         }
-        var answer = new DOMParser().parseFromString(request.responseText, 'text/html').getElementById('documents');
-        var here = document.getElementById('documents');
-        if (!answer || !here) { form.submit(); return; }
-        answer.querySelectorAll('script').forEach(function (script) { script.remove(); });
-        here.replaceWith(answer);
+        var answer = new DOMParser().parseFromString(request.responseText, 'text/html');
+        var part = answer.getElementById('documents') ? 'documents' : 'content';
+        var here = document.getElementById(part), there = answer.getElementById(part);
+        if (!here || !there) { there = answer.body; here = document.getElementById('content'); }
+        there.querySelectorAll('script').forEach(function (script) { script.remove(); });
+        here.replaceWith(there);
+        document.title = answer.title || document.title;
         bind();
-        var field = document.getElementById('f-documents');
-        if (field) field.focus();
+        var focus = document.getElementById('f-documents') || document.getElementById('content');
+        if (focus) focus.focus();
       };
-      request.onerror = function () { bar.hidden = true; form.submit(); };
+      request.onerror = function () {
+        bar.hidden = true;
+        button.disabled = false;
+        var said = document.getElementById('documents-unsent') || document.createElement('p');
+        said.id = 'documents-unsent';
+        said.className = 'error';
+        said.setAttribute('role', 'alert');
+        said.textContent = 'Your documents could not be sent: the connection failed. Please try again.';
+        form.appendChild(said);
+      };
       request.send(new FormData(form));
     });
   }

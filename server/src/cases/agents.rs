@@ -45,7 +45,8 @@ impl CaseDesk {
             at: now,
             update: Some(Versioned { version, set: vec![(request::Column::AgentVerifiedAt, Expr::value(now))] }),
             event: EventKind::AgentVerified,
-            body: Some(format!("{} may act for the customer: {}.", agent.name, agent.relationship.label())),
+            // Shown on the customer's timeline too: the agent, by name and role.
+            body: Some(format!("{} ({})", agent.name, agent.relationship.label())),
             action: "request.agent_verified",
             detail: serde_json::json!({ "relationship": agent.relationship.as_str() }),
             letter: None,

@@ -168,8 +168,9 @@ impl CaseDesk {
             register::record(&txn, self.vault(), entry).await?;
         }
         if let Some(letter) = change.letter {
-            // An agent acting for the customer is sent a copy of each letter.
-            if let Some(agent) = &found.agent {
+            // An agent whose authority staff verified is sent a copy of each
+            // letter; until then they have only their receipt.
+            if let Some(agent) = found.agent.as_ref().filter(|_| found.row.agent_verified_at.is_some()) {
                 self.mailer.enqueue(&txn, Some(id), &agent.email, letter.clone()).await?;
             }
             self.mailer.enqueue_to(&txn, Some(id), found.recipient(), letter).await?;
@@ -442,7 +443,7 @@ impl CaseDesk {
                 outcome,
                 told,
                 covers: covers.as_deref(),
-                appeal_offered: workflow::appeal_open(Some(outcome.class()), rules.appeals_offered(), false),
+                appeal_offered: workflow::appeal_open(Some(outcome.class()), rules.appeals_offered()),
                 appeal_of: appealed.as_ref().map(|(of, _)| of.as_str()),
                 attorneys_general: appealed.as_ref().map_or(&[], |(_, offices)| offices.as_slice()),
             }),

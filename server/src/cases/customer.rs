@@ -9,7 +9,7 @@ use app::domain::workflow::{self, CustomerStep};
 use app::domain::{ReferenceCode, RequestStatus};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 use super::change::{Change, Versioned, seal_clock};
 use super::{CaseDesk, CaseError, Loaded, clock_state};
@@ -150,8 +150,31 @@ impl CaseDesk {
             .ok_or(CaseError::Invalid(NOT_OPEN_TO_DOCUMENTS))?;
         let (documents, _) = self.seal_documents(&found, accepted, Utc::now(), Some(until))?;
         let held = documents.iter().filter_map(|document| document.uid.clone().take()).collect();
-        request_document::Entity::insert_many(documents).exec(&self.db).await?;
+        let txn = self.db.begin().await?;
+        request_document::Entity::insert_many(documents).exec(&txn).await?;
+        // The link about to be mailed releases the earlier held ones too:
+        // they are kept as long as it works.
+        request_document::Entity::update_many()
+            .col_expr(request_document::Column::HeldUntil, Expr::value(until))
+            .filter(request_document::Column::RequestId.eq(found.row.id))
+            .filter(request_document::Column::HeldUntil.is_not_null())
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
         Ok(held)
+    }
+
+    /// The ids of the documents the request holds until the customer
+    /// confirms: the next confirmation link releases them all.
+    pub async fn held_documents(&self, tracked: &request::Model) -> Result<Vec<String>, CaseError> {
+        Ok(request_document::Entity::find()
+            .filter(request_document::Column::RequestId.eq(tracked.id))
+            .filter(request_document::Column::HeldUntil.is_not_null())
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|row| row.uid)
+            .collect())
     }
 
     /// Held documents no confirmation link will release (none was sent).

@@ -358,7 +358,10 @@ async fn send_documents(
     let taken = if tracking::needs_fresh_link(issued, Utc::now(), state.fresh_link_age) {
         let until = Utc::now() + state.register.link_ttl();
         match state.desk.hold_documents(&tracked, accepted, until).await {
-            Ok(held) => return hold_documents(&state, &tracked, &page, held).await,
+            Ok(held) => match hold_documents(&state, &tracked, held).await? {
+                Ok(answer) => return Ok(Redirect::to(&format!("{page}?confirm={answer}")).into_response()),
+                Err(refused) => return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, refused.to_owned()).await),
+            },
             Err(error) => Err(error),
         }
     } else {
@@ -371,28 +374,34 @@ async fn send_documents(
     }
 }
 
-/// Documents held for confirmation: the link that releases them is mailed;
-/// when none can be sent (one went moments ago, or none may go today),
-/// nothing is kept.
+/// Documents held for confirmation: the link that releases them, and any
+/// held before it, is mailed. When none can go (one went moments ago, or
+/// the customer is answered by post), nothing new is kept and the page
+/// says why; `Ok(Ok(answer))` is the page's confirmation notice.
 async fn hold_documents(
     state: &AppState,
     tracked: &crate::db::entities::request::Model,
-    page: &str,
     held: Vec<String>,
-) -> Result<Response, HttpError> {
-    let action = CustomerAction::SendDocuments { held: held.clone() };
+) -> Result<Result<&'static str, &'static str>, HttpError> {
+    let waiting = state.desk.held_documents(tracked).await.map_err(HttpError::Case)?;
+    let action = CustomerAction::SendDocuments { held: waiting };
     let sent = state.register.ask_to_confirm(tracked, &action).await;
     if !matches!(sent, Ok(RevocationLink::Sent)) {
         state.desk.drop_held_documents(tracked, &held).await.map_err(HttpError::Case)?;
     }
-    let answer = match sent? {
-        RevocationLink::Sent => "sent",
-        RevocationLink::TooSoon => "wait",
-        RevocationLink::NotApplicable => "",
+    Ok(match sent? {
+        RevocationLink::Sent => Ok("sent"),
+        RevocationLink::TooSoon => Err(HELD_TOO_SOON),
+        RevocationLink::NotApplicable => Err(HELD_BY_POST),
         RevocationLink::AllowanceUsed => return Err(HttpError::limited(&state.site, until_tomorrow())),
-    };
-    Ok(Redirect::to(&format!("{page}?confirm={answer}")).into_response())
+    })
 }
+
+/// Why documents through an old link were not kept.
+const HELD_TOO_SOON: &str = "We emailed you a link to confirm moments ago, so nothing was kept this time. \
+    Please follow that link first, then send these documents again.";
+const HELD_BY_POST: &str = "This private link is older, and we answer you by post, so we cannot email you a \
+    link to confirm. Please send your documents by post, or call us.";
 
 /// Why an appeal is refused: the request moved on, or was appealed already.
 const NOT_APPEALABLE: &str = "This decision cannot be appealed here: it may have been appealed already. \
@@ -461,6 +470,9 @@ async fn confirm_action(State(state): State<AppState>, Path(token): Path<String>
                     match state.store.appeal(&tracked, *law, grounds).await {
                         Ok(_) => Ok(()),
                         Err(StoreError::NotAppealable) => Err(CaseError::Invalid(NOT_APPEALABLE)),
+                        Err(StoreError::OverAllowance) => {
+                            return Err(HttpError::limited(&state.site, until_tomorrow()));
+                        }
                         Err(error) => return Err(error.into()),
                     }
                 }

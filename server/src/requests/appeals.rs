@@ -7,9 +7,9 @@ use app::domain::clock::Regime;
 use app::domain::metrics::OutcomeClass;
 use app::domain::tracking::AppealStanding;
 use app::domain::workflow::{self, CustomerStep};
-use app::domain::{NewRequest, ReferenceCode, RequestDetails, RequestStatus};
+use app::domain::{Agent, NewRequest, ReferenceCode, RequestDetails, RequestStatus};
 
-use super::{Receipt, RequestStore, StoreError};
+use super::{Appealing, Receipt, RequestStore, StoreError};
 use crate::db::entities::request;
 
 impl RequestStore {
@@ -25,9 +25,18 @@ impl RequestStore {
             return Err(StoreError::NotAppealable);
         }
         let contact = self.vault().open_contact(tracked)?;
+        // An agent who acted for the customer acts on the appeal too, with
+        // the authority staff verified on the request it appeals.
+        let agent = self
+            .vault()
+            .open_agent(tracked)?
+            .map(|json| serde_json::from_str::<Agent>(&json))
+            .transpose()
+            .map_err(|e| StoreError::Corrupt { id: tracked.id, reason: e.to_string() })?;
         let details =
             RequestDetails::Appeal { appeal_of: tracked.reference.clone(), state, grounds: grounds.to_owned() };
-        self.submit_appeal(&NewRequest { contact, details, agent: None }, tracked.id).await
+        let appealing = Appealing { request: tracked.id, agent_verified_at: tracked.agent_verified_at };
+        self.submit_appeal(&NewRequest { contact, details, agent }, appealing).await
     }
 
     /// Where `tracked` stands with an appeal: open to one, appealed
@@ -48,7 +57,7 @@ impl RequestStore {
             let filed_on = self.clocks.local_date(appeal.received_at);
             return Ok(Some(AppealStanding::Filed { reference, status, filed_on, due_on: appeal.due_on }));
         }
-        if !workflow::appeal_open(class, rules.appeals_offered(), false) {
+        if !workflow::appeal_open(class, rules.appeals_offered()) {
             return Ok(None);
         }
         let states = rules.attorneys_general().iter().map(|office| (office.regime, office.state.clone())).collect();

@@ -91,7 +91,8 @@ fn earlier_open_query(id: i64, who: &Identity) -> Option<Select<request::Entity>
             None => same_account,
         });
     }
-    if same_person.is_empty() {
+    // Two appeals by one person appeal two refusals: never the same request.
+    if same_person.is_empty() || who.kind == RequestKind::Appeal {
         return None;
     }
     let open: Vec<&str> =

@@ -42,6 +42,9 @@ pub struct Prepared {
     /// For a request an agent made: the hash of the agent's own tracking
     /// link, beside the customer's.
     pub agent_link: Option<String>,
+    /// The agent's mailbox as the letter cap counts it: their receipt, the
+    /// last of `letters`, is counted against it rather than the customer's.
+    pub agent_recipient: Option<String>,
 }
 
 /// The event an appeal writes on the request it appeals, naming the appeal.
@@ -135,8 +138,14 @@ async fn write_alone(db: &DatabaseConnection, outbox: &Outbox, prepared: &Prepar
 /// requester's allowance has room for the letters.
 async fn write(txn: &impl ConnectionTrait, outbox: &Outbox, prepared: &Prepared) -> Result<Written, DbErr> {
     if let Some((allowance, day)) = &prepared.allowance {
-        let letters = u32::try_from(prepared.letters.len()).unwrap_or(u32::MAX);
+        let to_agent = usize::from(prepared.agent_recipient.is_some());
+        let letters = u32::try_from(prepared.letters.len() - to_agent).unwrap_or(u32::MAX);
         if !allowance.take(txn, &prepared.recipient, *day, letters).await? {
+            return Ok(Written::OverAllowance);
+        }
+        if let Some(agent) = &prepared.agent_recipient
+            && !allowance.take(txn, agent, *day, 1).await?
+        {
             return Ok(Written::OverAllowance);
         }
     }

@@ -60,6 +60,15 @@ pub struct Receipt {
     pub token: Secret,
 }
 
+/// What an appeal carries over from the refused request it appeals.
+#[derive(Clone, Copy, Debug)]
+pub struct Appealing {
+    pub request: i64,
+    /// When staff verified the authority of the agent who acts for the
+    /// customer, if one does: the appeal needs no second check.
+    pub agent_verified_at: Option<DateTime<Utc>>,
+}
+
 /// How a request arrived, and when the clock started.
 #[derive(Clone, Debug)]
 pub struct Intake {
@@ -136,15 +145,15 @@ impl RequestStore {
     /// [`Self::submit`] for an appeal of the refused request `appeal_of`:
     /// the appeal points at it, and the refused request's history says it
     /// was appealed, in the same transaction.
-    pub async fn submit_appeal(&self, request: &NewRequest, appeal_of: i64) -> Result<Receipt, StoreError> {
-        self.submit_appealing(request, &Intake::web_now(), Some(appeal_of)).await
+    pub async fn submit_appeal(&self, request: &NewRequest, appealing: Appealing) -> Result<Receipt, StoreError> {
+        self.submit_appealing(request, &Intake::web_now(), Some(appealing)).await
     }
 
     async fn submit_appealing(
         &self,
         request: &NewRequest,
         intake: &Intake,
-        appeal_of: Option<i64>,
+        appeal_of: Option<Appealing>,
     ) -> Result<Receipt, StoreError> {
         let mut attempt = 0;
         loop {
@@ -159,8 +168,8 @@ impl RequestStore {
                     return Ok(Receipt { reference, token });
                 }
                 Err(StoreError::Db(e)) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                    if let Some(original) = appeal_of
-                        && self.appeal_of(original).await?.is_some()
+                    if let Some(appealing) = appeal_of
+                        && self.appeal_of(appealing.request).await?.is_some()
                     {
                         return Err(StoreError::NotAppealable);
                     }
@@ -184,7 +193,7 @@ impl RequestStore {
         request: &NewRequest,
         intake: &Intake,
         reference: &ReferenceCode,
-        appeal_of: Option<i64>,
+        appeal_of: Option<Appealing>,
     ) -> Result<(Secret, i64, duplicates::Identity), StoreError> {
         let token = Secret::generate();
         let now = Utc::now();
@@ -206,7 +215,8 @@ impl RequestStore {
         let agent = request.agent.as_ref();
         // A request an agent makes waits for confirmation too: from the
         // customer, or, for a power of attorney, of the agent's own address.
-        let confirms = (kind.needs_verification() || agent.is_some()) && !by_staff;
+        // An appeal comes through a request confirmed already.
+        let confirms = (kind.needs_verification() || agent.is_some()) && !by_staff && appeal_of.is_none();
         let verification = confirms.then(Secret::generate);
         let agent_confirms = agent.is_some_and(|agent| !agent.relationship.customer_confirms());
         let status = workflow::first_status(verification.is_some());
@@ -291,8 +301,9 @@ impl RequestStore {
             // No pause and no extension yet: an absent state reads as the default.
             clock_state: Set(None),
             version: Set(0),
-            appeal_of: Set(appeal_of),
+            appeal_of: Set(appeal_of.map(|appealing| appealing.request)),
             agent: Set(sealed_agent),
+            agent_verified_at: Set(appeal_of.and_then(|appealing| appealing.agent_verified_at)),
             ..Default::default()
         };
         let outbox = self.mailer.outbox();
@@ -306,14 +317,25 @@ impl RequestStore {
         let allowance = (!by_staff).then(|| (self.limits.allowance, self.clocks.local_date(now)));
         let recipient = allowance::recipient_key(vault, &contact.email);
         let appealed = appeal_of
-            .map(|original| {
-                let body = vault.seal_event_body(original, Some(&format!("Appeal {reference}")))?;
-                Ok::<_, StoreError>(Appealed { request_id: original, body })
+            .map(|appealing| {
+                let body = vault.seal_event_body(appealing.request, Some(&format!("Appeal {reference}")))?;
+                Ok::<_, StoreError>(Appealed { request_id: appealing.request, body })
             })
             .transpose()?;
         let agent_link = agent_token.as_ref().map(Secret::hash);
-        let prepared =
-            Prepared { row, recipient, letters, at: now, event, entered_by, allowance, appealed, agent_link };
+        let agent_recipient = agent.map(|agent| allowance::recipient_key(vault, &agent.email));
+        let prepared = Prepared {
+            row,
+            recipient,
+            letters,
+            at: now,
+            event,
+            entered_by,
+            allowance,
+            appealed,
+            agent_link,
+            agent_recipient,
+        };
         match self.intake.write(prepared).await? {
             Written::Stored(id) => Ok((token, id, who)),
             Written::OverAllowance => Err(StoreError::OverAllowance),

@@ -3,7 +3,7 @@
 //! status changes are the workflow's own steps, taken by the portal.
 
 use app::domain::workflow::SystemStep;
-use app::domain::{EventKind, ReferenceCode, RequestKind};
+use app::domain::{Agent, EventKind, ReferenceCode, RequestKind};
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
@@ -126,7 +126,18 @@ impl RequestStore {
             .map_err(|e| StoreError::Corrupt { id: found.id, reason: e.to_string() })?;
         let secret = Secret::generate();
         let vault = self.vault();
-        let (name, email) = (vault.open_name(&found)?, vault.open_email(&found)?);
+        // A power of attorney confirms their own address: the link goes to
+        // whoever was sent the first.
+        let attorney = vault
+            .open_agent(&found)?
+            .map(|json| serde_json::from_str::<Agent>(&json))
+            .transpose()
+            .map_err(|e| StoreError::Corrupt { id: found.id, reason: e.to_string() })?
+            .filter(|agent| !agent.relationship.customer_confirms());
+        let (name, email) = match attorney {
+            Some(agent) => (agent.name, agent.email),
+            None => (vault.open_name(&found)?, vault.open_email(&found)?),
+        };
         let letter = self.verification_letter(&name, &reference, &secret)?;
 
         let txn = self.db.begin().await?;

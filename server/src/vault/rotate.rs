@@ -92,6 +92,7 @@ const TABLES: [Table; 7] = [
             "clock",
             "clock_state",
             "hold_reason",
+            "agent",
         ],
         most: u64::MAX,
     },

@@ -93,6 +93,15 @@ async fn an_agent_for_a_parent_is_confirmed_by_the_customer_and_verified_by_staf
     assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY, "no work before the authority is verified");
     assert!(early.main_text().contains("Verify the agent's authority"), "{}", early.main_text());
 
+    // Until their authority is verified the agent is sent nothing more
+    // than their receipt: a stranger naming themselves agent learns nothing.
+    let before = app.mail.wait_for(2, WAIT).await.len();
+    let asked = step(&staff, &reference, &[("step", "ask_customer"), ("what", "A copy of the insurance card")]).await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "asking is allowed before: {}", asked.main_text());
+    let inbox = app.mail.wait_for(before + 1, WAIT).await;
+    let asked: Vec<_> = inbox.iter().filter(|m| m.subject().contains("We need information")).collect();
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].recipients, vec!["grace@example.com".to_owned()], "no copy to an unverified agent");
     let version = staff.case(&reference).await.version.to_string();
     let verified = staff.post(&format!("/staff/requests/{reference}/verify-agent"), &[("version", &version)]).await;
     assert_eq!(verified.status, StatusCode::SEE_OTHER, "{}", verified.main_text());
@@ -110,6 +119,11 @@ async fn an_agent_for_a_parent_is_confirmed_by_the_customer_and_verified_by_staf
         inbox.iter().filter(|m| m.subject().contains("Amendment accepted")).map(|m| m.recipients.clone()).collect();
     assert!(outcome.contains(&vec!["grace@example.com".to_owned()]), "{outcome:?}");
     assert!(outcome.contains(&vec!["mary@example.com".to_owned()]), "the agent is sent a copy: {outcome:?}");
+    // The outbox sends in order: the request for information went before
+    // the outcome, so had the agent been copied, it would be here by now.
+    let to_agent: Vec<String> =
+        inbox.iter().filter(|m| m.recipients == vec!["mary@example.com".to_owned()]).map(|m| m.subject()).collect();
+    assert_eq!(to_agent.len(), 2, "the receipt and the outcome, nothing from before verification: {to_agent:?}");
 }
 
 async fn a_power_of_attorney_confirms_their_own_address_and_the_customer_is_not_asked(app: TestApp) {

@@ -47,12 +47,18 @@ async fn step(staff: &StaffBrowser<'_>, reference: &str, pairs: &[(&str, &str)])
 /// An amendment denied by the agent "refuser"; its tracking path,
 /// reference and the refuser's session.
 async fn denied<'a>(app: &'a TestApp) -> (String, String, StaffBrowser<'a>) {
+    let refuser = app.staff_member("refuser@example.com", Role::Agent).await;
+    let (tracking, reference) = denied_by(app, &refuser).await;
+    (tracking, reference, refuser)
+}
+
+/// An amendment from Grace, denied by `refuser`.
+async fn denied_by(app: &TestApp, refuser: &StaffBrowser<'_>) -> (String, String) {
     let tracking = app.submit("/amendment", AMENDMENT).await;
     let reference = reference_in(&app.get(&tracking).await.main_text());
-    let refuser = app.staff_member("refuser@example.com", Role::Agent).await;
-    step(&refuser, &reference, &[("step", "mark_verified")]).await;
+    step(refuser, &reference, &[("step", "mark_verified")]).await;
     step(
-        &refuser,
+        refuser,
         &reference,
         &[
             ("step", "resolve"),
@@ -62,7 +68,7 @@ async fn denied<'a>(app: &'a TestApp) -> (String, String, StaffBrowser<'a>) {
         ],
     )
     .await;
-    (tracking, reference, refuser)
+    (tracking, reference)
 }
 
 async fn a_refusal_is_appealed_once_and_decided_by_a_colleague_who_names_the_attorney_general(app: TestApp) {
@@ -160,6 +166,19 @@ async fn two_appeals_sent_at_once_make_one(app: TestApp) {
     assert_eq!(appeals.expect("count"), 1);
 }
 
+async fn appeals_of_two_refusals_are_never_duplicates_of_each_other(app: TestApp) {
+    let refuser = app.staff_member("refuser@example.com", Role::Agent).await;
+    let mut appeals = Vec::new();
+    for _ in 0..2 {
+        let (tracking, _) = denied_by(&app, &refuser).await;
+        let filed = app.post_form(&format!("{tracking}/appeal"), &[("state", "other"), ("grounds", "Wrong")]).await;
+        assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.main_text());
+        appeals.push(reference_in(&app.get(filed.location()).await.main_text()));
+    }
+    let second = row(&app, &appeals[1]).await;
+    assert_eq!(second.duplicate_of, None, "the same person, two refusals, two appeals");
+}
+
 async fn an_acceptance_offers_no_appeal(app: TestApp) {
     let tracking = app.submit("/amendment", AMENDMENT).await;
     let reference = reference_in(&app.get(&tracking).await.main_text());
@@ -203,5 +222,6 @@ async fn without_a_state_law_a_denial_offers_no_appeal_on_postgres() {
 on_both_databases!(
     a_refusal_is_appealed_once_and_decided_by_a_colleague_who_names_the_attorney_general,
     two_appeals_sent_at_once_make_one,
+    appeals_of_two_refusals_are_never_duplicates_of_each_other,
     an_acceptance_offers_no_appeal,
 );

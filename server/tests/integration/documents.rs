@@ -181,6 +181,24 @@ async fn documents_through_an_old_link_are_held_unseen_until_the_emailed_link_co
     assert_eq!(app.post_form(&path, &[]).await.location(), format!("{path}?result=unknown"), "the link is spent");
 }
 
+async fn a_second_sending_moments_after_the_first_is_refused_and_one_link_releases_what_was_kept(app: TestApp) {
+    let (tracking, reference) = submit(&app).await;
+    age_link(&app, &reference).await;
+    let path = format!("{tracking}/documents");
+    let first = app.post_files(&path, &[("documents", "front.pdf", PDF)]).await;
+    assert_eq!(first.location(), format!("{tracking}?confirm=sent"));
+    let second = app.post_files(&path, &[("documents", "back.pdf", PDF)]).await;
+    assert_eq!(second.status, StatusCode::UNPROCESSABLE_ENTITY, "nothing kept that no link would release");
+    assert!(second.text_of("f-documents-error").is_some_and(|e| e.contains("moments ago")), "{}", second.main_text());
+    assert_eq!(stored(&app).await.len(), 1, "the first is still held");
+    let inbox = app.mail.wait_for(2, WAIT).await;
+    let link = inbox.iter().find_map(|m| m.link("http://portal.test/confirm/")).expect("the confirmation link");
+    let confirmed = app.post_form(link.trim_start_matches("http://portal.test"), &[]).await;
+    assert!(confirmed.location().ends_with("?result=ok"));
+    let listed = app.get(&tracking).await.text_of("documents-list").unwrap_or_default();
+    assert!(listed.contains("front.pdf") && !listed.contains("back.pdf"), "{listed}");
+}
+
 async fn documents_never_confirmed_are_swept_with_their_link(app: TestApp) {
     let (tracking, reference) = submit(&app).await;
     age_link(&app, &reference).await;
@@ -196,6 +214,7 @@ async fn documents_never_confirmed_are_swept_with_their_link(app: TestApp) {
 
 on_both_databases!(
     documents_through_an_old_link_are_held_unseen_until_the_emailed_link_confirms_them,
+    a_second_sending_moments_after_the_first_is_refused_and_one_link_releases_what_was_kept,
     documents_never_confirmed_are_swept_with_their_link,
     real_pdf_bytes_named_jpg_are_taken_as_pdf_and_downloaded_by_staff,
     a_script_named_like_an_image_is_refused_beside_the_field,

@@ -231,7 +231,8 @@ async fn sealed_values(app: &TestApp) -> Vec<String> {
         "SELECT full_name FROM requests UNION ALL SELECT email FROM requests UNION ALL SELECT details FROM requests \
          UNION ALL SELECT outcome FROM requests WHERE outcome IS NOT NULL UNION ALL SELECT clock FROM requests \
          WHERE clock IS NOT NULL UNION ALL SELECT clock_state FROM requests WHERE clock_state IS NOT NULL \
-         UNION ALL SELECT hold_reason FROM requests WHERE hold_reason IS NOT NULL",
+         UNION ALL SELECT hold_reason FROM requests WHERE hold_reason IS NOT NULL \
+         UNION ALL SELECT agent FROM requests WHERE agent IS NOT NULL",
         "SELECT body FROM request_events WHERE body IS NOT NULL",
         "SELECT recipient FROM outbox UNION ALL SELECT text_body FROM outbox",
     ] {
@@ -248,6 +249,14 @@ async fn a_rotation_stopped_half_way_goes_on_and_every_row_still_opens(app: Test
         let email = format!("grace{i}@example.com");
         form.retain(|(k, _)| *k != "email");
         form.push(("email", &email));
+        if i == 0 {
+            // An agent's details are sealed like the customer's, and rotate with them.
+            form.extend([
+                ("agent_relationship", "power_of_attorney"),
+                ("agent_name", "Mary Hopper"),
+                ("agent_email", "mary@example.com"),
+            ]);
+        }
         let tracking = app.submit("/complaint", &form).await;
         references.push((tracking.clone(), reference_of(&app, &tracking).await));
     }

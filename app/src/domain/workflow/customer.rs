@@ -137,13 +137,13 @@ pub fn customer_next(status: RequestStatus, step: CustomerStep) -> Option<Reques
     }
 }
 
-/// Whether a finished request with the outcome `class` may still be
-/// appealed: a refusal in whole or in part, where a law in force sets an
-/// appeal's clock (`offered`), and only once. An appeal's own decision is
-/// final here; what follows it is the Attorney General.
-pub fn appeal_open(class: Option<OutcomeClass>, offered: bool, appealed: bool) -> bool {
-    let refused = matches!(class, Some(OutcomeClass::AmendmentDenied | OutcomeClass::AmendmentPartlyAccepted));
-    refused && offered && !appealed
+/// Whether a finished request with the outcome `class` may be appealed: a
+/// refusal in whole or in part, where a law in force sets an appeal's clock
+/// (`offered`). An appeal's own decision is final here; what follows it is
+/// the Attorney General. A request is appealed once: the store's unique
+/// link from appeal to request keeps it so.
+pub fn appeal_open(class: Option<OutcomeClass>, offered: bool) -> bool {
+    matches!(class, Some(OutcomeClass::AmendmentDenied | OutcomeClass::AmendmentPartlyAccepted)) && offered
 }
 
 /// Which of the two answers to a denial the customer may still give, from
@@ -206,14 +206,13 @@ mod tests {
     }
 
     #[test]
-    fn only_a_refusal_is_appealed_once_where_a_law_gives_an_appeal() {
+    fn only_a_refusal_is_appealed_where_a_law_gives_an_appeal() {
         use OutcomeClass as C;
-        assert!(appeal_open(Some(C::AmendmentDenied), true, false));
-        assert!(appeal_open(Some(C::AmendmentPartlyAccepted), true, false));
-        assert!(!appeal_open(Some(C::AmendmentDenied), true, true), "once");
-        assert!(!appeal_open(Some(C::AmendmentDenied), false, false), "no law, no appeal");
+        assert!(appeal_open(Some(C::AmendmentDenied), true));
+        assert!(appeal_open(Some(C::AmendmentPartlyAccepted), true));
+        assert!(!appeal_open(Some(C::AmendmentDenied), false), "no law, no appeal");
         for class in [C::AmendmentAccepted, C::OptOutApplied, C::ComplaintResolved, C::AppealDenied, C::Withdrawn] {
-            assert!(!appeal_open(Some(class), true, false), "{class:?}");
+            assert!(!appeal_open(Some(class), true), "{class:?}");
         }
         assert_eq!(customer_next(S::Denied, CustomerStep::Appeal), Some(S::Denied));
         assert_eq!(customer_next(S::InProgress, CustomerStep::Appeal), None);

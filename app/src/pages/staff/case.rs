@@ -326,7 +326,7 @@ fn verification(case: &CaseView) -> String {
         None if case.kind == RequestKind::Appeal => {
             "Not needed: sent through the private link of the request it appeals".to_owned()
         }
-        None if !case.kind.needs_verification() => "Not needed for an opt-out".to_owned(),
+        None if !case.kind.needs_verification() && case.agent.is_none() => "Not needed for an opt-out".to_owned(),
         None => "Not verified".to_owned(),
     }
 }
