@@ -4,26 +4,8 @@
  * errors and a tracking page. This does not replace testing with a screen
  * reader; it catches what a machine can.
  */
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { test, expect, gotoHydrated, waitForHydration } from './fixtures';
+import { test, expect, expectNoSeriousViolations, gotoHydrated, waitForHydration } from './fixtures';
 import { createRequest, forms } from './forms';
-
-async function expectNoSeriousViolations(page: Page, what: string) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
-    .analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const report = serious
-    .map(
-      (v) =>
-        `[${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n` +
-        v.nodes.map((n) => `    ${n.target.join(' ')}\n      ${n.failureSummary?.replace(/\n/g, '\n      ')}`).join('\n'),
-    )
-    .join('\n');
-  if (serious.length) console.log(`Accessibility violations on ${what}:\n${report}`);
-  expect(serious, `serious or critical accessibility violations on ${what}:\n${report}`).toEqual([]);
-}
 
 for (const path of ['/', '/opt-out', '/amendment', '/complaint']) {
   test(`${path} has no serious accessibility violations`, async ({ page }) => {

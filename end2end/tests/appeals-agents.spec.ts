@@ -7,7 +7,7 @@
  * documents form shows how much has been sent.
  */
 import type { Page } from '@playwright/test';
-import { test, expect, waitForHydration } from './fixtures';
+import { test, expect, expectNoSeriousViolations, waitForHydration } from './fixtures';
 import { fillAnswers, forms } from './forms';
 import { linkIn, waitForLetter } from './mail';
 import { STAFF_PASSWORD } from '../staff-accounts';
@@ -70,6 +70,8 @@ for (const javaScriptEnabled of [true, false]) {
     if (javaScriptEnabled) await waitForHydration(customer);
     const box = customer.locator('#appeal');
     await expect(box.getByRole('heading', { name: 'Appeal this decision' })).toBeVisible();
+    // axe runs in the page, so only where scripts do.
+    if (javaScriptEnabled) await expectNoSeriousViolations(customer, 'a tracking page offering an appeal');
     await customer.getByRole('button', { name: 'Send my appeal' }).click();
     await expect(customer.locator('#f-grounds-error')).toContainText('why you think our decision is wrong');
     await customer.getByLabel('The state you live in').selectOption('va_cdpa');
@@ -132,6 +134,13 @@ for (const javaScriptEnabled of [true, false]) {
     await signIn(staff, 'agent@example.com');
     await staff.goto(`/staff/requests/${reference}`);
     await expect(staff.locator('#agent')).toContainText('Parent of a child under 18');
+    if (javaScriptEnabled) {
+      // axe runs in the page, so in a window where scripts do.
+      const look = await (await openContext({ javaScriptEnabled: true })).newPage();
+      await signIn(look, 'agent@example.com');
+      await look.goto(`/staff/requests/${reference}`);
+      await expectNoSeriousViolations(look, 'a case made by an agent');
+    }
     await expect(staff.getByRole('button', { name: 'Start work' })).toHaveCount(0);
     await staff.getByRole('button', { name: "Verify the agent's authority" }).click();
     await expect(staff.locator('#agent-verified')).toBeVisible();

@@ -5,6 +5,7 @@
  * server's log when the test fails.
  */
 import fs from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import {
   test as base,
   expect,
@@ -166,4 +167,21 @@ export async function openCard(page: Page, card: string) {
     await details.locator('summary').click();
   }
   await expect(details).toHaveAttribute('open', '');
+}
+
+/** Fails on any serious or critical axe-core violation on the page as it is now. */
+export async function expectNoSeriousViolations(page: Page, what: string) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = serious
+    .map(
+      (v) =>
+        `[${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n` +
+        v.nodes.map((n) => `    ${n.target.join(' ')}\n      ${n.failureSummary?.replace(/\n/g, '\n      ')}`).join('\n'),
+    )
+    .join('\n');
+  if (serious.length) console.log(`Accessibility violations on ${what}:\n${report}`);
+  expect(serious, `serious or critical accessibility violations on ${what}:\n${report}`).toEqual([]);
 }

@@ -27,6 +27,7 @@ mod m20261209_000010_account_with_email;
 mod m20261210_000010_appeals;
 mod m20261210_000020_held_documents;
 mod m20261210_000030_agents;
+mod m20261210_000040_request_language;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000010_appeals::Migration),
             Box::new(m20261210_000020_held_documents::Migration),
             Box::new(m20261210_000030_agents::Migration),
+            Box::new(m20261210_000040_request_language::Migration),
         ]
     }
 }

@@ -10,7 +10,7 @@ use super::disagreement::Disagreement;
 use super::documents::DocumentEntry;
 use super::notices::BusinessAssociate;
 use super::workflow::{Outcome, StepKind};
-use super::{Agent, Channel, Contact, EventKind, ReferenceCode, RequestDetails, RequestKind, RequestStatus};
+use super::{Agent, Channel, Contact, EventKind, Language, ReferenceCode, RequestDetails, RequestKind, RequestStatus};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CaseView {
@@ -56,6 +56,13 @@ pub struct CaseView {
     /// their authority to.
     #[serde(default)]
     pub agent: Option<AgentStanding>,
+    /// The language the request was made in: the one to answer in.
+    #[serde(default = "english")]
+    pub language: Language,
+}
+
+fn english() -> Language {
+    Language::English
 }
 
 /// An agent acting for the customer, as staff see them.

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub use super::clock::Urgency;
-use super::{Channel, ReferenceCode, RequestKind, RequestStatus};
+use super::{Channel, Language, ReferenceCode, RequestKind, RequestStatus};
 
 named_enum! {
     /// Whose requests to list.
@@ -247,6 +247,8 @@ pub struct QueueRow {
     /// Marked as likely repeating an earlier open request, until staff
     /// merge it or keep it separate.
     pub possible_duplicate: bool,
+    /// The language the request was made in: the one to answer in.
+    pub language: Language,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use app::domain::queue::{
     AssigneeFilter, DueFilter, Matching, QueuePage, QueueQuery, QueueRow, QueueSort, StatusFilter,
 };
-use app::domain::{Channel, ReferenceCode, RequestKind, RequestStatus, Viewer};
+use app::domain::{Channel, Language, ReferenceCode, RequestKind, RequestStatus, Viewer};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{
@@ -196,6 +196,7 @@ impl CaseDesk {
                     version: row.version,
                     held: row.held_at.is_some(),
                     possible_duplicate: row.duplicate_of.is_some(),
+                    language: Language::parse(&row.language).unwrap_or(Language::English),
                     purged: row.purged_at.is_some(),
                 })
             })

@@ -9,7 +9,7 @@ use app::domain::clock::RequestClock;
 use app::domain::disagreement::Disagreement;
 use app::domain::documents::{DocumentEntry, DocumentKind};
 use app::domain::workflow;
-use app::domain::{Channel, EventKind, ReferenceCode, RequestDetails, RequestKind, Viewer};
+use app::domain::{Channel, EventKind, Language, ReferenceCode, RequestDetails, RequestKind, Viewer};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{CaseDesk, CaseError, Loaded, clock_state};
@@ -114,6 +114,7 @@ impl CaseDesk {
             disagreement,
             documents,
             appeal: self.appeal_links(row, &staff).await?,
+            language: Language::parse(&row.language).unwrap_or(Language::English),
             agent: found.agent.clone().map(|agent| AgentStanding {
                 agent,
                 verified_on: row.agent_verified_at.map(|at| clocks.local_date(at)),

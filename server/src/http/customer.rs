@@ -10,7 +10,7 @@ use app::domain::form::{
     REPLY_FIELD, ReplyForm, STATEMENT_FIELD, WITHDRAW_FIELD, WithdrawForm,
 };
 use app::domain::workflow::CustomerAction;
-use app::domain::{FormState, ParseContext, RequestForm, gpc, tracking};
+use app::domain::{FormState, Language, ParseContext, RequestForm, gpc, tracking};
 use axum::body::Body;
 use axum::extract::{Form, FromRequest, FromRequestParts, Multipart, Path, State};
 use axum::http::{Request, StatusCode};
@@ -522,11 +522,13 @@ async fn submit<F: RequestForm>(
 ) -> Result<Response, HttpError> {
     let (parts, body) = request.into_parts();
     let gpc = gpc::is_signal(parts.headers.get(gpc::HEADER).map(|v| v.as_bytes()));
+    let accept = parts.headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    let language = Language::preferred(accept.unwrap_or_default());
     let values: F = read_form(&state, &parts, body).await?;
     let context = ParseContext { today: state.clocks.today(), gpc };
     match values.parse(&context) {
         Ok(request) => {
-            let receipt = match state.store.submit(&request, &Intake::web_now()).await {
+            let receipt = match state.store.submit(&request, &Intake::web_now(language)).await {
                 Ok(receipt) => receipt,
                 Err(StoreError::OverAllowance) => return Err(HttpError::limited(&state.site, until_tomorrow())),
                 Err(error) => return Err(error.into()),

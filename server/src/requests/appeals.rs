@@ -7,7 +7,7 @@ use app::domain::clock::Regime;
 use app::domain::metrics::OutcomeClass;
 use app::domain::tracking::AppealStanding;
 use app::domain::workflow::{self, CustomerStep};
-use app::domain::{Agent, NewRequest, ReferenceCode, RequestDetails, RequestStatus};
+use app::domain::{Agent, Language, NewRequest, ReferenceCode, RequestDetails, RequestStatus};
 
 use super::{Appealing, Receipt, RequestStore, StoreError};
 use crate::db::entities::request;
@@ -35,7 +35,8 @@ impl RequestStore {
             .map_err(|e| StoreError::Corrupt { id: tracked.id, reason: e.to_string() })?;
         let details =
             RequestDetails::Appeal { appeal_of: tracked.reference.clone(), state, grounds: grounds.to_owned() };
-        let appealing = Appealing { request: tracked.id, agent_verified_at: tracked.agent_verified_at };
+        let language = Language::parse(&tracked.language).unwrap_or(Language::English);
+        let appealing = Appealing { request: tracked.id, agent_verified_at: tracked.agent_verified_at, language };
         self.submit_appeal(&NewRequest { contact, details, agent }, appealing).await
     }
 

@@ -14,8 +14,8 @@ use app::domain::format::long_date;
 use app::domain::request::Choice;
 use app::domain::workflow;
 use app::domain::{
-    Agent, Channel, EventKind, NewRequest, RecordedEvent, ReferenceCode, RequestDetails, RequestKind, RequestStatus,
-    TrackedRequest, TrackingView,
+    Agent, Channel, EventKind, Language, NewRequest, RecordedEvent, ReferenceCode, RequestDetails, RequestKind,
+    RequestStatus, TrackedRequest, TrackingView,
 };
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
@@ -67,6 +67,8 @@ pub struct Appealing {
     /// When staff verified the authority of the agent who acts for the
     /// customer, if one does: the appeal needs no second check.
     pub agent_verified_at: Option<DateTime<Utc>>,
+    /// The language the refused request was made in.
+    pub language: Language,
 }
 
 /// How a request arrived, and when the clock started.
@@ -78,11 +80,14 @@ pub struct Intake {
     /// They spoke with or wrote to the requester, so no email verification
     /// is asked for.
     pub entered_by: Option<Actor>,
+    /// The language the requester's browser asked for, which staff answer
+    /// in; English for what staff enter.
+    pub language: Language,
 }
 
 impl Intake {
-    pub fn web_now() -> Self {
-        Self { channel: Channel::Web, received_at: Utc::now(), entered_by: None }
+    pub fn web_now(language: Language) -> Self {
+        Self { channel: Channel::Web, received_at: Utc::now(), entered_by: None, language }
     }
 }
 
@@ -146,7 +151,7 @@ impl RequestStore {
     /// the appeal points at it, and the refused request's history says it
     /// was appealed, in the same transaction.
     pub async fn submit_appeal(&self, request: &NewRequest, appealing: Appealing) -> Result<Receipt, StoreError> {
-        self.submit_appealing(request, &Intake::web_now(), Some(appealing)).await
+        self.submit_appealing(request, &Intake::web_now(appealing.language), Some(appealing)).await
     }
 
     async fn submit_appealing(
@@ -304,6 +309,7 @@ impl RequestStore {
             appeal_of: Set(appeal_of.map(|appealing| appealing.request)),
             agent: Set(sealed_agent),
             agent_verified_at: Set(appeal_of.and_then(|appealing| appealing.agent_verified_at)),
+            language: Set(intake.language.as_str().to_owned()),
             ..Default::default()
         };
         let outbox = self.mailer.outbox();

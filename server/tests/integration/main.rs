@@ -21,6 +21,7 @@ mod encryption;
 mod form_fuzz;
 mod headers;
 mod intake;
+mod language;
 mod letter_editor;
 mod letter_preview;
 mod letters;

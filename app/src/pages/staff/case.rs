@@ -124,6 +124,7 @@ fn Case(
             <div><dt>"Status"</dt><dd><span class="status" class:open=case.status.is_open()>{case.status.staff_label()}</span></dd></div>
             <div><dt>"Assigned to"</dt><dd>{case.assignee.as_ref().map_or_else(|| "Unassigned".to_owned(), |a| a.name.clone())}</dd></div>
             <div><dt>"Channel"</dt><dd>{case.channel.staff_label()}</dd></div>
+            <div><dt>"Language"</dt><dd id="case-language">{case.language.staff_label()}</dd></div>
             <div><dt>"Received"</dt><dd>{long_date(case.received_on)}</dd></div>
             <div><dt>"Verification"</dt><dd>{verification(&case)}</dd></div>
             <div><dt>"Legal hold"</dt><dd id="legal-hold" class="text">{hold_text(case.hold.as_ref())}</dd></div>

@@ -10,7 +10,7 @@ use crate::domain::queue::{
 };
 use crate::domain::saved_views::{self, SavedView};
 use crate::domain::staff_forms::{FormName, StaffFeedback};
-use crate::domain::{Channel, RequestKind};
+use crate::domain::{Channel, Language, RequestKind};
 use crate::services::load_queue;
 
 use super::frame::viewer;
@@ -402,6 +402,9 @@ fn Row(row: QueueRow) -> impl IntoView {
                 }}
                 {row.held.then(|| view! { <span class="badge">"Legal hold"</span> })}
                 {row.possible_duplicate.then(|| view! { <span class="badge duplicate">"Possible duplicate"</span> })}
+                {(row.language != Language::English).then(|| view! {
+                    <span class="badge language" title="Made in this language: answer in it">{row.language.staff_label()}</span>
+                })}
             </td>
             <td data-label="Status">
                 <span class="status" class:open=row.status.is_open()>{row.status.staff_label()}</span>

@@ -71,6 +71,8 @@ pub struct Model {
     pub agent: Option<Sealed>,
     /// When staff verified the agent's authority to act for the customer.
     pub agent_verified_at: Option<DateTimeUtc>,
+    /// `app::domain::Language`: the one the requester's browser asked for.
+    pub language: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

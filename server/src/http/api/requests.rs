@@ -8,7 +8,7 @@ use app::domain::form::limits;
 use app::domain::notices::NoticeChoice;
 use app::domain::queue::{AssigneeFilter, DueFilter, QueueQuery, QueueRow, QueueSort, StatusFilter};
 use app::domain::workflow::Step;
-use app::domain::{AgentRelationship, Channel, ParseContext, ReferenceCode, RequestKind, RequestStatus};
+use app::domain::{AgentRelationship, Channel, Language, ParseContext, ReferenceCode, RequestKind, RequestStatus};
 use axum::Json;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, RawQuery, State};
@@ -58,6 +58,9 @@ pub struct RequestBody {
     merged_into: Option<ReferenceCode>,
     /// After a denial: what the customer answered, and any rebuttal.
     disagreement: Option<DisagreementBody>,
+    /// The language the request was made in (the one its requester's
+    /// browser asked for; English for what staff enter): the one to answer in.
+    language: Language,
     /// For an appeal: the refused request it appeals.
     appeal_of: Option<ReferenceCode>,
     /// For a refused request: its appeal, once filed.
@@ -114,6 +117,7 @@ pub(super) async fn read(state: &AppState, headers: &HeaderMap, reference: &str)
             with_disclosures: answer.with_disclosures,
             rebuttal: answer.rebuttal,
         }),
+        language: case.language,
         appeal_of: case.appeal.appeals,
         appealed_by: case.appeal.appealed_by,
         agent: case.agent.map(|standing| AgentView {
@@ -178,7 +182,12 @@ pub async fn create(
         .clocks
         .received(Received::from(&request.arrival().received_at))
         .map_err(|problem| invalid("received_at", &problem.to_string()))?;
-    let intake = Intake { channel: request.arrival().channel, received_at, entered_by: Some(actor(&viewer)) };
+    let intake = Intake {
+        channel: request.arrival().channel,
+        received_at,
+        entered_by: Some(actor(&viewer)),
+        language: Language::English,
+    };
     let context = ParseContext { today: state.clocks.today(), gpc: false };
     let request = request
         .parse(&context)

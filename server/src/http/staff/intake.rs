@@ -2,7 +2,7 @@
 
 use app::domain::form::{AmendmentForm, ComplaintForm, OptOutForm, ReplyBy};
 use app::domain::staff_forms::{DoneCode, FormName, IntakeForm};
-use app::domain::{Channel, FormState, ParseContext, RequestForm};
+use app::domain::{Channel, FormState, Language, ParseContext, RequestForm};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -41,7 +41,7 @@ async fn enter<F: RequestForm>(
     let parsed = values.parse_replying(&ParseContext { today: state.clocks.today(), gpc: false }, reply_by);
     match (parsed, intake_problem, channel, received_at) {
         (Ok(request), None, Some(channel), Ok(received_at)) => {
-            let intake = Intake { channel, received_at, entered_by: Some(actor(&viewer)) };
+            let intake = Intake { channel, received_at, entered_by: Some(actor(&viewer)), language: Language::English };
             let receipt = state.store.submit(&request, &intake).await?;
             let done = DoneCode::Entered;
             Ok(Redirect::to(&format!("/staff/requests/{}?done={done}", receipt.reference)).into_response())
