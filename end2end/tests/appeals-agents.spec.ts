@@ -7,22 +7,13 @@
  * documents form shows how much has been sent.
  */
 import type { Page } from '@playwright/test';
-import { test, expect, expectNoSeriousViolations, waitForHydration } from './fixtures';
+import { test, expect, expectNoSeriousViolations, signIn, waitForHydration } from './fixtures';
 import { fillAnswers, forms } from './forms';
 import { linkIn, waitForLetter } from './mail';
-import { STAFF_PASSWORD } from '../staff-accounts';
 
 test.skip(!process.env.PORTAL_E2E_MAIL_DIR, 'staff accounts exist only on a server this suite started');
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
-
-async function signIn(page: Page, email: string) {
-  await page.goto('/staff');
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(STAFF_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/staff$/);
-}
 
 /** Sends an amendment as `email`, with `extra` typed after the answers. */
 async function amend(page: Page, email: string, javaScriptEnabled: boolean, extra?: (page: Page) => Promise<void>) {

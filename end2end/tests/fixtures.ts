@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
+import { STAFF_PASSWORD } from '../staff-accounts';
 import {
   test as base,
   expect,
@@ -184,4 +185,13 @@ export async function expectNoSeriousViolations(page: Page, what: string) {
     .join('\n');
   if (serious.length) console.log(`Accessibility violations on ${what}:\n${report}`);
   expect(serious, `serious or critical accessibility violations on ${what}:\n${report}`).toEqual([]);
+}
+
+/** Signs `page` in as the staff member `email` (one of the run's accounts). */
+export async function signIn(page: Page, email: string) {
+  await page.goto('/staff');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(STAFF_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/staff$/);
 }

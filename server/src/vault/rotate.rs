@@ -152,6 +152,7 @@ pub async fn rotate(
     for table in &TABLES {
         let Some(mut after) = progress(db, i64::from(key), table.name).await? else { continue };
         let bar = bar(db, table, after, rotation.progress).await?;
+        let mut retried = Retries::default();
         loop {
             if rotation.stop_after.is_some_and(|most| batches >= most) {
                 bar.abandon();
@@ -161,7 +162,8 @@ pub async fn rotate(
             let txn = db.begin().await?;
             let limit = rotation.batch.min(table.most);
             let pass = reseal_batch(&txn, vault, table, key, after, limit).await?;
-            let done = pass.rows < limit;
+            let done = pass.rows < limit && !pass.again;
+            retried.note(table, &pass)?;
             after = pass.last.unwrap_or(after);
             txn.execute_raw(Statement::from_sql_and_values(
                 txn.get_database_backend(),
@@ -194,10 +196,12 @@ pub async fn seal_unsealed(db: &DatabaseConnection, vault: &Vault) -> Result<(),
     let key = vault.current_key();
     for table in &TABLES {
         let mut after = 0;
+        let mut retried = Retries::default();
         loop {
             let txn = db.begin().await?;
             let pass = reseal_batch(&txn, vault, table, key, after, table.most.min(1_000)).await?;
             txn.commit().await?;
+            retried.note(table, &pass)?;
             if pass.resealed > 0 {
                 tracing::info!(
                     table = table.name,
@@ -283,12 +287,48 @@ struct Pass {
     rows: u64,
     resealed: u64,
     last: Option<i64>,
+    /// A row changed between its reading and its writing: the batch stopped
+    /// before it, and the next one reads it afresh.
+    again: bool,
+}
+
+/// How often in a row a batch stopped at the same row because the portal
+/// changed it meanwhile: a row that changes every time is a fault to report,
+/// not to go round forever.
+#[derive(Default)]
+struct Retries {
+    at: Option<i64>,
+    times: u32,
+}
+
+impl Retries {
+    const MOST: u32 = 50;
+
+    fn note(&mut self, table: &Table, pass: &Pass) -> Result<(), DbErr> {
+        if !pass.again {
+            *self = Self::default();
+            return Ok(());
+        }
+        self.times = if self.at == pass.last { self.times + 1 } else { 1 };
+        self.at = pass.last;
+        if self.times > Self::MOST {
+            let row = pass.last.map_or(0, |before| before + 1);
+            return Err(DbErr::Custom(format!(
+                "row {row} of {} changed at each of {} attempts",
+                table.name,
+                Self::MOST
+            )));
+        }
+        Ok(())
+    }
 }
 
 /// Re-seals under `key` the values of up to `limit` rows after `after` that
 /// are under another key or not sealed at all. Each row is written only if
 /// its values are still those read, so a field blanked meanwhile (by purge)
-/// stays blank.
+/// stays blank; a row the portal changed meanwhile (a letter sent clears
+/// its link) ends the batch before it, to be read again, rather than stay
+/// under the old key.
 async fn reseal_batch(
     txn: &impl ConnectionTrait,
     vault: &Vault,
@@ -318,7 +358,7 @@ async fn reseal_batch(
             [after.into(), i64::try_from(limit).unwrap_or(i64::MAX).into()],
         ))
         .await?;
-    let mut pass = Pass { rows: rows.len() as u64, resealed: 0, last: None };
+    let mut pass = Pass { rows: rows.len() as u64, resealed: 0, last: None, again: false };
     for row in rows {
         let id: i64 = row.try_get_by_index(0)?;
         pass.last = Some(id);
@@ -370,7 +410,11 @@ async fn reseal_batch(
             values.push(old);
         }
         let update = format!("UPDATE {} SET {} WHERE {}", table.name, sets.join(", "), conditions.join(" AND "));
-        txn.execute_raw(Statement::from_sql_and_values(backend, update, values)).await?;
+        if txn.execute_raw(Statement::from_sql_and_values(backend, update, values)).await?.rows_affected() == 0 {
+            pass.last = Some(id - 1);
+            pass.again = true;
+            break;
+        }
         pass.resealed += 1;
     }
     Ok(pass)

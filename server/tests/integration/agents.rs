@@ -8,38 +8,18 @@ use crate::common;
 use app::domain::{RequestStatus, Role};
 use axum::http::StatusCode;
 use common::staff::StaffBrowser;
-use common::{OPT_OUT, TestApp, WAIT};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use server::db::entities::request;
+use common::{AMENDMENT, OPT_OUT, TestApp, WAIT, reference_in};
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 fn amendment_by(relationship: &str) -> Vec<(&str, &str)> {
-    vec![
-        ("full_name", "Grace Hopper"),
-        ("email", "grace@example.com"),
-        ("category", "insurance"),
-        ("current_information", "Member number 1234"),
-        ("corrected_information", "Member number 4321"),
-        ("reason", "The digits were swapped."),
+    let mut form = AMENDMENT.to_vec();
+    form.extend([
         ("agent_relationship", relationship),
         ("agent_name", "Mary <b>Hopper</b>"),
         ("agent_email", "mary@example.com"),
-    ]
-}
-
-async fn row(app: &TestApp, reference: &str) -> request::Model {
-    request::Entity::find()
-        .filter(request::Column::Reference.eq(reference))
-        .one(app.app.database())
-        .await
-        .expect("query")
-        .expect("the request")
-}
-
-fn reference_in(text: &str) -> String {
-    let at = text.find("PR-").expect("a reference");
-    text[at..at + 12].to_owned()
+    ]);
+    form
 }
 
 async fn step(staff: &StaffBrowser<'_>, reference: &str, pairs: &[(&str, &str)]) -> common::Reply {
@@ -59,7 +39,7 @@ async fn an_agent_for_a_parent_is_confirmed_by_the_customer_and_verified_by_staf
     let reference = reference_in(&page.main_text());
     assert!(page.text_of("agent-notice").is_some_and(|t| t.contains("Mary <b>Hopper</b>")), "{}", page.main_text());
     assert!(!page.body.contains("<b>Hopper"), "typed markup stays text");
-    assert_eq!(row(&app, &reference).await.status, RequestStatus::Unverified.as_str());
+    assert_eq!(app.row(&reference).await.status, RequestStatus::Unverified.as_str());
 
     let inbox = app.mail.wait_for(2, WAIT).await;
     let to = |address: &str| inbox.iter().find(|m| m.recipients == vec![address.to_owned()]).expect(address).clone();
@@ -80,7 +60,7 @@ async fn an_agent_for_a_parent_is_confirmed_by_the_customer_and_verified_by_staf
 
     let confirmed = app.post_form(&path_of(&verify), &[]).await;
     assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
-    assert_eq!(row(&app, &reference).await.status, RequestStatus::Received.as_str());
+    assert_eq!(app.row(&reference).await.status, RequestStatus::Received.as_str());
     let sent = app.post_files(&format!("{agents_page}/documents"), &[("documents", "permission.pdf", PDF)]).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "the agent sends the permission: {}", sent.main_text());
 
@@ -135,7 +115,7 @@ async fn a_power_of_attorney_confirms_their_own_address_and_the_customer_is_not_
     ]);
     let tracking = app.submit("/opt-out", &form).await;
     let reference = reference_in(&app.get(&tracking).await.main_text());
-    assert_eq!(row(&app, &reference).await.status, RequestStatus::Unverified.as_str(), "even an opt-out waits");
+    assert_eq!(app.row(&reference).await.status, RequestStatus::Unverified.as_str(), "even an opt-out waits");
     let inbox = app.mail.wait_for(2, WAIT).await;
     let customer = inbox.iter().find(|m| m.recipients == vec!["ada@example.com".to_owned()]).expect("the customer");
     assert!(customer.link("http://portal.test/verify/").is_none(), "a power of attorney needs no confirmation");
@@ -143,7 +123,7 @@ async fn a_power_of_attorney_confirms_their_own_address_and_the_customer_is_not_
         inbox.iter().find(|m| m.recipients == vec!["attorney@example.com".to_owned()]).expect("the attorney");
     let verify = attorney.link("http://portal.test/verify/").expect("the attorney confirms their own address");
     app.post_form(&path_of(&verify), &[]).await;
-    assert_eq!(row(&app, &reference).await.status, RequestStatus::Received.as_str());
+    assert_eq!(app.row(&reference).await.status, RequestStatus::Received.as_str());
 }
 
 async fn an_agent_half_given_is_refused_beside_the_fields_with_everything_kept(app: TestApp) {

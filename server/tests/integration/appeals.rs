@@ -9,32 +9,9 @@ use crate::common;
 use app::domain::{RequestKind, RequestStatus, Role};
 use axum::http::StatusCode;
 use common::staff::StaffBrowser;
-use common::{Backend, TestApp, WAIT};
+use common::{AMENDMENT, Backend, TestApp, WAIT, reference_in};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use server::db::entities::request;
-
-const AMENDMENT: &[(&str, &str)] = &[
-    ("full_name", "Grace Hopper"),
-    ("email", "grace@example.com"),
-    ("category", "insurance"),
-    ("current_information", "Member number 1234"),
-    ("corrected_information", "Member number 4321"),
-    ("reason", "The digits were swapped."),
-];
-
-async fn row(app: &TestApp, reference: &str) -> request::Model {
-    request::Entity::find()
-        .filter(request::Column::Reference.eq(reference))
-        .one(app.app.database())
-        .await
-        .expect("query")
-        .expect("the request")
-}
-
-fn reference_in(text: &str) -> String {
-    let at = text.find("PR-").expect("a reference");
-    text[at..at + 12].to_owned()
-}
 
 async fn step(staff: &StaffBrowser<'_>, reference: &str, pairs: &[(&str, &str)]) {
     let version = staff.case(reference).await.version.to_string();
@@ -94,10 +71,10 @@ async fn a_refusal_is_appealed_once_and_decided_by_a_colleague_who_names_the_att
     let appeal = reference_in(&receipt.main_text());
     assert_ne!(appeal, reference, "a request of its own: {}", receipt.main_text());
     assert!(receipt.main_text().contains(&format!("Appeal of our decision on request {reference}")));
-    let stored = row(&app, &appeal).await;
+    let stored = app.row(&appeal).await;
     assert_eq!(stored.kind, RequestKind::Appeal.as_str());
     assert_eq!(stored.status, RequestStatus::Received.as_str(), "the original's address was confirmed already");
-    assert_eq!(stored.appeal_of, Some(row(&app, &reference).await.id));
+    assert_eq!(stored.appeal_of, Some(app.row(&reference).await.id));
     // Its own clock: 45 days, Colorado's, the earliest of the laws in force.
     let due = stored.due_on.expect("a deadline");
     assert_eq!((due - stored.received_at.date_naive()).num_days(), 45, "{due}");
@@ -129,7 +106,7 @@ async fn a_refusal_is_appealed_once_and_decided_by_a_colleague_who_names_the_att
     let own = refuser.post(&format!("/staff/requests/{appeal}/step"), &decide).await;
     assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY, "the refuser may not decide the appeal");
     assert!(own.main_text().contains("a colleague must decide"), "{}", own.main_text());
-    assert_eq!(row(&app, &appeal).await.status, RequestStatus::Received.as_str());
+    assert_eq!(app.row(&appeal).await.status, RequestStatus::Received.as_str());
 
     let reviewer = app.staff_member("reviewer@example.com", Role::Agent).await;
     let before = app.mail.wait_for(3, WAIT).await.len();
@@ -139,7 +116,7 @@ async fn a_refusal_is_appealed_once_and_decided_by_a_colleague_who_names_the_att
         &[("step", "resolve"), ("outcome", "denied"), ("explanation", "The insurer's file says 1234.")],
     )
     .await;
-    assert_eq!(row(&app, &appeal).await.status, RequestStatus::Denied.as_str());
+    assert_eq!(app.row(&appeal).await.status, RequestStatus::Denied.as_str());
     let inbox = app.mail.wait_for(before + 1, WAIT).await;
     let decision = inbox.iter().find(|m| m.subject().contains("Appeal denied")).expect("the decision letter");
     assert_eq!(decision.recipients, vec!["grace@example.com".to_owned()]);
@@ -160,7 +137,7 @@ async fn two_appeals_sent_at_once_make_one(app: TestApp) {
     let mut statuses = [first.status, second.status];
     statuses.sort();
     assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::UNPROCESSABLE_ENTITY], "one appeal, one told why");
-    let original = row(&app, &reference).await;
+    let original = app.row(&reference).await;
     let appeals =
         request::Entity::find().filter(request::Column::AppealOf.eq(original.id)).count(app.app.database()).await;
     assert_eq!(appeals.expect("count"), 1);
@@ -175,7 +152,7 @@ async fn appeals_of_two_refusals_are_never_duplicates_of_each_other(app: TestApp
         assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.main_text());
         appeals.push(reference_in(&app.get(filed.location()).await.main_text()));
     }
-    let second = row(&app, &appeals[1]).await;
+    let second = app.row(&appeals[1]).await;
     assert_eq!(second.duplicate_of, None, "the same person, two refusals, two appeals");
 }
 

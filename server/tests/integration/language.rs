@@ -7,20 +7,15 @@ use crate::common;
 
 use app::domain::Role;
 use axum::http::StatusCode;
-use common::{COMPLAINT, TestApp};
+use common::{COMPLAINT, TestApp, reference_in};
 
 async fn a_request_records_the_browser_s_language_and_staff_see_it(app: TestApp) {
     let spanish = app.post_form_with("/complaint", COMPLAINT, &[("accept-language", "es-MX,es;q=0.9,en;q=0.8")]).await;
     assert_eq!(spanish.status, StatusCode::SEE_OTHER, "{}", spanish.main_text());
     let english = app.post_form_with("/complaint", COMPLAINT, &[("accept-language", "en-US,en;q=0.9")]).await;
     assert_eq!(english.status, StatusCode::SEE_OTHER);
-    let reference_of = |page: &common::Reply| {
-        let text = page.main_text();
-        let at = text.find("PR-").expect("a reference");
-        text[at..at + 12].to_owned()
-    };
-    let spanish = reference_of(&app.get(spanish.location()).await);
-    let english = reference_of(&app.get(english.location()).await);
+    let spanish = reference_in(&app.get(spanish.location()).await.main_text());
+    let english = reference_in(&app.get(english.location()).await.main_text());
 
     let agent = app.staff_member("agent@example.com", Role::Agent).await;
     let case = agent.get(&format!("/staff/requests/{spanish}")).await;

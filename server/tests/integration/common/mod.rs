@@ -33,6 +33,22 @@ pub const COMPLAINT: &[(&str, &str)] = &[
     ("description", "I opted out and was still called twice."),
 ];
 
+/// An amendment as a customer types it into the web form.
+pub const AMENDMENT: &[(&str, &str)] = &[
+    ("full_name", "Grace Hopper"),
+    ("email", "grace@example.com"),
+    ("category", "insurance"),
+    ("current_information", "Member number 1234"),
+    ("corrected_information", "Member number 4321"),
+    ("reason", "The digits were swapped."),
+];
+
+/// The first request reference on a page's text.
+pub fn reference_in(text: &str) -> String {
+    let at = text.find("PR-").expect("a reference");
+    text[at..at + 12].to_owned()
+}
+
 /// An opt-out as a customer types it into the web form.
 pub const OPT_OUT: &[(&str, &str)] = &[
     ("full_name", "Ada Lovelace"),
@@ -89,6 +105,18 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> Reply {
         self.send(Request::get(path).body(Body::empty()).expect("a request")).await
+    }
+
+    /// A request's row as stored.
+    pub async fn row(&self, reference: &str) -> server::db::entities::request::Model {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        use server::db::entities::request;
+        request::Entity::find()
+            .filter(request::Column::Reference.eq(reference))
+            .one(self.app.database())
+            .await
+            .expect("query")
+            .expect("the request")
     }
 
     /// Submits a customer form; returns the private tracking path.
