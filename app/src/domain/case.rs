@@ -62,7 +62,7 @@ pub struct CaseView {
 }
 
 fn english() -> Language {
-    Language::English
+    Language::En
 }
 
 /// An agent acting for the customer, as staff see them.

@@ -5,8 +5,8 @@
 named_enum! {
     /// A language customers may be answered in.
     Language {
-        English => "en",
-        Spanish => "es",
+        En => "en",
+        Es => "es",
     }
 }
 
@@ -14,8 +14,8 @@ impl Language {
     /// How staff name it, on the queue and the case.
     pub fn staff_label(self) -> &'static str {
         match self {
-            Self::English => "English",
-            Self::Spanish => "Spanish",
+            Self::En => "English",
+            Self::Es => "Spanish",
         }
     }
 
@@ -36,7 +36,7 @@ impl Language {
                 best = Some((weight, language));
             }
         }
-        best.map_or(Self::English, |(_, language)| language)
+        best.map_or(Self::En, |(_, language)| language)
     }
 }
 
@@ -61,12 +61,19 @@ mod tests {
 
     #[test]
     fn a_browser_s_first_language_the_portal_speaks_wins() {
-        assert_eq!(Language::preferred("es-MX,es;q=0.9,en-US;q=0.8,en;q=0.7"), Language::Spanish);
-        assert_eq!(Language::preferred("en-US,en;q=0.9,es;q=0.8"), Language::English);
-        assert_eq!(Language::preferred("fr-FR, es;q=0.5, en;q=0.4"), Language::Spanish, "French is not spoken");
-        assert_eq!(Language::preferred("en;q=0.5, ES;q=0.9"), Language::Spanish, "by weight, in any case");
-        assert_eq!(Language::preferred("es;q=0, en"), Language::English, "q=0 means not wanted");
-        assert_eq!(Language::preferred(""), Language::English);
-        assert_eq!(Language::preferred("es;q=2, en;q=abc"), Language::Spanish, "bad weights count as 1");
+        assert_eq!(Language::preferred("es-MX,es;q=0.9,en-US;q=0.8,en;q=0.7"), Language::Es);
+        assert_eq!(Language::preferred("en-US,en;q=0.9,es;q=0.8"), Language::En);
+        assert_eq!(Language::preferred("fr-FR, es;q=0.5, en;q=0.4"), Language::Es, "French is not spoken");
+        assert_eq!(Language::preferred("en;q=0.5, ES;q=0.9"), Language::Es, "by weight, in any case");
+        assert_eq!(Language::preferred("es;q=0, en"), Language::En, "q=0 means not wanted");
+        assert_eq!(Language::preferred(""), Language::En);
+        assert_eq!(Language::preferred("es;q=2, en;q=abc"), Language::Es, "bad weights count as 1");
+    }
+
+    #[test]
+    fn a_language_has_one_name_in_the_database_and_the_api() {
+        for language in Language::ALL {
+            assert_eq!(serde_json::to_string(language).unwrap(), format!("\"{}\"", language.as_str()));
+        }
     }
 }

@@ -196,7 +196,7 @@ impl CaseDesk {
                     version: row.version,
                     held: row.held_at.is_some(),
                     possible_duplicate: row.duplicate_of.is_some(),
-                    language: Language::parse(&row.language).unwrap_or(Language::English),
+                    language: Language::parse(&row.language).unwrap_or(Language::En),
                     purged: row.purged_at.is_some(),
                 })
             })

@@ -114,7 +114,7 @@ impl CaseDesk {
             disagreement,
             documents,
             appeal: self.appeal_links(row, &staff).await?,
-            language: Language::parse(&row.language).unwrap_or(Language::English),
+            language: Language::parse(&row.language).unwrap_or(Language::En),
             agent: found.agent.clone().map(|agent| AgentStanding {
                 agent,
                 verified_on: row.agent_verified_at.map(|at| clocks.local_date(at)),

@@ -35,7 +35,7 @@ impl RequestStore {
             .map_err(|e| StoreError::Corrupt { id: tracked.id, reason: e.to_string() })?;
         let details =
             RequestDetails::Appeal { appeal_of: tracked.reference.clone(), state, grounds: grounds.to_owned() };
-        let language = Language::parse(&tracked.language).unwrap_or(Language::English);
+        let language = Language::parse(&tracked.language).unwrap_or(Language::En);
         let appealing = Appealing { request: tracked.id, agent_verified_at: tracked.agent_verified_at, language };
         self.submit_appeal(&NewRequest { contact, details, agent }, appealing).await
     }

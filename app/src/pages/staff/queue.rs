@@ -402,7 +402,7 @@ fn Row(row: QueueRow) -> impl IntoView {
                 }}
                 {row.held.then(|| view! { <span class="badge">"Legal hold"</span> })}
                 {row.possible_duplicate.then(|| view! { <span class="badge duplicate">"Possible duplicate"</span> })}
-                {(row.language != Language::English).then(|| view! {
+                {(row.language != Language::En).then(|| view! {
                     <span class="badge language" title="Made in this language: answer in it">{row.language.staff_label()}</span>
                 })}
             </td>

@@ -186,7 +186,7 @@ pub async fn create(
         channel: request.arrival().channel,
         received_at,
         entered_by: Some(actor(&viewer)),
-        language: Language::English,
+        language: Language::En,
     };
     let context = ParseContext { today: state.clocks.today(), gpc: false };
     let request = request

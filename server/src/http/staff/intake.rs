@@ -41,7 +41,7 @@ async fn enter<F: RequestForm>(
     let parsed = values.parse_replying(&ParseContext { today: state.clocks.today(), gpc: false }, reply_by);
     match (parsed, intake_problem, channel, received_at) {
         (Ok(request), None, Some(channel), Ok(received_at)) => {
-            let intake = Intake { channel, received_at, entered_by: Some(actor(&viewer)), language: Language::English };
+            let intake = Intake { channel, received_at, entered_by: Some(actor(&viewer)), language: Language::En };
             let receipt = state.store.submit(&request, &intake).await?;
             let done = DoneCode::Entered;
             Ok(Redirect::to(&format!("/staff/requests/{}?done={done}", receipt.reference)).into_response())
