@@ -11,8 +11,14 @@ use super::request::{Choice, ComplaintCategory};
 use super::{EventKind, RequestKind, RequestStatus};
 
 mod customer;
+mod duplicates;
+mod gate;
+mod system;
 
 pub use customer::{CustomerAction, CustomerStep, appeal_open, customer_next, disagreement_open};
+pub use duplicates::{DuplicateDecision, duplicate_next};
+pub use gate::{Gate, Reviewer};
+pub use system::{SystemStep, first_status, system_next};
 
 choice! {
     /// The grounds on which HIPAA (45 CFR 164.526(a)(2)) lets an amendment
@@ -266,39 +272,6 @@ pub enum StepError {
     AgentUnverified,
 }
 
-/// Who takes a step, as far as the state machine must know: an appeal is
-/// decided by someone other than the person who refused the request it
-/// appeals (Va. Code 59.1-577(C) and its peers ask for a real review).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Reviewer {
-    /// Anyone else, and every step of a request that is no appeal.
-    Other,
-    /// The staff member who recorded the refusal being appealed.
-    Refuser,
-}
-
-impl Reviewer {
-    /// Whether `actor` is the one who refused, from the refusal's author.
-    pub fn of(actor: i64, refused_by: Option<i64>) -> Self {
-        if refused_by == Some(actor) { Self::Refuser } else { Self::Other }
-    }
-}
-
-/// What besides kind and status decides which steps are open: who takes
-/// them, and whether an agent's authority to act is still unverified, in
-/// which case no work starts and no outcome is recorded (11 CCR 7063).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Gate {
-    pub reviewer: Reviewer,
-    pub agent_unverified: bool,
-}
-
-impl From<Reviewer> for Gate {
-    fn from(reviewer: Reviewer) -> Self {
-        Self { reviewer, agent_unverified: false }
-    }
-}
-
 /// The steps an agent's unverified authority holds back.
 fn needs_agent_authority(step: StepKind) -> bool {
     matches!(step, StepKind::StartWork | StepKind::Resolve)
@@ -405,100 +378,6 @@ fn required(text: &str, message: &'static str) -> Result<(), StepError> {
     if text.trim().is_empty() { Err(StepError::Missing(message)) } else { Ok(()) }
 }
 
-/// A step the portal takes by itself, with no staff member.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SystemStep {
-    /// The requester opened the link in the verification email.
-    ConfirmEmail,
-    /// The address was not confirmed in time, so the request closes.
-    CloseUnverified,
-}
-
-impl SystemStep {
-    /// The one status the portal takes this step from.
-    pub fn taken_from(self) -> RequestStatus {
-        RequestStatus::Unverified
-    }
-
-    pub fn leads_to(self) -> RequestStatus {
-        match self {
-            Self::ConfirmEmail => RequestStatus::Received,
-            Self::CloseUnverified => RequestStatus::Closed,
-        }
-    }
-
-    /// The history event the step writes.
-    pub fn event(self) -> EventKind {
-        match self {
-            Self::ConfirmEmail => EventKind::Verified,
-            Self::CloseUnverified => EventKind::ClosedUnverified,
-        }
-    }
-}
-
-/// What staff decide about a request marked as the likely duplicate of an
-/// earlier open one of the same kind from the same person.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub enum DuplicateDecision {
-    /// Fold it into the earlier request: the timelines join, the earlier
-    /// clock wins, and this one ends merged.
-    Merge,
-    /// Not a duplicate after all: the mark goes and nothing else changes.
-    KeepSeparate,
-}
-
-impl DuplicateDecision {
-    /// The stable name the case page's form sends.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Merge => "merge",
-            Self::KeepSeparate => "keep_separate",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        [Self::Merge, Self::KeepSeparate].into_iter().find(|decision| decision.as_str() == text)
-    }
-
-    /// The history event the decision writes on the marked request.
-    pub fn event(self) -> EventKind {
-        match self {
-            Self::Merge => EventKind::MergedInto,
-            Self::KeepSeparate => EventKind::KeptSeparate,
-        }
-    }
-}
-
-/// The status of a marked request after `decision`, with the earlier
-/// request in `earlier`. Merging needs both still open: a finished request
-/// has no clock left to win, and a finished duplicate has nothing to fold
-/// in. Keeping separate changes no status, so it is open to any.
-pub fn duplicate_next(
-    duplicate: RequestStatus,
-    earlier: RequestStatus,
-    decision: DuplicateDecision,
-) -> Result<RequestStatus, StepError> {
-    match decision {
-        DuplicateDecision::KeepSeparate => Ok(duplicate),
-        DuplicateDecision::Merge if duplicate.is_open() && earlier.is_open() => Ok(RequestStatus::Merged),
-        DuplicateDecision::Merge => Err(StepError::NotMergeable),
-    }
-}
-
-/// The status a new request starts in: waiting for its requester to confirm
-/// their email address, or received.
-pub fn first_status(awaits_confirmation: bool) -> RequestStatus {
-    if awaits_confirmation { RequestStatus::Unverified } else { RequestStatus::Received }
-}
-
-/// The status after the portal's own `step`, or `None` when it may not be
-/// taken from `status`.
-pub fn system_next(status: RequestStatus, step: SystemStep) -> Option<RequestStatus> {
-    (status == step.taken_from()).then(|| step.leads_to())
-}
-
 /// Reads a step from a submitted form's fields (see the case page's status
 /// form). `Err` names what is missing or unreadable.
 pub fn step_from_form(kind: RequestKind, field: impl Fn(&str) -> Option<String>) -> Result<Step, StepError> {
@@ -550,14 +429,6 @@ pub fn step_from_form(kind: RequestKind, field: impl Fn(&str) -> Option<String>)
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_duplicate_decision_has_one_name_in_forms_and_in_the_api() {
-        for decision in [DuplicateDecision::Merge, DuplicateDecision::KeepSeparate] {
-            assert_eq!(serde_json::to_string(&decision).unwrap(), format!("\"{}\"", decision.as_str()));
-            assert_eq!(DuplicateDecision::parse(decision.as_str()), Some(decision));
-        }
-    }
     use RequestStatus as S;
 
     fn resolve(outcome: Outcome) -> Step {
@@ -639,20 +510,6 @@ mod tests {
         for status in RequestStatus::ALL.iter().copied().filter(|s| *s != S::Unverified) {
             assert_eq!(system_next(status, SystemStep::ConfirmEmail), None);
             assert_eq!(system_next(status, SystemStep::CloseUnverified), None);
-        }
-    }
-
-    #[test]
-    fn only_two_open_requests_merge_and_keeping_separate_changes_nothing() {
-        use DuplicateDecision::{KeepSeparate, Merge};
-        assert_eq!(duplicate_next(S::Received, S::InProgress, Merge), Ok(S::Merged));
-        assert_eq!(duplicate_next(S::Unverified, S::AwaitingCustomer, Merge), Ok(S::Merged));
-        assert_eq!(duplicate_next(S::Received, S::Completed, Merge), Err(StepError::NotMergeable));
-        assert_eq!(duplicate_next(S::Closed, S::Received, Merge), Err(StepError::NotMergeable));
-        assert_eq!(duplicate_next(S::InProgress, S::Completed, KeepSeparate), Ok(S::InProgress));
-        assert!(!S::Merged.is_open());
-        for kind in RequestKind::ALL {
-            assert!(available(*kind, S::Merged, Reviewer::Other).is_empty(), "a merged request takes no more steps");
         }
     }
 
