@@ -11,6 +11,7 @@ pub mod domain;
 pub mod pages;
 pub mod services;
 pub mod shell;
+pub mod text;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -2,14 +2,37 @@
 //! letters, in the staff's figures. Machine formats (ISO dates in CSV files
 //! and URLs, plain digits in exports) are not written here.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
+use super::Language;
 
 /// What stands in for a figure there is nothing to work out from.
 const NOTHING: &str = "–";
 
 /// "3 March 2026": letters, the tracking page and the staff's headings.
 pub fn long_date(day: NaiveDate) -> String {
-    day.format("%-d %B %Y").to_string()
+    long_date_in(day, Language::En)
+}
+
+/// [`long_date`] in a customer's language: "3 de marzo de 2026".
+pub fn long_date_in(day: NaiveDate, lang: Language) -> String {
+    use crate::text::dates;
+    let months = [
+        dates::january,
+        dates::february,
+        dates::march,
+        dates::april,
+        dates::may,
+        dates::june,
+        dates::july,
+        dates::august,
+        dates::september,
+        dates::october,
+        dates::november,
+        dates::december,
+    ];
+    let month = months[day.month0() as usize](lang);
+    dates::long(lang, &day.day().to_string(), month, &day.year().to_string())
 }
 
 /// The `tel:` link of a phone number as people write it ("(602) 555-0142
@@ -118,6 +141,13 @@ mod tests {
         assert_eq!(short_date(day), "3 Mar 2026");
         assert_eq!(day_and_month(day), "3 Mar");
         assert_eq!(month_and_year(day), "March 2026");
+    }
+
+    #[test]
+    fn a_customer_s_dates_are_in_their_language() {
+        let day = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
+        assert_eq!(long_date_in(day, Language::Es), "4 de enero de 2027");
+        assert_eq!(long_date_in(day, Language::En), "4 January 2027");
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //! customer's wording and the staff's side by side. Pages, letters and
 //! exports ask for them; none spells them itself.
 
+use super::Language;
+
 named_enum! {
     /// The three things the privacy notice promises a customer may ask for,
     /// and the appeal of a refusal of one of them: a case of its own.
@@ -22,11 +24,17 @@ impl RequestKind {
     /// How the right is named to a customer: on the home page, as the
     /// form's title, in the navigation, on the tracking page and in letters.
     pub fn label(self) -> &'static str {
+        self.label_in(Language::En)
+    }
+
+    /// [`Self::label`] in a customer's language.
+    pub fn label_in(self, lang: Language) -> &'static str {
+        use crate::text::kinds;
         match self {
-            Self::OptOut => "Opt out of sharing",
-            Self::Amendment => "Amendment of your records",
-            Self::Complaint => "Privacy complaint",
-            Self::Appeal => "Appeal of our decision",
+            Self::OptOut => kinds::opt_out(lang),
+            Self::Amendment => kinds::amendment(lang),
+            Self::Complaint => kinds::complaint(lang),
+            Self::Appeal => kinds::appeal(lang),
         }
     }
 

@@ -2,21 +2,17 @@
 //! prefers. Staff pages stay in English; a request records the language it
 //! was made in, so that staff know which to answer in.
 
-named_enum! {
-    /// A language customers may be answered in.
-    Language {
-        En => "en",
-        Es => "es",
-    }
-}
+include!(concat!(env!("OUT_DIR"), "/languages.rs"));
 
 impl Language {
     /// How staff name it, on the queue and the case.
     pub fn staff_label(self) -> &'static str {
-        match self {
-            Self::En => "English",
-            Self::Es => "Spanish",
-        }
+        crate::text::language::staff_name(self)
+    }
+
+    /// How it names itself, on the switch to it.
+    pub fn own_name(self) -> &'static str {
+        crate::text::language::own_name(self)
     }
 
     /// The language a browser asks for first among those the portal
