@@ -59,6 +59,25 @@ macro_rules! choice {
     };
 }
 
+/// A [`choice!`] a customer reads, named in their language by the texts
+/// of `app/locales/*/choices.toml`: `Variant => "key": text_function`.
+macro_rules! customer_choice {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $key:literal : $text:ident),+ $(,)? }) => {
+        named_enum! { $(#[$meta])* $name { $($variant => $key),+ } }
+
+        impl Choice for $name {
+            fn options() -> &'static [Self] { Self::ALL }
+            fn key(self) -> &'static str { self.as_str() }
+            fn label(self) -> &'static str {
+                self.label_in($crate::domain::Language::En)
+            }
+            fn label_in(self, lang: $crate::domain::Language) -> &'static str {
+                match self { $(Self::$variant => $crate::text::choices::$text(lang)),+ }
+            }
+        }
+    };
+}
+
 pub mod access;
 pub mod accounts;
 pub mod case;

@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::RequestKind;
 use super::clock::Regime;
+use super::{Language, RequestKind};
 
 /// How to reach the person who asked, and how to find them in the records.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,13 +45,13 @@ pub struct Agent {
     pub relationship: AgentRelationship,
 }
 
-choice! {
+customer_choice! {
     /// How an agent is entitled to act for the customer.
     AgentRelationship {
-        Parent => "parent": "Parent of a child under 18",
-        LegalGuardian => "legal_guardian": "Legal guardian or conservator",
-        PowerOfAttorney => "power_of_attorney": "Power of attorney",
-        Other => "other": "Another authorised agent",
+        Parent => "parent": agent_relationship_parent,
+        LegalGuardian => "legal_guardian": agent_relationship_legal_guardian,
+        PowerOfAttorney => "power_of_attorney": agent_relationship_power_of_attorney,
+        Other => "other": agent_relationship_other,
     }
 }
 
@@ -176,26 +176,31 @@ pub trait Choice: Copy + 'static {
     fn key(self) -> &'static str;
     fn label(self) -> &'static str;
 
+    /// The label in a customer's language; staff's own choices are English.
+    fn label_in(self, _lang: Language) -> &'static str {
+        self.label()
+    }
+
     fn from_key(key: &str) -> Option<Self> {
         Self::options().iter().copied().find(|c| c.key() == key)
     }
 }
 
-choice! {
+customer_choice! {
     /// Which sharing the opt-out stops.
     OptOutScope {
-        AllSharing => "all_sharing": "All sharing with unaffiliated third parties",
-        MarketingOnly => "marketing_only": "Sharing for third parties' own marketing",
+        AllSharing => "all_sharing": opt_out_scope_all_sharing,
+        MarketingOnly => "marketing_only": opt_out_scope_marketing_only,
     }
 }
 
-choice! {
+customer_choice! {
     /// Who a joint-account opt-out covers. Each holder may opt out alone;
     /// one holder may never be required to act for all.
     JointAccount {
-        NotJoint => "not_joint": "Not a joint account",
-        JustMe => "just_me": "Only me, not the other holders",
-        AllHolders => "all_holders": "All holders of the joint account",
+        NotJoint => "not_joint": joint_account_not_joint,
+        JustMe => "just_me": joint_account_just_me,
+        AllHolders => "all_holders": joint_account_all_holders,
     }
 }
 
@@ -233,22 +238,22 @@ fn and_list(names: &[&str]) -> String {
     }
 }
 
-choice! {
+customer_choice! {
     AmendmentCategory {
-        ContactDetails => "contact_details": "Contact details",
-        Insurance => "insurance": "Insurance information",
-        MedicalRecord => "medical_record": "Medical record",
-        Account => "account": "Account information",
+        ContactDetails => "contact_details": amendment_category_contact_details,
+        Insurance => "insurance": amendment_category_insurance,
+        MedicalRecord => "medical_record": amendment_category_medical_record,
+        Account => "account": amendment_category_account,
     }
 }
 
-choice! {
+customer_choice! {
     ComplaintCategory {
-        UnauthorisedDisclosure => "unauthorised_disclosure": "Information shared without permission",
-        UnwantedMarketing => "unwanted_marketing": "Unwanted marketing contact",
-        SecurityConcern => "security_concern": "A security concern",
-        RefusedRequest => "refused_request": "A request of mine that was refused",
-        Other => "other": "Something else",
+        UnauthorisedDisclosure => "unauthorised_disclosure": complaint_category_unauthorised_disclosure,
+        UnwantedMarketing => "unwanted_marketing": complaint_category_unwanted_marketing,
+        SecurityConcern => "security_concern": complaint_category_security_concern,
+        RefusedRequest => "refused_request": complaint_category_refused_request,
+        Other => "other": complaint_category_other,
     }
 }
 

@@ -20,14 +20,14 @@ pub use duplicates::{DuplicateDecision, duplicate_next};
 pub use gate::{Gate, Reviewer};
 pub use system::{SystemStep, first_status, system_next};
 
-choice! {
+customer_choice! {
     /// The grounds on which HIPAA (45 CFR 164.526(a)(2)) lets an amendment
     /// be denied.
     DenialGround {
-        NotCreatedByUs => "not_created_by_us": "We did not create the information",
-        NotInRecordSet => "not_in_record_set": "It is not part of the records we keep about you",
-        NotOpenToInspection => "not_open_to_inspection": "It is not information you may inspect",
-        AccurateAndComplete => "accurate_and_complete": "The information is accurate and complete",
+        NotCreatedByUs => "not_created_by_us": denial_ground_not_created_by_us,
+        NotInRecordSet => "not_in_record_set": denial_ground_not_in_record_set,
+        NotOpenToInspection => "not_open_to_inspection": denial_ground_not_open_to_inspection,
+        AccurateAndComplete => "accurate_and_complete": denial_ground_accurate_and_complete,
     }
 }
 
