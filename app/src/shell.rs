@@ -14,7 +14,8 @@ use leptos_router::{
 };
 
 use crate::domain::site::{AssetRoot, ShownAt};
-use crate::domain::{RequestKind, SiteInfo};
+use crate::domain::{Language, RequestKind, SiteInfo};
+use crate::text::frame;
 use crate::pages::staff::{
     AccountPage, AssociatesPage, CasePage, DashboardPage, DisclosurePage, LetterEditorPage, LettersPage, MailPage,
     NewRequestPage, OptOutPersonPage, OptOutRegisterPage, PeoplePage, PrintPage, QueuePage, SignInPage,
@@ -43,6 +44,12 @@ pub fn runs_in_browser() {
     }
 }
 
+/// The language of the page being drawn on the server, as the request
+/// chose it; English where nothing chose (the staff pages, tests).
+pub fn language() -> Language {
+    use_context().unwrap_or(Language::En)
+}
+
 /// The whole document, rendered on the server around [`App`]. The script
 /// comes last, once the page's islands have been counted.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -55,9 +62,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         context.set_is_hydrating(false);
     }
     let scripts = options.clone();
+    let lang = language();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=lang.as_str()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -88,15 +96,16 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let site = use_context::<SiteInfo>().unwrap_or_default();
     let AssetRoot(root) = use_context().unwrap_or_default();
+    let lang = language();
     provide_context(site.clone());
 
     view! {
         <Stylesheet id="leptos" href=format!("{root}/pkg/portal.css")/>
-        <Title formatter=move |page: String| format!("{page} | {}", site.org_name)/>
+        <Title formatter=move |page: String| frame::title(lang, &page, &site.org_name)/>
         <Router>
             // rel="external" keeps the router's hands off: the browser's own
             // jump to the fragment is what moves focus.
-            <a class="skip-link" href="#content" rel="external">"Skip to main content"</a>
+            <a class="skip-link" href="#content" rel="external">{frame::skip_link(lang)}</a>
             <Frame/>
         </Router>
     }
@@ -158,27 +167,60 @@ fn Frame() -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let site = expect_context::<SiteInfo>();
+    let lang = language();
     view! {
         <header class="site-header">
             <div class="wrap header-row">
                 <A href="/" attr:class="brand">
                     <span class="brand-mark" aria-hidden="true"></span>
                     <span class="brand-name">{site.org_name}</span>
-                    <span class="brand-sub">"Privacy requests"</span>
+                    <span class="brand-sub">{frame::brand_sub(lang)}</span>
                 </A>
-                <nav aria-label="Privacy requests">
-                    <A href="/opt-out">{RequestKind::OptOut.label()}</A>
-                    <A href="/amendment">{RequestKind::Amendment.label()}</A>
-                    <A href="/complaint">{RequestKind::Complaint.label()}</A>
+                <nav aria-label=frame::nav_label(lang)>
+                    <A href="/opt-out">{RequestKind::OptOut.label_in(lang)}</A>
+                    <A href="/amendment">{RequestKind::Amendment.label_in(lang)}</A>
+                    <A href="/complaint">{RequestKind::Complaint.label_in(lang)}</A>
                 </nav>
+                <LanguageSwitch lang/>
             </div>
         </header>
+    }
+}
+
+/// A plain link to each other language, back to this same page: it works
+/// without JavaScript, and the server remembers the choice in a cookie.
+#[component]
+fn LanguageSwitch(lang: Language) -> impl IntoView {
+    let location = use_location();
+    let here = move || {
+        let (path, query) = (location.pathname.get(), location.search.get());
+        if query.is_empty() { path } else { format!("{path}?{query}") }
+    };
+    view! {
+        <p class="language-switch">
+            <span class="visually-hidden">{crate::text::language::switch_label(lang)} ": "</span>
+            {Language::ALL
+                .iter()
+                .filter(move |other| **other != lang)
+                .map(|other| {
+                    let other = *other;
+                    let href = move || {
+                        let next = serde_urlencoded::to_string([("next", here())]).unwrap_or_default();
+                        format!("/lang/{other}?{next}")
+                    };
+                    view! {
+                        <a href=href hreflang=other.as_str() lang=other.as_str() rel="external">{other.own_name()}</a>
+                    }
+                })
+                .collect_view()}
+        </p>
     }
 }
 
 #[component]
 fn Footer() -> impl IntoView {
     let site = expect_context::<SiteInfo>();
+    let lang = language();
     view! {
         <footer class="site-footer">
             <div class="wrap">
@@ -188,9 +230,9 @@ fn Footer() -> impl IntoView {
                     {site.org_address}
                 </p>
                 <p>
-                    "Privacy office: "
+                    {frame::privacy_office(lang)} " "
                     <a href=format!("tel:{}", site.privacy_phone)>{site.privacy_phone.clone()}</a>
-                    " · Opt out by phone, toll-free: "
+                    " · " {frame::opt_out_by_phone(lang)} " "
                     <a href=format!("tel:{}", site.opt_out_phone)>{site.opt_out_phone.clone()}</a>
                 </p>
             </div>

@@ -2,6 +2,8 @@
 //! and the slips of typing at the common mailbox domains that are worth a
 //! "did you mean". Every form and command that takes an address asks here.
 
+use super::Language;
+
 /// The domains most customers' mail is at. An address a letter or two away
 /// from one of them is offered the right spelling; one of them exactly is
 /// never questioned.
@@ -36,6 +38,18 @@ pub enum EmailError {
     /// spelt; this one looks like a common domain cut short.
     #[error("Please check the address: did you mean {0}?")]
     Unfinished(String),
+}
+
+impl EmailError {
+    /// What the form says beside the address, in the customer's language.
+    pub fn message(&self, lang: Language) -> String {
+        use crate::text::problems;
+        match self {
+            Self::Missing => problems::email_missing(lang).to_owned(),
+            Self::Malformed => problems::email_malformed(lang).to_owned(),
+            Self::Unfinished(suggestion) => problems::email_unfinished(lang, suggestion),
+        }
+    }
 }
 
 /// An email address that mail can be sent to: trimmed, with a domain of at

@@ -3,16 +3,19 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::set_status;
+use crate::shell::language;
+use crate::text::not_found;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
     set_status(404);
+    let lang = language();
     view! {
-        <Title text="Page not found"/>
+        <Title text=not_found::title(lang)/>
         <div class="wrap narrow">
-            <h1>"Page not found"</h1>
-            <p>"If you typed the address, please check it. If you followed a link, it may be out of date."</p>
-            <p><A href="/">"Go to your privacy choices"</A></p>
+            <h1>{not_found::title(lang)}</h1>
+            <p>{not_found::body(lang)}</p>
+            <p><A href="/">{not_found::home_link(lang)}</A></p>
         </div>
     }
 }

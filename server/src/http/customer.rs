@@ -522,8 +522,7 @@ async fn submit<F: RequestForm>(
 ) -> Result<Response, HttpError> {
     let (parts, body) = request.into_parts();
     let gpc = gpc::is_signal(parts.headers.get(gpc::HEADER).map(|v| v.as_bytes()));
-    let accept = parts.headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    let language = Language::preferred(accept.unwrap_or_default());
+    let language = super::language::chosen(&parts.headers);
     let values: F = read_form(&state, &parts, body).await?;
     let context = ParseContext { today: state.clocks.today(), gpc };
     match values.parse(&context) {

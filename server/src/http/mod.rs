@@ -12,6 +12,7 @@ mod extract;
 mod form_fields;
 mod gate;
 mod headers;
+mod language;
 mod limits;
 mod pages;
 mod routes;
@@ -111,6 +112,13 @@ impl AppState {
     /// What every page and server function may ask for.
     fn provide_context(&self) {
         headers::provide_request_nonce();
+        // Staff pages are English whatever the customer side was switched to.
+        if let Some(parts) = leptos::prelude::use_context::<axum::http::request::Parts>()
+            && !is_staff_path(parts.uri.path())
+            && let Some(lang) = parts.extensions.get::<app::domain::Language>()
+        {
+            leptos::prelude::provide_context(*lang);
+        }
         leptos::prelude::provide_context(self.site.clone());
         leptos::prelude::provide_context(app::domain::site::AssetRoot(self.build.root()));
         leptos::prelude::provide_context(self.customer.clone());
@@ -129,7 +137,7 @@ static PAGES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_
 
 /// Every area's routes that may need to know who is asking, merged.
 fn areas() -> Routes {
-    Routes::new().merge(customer::routes()).merge(staff::routes()).merge(exports::routes()).merge(api::routes())
+    Routes::new().merge(customer::routes()).merge(language::routes()).merge(staff::routes()).merge(exports::routes()).merge(api::routes())
 }
 
 /// Every (method, path) the router answers: each area's routes, the static
@@ -181,7 +189,12 @@ pub fn router(state: AppState) -> Router {
             Duration::from_secs(30),
         ))
         .layer(axum::middleware::from_fn_with_state(state.headers.clone(), headers::secure))
+        .layer(axum::middleware::from_fn(language::choose))
         .with_state(state)
+}
+
+fn is_staff_path(path: &str) -> bool {
+    path == "/staff" || path.starts_with("/staff/")
 }
 
 /// Tracking links carry a secret, so logs show only which page it was.
