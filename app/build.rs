@@ -20,7 +20,10 @@ const REFERENCE: &str = "en";
 type Texts = BTreeMap<String, String>;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    // Read when the script runs, not when it is compiled: one compiled
+    // script may serve two checkouts of the crate that share a target folder.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join("locales");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut languages: Vec<String> = fs::read_dir(&root)
         .expect("app/locales exists")

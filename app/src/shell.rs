@@ -15,7 +15,6 @@ use leptos_router::{
 
 use crate::domain::site::{AssetRoot, ShownAt};
 use crate::domain::{Language, RequestKind, SiteInfo};
-use crate::text::frame;
 use crate::pages::staff::{
     AccountPage, AssociatesPage, CasePage, DashboardPage, DisclosurePage, LetterEditorPage, LettersPage, MailPage,
     NewRequestPage, OptOutPersonPage, OptOutRegisterPage, PeoplePage, PrintPage, QueuePage, SignInPage,
@@ -26,6 +25,7 @@ use crate::pages::{
     AmendmentPage, ComplaintPage, ConfirmPage, HomePage, LinkRequestPage, NotFound, OptOutPage, RevokePage,
     TrackingPage, VerifyPage,
 };
+use crate::text::frame;
 
 /// Whether the page being drawn has a part that runs in the browser (an
 /// island). Each island says so as it is drawn, with [`runs_in_browser`].

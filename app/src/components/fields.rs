@@ -3,8 +3,10 @@
 
 use leptos::prelude::*;
 
+use crate::domain::Language;
 use crate::domain::email::suggestion;
 use crate::domain::request::Choice;
+use crate::text::forms;
 
 use super::request_form::FormContext;
 
@@ -22,17 +24,18 @@ fn FieldFrame(
     children: Children,
 ) -> impl IntoView {
     let ctx = expect_context::<FormContext>();
+    let lang = ctx.lang;
     let id = format!("f-{name}");
     let error = move || ctx.error(name);
     view! {
         <div class="field" class:has-error=move || error().is_some()>
             <label for=id.clone()>
                 {label}
-                {(!required).then(|| view! { <span class="optional">" (optional)"</span> })}
+                {(!required).then(|| view! { <span class="optional">" " {forms::optional(lang)}</span> })}
             </label>
             {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
             <p class="error" id=format!("{id}-error")>
-                {move || error().map(|e| view! { <span class="visually-hidden">"Error: "</span> {e} })}
+                {move || error().map(|e| view! { <span class="visually-hidden">{forms::error_prefix(lang)} " "</span> {e} })}
             </p>
             {children()}
         </div>
@@ -63,7 +66,7 @@ pub fn TextField(
         described = format!("{described} {id}-suggestion");
         view! {
             <p class="suggestion" id=format!("{id}-suggestion") aria-live="polite">
-                {move || meant().map(|meant| format!("Did you mean {meant}?"))}
+                {move || meant().map(|meant| forms::did_you_mean(ctx.lang, &meant))}
             </p>
         }
     });
@@ -106,9 +109,9 @@ pub fn TextArea(
     let count_text = move || {
         let used = count.get();
         if used > max {
-            format!("{} characters too many", used - max)
+            forms::characters_over(ctx.lang, &(used - max).to_string())
         } else {
-            format!("{} characters left", max - used)
+            forms::characters_left(ctx.lang, &(max - used).to_string())
         }
     };
     view! {
@@ -132,9 +135,9 @@ pub fn TextArea(
     }
 }
 
-/// The options of a fixed choice, for [`ChoiceField`].
-pub fn options_of<C: Choice>() -> Vec<(&'static str, &'static str)> {
-    C::options().iter().map(|c| (c.key(), c.label())).collect()
+/// The options of a fixed choice, for [`ChoiceField`], named in `lang`.
+pub fn options_of<C: Choice>(lang: Language) -> Vec<(&'static str, &'static str)> {
+    C::options().iter().map(|c| (c.key(), c.label_in(lang))).collect()
 }
 
 /// A fixed choice shown as radio buttons in a fieldset.
@@ -147,6 +150,7 @@ pub fn ChoiceField(
     options: Vec<(&'static str, &'static str)>,
 ) -> impl IntoView {
     let ctx = expect_context::<FormContext>();
+    let lang = ctx.lang;
     let id = format!("f-{name}");
     let chosen = ctx.initial(name);
     let error = move || ctx.error(name);
@@ -182,7 +186,7 @@ pub fn ChoiceField(
             <legend>{legend}</legend>
             {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })}
             <p class="error" id=format!("{id}-error")>
-                {move || error().map(|e| view! { <span class="visually-hidden">"Error: "</span> {e} })}
+                {move || error().map(|e| view! { <span class="visually-hidden">{forms::error_prefix(lang)} " "</span> {e} })}
             </p>
             <div class="radios">{options}</div>
         </fieldset>

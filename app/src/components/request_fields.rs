@@ -7,11 +7,14 @@ use leptos::prelude::*;
 use crate::domain::AgentRelationship;
 use crate::domain::form::{NOTIFY_ROWS, limits};
 use crate::domain::request::{AmendmentCategory, ComplaintCategory, JointAccount, OptOutScope};
+use crate::text::forms;
 
+use super::request_form::FormContext;
 use super::{ChoiceField, TextArea, TextField, options_of};
 
-/// Section headings speak to whoever fills the form in: the customer, or a
-/// staff member typing in what the customer said.
+/// Section headings speak to whoever fills the form in: the customer, in
+/// their language, or a staff member typing in what the customer said, in
+/// English as every staff page.
 fn heading(staff: bool, customer: &'static str, for_staff: &'static str) -> &'static str {
     if staff { for_staff } else { customer }
 }
@@ -26,46 +29,52 @@ fn autofill(staff: bool, token: &'static str) -> &'static str {
 const EMAIL_HINT_FOR_STAFF: &str =
     "Leave blank if the customer gave none and is answered by post (choose “By post” above).";
 
+/// The language of the form being drawn.
+fn form_language() -> crate::domain::Language {
+    expect_context::<FormContext>().lang
+}
+
 #[component]
 pub fn OptOutFields(#[prop(optional)] staff: bool) -> impl IntoView {
+    let lang = form_language();
     view! {
-        <h2 class="section-title">{heading(staff, "Your details", "The customer's details")}</h2>
-        <TextField name="full_name" label="Full name" required=true autocomplete=autofill(staff, "name")/>
+        <h2 class="section-title">{heading(staff, forms::your_details(lang), "The customer's details")}</h2>
+        <TextField name="full_name" label=forms::full_name(lang) required=true autocomplete=autofill(staff, "name")/>
         <TextField
             name="email"
-            label="Email address"
-            hint=heading(staff, "We send your confirmation here.", EMAIL_HINT_FOR_STAFF)
+            label=forms::email(lang)
+            hint=heading(staff, forms::email_hint_confirmation(lang), EMAIL_HINT_FOR_STAFF)
             required=!staff
             input_type="email"
             autocomplete=autofill(staff, "email")
             did_you_mean=true
         />
-        <TextField name="phone" label="Phone number" input_type="tel" autocomplete=autofill(staff, "tel") width="w-medium"/>
+        <TextField name="phone" label=forms::phone(lang) input_type="tel" autocomplete=autofill(staff, "tel") width="w-medium"/>
         <TextField
             name="postal_address"
-            label="Postal address"
-            hint="The address on your account, so we can find your records."
+            label=forms::postal_address(lang)
+            hint=forms::postal_address_hint(lang)
             required=true
             autocomplete=autofill(staff, "street-address")
         />
         <TextField
             name="account_number"
-            label="Account or order number"
-            hint="Helps us find your records faster."
+            label=forms::account_number(lang)
+            hint=forms::account_number_hint(lang)
             width="w-medium"
         />
-        <h2 class="section-title">{heading(staff, "Your choice", "The customer's choice")}</h2>
-        <ChoiceField name="scope" legend="What should the opt-out cover?" options={options_of::<OptOutScope>()}/>
+        <h2 class="section-title">{heading(staff, forms::opt_out_title_choice(lang), "The customer's choice")}</h2>
+        <ChoiceField name="scope" legend=forms::opt_out_scope(lang) options={options_of::<OptOutScope>(lang)}/>
         <ChoiceField
             name="joint_account"
-            legend="Is this a joint account?"
-            hint="On a joint account you may opt out for yourself or for every holder. The other holders do not need to do anything."
-            options={options_of::<JointAccount>()}
+            legend=forms::opt_out_joint_account(lang)
+            hint=forms::opt_out_joint_account_hint(lang)
+            options={options_of::<JointAccount>(lang)}
         />
         <TextArea
             name="other_holders"
-            label="The other holders' names"
-            hint="On a joint account, one name a line, up to nine. For all holders, the opt-out covers each of them; only for you, it covers you alone."
+            label=forms::opt_out_other_holders(lang)
+            hint=forms::opt_out_other_holders_hint(lang)
             max=limits::TEXT
         />
         <AgentFields staff/>
@@ -74,19 +83,20 @@ pub fn OptOutFields(#[prop(optional)] staff: bool) -> impl IntoView {
 
 #[component]
 pub fn AmendmentFields(#[prop(optional)] staff: bool) -> impl IntoView {
+    let lang = form_language();
     view! {
-        <h2 class="section-title">{heading(staff, "Your details", "The customer's details")}</h2>
-        <TextField name="full_name" label="Full name" required=true autocomplete=autofill(staff, "name")/>
+        <h2 class="section-title">{heading(staff, forms::your_details(lang), "The customer's details")}</h2>
+        <TextField name="full_name" label=forms::full_name(lang) required=true autocomplete=autofill(staff, "name")/>
         <TextField
             name="email"
-            label="Email address"
-            hint=heading(staff, "We send your confirmation and our answer here.", EMAIL_HINT_FOR_STAFF)
+            label=forms::email(lang)
+            hint=heading(staff, forms::email_hint_answer(lang), EMAIL_HINT_FOR_STAFF)
             required=!staff
             input_type="email"
             autocomplete=autofill(staff, "email")
             did_you_mean=true
         />
-        <TextField name="phone" label="Phone number" input_type="tel" autocomplete=autofill(staff, "tel") width="w-medium"/>
+        <TextField name="phone" label=forms::phone(lang) input_type="tel" autocomplete=autofill(staff, "tel") width="w-medium"/>
         {staff.then(|| view! {
             <TextField
                 name="postal_address"
@@ -95,52 +105,50 @@ pub fn AmendmentFields(#[prop(optional)] staff: bool) -> impl IntoView {
                 autocomplete="off"
             />
         })}
-        <TextField name="account_number" label="Account, member or order number" width="w-medium"/>
+        <TextField name="account_number" label=forms::member_number(lang) width="w-medium"/>
         <TextField
             name="date_of_birth"
-            label="Date of birth"
-            hint="Helps us find the right medical or insurance record."
+            label=forms::date_of_birth(lang)
+            hint=forms::date_of_birth_hint(lang)
             input_type="date"
             autocomplete=autofill(staff, "bday")
             width="w-medium"
         />
-        <h2 class="section-title">"What should change"</h2>
-        <ChoiceField name="category" legend="Which information is it?" options={options_of::<AmendmentCategory>()}/>
+        <h2 class="section-title">{forms::amendment_what_should_change(lang)}</h2>
+        <ChoiceField name="category" legend=forms::amendment_category(lang) options={options_of::<AmendmentCategory>(lang)}/>
         <TextArea
             name="current_information"
-            label="What it says now"
-            hint="Copy it as it appears, or describe it."
+            label=forms::amendment_current_information(lang)
+            hint=forms::amendment_current_information_hint(lang)
             required=true
             max=limits::TEXT
         />
-        <TextArea name="corrected_information" label="What it should say" required=true max=limits::TEXT/>
+        <TextArea name="corrected_information" label=forms::amendment_corrected_information(lang) required=true max=limits::TEXT/>
         <TextArea
             name="reason"
-            label="Why it should change"
-            hint="For example: I moved house, my insurer changed, or a test result was recorded against the wrong visit."
+            label=forms::amendment_reason(lang)
+            hint=forms::amendment_reason_hint(lang)
             required=true
             max=limits::TEXT
         />
         <TextArea
             name="supporting_details"
-            label="Anything else that supports your request"
-            hint="Dates, names of people you dealt with, or documents you can send us."
+            label=forms::amendment_supporting_details(lang)
+            hint=forms::amendment_supporting_details_hint(lang)
             max=limits::LONG_TEXT
         />
-        <h2 class="section-title">{heading(staff, "Who should be told", "Whom the customer wants told")}</h2>
-        <p class="hint" id="notify-hint">
-            "If we accept the amendment, we will tell the people you name here that your information changed, "
-            "for example a doctor or an insurer you gave the old information to. Leave the rows empty if there is nobody."
-        </p>
+        <h2 class="section-title">{heading(staff, forms::amendment_who_to_tell(lang), "Whom the customer wants told")}</h2>
+        <p class="hint" id="notify-hint">{forms::amendment_who_to_tell_hint(lang)}</p>
         {NOTIFY_ROWS
             .iter()
+            .zip(person_labels(lang))
             .enumerate()
-            .map(|(row, (name, email))| {
-                let number = row + 1;
+            .map(|(row, ((name, email), (name_label, email_label)))| {
+                let number = (row + 1).to_string();
                 view! {
-                    <div class="field-row" role="group" aria-label=format!("Person {number} to tell")>
-                        <TextField name=*name label=PERSON_LABELS[row].0 autocomplete="off"/>
-                        <TextField name=*email label=PERSON_LABELS[row].1 input_type="email" autocomplete="off"/>
+                    <div class="field-row" role="group" aria-label=forms::amendment_person(lang, &number)>
+                        <TextField name=*name label=name_label autocomplete="off"/>
+                        <TextField name=*email label=email_label input_type="email" autocomplete="off"/>
                     </div>
                 }
             })
@@ -150,27 +158,30 @@ pub fn AmendmentFields(#[prop(optional)] staff: bool) -> impl IntoView {
 }
 
 /// The labels of each row of persons to tell: static, as field labels are.
-const PERSON_LABELS: [(&str, &str); 3] = [
-    ("Person 1: name", "Person 1: email address"),
-    ("Person 2: name", "Person 2: email address"),
-    ("Person 3: name", "Person 3: email address"),
-];
+fn person_labels(lang: crate::domain::Language) -> [(&'static str, &'static str); 3] {
+    [
+        (forms::amendment_person_1_name(lang), forms::amendment_person_1_email(lang)),
+        (forms::amendment_person_2_name(lang), forms::amendment_person_2_email(lang)),
+        (forms::amendment_person_3_name(lang), forms::amendment_person_3_email(lang)),
+    ]
+}
 
 #[component]
 pub fn ComplaintFields(#[prop(optional)] staff: bool) -> impl IntoView {
+    let lang = form_language();
     view! {
-        <h2 class="section-title">{heading(staff, "Your details", "The customer's details")}</h2>
-        <TextField name="full_name" label="Full name" required=true autocomplete=autofill(staff, "name")/>
+        <h2 class="section-title">{heading(staff, forms::your_details(lang), "The customer's details")}</h2>
+        <TextField name="full_name" label=forms::full_name(lang) required=true autocomplete=autofill(staff, "name")/>
         <TextField
             name="email"
-            label="Email address"
-            hint=heading(staff, "We send your confirmation and our answer here.", EMAIL_HINT_FOR_STAFF)
+            label=forms::email(lang)
+            hint=heading(staff, forms::email_hint_answer(lang), EMAIL_HINT_FOR_STAFF)
             required=!staff
             input_type="email"
             autocomplete=autofill(staff, "email")
             did_you_mean=true
         />
-        <TextField name="phone" label="Phone number" input_type="tel" autocomplete=autofill(staff, "tel") width="w-medium"/>
+        <TextField name="phone" label=forms::phone(lang) input_type="tel" autocomplete=autofill(staff, "tel") width="w-medium"/>
         {staff.then(|| view! {
             <TextField
                 name="postal_address"
@@ -179,20 +190,20 @@ pub fn ComplaintFields(#[prop(optional)] staff: bool) -> impl IntoView {
                 autocomplete="off"
             />
         })}
-        <h2 class="section-title">{heading(staff, "Your complaint", "The complaint")}</h2>
-        <ChoiceField name="category" legend="What is it about?" options={options_of::<ComplaintCategory>()}/>
+        <h2 class="section-title">{heading(staff, forms::complaint_your_complaint(lang), "The complaint")}</h2>
+        <ChoiceField name="category" legend=forms::complaint_category(lang) options={options_of::<ComplaintCategory>(lang)}/>
         <TextField
             name="occurred_on"
-            label="When did it happen?"
-            hint="An approximate date is fine."
+            label=forms::complaint_occurred_on(lang)
+            hint=forms::complaint_occurred_on_hint(lang)
             required=true
             input_type="date"
             width="w-medium"
         />
         <TextArea
             name="description"
-            label="What happened"
-            hint="Tell us in your own words. Include anything that will help us look into it."
+            label=forms::complaint_description(lang)
+            hint=forms::complaint_description_hint(lang)
             required=true
             max=limits::LONG_TEXT
         />
@@ -206,28 +217,29 @@ pub fn ComplaintFields(#[prop(optional)] staff: bool) -> impl IntoView {
 /// nothing here needs touching then.
 #[component]
 pub fn AgentFields(#[prop(optional)] staff: bool) -> impl IntoView {
-    let mut options = vec![("", heading(staff, "No, I am asking for myself", "No, the customer asked themselves"))];
-    options.extend(options_of::<AgentRelationship>());
+    let lang = form_language();
+    let mut options = vec![("", heading(staff, forms::agent_myself(lang), "No, the customer asked themselves"))];
+    options.extend(options_of::<AgentRelationship>(lang));
     view! {
-        <h2 class="section-title">{heading(staff, "Asking for someone else?", "Asked by an agent?")}</h2>
+        <h2 class="section-title">{heading(staff, forms::agent_heading(lang), "Asked by an agent?")}</h2>
         <ChoiceField
             name="agent_relationship"
-            legend=heading(staff, "Are you acting for the person named above?", "Did someone act for the customer?")
+            legend=heading(staff, forms::agent_acting(lang), "Did someone act for the customer?")
             hint=heading(
                 staff,
-                "A parent, guardian, attorney or other authorised agent may ask for someone. We send you a copy of each letter and ask you for your signed permission.",
+                forms::agent_acting_hint(lang),
                 "The agent is sent a copy of each letter and a link to send the signed permission.",
             )
             options
         />
         <TextField
             name="agent_name"
-            label=heading(staff, "Your name, if you are their agent", "The agent's name")
+            label=heading(staff, forms::agent_name(lang), "The agent's name")
             autocomplete="off"
         />
         <TextField
             name="agent_email"
-            label=heading(staff, "Your email, if you are their agent", "The agent's email")
+            label=heading(staff, forms::agent_email(lang), "The agent's email")
             input_type="email"
             autocomplete="off"
         />

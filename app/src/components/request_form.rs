@@ -13,7 +13,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::form::{AmendmentForm, ComplaintForm, OptOutForm};
-use crate::domain::{FieldErrors, FormState, RequestForm};
+use crate::domain::{FieldErrors, FormState, Language, RequestForm};
+use crate::text::forms;
 
 use super::{AmendmentFields, ComplaintFields, OptOutFields};
 
@@ -23,6 +24,8 @@ use super::{AmendmentFields, ComplaintFields, OptOutFields};
 pub struct FormContext {
     initial: StoredValue<BTreeMap<String, String>>,
     errors: RwSignal<FieldErrors>,
+    /// The language the form's words are in.
+    pub lang: Language,
 }
 
 impl FormContext {
@@ -72,11 +75,12 @@ pub fn OptOutFormView(
     /// Whether the browser sent a Global Privacy Control signal.
     gpc: bool,
     staff: bool,
+    lang: Language,
     #[prop(into)] submit_label: String,
     children: Children,
 ) -> impl IntoView {
     crate::shell::runs_in_browser();
-    request_form::<OptOutForm>(action, state, gpc, submit_label, move || {
+    request_form::<OptOutForm>(action, state, gpc, lang, submit_label, move || {
         view! { {children()} <OptOutFields staff/> }.into_any()
     })
 }
@@ -87,11 +91,12 @@ pub fn AmendmentFormView(
     #[prop(into)] action: String,
     #[prop(into)] state: PostedState,
     staff: bool,
+    lang: Language,
     #[prop(into)] submit_label: String,
     children: Children,
 ) -> impl IntoView {
     crate::shell::runs_in_browser();
-    request_form::<AmendmentForm>(action, state, false, submit_label, move || {
+    request_form::<AmendmentForm>(action, state, false, lang, submit_label, move || {
         view! { {children()} <AmendmentFields staff/> }.into_any()
     })
 }
@@ -102,11 +107,12 @@ pub fn ComplaintFormView(
     #[prop(into)] action: String,
     #[prop(into)] state: PostedState,
     staff: bool,
+    lang: Language,
     #[prop(into)] submit_label: String,
     children: Children,
 ) -> impl IntoView {
     crate::shell::runs_in_browser();
-    request_form::<ComplaintForm>(action, state, false, submit_label, move || {
+    request_form::<ComplaintForm>(action, state, false, lang, submit_label, move || {
         view! { {children()} <ComplaintFields staff/> }.into_any()
     })
 }
@@ -118,6 +124,7 @@ fn request_form<F: RequestForm>(
     action: String,
     state: PostedState,
     gpc: bool,
+    lang: Language,
     submit_label: String,
     fields: impl FnOnce() -> AnyView,
 ) -> impl IntoView {
@@ -128,7 +135,7 @@ fn request_form<F: RequestForm>(
     let errors = RwSignal::new(state.errors);
     let submitting = RwSignal::new(false);
     let initial = serde_urlencoded::from_str(&state.values).unwrap_or_default();
-    provide_context(FormContext { initial: StoredValue::new(initial), errors });
+    provide_context(FormContext { initial: StoredValue::new(initial), errors, lang });
     let summary_ref = NodeRef::<leptos::html::Div>::new();
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -136,7 +143,7 @@ fn request_form<F: RequestForm>(
             ev.prevent_default();
             return;
         }
-        match browser::read_form::<F>(&ev).map(|values| values.parse(&browser::context(gpc))) {
+        match browser::read_form::<F>(&ev).map(|values| values.parse(&browser::context(gpc, lang))) {
             Some(Err(found)) => {
                 ev.prevent_default();
                 attempted.set(true);
@@ -163,7 +170,7 @@ fn request_form<F: RequestForm>(
         if only_if_marked && errors.with_untracked(|e| e.get(&name).is_none()) {
             return;
         }
-        let found = values.parse(&browser::context(gpc)).err().unwrap_or_default();
+        let found = values.parse(&browser::context(gpc, lang)).err().unwrap_or_default();
         errors.update(|current| match found.get(&name) {
             Some(message) => {
                 current.0.insert(name.clone(), message.to_owned());
@@ -182,11 +189,11 @@ fn request_form<F: RequestForm>(
             node_ref=summary_ref
             hidden=move || !attempted.get() || errors.with(FieldErrors::is_empty)
         >
-            <h2>"Please check the form"</h2>
+            <h2>{forms::check_the_form(lang)}</h2>
             <p>
                 {move || match errors.with(FieldErrors::len) {
-                    1 => "One answer needs your attention. What you typed is kept.".to_owned(),
-                    n => format!("{n} answers need your attention. What you typed is kept."),
+                    1 => forms::one_answer(lang).to_owned(),
+                    n => forms::many_answers(lang, &n.to_string()),
                 }}
             </p>
             <ul>
@@ -210,7 +217,7 @@ fn request_form<F: RequestForm>(
             {fields()}
             <div class="actions">
                 <button type="submit" class="button" disabled=move || submitting.get()>
-                    {move || if submitting.get() { "Sending…".to_owned() } else { submit_label.clone() }}
+                    {move || if submitting.get() { forms::sending(lang).to_owned() } else { submit_label.clone() }}
                 </button>
             </div>
         </form>
@@ -225,7 +232,7 @@ mod browser {
     use web_sys::{FormData, HtmlElement, HtmlFormElement, UrlSearchParams};
 
     use crate::domain::form::Replying;
-    use crate::domain::{ParseContext, RequestForm};
+    use crate::domain::{Language, ParseContext, RequestForm};
 
     fn decode<F: RequestForm>(form: &HtmlFormElement) -> Option<Replying<F>> {
         let data = FormData::new_with_form(form).ok()?;
@@ -255,11 +262,11 @@ mod browser {
         })
     }
 
-    pub fn context(gpc: bool) -> ParseContext {
+    pub fn context(gpc: bool, lang: Language) -> ParseContext {
         let now = js_sys::Date::new_0();
         let today = chrono::NaiveDate::from_ymd_opt(now.get_full_year() as i32, now.get_month() + 1, now.get_date())
             .unwrap_or(chrono::NaiveDate::MAX);
-        ParseContext { today, gpc }
+        ParseContext { today, gpc, lang }
     }
 
     /// Focuses an element that the reactive system is about to reveal: it
@@ -273,7 +280,7 @@ mod browser {
 #[cfg(not(feature = "hydrate"))]
 mod browser {
     use crate::domain::form::Replying;
-    use crate::domain::{ParseContext, RequestForm};
+    use crate::domain::{Language, ParseContext, RequestForm};
 
     pub fn read_form<F: RequestForm>(_: &leptos::ev::SubmitEvent) -> Option<Replying<F>> {
         None
@@ -287,8 +294,8 @@ mod browser {
         false
     }
 
-    pub fn context(gpc: bool) -> ParseContext {
-        ParseContext { today: chrono::NaiveDate::MAX, gpc }
+    pub fn context(gpc: bool, lang: Language) -> ParseContext {
+        ParseContext { today: chrono::NaiveDate::MAX, gpc, lang }
     }
 
     pub fn focus(_: &leptos::web_sys::HtmlElement) {}

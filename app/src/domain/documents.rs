@@ -6,6 +6,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::Language;
+use crate::text::tracking;
+
 /// The name of the file field on the tracking page's form.
 pub const DOCUMENTS_FIELD: &str = "documents";
 
@@ -105,12 +108,18 @@ pub fn ascii_file_name(name: &str, kind: DocumentKind) -> String {
 
 /// A size as people read it: bytes, KB or MB.
 pub fn size_label(bytes: u64) -> String {
+    size_label_in(bytes, Language::En)
+}
+
+/// [`size_label`] in a customer's language, whose decimal mark may differ:
+/// "1,5 MB" in Spanish.
+pub fn size_label_in(bytes: u64, lang: Language) -> String {
     const KB: u64 = 1024;
     const MB: u64 = 1024 * 1024;
     match bytes {
-        b if b < KB => format!("{b} bytes"),
+        b if b < KB => tracking::documents_bytes(lang, &b.to_string()),
         b if b < MB => format!("{:.0} KB", b as f64 / KB as f64),
-        b => format!("{:.1} MB", b as f64 / MB as f64),
+        b => format!("{:.1} MB", b as f64 / MB as f64).replace('.', tracking::documents_decimal_mark(lang)),
     }
 }
 
@@ -127,6 +136,92 @@ pub fn received_text(names: &[String]) -> String {
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DocumentsRefusal {
     pub message: String,
+}
+
+/// The most a request's documents may be: in number, one file's size and
+/// all of them together, in bytes.
+#[derive(Clone, Copy, Debug)]
+pub struct Allowance {
+    pub count: u64,
+    pub per_file: u64,
+    pub per_request: u64,
+}
+
+/// Why a sending of documents is refused. One refused file refuses the
+/// sending, so the customer never wonders which of them arrived.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refused {
+    NoneChosen,
+    /// The request holds `most` documents already.
+    Full {
+        most: u64,
+    },
+    /// Only `left` more fit.
+    OnlyMore {
+        left: u64,
+    },
+    /// The file named `name` is over the size of one file.
+    TooLarge {
+        name: String,
+        most: u64,
+    },
+    /// Together they are over what a request may hold.
+    TooMuch {
+        most: u64,
+    },
+    /// Its bytes are not a kind the portal takes.
+    NotAccepted {
+        name: String,
+    },
+    /// An old link's files were not kept: a confirmation went moments ago.
+    HeldTooSoon,
+    /// An old link's files were not kept: the customer is answered by
+    /// post, so no confirmation link can be emailed.
+    HeldByPost,
+}
+
+impl Refused {
+    /// Why, as the customer reads it in `lang`.
+    pub fn message(&self, lang: Language) -> String {
+        match self {
+            Self::NoneChosen => tracking::documents_none_chosen(lang).to_owned(),
+            Self::Full { most } => tracking::documents_full(lang, &most.to_string()),
+            Self::OnlyMore { left } => tracking::documents_only_more(lang, &left.to_string()),
+            Self::TooLarge { name, most } => tracking::documents_too_large(lang, name, &size_label_in(*most, lang)),
+            Self::TooMuch { most } => tracking::documents_too_much(lang, &size_label_in(*most, lang)),
+            Self::NotAccepted { name } => tracking::documents_not_accepted(lang, name),
+            Self::HeldTooSoon => tracking::documents_held_too_soon(lang).to_owned(),
+            Self::HeldByPost => tracking::documents_held_by_post(lang).to_owned(),
+        }
+    }
+}
+
+/// The first reason the files sent, each (name as sent, bytes), cannot be
+/// kept by a request that holds `held` documents of `held_bytes` bytes.
+pub fn refusal(files: &[(&str, &[u8])], held: u64, held_bytes: u64, allowance: &Allowance) -> Option<Refused> {
+    if files.is_empty() {
+        return Some(Refused::NoneChosen);
+    }
+    if held + files.len() as u64 > allowance.count {
+        return Some(match allowance.count.saturating_sub(held) {
+            0 => Refused::Full { most: allowance.count },
+            left => Refused::OnlyMore { left },
+        });
+    }
+    let mut total = held_bytes;
+    files.iter().find_map(|(name, bytes)| {
+        let size = bytes.len() as u64;
+        total += size;
+        if size > allowance.per_file {
+            Some(Refused::TooLarge { name: display_name(name), most: allowance.per_file })
+        } else if total > allowance.per_request {
+            Some(Refused::TooMuch { most: allowance.per_request })
+        } else if DocumentKind::sniff(bytes).is_none() {
+            Some(Refused::NotAccepted { name: display_name(name) })
+        } else {
+            None
+        }
+    })
 }
 
 #[cfg(test)]
@@ -161,5 +256,26 @@ mod tests {
         assert_eq!(size_label(3 * 1024 * 1024 / 2), "1.5 MB");
         assert_eq!(received_text(&["a.pdf".into()]), "1 document: a.pdf");
         assert_eq!(received_text(&["a.pdf".into(), "b.png".into()]), "2 documents: a.pdf, b.png");
+        assert_eq!(size_label_in(3 * 1024 * 1024 / 2, Language::Es), "1,5 MB");
+    }
+
+    #[test]
+    fn a_sending_is_refused_for_the_first_file_that_cannot_be_kept_in_the_customer_s_language() {
+        let allowance = Allowance { count: 3, per_file: 10, per_request: 15 };
+        let pdf: &[u8] = b"%PDF-1.7";
+        assert_eq!(refusal(&[("a.pdf", pdf)], 0, 0, &allowance), None);
+        assert_eq!(refusal(&[], 0, 0, &allowance), Some(Refused::NoneChosen));
+        assert_eq!(refusal(&[("a.pdf", pdf)], 3, 0, &allowance), Some(Refused::Full { most: 3 }));
+        assert_eq!(refusal(&[("a.pdf", pdf), ("b.pdf", pdf)], 2, 0, &allowance), Some(Refused::OnlyMore { left: 1 }));
+        assert_eq!(refusal(&[("a.pdf", pdf)], 0, 10, &allowance), Some(Refused::TooMuch { most: 15 }));
+        let big = b"%PDF-1.7 and more";
+        let too_large = refusal(&[("big.pdf", big)], 0, 0, &allowance).unwrap();
+        assert_eq!(
+            too_large.message(Language::En),
+            "big.pdf is larger than 10 bytes, so nothing was sent. Please send a smaller copy."
+        );
+        assert!(too_large.message(Language::Es).starts_with("big.pdf pesa más de 10 bytes"));
+        let script = refusal(&[("x.pdf", b"<script>")], 0, 0, &allowance).unwrap();
+        assert_eq!(script, Refused::NotAccepted { name: "x.pdf".into() });
     }
 }

@@ -10,14 +10,16 @@ use super::clock::{Regime, RequestClock, StatementLimit};
 use super::disagreement::Disagreement;
 use super::documents::DocumentEntry;
 use super::register::{self, EntryFacts, OptOutChange};
-use super::{EventKind, ReferenceCode, RequestDetails, RequestKind, RequestStatus};
+use super::request::{AmendmentCategory, Choice, ComplaintCategory, JointAccount, OptOutScope};
+use super::{EventKind, Language, ReferenceCode, RequestDetails, RequestKind, RequestStatus};
+use crate::text::{timeline, tracking};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrackingView {
     pub reference: ReferenceCode,
     pub kind: RequestKind,
     pub status: RequestStatus,
-    pub summary: String,
+    pub asked: Asked,
     pub received_at: DateTime<Utc>,
     /// Days in the organisation's calendar, which deadlines count in.
     pub received_on: NaiveDate,
@@ -83,12 +85,49 @@ impl OptOutStanding {
     }
 }
 
-/// One event of a request's history that the customer may see.
+/// What the customer asked for, by the choices they made: the page words
+/// it in its own language. Never free text the customer typed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Asked {
+    OptOut { scope: OptOutScope, joint_account: JointAccount },
+    Amendment { category: AmendmentCategory },
+    Complaint { category: ComplaintCategory },
+    Appeal { appeal_of: String },
+}
+
+impl Asked {
+    fn of(details: &RequestDetails) -> Self {
+        match details {
+            RequestDetails::OptOut { scope, joint_account, .. } => {
+                Self::OptOut { scope: *scope, joint_account: *joint_account }
+            }
+            RequestDetails::Amendment { category, .. } => Self::Amendment { category: *category },
+            RequestDetails::Complaint { category, .. } => Self::Complaint { category: *category },
+            RequestDetails::Appeal { appeal_of, .. } => Self::Appeal { appeal_of: appeal_of.clone() },
+        }
+    }
+
+    /// One line, in `lang`: "Amend insurance information".
+    pub fn summary(&self, lang: Language) -> String {
+        let lower = |label: &str| label.to_lowercase();
+        match self {
+            Self::OptOut { scope, joint_account } => {
+                tracking::summary_opt_out(lang, scope.label_in(lang), &lower(joint_account.label_in(lang)))
+            }
+            Self::Amendment { category } => tracking::summary_amendment(lang, &lower(category.label_in(lang))),
+            Self::Complaint { category } => tracking::summary_complaint(lang, &lower(category.label_in(lang))),
+            Self::Appeal { appeal_of } => tracking::summary_appeal(lang, appeal_of),
+        }
+    }
+}
+
+/// One event of a request's history that the customer may see; the page
+/// tells it by its kind, in the page's language.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     pub at: DateTime<Utc>,
     pub on: NaiveDate,
-    pub title: String,
+    pub kind: EventKind,
     pub body: Option<String>,
 }
 
@@ -132,19 +171,14 @@ impl TrackingView {
         let timeline = history
             .into_iter()
             .filter(|event| event.kind.customer_visible())
-            .map(|event| TimelineEntry {
-                at: event.at,
-                on: local_date(event.at),
-                title: event.kind.customer_title().to_owned(),
-                body: event.body,
-            })
+            .map(|event| TimelineEntry { at: event.at, on: local_date(event.at), kind: event.kind, body: event.body })
             .collect();
         Self {
             answer_by: request.clock.filter(|_| request.status.promises_answer()).map(|clock| clock.due()),
             reference: request.reference,
             kind: request.kind,
             status: request.status,
-            summary: request.details.summary(),
+            asked: Asked::of(&request.details),
             received_at: request.received_at,
             received_on: local_date(request.received_at),
             updated_at: request.updated_at,
@@ -200,19 +234,26 @@ pub fn needs_fresh_link(issued: DateTime<Utc>, now: DateTime<Utc>, max_age: chro
 }
 
 impl RequestStatus {
-    /// How the status is named to a customer.
+    /// How the status is named to a customer, in `lang`.
+    pub fn label_in(self, lang: Language) -> &'static str {
+        let name = match self {
+            Self::Unverified => tracking::status_unverified,
+            Self::Received => tracking::status_received,
+            Self::InProgress => tracking::status_in_progress,
+            Self::AwaitingCustomer => tracking::status_awaiting_customer,
+            Self::Completed => tracking::status_completed,
+            Self::Denied => tracking::status_denied,
+            Self::Closed => tracking::status_closed,
+            Self::Withdrawn => tracking::status_withdrawn,
+            Self::Merged => tracking::status_merged,
+        };
+        name(lang)
+    }
+
+    /// The customer's name for the status in English, which the step
+    /// errors quote to staff.
     pub fn label(self) -> &'static str {
-        match self {
-            Self::Unverified => "Waiting for you to confirm your email address",
-            Self::Received => "Received",
-            Self::InProgress => "Being worked on",
-            Self::AwaitingCustomer => "Waiting for information from you",
-            Self::Completed => "Completed",
-            Self::Denied => "Denied",
-            Self::Closed => "Closed",
-            Self::Withdrawn => "Withdrawn at your request",
-            Self::Merged => "Joined with your earlier request",
-        }
+        self.label_in(Language::En)
     }
 
     /// Whether the customer is told when to expect an answer: not once it
@@ -238,39 +279,40 @@ impl EventKind {
     }
 
     /// How the event is told to the customer, on the tracking page.
-    pub fn customer_title(self) -> &'static str {
-        match self {
-            Self::Submitted => "We received your request",
-            Self::EnteredByStaff => "We recorded your request",
-            Self::VerificationSent => "We sent you a new email to confirm your address",
-            Self::Verified => "You confirmed your email address",
-            Self::VerifiedByStaff => "We confirmed your identity",
-            Self::ClosedUnverified => "Closed because the email address was not confirmed",
-            Self::Assigned => "Assigned",
-            Self::Note => "Internal note",
-            Self::Message => "Message from our privacy team",
-            Self::WorkStarted => "We started work on your request",
-            Self::AskedCustomer => "We need information from you",
-            Self::Resumed => "We resumed work on your request",
-            Self::Resolved => "Your request is decided",
-            Self::Closed => "Your request was closed",
-            Self::Extended => "We extended the time to respond",
-            Self::HoldPlaced => "Legal hold placed",
-            Self::HoldLifted => "Legal hold lifted",
-            Self::OptOutRevoked => "Your opt-out was revoked",
-            Self::CustomerReplied => "Your message to us",
-            Self::Withdrawn => "You withdrew your request",
-            Self::PossibleDuplicate => "Possible duplicate",
-            Self::KeptSeparate => "Kept separate",
-            Self::MergedInto => "We joined this request with your earlier one",
-            Self::MergedHere => "We joined a later request of yours with this one",
-            Self::DisagreementStated => "Your statement of disagreement",
-            Self::DenialWithDisclosures => "You asked that your request and our denial go with any future disclosure",
-            Self::Rebutted => "Our response to your statement of disagreement",
-            Self::DocumentsSent => "Documents you sent us",
-            Self::Appealed => "You appealed our decision",
-            Self::AgentVerified => "We confirmed your agent's authority to act for you",
-        }
+    pub fn customer_title(self, lang: Language) -> &'static str {
+        let title = match self {
+            Self::Submitted => timeline::submitted,
+            Self::EnteredByStaff => timeline::entered_by_staff,
+            Self::VerificationSent => timeline::verification_sent,
+            Self::Verified => timeline::verified,
+            Self::VerifiedByStaff => timeline::verified_by_staff,
+            Self::ClosedUnverified => timeline::closed_unverified,
+            Self::Assigned => timeline::assigned,
+            Self::Note => timeline::note,
+            Self::Message => timeline::message,
+            Self::WorkStarted => timeline::work_started,
+            Self::AskedCustomer => timeline::asked_customer,
+            Self::Resumed => timeline::resumed,
+            Self::Resolved => timeline::resolved,
+            Self::Closed => timeline::closed,
+            Self::Extended => timeline::extended,
+            Self::HoldPlaced => timeline::hold_placed,
+            Self::HoldLifted => timeline::hold_lifted,
+            Self::OptOutRevoked => timeline::opt_out_revoked,
+            Self::CustomerReplied => timeline::customer_replied,
+            Self::Withdrawn => timeline::withdrawn,
+            Self::PossibleDuplicate => timeline::possible_duplicate,
+            Self::KeptSeparate => timeline::kept_separate,
+            Self::MergedInto => timeline::merged_into,
+            Self::MergedHere => timeline::merged_here,
+            Self::DisagreementStated => timeline::disagreement_stated,
+            Self::DenialWithDisclosures => timeline::denial_with_disclosures,
+            Self::Rebutted => timeline::rebutted,
+            Self::DocumentsSent => timeline::documents_sent,
+            Self::Appealed => timeline::appealed,
+            Self::AgentVerified => timeline::agent_verified,
+        };
+        title(lang)
     }
 
     /// How the same event is told to staff, as the headline of a case's
@@ -397,10 +439,18 @@ mod tests {
             event(EventKind::WorkStarted, "2026-03-03T09:00:00"),
         ];
         let view = TrackingView::of(opt_out(RequestStatus::InProgress), history, |at| at.date_naive());
-        let titles: Vec<&str> = view.timeline.iter().map(|entry| entry.title.as_str()).collect();
+        let titles: Vec<&str> = view.timeline.iter().map(|entry| entry.kind.customer_title(Language::En)).collect();
         assert_eq!(titles, ["We received your request", "We started work on your request"]);
         assert_eq!(view.timeline[1].on, at("2026-03-03T09:00:00").date_naive());
-        assert_eq!(view.summary, "All sharing with unaffiliated third parties (not a joint account)");
+        assert_eq!(
+            view.asked.summary(Language::En),
+            "All sharing with unaffiliated third parties (not a joint account)"
+        );
+        assert_eq!(
+            view.asked.summary(Language::Es),
+            "Todo intercambio con terceros no afiliados (no es una cuenta conjunta)"
+        );
+        assert_eq!(view.timeline[0].kind.customer_title(Language::Es), "Recibimos su solicitud");
     }
 
     #[test]

@@ -4,6 +4,8 @@ use leptos_meta::Title;
 use crate::components::AmendmentFormView;
 use crate::domain::form::AmendmentForm;
 use crate::domain::{RequestKind, SiteInfo};
+use crate::shell::language;
+use crate::text::forms;
 
 use super::form_state;
 
@@ -11,20 +13,18 @@ use super::form_state;
 pub fn AmendmentPage() -> impl IntoView {
     let site = expect_context::<SiteInfo>();
     let state = form_state::<AmendmentForm>();
+    let lang = language();
     view! {
-        <Title text=RequestKind::Amendment.label()/>
+        <Title text=RequestKind::Amendment.label_in(lang)/>
         <div class="wrap narrow">
-            <h1>{RequestKind::Amendment.label()}</h1>
-            <p class="lead">
-                "Tell us what is wrong or missing in the information we hold about you, and what it should say. "
-                "We will reply in writing. If we cannot make the change, we will explain why and what you can do next."
-            </p>
+            <h1>{RequestKind::Amendment.label_in(lang)}</h1>
+            <p class="lead">{forms::amendment_lead(lang)}</p>
             <p>
-                "You can also call us on "
+                {forms::amendment_call(lang)} " "
                 <a href=format!("tel:{}", site.privacy_phone)>{site.privacy_phone.clone()}</a>
                 "."
             </p>
-            <AmendmentFormView action="/amendment" state staff=false submit_label="Send my request">""</AmendmentFormView>
+            <AmendmentFormView action="/amendment" state staff=false lang submit_label=forms::amendment_submit(lang)>""</AmendmentFormView>
         </div>
     }
 }

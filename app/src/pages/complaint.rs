@@ -4,6 +4,8 @@ use leptos_meta::Title;
 use crate::components::ComplaintFormView;
 use crate::domain::form::ComplaintForm;
 use crate::domain::{RequestKind, SiteInfo};
+use crate::shell::language;
+use crate::text::forms;
 
 use super::form_state;
 
@@ -11,21 +13,18 @@ use super::form_state;
 pub fn ComplaintPage() -> impl IntoView {
     let site = expect_context::<SiteInfo>();
     let state = form_state::<ComplaintForm>();
+    let lang = language();
     view! {
-        <Title text=RequestKind::Complaint.label()/>
+        <Title text=RequestKind::Complaint.label_in(lang)/>
         <div class="wrap narrow">
-            <h1>{RequestKind::Complaint.label()}</h1>
-            <p class="lead">
-                "If you think we have not looked after your information properly, tell us. "
-                "We record every complaint, look into it and tell you what we found. "
-                "Making a complaint will never affect how we treat you."
-            </p>
+            <h1>{RequestKind::Complaint.label_in(lang)}</h1>
+            <p class="lead">{forms::complaint_lead(lang)}</p>
             <p>
-                "You can also call our privacy office on "
+                {forms::complaint_call(lang)} " "
                 <a href=format!("tel:{}", site.privacy_phone)>{site.privacy_phone.clone()}</a>
-                ", or complain to the US Department of Health and Human Services."
+                {forms::complaint_or_hhs(lang)}
             </p>
-            <ComplaintFormView action="/complaint" state staff=false submit_label="Send my complaint">""</ComplaintFormView>
+            <ComplaintFormView action="/complaint" state staff=false lang submit_label=forms::complaint_submit(lang)>""</ComplaintFormView>
         </div>
     }
 }

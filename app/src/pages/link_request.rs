@@ -10,6 +10,8 @@ use leptos_router::hooks::use_query_map;
 use crate::components::{FormAlert, InputField};
 use crate::domain::form::LinkRequestForm;
 use crate::domain::{FormState, SiteInfo};
+use crate::shell::language;
+use crate::text::link_request;
 
 /// Where the form is, and where every mention of the private link points.
 pub const LINK_AGAIN: &str = "/my-link";
@@ -17,54 +19,50 @@ pub const LINK_AGAIN: &str = "/my-link";
 #[component]
 pub fn LinkRequestPage() -> impl IntoView {
     let site = expect_context::<SiteInfo>();
+    let lang = language();
     let state = use_context::<FormState<LinkRequestForm>>().unwrap_or_default();
     let sent = use_query_map().with_untracked(|query| query.get("sent").is_some());
-    let problems =
-        state.errors.iter().map(|(_, message)| view! { <FormAlert message=message.to_owned()/> }).collect_view();
+    let error = |field: &str| state.errors.get(field).map(str::to_owned);
     view! {
-        <Title text="Send me my link again"/>
+        <Title text=link_request::title(lang)/>
         <div class="wrap narrow">
-            <h1>"Send me my link again"</h1>
+            <h1>{link_request::title(lang)}</h1>
             {sent.then(|| view! {
                 <div class="panel success" role="status">
-                    <p>
-                        "If that reference and email address belong to the same request, we have sent its private "
-                        "link to that address. It can take a few minutes to arrive; please check your spam folder too."
-                    </p>
+                    <p>{link_request::sent(lang)}</p>
                 </div>
             })}
-            <p class="lead">
-                "Your private link shows where your request stands. If you no longer have the email it came in, "
-                "give us your reference and the email address you used, and we will send the link to that address."
-            </p>
-            {problems}
+            <p class="lead">{link_request::lead(lang)}</p>
+            {(!state.errors.is_empty()).then(|| view! { <FormAlert message=link_request::check_fields(lang).to_owned()/> })}
             <form method="post" action=LINK_AGAIN novalidate>
                 <InputField
                     id="f-reference"
                     name="reference"
-                    label="Reference"
-                    hint="It is in the subject of every email about your request, like PR-ABCD-EFGH."
+                    label=link_request::reference(lang)
+                    hint=link_request::reference_hint(lang)
                     value=state.values.reference.clone()
                     width="w-medium"
                     required=true
+                    error=error("reference")
                 />
                 <InputField
                     id="f-email"
                     name="email"
-                    label="Email address"
+                    label=link_request::email(lang)
                     input_type="email"
                     autocomplete="email"
                     value=state.values.email.clone()
                     required=true
+                    error=error("email")
                 />
                 <div class="actions">
-                    <button type="submit" class="button">"Send me my link"</button>
+                    <button type="submit" class="button">{link_request::send(lang)}</button>
                 </div>
             </form>
             <p>
-                "No longer have that email address? Call us on "
+                {link_request::call_before(lang)} " "
                 <a href=format!("tel:{}", site.privacy_phone)>{site.privacy_phone.clone()}</a>
-                " with your reference."
+                {link_request::call_after(lang)}
             </p>
         </div>
     }

@@ -4,6 +4,8 @@ use leptos_meta::Title;
 use crate::components::OptOutFormView;
 use crate::domain::form::OptOutForm;
 use crate::domain::{RequestKind, SiteInfo};
+use crate::shell::language;
+use crate::text::forms;
 
 use super::form_state;
 
@@ -25,33 +27,25 @@ pub fn OptOutPage() -> impl IntoView {
     let site = expect_context::<SiteInfo>();
     let state = form_state::<OptOutForm>();
     let gpc = gpc_from_request();
+    let lang = language();
     view! {
-        <Title text=RequestKind::OptOut.label()/>
+        <Title text=RequestKind::OptOut.label_in(lang)/>
         <div class="wrap narrow">
-            <h1>{RequestKind::OptOut.label()}</h1>
-            <p class="lead">
-                "We may share information about you with companies that are not part of "
-                {site.org_name.clone()}
-                ". You can tell us to stop at any time. Your choice lasts until you tell us otherwise."
-            </p>
+            <h1>{RequestKind::OptOut.label_in(lang)}</h1>
+            <p class="lead">{forms::opt_out_lead(lang, &site.org_name)}</p>
             <p>
-                "There is no charge and we do not need to check your identity for an opt-out. "
-                "If you prefer, call us toll-free on "
+                {forms::opt_out_no_charge(lang)} " "
                 <a href=format!("tel:{}", site.opt_out_phone)>{site.opt_out_phone.clone()}</a>
                 "."
             </p>
             {gpc.then(|| view! {
                 <div class="notice" role="status" id="gpc-notice">
-                    <h2>"Your browser's privacy signal was detected"</h2>
-                    <p id="gpc-honored"><strong>"Opt-out request honored"</strong></p>
-                    <p>
-                        "Your browser sent a Global Privacy Control signal, and we honour it as an opt-out "
-                        "for this browser. Send this form as well to apply your opt-out to your account, "
-                        "whichever device you use. The signal will be recorded with your request."
-                    </p>
+                    <h2>{forms::opt_out_gpc_heading(lang)}</h2>
+                    <p id="gpc-honored"><strong>{forms::opt_out_gpc_honored(lang)}</strong></p>
+                    <p>{forms::opt_out_gpc_body(lang)}</p>
                 </div>
             })}
-            <OptOutFormView action="/opt-out" state gpc staff=false submit_label="Send my opt-out">""</OptOutFormView>
+            <OptOutFormView action="/opt-out" state gpc staff=false lang submit_label=forms::opt_out_submit(lang)>""</OptOutFormView>
         </div>
     }
 }

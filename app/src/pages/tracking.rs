@@ -5,18 +5,32 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::{CopyButton, SelectField, TextAreaField};
 use crate::domain::disagreement::Disagreement;
-use crate::domain::documents::{ACCEPTED, DOCUMENTS_FIELD, DocumentEntry, DocumentsRefusal, size_label};
+use crate::domain::documents::{ACCEPTED, DOCUMENTS_FIELD, DocumentEntry, DocumentsRefusal, size_label_in};
 use crate::domain::form::{
     AppealForm, DisagreementForm, GROUNDS_FIELD, NO_STATE, REPLY_FIELD, ReplyForm, STATE_FIELD, STATEMENT_FIELD,
     WITHDRAW_FIELD, WithdrawForm,
 };
-use crate::domain::format::long_date;
+use crate::domain::format::long_date_in;
 use crate::domain::tracking::{AppealStanding, OptOutStanding};
 use crate::domain::workflow::{self, CustomerStep};
-use crate::domain::{FormState, RequestStatus, SiteInfo, TrackingView};
+use crate::domain::{FormState, Language, RequestStatus, SiteInfo, TrackingView};
 use crate::services::load_tracking;
+use crate::shell::language;
+use crate::text::tracking;
 
 use super::set_status;
+
+/// Stands in for a text's `{hole}`: where the page puts a link or emphasis
+/// of its own, so that each language keeps its own word order around it.
+const HOLE: &str = "\u{1}";
+
+/// The text before a `{hole}` and after it.
+fn around(text: String) -> (String, String) {
+    match text.split_once(HOLE) {
+        Some((before, after)) => (before.to_owned(), after.to_owned()),
+        None => (text, String::new()),
+    }
+}
 
 #[component]
 pub fn TrackingPage() -> impl IntoView {
@@ -24,6 +38,7 @@ pub fn TrackingPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let data = Resource::new(token, load_tracking);
+    let lang = language();
     let just_sent = move || query.read().get("new").is_some();
     // The receipt's copy buttons are drawn once the request has loaded,
     // after the page's script is decided: the page says so now.
@@ -45,19 +60,19 @@ pub fn TrackingPage() -> impl IntoView {
     };
 
     view! {
-        <Title text="Your request"/>
+        <Title text=tracking::title(lang)/>
         <div class="wrap narrow">
-            <Suspense fallback=|| view! { <p>"Loading your request…"</p> }>
+            <Suspense fallback=move || view! { <p>{tracking::loading(lang)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(Some(view)) if view.purged_on.is_some() => view! { <PurgedRequest view/> }.into_any(),
+                        Ok(Some(view)) if view.purged_on.is_some() => view! { <PurgedRequest view lang/> }.into_any(),
                         Ok(Some(view)) => {
-                            view! { <TrackingDetails view token=token() just_sent=just_sent() resend=resend() revoke=revoke() replied=replied() withdrawn=withdrawn() confirm=confirm() answered=answered() documents_sent=documents_sent()/> }
+                            view! { <TrackingDetails view lang token=token() just_sent=just_sent() resend=resend() revoke=revoke() replied=replied() withdrawn=withdrawn() confirm=confirm() answered=answered() documents_sent=documents_sent()/> }
                                 .into_any()
                         }
                         Ok(None) => {
                             set_status(404);
-                            view! { <UnknownLink/> }.into_any()
+                            view! { <UnknownLink lang/> }.into_any()
                         }
                         Err(error) => {
                             set_status(503);
@@ -65,7 +80,7 @@ pub fn TrackingPage() -> impl IntoView {
                                 ServerFnError::ServerError(reference) => reference,
                                 _ => String::new(),
                             };
-                            view! { <Unavailable incident/> }.into_any()
+                            view! { <Unavailable incident lang/> }.into_any()
                         }
                     }
                 })}
@@ -77,6 +92,7 @@ pub fn TrackingPage() -> impl IntoView {
 #[component]
 fn TrackingDetails(
     view: TrackingView,
+    lang: Language,
     token: String,
     just_sent: bool,
     resend: Option<String>,
@@ -96,160 +112,139 @@ fn TrackingDetails(
     let open = view.status.is_open();
     let unverified = view.status == RequestStatus::Unverified;
     let agent_made = view.agent.is_some();
+    let (made_by, as_agent) = around(tracking::agent_made_by(lang, HOLE));
+    let (check, checked) = around(tracking::agent_check(lang, HOLE));
+    let (undo, undone) = around(tracking::opt_out_applied(lang, HOLE));
+    let (reference_is, reference_end) = around(tracking::receipt_reference_is(lang, HOLE));
     view! {
         {unverified.then(|| view! {
             <div class="notice" id="verify-notice">
                 {match agent_made {
                     false => view! {
-                        <h2>"Please confirm your email address"</h2>
-                        <p>
-                            "We have sent you an email with a link to confirm your address. "
-                            "We start work on your request once it is confirmed."
-                        </p>
+                        <h2>{tracking::verify_heading(lang)}</h2>
+                        <p>{tracking::verify_body(lang)}</p>
                     }.into_any(),
                     true => view! {
-                        <h2>"Waiting for confirmation"</h2>
-                        <p>
-                            "We have emailed a link to confirm this request: to the person it is about, who confirms "
-                            "that their agent may act for them, or, for a power of attorney, to the agent. "
-                            "We start work once it is followed."
-                        </p>
+                        <h2>{tracking::verify_agent_heading(lang)}</h2>
+                        <p>{tracking::verify_agent_body(lang)}</p>
                     }.into_any(),
                 }}
                 {match resend.as_deref() {
-                    Some("sent") => Some(view! { <p role="status"><strong>"We have sent you a new confirmation email."</strong></p> }.into_any()),
-                    Some("wait") => Some(view! { <p role="status"><strong>"We sent one moments ago. Please check your inbox and spam folder, or try again in a few minutes."</strong></p> }.into_any()),
+                    Some("sent") => Some(view! { <p role="status"><strong>{tracking::verify_resent(lang)}</strong></p> }.into_any()),
+                    Some("wait") => Some(view! { <p role="status"><strong>{tracking::wait(lang)}</strong></p> }.into_any()),
                     _ => None,
                 }}
                 <form method="post" action=format!("/track/{token}/resend")>
-                    <button type="submit" class="button secondary">"Send me a new confirmation email"</button>
+                    <button type="submit" class="button secondary">{tracking::verify_button(lang)}</button>
                 </form>
             </div>
         })}
         {just_sent.then(|| view! {
             <div class="panel success" role="status">
-                <h1>"Request received"</h1>
+                <h1>{tracking::receipt_heading(lang)}</h1>
                 <p class="reference-line">
-                    "Your reference number is " <strong class="reference">{view.reference.to_string()}</strong>
-                    " " <CopyButton text=view.reference.to_string() what="your reference number"/>
+                    {reference_is} <strong class="reference">{view.reference.to_string()}</strong> {reference_end}
+                    " " <CopyButton text=view.reference.to_string() what=tracking::receipt_copy_reference(lang)/>
                 </p>
-                <p>
-                    "Keep this page's address: it is your private link to follow your request. "
-                    "Anyone with the link can see the request's progress, so do not share it."
-                </p>
-                <label class="link-label" for="tracking-link">"Your private link"</label>
+                <p>{tracking::receipt_keep_link(lang)}</p>
+                <label class="link-label" for="tracking-link">{tracking::receipt_link(lang)}</label>
                 <div class="copy-row">
                     <input id="tracking-link" class="w-full" readonly value=link.clone()/>
-                    <CopyButton text=link.clone() what="your private link"/>
+                    <CopyButton text=link.clone() what=tracking::receipt_copy_link(lang)/>
                 </div>
             </div>
         })}
-        <h1 class:visually-hidden=just_sent>"Your request"</h1>
+        <h1 class:visually-hidden=just_sent>{tracking::title(lang)}</h1>
         <dl class="facts">
-            <div><dt>"Reference"</dt><dd class="reference">{view.reference.to_string()}</dd></div>
-            <div><dt>"Request"</dt><dd>{view.kind.label()}</dd></div>
-            <div><dt>"What you asked"</dt><dd>{view.summary}</dd></div>
-            <div><dt>"Status"</dt><dd><span class="status" class:open=open>{view.status.label()}</span></dd></div>
-            <div><dt>"Received"</dt><dd>{long_date(view.received_on)}</dd></div>
-            <div><dt>"Last update"</dt><dd>{long_date(view.updated_on)}</dd></div>
+            <div><dt>{tracking::facts_reference(lang)}</dt><dd class="reference">{view.reference.to_string()}</dd></div>
+            <div><dt>{tracking::facts_request(lang)}</dt><dd>{view.kind.label_in(lang)}</dd></div>
+            <div><dt>{tracking::facts_asked(lang)}</dt><dd>{view.asked.summary(lang)}</dd></div>
+            <div><dt>{tracking::facts_status(lang)}</dt><dd><span class="status" class:open=open>{view.status.label_in(lang)}</span></dd></div>
+            <div><dt>{tracking::facts_received(lang)}</dt><dd>{long_date_in(view.received_on, lang)}</dd></div>
+            <div><dt>{tracking::facts_updated(lang)}</dt><dd>{long_date_in(view.updated_on, lang)}</dd></div>
             {view.answer_by.map(|day| view! {
-                <div><dt>"We will answer by"</dt><dd id="answer-by">{long_date(day)}</dd></div>
+                <div><dt>{tracking::facts_answer_by(lang)}</dt><dd id="answer-by">{long_date_in(day, lang)}</dd></div>
             })}
         </dl>
         {view.agent.map(|(name, verified)| view! {
             <div class="notice" id="agent-notice">
-                <p>"This request was made by " <strong>{name}</strong> " as authorised agent. We send them a copy of each letter about it."</p>
+                <p>{made_by} <strong>{name}</strong> {as_agent}</p>
                 {(!verified && open).then(|| view! {
-                    <p>
-                        "Before we start work we check the agent's signed permission or power of attorney, "
-                        "which the agent sends under " <a href="#documents">"“Send us documents”"</a> "."
-                    </p>
+                    <p>{check} <a href="#documents">{tracking::agent_check_link(lang)}</a> {checked}</p>
                 })}
             </div>
         })}
-        {view.opt_out.map(|opt_out| view! { <OptOutState opt_out token=token.clone() revoke/> })}
+        {view.opt_out.map(|opt_out| view! { <OptOutState opt_out lang token=token.clone() revoke/> })}
         {withdrawn.then(|| view! {
-            <p class="notice" role="status" id="withdrawn-notice"><strong>"Your request is withdrawn. We have emailed you to confirm."</strong></p>
+            <p class="notice" role="status" id="withdrawn-notice"><strong>{tracking::withdrawn_notice(lang)}</strong></p>
         })}
         {match confirm.as_deref() {
             Some("sent") => Some(view! {
-                <p class="notice" role="status" id="confirm-notice"><strong>
-                    "This private link is older, so we have emailed you a link to confirm first. Nothing changes until you follow it."
-                </strong></p>
+                <p class="notice" role="status" id="confirm-notice"><strong>{tracking::confirm_sent(lang)}</strong></p>
             }.into_any()),
             Some("wait") => Some(view! {
-                <p class="notice" role="status" id="confirm-notice"><strong>
-                    "We sent you a link to confirm moments ago. Please check your inbox and spam folder, or try again in a few minutes."
-                </strong></p>
+                <p class="notice" role="status" id="confirm-notice"><strong>{tracking::confirm_wait(lang)}</strong></p>
             }.into_any()),
             _ => None,
         }}
-        {view.appeal.map(|appeal| view! { <AppealBox appeal token=token.clone()/> })}
-        {view.disagreement.map(|disagreement| view! { <DisagreementBox disagreement token=token.clone() answered/> })}
-        {may_reply.then(|| view! { <ReplyBox token=token.clone() replied/> })}
-        {(open || !view.documents.is_empty()).then(|| view! { <DocumentsBox documents=view.documents.clone() token=token.clone() open sent=documents_sent/> })}
-        {may_withdraw.then(|| view! { <WithdrawBox token=token.clone()/> })}
+        {view.appeal.map(|appeal| view! { <AppealBox appeal lang token=token.clone()/> })}
+        {view.disagreement.map(|disagreement| view! { <DisagreementBox disagreement lang token=token.clone() answered/> })}
+        {may_reply.then(|| view! { <ReplyBox lang token=token.clone() replied/> })}
+        {(open || !view.documents.is_empty()).then(|| view! { <DocumentsBox documents=view.documents.clone() lang token=token.clone() open sent=documents_sent/> })}
+        {may_withdraw.then(|| view! { <WithdrawBox lang token=token.clone()/> })}
         {opt_out_applied.then(|| view! {
             <p class="note" id="withdraw-opt-out">
-                "Your opt-out has taken effect, so it can no longer be withdrawn. To undo it, use "
-                <a href="#revoke-opt-out">"Revoke my opt-out"</a> "."
+                {undo} <a href="#revoke-opt-out">{tracking::opt_out_revoke(lang)}</a> {undone}
             </p>
         })}
-        <h2>"What has happened so far"</h2>
+        <h2>{tracking::history(lang)}</h2>
         <ol class="timeline">
             {view.timeline.into_iter().rev().map(|entry| view! {
                 <li>
-                    <time datetime=entry.at.to_rfc3339()>{long_date(entry.on)}</time>
-                    <p class="timeline-title">{entry.title}</p>
+                    <time datetime=entry.at.to_rfc3339()>{long_date_in(entry.on, lang)}</time>
+                    <p class="timeline-title">{entry.kind.customer_title(lang)}</p>
                     {entry.body.map(|body| view! { <p class="timeline-body">{body}</p> })}
                 </li>
             }).collect_view()}
         </ol>
-        <p class="note">
-            "Questions? Call " {site.privacy_phone} " and quote your reference number."
-        </p>
+        <p class="note">{tracking::questions(lang, &site.privacy_phone)}</p>
     }
 }
 
 /// Where the customer's opt-out stands, that a privacy signal sent with it
 /// was honoured, and the way to revoke it.
 #[component]
-fn OptOutState(opt_out: OptOutStanding, token: String, revoke: Option<String>) -> impl IntoView {
+fn OptOutState(opt_out: OptOutStanding, lang: Language, token: String, revoke: Option<String>) -> impl IntoView {
     let site = expect_context::<SiteInfo>();
     let may_revoke = opt_out.may_revoke();
     let by_post = opt_out.stands() && opt_out.by_post;
+    let (call, write) = around(tracking::opt_out_by_post(lang, HOLE, &site.org_address));
     view! {
         {by_post.then(|| view! {
             <p class="notice" id="revoke-by-post">
-                "Your opt-out stands until you tell us otherwise. To revoke it, call us toll-free on "
-                <a href=format!("tel:{}", site.opt_out_phone)>{site.opt_out_phone.clone()}</a>
-                " or write to us at " {site.org_address.clone()} "."
+                {call} <a href=format!("tel:{}", site.opt_out_phone)>{site.opt_out_phone.clone()}</a> {write}
             </p>
         })}
         {opt_out.gpc.then(|| view! {
             <div class="notice" role="status" id="gpc-honored">
-                <p><strong>"Opt-out request honored"</strong></p>
-                <p>"Your browser's Global Privacy Control signal came with this request, and we honor it."</p>
+                <p><strong>{tracking::opt_out_gpc_heading(lang)}</strong></p>
+                <p>{tracking::opt_out_gpc_body(lang)}</p>
             </div>
         })}
         {opt_out.revoked_on.map(|day| view! {
-            <p class="notice" id="opt-out-revoked">"Your opt-out was revoked on " {long_date(day)} "."</p>
+            <p class="notice" id="opt-out-revoked">{tracking::opt_out_revoked_on(lang, &long_date_in(day, lang))}</p>
         })}
         {may_revoke.then(|| view! {
             <section class="panel" id="revoke-opt-out" aria-labelledby="revoke-heading">
-                <h2 id="revoke-heading">"Revoke my opt-out"</h2>
-                <p>
-                    "Your opt-out stands until you tell us otherwise. If you revoke it, we may again share "
-                    "information about you as our privacy notice describes. We email you first to confirm "
-                    "that it is really you; nothing changes until you follow the link in that email."
-                </p>
+                <h2 id="revoke-heading">{tracking::opt_out_revoke(lang)}</h2>
+                <p>{tracking::opt_out_revoke_body(lang)}</p>
                 {match revoke.as_deref() {
-                    Some("sent") => Some(view! { <p role="status"><strong>"We have emailed you a link to confirm. Nothing changes until you follow it."</strong></p> }.into_any()),
-                    Some("wait") => Some(view! { <p role="status"><strong>"We sent one moments ago. Please check your inbox and spam folder, or try again in a few minutes."</strong></p> }.into_any()),
+                    Some("sent") => Some(view! { <p role="status"><strong>{tracking::opt_out_revoke_sent(lang)}</strong></p> }.into_any()),
+                    Some("wait") => Some(view! { <p role="status"><strong>{tracking::wait(lang)}</strong></p> }.into_any()),
                     _ => None,
                 }}
                 <form method="post" action=format!("/track/{token}/revoke-opt-out")>
-                    <button type="submit" class="button secondary">"Revoke my opt-out"</button>
+                    <button type="submit" class="button secondary">{tracking::opt_out_revoke(lang)}</button>
                 </form>
             </section>
         })}
@@ -259,18 +254,18 @@ fn OptOutState(opt_out: OptOutStanding, token: String, revoke: Option<String>) -
 /// The customer's answer to a message or a request for information from
 /// staff. A refused reply comes back here with what was typed and why.
 #[component]
-fn ReplyBox(token: String, replied: bool) -> impl IntoView {
+fn ReplyBox(lang: Language, token: String, replied: bool) -> impl IntoView {
     let state = use_context::<FormState<ReplyForm>>().unwrap_or_default();
     let error = state.errors.get(REPLY_FIELD).map(str::to_owned);
     view! {
         <section class="panel" id="reply" aria-labelledby="reply-heading">
-            <h2 id="reply-heading">"Reply to us"</h2>
-            <p>"Answer a message or a question from our privacy team. We add your reply to your request and tell the person handling it."</p>
-            {replied.then(|| view! { <p role="status" id="reply-sent"><strong>"Thank you: we have your reply."</strong></p> })}
+            <h2 id="reply-heading">{tracking::reply_heading(lang)}</h2>
+            <p>{tracking::reply_intro(lang)}</p>
+            {replied.then(|| view! { <p role="status" id="reply-sent"><strong>{tracking::reply_sent(lang)}</strong></p> })}
             <form method="post" action=format!("/track/{token}/reply") novalidate>
-                <TextAreaField id="f-reply" name=REPLY_FIELD label="Your reply" value=state.values.message.clone() required=true error/>
+                <TextAreaField id="f-reply" name=REPLY_FIELD label=tracking::reply_label(lang) value=state.values.message.clone() required=true error/>
                 <div class="actions">
-                    <button type="submit" class="button">"Send my reply"</button>
+                    <button type="submit" class="button">{tracking::reply_button(lang)}</button>
                 </div>
             </form>
         </section>
@@ -280,54 +275,53 @@ fn ReplyBox(token: String, replied: bool) -> impl IntoView {
 /// After a refusal, where a law gives an appeal: the appeal form, or the
 /// appeal filed, which has its own reference and private link.
 #[component]
-fn AppealBox(appeal: AppealStanding, token: String) -> impl IntoView {
+fn AppealBox(appeal: AppealStanding, lang: Language, token: String) -> impl IntoView {
     let state = use_context::<FormState<AppealForm>>().unwrap_or_default();
     let body = match appeal {
-        AppealStanding::Filed { reference, status, filed_on, due_on } => view! {
-            // An appeal sent again (from another tab, say) is refused here.
-            {state.errors.get(GROUNDS_FIELD).map(|message| view! {
-                <p class="error" id="f-grounds-error" role="alert">{message.to_owned()}</p>
-            })}
-            <p id="appeal-filed">
-                "You appealed this decision on " {long_date(filed_on)} ". Your appeal's reference is "
-                <strong class="reference">{reference.to_string()}</strong> ", and its status is “" {status.label()} "”."
-            </p>
-            {due_on.filter(|_| status.is_open()).map(|day| view! {
-                <p>"We will answer your appeal in writing by " <strong>{long_date(day)}</strong> "."</p>
-            })}
-            <p class="hint">"The email we sent when you appealed has the private link to follow it."</p>
+        AppealStanding::Filed { reference, status, filed_on, due_on } => {
+            let filed = tracking::appeal_filed(lang, &long_date_in(filed_on, lang), HOLE, status.label_in(lang));
+            let (filed, filed_end) = around(filed);
+            view! {
+                // An appeal sent again (from another tab, say) is refused here.
+                {state.errors.get(GROUNDS_FIELD).map(|message| view! {
+                    <p class="error" id="f-grounds-error" role="alert">{message.to_owned()}</p>
+                })}
+                <p id="appeal-filed">{filed} <strong class="reference">{reference.to_string()}</strong> {filed_end}</p>
+                {due_on.filter(|_| status.is_open()).map(|day| {
+                    let (due, due_end) = around(tracking::appeal_due(lang, HOLE));
+                    view! { <p>{due} <strong>{long_date_in(day, lang)}</strong> {due_end}</p> }
+                })}
+                <p class="hint">{tracking::appeal_follow(lang)}</p>
+            }
+            .into_any()
         }
-        .into_any(),
         AppealStanding::Open { states } => {
             let chosen = if state.values.state.is_empty() { NO_STATE.to_owned() } else { state.values.state.clone() };
+            let another = tracking::appeal_another_state(lang).to_owned();
             let options = states
                 .into_iter()
                 .map(|(regime, name)| (regime.as_str().to_owned(), name))
-                .chain(std::iter::once((NO_STATE.to_owned(), "Another state".to_owned())))
+                .chain(std::iter::once((NO_STATE.to_owned(), another)))
                 .collect();
             let state_error = state.errors.get(STATE_FIELD).map(|message| {
-                view! { <p class="error" id="f-state-error"><span class="visually-hidden">"Error: "</span>{message.to_owned()}</p> }
+                view! { <p class="error" id="f-state-error"><span class="visually-hidden">{tracking::error_prefix(lang)}</span>{message.to_owned()}</p> }
             });
             let error = state.errors.get(GROUNDS_FIELD).map(str::to_owned);
             view! {
-                <p>
-                    "If you think our decision is wrong, you may appeal it. Someone who did not make the decision "
-                    "will review it, and we will answer in writing. If we do not change our decision, we will tell "
-                    "you how to complain to your state's Attorney General."
-                </p>
+                <p>{tracking::appeal_intro(lang)}</p>
                 <form method="post" action=format!("/track/{token}/appeal") novalidate>
                     <SelectField
                         id="f-state"
                         name=STATE_FIELD
-                        label="The state you live in"
-                        hint="State laws give you this appeal; we name your state's Attorney General if we turn it down. Choose “Another state” if yours is not listed or you would rather not say."
+                        label=tracking::appeal_state(lang)
+                        hint=tracking::appeal_state_hint(lang)
                         options
                         selected=chosen
                     />
                     {state_error}
-                    <TextAreaField id="f-grounds" name=GROUNDS_FIELD label="Why our decision is wrong" value=state.values.grounds.clone() required=true error/>
+                    <TextAreaField id="f-grounds" name=GROUNDS_FIELD label=tracking::appeal_grounds(lang) value=state.values.grounds.clone() required=true error/>
                     <div class="actions">
-                        <button type="submit" class="button">"Send my appeal"</button>
+                        <button type="submit" class="button">{tracking::appeal_button(lang)}</button>
                     </div>
                 </form>
             }
@@ -336,7 +330,7 @@ fn AppealBox(appeal: AppealStanding, token: String) -> impl IntoView {
     };
     view! {
         <section class="panel" id="appeal" aria-labelledby="appeal-heading">
-            <h2 id="appeal-heading">"Appeal this decision"</h2>
+            <h2 id="appeal-heading">{tracking::appeal_heading(lang)}</h2>
             {body}
         </section>
     }
@@ -346,48 +340,50 @@ fn AppealBox(appeal: AppealStanding, token: String) -> impl IntoView {
 /// their wish that the request and the denial go with any future
 /// disclosure; once given, what they gave and any rebuttal.
 #[component]
-fn DisagreementBox(disagreement: Disagreement, token: String, answered: Option<&'static str>) -> impl IntoView {
+fn DisagreementBox(
+    disagreement: Disagreement,
+    lang: Language,
+    token: String,
+    answered: Option<&'static str>,
+) -> impl IntoView {
     let state = use_context::<FormState<DisagreementForm>>().unwrap_or_default();
     let error = state.errors.get(STATEMENT_FIELD).map(str::to_owned);
     let may_state = disagreement.open_to(CustomerStep::StateDisagreement);
     let may_ask = disagreement.open_to(CustomerStep::AskDenialWithDisclosures);
-    let limit = disagreement.limit.as_ref().map(|limit| format!("Please keep it to {} words or fewer.", limit.words));
+    let limit = disagreement.limit.as_ref().map(|limit| tracking::disagreement_limit(lang, &limit.words.to_string()));
     view! {
         <section class="panel" id="disagreement" aria-labelledby="disagreement-heading">
-            <h2 id="disagreement-heading">"If you disagree with our decision"</h2>
+            <h2 id="disagreement-heading">{tracking::disagreement_heading(lang)}</h2>
             {match answered {
-                Some("statement") => Some(view! { <p role="status" id="statement-sent"><strong>"Thank you: your statement is added to your records."</strong></p> }),
-                Some(_) => Some(view! { <p role="status" id="disclosures-recorded"><strong>"Recorded: your request and our decision will go with any future disclosure."</strong></p> }),
+                Some("statement") => Some(view! { <p role="status" id="statement-sent"><strong>{tracking::disagreement_statement_sent(lang)}</strong></p> }.into_any()),
+                Some(_) => Some(view! { <p role="status" id="disclosures-recorded"><strong>{tracking::disagreement_disclosures_recorded(lang)}</strong></p> }.into_any()),
                 None => None,
             }}
             {disagreement.statement.map(|statement| view! {
-                <h3>"Your statement of disagreement"</h3>
+                <h3>{tracking::disagreement_statement(lang)}</h3>
                 <p class="timeline-body" id="your-statement">{statement}</p>
             })}
             {disagreement.rebuttal.map(|rebuttal| view! {
-                <h3>"Our response to your statement"</h3>
+                <h3>{tracking::disagreement_response(lang)}</h3>
                 <p class="timeline-body" id="our-rebuttal">{rebuttal}</p>
             })}
             {disagreement.with_disclosures.then(|| view! {
-                <p id="with-disclosures">"You asked that your request and our decision go with any future disclosure of the information."</p>
+                <p id="with-disclosures">{tracking::disagreement_with_disclosures(lang)}</p>
             })}
             {may_state.then(|| view! {
-                <p>
-                    "You may write a statement saying why you disagree. We add it to your records, and it goes with any "
-                    "future disclosure of the information, together with our decision and any response we write to it."
-                </p>
+                <p>{tracking::disagreement_may_state(lang)}</p>
                 {limit.map(|limit| view! { <p class="hint" id="statement-limit">{limit}</p> })}
                 <form method="post" action=format!("/track/{token}/disagree") novalidate>
-                    <TextAreaField id="f-statement" name=STATEMENT_FIELD label="Your statement of disagreement" value=state.values.statement.clone() required=true error/>
+                    <TextAreaField id="f-statement" name=STATEMENT_FIELD label=tracking::disagreement_statement(lang) value=state.values.statement.clone() required=true error/>
                     <div class="actions">
-                        <button type="submit" class="button">"Send my statement"</button>
+                        <button type="submit" class="button">{tracking::disagreement_button(lang)}</button>
                     </div>
                 </form>
             })}
             {may_ask.then(|| view! {
-                <p>"If you do not want to write a statement, you may instead ask that your request and our decision go with any future disclosure of the information."</p>
+                <p>{tracking::disagreement_may_ask(lang)}</p>
                 <form method="post" action=format!("/track/{token}/denial-with-disclosures")>
-                    <button type="submit" class="button secondary">"Include my request and your decision with future disclosures"</button>
+                    <button type="submit" class="button secondary">{tracking::disagreement_ask_button(lang)}</button>
                 </form>
             })}
         </section>
@@ -398,9 +394,11 @@ fn DisagreementBox(disagreement: Disagreement, token: String, answered: Option<&
 /// bar shows how much of a large scan has gone; the page it leads to is
 /// the one the plain form leads to, and a refusal replaces the documents
 /// section (or, for a page without one, the page's content) with the one
-/// the server sent back. A failed connection says so and sends nothing
-/// twice; the button waits while a sending is under way. A few lines of plain script rather than
-/// an island: the tracking page downloads no WebAssembly for this.
+/// the server sent back. A failed connection says so, in the words the
+/// form carries in the page's language, and sends nothing twice; the
+/// button waits while a sending is under way. A few lines of plain script
+/// rather than an island: the tracking page downloads no WebAssembly for
+/// this.
 const UPLOAD_PROGRESS: &str = r#"(function () {
   function bind() {
     var form = document.getElementById('documents-form'), bar = document.getElementById('documents-progress');
@@ -439,7 +437,7 @@ const UPLOAD_PROGRESS: &str = r#"(function () {
         said.id = 'documents-unsent';
         said.className = 'error';
         said.setAttribute('role', 'alert');
-        said.textContent = 'Your documents could not be sent: the connection failed. Please try again.';
+        said.textContent = form.dataset.unsent;
         form.appendChild(said);
       };
       request.send(new FormData(form));
@@ -452,39 +450,40 @@ const UPLOAD_PROGRESS: &str = r#"(function () {
 /// open a plain multipart form to send more. A refused sending comes back
 /// here with why beside the field.
 #[component]
-fn DocumentsBox(documents: Vec<DocumentEntry>, token: String, open: bool, sent: bool) -> impl IntoView {
+fn DocumentsBox(documents: Vec<DocumentEntry>, lang: Language, token: String, open: bool, sent: bool) -> impl IntoView {
     let refusal = use_context::<DocumentsRefusal>();
     let error = refusal.map(|refusal| refusal.message);
     let has_error = error.is_some();
     let described = has_error.then_some("f-documents-error");
     view! {
         <section class="panel" id="documents" aria-labelledby="documents-heading">
-            <h2 id="documents-heading">"Send us documents"</h2>
-            {sent.then(|| view! { <p role="status" id="documents-sent"><strong>"Thank you: we have your documents."</strong></p> })}
+            <h2 id="documents-heading">{tracking::documents_heading(lang)}</h2>
+            {sent.then(|| view! { <p role="status" id="documents-sent"><strong>{tracking::documents_sent(lang)}</strong></p> })}
             {(!documents.is_empty()).then(|| view! {
-                <h3>"What you sent"</h3>
+                <h3>{tracking::documents_listed(lang)}</h3>
                 <ul class="documents" id="documents-list">
                     {documents.into_iter().map(|document| view! {
                         <li>
                             <span class="document-name">{document.name}</span>
-                            " (" {size_label(document.size)} ", " {long_date(document.received_on)} ")"
+                            " (" {size_label_in(document.size, lang)} ", " {long_date_in(document.received_on, lang)} ")"
                         </li>
                     }).collect_view()}
                 </ul>
             })}
             {open.then(|| view! {
-                <p>"If we asked for a document, or one supports your request, you can send it here: PDF, JPEG or PNG files."</p>
-                <form method="post" action=format!("/track/{token}/documents") enctype="multipart/form-data" id="documents-form">
+                <p>{tracking::documents_intro(lang)}</p>
+                <form method="post" action=format!("/track/{token}/documents") enctype="multipart/form-data" id="documents-form"
+                    data-unsent=tracking::documents_unsent(lang)>
                     <div class="field" class:has-error=has_error>
-                        <label for="f-documents">"Your documents"</label>
+                        <label for="f-documents">{tracking::documents_label(lang)}</label>
                         <input id="f-documents" type="file" name=DOCUMENTS_FIELD accept=ACCEPTED multiple=true
                             aria-describedby=described/>
                         {error.map(|error| view! { <p class="error" id="f-documents-error">{error}</p> })}
                     </div>
                     <div class="actions">
-                        <button type="submit" class="button">"Send my documents"</button>
+                        <button type="submit" class="button">{tracking::documents_button(lang)}</button>
                     </div>
-                    <progress id="documents-progress" max="1" value="0" hidden aria-label="How much has been sent"></progress>
+                    <progress id="documents-progress" max="1" value="0" hidden aria-label=tracking::documents_progress(lang)></progress>
                 </form>
                 <script nonce=use_nonce()>{UPLOAD_PROGRESS}</script>
             })}
@@ -494,17 +493,17 @@ fn DocumentsBox(documents: Vec<DocumentEntry>, token: String, open: bool, sent: 
 
 /// Withdrawing a request not yet finished, with an optional reason.
 #[component]
-fn WithdrawBox(token: String) -> impl IntoView {
+fn WithdrawBox(lang: Language, token: String) -> impl IntoView {
     let state = use_context::<FormState<WithdrawForm>>().unwrap_or_default();
     let error = state.errors.get(WITHDRAW_FIELD).map(str::to_owned);
     view! {
         <section class="panel" id="withdraw" aria-labelledby="withdraw-heading">
-            <h2 id="withdraw-heading">"Withdraw my request"</h2>
-            <p>"If you no longer want us to act on this request, you can withdraw it. We then close it and do no more work on it; you can always send a new one."</p>
+            <h2 id="withdraw-heading">{tracking::withdraw_heading(lang)}</h2>
+            <p>{tracking::withdraw_intro(lang)}</p>
             <form method="post" action=format!("/track/{token}/withdraw") novalidate>
-                <TextAreaField id="f-withdraw-reason" name=WITHDRAW_FIELD label="Why you are withdrawing it (optional)" value=state.values.reason.clone() error/>
+                <TextAreaField id="f-withdraw-reason" name=WITHDRAW_FIELD label=tracking::withdraw_label(lang) value=state.values.reason.clone() error/>
                 <div class="actions">
-                    <button type="submit" class="button secondary">"Withdraw my request"</button>
+                    <button type="submit" class="button secondary">{tracking::withdraw_button(lang)}</button>
                 </div>
             </form>
         </section>
@@ -513,45 +512,47 @@ fn WithdrawBox(token: String) -> impl IntoView {
 
 /// A request whose retention ended: what is left, and why, calmly.
 #[component]
-fn PurgedRequest(view: TrackingView) -> impl IntoView {
+fn PurgedRequest(view: TrackingView, lang: Language) -> impl IntoView {
     let site = expect_context::<SiteInfo>();
+    let reference = view.reference.to_string();
     view! {
-        <h1>"Your request is closed and its details were removed"</h1>
+        <h1>{tracking::purged_heading(lang)}</h1>
         <div class="notice" id="purged-notice">
             <p>
-                "We keep the personal details of a request only as long as the law asks us to. "
-                {view.purged_on.map(|day| format!("Those of request {} were removed on {}.", view.reference, long_date(day)))}
+                {tracking::purged_kept_only(lang)} " "
+                {view.purged_on.map(|day| tracking::purged_removed(lang, &reference, &long_date_in(day, lang)))}
             </p>
-            <p>"We keep its reference, the kind of request, its dates and its outcome for our records."</p>
+            <p>{tracking::purged_what_is_kept(lang)}</p>
         </div>
         <dl class="facts">
-            <div><dt>"Reference"</dt><dd class="reference">{view.reference.to_string()}</dd></div>
-            <div><dt>"Request"</dt><dd>{view.kind.label()}</dd></div>
-            <div><dt>"Status"</dt><dd><span class="status">{view.status.label()}</span></dd></div>
-            <div><dt>"Received"</dt><dd>{long_date(view.received_on)}</dd></div>
+            <div><dt>{tracking::facts_reference(lang)}</dt><dd class="reference">{reference.clone()}</dd></div>
+            <div><dt>{tracking::facts_request(lang)}</dt><dd>{view.kind.label_in(lang)}</dd></div>
+            <div><dt>{tracking::facts_status(lang)}</dt><dd><span class="status">{view.status.label_in(lang)}</span></dd></div>
+            <div><dt>{tracking::facts_received(lang)}</dt><dd>{long_date_in(view.received_on, lang)}</dd></div>
         </dl>
-        <p class="note">"Questions? Call " {site.privacy_phone} " and quote your reference number."</p>
+        <p class="note">{tracking::questions(lang, &site.privacy_phone)}</p>
     }
 }
 
 #[component]
-fn UnknownLink() -> impl IntoView {
+fn UnknownLink(lang: Language) -> impl IntoView {
     let site = expect_context::<SiteInfo>();
     view! {
-        <h1>"We could not find a request at this link"</h1>
-        <p>"Please check that you copied the whole link from your confirmation email."</p>
-        <p>"If it still does not work, call " {site.privacy_phone} " and quote your reference number."</p>
+        <h1>{tracking::unknown_heading(lang)}</h1>
+        <p>{tracking::unknown_check(lang)}</p>
+        <p>{tracking::unknown_still(lang, &site.privacy_phone)}</p>
     }
 }
 
 #[component]
-fn Unavailable(incident: String) -> impl IntoView {
+fn Unavailable(incident: String, lang: Language) -> impl IntoView {
     let site = expect_context::<SiteInfo>();
+    let (call, call_end) = around(tracking::unavailable_incident(lang, &site.privacy_phone, HOLE));
     view! {
-        <h1>"We cannot show your request right now"</h1>
-        <p>"Something went wrong on our side. Your request is safe. Please try again in a few minutes."</p>
+        <h1>{tracking::unavailable_heading(lang)}</h1>
+        <p>{tracking::unavailable_body(lang)}</p>
         {(!incident.is_empty()).then(|| view! {
-            <p>"If it keeps happening, call " {site.privacy_phone.clone()} " and quote incident " <strong>{incident}</strong> "."</p>
+            <p>{call} <strong>{incident}</strong> {call_end}</p>
         })}
     }
 }

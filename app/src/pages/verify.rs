@@ -4,51 +4,45 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_query_map};
 
 use super::LINK_AGAIN;
-use crate::domain::SiteInfo;
+use crate::domain::{Language, SiteInfo};
+use crate::shell::language;
+use crate::text::{confirmations, link_request};
 
 /// Where the link in a verification email lands. Opening the link changes
 /// nothing (mail scanners open links too); the button confirms.
 #[component]
 pub fn VerifyPage() -> impl IntoView {
     let site = expect_context::<SiteInfo>();
+    let lang = language();
     let query = use_query_map();
     let path = use_location().pathname;
     let result = move || query.read().get("result");
     view! {
-        <Title text="Confirm your email address"/>
+        <Title text=confirmations::verify_title(lang)/>
         <div class="wrap narrow">
             {move || match result().as_deref() {
                 Some("ok") => view! {
                     <div class="panel success" role="status">
-                        <h1>"Thank you: your email address is confirmed"</h1>
-                        <p>
-                            "We have started work on your request. Follow it with the private link in the receipt "
-                            "we emailed you when you sent it."
-                        </p>
-                        <LostLink/>
+                        <h1>{confirmations::verify_confirmed(lang)}</h1>
+                        <p>{confirmations::verify_confirmed_body(lang)}</p>
+                        <LostLink lang/>
                     </div>
                 }.into_any(),
                 Some("expired") => view! {
-                    <h1>"This link has expired"</h1>
-                    <p>
-                        "Open the private link in the receipt we emailed you and ask there for a new confirmation "
-                        "email, or call us on " {site.privacy_phone.clone()} "."
-                    </p>
-                    <LostLink/>
+                    <h1>{confirmations::expired(lang)}</h1>
+                    <p>{confirmations::verify_expired_body(lang, &site.privacy_phone)}</p>
+                    <LostLink lang/>
                 }.into_any(),
                 Some(_) => view! {
-                    <h1>"This link cannot be used"</h1>
-                    <p>
-                        "It may have been used already, or a newer confirmation email replaced it. "
-                        "Open the private link in the receipt we emailed you to see where your request stands."
-                    </p>
-                    <LostLink/>
+                    <h1>{confirmations::unusable(lang)}</h1>
+                    <p>{confirmations::verify_unusable_body(lang)}</p>
+                    <LostLink lang/>
                 }.into_any(),
                 None => view! {
-                    <h1>"Confirm your email address"</h1>
-                    <p>"Confirm that this email address is yours, so we can work on your request and send you our answer."</p>
+                    <h1>{confirmations::verify_title(lang)}</h1>
+                    <p>{confirmations::verify_ask(lang)}</p>
                     <form method="post" action=path.get_untracked()>
-                        <button type="submit" class="button">"Confirm my email address"</button>
+                        <button type="submit" class="button">{confirmations::verify_button(lang)}</button>
                     </form>
                 }.into_any(),
             }}
@@ -58,8 +52,8 @@ pub fn VerifyPage() -> impl IntoView {
 
 /// For a customer who no longer has the receipt with their private link.
 #[component]
-fn LostLink() -> impl IntoView {
+fn LostLink(lang: Language) -> impl IntoView {
     view! {
-        <p>"No longer have that email? " <A href=LINK_AGAIN>"Send me my link again"</A></p>
+        <p>{confirmations::verify_lost_link(lang)} " " <A href=LINK_AGAIN>{link_request::title(lang)}</A></p>
     }
 }

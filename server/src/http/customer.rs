@@ -4,13 +4,14 @@
 //! with every value kept and every error beside its field.
 
 use app::domain::access::{Action, Actor, permits};
-use app::domain::documents::{DOCUMENTS_FIELD, DocumentsRefusal, display_name};
+use app::domain::documents::{self as documents_rules, Allowance, DOCUMENTS_FIELD, DocumentsRefusal, Refused};
 use app::domain::form::{
     AmendmentForm, AppealForm, ComplaintForm, DisagreementForm, GROUNDS_FIELD, LinkRequestForm, OptOutForm,
     REPLY_FIELD, ReplyForm, STATEMENT_FIELD, WITHDRAW_FIELD, WithdrawForm,
 };
 use app::domain::workflow::CustomerAction;
 use app::domain::{FormState, Language, ParseContext, RequestForm, gpc, tracking};
+use app::text::tracking as told;
 use axum::body::Body;
 use axum::extract::{Form, FromRequest, FromRequestParts, Multipart, Path, State};
 use axum::http::{Request, StatusCode};
@@ -123,6 +124,8 @@ async fn confirm_revocation(State(state): State<AppState>, Path(token): Path<Str
 /// link that opens nothing is sent back to its page, which says so.
 struct TrackedForm<F> {
     page: String,
+    /// The language the customer reads the page in, for its refusals.
+    lang: Language,
     parts: axum::http::request::Parts,
     values: F,
     tracked: crate::db::entities::request::Model,
@@ -137,9 +140,10 @@ impl<F: serde::de::DeserializeOwned + Send> FromRequest<AppState> for TrackedFor
         let Path(token) =
             Path::<String>::from_request_parts(&mut parts, state).await.map_err(IntoResponse::into_response)?;
         let page = format!("/track/{}", echoable(&token));
+        let lang = super::language::chosen(&parts.headers);
         let values = read_form(state, &parts, body).await.map_err(IntoResponse::into_response)?;
         match state.store.tracked_link(echoable(&token)).await {
-            Ok(Some((tracked, issued))) => Ok(Self { page, parts, values, tracked, issued }),
+            Ok(Some((tracked, issued))) => Ok(Self { page, lang, parts, values, tracked, issued }),
             Ok(None) => Err(Redirect::to(&page).into_response()),
             Err(error) => Err(HttpError::from(error).into_response()),
         }
@@ -153,6 +157,14 @@ impl<F> TrackedForm<F> {
     }
 }
 
+/// The case desk gives its reasons in English. A customer reading another
+/// language is told, in theirs, the reason a step is refused when the
+/// request has moved on, which is what the desk refuses a customer's
+/// step for.
+fn in_language(lang: Language, reason: &'static str, moved_on: fn(Language) -> &'static str) -> &'static str {
+    if lang == Language::En { reason } else { moved_on(lang) }
+}
+
 /// The customer's reply from the tracking page. A reply that cannot be
 /// taken comes back on the tracking page with what was typed and the
 /// reason beside the field, JavaScript or not.
@@ -164,16 +176,17 @@ async fn reply(
     if !permits(Actor::Customer, Action::ReplyToOwnRequest) {
         return Err(HttpError::Forbidden);
     }
-    let refused = match form.values.parse() {
+    let lang = form.lang;
+    let refused = match form.values.parse(lang) {
         Ok(message) if form.stale(&state) => {
             return ask_to_confirm(&state, &form.tracked, &form.page, CustomerAction::Reply { message }).await;
         }
         Ok(message) => match state.desk.customer_reply(&form.tracked, &message).await {
             Ok(_) => return Ok(Redirect::to(&format!("{}?reply=sent#reply", form.page)).into_response()),
-            Err(CaseError::Invalid(reason)) => reason,
+            Err(CaseError::Invalid(reason)) => in_language(lang, reason, told::reply_not_open),
             // A staff change landed between reading and writing: nothing
             // was written, and sending again is safe.
-            Err(CaseError::Conflict) => "Your request changed while you were writing. Please send your reply again.",
+            Err(CaseError::Conflict) => told::reply_changed(lang),
             Err(error) => return Err(HttpError::Case(error)),
         },
         Err(errors) => return Ok(form.refused(&state, errors).await),
@@ -191,14 +204,15 @@ async fn withdraw(
     if !permits(Actor::Customer, Action::WithdrawOwnRequest) {
         return Err(HttpError::Forbidden);
     }
-    let refused = match form.values.parse() {
+    let lang = form.lang;
+    let refused = match form.values.parse(lang) {
         Ok(reason) if form.stale(&state) => {
             return ask_to_confirm(&state, &form.tracked, &form.page, CustomerAction::Withdraw { reason }).await;
         }
         Ok(reason) => match state.desk.customer_withdraw(&form.tracked, reason.as_deref()).await {
             Ok(_) => return Ok(Redirect::to(&format!("{}?withdrawn=1", form.page)).into_response()),
-            Err(CaseError::Invalid(reason)) => reason,
-            Err(CaseError::Conflict) => "Your request changed while you were writing. Please try again.",
+            Err(CaseError::Invalid(reason)) => in_language(lang, reason, told::withdraw_not_open),
+            Err(CaseError::Conflict) => told::withdraw_changed(lang),
             Err(error) => return Err(HttpError::Case(error)),
         },
         Err(errors) => return Ok(form.refused(&state, errors).await),
@@ -218,17 +232,16 @@ async fn disagree(
         return Err(HttpError::Forbidden);
     }
     let limit = state.clocks.rules().statement_limit();
-    let refused = match form.values.parse(limit.as_ref()) {
+    let lang = form.lang;
+    let refused = match form.values.parse(limit.as_ref(), lang) {
         Ok(statement) if form.stale(&state) => {
             let action = CustomerAction::StateDisagreement { statement };
             return ask_to_confirm(&state, &form.tracked, &form.page, action).await;
         }
         Ok(statement) => match state.desk.customer_disagree(&form.tracked, &statement).await {
             Ok(()) => return Ok(Redirect::to(&format!("{}?statement=sent#disagreement", form.page)).into_response()),
-            Err(CaseError::Invalid(reason)) => reason,
-            Err(CaseError::Conflict) => {
-                "Your request changed while you were writing. Please send your statement again."
-            }
+            Err(CaseError::Invalid(reason)) => in_language(lang, reason, told::disagreement_not_open),
+            Err(CaseError::Conflict) => told::disagreement_changed(lang),
             Err(error) => return Err(HttpError::Case(error)),
         },
         Err(errors) => return Ok(form.refused(&state, errors).await),
@@ -248,7 +261,8 @@ async fn appeal(
         return Err(HttpError::Forbidden);
     }
     let offered: Vec<_> = state.clocks.rules().attorneys_general().iter().map(|office| office.regime).collect();
-    let refused = match form.values.parse(&offered) {
+    let lang = form.lang;
+    let refused = match form.values.parse(&offered, lang) {
         Ok((law, grounds)) if form.stale(&state) => {
             let action = CustomerAction::Appeal { state: law, grounds };
             return ask_to_confirm(&state, &form.tracked, &form.page, action).await;
@@ -258,7 +272,7 @@ async fn appeal(
                 tracing::info!(reference = %receipt.reference, "appeal received");
                 return Ok(Redirect::to(&format!("/track/{}?new=1", receipt.token.expose())).into_response());
             }
-            Err(StoreError::NotAppealable) => NOT_APPEALABLE,
+            Err(StoreError::NotAppealable) => told::appeal_not_appealable(lang),
             Err(StoreError::OverAllowance) => return Err(HttpError::limited(&state.site, until_tomorrow())),
             Err(error) => return Err(error.into()),
         },
@@ -310,6 +324,7 @@ async fn send_documents(
     let token = echoable(&token).to_owned();
     let page = format!("/track/{token}");
     let (parts, body) = request.into_parts();
+    let lang = super::language::chosen(&parts.headers);
     let Some((tracked, issued)) = state.store.tracked_link(&token).await? else {
         return Ok(Redirect::to(&page).into_response());
     };
@@ -317,6 +332,7 @@ async fn send_documents(
         let refusal = DocumentsRefusal { message };
         refuse_documents(&state, parts.clone(), &page, status, refusal)
     };
+    let refused = |why: Refused| why.message(lang);
     let limits = state.documents;
     let held = state.desk.documents_held(&tracked).await.map_err(HttpError::Case)?;
     let room = limits.per_request.saturating_sub(held.bytes);
@@ -338,16 +354,25 @@ async fn send_documents(
             read += chunk.len() as u64;
             bytes.extend_from_slice(&chunk);
             if bytes.len() as u64 > limits.per_file {
-                return Ok(refuse(StatusCode::PAYLOAD_TOO_LARGE, limits.too_large(&display_name(&name))).await);
+                let too_large = Refused::TooLarge { name: documents_rules::display_name(&name), most: limits.per_file };
+                return Ok(refuse(StatusCode::PAYLOAD_TOO_LARGE, refused(too_large)).await);
             }
             if read > room {
-                return Ok(refuse(StatusCode::PAYLOAD_TOO_LARGE, limits.too_much()).await);
+                let too_much = Refused::TooMuch { most: limits.per_request };
+                return Ok(refuse(StatusCode::PAYLOAD_TOO_LARGE, refused(too_much)).await);
             }
         }
         // A form sent with no file chosen still carries one empty part.
         if !(name.is_empty() && bytes.is_empty()) {
             uploads.push(Upload { name, bytes });
         }
+    }
+    // The rules' own reasons, in the customer's language; the server's
+    // check below still guards what is kept.
+    let allowance = Allowance { count: limits.count, per_file: limits.per_file, per_request: limits.per_request };
+    let files: Vec<(&str, &[u8])> = uploads.iter().map(|u| (u.name.as_str(), u.bytes.as_slice())).collect();
+    if let Some(why) = documents_rules::refusal(&files, held.count, held.bytes, &allowance) {
+        return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, refused(why)).await);
     }
     let accepted = match documents::accept(uploads, held, &limits) {
         Ok(accepted) => accepted,
@@ -360,7 +385,7 @@ async fn send_documents(
         match state.desk.hold_documents(&tracked, accepted, until).await {
             Ok(held) => match hold_documents(&state, &tracked, held).await? {
                 Ok(answer) => return Ok(Redirect::to(&format!("{page}?confirm={answer}")).into_response()),
-                Err(refused) => return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, refused.to_owned()).await),
+                Err(why) => return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, refused(why)).await),
             },
             Err(error) => Err(error),
         }
@@ -369,7 +394,10 @@ async fn send_documents(
     };
     match taken {
         Ok(()) => Ok(Redirect::to(&format!("{page}?documents=sent#documents")).into_response()),
-        Err(CaseError::Invalid(reason)) => Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, reason.to_owned()).await),
+        Err(CaseError::Invalid(reason)) => {
+            let reason = in_language(lang, reason, told::documents_not_open);
+            Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, reason.to_owned()).await)
+        }
         Err(error) => Err(HttpError::Case(error)),
     }
 }
@@ -382,7 +410,7 @@ async fn hold_documents(
     state: &AppState,
     tracked: &crate::db::entities::request::Model,
     held: Vec<String>,
-) -> Result<Result<&'static str, &'static str>, HttpError> {
+) -> Result<Result<&'static str, Refused>, HttpError> {
     let waiting = state.desk.held_documents(tracked).await.map_err(HttpError::Case)?;
     let action = CustomerAction::SendDocuments { held: waiting };
     let sent = state.register.ask_to_confirm(tracked, &action).await;
@@ -391,21 +419,11 @@ async fn hold_documents(
     }
     Ok(match sent? {
         RevocationLink::Sent => Ok("sent"),
-        RevocationLink::TooSoon => Err(HELD_TOO_SOON),
-        RevocationLink::NotApplicable => Err(HELD_BY_POST),
+        RevocationLink::TooSoon => Err(Refused::HeldTooSoon),
+        RevocationLink::NotApplicable => Err(Refused::HeldByPost),
         RevocationLink::AllowanceUsed => return Err(HttpError::limited(&state.site, until_tomorrow())),
     })
 }
-
-/// Why documents through an old link were not kept.
-const HELD_TOO_SOON: &str = "We emailed you a link to confirm moments ago, so nothing was kept this time. \
-    Please follow that link first, then send these documents again.";
-const HELD_BY_POST: &str = "This private link is older, and we answer you by post, so we cannot email you a \
-    link to confirm. Please send your documents by post, or call us.";
-
-/// Why an appeal is refused: the request moved on, or was appealed already.
-const NOT_APPEALABLE: &str = "This decision cannot be appealed here: it may have been appealed already. \
-    Reload the page to see where your request stands.";
 
 /// The tracking page again, with why the documents were refused.
 async fn refuse_documents(
@@ -469,7 +487,9 @@ async fn confirm_action(State(state): State<AppState>, Path(token): Path<String>
                 CustomerAction::Appeal { state: law, grounds } => {
                     match state.store.appeal(&tracked, *law, grounds).await {
                         Ok(_) => Ok(()),
-                        Err(StoreError::NotAppealable) => Err(CaseError::Invalid(NOT_APPEALABLE)),
+                        // Refused like any step the request moved past: the page the
+                        // link opens says so in the customer's language.
+                        Err(StoreError::NotAppealable) => Err(CaseError::Conflict),
                         Err(StoreError::OverAllowance) => {
                             return Err(HttpError::limited(&state.site, until_tomorrow()));
                         }
@@ -524,7 +544,7 @@ async fn submit<F: RequestForm>(
     let gpc = gpc::is_signal(parts.headers.get(gpc::HEADER).map(|v| v.as_bytes()));
     let language = super::language::chosen(&parts.headers);
     let values: F = read_form(&state, &parts, body).await?;
-    let context = ParseContext { today: state.clocks.today(), gpc };
+    let context = ParseContext { today: state.clocks.today(), gpc, lang: language };
     match values.parse(&context) {
         Ok(request) => {
             let receipt = match state.store.submit(&request, &Intake::web_now(language)).await {
@@ -558,7 +578,7 @@ async fn send_link_again(
     }
     let (parts, body) = request.into_parts();
     let values: LinkRequestForm = read_form(&state, &parts, body).await?;
-    match values.parse() {
+    match values.parse(super::language::current()) {
         Ok((reference, email)) => {
             state.store.send_link_again(&reference, email.as_str()).await?;
             Ok(Redirect::to(&format!("{}?sent=1", app::pages::LINK_AGAIN)).into_response())

@@ -6,8 +6,9 @@
 use std::fmt::Display;
 use std::time::Duration;
 
-use app::domain::SiteInfo;
+use app::domain::{Language, SiteInfo};
 use app::services::ServiceError;
+use app::text::errors;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
@@ -62,41 +63,29 @@ impl HttpError {
 
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
+        let lang = super::language::current();
         match self {
-            Self::TooLarge => page(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "That was too much to send",
-                "What you sent is larger than this form accepts. Please shorten your answers and try again.",
-            ),
+            Self::TooLarge => {
+                page(lang, StatusCode::PAYLOAD_TOO_LARGE, errors::too_large_title(lang), errors::too_large_body(lang))
+            }
             Self::UnreadableForm { status, detail } => {
                 tracing::info!(%status, %detail, "unreadable form submission");
-                page(
-                    status,
-                    "We could not read the form",
-                    "Your browser sent something we could not understand. Please go back and send the form again.",
-                )
+                page(lang, status, errors::unreadable_title(lang), errors::unreadable_body(lang))
             }
-            Self::Forbidden => page(
-                StatusCode::FORBIDDEN,
-                "You do not have access to this",
-                "Your role does not allow this. If you need it, ask an administrator.",
-            ),
-            Self::Forged => page(
-                StatusCode::FORBIDDEN,
-                "This form has expired",
-                "For your security we could not accept this form. Go back, reload the page and try again.",
-            ),
-            Self::Period(refused) => page(StatusCode::BAD_REQUEST, "That period is too long", &refused.to_string()),
+            Self::Forbidden => {
+                page(lang, StatusCode::FORBIDDEN, errors::forbidden_title(lang), errors::forbidden_body(lang))
+            }
+            Self::Forged => page(lang, StatusCode::FORBIDDEN, errors::forged_title(lang), errors::forged_body(lang)),
+            // Only staff choose a period, and staff pages are English.
+            Self::Period(refused) => {
+                page(Language::En, StatusCode::BAD_REQUEST, "That period is too long", &refused.to_string())
+            }
             Self::Limited { retry_after, privacy_phone, opt_out_phone } => {
                 let mut page = page(
+                    lang,
                     StatusCode::TOO_MANY_REQUESTS,
-                    "We cannot take more online just now",
-                    &format!(
-                        "We have had many requests from your connection or for this email address \
-                         recently, so nothing more was sent or saved. Please try again later, or call us: \
-                         the privacy office at {privacy_phone}, or {opt_out_phone} (toll-free) to opt out \
-                         by phone."
-                    ),
+                    errors::limited_title(lang),
+                    &errors::limited_body(lang, &privacy_phone, &opt_out_phone),
                 );
                 page.headers_mut().insert(header::RETRY_AFTER, retry_after.as_secs().max(1).into());
                 page
@@ -129,14 +118,12 @@ impl Incident {
 
     /// The calm page quoting the reference.
     pub fn page(self) -> Response {
-        let reference = self.reference;
+        let lang = super::language::current();
         page(
+            lang,
             StatusCode::SERVICE_UNAVAILABLE,
-            "Sorry, something went wrong on our side",
-            &format!(
-                "Nothing was changed. Please try again in a few minutes. \
-                 If it keeps happening, call us and quote incident {reference}."
-            ),
+            errors::incident_title(lang),
+            &errors::incident_body(lang, &self.reference),
         )
     }
 
@@ -153,15 +140,33 @@ impl From<Incident> for ServiceError {
     }
 }
 
-/// A plain page for the rare answers that are not rendered by the app. The
-/// texts are ours alone: nothing the person sent is echoed back.
-fn page(status: StatusCode, title: &str, message: &str) -> Response {
+/// A plain page for the rare answers that are not rendered by the app, in
+/// the language of the page it stands in for. The texts are ours alone:
+/// nothing the person sent is echoed back; they are escaped all the same,
+/// so that a translation or a configured phone number cannot break the page.
+fn page(lang: Language, status: StatusCode, title: &str, message: &str) -> Response {
+    let (code, title, message, back) = (lang.as_str(), escape(title), escape(message), escape(errors::back_home(lang)));
     let html = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!DOCTYPE html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/portal.css\"></head>\
          <body><main id=\"content\" class=\"wrap narrow\"><h1>{title}</h1><p>{message}</p>\
-         <p><a href=\"/\">Back to your privacy choices</a></p></main></body></html>"
+         <p><a href=\"/\">{back}</a></p></main></body></html>"
     );
     (status, Html(html)).into_response()
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }

@@ -137,7 +137,12 @@ static PAGES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_
 
 /// Every area's routes that may need to know who is asking, merged.
 fn areas() -> Routes {
-    Routes::new().merge(customer::routes()).merge(language::routes()).merge(staff::routes()).merge(exports::routes()).merge(api::routes())
+    Routes::new()
+        .merge(customer::routes())
+        .merge(language::routes())
+        .merge(staff::routes())
+        .merge(exports::routes())
+        .merge(api::routes())
 }
 
 /// Every (method, path) the router answers: each area's routes, the static

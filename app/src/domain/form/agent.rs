@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::typed::choice;
 use super::{FieldErrors, limits};
 use crate::domain::email::Email;
-use crate::domain::{Agent, AgentRelationship};
+use crate::domain::{Agent, AgentRelationship, Language};
+use crate::text::problems;
 
 /// The agent's fields as typed, shared by the three forms.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,20 +22,20 @@ impl AgentFields {
     /// The agent, when any of their fields is filled in (then each is
     /// needed); `None` for a customer asking for themselves. What is wrong
     /// is noted in `errors`.
-    pub fn parse(&self, errors: &mut FieldErrors) -> Option<Agent> {
+    pub fn parse(&self, errors: &mut FieldErrors, lang: Language) -> Option<Agent> {
         let (name, email) = (self.agent_name.trim(), self.agent_email.trim());
         if name.is_empty() && email.is_empty() && self.agent_relationship.trim().is_empty() {
             return None;
         }
         if name.is_empty() {
-            errors.insert("agent_name", "Please enter your own full name, as their agent.");
+            errors.insert("agent_name", problems::agent_name_missing(lang));
         } else if name.chars().count() as u64 > limits::NAME {
-            errors.insert("agent_name", format!("Please keep this to {} characters or fewer.", limits::NAME));
+            errors.insert("agent_name", problems::too_long(lang, &limits::NAME.to_string()));
         }
         let email = match Email::parse(email) {
             Ok(email) => Some(email),
             Err(error) => {
-                errors.insert("agent_email", error.to_string());
+                errors.insert("agent_email", error.message(lang));
                 None
             }
         };
@@ -42,7 +43,7 @@ impl AgentFields {
             errors,
             "agent_relationship",
             &self.agent_relationship,
-            "Please choose how you may act for them.",
+            problems::choose_agent_relationship(lang),
         );
         match (email, relationship) {
             (Some(email), Some(relationship)) if !name.is_empty() => {
@@ -61,7 +62,7 @@ mod tests {
         let mut errors = FieldErrors::default();
         let fields =
             AgentFields { agent_name: name.into(), agent_email: email.into(), agent_relationship: relationship.into() };
-        (fields.parse(&mut errors), errors)
+        (fields.parse(&mut errors, Language::En), errors)
     }
 
     #[test]

@@ -9,7 +9,8 @@ use super::typed::{choice, contact, optional, parse_date};
 use super::{AgentFields, FieldErrors, ParseContext, RequestForm};
 use crate::domain::email::{Email, EmailError};
 use crate::domain::request::{AmendmentCategory, NamedPerson};
-use crate::domain::{NewRequest, RequestDetails, RequestKind};
+use crate::domain::{Language, NewRequest, RequestDetails, RequestKind};
+use crate::text::problems;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[serde(default)]
@@ -72,7 +73,7 @@ impl AmendmentForm {
     /// The persons named to be told, rows left empty skipped; a row with
     /// one half missing, or an address mail cannot go to, is noted against
     /// its own field.
-    fn named_persons(&self, errors: &mut FieldErrors) -> Vec<NamedPerson> {
+    fn named_persons(&self, errors: &mut FieldErrors, lang: Language) -> Vec<NamedPerson> {
         let mut named = Vec::new();
         for ((name_field, email_field), (name, email)) in NOTIFY_ROWS.iter().zip(self.notify_rows()) {
             let (name, email) = (name.trim(), email.trim());
@@ -80,15 +81,13 @@ impl AmendmentForm {
                 continue;
             }
             if name.is_empty() {
-                errors.insert(name_field, "Please give the name of the person to tell, or clear this row.");
+                errors.insert(name_field, problems::notify_name_missing(lang));
             }
             match Email::parse(email) {
                 Ok(_) if !name.is_empty() => named.push(NamedPerson { name: name.to_owned(), email: email.to_owned() }),
                 Ok(_) => {}
-                Err(EmailError::Missing) => {
-                    errors.insert(email_field, "Please give this person's email address, or clear this row.")
-                }
-                Err(error) => errors.insert(email_field, error.to_string()),
+                Err(EmailError::Missing) => errors.insert(email_field, problems::notify_email_missing(lang)),
+                Err(error) => errors.insert(email_field, error.message(lang)),
             }
         }
         named
@@ -104,28 +103,29 @@ impl RequestForm for AmendmentForm {
 
     fn build(&self, ctx: &ParseContext) -> Result<NewRequest, FieldErrors> {
         let mut errors = FieldErrors::default();
+        let lang = ctx.lang;
         let category = choice::<AmendmentCategory>(
             &mut errors,
             "category",
             &self.category,
-            "Please choose which information should be amended.",
+            problems::choose_amendment_category(lang),
         );
         let date_of_birth = match optional(&self.date_of_birth) {
             None => None,
             Some(typed) => match parse_date(&typed) {
                 Some(date) if date <= ctx.today => Some(date),
                 Some(_) => {
-                    errors.insert("date_of_birth", "A date of birth cannot be in the future.");
+                    errors.insert("date_of_birth", problems::birth_in_future(lang));
                     None
                 }
                 None => {
-                    errors.insert("date_of_birth", "Please enter the date as YYYY-MM-DD, for example 1980-04-23.");
+                    errors.insert("date_of_birth", problems::birth_format(lang));
                     None
                 }
             },
         };
-        let notify = self.named_persons(&mut errors);
-        let agent = self.agent.parse(&mut errors);
+        let notify = self.named_persons(&mut errors, lang);
+        let agent = self.agent.parse(&mut errors, lang);
         match category {
             Some(category) if errors.is_empty() => Ok(NewRequest {
                 contact: contact(&self.full_name, &self.email, &self.phone, &self.postal_address, &self.account_number),

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::FieldErrors;
 use super::limits::LONG_TEXT;
+use crate::domain::Language;
 use crate::domain::clock::Regime;
+use crate::text::tracking;
 
 /// The fields the appeal is typed into; errors are told beside them.
 pub const GROUNDS_FIELD: &str = "grounds";
@@ -24,20 +26,21 @@ pub struct AppealForm {
 impl AppealForm {
     /// The appeal as it is kept: the grounds trimmed and never empty; the
     /// state one of `offered` (the laws in force with an appeal), or none.
-    pub fn parse(&self, offered: &[Regime]) -> Result<(Option<Regime>, String), FieldErrors> {
+    /// Errors are told in `lang`.
+    pub fn parse(&self, offered: &[Regime], lang: Language) -> Result<(Option<Regime>, String), FieldErrors> {
         let mut errors = FieldErrors::default();
         let grounds = self.grounds.trim();
         if grounds.is_empty() {
-            errors.insert(GROUNDS_FIELD, "Please tell us why you think our decision is wrong.");
+            errors.insert(GROUNDS_FIELD, tracking::appeal_missing(lang));
         } else if grounds.chars().count() as u64 > LONG_TEXT {
-            errors.insert(GROUNDS_FIELD, format!("Please keep your appeal under {LONG_TEXT} characters."));
+            errors.insert(GROUNDS_FIELD, tracking::appeal_too_long(lang, &LONG_TEXT.to_string()));
         }
         let state = match self.state.trim() {
             "" | NO_STATE => None,
             key => match Regime::parse(key).filter(|regime| offered.contains(regime)) {
                 Some(regime) => Some(regime),
                 None => {
-                    errors.insert(STATE_FIELD, "Please choose one of the states listed, or “Another state”.");
+                    errors.insert(STATE_FIELD, tracking::appeal_unknown_state(lang));
                     None
                 }
             },
@@ -53,8 +56,8 @@ mod tests {
     #[test]
     fn an_appeal_needs_its_grounds_and_a_state_offered_or_none() {
         let offered = [Regime::VaCdpa, Regime::CoCpa];
-        let typed =
-            |state: &str, grounds: &str| AppealForm { state: state.into(), grounds: grounds.into() }.parse(&offered);
+        let form = |state: &str, grounds: &str| AppealForm { state: state.into(), grounds: grounds.into() };
+        let typed = |state: &str, grounds: &str| form(state, grounds).parse(&offered, Language::En);
         assert_eq!(
             typed("va_cdpa", "  My insurer agrees with me. "),
             Ok((Some(Regime::VaCdpa), "My insurer agrees with me.".into()))
@@ -65,5 +68,8 @@ mod tests {
         assert_eq!(typed("", "Wrong"), Ok((None, "Wrong".into())), "the state is the customer's to give or not");
         assert!(typed("va_cdpa", "  ").unwrap_err().get(GROUNDS_FIELD).is_some());
         assert!(typed("va_cdpa", &"x".repeat(4001)).unwrap_err().get(GROUNDS_FIELD).is_some());
+        let spanish = form("ct_dpa", " ").parse(&offered, Language::Es).unwrap_err();
+        assert_eq!(spanish.get(GROUNDS_FIELD), Some("Díganos por qué cree que nuestra decisión es incorrecta."));
+        assert_eq!(spanish.get(STATE_FIELD), Some("Elija uno de los estados de la lista u «Otro estado»."));
     }
 }

@@ -9,6 +9,7 @@ use super::typed::{choice, contact, parse_date};
 use super::{AgentFields, FieldErrors, ParseContext, RequestForm};
 use crate::domain::request::ComplaintCategory;
 use crate::domain::{NewRequest, RequestDetails, RequestKind};
+use crate::text::problems;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[serde(default)]
@@ -42,28 +43,29 @@ impl RequestForm for ComplaintForm {
 
     fn build(&self, ctx: &ParseContext) -> Result<NewRequest, FieldErrors> {
         let mut errors = FieldErrors::default();
+        let lang = ctx.lang;
         let category = choice::<ComplaintCategory>(
             &mut errors,
             "category",
             &self.category,
-            "Please choose what the complaint is about.",
+            problems::choose_complaint_category(lang),
         );
         let occurred_on = match parse_date(&self.occurred_on) {
             Some(date) if date <= ctx.today => Some(date),
             Some(_) => {
-                errors.insert("occurred_on", "This date is in the future. Please enter when it happened.");
+                errors.insert("occurred_on", problems::occurred_in_future(lang));
                 None
             }
             None if self.occurred_on.trim().is_empty() => {
-                errors.insert("occurred_on", "Please tell us when it happened. An approximate date is fine.");
+                errors.insert("occurred_on", problems::occurred_missing(lang));
                 None
             }
             None => {
-                errors.insert("occurred_on", "Please enter the date as YYYY-MM-DD, for example 2026-03-14.");
+                errors.insert("occurred_on", problems::occurred_format(lang));
                 None
             }
         };
-        let agent = self.agent.parse(&mut errors);
+        let agent = self.agent.parse(&mut errors, lang);
         match (category, occurred_on) {
             (Some(category), Some(occurred_on)) if errors.is_empty() => Ok(NewRequest {
                 contact: contact(&self.full_name, &self.email, &self.phone, &self.postal_address, ""),
@@ -103,7 +105,7 @@ mod tests {
 
     #[test]
     fn a_complaint_answered_by_post_needs_its_address_and_no_email() {
-        use crate::domain::form::{POSTAL_ADDRESS_NEEDED, ReplyBy};
+        use crate::domain::form::ReplyBy;
         let mut form = ComplaintForm {
             full_name: "Grace Hopper".into(),
             category: "unwanted_marketing".into(),
@@ -113,7 +115,10 @@ mod tests {
         };
         assert!(form.parse(&ctx()).expect_err("email asked for").get("email").is_some());
         let by_post = form.parse_replying(&ctx(), ReplyBy::Post).expect_err("no address");
-        assert_eq!(by_post.get("postal_address"), Some(POSTAL_ADDRESS_NEEDED));
+        assert_eq!(
+            by_post.get("postal_address"),
+            Some("Give the postal address: the answers to this request go by post.")
+        );
         assert_eq!(by_post.get("email"), None, "no email needed by post");
         form.postal_address = "1 Navy Yard\nArlington".into();
         let request = form.parse_replying(&ctx(), ReplyBy::Post).expect("by post");

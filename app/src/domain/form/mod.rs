@@ -34,7 +34,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use validator::{Validate, ValidationError, ValidationErrors};
 
-use super::{NewRequest, RequestKind};
+use super::{Language, NewRequest, RequestKind};
+use crate::text::problems;
 use rules::required_message;
 
 /// The first problem found with each field, keyed by the field's name.
@@ -62,32 +63,35 @@ impl FieldErrors {
         self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
-    fn from_validation(errors: &ValidationErrors) -> Self {
+    fn from_validation(errors: &ValidationErrors, lang: Language) -> Self {
         let mut out = Self::default();
         for (field, list) in errors.field_errors() {
             if let Some(first) = list.first() {
-                out.insert(&field, message_for(&field, first));
+                out.insert(&field, message_for(&field, first, lang));
             }
         }
         out
     }
 }
 
-/// Turns a validator error into a sentence. Rules that carry their own
-/// message keep it; a missing answer is asked for by name, so that the error
-/// summary reads well on its own; other rules get a generic sentence.
-fn message_for(field: &str, error: &ValidationError) -> String {
-    if let Some(message) = &error.message {
-        return message.to_string();
-    }
+/// Turns a validator error into a sentence in the form's language. A
+/// missing answer is asked for by name, so that the error summary reads well
+/// on its own; a rule's own code names its sentence; other rules get a
+/// generic one.
+fn message_for(field: &str, error: &ValidationError, lang: Language) -> String {
     match error.code.as_ref() {
-        "required" => required_message(field).into(),
+        "required" => required_message(field, lang).into(),
         "length" => match error.params.get("max") {
-            Some(max) => format!("Please keep this to {max} characters or fewer."),
-            None => "This is not the right length.".into(),
+            Some(max) => problems::too_long(lang, &max.to_string()),
+            None => problems::wrong_length(lang).into(),
         },
-        "email" => "Please enter an email address like name@example.com.".into(),
-        _ => "Please check this field.".into(),
+        "email" => problems::email_malformed(lang).into(),
+        "email_unfinished" => match error.params.get("suggestion").and_then(|s| s.as_str()) {
+            Some(suggestion) => problems::email_unfinished(lang, suggestion),
+            None => problems::email_malformed(lang).into(),
+        },
+        "phone" => problems::phone(lang).into(),
+        _ => problems::check_field(lang).into(),
     }
 }
 
@@ -98,6 +102,8 @@ pub struct ParseContext {
     pub today: NaiveDate,
     /// Whether the browser sent a Global Privacy Control signal.
     pub gpc: bool,
+    /// The language the form's errors are told in.
+    pub lang: Language,
 }
 
 /// A customer-facing request form: raw text as typed, with the rules that
@@ -122,7 +128,7 @@ pub trait RequestForm:
     fn parse_replying(&self, ctx: &ParseContext, by: ReplyBy) -> Result<NewRequest, FieldErrors> {
         let mut errors = match self.validate() {
             Ok(()) => FieldErrors::default(),
-            Err(e) => FieldErrors::from_validation(&e),
+            Err(e) => FieldErrors::from_validation(&e, ctx.lang),
         };
         if by == ReplyBy::Post {
             let (email, postal_address) = self.reply_fields();
@@ -130,7 +136,7 @@ pub trait RequestForm:
                 errors.0.remove("email");
             }
             if postal_address.trim().is_empty() {
-                errors.insert("postal_address", POSTAL_ADDRESS_NEEDED);
+                errors.insert("postal_address", problems::postal_address_needed(ctx.lang));
             }
         }
         match self.build(ctx) {
@@ -176,9 +182,6 @@ impl<F: RequestForm> Replying<F> {
     }
 }
 
-/// Why a request answered by post was refused without its address.
-pub const POSTAL_ADDRESS_NEEDED: &str = "Give the postal address: the answers to this request go by post.";
-
 /// What a form page shows: the values as typed and any errors against them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FormState<F> {
@@ -189,5 +192,5 @@ pub struct FormState<F> {
 /// The context the forms' tests parse in: 25 November 2026, no GPC signal.
 #[cfg(test)]
 fn test_context() -> ParseContext {
-    ParseContext { today: NaiveDate::from_ymd_opt(2026, 11, 25).expect("date"), gpc: false }
+    ParseContext { today: NaiveDate::from_ymd_opt(2026, 11, 25).expect("date"), gpc: false, lang: Language::En }
 }

@@ -9,6 +9,7 @@ use super::typed::{choice, contact, optional};
 use super::{AgentFields, FieldErrors, ParseContext, RequestForm};
 use crate::domain::request::{JointAccount, OptOutScope};
 use crate::domain::{NewRequest, RequestDetails, RequestKind};
+use crate::text::problems;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[serde(default)]
@@ -44,27 +45,25 @@ impl RequestForm for OptOutForm {
 
     fn build(&self, ctx: &ParseContext) -> Result<NewRequest, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let scope = choice::<OptOutScope>(&mut errors, "scope", &self.scope, "Please choose what the opt-out covers.");
+        let lang = ctx.lang;
+        let scope = choice::<OptOutScope>(&mut errors, "scope", &self.scope, problems::choose_scope(lang));
         let joint = choice::<JointAccount>(
             &mut errors,
             "joint_account",
             &self.joint_account,
-            "Please say whether this is a joint account.",
+            problems::choose_joint_account(lang),
         );
         let other_holders: Vec<String> = self.other_holders.lines().filter_map(optional).collect();
         if joint == Some(JointAccount::NotJoint) && !other_holders.is_empty() {
-            errors.insert(
-                "other_holders",
-                "Other holders are named only for a joint account: clear this, or choose who the opt-out is for.",
-            );
+            errors.insert("other_holders", problems::holders_not_joint(lang));
         } else if other_holders.len() > limits::OTHER_HOLDERS {
-            errors.insert("other_holders", format!("Please name at most {} other holders.", limits::OTHER_HOLDERS));
+            errors.insert("other_holders", problems::too_many_holders(lang, &limits::OTHER_HOLDERS.to_string()));
         } else if other_holders.iter().any(|name| name.chars().count() as u64 > limits::NAME) {
             // Each holder is a person the register answers for, held to
             // the length of the asker's own name.
-            errors.insert("other_holders", format!("Please keep each name to {} characters or fewer.", limits::NAME));
+            errors.insert("other_holders", problems::holder_name_too_long(lang, &limits::NAME.to_string()));
         }
-        let agent = self.agent.parse(&mut errors);
+        let agent = self.agent.parse(&mut errors, lang);
         match (scope, joint) {
             (Some(scope), Some(joint_account)) if errors.is_empty() => Ok(NewRequest {
                 contact: contact(&self.full_name, &self.email, &self.phone, &self.postal_address, &self.account_number),
@@ -99,6 +98,27 @@ mod tests {
         assert_eq!(request.contact.email, "ada@example.com");
         assert_eq!(request.contact.phone, None);
         assert_eq!(request.kind(), RequestKind::OptOut);
+    }
+
+    #[test]
+    fn every_error_is_told_in_the_form_s_language() {
+        let spanish = ParseContext { lang: crate::domain::Language::Es, ..ctx() };
+        let form = OptOutForm { email: "ada@gmail".into(), phone: "call me".into(), ..Default::default() };
+        let errors = form.parse(&spanish).expect_err("invalid");
+        assert_eq!(errors.get("full_name"), Some("Escriba su nombre completo."));
+        assert_eq!(errors.get("email"), Some("Revise la dirección: ¿quiso decir ada@gmail.com?"));
+        assert_eq!(
+            errors.get("phone"),
+            Some("Escriba un número de teléfono como 555-123-4567, o deje el campo vacío.")
+        );
+        assert_eq!(errors.get("scope"), Some("Elija qué abarca la exclusión voluntaria."));
+        let long = OptOutForm { full_name: "x".repeat(1000), ..opt_out() };
+        assert!(
+            long.parse(&spanish)
+                .expect_err("too long")
+                .get("full_name")
+                .is_some_and(|m| m.starts_with("Use como máximo"))
+        );
     }
 
     #[test]

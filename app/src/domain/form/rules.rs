@@ -3,18 +3,21 @@
 
 use validator::ValidationError;
 
+use crate::domain::Language;
 use crate::domain::email::{Email, EmailError};
+use crate::text::problems;
 
 /// What to say when a required field is left empty.
-pub fn required_message(field: &str) -> &'static str {
+pub fn required_message(field: &str, lang: Language) -> &'static str {
     match field {
-        "full_name" => "Please enter your full name.",
-        "postal_address" => "Please enter your postal address.",
-        "current_information" => "Please tell us what the information says now.",
-        "corrected_information" => "Please tell us what it should say.",
-        "reason" => "Please tell us why it should change.",
-        "description" => "Please tell us what happened.",
-        _ => "Please answer this question.",
+        "full_name" => problems::full_name_missing(lang),
+        "postal_address" => problems::postal_address_missing(lang),
+        "current_information" => problems::current_information_missing(lang),
+        "corrected_information" => problems::corrected_information_missing(lang),
+        "reason" => problems::reason_missing(lang),
+        "description" => problems::description_missing(lang),
+        "email" => problems::email_missing(lang),
+        _ => problems::answer_question(lang),
     }
 }
 
@@ -32,16 +35,21 @@ pub fn phone(value: &str) -> Result<(), ValidationError> {
     if trimmed.is_empty() || (allowed && (7..=20).contains(&digits)) {
         Ok(())
     } else {
-        Err(ValidationError::new("phone")
-            .with_message("Please enter a phone number like 555-123-4567, or leave it empty.".into()))
+        Err(ValidationError::new("phone"))
     }
 }
 
 /// Validator rule: an email address mail can go to, trimmed first so a
-/// stray space from a paste is not an error.
+/// stray space from a paste is not an error. The form's language words the
+/// error, from its code.
 pub fn email(value: &str) -> Result<(), ValidationError> {
-    Email::parse(value).map(|_| ()).map_err(|error| {
-        let code = if error == EmailError::Missing { "required" } else { "email" };
-        ValidationError::new(code).with_message(error.to_string().into())
+    Email::parse(value).map(|_| ()).map_err(|error| match error {
+        EmailError::Missing => ValidationError::new("required"),
+        EmailError::Malformed => ValidationError::new("email"),
+        EmailError::Unfinished(suggestion) => {
+            let mut error = ValidationError::new("email_unfinished");
+            error.add_param("suggestion".into(), &suggestion);
+            error
+        }
     })
 }

@@ -11,7 +11,7 @@ use crate::domain::notices::{BusinessAssociate, CHOICE_OFFERED, NoticeTo};
 use crate::domain::request::{Choice, ComplaintCategory, NamedPerson};
 use crate::domain::staff_forms::{CaseCard, FormName, INTENT, LetterPreview, PREVIEW_TOKEN, SEND};
 use crate::domain::workflow::{self, CloseReason, DenialGround, StepKind};
-use crate::domain::{RequestKind, RequestStatus};
+use crate::domain::{Language, RequestKind, RequestStatus};
 
 use super::case_forms::{ActionCard, CaseForms};
 use super::letter_panes;
@@ -125,7 +125,7 @@ fn StepForm(
 /// A choice that goes into the request's record, so nothing is chosen until
 /// somebody chooses it.
 fn choose_one<C: Choice>() -> Vec<(String, String)> {
-    choices(std::iter::once(("", "Choose…")).chain(options_of::<C>()))
+    choices(std::iter::once(("", "Choose…")).chain(options_of::<C>(Language::En)))
 }
 
 #[component]
@@ -191,7 +191,7 @@ fn ResolveInputs(
                 id="resolve-category"
                 name="category"
                 label="What the complaint was about"
-                options=choices(options_of::<ComplaintCategory>())
+                options=choices(options_of::<ComplaintCategory>(Language::En))
                 selected=forms.typed(FormName::Step, "category", category.map_or("", |c| c.as_str()))
             />
             <TextAreaField

@@ -11,7 +11,7 @@ use crate::components::{
 use crate::domain::access::Action;
 use crate::domain::form::{AmendmentForm, ComplaintForm, OptOutForm, ReplyBy};
 use crate::domain::staff_forms::{FormName, StaffFeedback};
-use crate::domain::{FormState, RequestForm, RequestKind};
+use crate::domain::{FormState, Language, RequestForm, RequestKind};
 
 use super::frame::viewer;
 use super::{allowed, refusal_for, staff_feedback, staff_view, today, typed};
@@ -57,7 +57,7 @@ pub fn StaffOptOutPage() -> impl IntoView {
     let state = form_state::<OptOutForm>();
     view! {
         <Intake state action=KINDS[0].0 title="Enter an opt-out" form=|state, action, extras| view! {
-            <OptOutFormView action state gpc=false staff=true submit_label=SUBMIT>{extras()}</OptOutFormView>
+            <OptOutFormView action state gpc=false staff=true lang=Language::En submit_label=SUBMIT>{extras()}</OptOutFormView>
         }.into_any()/>
     }
 }
@@ -67,7 +67,7 @@ pub fn StaffAmendmentPage() -> impl IntoView {
     let state = form_state::<AmendmentForm>();
     view! {
         <Intake state action=KINDS[1].0 title="Enter an amendment" form=|state, action, extras| view! {
-            <AmendmentFormView action state staff=true submit_label=SUBMIT>{extras()}</AmendmentFormView>
+            <AmendmentFormView action state staff=true lang=Language::En submit_label=SUBMIT>{extras()}</AmendmentFormView>
         }.into_any()/>
     }
 }
@@ -77,7 +77,7 @@ pub fn StaffComplaintPage() -> impl IntoView {
     let state = form_state::<ComplaintForm>();
     view! {
         <Intake state action=KINDS[2].0 title="Enter a complaint" form=|state, action, extras| view! {
-            <ComplaintFormView action state staff=true submit_label=SUBMIT>{extras()}</ComplaintFormView>
+            <ComplaintFormView action state staff=true lang=Language::En submit_label=SUBMIT>{extras()}</ComplaintFormView>
         }.into_any()/>
     }
 }

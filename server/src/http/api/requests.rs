@@ -188,7 +188,7 @@ pub async fn create(
         entered_by: Some(actor(&viewer)),
         language: Language::En,
     };
-    let context = ParseContext { today: state.clocks.today(), gpc: false };
+    let context = ParseContext { today: state.clocks.today(), gpc: false, lang: app::domain::Language::En };
     let request = request
         .parse(&context)
         .map_err(|fields| ApiError::Invalid { fields, message: "Some fields are missing or not valid.".into() })?;

@@ -38,7 +38,10 @@ async fn enter<F: RequestForm>(
     };
     // A blank answer is by email, as the form's first choice says.
     let reply_by = ReplyBy::parse(reply_by.trim()).unwrap_or(ReplyBy::Email);
-    let parsed = values.parse_replying(&ParseContext { today: state.clocks.today(), gpc: false }, reply_by);
+    let parsed = values.parse_replying(
+        &ParseContext { today: state.clocks.today(), gpc: false, lang: app::domain::Language::En },
+        reply_by,
+    );
     match (parsed, intake_problem, channel, received_at) {
         (Ok(request), None, Some(channel), Ok(received_at)) => {
             let intake = Intake { channel, received_at, entered_by: Some(actor(&viewer)), language: Language::En };
