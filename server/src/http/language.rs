@@ -48,10 +48,12 @@ pub fn current() -> Language {
     CURRENT.try_with(|lang| *lang).unwrap_or(Language::En)
 }
 
-/// Decides each request's language once, for its page and its handler, and
-/// tells caches that a page differs by the cookie and the header.
+/// Decides each request's language once, for its page, its handler and its
+/// error page, and tells caches that a page differs by the cookie and the
+/// header. Staff pages are English whatever a customer chose on the same
+/// browser.
 pub async fn choose(mut request: Request, next: Next) -> Response {
-    let lang = chosen(request.headers());
+    let lang = if is_staff_path(request.uri().path()) { Language::En } else { chosen(request.headers()) };
     request.extensions_mut().insert(lang);
     let mut response = CURRENT.scope(lang, next.run(request)).await;
     let html = response
@@ -84,6 +86,10 @@ async fn switch(Path(code): Path<String>, Query(back): Query<Back>) -> Response 
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     response
+}
+
+fn is_staff_path(path: &str) -> bool {
+    path == "/staff" || path.starts_with("/staff/")
 }
 
 /// A path on this site: one slash, then no second slash or backslash that

@@ -112,12 +112,10 @@ impl AppState {
     /// What every page and server function may ask for.
     fn provide_context(&self) {
         headers::provide_request_nonce();
-        // Staff pages are English whatever the customer side was switched to.
-        if let Some(parts) = leptos::prelude::use_context::<axum::http::request::Parts>()
-            && !is_staff_path(parts.uri.path())
-            && let Some(lang) = parts.extensions.get::<app::domain::Language>()
+        if let Some(lang) = leptos::prelude::use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<app::domain::Language>().copied())
         {
-            leptos::prelude::provide_context(*lang);
+            leptos::prelude::provide_context(lang);
         }
         leptos::prelude::provide_context(self.site.clone());
         leptos::prelude::provide_context(app::domain::site::AssetRoot(self.build.root()));
@@ -196,10 +194,6 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.headers.clone(), headers::secure))
         .layer(axum::middleware::from_fn(language::choose))
         .with_state(state)
-}
-
-fn is_staff_path(path: &str) -> bool {
-    path == "/staff" || path.starts_with("/staff/")
 }
 
 /// Tracking links carry a secret, so logs show only which page it was.

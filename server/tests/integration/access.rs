@@ -107,6 +107,7 @@ async fn every_route_answers_each_role_as_the_rule_book_says(app: TestApp) {
         get("/amendment", "/amendment", EVERYONE),
         get("/complaint", "/complaint", EVERYONE),
         get("/my-link", "/my-link", EVERYONE),
+        get("/lang/{code}", "/lang/es?next=%2F", EVERYONE),
         get("/track/{token}", tracking.clone(), EVERYONE),
         get("/verify/{token}", "/verify/not-a-token", EVERYONE),
         get("/.well-known/gpc.json", "/.well-known/gpc.json", EVERYONE),

@@ -8,8 +8,8 @@ use crate::common;
 
 use std::time::Duration;
 
-use app::domain::Role;
-use app::domain::form::POSTAL_ADDRESS_NEEDED;
+use app::domain::{Language, Role};
+use app::text::problems::postal_address_needed;
 use axum::http::StatusCode;
 use common::{TestApp, WAIT};
 use sea_orm::{ConnectionTrait, EntityTrait, Statement};
@@ -58,7 +58,7 @@ async fn a_letter_from_someone_without_email_is_answered_through_the_print_queue
     assert!(by_email.main_text().contains("email address"), "{}", by_email.main_text());
     let no_address = agent.post("/staff/new/complaint", &complaint_by_post(&received, "post", "")).await;
     assert_eq!(no_address.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(no_address.main_text().contains(POSTAL_ADDRESS_NEEDED), "{}", no_address.main_text());
+    assert!(no_address.main_text().contains(postal_address_needed(Language::En)), "{}", no_address.main_text());
 
     let entered = agent.post("/staff/new/complaint", &complaint_by_post(&received, "post", ADDRESS)).await;
     assert_eq!(entered.status, StatusCode::SEE_OTHER, "{}", entered.main_text());
