@@ -68,7 +68,7 @@ test('with JavaScript, the form checks in Spanish in the browser', async ({ page
 });
 
 test('a browser that asks for Spanish gets Spanish before any choice', async ({ openContext }) => {
-  const context = await openContext({ locale: 'es-MX', extraHTTPHeaders: { 'Accept-Language': 'es-MX,es;q=0.9' } });
+  const context = await openContext({ locale: 'es-MX' });
   const page = await context.newPage();
   await page.goto('/');
   await expect(page.locator('html')).toHaveAttribute('lang', 'es');
@@ -80,7 +80,7 @@ for (const width of [1280, 375]) {
   test(`the Spanish customer pages pass the accessibility check and fit at ${width} px`, async ({ openContext }) => {
     const context = await openContext({
       viewport: { width, height: 900 },
-      extraHTTPHeaders: { 'Accept-Language': 'es' },
+      locale: 'es-MX',
     });
     const page = await context.newPage();
     for (const path of ['/', '/opt-out', '/amendment', '/complaint', '/my-link', '/no-such-page']) {

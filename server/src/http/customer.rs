@@ -4,7 +4,6 @@
 //! with every value kept and every error beside its field.
 
 use app::domain::access::{Action, Actor, permits};
-use app::domain::documents::{self as documents_rules, Allowance, DOCUMENTS_FIELD, DocumentsRefusal, Refused};
 use app::domain::form::{
     AmendmentForm, AppealForm, ComplaintForm, DisagreementForm, GROUNDS_FIELD, LinkRequestForm, OptOutForm,
     REPLY_FIELD, ReplyForm, STATEMENT_FIELD, WITHDRAW_FIELD, WithdrawForm,
@@ -13,7 +12,7 @@ use app::domain::workflow::CustomerAction;
 use app::domain::{FormState, Language, ParseContext, RequestForm, gpc, tracking};
 use app::text::tracking as told;
 use axum::body::Body;
-use axum::extract::{Form, FromRequest, FromRequestParts, Multipart, Path, State};
+use axum::extract::{Form, FromRequest, FromRequestParts, Path, State};
 use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -22,9 +21,10 @@ use super::limits::SubmissionSlot;
 use super::routes::Routes;
 use super::{AppState, HttpError, pages};
 use crate::cases::CaseError;
-use crate::documents::{self, Upload};
 use crate::register::{Confirmed, Revocation, RevocationLink};
 use crate::requests::{Intake, Resend, StoreError, Verification};
+
+mod uploads;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -39,7 +39,7 @@ pub fn routes() -> Routes {
         .post("/track/{token}/disagree", disagree)
         .post("/track/{token}/appeal", appeal)
         .post("/track/{token}/denial-with-disclosures", denial_with_disclosures)
-        .post_counted("/track/{token}/documents", send_documents)
+        .post_counted("/track/{token}/documents", uploads::send_documents)
         .post("/confirm/{token}", confirm_action)
         .post("/revoke/{token}", confirm_revocation)
         .post(app::pages::LINK_AGAIN, send_link_again)
@@ -306,137 +306,6 @@ async fn denial_with_disclosures(
         Err(error) => return Err(HttpError::Case(error)),
     };
     Ok(Redirect::to(&format!("{page}?disclosures={answer}#disagreement")).into_response())
-}
-
-/// Supporting documents from the tracking page: a plain multipart form. The
-/// body is read file by file and counted against the limits as it comes, so
-/// an oversized sending is refused without being held in memory. Refused,
-/// it comes back on the tracking page with why beside the field.
-async fn send_documents(
-    State(state): State<AppState>,
-    _: SubmissionSlot,
-    Path(token): Path<String>,
-    request: Request<Body>,
-) -> Result<Response, HttpError> {
-    if !permits(Actor::Customer, Action::SendDocumentsToOwnRequest) {
-        return Err(HttpError::Forbidden);
-    }
-    let token = echoable(&token).to_owned();
-    let page = format!("/track/{token}");
-    let (parts, body) = request.into_parts();
-    let lang = super::language::chosen(&parts.headers);
-    let Some((tracked, issued)) = state.store.tracked_link(&token).await? else {
-        return Ok(Redirect::to(&page).into_response());
-    };
-    let refuse = |status, message: String| {
-        let refusal = DocumentsRefusal { message };
-        refuse_documents(&state, parts.clone(), &page, status, refusal)
-    };
-    let refused = |why: Refused| why.message(lang);
-    let limits = state.documents;
-    let held = state.desk.documents_held(&tracked).await.map_err(HttpError::Case)?;
-    let room = limits.per_request.saturating_sub(held.bytes);
-    let unreadable = |status, detail| HttpError::UnreadableForm { status, detail };
-    let mut multipart = Multipart::from_request(Request::from_parts(parts.clone(), body), &state)
-        .await
-        .map_err(|rejection| unreadable(rejection.status(), rejection.body_text()))?;
-    let mut uploads = Vec::new();
-    let mut read = 0_u64;
-    while let Some(mut field) =
-        multipart.next_field().await.map_err(|error| unreadable(error.status(), error.body_text()))?
-    {
-        if field.name() != Some(DOCUMENTS_FIELD) {
-            continue;
-        }
-        let name = field.file_name().unwrap_or_default().to_owned();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(|error| unreadable(error.status(), error.body_text()))? {
-            read += chunk.len() as u64;
-            bytes.extend_from_slice(&chunk);
-            if bytes.len() as u64 > limits.per_file {
-                let too_large = Refused::TooLarge { name: documents_rules::display_name(&name), most: limits.per_file };
-                return Ok(refuse(StatusCode::PAYLOAD_TOO_LARGE, refused(too_large)).await);
-            }
-            if read > room {
-                let too_much = Refused::TooMuch { most: limits.per_request };
-                return Ok(refuse(StatusCode::PAYLOAD_TOO_LARGE, refused(too_much)).await);
-            }
-        }
-        // A form sent with no file chosen still carries one empty part.
-        if !(name.is_empty() && bytes.is_empty()) {
-            uploads.push(Upload { name, bytes });
-        }
-    }
-    // The rules' own reasons, in the customer's language; the server's
-    // check below still guards what is kept.
-    let allowance = Allowance { count: limits.count, per_file: limits.per_file, per_request: limits.per_request };
-    let files: Vec<(&str, &[u8])> = uploads.iter().map(|u| (u.name.as_str(), u.bytes.as_slice())).collect();
-    if let Some(why) = documents_rules::refusal(&files, held.count, held.bytes, &allowance) {
-        return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, refused(why)).await);
-    }
-    let accepted = match documents::accept(uploads, held, &limits) {
-        Ok(accepted) => accepted,
-        Err(message) => return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, message).await),
-    };
-    // Through an old link the files are kept, sealed and unseen, until
-    // the customer follows the confirmation link mailed to them.
-    let taken = if tracking::needs_fresh_link(issued, Utc::now(), state.fresh_link_age) {
-        let until = Utc::now() + state.register.link_ttl();
-        match state.desk.hold_documents(&tracked, accepted, until).await {
-            Ok(held) => match hold_documents(&state, &tracked, held).await? {
-                Ok(answer) => return Ok(Redirect::to(&format!("{page}?confirm={answer}")).into_response()),
-                Err(why) => return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, refused(why)).await),
-            },
-            Err(error) => Err(error),
-        }
-    } else {
-        state.desk.customer_documents(&tracked, accepted).await
-    };
-    match taken {
-        Ok(()) => Ok(Redirect::to(&format!("{page}?documents=sent#documents")).into_response()),
-        Err(CaseError::Invalid(reason)) => {
-            let reason = in_language(lang, reason, told::documents_not_open);
-            Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, reason.to_owned()).await)
-        }
-        Err(error) => Err(HttpError::Case(error)),
-    }
-}
-
-/// Documents held for confirmation: the link that releases them, and any
-/// held before it, is mailed. When none can go (one went moments ago, or
-/// the customer is answered by post), nothing new is kept and the page
-/// says why; `Ok(Ok(answer))` is the page's confirmation notice.
-async fn hold_documents(
-    state: &AppState,
-    tracked: &crate::db::entities::request::Model,
-    held: Vec<String>,
-) -> Result<Result<&'static str, Refused>, HttpError> {
-    let waiting = state.desk.held_documents(tracked).await.map_err(HttpError::Case)?;
-    let action = CustomerAction::SendDocuments { held: waiting };
-    let sent = state.register.ask_to_confirm(tracked, &action).await;
-    if !matches!(sent, Ok(RevocationLink::Sent)) {
-        state.desk.drop_held_documents(tracked, &held).await.map_err(HttpError::Case)?;
-    }
-    Ok(match sent? {
-        RevocationLink::Sent => Ok("sent"),
-        RevocationLink::TooSoon => Err(Refused::HeldTooSoon),
-        RevocationLink::NotApplicable => Err(Refused::HeldByPost),
-        RevocationLink::AllowanceUsed => return Err(HttpError::limited(&state.site, until_tomorrow())),
-    })
-}
-
-/// The tracking page again, with why the documents were refused.
-async fn refuse_documents(
-    state: &AppState,
-    parts: axum::http::request::Parts,
-    page: &str,
-    status: StatusCode,
-    refusal: DocumentsRefusal,
-) -> Response {
-    let mut answer =
-        pages::render_at(state, parts, page, move || leptos::prelude::provide_context(refusal.clone())).await;
-    *answer.status_mut() = status;
-    answer
 }
 
 /// An action through a tracking link too old to act by itself waits for

@@ -29,7 +29,6 @@ async fn a_request_records_the_browser_s_language_and_staff_see_it(app: TestApp)
     assert!(rows[0].contains(&spanish));
 }
 
-
 /// A form sent back with JavaScript off, to a visitor who chose Spanish:
 /// every error beside its field in Spanish, everything typed kept.
 async fn a_spanish_form_is_refused_in_spanish_and_keeps_what_was_typed(app: TestApp) {
@@ -38,7 +37,10 @@ async fn a_spanish_form_is_refused_in_spanish_and_keeps_what_was_typed(app: Test
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.body.contains("<html lang=\"es\""), "the page says it is Spanish");
     assert_eq!(page.text_of("f-full_name-error").as_deref(), Some("Error: Escriba su nombre completo."));
-    assert_eq!(page.text_of("f-email-error").as_deref(), Some("Error: Revise la dirección: ¿quiso decir ana@gmail.com?"));
+    assert_eq!(
+        page.text_of("f-email-error").as_deref(),
+        Some("Error: Revise la dirección: ¿quiso decir ana@gmail.com?")
+    );
     assert_eq!(page.text_of("f-scope-error").as_deref(), Some("Error: Elija qué abarca la exclusión voluntaria."));
     assert_eq!(page.input_value("f-postal_address").as_deref(), Some("Calle Luna 5, Phoenix AZ"));
     assert!(page.main_text().contains("Revise el formulario"), "{}", page.main_text());

@@ -37,6 +37,7 @@ mod rule_book;
 mod saved_views;
 mod sessions;
 mod spanish_pages;
+mod spanish_tracking;
 mod staff;
 mod tokens;
 mod vocabulary;
