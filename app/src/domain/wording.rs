@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::Language;
 use super::staff_forms::LetterPreview;
 
 /// The form fields of a letter's wording.
@@ -39,6 +40,10 @@ pub struct LetterSummary {
 pub struct LetterEditing {
     pub letter: String,
     pub label: String,
+    /// The language of the letter open: each has its own wording.
+    pub language: Language,
+    /// The languages the letter is written in (staff letters: English).
+    pub languages: Vec<Language>,
     /// The version in force; 0 for the default words.
     pub number: i32,
     pub subject: String,
