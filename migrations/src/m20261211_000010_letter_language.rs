@@ -24,9 +24,7 @@ const NEW_INDEX: &str = "letter_versions_letter_language_number";
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let mut column = string_len(LetterVersions::Language, 8).default("en").to_owned();
-        manager
-            .alter_table(Table::alter().table(LetterVersions::Table).add_column(&mut column).to_owned())
-            .await?;
+        manager.alter_table(Table::alter().table(LetterVersions::Table).add_column(&mut column).to_owned()).await?;
         manager.drop_index(Index::drop().name(OLD_INDEX).table(LetterVersions::Table).to_owned()).await?;
         manager
             .create_index(

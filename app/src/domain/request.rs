@@ -218,7 +218,8 @@ impl JointAccount {
             (Self::JustMe, names) => letters::covers_just_me_named(lang, &names.join(", ")),
             (Self::AllHolders, []) => letters::covers_all_holders(lang).to_owned(),
             (Self::AllHolders, names) => {
-                let everyone: Vec<&str> = std::iter::once(letters::covers_you(lang)).chain(names.iter().copied()).collect();
+                let everyone: Vec<&str> =
+                    std::iter::once(letters::covers_you(lang)).chain(names.iter().copied()).collect();
                 letters::covers_all_holders_named(lang, &and_list(&everyone, letters::covers_and(lang)))
             }
         }
@@ -233,7 +234,6 @@ fn and_list(names: &[&str], and: &str) -> String {
         [rest @ .., last] => format!("{} {and} {last}", rest.join(", ")),
     }
 }
-
 
 customer_choice! {
     AmendmentCategory {

@@ -15,6 +15,15 @@ pub const HTML: &str = "html";
 /// made over a colleague's newer one is refused, not silently lost.
 pub const BASED_ON: &str = "based_on";
 
+/// The editor's page of `letter` in `lang`: English is the letter's own
+/// page, another language the same page with `?lang=`.
+pub fn letter_page(letter: &str, lang: Language) -> String {
+    match lang {
+        Language::En => format!("/staff/letters/{letter}"),
+        other => format!("/staff/letters/{letter}?lang={}", other.as_str()),
+    }
+}
+
 /// One saved version of a letter's wording: who saved it and when.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VersionInfo {

@@ -4,9 +4,9 @@
 //! transaction. A wording is saved only once it renders on the sample and
 //! still says everything [`super::requirements`] asks of its letter.
 
-use app::domain::{Language, SiteInfo, Viewer};
 use app::domain::staff_forms::LetterPreview;
 use app::domain::wording::{LetterEditing, LetterSummary, VersionInfo};
+use app::domain::{Language, SiteInfo, Viewer};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,

@@ -229,7 +229,10 @@ impl Letter<'_> {
     pub fn to_customer(&self) -> bool {
         !matches!(
             self,
-            Self::StaffInvite { .. } | Self::Digest { .. } | Self::CustomerReplied { .. } | Self::AmendmentNotice { .. }
+            Self::StaffInvite { .. }
+                | Self::Digest { .. }
+                | Self::CustomerReplied { .. }
+                | Self::AmendmentNotice { .. }
         )
     }
 
@@ -237,7 +240,9 @@ impl Letter<'_> {
     pub(super) fn subject(&self, lang: Language) -> String {
         let reference = |reference: &ReferenceCode| reference.as_str().to_owned();
         match self {
-            Self::Receipt { reference: r, kind, .. } => letters::subject_receipt(lang, &reference(r), kind.label_in(lang)),
+            Self::Receipt { reference: r, kind, .. } => {
+                letters::subject_receipt(lang, &reference(r), kind.label_in(lang))
+            }
             Self::Verification { reference: r, .. } => letters::subject_verification(lang, &reference(r)),
             Self::TrackingLink { reference: r, .. } => letters::subject_tracking_link(lang, &reference(r)),
             Self::ConfirmAction { reference: r, .. } => letters::subject_confirm_action(lang, &reference(r)),
@@ -247,7 +252,9 @@ impl Letter<'_> {
             }
             Self::CaseMessage { reference: r, .. } => letters::subject_case_message(lang, &reference(r)),
             Self::Withdrawn { reference: r, .. } => letters::subject_withdrawn(lang, &reference(r)),
-            Self::Merged { reference: r, earlier, .. } => letters::subject_merged(lang, &reference(r), &reference(earlier)),
+            Self::Merged { reference: r, earlier, .. } => {
+                letters::subject_merged(lang, &reference(r), &reference(earlier))
+            }
             Self::Rebuttal { reference: r, .. } => letters::subject_rebuttal(lang, &reference(r)),
             Self::AwaitingCustomer { reference: r, .. } => letters::subject_awaiting_customer(lang, &reference(r)),
             Self::Extension { reference: r, .. } => letters::subject_extension(lang, &reference(r)),

@@ -163,7 +163,8 @@ impl Letters {
         // Where a customer without their first letter asks for the link again.
         let link_again = format!("{}{}", self.org.public_url.trim_end_matches('/'), app::pages::LINK_AGAIN);
         let link_again_url = Value::from_safe_string(link_again);
-        let medium = if by_post { app::text::letters::medium_letter(lang) } else { app::text::letters::medium_email(lang) };
+        let medium =
+            if by_post { app::text::letters::medium_letter(lang) } else { app::text::letters::medium_email(lang) };
         // Where the words for "this letter" and "this email" differ in more
         // than the noun (Spanish: "esta carta", "este correo"), a template
         // says which by `by_post`.
@@ -233,30 +234,35 @@ mod tests {
     use app::domain::ReferenceCode;
 
     use super::*;
+    use crate::mail::samples::Sample;
+    use crate::mail::wording::EDITABLE;
 
-    fn receipt(letters: &Letters, name: &str) -> Composed {
+    fn receipt(letters: &Letters, name: &str, lang: Language) -> Composed {
         let reference = ReferenceCode::parse("PR-7K4M-9QXR").expect("valid");
         letters
-            .compose(&Letter::Receipt {
-                name,
-                reference: &reference,
-                kind: RequestKind::Amendment,
-                summary: "Amend insurance information",
-                received_on: "25 November 2026".into(),
-                tracking_url: "https://privacy.example.com/track/TOKEN",
-                verify_url: Some("https://privacy.example.com/verify/CONFIRM"),
-                valid_hours: 72,
-                answer_by: Some("24 January 2027".into()),
-                agent: None,
-                on_behalf_of: None,
-            })
+            .compose(
+                &Letter::Receipt {
+                    name,
+                    reference: &reference,
+                    kind: app::domain::RequestKind::Amendment,
+                    summary: "Amend insurance information",
+                    received_on: "25 November 2026".into(),
+                    tracking_url: "https://privacy.example.com/track/TOKEN",
+                    verify_url: Some("https://privacy.example.com/verify/CONFIRM"),
+                    valid_hours: 72,
+                    answer_by: Some("24 January 2027".into()),
+                    agent: None,
+                    on_behalf_of: None,
+                },
+                lang,
+            )
             .expect("composes")
     }
 
     #[test]
     fn a_receipt_names_the_request_and_carries_the_link_in_both_bodies() {
         let letters = Letters::new(SiteInfo::default());
-        let mail = receipt(&letters, "Ada");
+        let mail = receipt(&letters, "Ada", Language::En);
         assert_eq!(mail.subject, "We received your request PR-7K4M-9QXR: Amendment of your records");
         for body in [&mail.text, &mail.html] {
             assert!(body.contains("PR-7K4M-9QXR"));
@@ -272,9 +278,99 @@ mod tests {
     #[test]
     fn customer_text_is_escaped_in_html_and_verbatim_in_text() {
         let letters = Letters::new(SiteInfo::default());
-        let mail = receipt(&letters, "<b>Ada</b> & co");
-        assert!(mail.html.contains("&lt;b&gt;Ada&lt;&#x2f;b&gt; &amp; co"), "{}", mail.html);
-        assert!(!mail.html.contains("<b>Ada"));
-        assert!(mail.text.contains("Dear <b>Ada</b> & co,"));
+        for (lang, greeting) in
+            [(Language::En, "Dear <b>Ada</b> & co,"), (Language::Es, "Estimado(a) <b>Ada</b> & co:")]
+        {
+            let mail = receipt(&letters, "<b>Ada</b> & co", lang);
+            assert!(mail.html.contains("&lt;b&gt;Ada&lt;&#x2f;b&gt; &amp; co"), "{}", mail.html);
+            assert!(!mail.html.contains("<b>Ada"));
+            assert!(mail.text.contains(greeting), "{}", mail.text);
+        }
+    }
+
+    /// Every customer letter on the sample request, with the letters no
+    /// administrator rewords (the merge and the rebuttal) beside them.
+    fn every_customer_letter(sample: &Sample, check: &mut dyn FnMut(&str, &Letter<'_>)) {
+        let reference = ReferenceCode::parse(crate::mail::samples::REFERENCE).expect("valid");
+        let earlier = ReferenceCode::parse(crate::mail::samples::APPEAL_OF).expect("valid");
+        for (letter, _) in EDITABLE.iter().filter(|(letter, _)| !templates::ENGLISH_ONLY.contains(letter)) {
+            check(letter, &sample.letter(letter).expect("a sample"));
+        }
+        let kind = app::domain::RequestKind::Complaint;
+        check("merged", &Letter::Merged { name: "Ana", reference: &reference, kind, earlier: &earlier });
+        check("rebuttal", &Letter::Rebuttal { name: "Ana", reference: &reference, rebuttal: "Nuestra respuesta." });
+    }
+
+    /// What the sample request's staff and customer typed, in English: not
+    /// the letter's own words.
+    const TYPED: &[&str] = &[
+        crate::mail::samples::EXPLANATION,
+        crate::mail::samples::RECORDS_CHANGED,
+        crate::mail::samples::REASON,
+        crate::mail::samples::RESOLUTION,
+        crate::mail::samples::WHAT,
+        crate::mail::samples::NOTE,
+        crate::mail::samples::MESSAGE,
+        crate::mail::samples::DECISION,
+        crate::mail::samples::ATTORNEY_GENERAL,
+        "The plan name was already right.",
+        "Amend insurance information",
+        "I sorted it out by phone.",
+        "Dr Joan Okafor",
+        "100 Main Street, Springfield, IL 62701",
+        "Privacy Officer",
+    ];
+
+    #[test]
+    fn every_customer_letter_renders_in_every_language_and_the_spanish_has_no_english_left() {
+        let letters = Letters::new(SiteInfo::default());
+        for &lang in Language::ALL {
+            every_customer_letter(&Sample::new(lang), &mut |name, letter| {
+                for by_post in [false, true] {
+                    let mail = letters
+                        .compose_for(letter, by_post, lang)
+                        .unwrap_or_else(|error| panic!("{name} ({lang:?}): {error}"));
+                    if lang != Language::Es {
+                        continue;
+                    }
+                    for body in [&mail.subject, &mail.text, &mail.html] {
+                        let read = body.replace("&#x27;", "'").replace("&#x2f;", "/").replace("&amp;", "&");
+                        let ours = TYPED.iter().fold(read, |body, typed| body.replace(typed, ""));
+                        let ours = ours.to_lowercase();
+                        for english in [" the ", "your", "dear ", " we ", " you ", "please", "request "] {
+                            assert!(!ours.contains(english), "{name} (by post: {by_post}) says {english:?}:\n{ours}");
+                        }
+                    }
+                    assert!(mail.html.contains("<html lang=\"es\">"), "{name}");
+                }
+            });
+        }
+    }
+
+    #[test]
+    fn a_spanish_letter_has_a_spanish_subject_and_spanish_dates() {
+        let letters = Letters::new(SiteInfo::default());
+        let sample = Sample::new(Language::Es);
+        let opted_out =
+            letters.compose(&sample.letter("opt_out_applied").expect("a sample"), Language::Es).expect("composes");
+        assert_eq!(opted_out.subject, "Exclusión voluntaria aplicada: solicitud PR-7K4M-9QXR");
+        assert!(opted_out.text.contains("entró en vigor el 7 de diciembre de 2026"), "{}", opted_out.text);
+        let denied =
+            letters.compose(&sample.letter("amendment_denied").expect("a sample"), Language::Es).expect("composes");
+        for part in
+            ["declaración", "desacuerdo", "divulgación futura", "Salud y Servicios Humanos", "1-800-368-1019", "apelar"]
+        {
+            assert!(denied.text.contains(part), "{part}");
+        }
+    }
+
+    #[test]
+    fn staff_letters_and_the_notice_to_those_named_stay_english() {
+        let letters = Letters::new(SiteInfo::default());
+        let sample = Sample::new(Language::Es);
+        let notice =
+            letters.compose(&sample.letter("amendment_notice").expect("a sample"), Language::Es).expect("composes");
+        assert!(notice.subject.starts_with("Notice of an amended record"), "{}", notice.subject);
+        assert!(notice.html.contains("<html lang=\"en\">"));
     }
 }

@@ -285,7 +285,7 @@ mod tests {
         let on_sample = sample.letter("amendment_denied").expect("a sample");
         let default = letters.compose_with(&on_sample, Language::Es, false, None).expect("renders");
         let mut wording = letters.default_wording("amendment_denied", Language::Es).expect("default words");
-        wording.text = wording.text.replace("desacuerdo", "");
+        wording.text = wording.text.replace("desacuerdo", "").replace("DESACUERDO", "");
         let candidate = letters.compose_with(&on_sample, Language::Es, false, Some(&wording)).expect("renders");
         let short = shortfalls("amendment_denied", Language::Es, &org, &default, &candidate);
         assert_eq!(short.len(), 1, "{short:?}");

@@ -108,16 +108,7 @@ pub(super) fn of(letter: &Letter<'_>, lang: Language) -> Value {
                 citation,
             }
         }
-        Letter::Outcome {
-            name,
-            reference,
-            outcome,
-            told,
-            covers,
-            appeal_offered,
-            appeal_of,
-            attorneys_general,
-        } => {
+        Letter::Outcome { name, reference, outcome, told, covers, appeal_offered, appeal_of, attorneys_general } => {
             let base = context! {
                 name, reference => reference.as_str(), told, covers, appeal_offered, appeal_of, attorneys_general,
             };
