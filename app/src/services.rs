@@ -329,13 +329,14 @@ pub async fn load_letters() -> Result<Answer<Vec<crate::domain::wording::LetterS
     }
 }
 
-/// One letter in the editor, in one language: its wording, versions and
-/// sample.
+/// One letter in the editor, in one language (English when none is
+/// asked for): its wording, versions and sample.
 #[server(endpoint = "staff/letter")]
 pub async fn load_letter(
     letter: String,
-    lang: crate::domain::Language,
+    lang: Option<crate::domain::Language>,
 ) -> Result<Answer<crate::domain::wording::LetterEditing>, ServerFnError> {
+    let lang = lang.unwrap_or(crate::domain::Language::En);
     let service = match admit(Action::EditLetters) {
         Ok((service, _)) => service,
         Err(refusal) => return Ok(Err(refusal)),

@@ -128,13 +128,23 @@ impl RequestDetails {
     /// A one-line account of what was asked, safe to show on the tracking
     /// page: it names choices, never free text the customer typed.
     pub fn summary(&self) -> String {
+        self.summary_in(Language::En)
+    }
+
+    /// [`Self::summary`] in a customer's language, as their receipt gives it.
+    pub fn summary_in(&self, lang: Language) -> String {
+        use crate::text::letters;
         match self {
             Self::OptOut { scope, joint_account, .. } => {
-                format!("{} ({})", scope.label(), joint_account.label().to_lowercase())
+                format!("{} ({})", scope.label_in(lang), joint_account.label_in(lang).to_lowercase())
             }
-            Self::Amendment { category, .. } => format!("Amend {}", category.label().to_lowercase()),
-            Self::Complaint { category, .. } => format!("Complaint about {}", category.label().to_lowercase()),
-            Self::Appeal { appeal_of, .. } => format!("Appeal of our decision on request {appeal_of}"),
+            Self::Amendment { category, .. } => {
+                letters::summary_amendment(lang, &category.label_in(lang).to_lowercase())
+            }
+            Self::Complaint { category, .. } => {
+                letters::summary_complaint(lang, &category.label_in(lang).to_lowercase())
+            }
+            Self::Appeal { appeal_of, .. } => letters::summary_appeal(lang, appeal_of),
         }
     }
 

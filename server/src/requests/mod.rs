@@ -230,7 +230,7 @@ impl RequestStore {
         // One letter at submission: the receipt carries the confirmation
         // link too, so the customer is not sent two at once.
         let verify_url = verification.as_ref().map(|secret| link(&self.mailer, "verify", secret));
-        let summary = request.details.summary();
+        let summary = request.details.summary_in(intake.language);
         let lang = intake.language;
         let received_on = long_date_in(self.clocks.local_date(intake.received_at), lang);
         let answer_by = clock.as_ref().map(|c| long_date_in(c.due(), lang));

@@ -80,7 +80,7 @@ pub fn LetterEditorPage() -> impl IntoView {
     let query = use_query_map();
     let letter = move || params.read().get("letter").unwrap_or_default();
     let lang = move || query.read().get("lang").as_deref().and_then(Language::parse).unwrap_or(Language::En);
-    let data = Resource::new(move || (letter(), lang()), |(letter, lang)| load_letter(letter, lang));
+    let data = Resource::new(move || (letter(), lang()), |(letter, lang)| load_letter(letter, Some(lang)));
     view! {
         <Title text="Edit a letter"/>
         <div class="wrap wide">
