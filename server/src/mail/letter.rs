@@ -223,20 +223,8 @@ impl Letter<'_> {
         }
     }
 
-    /// Whether the letter is written to the customer (or their agent), in
-    /// the request's language. Staff letters, and the notice to those the
-    /// customer named, are English whatever the request's language.
-    pub fn to_customer(&self) -> bool {
-        !matches!(
-            self,
-            Self::StaffInvite { .. }
-                | Self::Digest { .. }
-                | Self::CustomerReplied { .. }
-                | Self::AmendmentNotice { .. }
-        )
-    }
-
-    /// The subject line, in `lang` for a customer's letter.
+    /// The subject line, in `lang` for a customer's letter (staff letters
+    /// and the notice to those named are English).
     pub(super) fn subject(&self, lang: Language) -> String {
         let reference = |reference: &ReferenceCode| reference.as_str().to_owned();
         match self {
