@@ -98,8 +98,13 @@ pub trait StaffService: Send + Sync + 'static {
     async fn business_associates(&self) -> Result<Vec<crate::domain::notices::BusinessAssociate>, ServiceError>;
     /// The customer letters administrators may reword.
     async fn letters(&self) -> Result<Vec<crate::domain::wording::LetterSummary>, ServiceError>;
-    /// One letter open in the editor; `None` for a name that is no such letter.
-    async fn letter(&self, letter: &str) -> Result<Option<crate::domain::wording::LetterEditing>, ServiceError>;
+    /// One letter in `lang` open in the editor; `None` for a name that is no
+    /// such letter.
+    async fn letter(
+        &self,
+        letter: &str,
+        lang: crate::domain::Language,
+    ) -> Result<Option<crate::domain::wording::LetterEditing>, ServiceError>;
     /// A page of the opt-out register for the list's query string.
     async fn opt_out_register(&self, query: &RegisterQuery) -> Result<RegisterPage, ServiceError>;
     /// The history of the person an opt-out is about.
@@ -324,12 +329,17 @@ pub async fn load_letters() -> Result<Answer<Vec<crate::domain::wording::LetterS
     }
 }
 
-/// One letter in the editor: its wording, versions and sample.
+/// One letter in the editor, in one language (English when none is
+/// asked for): its wording, versions and sample.
 #[server(endpoint = "staff/letter")]
-pub async fn load_letter(letter: String) -> Result<Answer<crate::domain::wording::LetterEditing>, ServerFnError> {
+pub async fn load_letter(
+    letter: String,
+    lang: Option<crate::domain::Language>,
+) -> Result<Answer<crate::domain::wording::LetterEditing>, ServerFnError> {
+    let lang = lang.unwrap_or(crate::domain::Language::En);
     let service = match admit(Action::EditLetters) {
         Ok((service, _)) => service,
         Err(refusal) => return Ok(Err(refusal)),
     };
-    Ok(service.letter(&letter).await.map_err(unavailable)?.ok_or(Refusal::NotFound))
+    Ok(service.letter(&letter, lang).await.map_err(unavailable)?.ok_or(Refusal::NotFound))
 }

@@ -28,6 +28,7 @@ mod m20261210_000010_appeals;
 mod m20261210_000020_held_documents;
 mod m20261210_000030_agents;
 mod m20261210_000040_request_language;
+mod m20261211_000010_letter_language;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000020_held_documents::Migration),
             Box::new(m20261210_000030_agents::Migration),
             Box::new(m20261210_000040_request_language::Migration),
+            Box::new(m20261211_000010_letter_language::Migration),
         ]
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use app::domain::case::StaffMember;
-use app::domain::{RequestKind, RequestStatus, Role};
+use app::domain::{Language, RequestKind, RequestStatus, Role};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, Set, SqlErr,
@@ -133,14 +133,17 @@ impl Digest {
             if due_soon.is_empty() && overdue.is_empty() && all_overdue.is_empty() {
                 continue;
             }
-            let letter = self.mailer.compose(&Letter::Digest {
-                name: &member.name,
-                day: long_date(day),
-                due_soon: &due_soon,
-                overdue: &overdue,
-                all_overdue: &all_overdue,
-                queue_url: &self.mailer.link("staff"),
-            })?;
+            let letter = self.mailer.compose(
+                &Letter::Digest {
+                    name: &member.name,
+                    day: long_date(day),
+                    due_soon: &due_soon,
+                    overdue: &overdue,
+                    all_overdue: &all_overdue,
+                    queue_url: &self.mailer.link("staff"),
+                },
+                Language::En,
+            )?;
             letters.push((member.email.clone(), letter));
         }
         Ok(letters)

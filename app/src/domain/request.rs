@@ -128,13 +128,23 @@ impl RequestDetails {
     /// A one-line account of what was asked, safe to show on the tracking
     /// page: it names choices, never free text the customer typed.
     pub fn summary(&self) -> String {
+        self.summary_in(Language::En)
+    }
+
+    /// [`Self::summary`] in a customer's language, as their receipt gives it.
+    pub fn summary_in(&self, lang: Language) -> String {
+        use crate::text::letters;
         match self {
             Self::OptOut { scope, joint_account, .. } => {
-                format!("{} ({})", scope.label(), joint_account.label().to_lowercase())
+                format!("{} ({})", scope.label_in(lang), joint_account.label_in(lang).to_lowercase())
             }
-            Self::Amendment { category, .. } => format!("Amend {}", category.label().to_lowercase()),
-            Self::Complaint { category, .. } => format!("Complaint about {}", category.label().to_lowercase()),
-            Self::Appeal { appeal_of, .. } => format!("Appeal of our decision on request {appeal_of}"),
+            Self::Amendment { category, .. } => {
+                letters::summary_amendment(lang, &category.label_in(lang).to_lowercase())
+            }
+            Self::Complaint { category, .. } => {
+                letters::summary_complaint(lang, &category.label_in(lang).to_lowercase())
+            }
+            Self::Appeal { appeal_of, .. } => letters::summary_appeal(lang, appeal_of),
         }
     }
 
@@ -209,32 +219,29 @@ impl JointAccount {
     /// (12 CFR 1016.7(d)) lets a joint holder opt out for all holders or for
     /// themselves alone, so the letter says which, naming the other holders
     /// where the customer gave them.
-    pub fn covers(self, other_holders: &[String]) -> String {
+    pub fn covers(self, other_holders: &[String], lang: Language) -> String {
+        use crate::text::letters;
         let names: Vec<&str> = other_holders.iter().map(|name| name.trim()).filter(|name| !name.is_empty()).collect();
         match (self, names.as_slice()) {
-            (Self::NotJoint, _) => "It covers you; you told us this is not a joint account.".to_owned(),
-            (Self::JustMe, []) => "It covers you only, not the other holders of your joint account: each of them \
-                                   may opt out too."
-                .to_owned(),
-            (Self::JustMe, names) => format!(
-                "It covers you only, not the other holders of your joint account ({}): each of them may opt out too.",
-                names.join(", ")
-            ),
-            (Self::AllHolders, []) => "It covers every holder of your joint account, you included.".to_owned(),
+            (Self::NotJoint, _) => letters::covers_not_joint(lang).to_owned(),
+            (Self::JustMe, []) => letters::covers_just_me(lang).to_owned(),
+            (Self::JustMe, names) => letters::covers_just_me_named(lang, &names.join(", ")),
+            (Self::AllHolders, []) => letters::covers_all_holders(lang).to_owned(),
             (Self::AllHolders, names) => {
-                let everyone: Vec<&str> = std::iter::once("you").chain(names.iter().copied()).collect();
-                format!("It covers every holder of your joint account: {}.", and_list(&everyone))
+                let everyone: Vec<&str> =
+                    std::iter::once(letters::covers_you(lang)).chain(names.iter().copied()).collect();
+                letters::covers_all_holders_named(lang, &and_list(&everyone, letters::covers_and(lang)))
             }
         }
     }
 }
 
-/// "A", "A and B", "A, B and C".
-fn and_list(names: &[&str]) -> String {
+/// "A", "A and B", "A, B and C", with the language's `and`.
+fn and_list(names: &[&str], and: &str) -> String {
     match names {
         [] => String::new(),
         [one] => (*one).to_owned(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [rest @ .., last] => format!("{} {and} {last}", rest.join(", ")),
     }
 }
 
@@ -265,11 +272,15 @@ mod tests {
     fn an_opt_out_letter_says_which_holders_it_covers() {
         let both = ["Byron Lovelace".to_owned(), " Ada Byron ".to_owned()];
         assert_eq!(
-            JointAccount::AllHolders.covers(&both),
+            JointAccount::AllHolders.covers(&both, Language::En),
             "It covers every holder of your joint account: you, Byron Lovelace and Ada Byron."
         );
-        assert!(JointAccount::JustMe.covers(&[]).starts_with("It covers you only"));
-        assert!(JointAccount::NotJoint.covers(&both).contains("not a joint account"));
+        assert_eq!(
+            JointAccount::AllHolders.covers(&both, Language::Es),
+            "Se aplica a todos los titulares de su cuenta conjunta: usted, Byron Lovelace y Ada Byron."
+        );
+        assert!(JointAccount::JustMe.covers(&[], Language::En).starts_with("It covers you only"));
+        assert!(JointAccount::NotJoint.covers(&both, Language::En).contains("not a joint account"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::Language;
 use super::staff_forms::LetterPreview;
 
 /// The form fields of a letter's wording.
@@ -13,6 +14,15 @@ pub const HTML: &str = "html";
 /// The version the editor was opened at (0 for the default), so a save
 /// made over a colleague's newer one is refused, not silently lost.
 pub const BASED_ON: &str = "based_on";
+
+/// The editor's page of `letter` in `lang`: English is the letter's own
+/// page, another language the same page with `?lang=`.
+pub fn letter_page(letter: &str, lang: Language) -> String {
+    match lang {
+        Language::En => format!("/staff/letters/{letter}"),
+        other => format!("/staff/letters/{letter}?lang={}", other.as_str()),
+    }
+}
 
 /// One saved version of a letter's wording: who saved it and when.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +49,10 @@ pub struct LetterSummary {
 pub struct LetterEditing {
     pub letter: String,
     pub label: String,
+    /// The language of the letter open: each has its own wording.
+    pub language: Language,
+    /// The languages the letter is written in (staff letters: English).
+    pub languages: Vec<Language>,
     /// The version in force; 0 for the default words.
     pub number: i32,
     pub subject: String,

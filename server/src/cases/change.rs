@@ -7,7 +7,6 @@ use app::domain::access::{self, Actor};
 use app::domain::clock::{Pause, RequestClock};
 use app::domain::notices::NoticeChoice;
 use app::domain::register::{OptOutChange, OptOutSource};
-use app::domain::request::Choice;
 use app::domain::workflow::{self, Outcome, Step};
 use app::domain::{Channel, EventKind, ReferenceCode, RequestDetails, RequestStatus, Viewer};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -258,6 +257,7 @@ impl CaseDesk {
         let letter = self.mailer.compose_for(
             &Letter::CaseMessage { name: &found.name, reference: &found.reference, kind: found.kind, body },
             found.by_post(),
+            found.row.lang(),
         )?;
         let change = Change {
             at: Utc::now(),
@@ -282,7 +282,9 @@ impl CaseDesk {
         let details = self.vault().open_details(&found.row).map_err(|e| corrupt(e.to_string()))?;
         let details: RequestDetails = serde_json::from_str(&details).map_err(|e| corrupt(e.to_string()))?;
         Ok(match details {
-            RequestDetails::OptOut { joint_account, other_holders, .. } => Some(joint_account.covers(&other_holders)),
+            RequestDetails::OptOut { joint_account, other_holders, .. } => {
+                Some(joint_account.covers(&other_holders, found.row.lang()))
+            }
             _ => None,
         })
     }
@@ -448,10 +450,10 @@ impl CaseDesk {
                 attorneys_general: appealed.as_ref().map_or(&[], |(_, offices)| offices.as_slice()),
             }),
             Step::Close { reason, note } => {
-                Some(Letter::CaseClosed { name, reference, kind: found.kind, reason: reason.label(), note })
+                Some(Letter::CaseClosed { name, reference, kind: found.kind, reason: *reason, note })
             }
         };
-        Ok(letter.map(|letter| self.mailer.compose_for(&letter, found.by_post())).transpose()?)
+        Ok(letter.map(|letter| self.mailer.compose_for(&letter, found.by_post(), found.row.lang())).transpose()?)
     }
 
     /// Grants the one extension the governing rule allows, and sends the
@@ -483,11 +485,12 @@ impl CaseDesk {
                 reference,
                 kind: found.kind,
                 reason: &extension.reason,
-                old_date: app::domain::format::long_date(clock.due()),
-                new_date: app::domain::format::long_date(extended.due()),
+                old_date: app::domain::format::long_date_in(clock.due(), found.row.lang()),
+                new_date: app::domain::format::long_date_in(extended.due(), found.row.lang()),
                 citation: &extension.respond_by.citation,
             },
             found.by_post(),
+            found.row.lang(),
         )?;
         let at = found.reference.as_str();
         let set = vec![

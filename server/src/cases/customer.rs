@@ -6,7 +6,7 @@ use app::domain::clock::{Pause, RequestClock};
 use app::domain::documents::received_text;
 use app::domain::metrics::OutcomeClass;
 use app::domain::workflow::{self, CustomerStep};
-use app::domain::{ReferenceCode, RequestStatus};
+use app::domain::{Language, ReferenceCode, RequestStatus};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
@@ -86,12 +86,10 @@ impl CaseDesk {
         if found.status == RequestStatus::AwaitingCustomer {
             set.extend(self.end_wait(&found)?);
         }
-        let letter = self.mailer.compose(&Letter::Withdrawn {
-            name: &found.name,
-            reference: &found.reference,
-            kind: found.kind,
-            reason,
-        })?;
+        let letter = self.mailer.compose(
+            &Letter::Withdrawn { name: &found.name, reference: &found.reference, kind: found.kind, reason },
+            found.row.lang(),
+        )?;
         let vault = self.vault();
         let change = Change {
             at: now,
@@ -314,14 +312,17 @@ impl CaseDesk {
     ) -> Result<(String, Composed), CaseError> {
         let (name, address) = self.told_of(found).await?;
         let case_url = self.mailer.link(&format!("staff/requests/{}", found.reference));
-        let letter = self.mailer.compose(&Letter::CustomerReplied {
-            name: &name,
-            reference: &found.reference,
-            kind: found.kind,
-            case_url: &case_url,
-            resumed,
-            news,
-        })?;
+        let letter = self.mailer.compose(
+            &Letter::CustomerReplied {
+                name: &name,
+                reference: &found.reference,
+                kind: found.kind,
+                case_url: &case_url,
+                resumed,
+                news,
+            },
+            Language::En,
+        )?;
         Ok((address, letter))
     }
 

@@ -97,6 +97,7 @@ impl CaseDesk {
         let letter = self.mailer.compose_for(
             &Letter::Rebuttal { name: &found.name, reference: &found.reference, rebuttal },
             found.by_post(),
+            found.row.lang(),
         )?;
         let change = Change {
             at: Utc::now(),

@@ -62,6 +62,7 @@ impl CaseDesk {
                         earlier: &earlier.reference,
                     },
                     found.by_post(),
+                    found.row.lang(),
                 )?;
                 let linked = Linked {
                     id: earlier.row.id,

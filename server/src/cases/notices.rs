@@ -2,9 +2,9 @@
 //! letter to each person the customer named and each business associate
 //! staff chose, composed here and written by the step's transaction.
 
-use app::domain::RequestDetails;
 use app::domain::notices::{self, NoticeChoice};
 use app::domain::workflow::Outcome;
+use app::domain::{Language, RequestDetails};
 
 use super::{CaseDesk, CaseError, Loaded};
 use crate::mail::{Composed, Letter};
@@ -42,13 +42,16 @@ impl CaseDesk {
         }
         let mut out = Notices::default();
         for recipient in notices::recipients(&named, &associates, choice) {
-            let letter = self.mailer.compose(&Letter::AmendmentNotice {
-                recipient: &recipient.name,
-                customer: &found.name,
-                reference: &found.reference,
-                records_changed,
-                partly: matches!(outcome, Outcome::AmendmentPartlyAccepted { .. }),
-            })?;
+            let letter = self.mailer.compose(
+                &Letter::AmendmentNotice {
+                    recipient: &recipient.name,
+                    customer: &found.name,
+                    reference: &found.reference,
+                    records_changed,
+                    partly: matches!(outcome, Outcome::AmendmentPartlyAccepted { .. }),
+                },
+                Language::En,
+            )?;
             out.letters.push((recipient.email, letter));
             out.told.push(recipient.name);
         }

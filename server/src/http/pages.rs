@@ -41,7 +41,8 @@ pub async fn render_at(
     path: &str,
     extra: impl Fn() + Clone + Send + Sync + 'static,
 ) -> Response {
-    let posted_elsewhere = parts.uri.path() != path;
+    // A page's own query (a letter's language) does not make it elsewhere.
+    let posted_elsewhere = parts.uri.path() != path.split('?').next().unwrap_or(path);
     parts.uri = path.parse().unwrap_or_else(|_| Uri::from_static("/staff"));
     let shown_at = app::domain::site::ShownAt(parts.uri.path().to_owned());
     render_with(state, parts, move || {

@@ -11,7 +11,7 @@ use app::domain::register::{PersonHistory, RegisterPage, RegisterQuery};
 use app::domain::saved_views::SavedView;
 use app::domain::webhooks::EndpointInfo;
 use app::domain::wording::{LetterEditing, LetterSummary};
-use app::domain::{ReferenceCode, TrackingView, Viewer};
+use app::domain::{Language, ReferenceCode, TrackingView, Viewer};
 use app::services::{CustomerService, MetricsService, ServiceError, StaffService};
 
 use super::error::Incident;
@@ -99,8 +99,8 @@ impl StaffService for StaffPortal {
         self.letters.list().await.map_err(|e| Incident::record("the letters", &e).into())
     }
 
-    async fn letter(&self, letter: &str) -> Result<Option<LetterEditing>, ServiceError> {
-        match self.letters.open(letter).await {
+    async fn letter(&self, letter: &str, lang: Language) -> Result<Option<LetterEditing>, ServiceError> {
+        match self.letters.open(letter, lang).await {
             Ok(editing) => Ok(Some(editing)),
             Err(EditorError::Unknown) => Ok(None),
             Err(e) => Err(Incident::record("a letter's wording", &e).into()),

@@ -4,10 +4,9 @@
 //! transaction. A wording is saved only once it renders on the sample and
 //! still says everything [`super::requirements`] asks of its letter.
 
-use app::domain::SiteInfo;
-use app::domain::Viewer;
 use app::domain::staff_forms::LetterPreview;
 use app::domain::wording::{LetterEditing, LetterSummary, VersionInfo};
+use app::domain::{Language, SiteInfo, Viewer};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -16,6 +15,7 @@ use sea_orm::{
 
 use super::letters::{Part, WordingError};
 use super::samples::Sample;
+use super::templates::written_in;
 use super::wording::{self, InForce, Wording};
 use super::{Composed, Mailer, requirements};
 use crate::audit;
@@ -54,9 +54,14 @@ impl LetterEditor {
         Self { db, mailer, in_force, org }
     }
 
-    /// Every letter administrators may reword, with its version in force.
+    /// Every letter administrators may reword, with its English version in
+    /// force.
     pub async fn list(&self) -> Result<Vec<LetterSummary>, DbErr> {
-        let rows = letter_version::Entity::find().order_by_asc(letter_version::Column::Number).all(&self.db).await?;
+        let rows = letter_version::Entity::find()
+            .filter(letter_version::Column::Language.eq(Language::En.as_str()))
+            .order_by_asc(letter_version::Column::Number)
+            .all(&self.db)
+            .await?;
         Ok(wording::EDITABLE
             .iter()
             .map(|(letter, label)| LetterSummary {
@@ -67,32 +72,39 @@ impl LetterEditor {
             .collect())
     }
 
-    /// One letter as the editor opens it.
-    pub async fn open(&self, letter: &str) -> Result<LetterEditing, EditorError> {
+    /// One letter in `lang` as the editor opens it.
+    pub async fn open(&self, letter: &str, lang: Language) -> Result<LetterEditing, EditorError> {
         let label = wording::label_of(letter).ok_or(EditorError::Unknown)?;
-        let rows = self.versions(letter).await?;
+        let lang = written_in(letter, lang);
+        let rows = self.versions(letter, lang).await?;
         let (number, wording) = match rows.first() {
             Some(row) => (row.number, stored(row)),
-            None => (0, self.default_wording(letter)?),
+            None => (0, self.default_wording(letter, lang)?),
         };
-        let default = self.sample(letter, None)?;
-        let sample = self.sample(letter, Some(&wording)).unwrap_or_else(|_| default.clone());
+        let default = self.sample(letter, lang, None)?;
+        let sample = self.sample(letter, lang, Some(&wording)).unwrap_or_else(|_| default.clone());
         Ok(LetterEditing {
             letter: letter.to_owned(),
             label: label.to_owned(),
+            language: lang,
+            languages: Language::ALL.iter().copied().filter(|&other| written_in(letter, other) == other).collect(),
             number,
             subject: wording.subject,
             text: wording.text,
             html: wording.html,
             versions: rows.iter().map(info).collect(),
-            required: requirements::described(letter, &self.org, &default),
+            required: requirements::described(letter, lang, &self.org, &default),
             sample: sample.preview(),
         })
     }
 
-    /// `wording` composed on the sample request, or why it cannot be saved.
-    pub fn try_wording(&self, letter: &str, wording: &Wording) -> Result<LetterPreview, EditorError> {
+    /// `wording` of the letter in `lang` composed on the sample request, or
+    /// why it cannot be saved.
+    pub fn try_wording(&self, letter: &str, lang: Language, wording: &Wording) -> Result<LetterPreview, EditorError> {
         wording::label_of(letter).ok_or(EditorError::Unknown)?;
+        if written_in(letter, lang) != lang {
+            return Err(EditorError::Unknown);
+        }
         let mut problems = Vec::new();
         for (part, source) in
             [(Part::Subject, &wording.subject), (Part::Text, &wording.text), (Part::Html, &wording.html)]
@@ -111,26 +123,28 @@ impl LetterEditor {
         if !problems.is_empty() {
             return Err(EditorError::Refused(problems));
         }
-        let candidate = self.sample(letter, Some(wording))?;
-        let default = self.sample(letter, None)?;
-        let short = requirements::shortfalls(letter, &self.org, &default, &candidate);
+        let candidate = self.sample(letter, lang, Some(wording))?;
+        let default = self.sample(letter, lang, None)?;
+        let short = requirements::shortfalls(letter, lang, &self.org, &default, &candidate);
         if short.is_empty() { Ok(candidate.preview()) } else { Err(EditorError::Refused(short)) }
     }
 
-    /// Saves `wording` as the letter's newest version, if it is still at
-    /// version `based_on` (0: never changed) and the wording passes.
+    /// Saves `wording` as the newest version of the letter in `lang`, if
+    /// that is still at version `based_on` (0: never changed) and the
+    /// wording passes.
     pub async fn save(
         &self,
         by: &Viewer,
-        letter: &str,
+        (letter, lang): (&str, Language),
         based_on: i32,
         wording: &Wording,
         note: Option<String>,
     ) -> Result<i32, EditorError> {
-        self.try_wording(letter, wording)?;
+        self.try_wording(letter, lang, wording)?;
         let txn = self.db.begin().await?;
         let newest = letter_version::Entity::find()
             .filter(letter_version::Column::Letter.eq(letter))
+            .filter(letter_version::Column::Language.eq(lang.as_str()))
             .order_by_desc(letter_version::Column::Number)
             .one(&txn)
             .await?
@@ -141,6 +155,7 @@ impl LetterEditor {
         let number = newest + 1;
         letter_version::ActiveModel {
             letter: Set(letter.to_owned()),
+            language: Set(lang.as_str().to_owned()),
             number: Set(number),
             subject: Set(wording.subject.clone()),
             text_body: Set(wording.text.clone()),
@@ -156,43 +171,52 @@ impl LetterEditor {
         // Another save of the same number, committed first: the unique
         // index makes it a conflict rather than a fork.
         .map_err(|error| if newest_taken(&error) { EditorError::Conflict } else { error.into() })?;
-        let detail = serde_json::json!({ "letter": letter, "version": number, "note": note });
+        let detail = serde_json::json!({ "letter": letter, "language": lang, "version": number, "note": note });
         audit::append(&txn, &actor(by), "letter.saved", None, detail).await?;
         txn.commit().await?;
         self.in_force.refresh(&self.db).await?;
         Ok(number)
     }
 
-    /// Saves version `number` (0: the default words) again as the newest.
-    pub async fn restore(&self, by: &Viewer, letter: &str, number: i32, based_on: i32) -> Result<i32, EditorError> {
+    /// Saves version `number` (0: the default words) of the letter in
+    /// `lang` again as its newest.
+    pub async fn restore(
+        &self,
+        by: &Viewer,
+        (letter, lang): (&str, Language),
+        number: i32,
+        based_on: i32,
+    ) -> Result<i32, EditorError> {
         let (wording, note) = if number == 0 {
-            (self.default_wording(letter)?, "Restored the default words".to_owned())
+            (self.default_wording(letter, lang)?, "Restored the default words".to_owned())
         } else {
-            let row = self.versions(letter).await?.into_iter().find(|row| row.number == number);
+            let row = self.versions(letter, lang).await?.into_iter().find(|row| row.number == number);
             (stored(&row.ok_or(EditorError::Unknown)?), format!("Restored version {number}"))
         };
-        self.save(by, letter, based_on, &wording, Some(note)).await
+        self.save(by, (letter, lang), based_on, &wording, Some(note)).await
     }
 
-    async fn versions(&self, letter: &str) -> Result<Vec<letter_version::Model>, DbErr> {
+    async fn versions(&self, letter: &str, lang: Language) -> Result<Vec<letter_version::Model>, DbErr> {
         letter_version::Entity::find()
             .filter(letter_version::Column::Letter.eq(letter))
+            .filter(letter_version::Column::Language.eq(lang.as_str()))
             .order_by_desc(letter_version::Column::Number)
             .all(&self.db)
             .await
     }
 
-    fn default_wording(&self, letter: &str) -> Result<Wording, EditorError> {
-        self.mailer.letters().default_wording(letter).ok_or(EditorError::Unknown)
+    fn default_wording(&self, letter: &str, lang: Language) -> Result<Wording, EditorError> {
+        self.mailer.letters().default_wording(letter, lang).ok_or(EditorError::Unknown)
     }
 
-    /// The letter on the sample request, in `wording` or the default words.
-    fn sample(&self, letter: &str, wording: Option<&Wording>) -> Result<Composed, EditorError> {
-        let sample = Sample::default();
+    /// The letter in `lang` on the sample request, in `wording` or the
+    /// default words.
+    fn sample(&self, letter: &str, lang: Language, wording: Option<&Wording>) -> Result<Composed, EditorError> {
+        let sample = Sample::new(lang);
         let on_sample = sample.letter(letter).ok_or(EditorError::Unknown)?;
         self.mailer
             .letters()
-            .compose_with(&on_sample, false, wording)
+            .compose_with(&on_sample, lang, false, wording)
             .map_err(|WordingError { part, source }| EditorError::Refused(vec![(part, explain(&source))]))
     }
 }

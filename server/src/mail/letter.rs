@@ -1,8 +1,9 @@
 //! Every letter the portal sends, with what each must carry, its
 //! template's name and its subject line. Composing them is `letters.rs`.
 
-use app::domain::workflow::Outcome;
-use app::domain::{ReferenceCode, RequestKind};
+use app::domain::workflow::{CloseReason, Outcome};
+use app::domain::{Language, ReferenceCode, RequestKind};
+use app::text::letters;
 
 /// The template of the notices of an accepted amendment, by which the
 /// case page tells them from the customer's own letters.
@@ -141,7 +142,7 @@ pub enum Letter<'a> {
         name: &'a str,
         reference: &'a ReferenceCode,
         kind: RequestKind,
-        reason: &'a str,
+        reason: CloseReason,
         note: &'a str,
     },
     /// To the assignee, or the team when nobody holds the case: the
@@ -222,19 +223,31 @@ impl Letter<'_> {
         }
     }
 
-    pub(super) fn subject(&self) -> String {
+    /// The subject line, in `lang` for a customer's letter (staff letters
+    /// and the notice to those named are English).
+    pub(super) fn subject(&self, lang: Language) -> String {
+        let reference = |reference: &ReferenceCode| reference.as_str().to_owned();
         match self {
-            Self::Receipt { reference, kind, .. } => format!("We received your request {reference}: {}", kind.label()),
-            Self::Verification { reference, .. } => {
-                format!("Please confirm your email address for request {reference}")
+            Self::Receipt { reference: r, kind, .. } => {
+                letters::subject_receipt(lang, &reference(r), kind.label_in(lang))
             }
-            Self::TrackingLink { reference, .. } => format!("Your private link for request {reference}"),
-            Self::ConfirmAction { reference, .. } => format!("Please confirm your action on request {reference}"),
-            Self::ConfirmRevocation { reference, .. } => {
-                format!("Please confirm that you want to revoke your opt-out {reference}")
+            Self::Verification { reference: r, .. } => letters::subject_verification(lang, &reference(r)),
+            Self::TrackingLink { reference: r, .. } => letters::subject_tracking_link(lang, &reference(r)),
+            Self::ConfirmAction { reference: r, .. } => letters::subject_confirm_action(lang, &reference(r)),
+            Self::ConfirmRevocation { reference: r, .. } => letters::subject_confirm_revocation(lang, &reference(r)),
+            Self::ClosedUnverified { reference: r, .. } | Self::CaseClosed { reference: r, .. } => {
+                letters::subject_closed(lang, &reference(r))
             }
-            Self::ClosedUnverified { reference, .. } | Self::CaseClosed { reference, .. } => {
-                format!("Your request {reference} has been closed")
+            Self::CaseMessage { reference: r, .. } => letters::subject_case_message(lang, &reference(r)),
+            Self::Withdrawn { reference: r, .. } => letters::subject_withdrawn(lang, &reference(r)),
+            Self::Merged { reference: r, earlier, .. } => {
+                letters::subject_merged(lang, &reference(r), &reference(earlier))
+            }
+            Self::Rebuttal { reference: r, .. } => letters::subject_rebuttal(lang, &reference(r)),
+            Self::AwaitingCustomer { reference: r, .. } => letters::subject_awaiting_customer(lang, &reference(r)),
+            Self::Extension { reference: r, .. } => letters::subject_extension(lang, &reference(r)),
+            Self::Outcome { reference: r, outcome, .. } => {
+                letters::subject_outcome(lang, outcome_name(outcome, lang), &reference(r))
             }
             Self::StaffInvite { .. } => "You are invited to the privacy-request portal".to_owned(),
             Self::AmendmentNotice { reference, .. } => format!("Notice of an amended record, reference {reference}"),
@@ -246,7 +259,6 @@ impl Letter<'_> {
                     format!("Privacy requests for {day}")
                 }
             }
-            Self::CaseMessage { reference, .. } => format!("A message about your request {reference}"),
             Self::CustomerReplied { reference, news, .. } => match news {
                 CustomerNews::Reply => format!("The customer replied on request {reference}"),
                 CustomerNews::Documents(_) => format!("The customer sent documents on request {reference}"),
@@ -255,15 +267,30 @@ impl Letter<'_> {
                     format!("The customer wants the denial of request {reference} sent with future disclosures")
                 }
             },
-            Self::Withdrawn { reference, .. } => format!("Your request {reference} is withdrawn"),
-            Self::Merged { reference, earlier, .. } => format!("Your request {reference} is joined with {earlier}"),
-            Self::Rebuttal { reference, .. } => {
-                format!("Our response to your statement of disagreement, request {reference}")
-            }
-            Self::AwaitingCustomer { reference, .. } => format!("We need information for your request {reference}"),
-            Self::Extension { reference, .. } => format!("We need more time for your request {reference}"),
-            // The outcome's one name, as the tracking page and the case give it.
-            Self::Outcome { reference, outcome, .. } => format!("{}: request {reference}", outcome.label()),
         }
+    }
+}
+
+/// The outcome's one name, as its letter's subject gives it (in English,
+/// the name the tracking page and the case give it).
+fn outcome_name(outcome: &Outcome, lang: Language) -> &'static str {
+    match outcome {
+        Outcome::OptOutApplied { .. } => letters::outcome_opt_out_applied(lang),
+        Outcome::AmendmentAccepted { .. } => letters::outcome_amendment_accepted(lang),
+        Outcome::AmendmentPartlyAccepted { .. } => letters::outcome_amendment_partly_accepted(lang),
+        Outcome::AmendmentDenied { .. } => letters::outcome_amendment_denied(lang),
+        Outcome::ComplaintResolved { .. } => letters::outcome_complaint_resolved(lang),
+        Outcome::AppealGranted { .. } => letters::outcome_appeal_granted(lang),
+        Outcome::AppealDenied { .. } => letters::outcome_appeal_denied(lang),
+    }
+}
+
+/// Why a request was closed, as its letter tells the customer.
+pub(super) fn close_reason(reason: CloseReason, lang: Language) -> &'static str {
+    match reason {
+        CloseReason::Withdrawn => letters::closed_withdrawn(lang),
+        CloseReason::Duplicate => letters::closed_duplicate(lang),
+        CloseReason::NoResponse => letters::closed_no_response(lang),
+        CloseReason::Unverifiable => letters::closed_unverifiable(lang),
     }
 }

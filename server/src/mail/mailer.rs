@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use app::domain::Language;
 use sea_orm::{ConnectionTrait, DbErr};
 use tokio::sync::Notify;
 
@@ -38,13 +39,20 @@ impl Mailer {
         &self.letters
     }
 
-    pub fn compose(&self, letter: &Letter<'_>) -> Result<Composed, minijinja::Error> {
-        self.letters.compose(letter)
+    /// Composes `letter` about a request made in `lang` (staff letters:
+    /// English whatever it is).
+    pub fn compose(&self, letter: &Letter<'_>, lang: Language) -> Result<Composed, minijinja::Error> {
+        self.letters.compose(letter, lang)
     }
 
     /// As [`Self::compose`], for a customer answered by post or by email.
-    pub fn compose_for(&self, letter: &Letter<'_>, by_post: bool) -> Result<Composed, minijinja::Error> {
-        self.letters.compose_for(letter, by_post)
+    pub fn compose_for(
+        &self,
+        letter: &Letter<'_>,
+        by_post: bool,
+        lang: Language,
+    ) -> Result<Composed, minijinja::Error> {
+        self.letters.compose_for(letter, by_post, lang)
     }
 
     /// Adds a letter inside the caller's transaction: it is sent if and only

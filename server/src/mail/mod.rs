@@ -12,7 +12,9 @@ mod mailer;
 pub mod outbox;
 pub mod requirements;
 pub mod samples;
+mod templates;
 pub mod transport;
+mod values;
 pub mod wording;
 pub mod worker;
 

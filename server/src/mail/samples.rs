@@ -3,9 +3,10 @@
 //! say what the rules require, before it is saved. Made-up values only;
 //! the customer's name carries markup, so the preview shows it escaped.
 
+use app::domain::format::long_date_in;
 use app::domain::request::ComplaintCategory;
-use app::domain::workflow::{DenialGround, Outcome};
-use app::domain::{ReferenceCode, RequestKind};
+use app::domain::workflow::{CloseReason, DenialGround, Outcome};
+use app::domain::{Language, ReferenceCode, RequestKind};
 use chrono::NaiveDate;
 
 use super::Letter;
@@ -17,8 +18,6 @@ pub const ACTION_URL: &str = "https://privacy.example.com/confirm/SAMPLE-CONFIRM
 pub const EXPLANATION: &str = "Your insurer's records and ours both show member number 1234.";
 pub const RECORDS_CHANGED: &str = "Insurance record: member number";
 pub const REASON: &str = "We are waiting for your insurer's records.";
-pub const NEW_DATE: &str = "23 February 2027";
-pub const EFFECTIVE_ON: &str = "7 December 2026";
 pub const RESOLUTION: &str = "We removed your number from the calling list and spoke to the team.";
 pub const WHAT: &str = "A photo of the front of your insurance card.";
 pub const NOTE: &str = "Same as request PR-ABCD-EFGH.";
@@ -27,8 +26,23 @@ pub const DECISION: &str = "We will correct your member number by 20 December 20
 pub const APPEAL_OF: &str = "PR-ABCD-EFGH";
 pub const ATTORNEY_GENERAL: &str = "Office of the Attorney General of Virginia, Consumer Protection Section: https://www.oag.state.va.us/consumer-protection/";
 
-/// The owned values the sample letters borrow.
+/// The extended deadline, in `lang` as the letter writes it.
+pub fn new_date(lang: Language) -> String {
+    long_date_in(day(2027, 2, 23), lang)
+}
+
+/// The day the sample opt-out took effect, in `lang`.
+pub fn effective_on(lang: Language) -> String {
+    long_date_in(day(2026, 12, 7), lang)
+}
+
+fn day(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).expect("a real day")
+}
+
+/// The owned values the sample letters borrow, in one language.
 pub struct Sample {
+    lang: Language,
     reference: ReferenceCode,
     denied: Outcome,
     accepted: Outcome,
@@ -40,9 +54,10 @@ pub struct Sample {
     attorneys_general: Vec<String>,
 }
 
-impl Default for Sample {
-    fn default() -> Self {
+impl Sample {
+    pub fn new(lang: Language) -> Self {
         Self {
+            lang,
             reference: ReferenceCode::parse(REFERENCE).expect("the sample reference is well formed"),
             denied: Outcome::AmendmentDenied {
                 ground: DenialGround::AccurateAndComplete,
@@ -52,9 +67,7 @@ impl Default for Sample {
                 records_changed: RECORDS_CHANGED.to_owned(),
                 reason: "The plan name was already right.".to_owned(),
             },
-            opted_out: Outcome::OptOutApplied {
-                effective_on: NaiveDate::from_ymd_opt(2026, 12, 7).expect("a real day"),
-            },
+            opted_out: Outcome::OptOutApplied { effective_on: day(2026, 12, 7) },
             resolved: Outcome::ComplaintResolved {
                 category: ComplaintCategory::UnwantedMarketing,
                 resolution: RESOLUTION.to_owned(),
@@ -65,13 +78,11 @@ impl Default for Sample {
             attorneys_general: vec![ATTORNEY_GENERAL.to_owned()],
         }
     }
-}
 
-impl Sample {
     /// The sample of the letter with this template name, if it is one
     /// administrators may reword.
     pub fn letter(&self, template: &str) -> Option<Letter<'_>> {
-        let (name, reference) = (NAME, &self.reference);
+        let (name, reference, lang) = (NAME, &self.reference, self.lang);
         let outcome = |outcome| Letter::Outcome {
             name,
             reference,
@@ -98,11 +109,11 @@ impl Sample {
                 reference,
                 kind: RequestKind::Amendment,
                 summary: "Amend insurance information",
-                received_on: "25 November 2026".to_owned(),
+                received_on: long_date_in(day(2026, 11, 25), lang),
                 tracking_url: TRACKING_URL,
                 verify_url: Some(ACTION_URL),
                 valid_hours: 72,
-                answer_by: Some("24 January 2027".to_owned()),
+                answer_by: Some(long_date_in(day(2027, 1, 24), lang)),
                 agent: None,
                 on_behalf_of: None,
             },
@@ -113,7 +124,7 @@ impl Sample {
             "confirm_action" => Letter::ConfirmAction {
                 name,
                 reference,
-                what: "send a reply",
+                what: app::text::letters::confirm_reply(lang),
                 confirm_url: ACTION_URL,
                 valid_hours: 72,
             },
@@ -129,8 +140,8 @@ impl Sample {
                 reference,
                 kind: RequestKind::Amendment,
                 reason: REASON,
-                old_date: "24 January 2027".to_owned(),
-                new_date: NEW_DATE.to_owned(),
+                old_date: long_date_in(day(2027, 1, 24), lang),
+                new_date: new_date(lang),
                 citation: "45 CFR 164.526(b)(2)",
             },
             "opt_out_applied" => outcome(&self.opted_out),
@@ -150,7 +161,7 @@ impl Sample {
                 name,
                 reference,
                 kind: RequestKind::Amendment,
-                reason: "It repeats another request",
+                reason: CloseReason::Duplicate,
                 note: NOTE,
             },
             "closed_unverified" => {

@@ -1,6 +1,7 @@
 //! Customer letters' wording as administrators change it in the portal.
-//! The template files stay the defaults; a letter with saved versions is
-//! written from its newest. Every instance keeps the versions in force in
+//! The template files stay the defaults; a letter with saved versions in a
+//! language is written in that language from its newest. Each language of
+//! a letter has its own versions: rewording one never changes another. Every instance keeps the versions in force in
 //! memory and looks for a newer one with one indexed `MAX(id)` every
 //! [`REFRESH`] (the instance that saves looks at once), so sending never
 //! waits on the database for its wording.
@@ -8,6 +9,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use app::domain::Language;
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryOrder, QuerySelect};
 
 use crate::db::entities::letter_version;
@@ -64,13 +66,14 @@ pub struct InForce(Arc<RwLock<Arc<Snapshot>>>);
 struct Snapshot {
     /// The newest version id seen; `None` before the first look.
     stamp: Option<Option<i64>>,
-    by_letter: HashMap<String, Arc<Wording>>,
+    by_letter: HashMap<(String, Language), Arc<Wording>>,
 }
 
 impl InForce {
-    /// The saved wording of `letter`, if an administrator changed it.
-    pub fn get(&self, letter: &str) -> Option<Arc<Wording>> {
-        self.snapshot().by_letter.get(letter).cloned()
+    /// The saved wording of `letter` in `lang`, if an administrator
+    /// changed it.
+    pub fn get(&self, letter: &str, lang: Language) -> Option<Arc<Wording>> {
+        self.snapshot().by_letter.get(&(letter.to_owned(), lang)).cloned()
     }
 
     fn snapshot(&self) -> Arc<Snapshot> {
@@ -94,8 +97,10 @@ impl InForce {
         }
         let mut by_letter = HashMap::new();
         for row in letter_version::Entity::find().order_by_asc(letter_version::Column::Number).all(db).await? {
+            // A language the portal no longer speaks writes no letter.
+            let Some(lang) = Language::parse(&row.language) else { continue };
             let wording = Wording { subject: row.subject, text: row.text_body, html: row.html_body };
-            by_letter.insert(row.letter, Arc::new(wording));
+            by_letter.insert((row.letter, lang), Arc::new(wording));
         }
         let fresh = Arc::new(Snapshot { stamp: Some(stamp), by_letter });
         *self.0.write().unwrap_or_else(std::sync::PoisonError::into_inner) = fresh;

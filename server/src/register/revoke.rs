@@ -203,12 +203,15 @@ impl Register {
         let (name, email) = (vault.open_name(request)?, vault.open_email(request)?);
         let secret = Secret::generate();
         let hours = self.limits.link_ttl.num_hours().clamp(1, i64::from(u32::MAX)) as u32;
-        let letter = self.mailer.compose(&Letter::ConfirmRevocation {
-            name: &name,
-            reference: &reference,
-            revoke_url: &self.mailer.link(&format!("revoke/{}", secret.expose())),
-            valid_hours: hours,
-        })?;
+        let letter = self.mailer.compose(
+            &Letter::ConfirmRevocation {
+                name: &name,
+                reference: &reference,
+                revoke_url: &self.mailer.link(&format!("revoke/{}", secret.expose())),
+                valid_hours: hours,
+            },
+            request.lang(),
+        )?;
         let link = NewLink { request_id: request.id, purpose: REVOKE, hash: secret.hash(), pending: None };
         self.send_link(link, &email, letter, now).await
     }
@@ -337,13 +340,16 @@ impl Register {
             .map_err(|e| RegisterError::Corrupt { id: request.id, what: e.to_string() })?;
         let pending = vault.seal_pending(&hash, &json)?;
         let hours = self.limits.link_ttl.num_hours().clamp(1, i64::from(u32::MAX)) as u32;
-        let letter = self.mailer.compose(&Letter::ConfirmAction {
-            name: &name,
-            reference: &reference,
-            what: action.to_confirm(),
-            confirm_url: &self.mailer.link(&format!("confirm/{}", secret.expose())),
-            valid_hours: hours,
-        })?;
+        let letter = self.mailer.compose(
+            &Letter::ConfirmAction {
+                name: &name,
+                reference: &reference,
+                what: action.to_confirm(request.lang()),
+                confirm_url: &self.mailer.link(&format!("confirm/{}", secret.expose())),
+                valid_hours: hours,
+            },
+            request.lang(),
+        )?;
         let link = NewLink { request_id: request.id, purpose, hash, pending: Some(pending) };
         self.send_link(link, &email, letter, now).await
     }

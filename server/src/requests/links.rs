@@ -71,12 +71,15 @@ impl RequestStore {
         let kind = RequestKind::parse(&found.kind)
             .ok_or_else(|| StoreError::Corrupt { id: found.id, reason: format!("kind {:?}", found.kind) })?;
         let secret = Secret::generate();
-        let letter = self.mailer.compose(&Letter::TrackingLink {
-            name: &contact.full_name,
-            reference,
-            kind,
-            tracking_url: &link(&self.mailer, "track", &secret),
-        })?;
+        let letter = self.mailer.compose(
+            &Letter::TrackingLink {
+                name: &contact.full_name,
+                reference,
+                kind,
+                tracking_url: &link(&self.mailer, "track", &secret),
+            },
+            found.lang(),
+        )?;
         let now = Utc::now();
         let txn = self.db.begin().await?;
         let recipient = allowance::recipient_key(self.vault(), &contact.email);

@@ -10,7 +10,7 @@ mod verification;
 use std::sync::Arc;
 
 use app::domain::clock::RequestClock;
-use app::domain::format::long_date;
+use app::domain::format::long_date_in;
 use app::domain::request::Choice;
 use app::domain::workflow;
 use app::domain::{
@@ -230,10 +230,12 @@ impl RequestStore {
         // One letter at submission: the receipt carries the confirmation
         // link too, so the customer is not sent two at once.
         let verify_url = verification.as_ref().map(|secret| link(&self.mailer, "verify", secret));
-        let summary = request.details.summary();
-        let received_on = long_date(self.clocks.local_date(intake.received_at));
-        let answer_by = clock.as_ref().map(|c| long_date(c.due()));
-        let agent_line = agent.map(|agent| format!("{} ({})", agent.name, agent.relationship.label().to_lowercase()));
+        let summary = request.details.summary_in(intake.language);
+        let lang = intake.language;
+        let received_on = long_date_in(self.clocks.local_date(intake.received_at), lang);
+        let answer_by = clock.as_ref().map(|c| long_date_in(c.due(), lang));
+        let agent_line =
+            agent.map(|agent| format!("{} ({})", agent.name, agent.relationship.label_in(lang).to_lowercase()));
         let receipt = self.mailer.compose_for(
             &Letter::Receipt {
                 name: &contact.full_name,
@@ -249,6 +251,7 @@ impl RequestStore {
                 on_behalf_of: None,
             },
             contact.by_post(),
+            lang,
         )?;
         // The agent follows the request through a link of their own, where
         // they send the signed permission.
@@ -256,19 +259,22 @@ impl RequestStore {
         let agent_receipt = match (agent, &agent_token) {
             (Some(agent), Some(agent_token)) => Some((
                 agent,
-                self.mailer.compose(&Letter::Receipt {
-                    name: &agent.name,
-                    reference,
-                    kind,
-                    summary: &summary,
-                    received_on,
-                    tracking_url: &link(&self.mailer, "track", agent_token),
-                    verify_url: verify_url.as_deref().filter(|_| agent_confirms),
-                    valid_hours: self.verification_hours(),
-                    answer_by,
-                    agent: None,
-                    on_behalf_of: Some(&contact.full_name),
-                })?,
+                self.mailer.compose(
+                    &Letter::Receipt {
+                        name: &agent.name,
+                        reference,
+                        kind,
+                        summary: &summary,
+                        received_on,
+                        tracking_url: &link(&self.mailer, "track", agent_token),
+                        verify_url: verify_url.as_deref().filter(|_| agent_confirms),
+                        valid_hours: self.verification_hours(),
+                        answer_by,
+                        agent: None,
+                        on_behalf_of: Some(&contact.full_name),
+                    },
+                    lang,
+                )?,
             )),
             _ => None,
         };

@@ -3,7 +3,7 @@
 //! status changes are the workflow's own steps, taken by the portal.
 
 use app::domain::workflow::SystemStep;
-use app::domain::{Agent, EventKind, ReferenceCode, RequestKind};
+use app::domain::{Agent, EventKind, Language, ReferenceCode, RequestKind};
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
@@ -45,13 +45,17 @@ impl RequestStore {
         name: &str,
         reference: &ReferenceCode,
         secret: &Secret,
+        lang: Language,
     ) -> Result<Composed, StoreError> {
-        Ok(self.mailer.compose(&Letter::Verification {
-            name,
-            reference,
-            verify_url: &link(&self.mailer, "verify", secret),
-            valid_hours: self.verification_hours(),
-        })?)
+        Ok(self.mailer.compose(
+            &Letter::Verification {
+                name,
+                reference,
+                verify_url: &link(&self.mailer, "verify", secret),
+                valid_hours: self.verification_hours(),
+            },
+            lang,
+        )?)
     }
 
     /// How long a confirmation link works, in whole hours, as letters say.
@@ -138,7 +142,7 @@ impl RequestStore {
             Some(agent) => (agent.name, agent.email),
             None => (vault.open_name(&found)?, vault.open_email(&found)?),
         };
-        let letter = self.verification_letter(&name, &reference, &secret)?;
+        let letter = self.verification_letter(&name, &reference, &secret, found.lang())?;
 
         let txn = self.db.begin().await?;
         // Conditional on the previous send time, so two clicks at once send
@@ -195,12 +199,10 @@ impl RequestStore {
                 tracing::error!(id = found.id, "unreadable request skipped by the unverified sweep");
                 continue;
             };
-            let letter = self.mailer.compose(&Letter::ClosedUnverified {
-                name: &name,
-                reference: &reference,
-                kind,
-                close_days: days,
-            })?;
+            let letter = self.mailer.compose(
+                &Letter::ClosedUnverified { name: &name, reference: &reference, kind, close_days: days },
+                found.lang(),
+            )?;
             let txn = self.db.begin().await?;
             let updated = request::Entity::update_many()
                 .col_expr(request::Column::Status, Expr::value(close.leads_to().as_str()))

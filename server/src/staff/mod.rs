@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use app::domain::accounts::AccountKind;
 use app::domain::case::StaffMember;
-use app::domain::{Role, Viewer};
+use app::domain::{Language, Role, Viewer};
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -148,13 +148,16 @@ impl StaffAccounts {
     pub async fn invite(&self, by: &Viewer, name: &str, email: &str, role: Role) -> Result<Invite, StaffError> {
         let email = normalise_email(email);
         let secret = Secret::generate();
-        let letter = self.mailer.compose(&Letter::StaffInvite {
-            name: name.trim(),
-            invited_by: &by.name,
-            role: role.label(),
-            welcome_url: &self.mailer.link(&format!("staff/welcome/{}", secret.expose())),
-            valid_days: INVITE_TTL.num_days() as u32,
-        })?;
+        let letter = self.mailer.compose(
+            &Letter::StaffInvite {
+                name: name.trim(),
+                invited_by: &by.name,
+                role: role.label(),
+                welcome_url: &self.mailer.link(&format!("staff/welcome/{}", secret.expose())),
+                valid_days: INVITE_TTL.num_days() as u32,
+            },
+            Language::En,
+        )?;
         let txn = self.db.begin().await?;
         let inserted = staff_user::ActiveModel {
             email: Set(email.clone()),

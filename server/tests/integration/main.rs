@@ -36,6 +36,7 @@ mod retention;
 mod rule_book;
 mod saved_views;
 mod sessions;
+mod spanish_letters;
 mod spanish_pages;
 mod spanish_tracking;
 mod staff;

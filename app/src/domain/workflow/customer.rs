@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::clock::Regime;
 use crate::domain::metrics::OutcomeClass;
-use crate::domain::{EventKind, RequestStatus};
+use crate::domain::{EventKind, Language, RequestStatus};
 
 /// A step the customer takes from their tracking page, with no staff
 /// member: like the portal's own steps, it is decided here and nowhere else.
@@ -96,16 +96,15 @@ impl CustomerAction {
     }
 
     /// What the confirmation letter asks the customer to confirm.
-    pub fn to_confirm(&self) -> &'static str {
+    pub fn to_confirm(&self, lang: Language) -> &'static str {
+        use crate::text::letters;
         match self {
-            Self::Reply { .. } => "send the reply you wrote on your tracking page",
-            Self::Withdraw { .. } => "withdraw your request",
-            Self::StateDisagreement { .. } => "send the statement of disagreement you wrote on your tracking page",
-            Self::AskDenialWithDisclosures => {
-                "ask that your request and our denial go with any future disclosure of the information"
-            }
-            Self::Appeal { .. } => "send the appeal you wrote on your tracking page",
-            Self::SendDocuments { .. } => "send the documents you chose on your tracking page",
+            Self::Reply { .. } => letters::confirm_reply(lang),
+            Self::Withdraw { .. } => letters::confirm_withdraw(lang),
+            Self::StateDisagreement { .. } => letters::confirm_statement(lang),
+            Self::AskDenialWithDisclosures => letters::confirm_disclosures(lang),
+            Self::Appeal { .. } => letters::confirm_appeal(lang),
+            Self::SendDocuments { .. } => letters::confirm_documents(lang),
         }
     }
 }

@@ -1,17 +1,19 @@
 //! The letter editor, for administrators: the customer letters, and for
 //! each its wording (subject, plain-text and HTML templates), a preview on
 //! a sample request, what it must keep saying, and every saved version,
-//! each restorable. The template files stay the defaults.
+//! each restorable. The template files stay the defaults. A customer
+//! letter has a wording per language, each edited on its own page.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::{FormAlert, InputField, StaffForm, TextAreaField};
+use crate::domain::Language;
 use crate::domain::access::Viewer;
 use crate::domain::format::utc_moment;
 use crate::domain::staff_forms::{FormName, INTENT, LetterPreview, StaffFeedback};
-use crate::domain::wording::{BASED_ON, HTML, LetterEditing, LetterSummary, SUBJECT, TEXT, VersionInfo};
+use crate::domain::wording::{BASED_ON, HTML, LetterEditing, LetterSummary, SUBJECT, TEXT, VersionInfo, letter_page};
 use crate::services::{load_letter, load_letters};
 
 use super::frame::viewer;
@@ -75,8 +77,10 @@ pub fn LetterEditorPage() -> impl IntoView {
     let viewer = viewer();
     let feedback = staff_feedback();
     let params = use_params_map();
+    let query = use_query_map();
     let letter = move || params.read().get("letter").unwrap_or_default();
-    let data = Resource::new(letter, load_letter);
+    let lang = move || query.read().get("lang").as_deref().and_then(Language::parse).unwrap_or(Language::En);
+    let data = Resource::new(move || (letter(), lang()), |(letter, lang)| load_letter(letter, Some(lang)));
     view! {
         <Title text="Edit a letter"/>
         <div class="wrap wide">
@@ -96,7 +100,24 @@ pub fn LetterEditorPage() -> impl IntoView {
 
 #[component]
 fn Editor(viewer: Viewer, editing: LetterEditing, feedback: StaffFeedback) -> impl IntoView {
-    let action = format!("{PAGE}/{}", editing.letter);
+    let action = letter_page(&editing.letter, editing.language);
+    let (path, query) = action.split_once('?').map_or((action.as_str(), String::new()), |(p, q)| (p, format!("?{q}")));
+    let restore_action = format!("{path}/restore{query}");
+    let other_languages = editing
+        .languages
+        .iter()
+        .filter(|&&other| other != editing.language)
+        .map(|&other| {
+            // A full page load, as from the list: the page's policy carries
+            // the sample letter's styles.
+            view! {
+                " · "
+                <a href=letter_page(&editing.letter, other) rel="external">
+                    {format!("{} version", other.staff_label())}
+                </a>
+            }
+        })
+        .collect_view();
     let errors = feedback.field_errors.clone();
     let refused = feedback.form == Some(FormName::Letter);
     let field_error = move |field: &str| errors.get(field).filter(|_| refused).cloned();
@@ -106,7 +127,6 @@ fn Editor(viewer: Viewer, editing: LetterEditing, feedback: StaffFeedback) -> im
         None => (editing.sample.clone(), false),
     };
     let required = editing.required.into_iter().map(|what| view! { <li>{what}</li> }).collect_view();
-    let restore_action = format!("{action}/restore");
     let versions = editing
         .versions
         .iter()
@@ -148,6 +168,10 @@ fn Editor(viewer: Viewer, editing: LetterEditing, feedback: StaffFeedback) -> im
     view! {
         <p class="back"><a href=PAGE>"Back to the letters"</a></p>
         <h1>{editing.label}</h1>
+        <p class="hint" id="letter-language">
+            {format!("{} version", editing.language.staff_label())}
+            {other_languages}
+        </p>
         <Done/>
         <section class="action-card" aria-labelledby="required-title">
             <h2 id="required-title">"What this letter must keep saying"</h2>

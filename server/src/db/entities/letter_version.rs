@@ -9,6 +9,8 @@ pub struct Model {
     pub id: i64,
     /// The letter's template name, as in `server/templates/email`.
     pub letter: String,
+    /// The language of the letter this wording writes ("en", "es").
+    pub language: String,
     pub number: i32,
     pub subject: String,
     pub text_body: String,

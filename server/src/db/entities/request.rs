@@ -88,3 +88,11 @@ impl Related<super::request_event::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The language the request was made in, which its customer's letters
+    /// are written in; English for a code the portal no longer speaks.
+    pub fn lang(&self) -> app::domain::Language {
+        app::domain::Language::parse(&self.language).unwrap_or(app::domain::Language::En)
+    }
+}

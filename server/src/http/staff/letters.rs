@@ -1,11 +1,13 @@
 //! The letter editor's forms, for administrators: a letter's wording tried
 //! on the sample request, saved as its newest version, or an earlier
 //! version restored. A refused wording comes back as typed, with why beside
-//! the part it is in.
+//! the part it is in. Each language of a letter is edited on its own page
+//! (`?lang=es`); English is the page without one.
 
+use app::domain::Language;
 use app::domain::staff_forms::{DoneCode, FormName, LetterForm, RestoreLetterForm, StaffFeedback};
-use app::domain::wording::{HTML, SUBJECT, TEXT};
-use axum::extract::{Path, State};
+use app::domain::wording::{HTML, SUBJECT, TEXT, letter_page};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -23,47 +25,67 @@ pub fn routes() -> Routes {
     Routes::new().post("/staff/letters/{letter}", edit).post("/staff/letters/{letter}/restore", restore)
 }
 
-fn page_of(letter: &str) -> String {
-    format!("/staff/letters/{letter}")
+/// Which language of the letter a form is about: `?lang=es`, English
+/// without one (or with a code the portal does not speak).
+#[derive(serde::Deserialize)]
+struct InLanguage {
+    lang: Option<String>,
+}
+
+impl InLanguage {
+    fn language(&self) -> Language {
+        self.lang.as_deref().and_then(Language::parse).unwrap_or(Language::En)
+    }
+}
+
+/// The editor's page after a save or restore, with what was done.
+fn done_at(letter: &str, lang: Language, done: DoneCode) -> Redirect {
+    let page = letter_page(letter, lang);
+    let join = if page.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{page}{join}done={done}"))
 }
 
 async fn edit(
     State(state): State<AppState>,
     Path(letter): Path<String>,
+    Query(asked): Query<InLanguage>,
     form: StaffForm<LetterForm>,
 ) -> Result<Response, HttpError> {
     let StaffForm { viewer, body, sent } = form;
+    let lang = asked.language();
     let wording = Wording { subject: body.subject, text: body.text, html: body.html };
     if body.intent == SAVE {
         // An unreadable version is no version: the save is refused as stale.
         let based_on = body.based_on.parse().unwrap_or(-1);
-        return match state.letters.save(&viewer, &letter, based_on, &wording, None).await {
-            Ok(_) => Ok(Redirect::to(&format!("{}?done={}", page_of(&letter), DoneCode::LetterSaved)).into_response()),
-            Err(error) => refuse(&state, sent, &letter, FormName::Letter, error).await,
+        return match state.letters.save(&viewer, (&letter, lang), based_on, &wording, None).await {
+            Ok(_) => Ok(done_at(&letter, lang, DoneCode::LetterSaved).into_response()),
+            Err(error) => refuse(&state, sent, (&letter, lang), FormName::Letter, error).await,
         };
     }
-    match state.letters.try_wording(&letter, &wording) {
+    match state.letters.try_wording(&letter, lang, &wording) {
         Ok(preview) => {
             let mut feedback = sent.feedback(FormName::Letter, "");
             feedback.preview = Some(preview);
-            Ok(show(&state, sent, &letter, feedback, StatusCode::OK).await)
+            Ok(show(&state, sent, (&letter, lang), feedback, StatusCode::OK).await)
         }
-        Err(error) => refuse(&state, sent, &letter, FormName::Letter, error).await,
+        Err(error) => refuse(&state, sent, (&letter, lang), FormName::Letter, error).await,
     }
 }
 
 async fn restore(
     State(state): State<AppState>,
     Path(letter): Path<String>,
+    Query(asked): Query<InLanguage>,
     form: StaffForm<RestoreLetterForm>,
 ) -> Result<Response, HttpError> {
     let StaffForm { viewer, body, sent } = form;
+    let lang = asked.language();
     let (Ok(number), Ok(based_on)) = (body.number.parse(), body.based_on.parse()) else {
-        return refuse(&state, sent, &letter, FormName::RestoreLetter, EditorError::Conflict).await;
+        return refuse(&state, sent, (&letter, lang), FormName::RestoreLetter, EditorError::Conflict).await;
     };
-    match state.letters.restore(&viewer, &letter, number, based_on).await {
-        Ok(_) => Ok(Redirect::to(&format!("{}?done={}", page_of(&letter), DoneCode::LetterRestored)).into_response()),
-        Err(error) => refuse(&state, sent, &letter, FormName::RestoreLetter, error).await,
+    match state.letters.restore(&viewer, (&letter, lang), number, based_on).await {
+        Ok(_) => Ok(done_at(&letter, lang, DoneCode::LetterRestored).into_response()),
+        Err(error) => refuse(&state, sent, (&letter, lang), FormName::RestoreLetter, error).await,
     }
 }
 
@@ -71,7 +93,7 @@ async fn restore(
 async fn refuse(
     state: &AppState,
     sent: Sent,
-    letter: &str,
+    letter: (&str, Language),
     form: FormName,
     error: EditorError,
 ) -> Result<Response, HttpError> {
@@ -97,8 +119,14 @@ async fn refuse(
     Ok(show(state, sent, letter, feedback, status).await)
 }
 
-async fn show(state: &AppState, sent: Sent, letter: &str, feedback: StaffFeedback, status: StatusCode) -> Response {
-    let mut page = pages::render_at(state, sent.into_parts(), &page_of(letter), move || {
+async fn show(
+    state: &AppState,
+    sent: Sent,
+    (letter, lang): (&str, Language),
+    feedback: StaffFeedback,
+    status: StatusCode,
+) -> Response {
+    let mut page = pages::render_at(state, sent.into_parts(), &letter_page(letter, lang), move || {
         leptos::prelude::provide_context(feedback.clone())
     })
     .await;
