@@ -97,16 +97,17 @@ fn main() {
             let returns = if args.is_empty() { "&'static str" } else { "String" };
             writeln!(out, "        /// {}", english.lines().next().unwrap_or_default()).unwrap();
             writeln!(out, "        pub fn {key}(lang: Language{params}) -> {returns} {{").unwrap();
-            writeln!(out, "            let text = match lang {{").unwrap();
+            let binding = if args.is_empty() { "" } else { "let text = " };
+            writeln!(out, "            {binding}match lang {{").unwrap();
             for (code, variant) in languages.iter().zip(&variants) {
                 let text = by_language.get(code).and_then(|t| t.get(key)).unwrap_or(english);
                 writeln!(out, "                Language::{variant} => {text:?},").unwrap();
             }
-            writeln!(out, "            }};").unwrap();
             if args.is_empty() {
-                writeln!(out, "            text").unwrap();
+                writeln!(out, "            }}").unwrap();
             } else {
                 let pairs: Vec<String> = args.iter().map(|a| format!("({a:?}, {a})")).collect();
+                writeln!(out, "            }};").unwrap();
                 writeln!(out, "            super::fill(text, &[{}])", pairs.join(", ")).unwrap();
             }
             writeln!(out, "        }}").unwrap();

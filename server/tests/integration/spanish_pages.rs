@@ -10,7 +10,7 @@ use common::{Reply, TestApp};
 
 const SPANISH: &[(&str, &str)] = &[("cookie", "lang=es")];
 
-fn header_of<'a>(reply: &'a Reply, name: header::HeaderName) -> &'a str {
+fn header_of(reply: &Reply, name: header::HeaderName) -> &str {
     reply.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
 }
 
