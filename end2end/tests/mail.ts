@@ -28,6 +28,34 @@ function entity(raw: string) {
   return { headers, body };
 }
 
+/**
+ * A header as the reader sees it: RFC 2047 encoded words ("=?utf-8?b?...?=")
+ * decoded, the space between two of them dropped, and the bytes of a
+ * character split across two words joined again before they are read.
+ */
+function headerText(value: string) {
+  const word = /=\?([^?]+)\?([bBqQ])\?([^?]*)\?=/g;
+  return value.replace(/(=\?[^?]+\?[bBqQ]\?[^?]*\?=)(\s+=\?[^?]+\?[bBqQ]\?[^?]*\?=)*/g, (run) => {
+    const bytes: number[] = [];
+    for (const [, , encoding, text] of run.matchAll(word)) {
+      if (encoding.toLowerCase() === 'b') {
+        bytes.push(...Buffer.from(text, 'base64'));
+      } else {
+        const q = text.replace(/_/g, ' ');
+        for (let i = 0; i < q.length; i++) {
+          if (q[i] === '=' && /^[0-9A-Fa-f]{2}$/.test(q.slice(i + 1, i + 3))) {
+            bytes.push(parseInt(q.slice(i + 1, i + 3), 16));
+            i += 2;
+          } else {
+            bytes.push(...Buffer.from(q[i], 'utf8'));
+          }
+        }
+      }
+    }
+    return Buffer.from(bytes).toString('utf8');
+  });
+}
+
 function decode(body: string, encoding = '7bit') {
   switch (encoding.toLowerCase()) {
     case 'quoted-printable': {
@@ -74,7 +102,12 @@ export function allLetters(): Letter[] {
     .sort()
     .map((name) => {
       const { headers, body } = entity(fs.readFileSync(path.join(dir, name), 'utf8'));
-      return { file: name, to: headers['to'] ?? '', subject: headers['subject'] ?? '', text: plainText(headers, body) };
+      return {
+        file: name,
+        to: headers['to'] ?? '',
+        subject: headerText(headers['subject'] ?? ''),
+        text: plainText(headers, body),
+      };
     });
 }
 

@@ -7,6 +7,7 @@
  */
 import type { Page } from '@playwright/test';
 import { test, expect, gotoHydrated, expectNoSeriousViolations } from './fixtures';
+import { waitForLetter } from './mail';
 
 const spanish = {
   home: 'Sus opciones de privacidad',
@@ -96,3 +97,29 @@ for (const width of [1280, 375]) {
     await expectNoSeriousViolations(page, `the opt-out form's errors in Spanish at ${width} px`);
   });
 }
+
+test('a request made in Spanish is followed and answered in Spanish', async ({ openContext }) => {
+  const context = await openContext({ locale: 'es-MX' });
+  const page = await context.newPage();
+  const email = `ana-${Date.now()}@example.com`;
+  await gotoHydrated(page, '/opt-out');
+  await page.getByLabel('Nombre completo', { exact: true }).fill('Ana Martínez');
+  await page.getByLabel('Correo electrónico', { exact: true }).fill(email);
+  await page.getByLabel('Dirección postal', { exact: true }).fill('Calle Luna 5, Phoenix AZ 85001');
+  await page.getByRole('radio', { name: 'Todo intercambio con terceros no afiliados', exact: true }).check();
+  await page.getByRole('radio', { name: 'No es una cuenta conjunta', exact: true }).check();
+  await page.getByRole('button', { name: 'Enviar mi exclusión voluntaria' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Solicitud recibida' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+  const reference = (await page.locator('.panel .reference').innerText()).trim();
+  const months = ['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto', 'septiembre', 'octubre', 'noviembre', 'diciembre'];
+  const today = new Date();
+  await expect(page.getByText(`${today.getDate()} de ${months[today.getMonth()]} de ${today.getFullYear()}`).first()).toBeVisible();
+  await expectNoSeriousViolations(page, 'the Spanish receipt page');
+
+  const receipt = await waitForLetter(email, /^Hemos recibido su solicitud /);
+  expect(receipt.subject).toBe(`Hemos recibido su solicitud ${reference}: Exclusión voluntaria del intercambio de datos`);
+  expect(receipt.text).toContain('Ana Martínez');
+  expect(receipt.text).not.toContain('Dear ');
+});

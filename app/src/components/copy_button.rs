@@ -5,6 +5,9 @@
 
 use leptos::prelude::*;
 
+use crate::domain::Language;
+use crate::text::copy;
+
 /// What the last press did.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Copied {
@@ -19,15 +22,16 @@ pub fn CopyButton(
     /// What is copied, for the button's accessible name ("Copy the reference").
     #[prop(into)]
     what: String,
+    lang: Language,
 ) -> impl IntoView {
     crate::shell::runs_in_browser();
     let running = RwSignal::new(false);
     Effect::new(move || running.set(true));
     let copied = RwSignal::new(Copied::Not);
     let label = move || match copied.get() {
-        Copied::Not => "Copy",
-        Copied::Yes => "Copied",
-        Copied::Refused => "Select it to copy",
+        Copied::Not => copy::copy(lang),
+        Copied::Yes => copy::copied(lang),
+        Copied::Refused => copy::refused(lang),
     };
     view! {
         <button

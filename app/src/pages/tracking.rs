@@ -144,13 +144,13 @@ fn TrackingDetails(
                 <h1>{tracking::receipt_heading(lang)}</h1>
                 <p class="reference-line">
                     {reference_is} <strong class="reference">{view.reference.to_string()}</strong> {reference_end}
-                    " " <CopyButton text=view.reference.to_string() what=tracking::receipt_copy_reference(lang)/>
+                    " " <CopyButton text=view.reference.to_string() what=tracking::receipt_copy_reference(lang) lang/>
                 </p>
                 <p>{tracking::receipt_keep_link(lang)}</p>
                 <label class="link-label" for="tracking-link">{tracking::receipt_link(lang)}</label>
                 <div class="copy-row">
                     <input id="tracking-link" class="w-full" readonly value=link.clone()/>
-                    <CopyButton text=link.clone() what=tracking::receipt_copy_link(lang)/>
+                    <CopyButton text=link.clone() what=tracking::receipt_copy_link(lang) lang/>
                 </div>
             </div>
         })}

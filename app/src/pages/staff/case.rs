@@ -16,7 +16,7 @@ use crate::domain::format::tel_href;
 use crate::domain::request::{Choice, NamedPerson};
 use crate::domain::staff_forms::{FormName, StaffFeedback};
 use crate::domain::workflow::Outcome;
-use crate::domain::{Contact, EventKind, ReferenceCode, RequestDetails, RequestKind};
+use crate::domain::{Contact, EventKind, Language, ReferenceCode, RequestDetails, RequestKind};
 use crate::services::load_case;
 
 use super::case_forms::{
@@ -107,7 +107,7 @@ fn Case(
         <p class="back"><a href="/staff">"Back to the queue"</a></p>
         <div class="title-row">
             <h1><span class="visually-hidden">"Request "</span><span class="reference">{reference.clone()}</span></h1>
-            <CopyButton text=reference.clone() what="the reference"/>
+            <CopyButton text=reference.clone() what="the reference" lang=Language::En/>
         </div>
         <p class="lead">{case.kind.staff_label()}</p>
         <p class="jump"><a href="#actions">"Go to the actions"</a></p>
