@@ -55,23 +55,14 @@ struct Words {
 }
 
 fn words(lang: Language) -> Words {
-    match lang {
-        Language::En => Words {
-            statement: "statement",
-            disagree: "disagree",
-            future_disclosure: "future disclosure",
-            appeal: "appeal",
-            hhs: "Health and Human Services",
-            attorney_general: "Attorney General",
-        },
-        Language::Es => Words {
-            statement: "declaración",
-            disagree: "desacuerdo",
-            future_disclosure: "divulgación futura",
-            appeal: "apela",
-            hhs: "Salud y Servicios Humanos",
-            attorney_general: "Fiscal General",
-        },
+    use app::text::letters;
+    Words {
+        statement: letters::required_statement(lang),
+        disagree: letters::required_disagree(lang),
+        future_disclosure: letters::required_future_disclosure(lang),
+        appeal: letters::required_appeal(lang),
+        hhs: letters::required_hhs(lang),
+        attorney_general: letters::required_attorney_general(lang),
     }
 }
 
