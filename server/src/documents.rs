@@ -4,7 +4,7 @@
 //! written by the case desk with the event that tells of them, opened for
 //! staff by the case desk with an access-log entry, and deleted by the purge.
 
-use app::domain::documents::{DocumentEntry, DocumentKind, display_name, size_label};
+use app::domain::documents::{DocumentEntry, DocumentKind, Refused, display_name};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -20,25 +20,18 @@ pub struct DocumentLimits {
 }
 
 impl DocumentLimits {
-    /// The largest body the documents form may send: every byte the request
-    /// may still take, and room for the form's own parts around them.
-    pub fn body_limit(&self) -> u64 {
-        self.per_request.saturating_add(64 * 1024)
-    }
-
-    pub fn too_large(&self, name: &str) -> String {
-        format!(
-            "{} is larger than {}, so nothing was sent. Please send a smaller copy.",
-            name,
-            size_label(self.per_file)
-        )
-    }
-
-    pub fn too_much(&self) -> String {
-        format!(
-            "Together your documents would be larger than {}, the most one request can hold, so nothing was sent.",
-            size_label(self.per_request)
-        )
+    /// Why a file of `size` bytes, bringing the request to `total`, cannot
+    /// be kept. The streamed body asks as each part arrives and [`accept`]
+    /// asks again, so a sending is refused for the same reason however far
+    /// it got.
+    pub fn over(&self, name: &str, size: u64, total: u64) -> Option<Refused> {
+        if size > self.per_file {
+            Some(Refused::TooLarge { name: display_name(name), most: self.per_file })
+        } else if total > self.per_request {
+            Some(Refused::TooMuch { most: self.per_request })
+        } else {
+            None
+        }
     }
 }
 
@@ -65,34 +58,27 @@ pub struct Held {
 
 /// The files to keep, or why none is kept: one refused file refuses the
 /// sending, so the customer never wonders which of them arrived.
-pub fn accept(uploads: Vec<Upload>, held: Held, limits: &DocumentLimits) -> Result<Vec<Accepted>, String> {
+pub fn accept(uploads: Vec<Upload>, held: Held, limits: &DocumentLimits) -> Result<Vec<Accepted>, Refused> {
     if uploads.is_empty() {
-        return Err("Choose at least one file to send.".to_owned());
+        return Err(Refused::NoneChosen);
     }
     if held.count + uploads.len() as u64 > limits.count {
         return Err(match limits.count.saturating_sub(held.count) {
-            0 => {
-                format!("This request already holds {} documents, the most it can, so nothing was sent.", limits.count)
-            }
-            left => format!("You can send {left} more document(s) for this request, so nothing was sent."),
+            0 => Refused::Full { most: limits.count },
+            left => Refused::OnlyMore { left },
         });
     }
     let mut total = held.bytes;
     let mut accepted = Vec::with_capacity(uploads.len());
     for upload in uploads {
+        let size = upload.bytes.len() as u64;
+        total += size;
+        if let Some(why) = limits.over(&upload.name, size, total) {
+            return Err(why);
+        }
         let name = display_name(&upload.name);
-        if upload.bytes.len() as u64 > limits.per_file {
-            return Err(limits.too_large(&name));
-        }
-        total += upload.bytes.len() as u64;
-        if total > limits.per_request {
-            return Err(limits.too_much());
-        }
         let Some(kind) = DocumentKind::sniff(&upload.bytes) else {
-            return Err(format!(
-                "{name} is not a PDF, JPEG or PNG file, whatever its name says, so nothing was sent. \
-                 Please send a PDF, JPEG or PNG."
-            ));
+            return Err(Refused::NotAccepted { name });
         };
         accepted.push(Accepted { name, kind, bytes: upload.bytes });
     }
@@ -159,6 +145,8 @@ pub enum ListError {
 
 #[cfg(test)]
 mod tests {
+    use app::domain::Language;
+
     use super::*;
 
     const LIMITS: DocumentLimits = DocumentLimits { per_file: 100, per_request: 150, count: 3 };
@@ -177,18 +165,29 @@ mod tests {
             Held::default(),
             &LIMITS,
         );
-        assert!(refused.is_err_and(|why| why.starts_with("photo.png is not a PDF")));
+        assert_eq!(refused.as_ref().err(), Some(&Refused::NotAccepted { name: "photo.png".into() }));
+        assert!(refused.is_err_and(|why| why.message(Language::En).starts_with("photo.png is not a PDF")));
     }
 
     #[test]
     fn limits_per_file_per_request_and_in_number() {
+        let refused = |uploads, held| accept(uploads, held, &LIMITS).err();
         let big = [b'%'; 101];
-        assert!(accept(vec![upload("big.pdf", &big)], Held::default(), &LIMITS).is_err_and(|w| w.contains("larger")));
-        let held = Held { count: 1, bytes: 100 };
+        let too_large = refused(vec![upload(" big.pdf\n", &big)], Held::default()).expect("too large");
+        assert_eq!(too_large, Refused::TooLarge { name: "big.pdf".into(), most: 100 });
+        assert_eq!(
+            too_large.message(Language::En),
+            "big.pdf is larger than 100 bytes, so nothing was sent. Please send a smaller copy."
+        );
+        assert!(too_large.message(Language::Es).starts_with("big.pdf pesa más de 100 bytes"));
         let pdf = [b"%PDF-".as_slice(), &[b'x'; 55]].concat();
-        assert!(accept(vec![upload("a.pdf", &pdf)], held, &LIMITS).is_err_and(|w| w.contains("Together")));
-        let three = Held { count: 3, bytes: 0 };
-        assert!(accept(vec![upload("a.pdf", b"%PDF-")], three, &LIMITS).is_err_and(|w| w.contains("already holds")));
-        assert!(accept(Vec::new(), Held::default(), &LIMITS).is_err());
+        let too_much = refused(vec![upload("a.pdf", &pdf)], Held { count: 1, bytes: 100 });
+        assert_eq!(too_much, Some(Refused::TooMuch { most: 150 }));
+        assert!(too_much.is_some_and(|why| why.message(Language::En).starts_with("Together")));
+        let one = vec![upload("a.pdf", b"%PDF-")];
+        assert_eq!(refused(one, Held { count: 3, bytes: 0 }), Some(Refused::Full { most: 3 }));
+        let two = vec![upload("a.pdf", b"%PDF-"), upload("b.pdf", b"%PDF-")];
+        assert_eq!(refused(two, Held { count: 2, bytes: 0 }), Some(Refused::OnlyMore { left: 1 }));
+        assert_eq!(refused(Vec::new(), Held::default()), Some(Refused::NoneChosen));
     }
 }

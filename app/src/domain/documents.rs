@@ -138,15 +138,6 @@ pub struct DocumentsRefusal {
     pub message: String,
 }
 
-/// The most a request's documents may be: in number, one file's size and
-/// all of them together, in bytes.
-#[derive(Clone, Copy, Debug)]
-pub struct Allowance {
-    pub count: u64,
-    pub per_file: u64,
-    pub per_request: u64,
-}
-
 /// Why a sending of documents is refused. One refused file refuses the
 /// sending, so the customer never wonders which of them arrived.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -196,34 +187,6 @@ impl Refused {
     }
 }
 
-/// The first reason the files sent, each (name as sent, bytes), cannot be
-/// kept by a request that holds `held` documents of `held_bytes` bytes.
-pub fn refusal(files: &[(&str, &[u8])], held: u64, held_bytes: u64, allowance: &Allowance) -> Option<Refused> {
-    if files.is_empty() {
-        return Some(Refused::NoneChosen);
-    }
-    if held + files.len() as u64 > allowance.count {
-        return Some(match allowance.count.saturating_sub(held) {
-            0 => Refused::Full { most: allowance.count },
-            left => Refused::OnlyMore { left },
-        });
-    }
-    let mut total = held_bytes;
-    files.iter().find_map(|(name, bytes)| {
-        let size = bytes.len() as u64;
-        total += size;
-        if size > allowance.per_file {
-            Some(Refused::TooLarge { name: display_name(name), most: allowance.per_file })
-        } else if total > allowance.per_request {
-            Some(Refused::TooMuch { most: allowance.per_request })
-        } else if DocumentKind::sniff(bytes).is_none() {
-            Some(Refused::NotAccepted { name: display_name(name) })
-        } else {
-            None
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,22 +223,14 @@ mod tests {
     }
 
     #[test]
-    fn a_sending_is_refused_for_the_first_file_that_cannot_be_kept_in_the_customer_s_language() {
-        let allowance = Allowance { count: 3, per_file: 10, per_request: 15 };
-        let pdf: &[u8] = b"%PDF-1.7";
-        assert_eq!(refusal(&[("a.pdf", pdf)], 0, 0, &allowance), None);
-        assert_eq!(refusal(&[], 0, 0, &allowance), Some(Refused::NoneChosen));
-        assert_eq!(refusal(&[("a.pdf", pdf)], 3, 0, &allowance), Some(Refused::Full { most: 3 }));
-        assert_eq!(refusal(&[("a.pdf", pdf), ("b.pdf", pdf)], 2, 0, &allowance), Some(Refused::OnlyMore { left: 1 }));
-        assert_eq!(refusal(&[("a.pdf", pdf)], 0, 10, &allowance), Some(Refused::TooMuch { most: 15 }));
-        let big = b"%PDF-1.7 and more";
-        let too_large = refusal(&[("big.pdf", big)], 0, 0, &allowance).unwrap();
+    fn a_refusal_is_told_in_the_customer_s_language() {
+        let too_large = Refused::TooLarge { name: "big.pdf".into(), most: 10 };
         assert_eq!(
             too_large.message(Language::En),
             "big.pdf is larger than 10 bytes, so nothing was sent. Please send a smaller copy."
         );
         assert!(too_large.message(Language::Es).starts_with("big.pdf pesa más de 10 bytes"));
-        let script = refusal(&[("x.pdf", b"<script>")], 0, 0, &allowance).unwrap();
-        assert_eq!(script, Refused::NotAccepted { name: "x.pdf".into() });
+        let too_much = Refused::TooMuch { most: 3 * 1024 * 1024 / 2 };
+        assert!(too_much.message(Language::Es).contains("1,5 MB"), "{}", too_much.message(Language::Es));
     }
 }

@@ -2,7 +2,7 @@
 //! tracking forms because the files are read as they stream in.
 
 use app::domain::access::{Action, Actor, permits};
-use app::domain::documents::{self as documents_rules, Allowance, DOCUMENTS_FIELD, DocumentsRefusal, Refused};
+use app::domain::documents::{DOCUMENTS_FIELD, DocumentsRefusal, Refused};
 use app::domain::tracking;
 use app::domain::workflow::CustomerAction;
 use app::text::tracking as told;
@@ -46,7 +46,6 @@ pub(super) async fn send_documents(
     let refused = |why: Refused| why.message(lang);
     let limits = state.documents;
     let held = state.desk.documents_held(&tracked).await.map_err(HttpError::Case)?;
-    let room = limits.per_request.saturating_sub(held.bytes);
     let unreadable = |status, detail| HttpError::UnreadableForm { status, detail };
     let mut multipart = Multipart::from_request(Request::from_parts(parts.clone(), body), &state)
         .await
@@ -64,13 +63,8 @@ pub(super) async fn send_documents(
         while let Some(chunk) = field.chunk().await.map_err(|error| unreadable(error.status(), error.body_text()))? {
             read += chunk.len() as u64;
             bytes.extend_from_slice(&chunk);
-            if bytes.len() as u64 > limits.per_file {
-                let too_large = Refused::TooLarge { name: documents_rules::display_name(&name), most: limits.per_file };
-                return Ok(refuse(StatusCode::PAYLOAD_TOO_LARGE, refused(too_large)).await);
-            }
-            if read > room {
-                let too_much = Refused::TooMuch { most: limits.per_request };
-                return Ok(refuse(StatusCode::PAYLOAD_TOO_LARGE, refused(too_much)).await);
+            if let Some(why) = limits.over(&name, bytes.len() as u64, held.bytes + read) {
+                return Ok(refuse(StatusCode::PAYLOAD_TOO_LARGE, refused(why)).await);
             }
         }
         // A form sent with no file chosen still carries one empty part.
@@ -78,16 +72,9 @@ pub(super) async fn send_documents(
             uploads.push(Upload { name, bytes });
         }
     }
-    // The rules' own reasons, in the customer's language; the server's
-    // check below still guards what is kept.
-    let allowance = Allowance { count: limits.count, per_file: limits.per_file, per_request: limits.per_request };
-    let files: Vec<(&str, &[u8])> = uploads.iter().map(|u| (u.name.as_str(), u.bytes.as_slice())).collect();
-    if let Some(why) = documents_rules::refusal(&files, held.count, held.bytes, &allowance) {
-        return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, refused(why)).await);
-    }
     let accepted = match documents::accept(uploads, held, &limits) {
         Ok(accepted) => accepted,
-        Err(message) => return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, message).await),
+        Err(why) => return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, refused(why)).await),
     };
     // Through an old link the files are kept, sealed and unseen, until
     // the customer follows the confirmation link mailed to them.
