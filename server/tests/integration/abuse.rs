@@ -115,6 +115,16 @@ async fn one_address_cannot_flood_the_public_forms(backend: Backend) {
     let tracking = app.submit("/amendment", AMENDMENT).await;
     assert_offers_the_phone(&post_from(&app, flooder, &format!("{tracking}/resend"), &[]).await);
 
+    // A customer who chose Spanish is told in Spanish, phones and all.
+    let pairs = opt_out("persona@example.com");
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(name, value)| (*name, value.as_str())).collect();
+    let spanish = app.send(form_from(flooder, "/opt-out", &pairs, &[("cookie", "lang=es")])).await;
+    assert_eq!(spanish.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(spanish.body.contains("lang=\"es\""), "{}", spanish.body);
+    let text = spanish.main_text();
+    assert!(text.contains("no se envió ni se guardó nada más"), "{text}");
+    assert!(text.contains("1-800-555-0199") && text.contains("1-800-555-0142"), "{text}");
+
     let neighbour = post_from(&app, "198.51.100.8", "/opt-out", &opt_out("person4@example.com")).await;
     assert_eq!(neighbour.status, StatusCode::SEE_OTHER, "another address has its own count");
     assert_eq!(stored_requests(&app).await, 5, "three from the flooder, the amendment, the neighbour's");
