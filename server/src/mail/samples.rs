@@ -28,16 +28,26 @@ pub const ATTORNEY_GENERAL: &str = "Office of the Attorney General of Virginia, 
 
 /// The extended deadline, in `lang` as the letter writes it.
 pub fn new_date(lang: Language) -> String {
-    long_date_in(day(2027, 2, 23), lang)
+    long_date_in(EXTENDED_TO, lang)
 }
 
 /// The day the sample opt-out took effect, in `lang`.
 pub fn effective_on(lang: Language) -> String {
-    long_date_in(day(2026, 12, 7), lang)
+    long_date_in(EFFECTIVE_ON, lang)
 }
 
-fn day(year: i32, month: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year, month, day).expect("a real day")
+const RECEIVED_ON: NaiveDate = day(2026, 11, 25);
+const ANSWER_BY: NaiveDate = day(2027, 1, 24);
+const EXTENDED_TO: NaiveDate = day(2027, 2, 23);
+const EFFECTIVE_ON: NaiveDate = day(2026, 12, 7);
+
+/// A day of the samples, checked when the binary is compiled: a sample
+/// date that is no day stops the build, never a letter.
+const fn day(year: i32, month: u32, day: u32) -> NaiveDate {
+    match NaiveDate::from_ymd_opt(year, month, day) {
+        Some(date) => date,
+        None => panic!("a sample date is a real day"),
+    }
 }
 
 /// The owned values the sample letters borrow, in one language.
@@ -67,7 +77,7 @@ impl Sample {
                 records_changed: RECORDS_CHANGED.to_owned(),
                 reason: "The plan name was already right.".to_owned(),
             },
-            opted_out: Outcome::OptOutApplied { effective_on: day(2026, 12, 7) },
+            opted_out: Outcome::OptOutApplied { effective_on: EFFECTIVE_ON },
             resolved: Outcome::ComplaintResolved {
                 category: ComplaintCategory::UnwantedMarketing,
                 resolution: RESOLUTION.to_owned(),
@@ -109,11 +119,11 @@ impl Sample {
                 reference,
                 kind: RequestKind::Amendment,
                 summary: "Amend insurance information",
-                received_on: long_date_in(day(2026, 11, 25), lang),
+                received_on: long_date_in(RECEIVED_ON, lang),
                 tracking_url: TRACKING_URL,
                 verify_url: Some(ACTION_URL),
                 valid_hours: 72,
-                answer_by: Some(long_date_in(day(2027, 1, 24), lang)),
+                answer_by: Some(long_date_in(ANSWER_BY, lang)),
                 agent: None,
                 on_behalf_of: None,
             },
@@ -140,7 +150,7 @@ impl Sample {
                 reference,
                 kind: RequestKind::Amendment,
                 reason: REASON,
-                old_date: long_date_in(day(2027, 1, 24), lang),
+                old_date: long_date_in(ANSWER_BY, lang),
                 new_date: new_date(lang),
                 citation: "45 CFR 164.526(b)(2)",
             },
