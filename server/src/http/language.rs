@@ -4,19 +4,21 @@
 //! whatever the choice; a request keeps the language it was made in.
 
 use app::domain::Language;
-use axum::extract::{Path, Query, Request};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use tower_sessions::cookie::{Cookie, SameSite};
 
+use super::AppState;
 use super::routes::Routes;
 
 /// The cookie's name. Its value is a language's code, nothing more.
 const COOKIE: &str = "lang";
 
 /// A year: the choice outlives a browser's session, as a setting should.
-const REMEMBERED_SECONDS: u32 = 365 * 24 * 3600;
+const REMEMBERED: time::Duration = time::Duration::days(365);
 
 tokio::task_local! {
     /// The language of the request being answered, for answers made
@@ -34,10 +36,10 @@ pub fn chosen(headers: &HeaderMap) -> Language {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .and_then(|(_, code)| Language::parse(code.trim()));
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == COOKIE)
+        .and_then(|cookie| Language::parse(cookie.value()));
     cookie.unwrap_or_else(|| {
         Language::preferred(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default())
     })
@@ -75,17 +77,19 @@ struct Back {
 /// The switch: remembers the language and goes back to the page it was
 /// followed from. Only a path on this site is gone back to, so the link
 /// cannot be made to send someone elsewhere.
-async fn switch(Path(code): Path<String>, Query(back): Query<Back>) -> Response {
+async fn switch(State(state): State<AppState>, Path(code): Path<String>, Query(back): Query<Back>) -> Response {
     let Some(lang) = Language::parse(&code) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let next = back.next.filter(|path| is_local(path)).unwrap_or_else(|| "/".to_owned());
-    let cookie = format!("{COOKIE}={lang}; Path=/; Max-Age={REMEMBERED_SECONDS}; SameSite=Lax; HttpOnly");
-    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, next)]).into_response();
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
-    response
+    let cookie = Cookie::build((COOKIE, lang.as_str()))
+        .path("/")
+        .max_age(REMEMBERED)
+        .same_site(SameSite::Lax)
+        .http_only(true)
+        .secure(state.sessions.secure)
+        .build();
+    (StatusCode::SEE_OTHER, [(header::LOCATION, next), (header::SET_COOKIE, cookie.to_string())]).into_response()
 }
 
 fn is_staff_path(path: &str) -> bool {
