@@ -18,7 +18,7 @@ use axum::http::{Request, StatusCode, header};
 use chrono::Utc;
 use common::smtp::SmtpSink;
 use common::staff::PASSWORD;
-use common::{Backend, COMPLAINT, Reply, TestApp, WAIT};
+use common::{AMENDMENT, Backend, COMPLAINT, Reply, TestApp, WAIT};
 use sea_orm::sea_query::Expr;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use server::config::Config;
@@ -46,15 +46,6 @@ fn opt_out(email: &str) -> Vec<(&'static str, String)> {
         ("joint_account", "just_me".into()),
     ]
 }
-
-const AMENDMENT: &[(&str, &str)] = &[
-    ("full_name", "Grace Hopper"),
-    ("email", "grace@example.com"),
-    ("category", "insurance"),
-    ("current_information", "Member number 1234"),
-    ("corrected_information", "Member number 4321"),
-    ("reason", "The digits were swapped."),
-];
 
 async fn start(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
     TestApp::start_with(backend, SmtpSink::start().await, adjust).await

@@ -9,19 +9,10 @@ use app::domain::{EventKind, RequestStatus, Role};
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use common::staff::StaffBrowser;
-use common::{Backend, TestApp, WAIT};
+use common::{AMENDMENT, Backend, TestApp, WAIT};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use server::db::entities::{request, request_event};
-
-const AMENDMENT: &[(&str, &str)] = &[
-    ("full_name", "Grace Hopper"),
-    ("email", "grace@example.com"),
-    ("category", "insurance"),
-    ("current_information", "Member number 1234"),
-    ("corrected_information", "Member number 4321"),
-    ("reason", "The digits were swapped."),
-];
 
 /// The portal answering to the CCPA as well, whose rule limits a statement
 /// to 250 words.

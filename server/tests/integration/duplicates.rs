@@ -8,19 +8,10 @@ use app::domain::{EventKind, RequestStatus, Role};
 use axum::http::StatusCode;
 use chrono::{Days, Duration};
 use common::staff::StaffBrowser;
-use common::{OPT_OUT, TestApp, WAIT};
+use common::{AMENDMENT, OPT_OUT, TestApp, WAIT};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use server::db::entities::request;
-
-const AMENDMENT: &[(&str, &str)] = &[
-    ("full_name", "Grace Hopper"),
-    ("email", "grace@example.com"),
-    ("category", "insurance"),
-    ("current_information", "Member number 1234"),
-    ("corrected_information", "Member number 4321"),
-    ("reason", "The digits were swapped."),
-];
 
 /// The same opt-out again, the address typed differently: the blind index
 /// compares it normalised.

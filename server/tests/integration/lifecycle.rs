@@ -8,22 +8,13 @@ use app::domain::{EventKind, RequestKind, RequestStatus, Role};
 use axum::http::StatusCode;
 use chrono::{Days, Duration, Utc};
 use common::staff::StaffBrowser;
-use common::{COMPLAINT, TestApp, WAIT};
+use common::{AMENDMENT, COMPLAINT, TestApp, WAIT};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use server::clocks::ClockState;
 use server::db::entities::{request, request_event, revocation_link};
 use server::vault::rotate::{Rotation, rotate};
 use server::vault::rows::ClockColumn;
-
-const AMENDMENT: &[(&str, &str)] = &[
-    ("full_name", "Grace Hopper"),
-    ("email", "grace@example.com"),
-    ("category", "insurance"),
-    ("current_information", "Member number 1234"),
-    ("corrected_information", "Member number 4321"),
-    ("reason", "The digits were swapped."),
-];
 
 /// The organisation's time zone in the tests' configuration.
 const ZONE: chrono_tz::Tz = chrono_tz::America::New_York;
