@@ -62,7 +62,7 @@ impl CaseDesk {
         let mut page = self.queue_page(viewer, query, PAGE_SIZE).await?;
         if page.next.is_some() || !query.after.is_empty() {
             let counted = self
-                .matching(viewer, query)
+                .matching(viewer, query, Walk::Filter)
                 .select_only()
                 .column(request::Column::Id)
                 .limit(COUNTED_AT_MOST + 1)
@@ -77,11 +77,13 @@ impl CaseDesk {
         Ok(page)
     }
 
-    /// The requests a view lists, before its order and its pages.
-    fn matching(&self, viewer: &Viewer, query: &QueueQuery) -> Select<request::Entity> {
+    /// The requests a view lists, before its order and its pages; `walk`
+    /// says what the query is for (see [`status_condition`]).
+    fn matching(&self, viewer: &Viewer, query: &QueueQuery, walk: Walk) -> Select<request::Entity> {
         let clocks = &self.clocks;
         let backend = self.read.get_database_backend();
-        let mut select = request::Entity::find().filter(status_condition(backend, query.status(), query.unverified));
+        let mut select =
+            request::Entity::find().filter(status_condition(backend, query.status(), query.unverified, walk));
         if let Some(kind) = query.kind {
             select = select.filter(request::Column::Kind.eq(kind.as_str()));
         }
@@ -127,7 +129,7 @@ impl CaseDesk {
     /// counting; [`Self::queue`] counts for the others.
     pub async fn queue_page(&self, viewer: &Viewer, query: &QueueQuery, size: u64) -> Result<QueuePage, CaseError> {
         let clocks = &self.clocks;
-        let mut select = self.matching(viewer, query);
+        let mut select = self.matching(viewer, query, Walk::SortOrder);
         let sort = query.sort();
         let cursor = Cursor::decode(&query.after);
         select = match (sort, cursor) {
@@ -221,17 +223,34 @@ fn open_statuses() -> Condition {
     Condition::all().add(request::Column::Status.is_in(open))
 }
 
-/// The statuses a view admits. The status index narrows a view only to the
-/// few open statuses: finished ones are nearly all of a long history, and
-/// SQLite, which keeps no statistics here, would walk them all through that
-/// index and sort them. So when any finished status is admitted, a unary
-/// plus keeps SQLite off the index and it walks the sort order's own index
-/// instead. PostgreSQL keeps statistics and chooses for itself.
-fn status_condition(backend: DbBackend, filter: StatusFilter, include_unverified: bool) -> Condition {
+/// Which index SQLite should walk for a view's rows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    /// A page: the sort order's index, so that the first rows found are
+    /// the page and nothing is sorted.
+    SortOrder,
+    /// A count, in no order: the status index, unless every status is
+    /// admitted, when it narrows nothing.
+    Filter,
+}
+
+/// The statuses a view admits. For a page, the status index narrows a view
+/// only to the few open statuses: finished ones are nearly all of a long
+/// history, and SQLite, which keeps no statistics here, would walk them all
+/// through that index and sort them. So when any finished status is
+/// admitted, a unary plus keeps SQLite off the index and it walks the sort
+/// order's own index instead. A count sorts nothing, and counting the
+/// denied requests through the status index takes 0.2 ms at a million
+/// requests against 45 ms down the sort order (2026-12-07). PostgreSQL
+/// keeps statistics and chooses for itself.
+fn status_condition(backend: DbBackend, filter: StatusFilter, include_unverified: bool, walk: Walk) -> Condition {
     let admitted: Vec<RequestStatus> =
         RequestStatus::ALL.iter().copied().filter(|status| filter.admits(*status, include_unverified)).collect();
-    let only_open = admitted.iter().all(|status| status.is_open());
-    let column = if backend == DbBackend::Sqlite && !only_open {
+    let indexed = match walk {
+        Walk::SortOrder => admitted.iter().all(|status| status.is_open()),
+        Walk::Filter => filter != StatusFilter::All,
+    };
+    let column = if backend == DbBackend::Sqlite && !indexed {
         Expr::cust(r#"+"requests"."status""#)
     } else {
         Expr::col((request::Entity, request::Column::Status))
@@ -276,4 +295,52 @@ fn search_condition(vault: &Vault, search: &str) -> Condition {
         return Condition::all().add(Expr::cust("1 = 0"));
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ConnectionTrait, QueryTrait, Statement};
+
+    use super::*;
+
+    async fn plan_of(select: Select<request::Entity>) -> Vec<String> {
+        let db = crate::db::connect("sqlite::memory:", crate::db::Durability::Full).await.expect("a database");
+        crate::db::migrate(&db).await.expect("migrated");
+        let query = select.select_only().column(request::Column::Id).build(DbBackend::Sqlite);
+        let explain = Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            format!("EXPLAIN QUERY PLAN {}", query.sql),
+            query.values.map(|values| values.0).unwrap_or_default(),
+        );
+        db.query_all_raw(explain)
+            .await
+            .expect("a plan")
+            .iter()
+            .map(|row| row.try_get_by_index::<String>(3).expect("a step"))
+            .collect()
+    }
+
+    fn by_status(filter: StatusFilter, walk: Walk) -> Select<request::Entity> {
+        request::Entity::find().filter(status_condition(DbBackend::Sqlite, filter, false, walk))
+    }
+
+    /// Counting the denied requests by reading every entry of an index until
+    /// a thousand denied ones were found took 45 ms at a million requests.
+    #[tokio::test]
+    async fn a_count_of_one_status_searches_the_status_index() {
+        let plan = plan_of(by_status(StatusFilter::Denied, Walk::Filter)).await;
+        assert!(
+            plan.iter().any(|step| step.starts_with("SEARCH requests USING COVERING INDEX idx_requests_status")),
+            "{plan:#?}"
+        );
+    }
+
+    /// A page of finished requests walks its sort order instead, so that it
+    /// stops at its fiftieth row and sorts nothing.
+    #[tokio::test]
+    async fn a_page_of_finished_requests_keeps_off_the_status_index() {
+        let page = by_status(StatusFilter::Denied, Walk::SortOrder).order_by_desc(request::Column::ReceivedAt);
+        let plan = plan_of(page).await;
+        assert!(!plan.iter().any(|step| step.contains("idx_requests_status")), "{plan:#?}");
+    }
 }
