@@ -29,6 +29,7 @@ mod m20261210_000020_held_documents;
 mod m20261210_000030_agents;
 mod m20261210_000040_request_language;
 mod m20261211_000010_letter_language;
+mod m20261212_000010_name_search;
 
 pub struct Migrator;
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000030_agents::Migration),
             Box::new(m20261210_000040_request_language::Migration),
             Box::new(m20261211_000010_letter_language::Migration),
+            Box::new(m20261212_000010_name_search::Migration),
         ]
     }
 }
