@@ -299,25 +299,10 @@ fn search_condition(vault: &Vault, search: &str) -> Condition {
 
 #[cfg(test)]
 mod tests {
-    use sea_orm::{ConnectionTrait, QueryTrait, Statement};
-
     use super::*;
 
     async fn plan_of(select: Select<request::Entity>) -> Vec<String> {
-        let db = crate::db::connect("sqlite::memory:", crate::db::Durability::Full).await.expect("a database");
-        crate::db::migrate(&db).await.expect("migrated");
-        let query = select.select_only().column(request::Column::Id).build(DbBackend::Sqlite);
-        let explain = Statement::from_sql_and_values(
-            DbBackend::Sqlite,
-            format!("EXPLAIN QUERY PLAN {}", query.sql),
-            query.values.map(|values| values.0).unwrap_or_default(),
-        );
-        db.query_all_raw(explain)
-            .await
-            .expect("a plan")
-            .iter()
-            .map(|row| row.try_get_by_index::<String>(3).expect("a step"))
-            .collect()
+        crate::db::plan_of(select.select_only().column(request::Column::Id)).await
     }
 
     fn by_status(filter: StatusFilter, walk: Walk) -> Select<request::Entity> {

@@ -117,6 +117,27 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
 
+/// The steps of SQLite's plan for `select` on a freshly migrated database,
+/// for tests that hold a query to the indexes it was written for.
+#[cfg(test)]
+pub(crate) async fn plan_of(select: impl sea_orm::QueryTrait) -> Vec<String> {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let db = connect("sqlite::memory:", Durability::Full).await.expect("a database");
+    migrate(&db).await.expect("migrated");
+    let query = select.build(DbBackend::Sqlite);
+    let explain = Statement::from_sql_and_values(
+        DbBackend::Sqlite,
+        format!("EXPLAIN QUERY PLAN {}", query.sql),
+        query.values.map(|values| values.0).unwrap_or_default(),
+    );
+    db.query_all_raw(explain)
+        .await
+        .expect("a plan")
+        .iter()
+        .map(|row| row.try_get_by_index::<String>(3).expect("a step"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};

@@ -110,8 +110,6 @@ fn earlier_open_query(id: i64, who: &Identity) -> Option<Select<request::Entity>
 
 #[cfg(test)]
 mod tests {
-    use sea_orm::{ConnectionTrait, DbBackend, QueryTrait, Statement};
-
     use super::*;
 
     /// Every way the lookup may find a person is a search of an index on
@@ -120,26 +118,12 @@ mod tests {
     /// them at every submission, and intake slowed with every request.
     #[tokio::test]
     async fn the_duplicate_lookup_searches_its_indexes() {
-        let db = crate::db::connect("sqlite::memory:", crate::db::Durability::Full).await.expect("a database");
-        crate::db::migrate(&db).await.expect("migrated");
         let who = Identity {
             kind: RequestKind::OptOut,
             email_index: Some("email".into()),
             account_index: Some("account".into()),
         };
-        let query = earlier_open_query(1_000, &who).expect("a lookup").build(DbBackend::Sqlite);
-        let explain = Statement::from_sql_and_values(
-            DbBackend::Sqlite,
-            format!("EXPLAIN QUERY PLAN {}", query.sql),
-            query.values.map(|values| values.0).unwrap_or_default(),
-        );
-        let plan: Vec<String> = db
-            .query_all_raw(explain)
-            .await
-            .expect("a plan")
-            .iter()
-            .map(|row| row.try_get_by_index::<String>(3).expect("a step"))
-            .collect();
+        let plan = crate::db::plan_of(earlier_open_query(1_000, &who).expect("a lookup")).await;
         let searches: Vec<&String> = plan.iter().filter(|step| step.contains("SEARCH requests")).collect();
         assert_eq!(searches.len(), 2, "{plan:#?}");
         assert!(searches.iter().any(|step| step.contains("email_index=?") && !step.contains("account")), "{plan:#?}");
