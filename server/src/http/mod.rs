@@ -192,6 +192,7 @@ pub fn router(state: AppState) -> Router {
             Duration::from_secs(30),
         ))
         .layer(axum::middleware::from_fn_with_state(state.headers.clone(), headers::secure))
+        .layer(headers::compression())
         .layer(axum::middleware::from_fn(language::choose))
         .with_state(state)
 }

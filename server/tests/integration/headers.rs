@@ -13,6 +13,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::staff::PASSWORD;
 use common::{COMPLAINT, Reply, TestApp};
+use http_body_util::BodyExt;
 use sea_orm::{ConnectionTrait, Statement};
 use server::config::Config;
 use tower::ServiceExt;
@@ -175,6 +176,64 @@ async fn private_answers_are_never_stored(app: TestApp) {
     assert_eq!(header(&api, header::CACHE_CONTROL), "no-store");
 }
 
+/// A GET as a browser that takes gzip sends it, signed in with `cookie`.
+async fn get_gzip(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let request = Request::get(path)
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .expect("a request");
+    let (parts, body) = app.app.router().oneshot(request).await.expect("the router answers").into_parts();
+    (parts.status, parts.headers, body.collect().await.expect("a readable body").to_bytes().to_vec())
+}
+
+/// Customer pages travel compressed (a phone downloads a quarter of the
+/// amendment form's page), and nothing private does: a page carrying a
+/// lasting secret beside what someone else can put on it would give the
+/// secret away to anyone who can see its compressed size (BREACH).
+async fn only_public_pages_travel_compressed(app: TestApp) {
+    let addresses = every_get_address(&app).await;
+    let admin = app.staff_member("admin@example.com", Role::Admin).await;
+    let mut compressed = 0;
+    for (route, path) in &addresses {
+        let (status, headers, _) = get_gzip(&app, path, &admin.cookie).await;
+        let said = |name| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        let private = PRIVATE.iter().any(|area| path.starts_with(area));
+        if private {
+            assert_eq!(said(header::CONTENT_ENCODING), "", "GET {route} ({status}) is private");
+        } else if said(header::CONTENT_TYPE).starts_with("text/html") {
+            assert_eq!(said(header::CONTENT_ENCODING), "gzip", "GET {route} ({status})");
+            let vary: Vec<&str> = headers.get_all(header::VARY).iter().filter_map(|v| v.to_str().ok()).collect();
+            assert!(vary.contains(&"accept-encoding"), "GET {route}: Vary {vary:?}");
+            compressed += 1;
+        }
+    }
+    assert!(compressed >= 5, "the home page, the three forms and the link request: {compressed} compressed");
+
+    let (status, headers, body) = get_gzip(&app, "/amendment", "").await;
+    assert_eq!(
+        (status, headers.get(header::CONTENT_ENCODING).map(|v| v.as_bytes())),
+        (StatusCode::OK, Some(&b"gzip"[..]))
+    );
+    let mut page = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&body[..]), &mut page).expect("gzip");
+    assert!(page.contains("<form id=\"request-form\"") && page.contains("name=\"corrected_information\""), "{page}");
+
+    // A form sent back shows what was typed.
+    let refused = app
+        .send(
+            Request::post("/complaint")
+                .header(header::ACCEPT_ENCODING, "gzip")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from("full_name=Grace+Hopper"))
+                .expect("a request"),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(header(&refused, header::CONTENT_ENCODING), "");
+    assert!(refused.body.contains("Grace Hopper"));
+}
+
 /// Signs in on a router that may not be the test app's own; returns the
 /// session cookie as the browser receives it.
 async fn sign_in_cookie(router: axum::Router, email: &str) -> (Reply, String) {
@@ -232,6 +291,7 @@ async fn over_https_the_session_cookie_and_hsts_hold_the_browser_to_tls(app: Tes
 on_both_databases!(
     every_page_runs_only_its_own_scripts,
     private_answers_are_never_stored,
+    only_public_pages_travel_compressed,
     over_https_the_session_cookie_and_hsts_hold_the_browser_to_tls,
 );
 

@@ -52,9 +52,11 @@ pub struct AmendmentForm {
     pub notify_3_name: String,
     #[validate(length(max = limits::EMAIL))]
     pub notify_3_email: String,
-    /// Who asks for the customer, when it is not the customer.
-    #[serde(flatten)]
-    pub agent: AgentFields,
+    /// Who asks for the customer, when it is not the customer: see
+    /// [`AgentFields`].
+    pub agent_name: String,
+    pub agent_email: String,
+    pub agent_relationship: String,
 }
 
 /// The name and email fields of each row of persons to tell.
@@ -125,7 +127,9 @@ impl RequestForm for AmendmentForm {
             },
         };
         let notify = self.named_persons(&mut errors, lang);
-        let agent = self.agent.parse(&mut errors, lang);
+        let agent =
+            AgentFields { name: &self.agent_name, email: &self.agent_email, relationship: &self.agent_relationship }
+                .parse(&mut errors, lang);
         match category {
             Some(category) if errors.is_empty() => Ok(NewRequest {
                 contact: contact(&self.full_name, &self.email, &self.phone, &self.postal_address, &self.account_number),

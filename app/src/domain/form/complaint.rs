@@ -29,9 +29,11 @@ pub struct ComplaintForm {
     pub occurred_on: String,
     #[validate(custom(function = required), length(max = limits::LONG_TEXT))]
     pub description: String,
-    /// Who asks for the customer, when it is not the customer.
-    #[serde(flatten)]
-    pub agent: AgentFields,
+    /// Who asks for the customer, when it is not the customer: see
+    /// [`AgentFields`].
+    pub agent_name: String,
+    pub agent_email: String,
+    pub agent_relationship: String,
 }
 
 impl RequestForm for ComplaintForm {
@@ -65,7 +67,9 @@ impl RequestForm for ComplaintForm {
                 None
             }
         };
-        let agent = self.agent.parse(&mut errors, lang);
+        let agent =
+            AgentFields { name: &self.agent_name, email: &self.agent_email, relationship: &self.agent_relationship }
+                .parse(&mut errors, lang);
         match (category, occurred_on) {
             (Some(category), Some(occurred_on)) if errors.is_empty() => Ok(NewRequest {
                 contact: contact(&self.full_name, &self.email, &self.phone, &self.postal_address, ""),

@@ -31,9 +31,11 @@ pub struct OptOutForm {
     /// The other holders of a joint account, one name a line.
     #[validate(length(max = limits::TEXT))]
     pub other_holders: String,
-    /// Who asks for the customer, when it is not the customer.
-    #[serde(flatten)]
-    pub agent: AgentFields,
+    /// Who asks for the customer, when it is not the customer: see
+    /// [`AgentFields`].
+    pub agent_name: String,
+    pub agent_email: String,
+    pub agent_relationship: String,
 }
 
 impl RequestForm for OptOutForm {
@@ -63,7 +65,9 @@ impl RequestForm for OptOutForm {
             // the length of the asker's own name.
             errors.insert("other_holders", problems::holder_name_too_long(lang, &limits::NAME.to_string()));
         }
-        let agent = self.agent.parse(&mut errors, lang);
+        let agent =
+            AgentFields { name: &self.agent_name, email: &self.agent_email, relationship: &self.agent_relationship }
+                .parse(&mut errors, lang);
         match (scope, joint) {
             (Some(scope), Some(joint_account)) if errors.is_empty() => Ok(NewRequest {
                 contact: contact(&self.full_name, &self.email, &self.phone, &self.postal_address, &self.account_number),

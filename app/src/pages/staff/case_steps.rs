@@ -269,7 +269,7 @@ fn AmendmentOutcome(forms: CaseForms, tell: Tell) -> impl IntoView {
     let (records_changed, reason, ground, explanation) =
         (typed("records_changed"), typed("reason"), typed("ground"), typed("explanation"));
     view! {
-        <OutcomeChoice initial=outcome.clone()>
+        <OutcomeChoice>
             <SelectField
                 id="resolve-outcome"
                 name="outcome"
@@ -281,7 +281,7 @@ fn AmendmentOutcome(forms: CaseForms, tell: Tell) -> impl IntoView {
                 ])
                 selected=outcome
             />
-            <ForOutcomes wanted=vec!["accepted".to_owned(), "partly_accepted".to_owned()]>
+            <ForOutcomes wanted=&["accepted", "partly_accepted"]>
                 <TextAreaField
                     id="resolve-records-changed"
                     name="records_changed"
@@ -292,7 +292,7 @@ fn AmendmentOutcome(forms: CaseForms, tell: Tell) -> impl IntoView {
                 />
                 <TellWhom forms tell/>
             </ForOutcomes>
-            <ForOutcomes wanted=vec!["partly_accepted".to_owned()]>
+            <ForOutcomes wanted=&["partly_accepted"]>
                 <TextAreaField
                     id="resolve-reason"
                     name="reason"
@@ -301,7 +301,7 @@ fn AmendmentOutcome(forms: CaseForms, tell: Tell) -> impl IntoView {
                     value=reason
                 />
             </ForOutcomes>
-            <ForOutcomes wanted=vec!["denied".to_owned()]>
+            <ForOutcomes wanted=&["denied"]>
                 <SelectField
                     id="resolve-ground"
                     name="ground"
@@ -330,7 +330,7 @@ fn AppealOutcome(forms: CaseForms) -> impl IntoView {
     let typed = |field| forms.typed(FormName::Step, field, "");
     let (decision, explanation) = (typed("decision"), typed("explanation"));
     view! {
-        <OutcomeChoice initial=outcome.clone()>
+        <OutcomeChoice>
             <SelectField
                 id="resolve-outcome"
                 name="outcome"
@@ -341,7 +341,7 @@ fn AppealOutcome(forms: CaseForms) -> impl IntoView {
                 ])
                 selected=outcome
             />
-            <ForOutcomes wanted=vec!["granted".to_owned()]>
+            <ForOutcomes wanted=&["granted"]>
                 <TextAreaField
                     id="resolve-decision"
                     name="decision"
@@ -350,7 +350,7 @@ fn AppealOutcome(forms: CaseForms) -> impl IntoView {
                     value=decision
                 />
             </ForOutcomes>
-            <ForOutcomes wanted=vec!["denied".to_owned()]>
+            <ForOutcomes wanted=&["denied"]>
                 <TextAreaField
                     id="resolve-explanation"
                     name="explanation"
@@ -363,39 +363,63 @@ fn AppealOutcome(forms: CaseForms) -> impl IntoView {
     }
 }
 
-/// The outcome chosen in the browser.
-#[derive(Clone, Copy)]
-struct ChosenOutcome(RwSignal<String>);
-
 /// The outcome's select and the fields of each outcome, hydrated together
-/// (an island): choosing an outcome shows only its fields.
+/// (an island): choosing an outcome shows only its fields. The island
+/// takes no properties (see `request_form::FormSetup` for why): the chosen
+/// outcome is the select's, and each [`ForOutcomes`] names its outcomes in
+/// the page.
 #[island]
-fn OutcomeChoice(initial: String, children: Children) -> impl IntoView {
+fn OutcomeChoice(children: Children) -> impl IntoView {
     crate::shell::runs_in_browser();
-    let outcome = RwSignal::new(initial);
-    provide_context(ChosenOutcome(outcome));
-    let pick = move |ev: leptos::ev::Event| {
-        if event_target::<leptos::web_sys::Element>(&ev).get_attribute("name").as_deref() == Some("outcome") {
-            outcome.set(event_target_value(&ev));
+    let root = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move || {
+        if let Some(root) = root.get() {
+            outcomes::show_chosen(&root);
+        }
+    });
+    let pick = move |_| {
+        if let Some(root) = root.get_untracked() {
+            outcomes::show_chosen(&root);
         }
     };
-    view! { <div class="outcome-choice" on:change=pick>{children()}</div> }
+    view! { <div class="outcome-choice" node_ref=root on:change=pick>{children()}</div> }
 }
 
-/// Fields that only some outcomes record, hidden for the others once a
-/// script runs. Each is an island of its own inside [`OutcomeChoice`], and
-/// notes for itself that it runs: islands wake one after another, so a flag
-/// its parent set might be set before this one is awake, and never
-/// change again while it watches.
-#[island]
-fn ForOutcomes(wanted: Vec<String>, children: Children) -> impl IntoView {
-    crate::shell::runs_in_browser();
-    let chosen = use_context::<ChosenOutcome>();
-    let scripted = RwSignal::new(false);
-    Effect::new(move || scripted.set(true));
-    let hidden =
-        move || scripted.get() && chosen.is_some_and(|ChosenOutcome(outcome)| outcome.with(|o| !wanted.contains(o)));
-    view! { <div hidden=hidden>{children()}</div> }
+/// Fields that only some outcomes record, which [`OutcomeChoice`] hides for
+/// the others once a script runs.
+#[component]
+fn ForOutcomes(wanted: &'static [&'static str], children: Children) -> impl IntoView {
+    view! { <div data-outcomes=wanted.join(" ")>{children()}</div> }
+}
+
+/// What only the browser can do: show the fields of the chosen outcome.
+#[cfg(feature = "hydrate")]
+mod outcomes {
+    use leptos::wasm_bindgen::JsCast;
+    use web_sys::{Element, HtmlSelectElement};
+
+    pub fn show_chosen(root: &Element) {
+        let chosen = root
+            .query_selector("select[name=outcome]")
+            .ok()
+            .flatten()
+            .and_then(|select| select.dyn_into::<HtmlSelectElement>().ok())
+            .map(|select| select.value())
+            .unwrap_or_default();
+        let Ok(sections) = root.query_selector_all("[data-outcomes]") else { return };
+        for index in 0..sections.length() {
+            if let Some(section) = sections.item(index).and_then(|node| node.dyn_into::<Element>().ok()) {
+                let wanted = section.get_attribute("data-outcomes").unwrap_or_default();
+                let _ =
+                    section.toggle_attribute_with_force("hidden", !wanted.split(' ').any(|outcome| outcome == chosen));
+            }
+        }
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod outcomes {
+    pub fn show_chosen(_: &leptos::web_sys::Element) {}
 }
 
 /// The final letter as the customer will receive it, composed by the server

@@ -2,7 +2,7 @@
 //! kinds, each with the fields the web form asks for, parsed by that
 //! form's own rules so that the API accepts exactly what the form does.
 
-use app::domain::form::{AgentFields, AmendmentForm, ComplaintForm, OptOutForm, limits};
+use app::domain::form::{AmendmentForm, ComplaintForm, OptOutForm, limits};
 use app::domain::request::{JointAccount, OptOutScope};
 use app::domain::{AgentRelationship, Channel, FieldErrors, ParseContext, RequestForm};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
@@ -80,14 +80,10 @@ pub struct AgentBody {
     relationship: AgentRelationship,
 }
 
-/// The agent as the forms' fields hold it: blank for a requester asking
-/// for themselves.
-fn agent_fields(agent: Option<AgentBody>) -> AgentFields {
-    agent.map_or_else(AgentFields::default, |agent| AgentFields {
-        agent_name: agent.name,
-        agent_email: agent.email,
-        agent_relationship: agent.relationship.as_str().to_owned(),
-    })
+/// The agent as the forms' fields hold it (name, email, relationship):
+/// blank for a requester asking for themselves.
+fn agent_fields(agent: Option<AgentBody>) -> (String, String, String) {
+    agent.map_or_else(Default::default, |agent| (agent.name, agent.email, agent.relationship.as_str().to_owned()))
 }
 
 /// An opt-out of sharing (GLBA, CCPA).
@@ -288,18 +284,23 @@ impl NewRequestBody {
     /// API accepts exactly what a form would.
     pub(super) fn parse(self, context: &ParseContext) -> Result<app::domain::NewRequest, FieldErrors> {
         match self {
-            Self::OptOut(body) => OptOutForm {
-                full_name: body.requester.full_name,
-                email: body.requester.email,
-                phone: body.requester.phone,
-                postal_address: body.postal_address,
-                account_number: body.account_number,
-                scope: choice_text(body.scope.map(|c| c.as_str())),
-                joint_account: choice_text(body.joint_account.map(|c| c.as_str())),
-                other_holders: holders_text(body.other_holders)?,
-                agent: agent_fields(body.requester.agent),
+            Self::OptOut(body) => {
+                let (agent_name, agent_email, agent_relationship) = agent_fields(body.requester.agent);
+                OptOutForm {
+                    full_name: body.requester.full_name,
+                    email: body.requester.email,
+                    phone: body.requester.phone,
+                    postal_address: body.postal_address,
+                    account_number: body.account_number,
+                    scope: choice_text(body.scope.map(|c| c.as_str())),
+                    joint_account: choice_text(body.joint_account.map(|c| c.as_str())),
+                    other_holders: holders_text(body.other_holders)?,
+                    agent_name,
+                    agent_email,
+                    agent_relationship,
+                }
+                .parse(context)
             }
-            .parse(context),
             Self::Amendment(body) => {
                 let rows = app::domain::form::NOTIFY_ROWS.len();
                 if body.notify.len() > rows {
@@ -310,6 +311,7 @@ impl NewRequestBody {
                 let mut notify = body.notify.into_iter().map(|person| (person.name, person.email));
                 let [(notify_1_name, notify_1_email), (notify_2_name, notify_2_email), (notify_3_name, notify_3_email)] =
                     std::array::from_fn(|_| notify.next().unwrap_or_default());
+                let (agent_name, agent_email, agent_relationship) = agent_fields(body.requester.agent);
                 AmendmentForm {
                     full_name: body.requester.full_name,
                     email: body.requester.email,
@@ -328,21 +330,28 @@ impl NewRequestBody {
                     notify_2_email,
                     notify_3_name,
                     notify_3_email,
-                    agent: agent_fields(body.requester.agent),
+                    agent_name,
+                    agent_email,
+                    agent_relationship,
                 }
                 .parse(context)
             }
-            Self::Complaint(body) => ComplaintForm {
-                full_name: body.requester.full_name,
-                email: body.requester.email,
-                phone: body.requester.phone,
-                postal_address: String::new(),
-                category: choice_text(body.category.map(|c| c.as_str())),
-                occurred_on: date_text(body.occurred_on),
-                description: body.description,
-                agent: agent_fields(body.requester.agent),
+            Self::Complaint(body) => {
+                let (agent_name, agent_email, agent_relationship) = agent_fields(body.requester.agent);
+                ComplaintForm {
+                    full_name: body.requester.full_name,
+                    email: body.requester.email,
+                    phone: body.requester.phone,
+                    postal_address: String::new(),
+                    category: choice_text(body.category.map(|c| c.as_str())),
+                    occurred_on: date_text(body.occurred_on),
+                    description: body.description,
+                    agent_name,
+                    agent_email,
+                    agent_relationship,
+                }
+                .parse(context)
             }
-            .parse(context),
         }
     }
 }
