@@ -145,3 +145,40 @@ LOAD_CORE=${LOAD_CORE:-0}
 # server's own process id in `$!` (for its memory), not a subshell's.
 pinned_server() { exec taskset -c "$SERVER_CORE" "$@"; }
 pinned_load() { taskset -c "$LOAD_CORE" "$@"; }
+# PostgreSQL's processes are the server's side too: they share its core
+# during a run (`pin_postgres "$SERVER_CORE"`), and are given every core
+# back after it (`pin_postgres all`).
+pin_postgres() {
+  local cores=$1
+  [ "$cores" = all ] && cores="0-$(($(nproc) - 1))"
+  for pid in $(pgrep -x postgres); do taskset -pc "$cores" "$pid" >/dev/null; done
+}
+
+# The seeded database a benchmark of a large history measures:
+# SEEDED_URL=postgres://… (seeded earlier with `server seed`, its key in
+# DATA_KEY_FILE), SEEDED_DB=/path/portal.db (SQLite, seeded earlier), or a
+# fresh SQLite file `fresh` (seeded by the caller). Exports DATABASE_URL.
+seeded_database() {
+  if [ -n "${SEEDED_URL:-}" ]; then
+    export DATABASE_URL="$SEEDED_URL"
+  else
+    export DATABASE_URL="sqlite://${SEEDED_DB:-$1}"
+  fi
+}
+
+# One value from the benchmark's database: `db_value "select count(*) from requests"`.
+db_value() {
+  case "$DATABASE_URL" in
+    postgres*) psql -qtAX "$DATABASE_URL" -c "$1" ;;
+    *) python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' \
+         "${DATABASE_URL#sqlite://}" "$1" ;;
+  esac
+}
+
+# The benchmark database's size on disk, in MB.
+db_megabytes() {
+  case "$DATABASE_URL" in
+    postgres*) db_value "select pg_database_size(current_database()) / 1048576" ;;
+    *) du -m "${DATABASE_URL#sqlite://}" | cut -f1 ;;
+  esac
+}

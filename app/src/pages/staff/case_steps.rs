@@ -3,6 +3,7 @@
 //! and the letter's preview before it goes.
 
 use chrono::NaiveDate;
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 
 use crate::components::{FormAlert, InputField, SelectField, StaffForm, TextAreaField, choices, options_of};
@@ -363,63 +364,37 @@ fn AppealOutcome(forms: CaseForms) -> impl IntoView {
     }
 }
 
-/// The outcome's select and the fields of each outcome, hydrated together
-/// (an island): choosing an outcome shows only its fields. The island
-/// takes no properties (see `request_form::FormSetup` for why): the chosen
-/// outcome is the select's, and each [`ForOutcomes`] names its outcomes in
-/// the page.
-#[island]
+/// The outcome's select and the fields of each outcome: once a script
+/// runs, choosing an outcome shows only its fields (each [`ForOutcomes`]
+/// names its outcomes in the page). A few lines of plain script rather than
+/// an island, so that no staff page's code is part of the WebAssembly a
+/// customer's form downloads.
+#[component]
 fn OutcomeChoice(children: Children) -> impl IntoView {
-    crate::shell::runs_in_browser();
-    let root = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move || {
-        if let Some(root) = root.get() {
-            outcomes::show_chosen(&root);
-        }
-    });
-    let pick = move |_| {
-        if let Some(root) = root.get_untracked() {
-            outcomes::show_chosen(&root);
-        }
-    };
-    view! { <div class="outcome-choice" node_ref=root on:change=pick>{children()}</div> }
+    view! {
+        <div class="outcome-choice">
+            {children()}
+            <script nonce=use_nonce()>{SHOW_CHOSEN_OUTCOME}</script>
+        </div>
+    }
 }
+
+const SHOW_CHOSEN_OUTCOME: &str = r#"(function (root) {
+  function show() {
+    var select = root.querySelector('select[name=outcome]'), chosen = select ? select.value : '';
+    root.querySelectorAll('[data-outcomes]').forEach(function (section) {
+      section.hidden = section.getAttribute('data-outcomes').split(' ').indexOf(chosen) < 0;
+    });
+  }
+  root.addEventListener('change', show);
+  show();
+})(document.currentScript.parentElement);"#;
 
 /// Fields that only some outcomes record, which [`OutcomeChoice`] hides for
 /// the others once a script runs.
 #[component]
 fn ForOutcomes(wanted: &'static [&'static str], children: Children) -> impl IntoView {
     view! { <div data-outcomes=wanted.join(" ")>{children()}</div> }
-}
-
-/// What only the browser can do: show the fields of the chosen outcome.
-#[cfg(feature = "hydrate")]
-mod outcomes {
-    use leptos::wasm_bindgen::JsCast;
-    use web_sys::{Element, HtmlSelectElement};
-
-    pub fn show_chosen(root: &Element) {
-        let chosen = root
-            .query_selector("select[name=outcome]")
-            .ok()
-            .flatten()
-            .and_then(|select| select.dyn_into::<HtmlSelectElement>().ok())
-            .map(|select| select.value())
-            .unwrap_or_default();
-        let Ok(sections) = root.query_selector_all("[data-outcomes]") else { return };
-        for index in 0..sections.length() {
-            if let Some(section) = sections.item(index).and_then(|node| node.dyn_into::<Element>().ok()) {
-                let wanted = section.get_attribute("data-outcomes").unwrap_or_default();
-                let _ =
-                    section.toggle_attribute_with_force("hidden", !wanted.split(' ').any(|outcome| outcome == chosen));
-            }
-        }
-    }
-}
-
-#[cfg(not(feature = "hydrate"))]
-mod outcomes {
-    pub fn show_chosen(_: &leptos::web_sys::Element) {}
 }
 
 /// The final letter as the customer will receive it, composed by the server

@@ -3,6 +3,7 @@
 //! beside it for screen readers, and as a CSV download.
 
 use chrono::NaiveDate;
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_location;
@@ -459,40 +460,29 @@ fn BarChart(
 }
 
 /// A chart with a line under it that reads out the bar under the pointer
-/// (each bar's `data-readout`), hydrated on its own (an island). The same
-/// words are each bar's tooltip, and the figures are in the table after it.
-#[island]
+/// (each bar's `data-readout`). The same words are each bar's tooltip, and
+/// the figures are in the table after it. A few lines of plain script
+/// rather than an island, so that no staff page's code is part of the
+/// WebAssembly a customer's form downloads.
+#[component]
 fn ChartReadout(children: Children) -> impl IntoView {
-    crate::shell::runs_in_browser();
-    let readout = RwSignal::new(String::new());
     view! {
-        <div class="chart-hover" on:mouseover=move |ev| readout.set(pointer::readout_under(&ev)) on:mouseleave=move |_| readout.set(String::new())>
-            {children()}
+        <div class="chart-frame">
+            <div class="chart-hover">{children()}</div>
+            <p class="chart-readout" aria-hidden="true"></p>
+            <script nonce=use_nonce()>{READ_OUT_BARS}</script>
         </div>
-        <p class="chart-readout" aria-hidden="true">{move || readout.get()}</p>
     }
 }
 
-/// What only the browser can do: find the bar under the pointer.
-#[cfg(feature = "hydrate")]
-mod pointer {
-    use leptos::wasm_bindgen::JsCast;
-
-    pub fn readout_under(ev: &leptos::ev::MouseEvent) -> String {
-        ev.target()
-            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
-            .and_then(|element| element.closest("[data-readout]").ok().flatten())
-            .and_then(|bar| bar.get_attribute("data-readout"))
-            .unwrap_or_default()
-    }
-}
-
-#[cfg(not(feature = "hydrate"))]
-mod pointer {
-    pub fn readout_under(_: &leptos::ev::MouseEvent) -> String {
-        String::new()
-    }
-}
+const READ_OUT_BARS: &str = r#"(function (root) {
+  var chart = root.querySelector('.chart-hover'), line = root.querySelector('.chart-readout');
+  chart.addEventListener('mouseover', function (event) {
+    var bar = event.target.closest('[data-readout]');
+    line.textContent = bar ? bar.getAttribute('data-readout') : '';
+  });
+  chart.addEventListener('mouseleave', function () { line.textContent = ''; });
+})(document.currentScript.parentElement);"#;
 
 #[cfg(test)]
 mod tests {

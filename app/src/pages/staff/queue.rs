@@ -1,3 +1,4 @@
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_location;
@@ -299,7 +300,7 @@ fn BulkForm(viewer: Viewer, query: QueueQuery, rows: Vec<QueueRow>, staff: Vec<S
     view! {
         <StaffForm action="/staff/bulk" name=FormName::Bulk.as_str() csrf=viewer.csrf.clone() class="bulk">
             <input type="hidden" name="return_to" value=query.to_query_string()/>
-            <BulkSelection>
+            <div class="bulk-selection">
                 <div class="bulk-bar">
                     <SelectField
                         id="bulk-action"
@@ -307,7 +308,8 @@ fn BulkForm(viewer: Viewer, query: QueueQuery, rows: Vec<QueueRow>, staff: Vec<S
                         label="With the selected requests"
                         options=actions
                     />
-                    <ApplyToSelected/>
+                    <button type="submit" class="button secondary apply-selected">"Apply to selected"</button>
+                    <span class="muted selected-count" aria-live="polite"></span>
                 </div>
                 <div class="table-scroll" role="region" aria-label="Requests" tabindex="0">
                     <table class="data queue">
@@ -327,50 +329,27 @@ fn BulkForm(viewer: Viewer, query: QueueQuery, rows: Vec<QueueRow>, staff: Vec<S
                         <tbody>{rows}</tbody>
                     </table>
                 </div>
-            </BulkSelection>
+                <script nonce=use_nonce()>{COUNT_SELECTED}</script>
+            </div>
         </StaffForm>
     }
 }
 
-/// How many rows are ticked, counted in the browser.
-#[derive(Clone, Copy)]
-struct Selected(RwSignal<usize>);
-
-/// The bulk form's rows and its button, hydrated together (an island):
-/// each tick recounts the selection.
-#[island]
-fn BulkSelection(children: Children) -> impl IntoView {
-    crate::shell::runs_in_browser();
-    let selected = RwSignal::new(0usize);
-    provide_context(Selected(selected));
-    view! {
-        <div class="bulk-selection" on:change=move |ev| selected.set(selection::checked_in_form_of(&ev))>
-            {children()}
-        </div>
-    }
-}
-
-/// Without a script the button stays usable and the server says when
-/// nothing was selected; with one it waits for a selection.
-#[island]
-fn ApplyToSelected() -> impl IntoView {
-    crate::shell::runs_in_browser();
-    let Selected(selected) = use_context().unwrap_or(Selected(RwSignal::new(0)));
-    let scripted = RwSignal::new(false);
-    Effect::new(move || scripted.set(true));
-    view! {
-        <button type="submit" class="button secondary" disabled=move || scripted.get() && selected.get() == 0>
-            "Apply to selected"
-        </button>
-        <span class="muted" aria-live="polite">
-            {move || match selected.get() {
-                0 => String::new(),
-                1 => "1 selected".to_owned(),
-                n => format!("{n} selected"),
-            }}
-        </span>
-    }
-}
+/// Counts the ticked rows as they are ticked, and keeps the button
+/// waiting while none is. Without a script the button stays usable and the
+/// server says when nothing was selected. A few lines of plain script in
+/// the page rather than an island, so that no staff page's code is part of
+/// the WebAssembly a customer's form downloads.
+const COUNT_SELECTED: &str = r#"(function (root) {
+  var form = root.closest('form'), button = root.querySelector('.apply-selected'), count = root.querySelector('.selected-count');
+  function recount() {
+    var ticked = form.querySelectorAll('input[name=selected]:checked').length;
+    button.disabled = ticked === 0;
+    count.textContent = ticked === 0 ? '' : ticked + ' selected';
+  }
+  root.addEventListener('change', recount);
+  recount();
+})(document.currentScript.parentElement);"#;
 
 #[component]
 fn Row(row: QueueRow) -> impl IntoView {
@@ -436,26 +415,4 @@ fn Due(row_due: Option<chrono::NaiveDate>, days_left: Option<i64>, urgency: Opti
         {mark.map(|(class, text)| view! { <span class=class><span aria-hidden="true">"! "</span>{text}</span> })}
     }
     .into_any()
-}
-
-/// What only the browser can do: count the rows ticked in a form.
-#[cfg(feature = "hydrate")]
-mod selection {
-    use leptos::wasm_bindgen::JsCast;
-
-    pub fn checked_in_form_of(ev: &leptos::ev::Event) -> usize {
-        let form = ev
-            .target()
-            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
-            .and_then(|element| element.closest("form").ok().flatten());
-        form.and_then(|form| form.query_selector_all("input[name=selected]:checked").ok())
-            .map_or(0, |checked| checked.length() as usize)
-    }
-}
-
-#[cfg(not(feature = "hydrate"))]
-mod selection {
-    pub fn checked_in_form_of(_: &leptos::ev::Event) -> usize {
-        0
-    }
 }
