@@ -151,7 +151,8 @@ pinned_load() { taskset -c "$LOAD_CORE" "$@"; }
 pin_postgres() {
   local cores=$1
   [ "$cores" = all ] && cores="0-$(($(nproc) - 1))"
-  for pid in $(pgrep -x postgres); do taskset -pc "$cores" "$pid" >/dev/null; done
+  # A process may end between the listing and the pinning.
+  for pid in $(pgrep -x postgres); do taskset -pc "$cores" "$pid" >/dev/null 2>&1 || true; done
 }
 
 # The seeded database a benchmark of a large history measures:
