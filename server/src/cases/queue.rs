@@ -234,6 +234,14 @@ enum Walk {
     Filter,
 }
 
+/// The statuses of the queue's default view, the open requests, in the
+/// words and order of their own index (`idx_requests_open_due`, migration
+/// `m20261213_000010_open_due`). A planner uses an index of some rows only
+/// when it sees that the view asks for no other, so a page of this view
+/// names them in the statement as the index does instead of binding them.
+const OPEN_REQUESTS: [RequestStatus; 3] =
+    [RequestStatus::Received, RequestStatus::InProgress, RequestStatus::AwaitingCustomer];
+
 /// The statuses a view admits. For a page, the status index narrows a view
 /// only to the few open statuses: finished ones are nearly all of a long
 /// history, and SQLite, which keeps no statistics here, would walk them all
@@ -246,6 +254,10 @@ enum Walk {
 fn status_condition(backend: DbBackend, filter: StatusFilter, include_unverified: bool, walk: Walk) -> Condition {
     let admitted: Vec<RequestStatus> =
         RequestStatus::ALL.iter().copied().filter(|status| filter.admits(*status, include_unverified)).collect();
+    if walk == Walk::SortOrder && admitted == OPEN_REQUESTS {
+        let named: Vec<String> = OPEN_REQUESTS.iter().map(|status| format!("'{}'", status.as_str())).collect();
+        return Condition::all().add(Expr::cust(format!(r#""requests"."status" IN ({})"#, named.join(", "))));
+    }
     let indexed = match walk {
         Walk::SortOrder => admitted.iter().all(|status| status.is_open()),
         Walk::Filter => filter != StatusFilter::All,
@@ -333,6 +345,32 @@ mod tests {
         assert!(
             plan.iter().any(|step| step == "SCAN requests USING COVERING INDEX idx_requests_name_status_due"),
             "{plan:#?}"
+        );
+    }
+
+    /// PostgreSQL walked the due-date index past every finished request for
+    /// the default view's first page (3.8 s at a million requests). The
+    /// open requests' own index can serve that page only if the statement
+    /// names the statuses as the index does: SQLite refuses to plan with an
+    /// index named by `INDEXED BY` that cannot serve it, and the same rule
+    /// lets PostgreSQL see it.
+    #[tokio::test]
+    async fn a_page_of_open_requests_can_walk_their_own_index() {
+        let page = || {
+            by_status(StatusFilter::Open, Walk::SortOrder)
+                .filter(request::Column::DueOn.is_not_null())
+                .order_by_asc(request::Column::DueOn)
+                .order_by_asc(request::Column::Id)
+        };
+        let through = |index: &'static str| {
+            move |sql: String| sql.replacen(r#"FROM "requests""#, &format!(r#"FROM "requests" INDEXED BY {index}"#), 1)
+        };
+        let plan = crate::db::plan_of_edited(page(), through("idx_requests_open_due")).await.expect("a plan");
+        assert!(!plan.iter().any(|step| step.contains("TEMP B-TREE")), "walked in order, nothing sorted: {plan:#?}");
+        let finished = by_status(StatusFilter::Denied, Walk::SortOrder).order_by_asc(request::Column::DueOn);
+        assert!(
+            crate::db::plan_of_edited(finished, through("idx_requests_open_due")).await.is_err(),
+            "an index of open requests cannot serve a view of denied ones"
         );
     }
 

@@ -121,21 +121,28 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 /// for tests that hold a query to the indexes it was written for.
 #[cfg(test)]
 pub(crate) async fn plan_of(select: impl sea_orm::QueryTrait) -> Vec<String> {
+    plan_of_edited(select, |sql| sql).await.expect("a plan")
+}
+
+/// As [`plan_of`], with the statement's text changed by `edit` first: to
+/// name an index with `INDEXED BY`, which SQLite refuses when that index
+/// cannot serve the statement.
+#[cfg(test)]
+pub(crate) async fn plan_of_edited(
+    select: impl sea_orm::QueryTrait,
+    edit: impl FnOnce(String) -> String,
+) -> Result<Vec<String>, DbErr> {
     use sea_orm::{ConnectionTrait, DbBackend, Statement};
     let db = connect("sqlite::memory:", Durability::Full).await.expect("a database");
     migrate(&db).await.expect("migrated");
     let query = select.build(DbBackend::Sqlite);
     let explain = Statement::from_sql_and_values(
         DbBackend::Sqlite,
-        format!("EXPLAIN QUERY PLAN {}", query.sql),
+        format!("EXPLAIN QUERY PLAN {}", edit(query.sql)),
         query.values.map(|values| values.0).unwrap_or_default(),
     );
-    db.query_all_raw(explain)
-        .await
-        .expect("a plan")
-        .iter()
-        .map(|row| row.try_get_by_index::<String>(3).expect("a step"))
-        .collect()
+    let rows = db.query_all_raw(explain).await?;
+    Ok(rows.iter().map(|row| row.try_get_by_index::<String>(3).expect("a step")).collect())
 }
 
 #[cfg(test)]
