@@ -133,16 +133,15 @@ pub(crate) async fn plan_of_edited(
     edit: impl FnOnce(String) -> String,
 ) -> Result<Vec<String>, DbErr> {
     use sea_orm::{ConnectionTrait, DbBackend, Statement};
-    let db = connect("sqlite::memory:", Durability::Full).await.expect("a database");
-    migrate(&db).await.expect("migrated");
+    let db = connect("sqlite::memory:", Durability::Full).await?;
+    migrate(&db).await?;
     let query = select.build(DbBackend::Sqlite);
     let explain = Statement::from_sql_and_values(
         DbBackend::Sqlite,
         format!("EXPLAIN QUERY PLAN {}", edit(query.sql)),
         query.values.map(|values| values.0).unwrap_or_default(),
     );
-    let rows = db.query_all_raw(explain).await?;
-    Ok(rows.iter().map(|row| row.try_get_by_index::<String>(3).expect("a step")).collect())
+    db.query_all_raw(explain).await?.iter().map(|row| row.try_get_by_index::<String>(3)).collect()
 }
 
 #[cfg(test)]
