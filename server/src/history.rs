@@ -7,7 +7,7 @@ use app::domain::EventKind;
 use app::domain::request::Choice;
 use app::domain::workflow::{Outcome, Step};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 
 use crate::db::entities::request_event;
 use crate::mail::Outbox;
@@ -28,7 +28,7 @@ pub async fn record(
     body: Option<Sealed>,
     actor_id: Option<i64>,
 ) -> Result<(), DbErr> {
-    request_event::ActiveModel {
+    request_event::Entity::insert(request_event::ActiveModel {
         request_id: Set(request_id),
         at: Set(at),
         kind: Set(kind.as_str().to_owned()),
@@ -36,8 +36,8 @@ pub async fn record(
         body: Set(body),
         actor_id: Set(actor_id),
         ..Default::default()
-    }
-    .insert(txn)
+    })
+    .exec_without_returning(txn)
     .await?;
     crate::webhooks::announce(txn, outbox, request_id, kind, at).await
 }

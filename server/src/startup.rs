@@ -194,7 +194,7 @@ impl Application {
         let build = http::assets::Build::of(&config.site_root);
         let compiled = format!("{}/{}", build.root(), leptos.site_pkg_dir);
         let headers = http::HeaderSettings::new(config.hsts_max_age(), &config.public_url(), &compiled);
-        let state = AppState {
+        let state = AppState::new(http::Services {
             leptos,
             site,
             store: store.clone(),
@@ -235,7 +235,7 @@ impl Application {
             associates,
             letters,
             saved_views,
-        };
+        });
         Ok(Self {
             listener,
             router: http::router(state),

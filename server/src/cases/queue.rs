@@ -7,9 +7,10 @@ use app::domain::queue::{
 };
 use app::domain::{Channel, Language, ReferenceCode, RequestKind, RequestStatus, Viewer};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, DbBackend, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, DbBackend, DeriveIden, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select,
 };
 
 use super::{CaseDesk, CaseError};
@@ -270,6 +271,17 @@ fn status_condition(backend: DbBackend, filter: StatusFilter, include_unverified
     Condition::all().add(column.is_in(admitted.iter().map(|status| status.as_str())))
 }
 
+/// Each request's name words, by their blind indexes: kept by the
+/// database from `requests.name_index` (migration
+/// `m20261214_000010_name_words`), so that a name is found by lookups
+/// instead of by reading every request's name.
+#[derive(DeriveIden)]
+enum RequestNameWords {
+    Table,
+    Word,
+    RequestId,
+}
+
 /// A search by reference (whole, or its first characters without the
 /// prefix), by address (whole and case-blind), by account number, or by
 /// whole words of a name in any order. Addresses, numbers
@@ -285,8 +297,12 @@ fn search_condition(vault: &Vault, search: &str) -> Condition {
     let mut name = Condition::all();
     let mut words = 0;
     for word in normal::name_words(search) {
-        // Index words are hex, so the pattern holds no LIKE wildcards.
-        name = name.add(request::Column::NameIndex.like(format!("% {} %", vault.name_word(&word))));
+        let named = Query::select()
+            .column(RequestNameWords::RequestId)
+            .from(RequestNameWords::Table)
+            .and_where(Expr::col(RequestNameWords::Word).eq(vault.name_word(&word)))
+            .to_owned();
+        name = name.add(request::Column::Id.in_subquery(named));
         words += 1;
     }
     let mut found = Condition::any();
@@ -332,20 +348,31 @@ mod tests {
         );
     }
 
-    /// Counting a search by a word of a name read whole rows until a
-    /// thousand matched: 250 ms at a million requests for a common surname.
+    /// A search by a word of a name read every request's entry of an index
+    /// of the names: 80 ms at p99 at a million requests for a common
+    /// surname. Its count and its page, in the queue's default order (by
+    /// due date), look the words up instead and read no other request.
     #[tokio::test]
-    async fn a_count_of_a_name_search_reads_the_name_index_alone() {
+    async fn a_name_search_looks_its_words_up() {
         let vault = crate::vault::for_tests();
-        // As the queue's default order (by due date) asks.
-        let search = by_status(StatusFilter::All, Walk::Filter)
-            .filter(search_condition(&vault, "mendoza"))
-            .filter(request::Column::DueOn.is_not_null());
-        let plan = plan_of(search).await;
-        assert!(
-            plan.iter().any(|step| step == "SCAN requests USING COVERING INDEX idx_requests_name_status_due"),
-            "{plan:#?}"
-        );
+        let search = || {
+            by_status(StatusFilter::All, Walk::Filter)
+                .filter(search_condition(&vault, "Ada Mendoza"))
+                .filter(request::Column::DueOn.is_not_null())
+        };
+        let count = plan_of(search()).await;
+        let page = plan_of(search().order_by_asc(request::Column::DueOn).order_by_asc(request::Column::Id)).await;
+        for plan in [count, page] {
+            assert!(
+                plan.iter().any(|step| step.contains("SEARCH request_name_words USING PRIMARY KEY (word=?)")),
+                "{plan:#?}"
+            );
+            assert!(
+                plan.iter().any(|step| step.contains("SEARCH requests USING INTEGER PRIMARY KEY (rowid=?)")),
+                "{plan:#?}"
+            );
+            assert!(!plan.iter().any(|step| step.starts_with("SCAN requests")), "{plan:#?}");
+        }
     }
 
     /// PostgreSQL walked the due-date index past every finished request for

@@ -32,7 +32,7 @@ pub struct HeaderSettings {
     /// into `crossorigin` instead of `nonce` (leptos issue 4843), so without
     /// it the browser refuses the preload. The module itself is imported by
     /// the nonced hydration script and needs no such help.
-    modules: Option<String>,
+    modules: Option<std::sync::Arc<str>>,
 }
 
 impl HeaderSettings {
@@ -42,7 +42,7 @@ impl HeaderSettings {
     pub fn new(hsts_max_age: Option<u64>, public_url: &str, pkg_dir: &str) -> Self {
         Self {
             hsts: hsts_max_age.and_then(|seconds| HeaderValue::from_str(&format!("max-age={seconds}")).ok()),
-            modules: origin(public_url).map(|origin| format!("{origin}/{}/", pkg_dir.trim_matches('/'))),
+            modules: origin(public_url).map(|origin| format!("{origin}/{}/", pkg_dir.trim_matches('/')).into()),
         }
     }
 }

@@ -13,8 +13,8 @@ use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait,
-    FromQueryResult, QueryFilter, Set, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, Set, Statement,
 };
 
 use super::Composed;
@@ -320,7 +320,7 @@ async fn insert(
     endpoint_id: Option<i64>,
 ) -> Result<(), DbErr> {
     let now = Utc::now();
-    outbox::ActiveModel {
+    outbox::Entity::insert(outbox::ActiveModel {
         request_id: Set(request_id),
         template: Set(row.template.to_owned()),
         recipient: Set(row.recipient),
@@ -336,8 +336,8 @@ async fn insert(
         next_attempt_at: Set(now),
         created_at: Set(now),
         ..Default::default()
-    }
-    .insert(txn)
+    })
+    .exec_without_returning(txn)
     .await?;
     Ok(())
 }

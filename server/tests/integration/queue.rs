@@ -6,7 +6,7 @@ use crate::common;
 
 use app::domain::Role;
 use common::TestApp;
-use sea_orm::{EntityTrait, QueryOrder};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, Statement};
 use server::db::entities::request;
 
 /// `count` opt-outs, each from its own address.
@@ -61,6 +61,45 @@ async fn a_reference_is_found_by_its_first_characters(app: TestApp) {
     assert_eq!(by_name.text_of("queue-count").as_deref(), Some("3 requests"));
 }
 
+/// An opt-out from `name` at `email`.
+async fn opt_out_from(app: &TestApp, name: &str, email: &str) {
+    let mut form = common::OPT_OUT.to_vec();
+    form.retain(|(field, _)| !matches!(*field, "full_name" | "email"));
+    form.extend([("full_name", name), ("email", email)]);
+    app.submit("/opt-out", &form).await;
+}
+
+/// The database keeps a table of each request's name words from the
+/// request's name index; whatever rewrites that index (key rotation, the
+/// purge) must leave the search finding the request by its name now, and by
+/// no name it held before.
+async fn a_name_is_found_by_its_words_while_the_request_holds_it(app: TestApp) {
+    let agent = app.staff_member("agent@example.com", Role::Agent).await;
+    opt_out_from(&app, "Ada Lovelace", "ada@example.com").await;
+    opt_out_from(&app, "Grace Brewster Hopper", "grace@example.com").await;
+    let count = async |words: &str| {
+        let page = agent.get(&format!("/staff?unverified=1&status=all&q={words}")).await;
+        page.text_of("queue-count").unwrap_or_else(|| panic!("a count for {words}: {}", page.main_text()))
+    };
+    assert_eq!(count("hopper").await, "1 request");
+    assert_eq!(count("HOPPER+grace").await, "1 request", "any order, any case");
+    assert_eq!(count("grace+lovelace").await, "0 requests", "every word must match");
+    assert_eq!(count("brew").await, "0 requests", "whole words only");
+
+    let db = app.app.database();
+    let backend = db.get_database_backend();
+    let run = async |sql: &str| db.execute_raw(Statement::from_string(backend, sql.to_owned())).await.expect("runs");
+    // Ada's request takes Grace's name index, as a rewrite of the column would.
+    run("UPDATE requests SET name_index = (SELECT name_index FROM requests WHERE email_index IS NOT NULL \
+         ORDER BY id DESC LIMIT 1) WHERE id = (SELECT min(id) FROM requests)")
+    .await;
+    assert_eq!(count("lovelace").await, "0 requests", "the old words are gone");
+    assert_eq!(count("hopper").await, "2 requests", "the new ones are found");
+    // The purge empties the column.
+    run("UPDATE requests SET name_index = NULL").await;
+    assert_eq!(count("hopper").await, "0 requests");
+}
+
 async fn dates_the_wrong_way_round_are_explained_beside_them(app: TestApp) {
     let agent = app.staff_member("agent@example.com", Role::Agent).await;
     let plain = agent.get("/staff").await;
@@ -88,5 +127,6 @@ on_both_databases!(
     the_views_a_desk_opens_most_are_one_click_away,
     the_queue_says_how_many_requests_match,
     a_reference_is_found_by_its_first_characters,
+    a_name_is_found_by_its_words_while_the_request_holds_it,
     dates_the_wrong_way_round_are_explained_beside_them,
 );
