@@ -32,6 +32,7 @@ mod m20261211_000010_letter_language;
 mod m20261212_000010_name_search;
 mod m20261213_000010_open_due;
 mod m20261214_000010_name_words;
+mod m20261214_000020_received_status;
 
 pub struct Migrator;
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000010_name_search::Migration),
             Box::new(m20261213_000010_open_due::Migration),
             Box::new(m20261214_000010_name_words::Migration),
+            Box::new(m20261214_000020_received_status::Migration),
         ]
     }
 }
