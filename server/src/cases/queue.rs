@@ -116,7 +116,7 @@ impl CaseDesk {
         }
         let search = query.q.trim();
         if !search.is_empty() {
-            select = select.filter(search_condition(backend, self.vault(), search));
+            select = select.filter(search_condition(self.vault(), search));
         }
         if query.sort() == QueueSort::Due {
             // Requests without a deadline have no place in a due-date order.
@@ -271,11 +271,10 @@ fn status_condition(backend: DbBackend, filter: StatusFilter, include_unverified
     Condition::all().add(column.is_in(admitted.iter().map(|status| status.as_str())))
 }
 
-/// Each request's name words, by their blind indexes: kept by SQLite from
-/// `requests.name_index` (migration `m20261214_000010_name_words`), so that
-/// a name is found by lookups instead of by reading every request's name.
-/// PostgreSQL scans that column's index in parallel, which was faster than
-/// fetching every request a common surname matches (see the migration).
+/// Each request's name words, by their blind indexes: kept by the
+/// database from `requests.name_index` (migration
+/// `m20261214_000010_name_words`), so that a name is found by lookups
+/// instead of by reading every request's name.
 #[derive(DeriveIden)]
 enum RequestNameWords {
     Table,
@@ -288,7 +287,7 @@ enum RequestNameWords {
 /// whole words of a name in any order. Addresses, numbers
 /// and names are sealed, so each is found through its blind index; see the
 /// README for why a name is searched by whole words.
-fn search_condition(backend: DbBackend, vault: &Vault, search: &str) -> Condition {
+fn search_condition(vault: &Vault, search: &str) -> Condition {
     if let Ok(reference) = ReferenceCode::parse(search) {
         return Condition::all().add(request::Column::Reference.eq(reference.as_str()));
     }
@@ -298,18 +297,12 @@ fn search_condition(backend: DbBackend, vault: &Vault, search: &str) -> Conditio
     let mut name = Condition::all();
     let mut words = 0;
     for word in normal::name_words(search) {
-        let word = vault.name_word(&word);
-        name = name.add(match backend {
-            DbBackend::Sqlite => request::Column::Id.in_subquery(
-                Query::select()
-                    .column(RequestNameWords::RequestId)
-                    .from(RequestNameWords::Table)
-                    .and_where(Expr::col(RequestNameWords::Word).eq(word))
-                    .to_owned(),
-            ),
-            // Index words are hex, so the pattern holds no LIKE wildcards.
-            _ => request::Column::NameIndex.like(format!("% {word} %")),
-        });
+        let named = Query::select()
+            .column(RequestNameWords::RequestId)
+            .from(RequestNameWords::Table)
+            .and_where(Expr::col(RequestNameWords::Word).eq(vault.name_word(&word)))
+            .to_owned();
+        name = name.add(request::Column::Id.in_subquery(named));
         words += 1;
     }
     let mut found = Condition::any();
@@ -364,7 +357,7 @@ mod tests {
         let vault = crate::vault::for_tests();
         let search = || {
             by_status(StatusFilter::All, Walk::Filter)
-                .filter(search_condition(DbBackend::Sqlite, &vault, "Ada Mendoza"))
+                .filter(search_condition(&vault, "Ada Mendoza"))
                 .filter(request::Column::DueOn.is_not_null())
         };
         let count = plan_of(search()).await;
