@@ -65,6 +65,9 @@ ensure_end2end_packages() {
   fi
 }
 
+# The newest PostgreSQL installed from Debian, whose cluster the tests use.
+postgres_version() { ls /usr/lib/postgresql | sort -V | tail -n 1; }
+
 # Starts a PostgreSQL server on loopback (installing it from Debian when
 # needed) and exports TEST_POSTGRES_URL for the integration tests. Returns
 # non-zero when PostgreSQL cannot be had on this machine.
@@ -75,7 +78,7 @@ ensure_postgres() {
     apt_install postgresql || return 1
   fi
   local version
-  version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+  version=$(postgres_version)
   if ! pg_lsclusters -h 2>/dev/null | awk '{print $1" "$2}' | grep -qx "$version main"; then
     as_root pg_createcluster "$version" main >/dev/null || return 1
   fi

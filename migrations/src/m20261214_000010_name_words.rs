@@ -36,32 +36,48 @@ enum Requests {
 
 const NAME_STATUS_DUE: &str = "idx_requests_name_status_due";
 
-const SQLITE_KEEPING: [&str; 3] = [
-    r#"CREATE TRIGGER request_name_words_written AFTER INSERT ON requests
-       WHEN NEW.name_index IS NOT NULL
-       BEGIN
-         INSERT OR IGNORE INTO request_name_words (word, request_id)
-         SELECT value, NEW.id FROM json_each('["' || replace(trim(NEW.name_index), ' ', '","') || '"]');
-       END"#,
-    r#"CREATE TRIGGER request_name_words_rewritten AFTER UPDATE OF name_index ON requests
-       BEGIN
-         DELETE FROM request_name_words WHERE request_id = OLD.id AND word IN
-           (SELECT value FROM json_each('["' || replace(trim(coalesce(OLD.name_index, '')), ' ', '","') || '"]'));
-         INSERT OR IGNORE INTO request_name_words (word, request_id)
-         SELECT value, NEW.id FROM json_each('["' || replace(trim(NEW.name_index), ' ', '","') || '"]')
-         WHERE NEW.name_index IS NOT NULL;
-       END"#,
-    r#"CREATE TRIGGER request_name_words_removed AFTER DELETE ON requests
-       BEGIN
-         DELETE FROM request_name_words WHERE request_id = OLD.id AND word IN
-           (SELECT value FROM json_each('["' || replace(trim(coalesce(OLD.name_index, '')), ' ', '","') || '"]'));
-       END"#,
-];
+/// The words of a name index column (`NEW.name_index`, say) as the rows of
+/// a table: a JSON array of the hex words between the spaces, each row's
+/// `value`. An empty column gives one empty word, which matches nothing.
+fn sqlite_words_of(column: &str) -> String {
+    format!(r#"json_each('["' || replace(trim(coalesce({column}, '')), ' ', '","') || '"]')"#)
+}
 
-const SQLITE_FILLING: &str = r#"INSERT OR IGNORE INTO request_name_words (word, request_id)
-    SELECT words.value, requests.id FROM requests,
-      json_each('["' || replace(trim(requests.name_index), ' ', '","') || '"]') AS words
-    WHERE requests.name_index IS NOT NULL"#;
+fn sqlite_keeping() -> [String; 3] {
+    let (new, old) = (sqlite_words_of("NEW.name_index"), sqlite_words_of("OLD.name_index"));
+    [
+        format!(
+            "CREATE TRIGGER request_name_words_written AFTER INSERT ON requests
+               WHEN NEW.name_index IS NOT NULL
+               BEGIN
+                 INSERT OR IGNORE INTO request_name_words (word, request_id) SELECT value, NEW.id FROM {new};
+               END"
+        ),
+        format!(
+            "CREATE TRIGGER request_name_words_rewritten AFTER UPDATE OF name_index ON requests
+               BEGIN
+                 DELETE FROM request_name_words WHERE request_id = OLD.id AND word IN (SELECT value FROM {old});
+                 INSERT OR IGNORE INTO request_name_words (word, request_id) SELECT value, NEW.id FROM {new}
+                 WHERE NEW.name_index IS NOT NULL;
+               END"
+        ),
+        format!(
+            "CREATE TRIGGER request_name_words_removed AFTER DELETE ON requests
+               BEGIN
+                 DELETE FROM request_name_words WHERE request_id = OLD.id AND word IN (SELECT value FROM {old});
+               END"
+        ),
+    ]
+}
+
+fn sqlite_filling() -> String {
+    format!(
+        "INSERT OR IGNORE INTO request_name_words (word, request_id)
+           SELECT words.value, requests.id FROM requests, {} AS words
+           WHERE requests.name_index IS NOT NULL",
+        sqlite_words_of("requests.name_index")
+    )
+}
 
 const POSTGRES_KEEPING: [&str; 2] = [
     r#"CREATE FUNCTION request_name_words_keep() RETURNS trigger AS $$
@@ -105,14 +121,14 @@ impl MigrationTrait for Migration {
         };
         let connection = manager.get_connection();
         connection.execute_unprepared(&create).await?;
-        let (keeping, filling): (&[&str], &str) = match backend {
-            DbBackend::Sqlite => (&SQLITE_KEEPING, SQLITE_FILLING),
-            _ => (&POSTGRES_KEEPING, POSTGRES_FILLING),
+        let (keeping, filling): (Vec<String>, String) = match backend {
+            DbBackend::Sqlite => (sqlite_keeping().into(), sqlite_filling()),
+            _ => (POSTGRES_KEEPING.map(str::to_owned).into(), POSTGRES_FILLING.to_owned()),
         };
-        for statement in keeping {
+        for statement in &keeping {
             connection.execute_unprepared(statement).await?;
         }
-        connection.execute_unprepared(filling).await?;
+        connection.execute_unprepared(&filling).await?;
         manager.drop_index(Index::drop().name(NAME_STATUS_DUE).table(Requests::Table).to_owned()).await
     }
 
