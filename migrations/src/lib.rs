@@ -33,6 +33,7 @@ mod m20261212_000010_name_search;
 mod m20261213_000010_open_due;
 mod m20261214_000010_name_words;
 mod m20261214_000020_received_status;
+mod m20261215_000010_compact_day_facts;
 
 pub struct Migrator;
 
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261213_000010_open_due::Migration),
             Box::new(m20261214_000010_name_words::Migration),
             Box::new(m20261214_000020_received_status::Migration),
+            Box::new(m20261215_000010_compact_day_facts::Migration),
         ]
     }
 }

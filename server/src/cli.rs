@@ -197,7 +197,9 @@ async fn serve(config: Config) -> Result<(), CliError> {
 }
 
 async fn open(config: &Config) -> Result<DatabaseConnection, CliError> {
-    let db = db::connect(config.database_url.expose(), config.sqlite_synchronous).await.map_err(CliError::Open)?;
+    let db = db::connect(config.database_url.expose(), config.sqlite_synchronous, config.postgres_connections)
+        .await
+        .map_err(CliError::Open)?;
     db::migrate(&db).await.map_err(CliError::Migrate)?;
     Ok(db)
 }

@@ -31,6 +31,13 @@ pub struct Config {
     #[arg(long, env = "SQLITE_SYNCHRONOUS", value_enum, default_value_t = crate::db::Durability::Full, global = true)]
     pub sqlite_synchronous: crate::db::Durability,
 
+    /// Connections this instance keeps open to PostgreSQL, all of them
+    /// from the start. Instances behind one load balancer share the
+    /// database's `max_connections` (100 unless changed), so four
+    /// instances of 16 leave room for psql and a migration.
+    #[arg(long, env = "POSTGRES_CONNECTIONS", default_value = "16", global = true)]
+    pub postgres_connections: NonZeroU32,
+
     /// Address and port to listen on.
     #[arg(long = "listen", env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
     pub listen: SocketAddr,
@@ -424,6 +431,9 @@ impl Config {
             // those that prove the limits set their own.
             submissions_per_hour: NonZeroU32::MAX,
             letters_per_recipient: NonZeroU32::MAX,
+            // Hundreds of test databases are opened one after another, each
+            // opening all its connections at start.
+            postgres_connections: NonZeroU32::new(4).expect("not zero"),
             // Tests run their webhook receivers on this machine.
             webhook_allowed_hosts: vec!["127.0.0.1".to_owned()],
             ..Self::defaults()

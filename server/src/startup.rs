@@ -79,8 +79,9 @@ impl Drop for Background {
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
-        let db =
-            db::connect(config.database_url.expose(), config.sqlite_synchronous).await.map_err(StartError::Database)?;
+        let db = db::connect(config.database_url.expose(), config.sqlite_synchronous, config.postgres_connections)
+            .await
+            .map_err(StartError::Database)?;
         db::migrate(&db).await.map_err(StartError::Migrate)?;
         let reader = db::reader(config.database_url.expose(), &db).await.map_err(StartError::Database)?;
         let keys = config.key_source();

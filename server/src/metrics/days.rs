@@ -44,7 +44,7 @@ const KEPT_AT_MOST: chrono::Days = chrono::Days::new(6 * 366);
 pub(super) const SLACK: chrono::Duration = chrono::Duration::seconds(5);
 
 /// The counts of one day, or of one part of it.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DayFacts {
     pub received: Vec<ReceivedFact>,
     pub finished: Vec<FinishedFact>,
@@ -58,6 +58,18 @@ impl DayFacts {
         self.finished.extend(other.finished);
         self.done_by.extend(other.done_by);
         self.outcomes.extend(other.outcomes);
+    }
+
+    /// The form kept in `metrics_days`: postcard, since a year's 730 parts
+    /// as JSON took most of a year view's time to read and parse (migration
+    /// `m20261215_000010_compact_day_facts`).
+    fn encode(&self) -> Result<Vec<u8>, MetricsError> {
+        postcard::to_stdvec(self).map_err(|e| MetricsError::Unreadable(e.to_string()))
+    }
+
+    /// `None` for a part that cannot be read, which is counted again.
+    fn decode(kept: &[u8]) -> Option<Self> {
+        postcard::from_bytes(kept).ok()
     }
 }
 
@@ -268,9 +280,8 @@ impl Metrics {
         );
         let mut kept = BTreeMap::new();
         for row in self.db.query_all_raw(sql.finish(text)).await? {
-            let (day, part, facts): (NaiveDate, String, String) = (get(&row, 0)?, get(&row, 1)?, get(&row, 2)?);
-            // A part that cannot be read is counted again.
-            if let (Some(part), Ok(facts)) = (Part::parse(&part), serde_json::from_str(&facts)) {
+            let (day, part, facts): (NaiveDate, String, Vec<u8>) = (get(&row, 0)?, get(&row, 1)?, get(&row, 2)?);
+            if let (Some(part), Some(facts)) = (Part::parse(&part), DayFacts::decode(&facts)) {
                 kept.insert((day, part), facts);
             }
         }
@@ -348,7 +359,7 @@ impl Metrics {
                 sql.bind(self.zone()),
                 sql.bind(*day),
                 sql.bind(part.as_str()),
-                sql.bind(serde_json::to_string(facts).map_err(|e| MetricsError::Unreadable(e.to_string()))?),
+                sql.bind(facts.encode()?),
             );
             txn.execute_raw(sql.finish(text)).await?;
         }
@@ -444,6 +455,53 @@ mod tests {
             ]
         );
         assert_eq!(pieces(Period { from: day(3, 1), to: day(3, 1) }), vec![Period { from: day(3, 1), to: day(3, 1) }]);
+    }
+
+    #[test]
+    fn kept_facts_read_back_as_they_were_counted() {
+        use app::domain::metrics::OutcomeClass;
+        use app::domain::request::ComplaintCategory;
+        use app::domain::{Channel, RequestStatus};
+        let facts = DayFacts {
+            received: vec![ReceivedFact {
+                day: NaiveDate::from_ymd_opt(2026, 2, 3).unwrap(),
+                kind: RequestKind::Complaint,
+                channel: Channel::Phone,
+                verified: true,
+                count: 176,
+            }],
+            finished: vec![
+                FinishedFact {
+                    kind: RequestKind::OptOut,
+                    status: RequestStatus::Completed,
+                    days: 12,
+                    vs_due: Some(std::cmp::Ordering::Greater),
+                    count: 3,
+                },
+                FinishedFact {
+                    kind: RequestKind::Amendment,
+                    status: RequestStatus::Denied,
+                    days: 0,
+                    vs_due: None,
+                    count: 1,
+                },
+            ],
+            done_by: vec![
+                DoneByFact { assignee: Some(7), kind: RequestKind::OptOut, status: RequestStatus::Completed, count: 9 },
+                DoneByFact { assignee: None, kind: RequestKind::Complaint, status: RequestStatus::Closed, count: 2 },
+            ],
+            outcomes: vec![(
+                RequestKind::Complaint,
+                OutcomeFact {
+                    class: OutcomeClass::ComplaintResolved,
+                    category: Some(ComplaintCategory::UnwantedMarketing),
+                    count: 4,
+                },
+            )],
+        };
+        let kept = facts.encode().unwrap();
+        assert_eq!(DayFacts::decode(&kept), Some(facts));
+        assert_eq!(DayFacts::decode(br#"{"received":[]}"#), None, "JSON kept before is counted again");
     }
 
     #[test]

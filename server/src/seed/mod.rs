@@ -165,7 +165,7 @@ async fn open(config: &Config) -> Result<DatabaseConnection, String> {
             .map_err(|e| format!("cannot open the database: {e}"))?;
         sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool)
     } else {
-        crate::db::connect(url, config.sqlite_synchronous)
+        crate::db::connect(url, config.sqlite_synchronous, config.postgres_connections)
             .await
             .map_err(|e| format!("cannot open the database: {e}"))?
     };
@@ -204,7 +204,8 @@ mod tests {
         run(&cli.config, 1_500).await.unwrap();
         run(&cli.config, 500).await.unwrap();
 
-        let db = crate::db::connect(&url, crate::db::Durability::Normal).await.unwrap();
+        let db =
+            crate::db::connect(&url, crate::db::Durability::Normal, cli.config.postgres_connections).await.unwrap();
         let vault = crate::vault::open_vault(&db, &cli.config.key_source()).await.unwrap();
         let rows = request::Entity::find().all(&db).await.unwrap();
         assert_eq!(rows.len(), 2_000);

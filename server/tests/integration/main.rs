@@ -29,6 +29,7 @@ mod lifecycle;
 mod mail;
 mod metrics;
 mod notices;
+mod pool;
 mod post;
 mod queue;
 mod register;
