@@ -66,16 +66,40 @@ pub async fn connect(
         // than inside a request: a pool that grows on demand opened each
         // new connection while a page waited on it, and with TLS and a
         // SCRAM password that took 90 ms, the 100 ms answers of every
-        // PostgreSQL benchmark (connection log, 2026-12-07).
+        // PostgreSQL benchmark (connection log, 2026-12-07). They are
+        // opened in the background (see [`open_in_background`]).
         let connections = postgres_connections.get();
-        options.max_connections(connections).min_connections(connections).sqlx_logging(false);
+        options.max_connections(connections).min_connections(connections).connect_lazy(true).sqlx_logging(false);
         // PostgreSQL compiles a statement it expects to be costly into
         // machine code, which took longer than running it: with JIT, one
         // queue view answered in 188 ms at p99 at a million requests,
         // without it in 30 ms. The portal's statements are short; none
         // runs long enough to repay the compiler.
         options.map_sqlx_postgres_opts(|postgres| postgres.options([("jit", "off")]));
-        Database::connect(options).await
+        let db = Database::connect(options).await?;
+        tokio::spawn(open_in_background(db.get_postgres_connection_pool().clone(), connections));
+        Ok(db)
+    }
+}
+
+/// Opens the pool's `connections` one after another, beside whatever the
+/// server does meanwhile. sqlx opens a lazy pool's minimum only after a
+/// connection has been closed, and an eager pool's before it returns: with
+/// PostgreSQL just restarted, that held the first page back from 0.3 s to
+/// 1.7 s after the start. Each connection opened is held until all are, so
+/// that the next acquire opens a new one rather than taking it back.
+async fn open_in_background(pool: sqlx::PgPool, connections: u32) {
+    let mut opened = Vec::new();
+    for _ in 0..connections {
+        match pool.acquire().await {
+            Ok(connection) => opened.push(connection),
+            Err(error) => {
+                // Pages open what they need themselves; they fail loudly if
+                // the database is really gone.
+                tracing::warn!(%error, opened = opened.len(), "could not open every PostgreSQL connection in advance");
+                return;
+            }
+        }
     }
 }
 
