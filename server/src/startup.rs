@@ -82,6 +82,7 @@ impl Application {
         let db = db::connect(config.database_url.expose(), config.sqlite_synchronous, config.postgres_connections)
             .await
             .map_err(StartError::Database)?;
+        db::open_in_background(&db, config.postgres_connections);
         db::migrate(&db).await.map_err(StartError::Migrate)?;
         let reader = db::reader(config.database_url.expose(), &db).await.map_err(StartError::Database)?;
         let keys = config.key_source();

@@ -67,7 +67,7 @@ pub async fn connect(
         // new connection while a page waited on it, and with TLS and a
         // SCRAM password that took 90 ms, the 100 ms answers of every
         // PostgreSQL benchmark (connection log, 2026-12-07). They are
-        // opened in the background (see [`open_in_background`]).
+        // opened by the server in the background ([`open_in_background`]).
         let connections = postgres_connections.get();
         options.max_connections(connections).min_connections(connections).connect_lazy(true).sqlx_logging(false);
         // PostgreSQL compiles a statement it expects to be costly into
@@ -76,19 +76,26 @@ pub async fn connect(
         // without it in 30 ms. The portal's statements are short; none
         // runs long enough to repay the compiler.
         options.map_sqlx_postgres_opts(|postgres| postgres.options([("jit", "off")]));
-        let db = Database::connect(options).await?;
-        tokio::spawn(open_in_background(db.get_postgres_connection_pool().clone(), connections));
-        Ok(db)
+        Database::connect(options).await
     }
 }
 
-/// Opens the pool's `connections` one after another, beside whatever the
-/// server does meanwhile. sqlx opens a lazy pool's minimum only after a
-/// connection has been closed, and an eager pool's before it returns: with
-/// PostgreSQL just restarted, that held the first page back from 0.3 s to
-/// 1.7 s after the start. Each connection opened is held until all are, so
-/// that the next acquire opens a new one rather than taking it back.
-async fn open_in_background(pool: sqlx::PgPool, connections: u32) {
+/// For the server, which runs long enough to use them: opens PostgreSQL's
+/// `connections` one after another, beside whatever the server does
+/// meanwhile (a command of the CLI, done in a moment, opens only what it
+/// uses). sqlx opens a lazy pool's minimum only after a connection has
+/// been closed, and an eager pool's before it returns: with PostgreSQL
+/// just restarted, that held the first page back from 0.3 s to 1.7 s after
+/// the start. Nothing to do on SQLite, whose connections are all opened.
+pub fn open_in_background(db: &DatabaseConnection, connections: NonZeroU32) {
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        tokio::spawn(open_all(db.get_postgres_connection_pool().clone(), connections.get()));
+    }
+}
+
+/// Each connection opened is held until all are, so that the next acquire
+/// opens a new one rather than taking it back.
+async fn open_all(pool: sqlx::PgPool, connections: u32) {
     let mut opened = Vec::new();
     for _ in 0..connections {
         match pool.acquire().await {
