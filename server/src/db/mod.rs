@@ -198,6 +198,27 @@ pub(crate) async fn plan_of_edited(
     db.query_all_raw(explain).await?.iter().map(|row| row.try_get_by_index::<String>(3)).collect()
 }
 
+/// A fresh PostgreSQL database of its own, migrated, with its URL, for
+/// tests of what PostgreSQL plans; `None` when `TEST_POSTGRES_URL` is not
+/// set (a failure when `REQUIRE_POSTGRES` is, as in CI). The name starts as
+/// the integration tests' do, so that the test command drops it next time.
+#[cfg(test)]
+pub(crate) async fn fresh_postgres() -> Option<(DatabaseConnection, String)> {
+    use sea_orm::ConnectionTrait;
+    let Some(admin_url) = std::env::var("TEST_POSTGRES_URL").ok().filter(|url| !url.is_empty()) else {
+        assert!(std::env::var("REQUIRE_POSTGRES").is_err(), "REQUIRE_POSTGRES is set but TEST_POSTGRES_URL is not");
+        return None;
+    };
+    let name = format!("portal_test_unit_{:016x}", rand::random::<u64>());
+    let admin = Database::connect(&admin_url).await.expect("PostgreSQL admin connection");
+    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("a test database");
+    let (base, _) = admin_url.rsplit_once('/').expect("an admin URL ends in a database name");
+    let url = format!("{base}/{name}");
+    let db = connect(&url, Durability::Full, NonZeroU32::MIN).await.expect("a connection");
+    migrate(&db).await.expect("migrations");
+    Some((db, url))
+}
+
 #[cfg(test)]
 mod tests {
     use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
