@@ -75,9 +75,12 @@ async fn a_refusal_is_appealed_once_and_decided_by_a_colleague_who_names_the_att
     assert_eq!(stored.kind, RequestKind::Appeal.as_str());
     assert_eq!(stored.status, RequestStatus::Received.as_str(), "the original's address was confirmed already");
     assert_eq!(stored.appeal_of, Some(app.row(&reference).await.id));
-    // Its own clock: 45 days, Colorado's, the earliest of the laws in force.
+    // Its own clock: 45 days, Colorado's, the earliest of the laws in force,
+    // from the day it was received where the business is (between midnight
+    // UTC and midnight there, the UTC date is a day later).
     let due = stored.due_on.expect("a deadline");
-    assert_eq!((due - stored.received_at.date_naive()).num_days(), 45, "{due}");
+    let received_on = app.config.clocks().expect("the clocks").local_date(stored.received_at);
+    assert_eq!((due - received_on).num_days(), 45, "{due}");
     assert!(receipt.text_of("answer-by").is_some());
 
     let inbox = app.mail.wait_for(3, WAIT).await;
