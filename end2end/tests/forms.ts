@@ -169,14 +169,26 @@ export function formData(answers: Answer[], overrides: Record<string, string> = 
 
 export const referencePattern = /^PR-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}$/;
 
-/** The day as the tracking page writes it ("25 November 2026"), in the organisation's calendar (ORG_TIME_ZONE). */
+/** The organisation's time zone: the server's ORG_TIME_ZONE default, which dates every page and letter. */
+const ORG_TIME_ZONE = 'America/New_York';
+
+/** The day as the tracking page writes it ("25 November 2026"), in the organisation's calendar. */
 export function longDate(at: Date) {
   return at.toLocaleDateString('en-GB', {
     day: 'numeric',
     month: 'long',
     year: 'numeric',
-    timeZone: 'America/New_York',
+    timeZone: ORG_TIME_ZONE,
   });
+}
+
+const spanishMonths = ['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto', 'septiembre', 'octubre', 'noviembre', 'diciembre'];
+
+/** The day as a Spanish page writes it ("7 de diciembre de 2026"), in the organisation's calendar. */
+export function spanishLongDate(at: Date) {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: ORG_TIME_ZONE, year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(at);
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return `${part('day')} de ${spanishMonths[part('month') - 1]} de ${part('year')}`;
 }
 
 /** Sends a complete request without a browser and returns its tracking path (with ?new=1). */
