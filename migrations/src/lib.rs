@@ -34,6 +34,7 @@ mod m20261213_000010_open_due;
 mod m20261214_000010_name_words;
 mod m20261214_000020_received_status;
 mod m20261215_000010_compact_day_facts;
+mod m20261216_000010_outbox_bodies;
 
 pub struct Migrator;
 
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261214_000010_name_words::Migration),
             Box::new(m20261214_000020_received_status::Migration),
             Box::new(m20261215_000010_compact_day_facts::Migration),
+            Box::new(m20261216_000010_outbox_bodies::Migration),
         ]
     }
 }

@@ -154,7 +154,8 @@ impl Application {
             Courier::Mail(Arc::new(transport)),
             config.retry_policy(),
             wake,
-        );
+        )
+        .reading_from(reader.clone());
         let destinations = crate::webhooks::Destinations::allowing(&config.webhook_allowed_hosts);
         let sender = crate::webhooks::Sender::new(destinations.clone(), vault.clone(), config.webhook_timeout())?;
         let deliveries = OutboxWorker::new(
@@ -163,7 +164,8 @@ impl Application {
             Courier::Webhooks(Arc::new(sender)),
             config.retry_policy(),
             deliveries_wake,
-        );
+        )
+        .reading_from(reader.clone());
         let webhooks = crate::webhooks::Webhooks::new(db.clone(), vault.clone(), destinations);
         let associates = crate::associates::Associates::new(db.clone());
         let saved_views = crate::staff::saved_views::SavedViews::new(db.clone(), reader);

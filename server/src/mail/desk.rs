@@ -81,10 +81,13 @@ impl MailDesk {
             .all(&self.read)
             .await?;
         let references = self.references(&rows).await?;
+        let mut bodies = outbox_rows::bodies(&self.read, rows.iter().map(|row| row.id)).await?;
         let vault = self.mailer.outbox().vault();
         let mut letters = Vec::with_capacity(rows.len());
         for row in rows {
-            let (address, subject, text) = outbox_rows::open_printable(vault, &row)?;
+            // Purged since the list was read: no longer there to print.
+            let Some(row_bodies) = bodies.remove(&row.id) else { continue };
+            let (address, subject, text) = outbox_rows::open_printable(vault, &row, &row_bodies)?;
             letters.push(PrintLetter {
                 id: row.id,
                 reference: row.request_id.and_then(|id| references.get(&id).cloned()),

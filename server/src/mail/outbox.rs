@@ -5,6 +5,7 @@
 //! runs out. Each channel has its own worker, so a slow webhook receiver
 //! never holds up a letter.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -18,7 +19,7 @@ use sea_orm::{
 };
 
 use super::Composed;
-use crate::db::entities::outbox;
+use crate::db::entities::{outbox, outbox_body};
 use crate::vault::rows::letter_place;
 use crate::vault::{Sealed, Vault, VaultError};
 
@@ -88,8 +89,38 @@ impl<'a> Recipient<'a> {
     }
 }
 
+/// A claimed row as the claim returns it, without its bodies.
+#[derive(FromQueryResult)]
+struct Lease {
+    id: i64,
+    template: String,
+    endpoint_id: Option<i64>,
+    recipient: Sealed,
+    subject: Sealed,
+    secret: Option<Sealed>,
+    message_id: String,
+    attempts: i32,
+}
+
+impl Lease {
+    fn with(self, bodies: outbox_body::Model) -> Claimed {
+        Claimed {
+            id: self.id,
+            template: self.template,
+            endpoint_id: self.endpoint_id,
+            recipient: self.recipient,
+            subject: self.subject,
+            text_body: bodies.text_body,
+            html_body: bodies.html_body,
+            secret: self.secret,
+            message_id: self.message_id,
+            attempts: self.attempts,
+        }
+    }
+}
+
 /// A claimed row, still sealed.
-#[derive(Clone, Debug, FromQueryResult)]
+#[derive(Clone, Debug)]
 pub struct Claimed {
     pub id: i64,
     /// The letter's template, or the webhook event's name.
@@ -125,14 +156,27 @@ fn with_links(secret: Option<&str>, body: String) -> String {
 
 /// A letter of the print queue opened for printing: its recipient (name and
 /// postal address), subject and text, with its private links put in.
-pub fn open_printable(vault: &Vault, row: &outbox::Model) -> Result<(String, String, String), VaultError> {
+pub fn open_printable(
+    vault: &Vault,
+    row: &outbox::Model,
+    bodies: &outbox_body::Model,
+) -> Result<(String, String, String), VaultError> {
     let at = |column| letter_place(column, &row.message_id);
     let secret = vault.open_optional(row.secret.as_ref(), at("secret"))?;
     Ok((
         vault.open(&row.recipient, at("recipient"))?,
         vault.open(&row.subject, at("subject"))?,
-        with_links(secret.as_deref(), vault.open(&row.text_body, at("text_body"))?),
+        with_links(secret.as_deref(), vault.open(&bodies.text_body, at("text_body"))?),
     ))
+}
+
+/// The bodies of the outbox rows `ids`, by row id.
+pub async fn bodies(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, outbox_body::Model>, DbErr> {
+    let rows = outbox_body::Entity::find().filter(outbox_body::Column::Id.is_in(ids)).all(db).await?;
+    Ok(rows.into_iter().map(|bodies| (bodies.id, bodies)).collect())
 }
 
 /// Marks a letter of the print queue printed, dropping its private links as
@@ -311,7 +355,7 @@ impl Outbox {
     }
 }
 
-/// Writes one row, due at once, in the caller's transaction.
+/// Writes one row, due at once, and its bodies, in the caller's transaction.
 async fn insert(
     txn: &impl ConnectionTrait,
     request_id: Option<i64>,
@@ -320,13 +364,11 @@ async fn insert(
     endpoint_id: Option<i64>,
 ) -> Result<(), DbErr> {
     let now = Utc::now();
-    outbox::Entity::insert(outbox::ActiveModel {
+    let id = outbox::Entity::insert(outbox::ActiveModel {
         request_id: Set(request_id),
         template: Set(row.template.to_owned()),
         recipient: Set(row.recipient),
         subject: Set(row.subject),
-        text_body: Set(row.text_body),
-        html_body: Set(row.html_body),
         secret: Set(row.secret),
         message_id: Set(row.message_id),
         channel: Set(channel.as_str().to_owned()),
@@ -337,15 +379,25 @@ async fn insert(
         created_at: Set(now),
         ..Default::default()
     })
+    .exec(txn)
+    .await?
+    .last_insert_id;
+    outbox_body::Entity::insert(outbox_body::ActiveModel {
+        id: Set(id),
+        text_body: Set(row.text_body),
+        html_body: Set(row.html_body),
+    })
     .exec_without_returning(txn)
     .await?;
     Ok(())
 }
 
 /// Claims up to `limit` due rows of `channel` for `worker` until
-/// `now + lease`.
+/// `now + lease`, on `db`; their bodies, which the claim does not touch,
+/// are read from `read`.
 pub async fn claim(
     db: &DatabaseConnection,
+    read: &DatabaseConnection,
     channel: Channel,
     worker: &str,
     now: DateTime<Utc>,
@@ -365,7 +417,7 @@ pub async fn claim(
                       WHERE status = $5 AND channel = $6 AND next_attempt_at <= $3 \
                         AND (locked_until IS NULL OR locked_until <= $3) \
                       ORDER BY id LIMIT $4 {skip_locked}) \
-         RETURNING id, template, endpoint_id, recipient, subject, text_body, html_body, secret, message_id, attempts"
+         RETURNING id, template, endpoint_id, recipient, subject, secret, message_id, attempts"
     );
     let statement = Statement::from_sql_and_values(
         backend,
@@ -379,7 +431,14 @@ pub async fn claim(
             channel.as_str().into(),
         ],
     );
-    Claimed::find_by_statement(statement).all(db).await
+    let leases = Lease::find_by_statement(statement).all(db).await?;
+    if leases.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut bodies = bodies(read, leases.iter().map(|lease| lease.id)).await?;
+    // A letter purged between its claim and this read is gone, bodies and
+    // all: there is nothing left to send.
+    Ok(leases.into_iter().filter_map(|lease| bodies.remove(&lease.id).map(|found| lease.with(found))).collect())
 }
 
 /// Records deliveries, in one statement for a whole batch, and forgets their

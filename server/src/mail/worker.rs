@@ -58,6 +58,9 @@ impl RetryPolicy {
 
 pub struct OutboxWorker {
     db: DatabaseConnection,
+    /// Where the bodies of claimed rows are read: on SQLite a reader beside
+    /// the single writer, which then only moves the leases.
+    read: DatabaseConnection,
     vault: Vault,
     courier: Courier,
     policy: RetryPolicy,
@@ -73,7 +76,12 @@ impl OutboxWorker {
         rand::rng().fill(&mut suffix);
         let name =
             format!("worker-{}-{}", std::process::id(), suffix.iter().map(|b| format!("{b:02x}")).collect::<String>());
-        Self { db, vault, courier, policy, wake, name }
+        Self { read: db.clone(), db, vault, courier, policy, wake, name }
+    }
+
+    pub fn reading_from(mut self, reader: DatabaseConnection) -> Self {
+        self.read = reader;
+        self
     }
 
     /// Runs until the task is dropped.
@@ -99,7 +107,8 @@ impl OutboxWorker {
     /// Claims and sends one batch; returns how many rows it tried.
     pub async fn run_once(&self) -> Result<usize, sea_orm::DbErr> {
         let lease = Duration::from_std(self.policy.lease).unwrap_or(Duration::minutes(5));
-        let batch = outbox::claim(&self.db, self.courier.channel(), &self.name, Utc::now(), lease, BATCH).await?;
+        let batch =
+            outbox::claim(&self.db, &self.read, self.courier.channel(), &self.name, Utc::now(), lease, BATCH).await?;
         match &self.courier {
             Courier::Mail(transport) => self.send_letters(transport, batch).await,
             Courier::Webhooks(sender) => self.deliver(sender, batch).await,

@@ -19,7 +19,9 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement, TransactionTrait, Value};
 
-use super::rows::{CONFIRMATION_LINKS, DOCUMENTS, EVENTS, OPT_OUTS, OUTBOX, REQUESTS, WEBHOOK_ENDPOINTS};
+use super::rows::{
+    CONFIRMATION_LINKS, DOCUMENTS, EVENTS, OPT_OUTS, OUTBOX, OUTBOX_BODIES, REQUESTS, WEBHOOK_ENDPOINTS,
+};
 use super::{KeySource, KeysError, Place, Vault, key_of, keys};
 
 /// How often a running portal looks for a new data key.
@@ -69,6 +71,9 @@ pub struct Rotated {
 /// One table's sealed columns and what each is bound to.
 struct Table {
     name: &'static str,
+    /// The table the associated data names: the table's own name, but for
+    /// values that moved to another table sealed as they were.
+    sealed_as: &'static str,
     /// The text the associated data names the row by.
     row_key: &'static str,
     columns: &'static [&'static str],
@@ -77,9 +82,10 @@ struct Table {
     most: u64,
 }
 
-const TABLES: [Table; 7] = [
+const TABLES: [Table; 8] = [
     Table {
         name: REQUESTS,
+        sealed_as: REQUESTS,
         row_key: "reference",
         columns: &[
             "full_name",
@@ -96,25 +102,47 @@ const TABLES: [Table; 7] = [
         ],
         most: u64::MAX,
     },
-    Table { name: EVENTS, row_key: "CAST(request_id AS TEXT)", columns: &["body"], most: u64::MAX },
+    Table { name: EVENTS, sealed_as: EVENTS, row_key: "CAST(request_id AS TEXT)", columns: &["body"], most: u64::MAX },
     Table {
         name: OUTBOX,
+        sealed_as: OUTBOX,
         row_key: "message_id",
-        columns: &["recipient", "subject", "text_body", "html_body", "secret"],
+        columns: &["recipient", "subject", "secret"],
         most: u64::MAX,
     },
-    Table { name: WEBHOOK_ENDPOINTS, row_key: "url", columns: &["secret", "previous_secret"], most: u64::MAX },
+    // A letter's bodies, still bound to the outbox row they moved from.
+    Table {
+        name: OUTBOX_BODIES,
+        sealed_as: OUTBOX,
+        row_key: "(SELECT message_id FROM outbox WHERE outbox.id = outbox_bodies.id)",
+        columns: &["text_body", "html_body"],
+        most: u64::MAX,
+    },
+    Table {
+        name: WEBHOOK_ENDPOINTS,
+        sealed_as: WEBHOOK_ENDPOINTS,
+        row_key: "url",
+        columns: &["secret", "previous_secret"],
+        most: u64::MAX,
+    },
     Table {
         name: OPT_OUTS,
+        sealed_as: OPT_OUTS,
         row_key: "uid",
         columns: &["full_name", "email", "postal_address", "account_number", "holders", "reason"],
         most: u64::MAX,
     },
     // Sealed from the first row on, so the set of columns sealed before
     // encryption existed (`ALL_TABLES`) stays as it was.
-    Table { name: CONFIRMATION_LINKS, row_key: "hash", columns: &["pending"], most: u64::MAX },
+    Table {
+        name: CONFIRMATION_LINKS,
+        sealed_as: CONFIRMATION_LINKS,
+        row_key: "hash",
+        columns: &["pending"],
+        most: u64::MAX,
+    },
     // Sealed from the first row on, like the confirmation links.
-    Table { name: DOCUMENTS, row_key: "uid", columns: &["name", "content"], most: 8 },
+    Table { name: DOCUMENTS, sealed_as: DOCUMENTS, row_key: "uid", columns: &["name", "content"], most: 8 },
 ];
 
 /// Makes a new data key (or takes up the one an unfinished rotation made)
@@ -370,7 +398,7 @@ async fn reseal_batch(
         let mut old_values: Vec<Value> = Vec::new();
         for (at, column) in table.columns.iter().enumerate() {
             let stored: Option<String> = row.try_get_by_index(at + 2)?;
-            let place = Place { table: table.name, column, row: &row_key };
+            let place = Place { table: table.sealed_as, column, row: &row_key };
             let opened = match stored.as_deref() {
                 None | Some("") => None,
                 Some(text) => match key_of(text) {

@@ -12,6 +12,7 @@ use crate::register::Person;
 pub const REQUESTS: &str = "requests";
 pub const EVENTS: &str = "request_events";
 pub const OUTBOX: &str = "outbox";
+pub const OUTBOX_BODIES: &str = "outbox_bodies";
 pub const WEBHOOK_ENDPOINTS: &str = "webhook_endpoints";
 pub const OPT_OUTS: &str = "opt_out_entries";
 pub const CONFIRMATION_LINKS: &str = "opt_out_revocation_links";

@@ -234,7 +234,8 @@ async fn sealed_values(app: &TestApp) -> Vec<String> {
          UNION ALL SELECT hold_reason FROM requests WHERE hold_reason IS NOT NULL \
          UNION ALL SELECT agent FROM requests WHERE agent IS NOT NULL",
         "SELECT body FROM request_events WHERE body IS NOT NULL",
-        "SELECT recipient FROM outbox UNION ALL SELECT text_body FROM outbox",
+        "SELECT recipient FROM outbox UNION ALL SELECT text_body FROM outbox_bodies \
+         UNION ALL SELECT html_body FROM outbox_bodies",
     ] {
         let rows = db.query_all_raw(Statement::from_string(db.get_database_backend(), sql)).await.expect("query");
         values.extend(rows.into_iter().map(|row| row.try_get_by_index::<String>(0).expect("text")));

@@ -12,7 +12,7 @@ use chrono::Utc;
 use common::smtp::{Mode, SmtpSink};
 use common::{Backend, TestApp, WAIT};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
 use server::db::entities::{outbox, request};
 
 const OPT_OUT: &[(&str, &str)] = &[
@@ -41,6 +41,18 @@ async fn outbox_rows(app: &TestApp) -> Vec<outbox::Model> {
 }
 
 /// Waits until every outbox row satisfies `done`.
+/// A stored letter's text and HTML bodies, opened.
+async fn stored_bodies(app: &TestApp, letter: &outbox::Model) -> (String, String) {
+    let bodies = server::mail::outbox::bodies(app.app.database(), [letter.id]).await.expect("the bodies read");
+    let bodies = &bodies[&letter.id];
+    let vault = app.app.vault();
+    let body = |column, sealed| {
+        let place = server::vault::rows::letter_place(column, &letter.message_id);
+        vault.open(sealed, place).expect("a stored body opens")
+    };
+    (body("text_body", &bodies.text_body), body("html_body", &bodies.html_body))
+}
+
 async fn wait_for_outbox(app: &TestApp, what: &str, done: impl Fn(&[outbox::Model]) -> bool) -> Vec<outbox::Model> {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
@@ -86,12 +98,7 @@ async fn receipts_say_what_was_asked_with_the_private_link(app: TestApp) {
     assert_eq!(app.mail.inbox().len(), 1, "one submission, one letter");
     let token = tracking.trim_start_matches("/track/");
     let stored = wait_for_outbox(&app, "the letter marked sent", |rows| rows.iter().all(|r| r.status == "sent")).await;
-    let vault = app.app.vault();
-    let body = |column, sealed| {
-        let place = server::vault::rows::letter_place(column, &stored[0].message_id);
-        vault.open(sealed, place).expect("a stored body opens")
-    };
-    let (text, html) = (body("text_body", &stored[0].text_body), body("html_body", &stored[0].html_body));
+    let (text, html) = stored_bodies(&app, &stored[0]).await;
     assert!(!text.contains(token) && !html.contains(token), "sent letters keep no link");
     assert!(text.contains("[private link, removed after sending]"));
     assert!(stored[0].secret.is_none(), "nor the link's secret");
@@ -227,6 +234,7 @@ async fn a_letter_claimed_by_a_worker_that_died_is_sent_by_another(app: TestApp)
         let claimed_at = tokio::time::Instant::now();
         let claimed = server::mail::outbox::claim(
             app.app.database(),
+            app.app.database(),
             server::mail::outbox::Channel::Mail,
             "killed-worker",
             Utc::now(),
@@ -265,14 +273,50 @@ async fn letters_that_keep_failing_are_marked_failed_with_the_error(app: TestApp
     // Like a sent letter, a failed one keeps no private link.
     let token = tracking.trim_start_matches("/track/");
     assert_eq!(rows[0].secret, None);
-    let vault = app.app.vault();
-    let body = |column, sealed| {
-        let place = server::vault::rows::letter_place(column, &rows[0].message_id);
-        vault.open(sealed, place).expect("a stored body opens")
-    };
-    let (text, html) = (body("text_body", &rows[0].text_body), body("html_body", &rows[0].html_body));
+    let (text, html) = stored_bodies(&app, &rows[0]).await;
     assert!(!text.contains(token) && !html.contains(token), "{text}");
     assert!(text.contains("[private link, removed after sending]"));
+}
+
+/// A letter written before the portal kept bodies apart from the outbox row
+/// is sent whole after the upgrade: its sealed bodies move as they are, and
+/// still open where they now live.
+async fn a_letter_from_before_its_bodies_moved_is_sent_whole_after(app: TestApp) {
+    use migrations::{Migrator, MigratorTrait};
+    let backend =
+        if app.config.database_url.expose().starts_with("sqlite:") { Backend::Sqlite } else { Backend::Postgres };
+    drop(app);
+    let mut sink = SmtpSink::start().await;
+    sink.go_down();
+    // One attempt, then the letter waits as failed, untouched by the
+    // worker while the schema changes under it.
+    let Some(app) = TestApp::start_with(backend, sink, |config| config.mail_max_attempts = 1).await else {
+        return;
+    };
+    app.submit("/opt-out", OPT_OUT).await;
+    let failed =
+        wait_for_outbox(&app, "the letter marked failed", |rows| rows.iter().all(|r| r.status == "failed")).await;
+    let mut app = app;
+    let db = app.app.database().clone();
+    let db = &db;
+    Migrator::down(db, Some(1)).await.expect("the step back runs");
+    let old = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), "SELECT text_body, html_body FROM outbox"))
+        .await
+        .expect("the older outbox reads")
+        .expect("its one letter");
+    for column in 0..2 {
+        let body: String = old.try_get_by_index(column).expect("a body");
+        assert!(!body.is_empty() && !body.contains("Lovelace"), "sealed, back in the outbox row: {body}");
+    }
+    Migrator::up(db, None).await.expect("the upgrade runs");
+
+    app.mail.come_up().await;
+    assert!(server::mail::outbox::retry(db, failed[0].id).await.expect("the retry"), "queued again");
+    let inbox = app.mail.wait_for(1, WAIT).await;
+    assert_eq!(inbox[0].message_id(), failed[0].message_id.trim_matches(['<', '>']), "the same letter");
+    assert!(inbox[0].text().contains("Dear Ada <b>Lovelace</b> & co,"), "{}", inbox[0].text());
+    assert!(inbox[0].html().contains("Dear Ada &lt;b&gt;Lovelace"), "{}", inbox[0].html());
 }
 
 async fn two_instances_never_send_a_letter_twice(app: TestApp) {
@@ -356,6 +400,7 @@ on_both_databases!(
     letters_written_while_smtp_is_down_arrive_when_it_returns,
     temporary_then_permanent_refusals_are_retried_until_delivered,
     a_letter_claimed_by_a_worker_that_died_is_sent_by_another,
+    a_letter_from_before_its_bodies_moved_is_sent_whole_after,
     letters_that_keep_failing_are_marked_failed_with_the_error,
     two_instances_never_send_a_letter_twice,
 );

@@ -38,7 +38,7 @@ async fn stored_letters(app: &TestApp) -> String {
     let rows = db
         .query_all_raw(Statement::from_string(
             db.get_database_backend(),
-            "SELECT recipient, subject, text_body, html_body FROM outbox",
+            "SELECT recipient, subject, text_body, html_body FROM outbox JOIN outbox_bodies USING (id)",
         ))
         .await
         .expect("the outbox");

@@ -114,13 +114,14 @@ async fn personal_text(app: &TestApp, reference: &str) -> String {
         .map(|event| vault.open_event_body(event).expect("a body opens").unwrap_or_default())
         .collect();
     let letters = outbox::Entity::find().filter(outbox::Column::RequestId.eq(found.id)).all(db).await;
+    let letters = letters.expect("letters");
+    let texts = server::mail::outbox::bodies(db, letters.iter().map(|letter| letter.id)).await.expect("bodies");
     let letters: Vec<String> = letters
-        .expect("letters")
         .iter()
         .map(|letter| {
             let at = |column| server::vault::rows::letter_place(column, &letter.message_id);
-            let open = |sealed| vault.open(sealed, at("text_body")).expect("a letter opens");
-            format!("{} {}", vault.open(&letter.recipient, at("recipient")).expect("opens"), open(&letter.text_body))
+            let text = vault.open(&texts[&letter.id].text_body, at("text_body")).expect("a letter opens");
+            format!("{} {text}", vault.open(&letter.recipient, at("recipient")).expect("opens"))
         })
         .collect();
     let outcome = vault.open_outcome(&found).expect("the outcome opens");
@@ -203,6 +204,16 @@ async fn each_rule_purges_on_its_day_and_not_the_day_before(app: TestApp) {
         .await
         .expect("a count");
     assert_eq!(letters, 0, "its letters are gone");
+    let db = app.app.database();
+    let orphans = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) FROM outbox_bodies WHERE id NOT IN (SELECT id FROM outbox)",
+        ))
+        .await
+        .expect("a count")
+        .and_then(|row| row.try_get_by_index::<i64>(0).ok());
+    assert_eq!(orphans, Some(0), "and their bodies with them");
 
     // What staff and the customer see of what is left.
     let page = manager.get(&format!("/staff/requests/{complaint}")).await;

@@ -5,6 +5,7 @@ pub mod digest_run;
 pub mod letter_version;
 pub mod opt_out_entry;
 pub mod outbox;
+pub mod outbox_body;
 pub mod purge_run;
 pub mod request;
 pub mod request_document;

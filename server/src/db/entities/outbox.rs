@@ -2,6 +2,7 @@ use sea_orm::entity::prelude::*;
 
 use crate::vault::Sealed;
 
+/// A letter's bodies are in [`super::outbox_body`].
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "outbox")]
 pub struct Model {
@@ -11,10 +12,6 @@ pub struct Model {
     pub template: String,
     pub recipient: Sealed,
     pub subject: Sealed,
-    /// The bodies hold a placeholder where the private link goes
-    /// (`outbox::LINK_PLACEHOLDER`), so they never carry the link itself.
-    pub text_body: Sealed,
-    pub html_body: Sealed,
     /// The private link's secret until the letter is sent.
     pub secret: Option<Sealed>,
     pub message_id: String,
