@@ -35,6 +35,7 @@ mod m20261214_000010_name_words;
 mod m20261214_000020_received_status;
 mod m20261215_000010_compact_day_facts;
 mod m20261216_000010_outbox_bodies;
+mod m20261216_000020_outbox_claim_index;
 
 pub struct Migrator;
 
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261214_000020_received_status::Migration),
             Box::new(m20261215_000010_compact_day_facts::Migration),
             Box::new(m20261216_000010_outbox_bodies::Migration),
+            Box::new(m20261216_000020_outbox_claim_index::Migration),
         ]
     }
 }

@@ -219,6 +219,34 @@ pub(crate) async fn fresh_postgres() -> Option<(DatabaseConnection, String)> {
     Some((db, url))
 }
 
+/// The shared buffers PostgreSQL read to run `statement`, kept prepared as
+/// `name` on the connection as sqlx keeps it.
+#[cfg(test)]
+pub(crate) async fn buffers_read(db: &DatabaseConnection, name: &str, statement: sea_orm::Statement) -> u64 {
+    use sea_orm::ConnectionTrait;
+    use sea_orm::sea_query::QueryBuilder;
+    let arguments: Vec<String> = statement
+        .values
+        .map(|values| values.0)
+        .unwrap_or_default()
+        .iter()
+        .map(|value| sea_orm::sea_query::PostgresQueryBuilder.value_to_string(value))
+        .collect();
+    let plan = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            format!("EXPLAIN (ANALYZE, BUFFERS) EXECUTE {name}({})", arguments.join(", ")),
+        ))
+        .await
+        .expect("a plan");
+    let lines: Vec<String> = plan.iter().map(|row| row.try_get_by_index::<String>(0).expect("a line")).collect();
+    // The first node's count is the statement's.
+    lines
+        .iter()
+        .find_map(|line| line.split("shared hit=").nth(1))
+        .map_or(0, |hits| hits.split(|c: char| !c.is_ascii_digit()).next().unwrap_or("0").parse().expect("a count"))
+}
+
 #[cfg(test)]
 mod tests {
     use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};

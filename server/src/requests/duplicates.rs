@@ -162,32 +162,9 @@ mod tests {
         }
     }
 
-    /// The shared buffers PostgreSQL read to run `lookup`, kept prepared as
-    /// `name` on the connection as sqlx keeps it.
     async fn buffers_read(db: &DatabaseConnection, name: &str, lookup: &Select<request::Entity>) -> u64 {
-        use sea_orm::sea_query::QueryBuilder;
-        use sea_orm::{ConnectionTrait, QueryTrait};
-        let statement = lookup.build(sea_orm::DbBackend::Postgres);
-        let arguments: Vec<String> = statement
-            .values
-            .map(|values| values.0)
-            .unwrap_or_default()
-            .iter()
-            .map(|value| sea_orm::sea_query::PostgresQueryBuilder.value_to_string(value))
-            .collect();
-        let plan = db
-            .query_all_raw(sea_orm::Statement::from_string(
-                sea_orm::DbBackend::Postgres,
-                format!("EXPLAIN (ANALYZE, BUFFERS) EXECUTE {name}({})", arguments.join(", ")),
-            ))
-            .await
-            .expect("a plan");
-        let lines: Vec<String> = plan.iter().map(|row| row.try_get_by_index::<String>(0).expect("a line")).collect();
-        // The first node's count is the statement's.
-        lines
-            .iter()
-            .find_map(|line| line.split("shared hit=").nth(1))
-            .map_or(0, |hits| hits.split(|c: char| !c.is_ascii_digit()).next().unwrap_or("0").parse().expect("a count"))
+        use sea_orm::QueryTrait;
+        crate::db::buffers_read(db, name, lookup.build(sea_orm::DbBackend::Postgres)).await
     }
 
     /// PostgreSQL plans a statement that a connection keeps prepared from
