@@ -7,7 +7,7 @@ use std::sync::Arc;
 use app::domain::ReferenceCode;
 use app::domain::case::{LetterState, LetterStatus, PrintLetter};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, TransactionTrait,
 };
 
 use super::outbox::Channel;
@@ -39,14 +39,7 @@ impl MailDesk {
 
     /// Letters that have not gone out, failed ones first.
     pub async fn undelivered(&self) -> Result<Vec<LetterState>, DbErr> {
-        let rows = outbox::Entity::find()
-            .filter(outbox::Column::Channel.eq(Channel::Mail.as_str()))
-            .filter(outbox::Column::Status.ne(LetterStatus::Sent.as_str()))
-            .order_by_asc(outbox::Column::Status)
-            .order_by_asc(outbox::Column::Id)
-            .limit(500)
-            .all(&self.read)
-            .await?;
+        let rows = undelivered_letters().all(&self.read).await?;
         let ids: Vec<i64> = rows.iter().filter_map(|row| row.request_id).collect();
         let references: HashMap<i64, ReferenceCode> = request::Entity::find()
             .select_only()
@@ -167,5 +160,30 @@ impl MailDesk {
             notice: row.template == super::NOTICE_TEMPLATE,
             by_post: row.channel == Channel::Print.as_str(),
         })
+    }
+}
+
+/// The statuses named rather than "not sent", so that the claim index finds
+/// them: every letter ever sent stays in the outbox, and "not sent" read
+/// them all.
+fn undelivered_letters() -> Select<outbox::Entity> {
+    outbox::Entity::find()
+        .filter(outbox::Column::Channel.eq(Channel::Mail.as_str()))
+        .filter(outbox::Column::Status.is_in([LetterStatus::Failed.as_str(), LetterStatus::Pending.as_str()]))
+        .order_by_asc(outbox::Column::Status)
+        .order_by_asc(outbox::Column::Id)
+        .limit(500)
+}
+
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn the_undelivered_letters_are_found_through_an_index() {
+        let plan = crate::db::plan_of(super::undelivered_letters()).await;
+        assert!(
+            plan.iter().any(|step| step.contains("USING INDEX idx_outbox_claim (status=? AND channel=?)")),
+            "{plan:#?}"
+        );
+        assert!(!plan.iter().any(|step| step.starts_with("SCAN")), "{plan:#?}");
     }
 }
