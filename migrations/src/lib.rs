@@ -3,6 +3,8 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod locks;
+
 mod m20261125_000001_requests;
 mod m20261125_000002_outbox;
 mod m20261125_000003_staff;

@@ -31,6 +31,7 @@ enum OutboxBodies {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        crate::locks::take_whole(manager, &["outbox"]).await?;
         manager
             .create_table(
                 Table::create()
@@ -67,6 +68,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        crate::locks::take_whole(manager, &["outbox", "outbox_bodies"]).await?;
         for column in [Outbox::TextBody, Outbox::HtmlBody] {
             manager
                 .alter_table(

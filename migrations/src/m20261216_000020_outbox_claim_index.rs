@@ -25,6 +25,7 @@ const DUE: &str = "idx_outbox_due";
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        crate::locks::take_whole(manager, &["outbox"]).await?;
         manager
             .create_index(
                 Index::create()
@@ -41,6 +42,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        crate::locks::take_whole(manager, &["outbox"]).await?;
         manager
             .create_index(
                 Index::create()

@@ -40,7 +40,6 @@ async fn outbox_rows(app: &TestApp) -> Vec<outbox::Model> {
     outbox::Entity::find().all(app.app.database()).await.expect("outbox query")
 }
 
-/// Waits until every outbox row satisfies `done`.
 /// A stored letter's text and HTML bodies, opened.
 async fn stored_bodies(app: &TestApp, letter: &outbox::Model) -> (String, String) {
     let bodies = server::mail::outbox::bodies(app.app.database(), [letter.id]).await.expect("the bodies read");
@@ -53,6 +52,7 @@ async fn stored_bodies(app: &TestApp, letter: &outbox::Model) -> (String, String
     (body("text_body", &bodies.text_body), body("html_body", &bodies.html_body))
 }
 
+/// Waits until every outbox row satisfies `done`.
 async fn wait_for_outbox(app: &TestApp, what: &str, done: impl Fn(&[outbox::Model]) -> bool) -> Vec<outbox::Model> {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
@@ -300,10 +300,7 @@ async fn a_letter_from_before_its_bodies_moved_is_sent_whole_after(app: TestApp)
     let db = app.app.database().clone();
     let db = &db;
     // Back to the version before the move, and through it again.
-    let migrations = Migrator::migrations();
-    let moved = migrations.iter().position(|m| m.name() == "m20261216_000010_outbox_bodies").expect("the move");
-    let steps = u32::try_from(migrations.len() - moved).expect("a few steps");
-    Migrator::down(db, Some(steps)).await.expect("the steps back run");
+    Migrator::down(db, Some(steps_back_before_the_move())).await.expect("the steps back run");
     let old = db
         .query_one_raw(Statement::from_string(db.get_database_backend(), "SELECT text_body, html_body FROM outbox"))
         .await
@@ -321,6 +318,73 @@ async fn a_letter_from_before_its_bodies_moved_is_sent_whole_after(app: TestApp)
     assert_eq!(inbox[0].message_id(), failed[0].message_id.trim_matches(['<', '>']), "the same letter");
     assert!(inbox[0].text().contains("Dear Ada <b>Lovelace</b> & co,"), "{}", inbox[0].text());
     assert!(inbox[0].html().contains("Dear Ada &lt;b&gt;Lovelace"), "{}", inbox[0].html());
+}
+
+/// How many migrations to step back to the schema before the letters'
+/// bodies moved to a table of their own, whatever migrations come after.
+fn steps_back_before_the_move() -> u32 {
+    use migrations::{Migrator, MigratorTrait};
+    let migrations = Migrator::migrations();
+    let moved = migrations.iter().position(|m| m.name() == "m20261216_000010_outbox_bodies").expect("the move");
+    u32::try_from(migrations.len() - moved).expect("a few steps")
+}
+
+/// A rolling upgrade on PostgreSQL: one instance changes the outbox's schema
+/// while another claims letters from it. The claim is taken in its two
+/// steps, as PostgreSQL takes it in one statement: a share of the outbox
+/// while its batch is chosen, then the rows to update, asked for once the
+/// upgrade waits on that share. The claim goes first and the upgrade after
+/// it; before, PostgreSQL found each waiting on the other and ended one.
+#[tokio::test]
+async fn a_claim_made_during_an_upgrade_and_the_upgrade_both_go_through_on_postgres() {
+    use migrations::{Migrator, MigratorTrait};
+    use sea_orm::TransactionTrait;
+    let Some((config, _)) = common::fresh_config(Backend::Postgres).await else {
+        return;
+    };
+    let url = config.database_url.expose();
+    let db = sea_orm::Database::connect(url).await.expect("the database");
+    Migrator::up(&db, None).await.expect("the schema");
+    let other_instance = sea_orm::Database::connect(url).await.expect("another instance's connection");
+    for step in ["down", "up"] {
+        let claim = other_instance.begin().await.expect("a transaction");
+        claim
+            .execute_unprepared(
+                "SELECT id FROM outbox WHERE status = 'pending' ORDER BY next_attempt_at, id LIMIT 20 \
+                 FOR UPDATE SKIP LOCKED",
+            )
+            .await
+            .expect("the batch chosen");
+        let upgrading = db.clone();
+        let upgrade = tokio::spawn(async move {
+            match step {
+                "down" => Migrator::down(&upgrading, Some(steps_back_before_the_move())).await,
+                _ => Migrator::up(&upgrading, None).await,
+            }
+        });
+        let waiting = Statement::from_string(
+            db.get_database_backend(),
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'relation' AND relation = 'outbox'::regclass \
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+             AND mode = 'AccessExclusiveLock' AND NOT granted",
+        );
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let row = db.query_one_raw(waiting.clone()).await.expect("the locks read").expect("a count");
+            if row.try_get_by_index::<i64>(0).expect("a count") > 0 {
+                break;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "the {step}grade never waited on the claim");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        // No rows: the lock it takes is what counts.
+        claim
+            .execute_unprepared("UPDATE outbox SET locked_by = 'another instance' WHERE false")
+            .await
+            .unwrap_or_else(|error| panic!("the claim, during the {step}grade: {error}"));
+        claim.commit().await.expect("the claim commits");
+        upgrade.await.expect("the task").unwrap_or_else(|error| panic!("the {step}grade: {error}"));
+    }
 }
 
 async fn two_instances_never_send_a_letter_twice(app: TestApp) {
