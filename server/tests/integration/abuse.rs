@@ -142,6 +142,38 @@ async fn one_recipient_gets_only_a_few_letters_a_day(backend: Backend) {
     assert_eq!(other.status, StatusCode::SEE_OTHER, "the allowance is per recipient");
 }
 
+/// Submissions that arrive together are written in one transaction: the
+/// allowance is still counted submission by submission, and refusing one
+/// recipient's extra submissions refuses nobody else's.
+async fn an_allowance_spent_among_many_submissions_at_once_refuses_only_its_own(backend: Backend) {
+    let Some(app) = start(backend, |c| c.letters_per_recipient = 3.try_into().expect("non-zero")).await else {
+        return;
+    };
+    let mut answers = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let email = if i % 4 == 0 { "victim@example.com".to_owned() } else { format!("customer{i}@example.com") };
+        let router = app.app.router();
+        answers.spawn(async move {
+            let pairs = opt_out(&email);
+            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(name, value)| (*name, value.as_str())).collect();
+            let reply = router.oneshot(form_from(&format!("198.51.100.{i}"), "/opt-out", &pairs, &[])).await;
+            (email, reply.expect("an answer").status())
+        });
+    }
+    let mut refused = 0;
+    while let Some(answer) = answers.join_next().await {
+        let (email, status) = answer.expect("the task ran");
+        match status {
+            StatusCode::TOO_MANY_REQUESTS if email == "victim@example.com" => refused += 1,
+            StatusCode::SEE_OTHER => {}
+            other => panic!("{email} was answered {other}"),
+        }
+    }
+    assert_eq!(refused, 7, "ten from the one address, three let through");
+    assert_eq!(stored_requests(&app).await, 33, "thirty customers and three of the ten");
+    app.mail.wait_for(33, WAIT).await;
+}
+
 async fn a_customer_may_ask_again_the_same_day(backend: Backend) {
     let product = Config::defaults();
     let Some(app) = start(backend, |c| {
@@ -373,6 +405,7 @@ async fn nothing_typed_into_sign_in_reaches_the_log(backend: Backend) {
 on_both_backends!(
     one_address_cannot_flood_the_public_forms,
     one_recipient_gets_only_a_few_letters_a_day,
+    an_allowance_spent_among_many_submissions_at_once_refuses_only_its_own,
     a_customer_may_ask_again_the_same_day,
     verification_resends_are_capped_per_request,
     only_a_trusted_proxy_says_who_the_client_is,

@@ -297,6 +297,10 @@ async fn simultaneous_submissions_are_each_stored_with_their_history(app: TestAp
         );
         let subject = vault.open_subject(receipt[0]).expect("the subject opens");
         assert!(subject.contains(&row.reference), "{subject}");
+        let bodies = server::mail::outbox::bodies(db, [receipt[0].id]).await.expect("the bodies read");
+        let place = server::vault::rows::letter_place("text_body", &receipt[0].message_id);
+        let text = vault.open(&bodies[&receipt[0].id].text_body, place).expect("its own body opens");
+        assert!(text.contains(&row.reference), "{text}");
     }
 }
 
