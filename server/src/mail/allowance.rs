@@ -39,6 +39,24 @@ impl RecipientAllowance {
         );
         Ok(txn.query_one_raw(statement).await?.is_some())
     }
+
+    /// Uncounts `letters` taken for `recipient` on `day` in this same
+    /// transaction, for a submission refused after its letters were counted.
+    pub async fn give_back(
+        &self,
+        txn: &impl ConnectionTrait,
+        recipient: &str,
+        day: NaiveDate,
+        letters: u32,
+    ) -> Result<(), DbErr> {
+        let statement = Statement::from_sql_and_values(
+            txn.get_database_backend(),
+            "UPDATE letter_counts SET letters = letters - $3 WHERE recipient = $1 AND day = $2",
+            [recipient.into(), day.into(), i64::from(letters).into()],
+        );
+        txn.execute_raw(statement).await?;
+        Ok(())
+    }
 }
 
 /// Forgets the counts of days before `day`.

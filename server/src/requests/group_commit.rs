@@ -206,8 +206,8 @@ async fn write(txn: &impl ConnectionTrait, outbox: &Outbox, batch: &[&Prepared])
 }
 
 /// Takes the submission's letters from its requester's allowance for the
-/// day, and the agent's receipt from the agent's; `false` when either has
-/// no room left.
+/// day, and the agent's receipt from the agent's; `false`, with nothing
+/// taken, when either has no room left.
 async fn within_allowance(txn: &impl ConnectionTrait, prepared: &Prepared) -> Result<bool, DbErr> {
     let Some((allowance, day)) = &prepared.allowance else {
         return Ok(true);
@@ -218,8 +218,13 @@ async fn within_allowance(txn: &impl ConnectionTrait, prepared: &Prepared) -> Re
         return Ok(false);
     }
     match &prepared.agent_recipient {
-        Some(agent) => allowance.take(txn, agent, *day, 1).await,
-        None => Ok(true),
+        Some(agent) if !allowance.take(txn, agent, *day, 1).await? => {
+            // Nothing of the submission is stored, so its letters to the
+            // customer count nothing either.
+            allowance.give_back(txn, &prepared.recipient, *day, letters).await?;
+            Ok(false)
+        }
+        _ => Ok(true),
     }
 }
 

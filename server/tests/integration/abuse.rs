@@ -174,6 +174,35 @@ async fn an_allowance_spent_among_many_submissions_at_once_refuses_only_its_own(
     app.mail.wait_for(33, WAIT).await;
 }
 
+/// A request an agent makes is refused whole when the agent's allowance is
+/// spent, and the customer's receipt, never sent, counts nothing against
+/// the customer's own.
+async fn a_request_refused_for_its_agents_allowance_counts_nothing_for_the_customer(backend: Backend) {
+    let Some(app) = start(backend, |c| c.letters_per_recipient = 2.try_into().expect("non-zero")).await else {
+        return;
+    };
+    let by_agent = |customer: &str| -> Vec<(&'static str, String)> {
+        let agent =
+            [("agent_relationship", "parent"), ("agent_name", "Mary Hopper"), ("agent_email", "mary@example.com")];
+        AMENDMENT
+            .iter()
+            .chain(agent.iter())
+            .map(|&(name, value)| (name, if name == "email" { customer } else { value }.to_owned()))
+            .collect()
+    };
+    for (i, customer) in ["first@example.com", "second@example.com"].into_iter().enumerate() {
+        let reply = post_from(&app, &format!("198.51.100.{i}"), "/amendment", &by_agent(customer)).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.main_text());
+    }
+    let refused = post_from(&app, "198.51.100.9", "/amendment", &by_agent("grace@example.com")).await;
+    assert_offers_the_phone(&refused);
+    for i in 0..2 {
+        let reply = post_from(&app, &format!("203.0.113.{i}"), "/opt-out", &opt_out("grace@example.com")).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "her own two letters of the day: {}", reply.main_text());
+    }
+    assert_eq!(stored_requests(&app).await, 4, "two by the agent, two by the customer");
+}
+
 async fn a_customer_may_ask_again_the_same_day(backend: Backend) {
     let product = Config::defaults();
     let Some(app) = start(backend, |c| {
@@ -406,6 +435,7 @@ on_both_backends!(
     one_address_cannot_flood_the_public_forms,
     one_recipient_gets_only_a_few_letters_a_day,
     an_allowance_spent_among_many_submissions_at_once_refuses_only_its_own,
+    a_request_refused_for_its_agents_allowance_counts_nothing_for_the_customer,
     a_customer_may_ask_again_the_same_day,
     verification_resends_are_capped_per_request,
     only_a_trusted_proxy_says_who_the_client_is,
