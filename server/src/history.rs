@@ -28,36 +28,18 @@ pub async fn record(
     body: Option<Sealed>,
     actor_id: Option<i64>,
 ) -> Result<(), DbErr> {
-    record_all(txn, outbox, vec![NewEvent { request_id, kind, at, body, actor_id }]).await
-}
-
-/// An event to write, as [`record`] takes it.
-pub struct NewEvent {
-    pub request_id: i64,
-    pub kind: EventKind,
-    pub at: DateTime<Utc>,
-    pub body: Option<Sealed>,
-    pub actor_id: Option<i64>,
-}
-
-/// Writes events, of one request or of many, as [`record`] writes each: in
-/// one statement, with the webhook deliveries they cause.
-pub async fn record_all(txn: &impl ConnectionTrait, outbox: &Outbox, events: Vec<NewEvent>) -> Result<(), DbErr> {
-    if events.is_empty() {
-        return Ok(());
-    }
-    let announced: Vec<_> = events.iter().map(|event| (event.request_id, event.kind, event.at)).collect();
-    let rows = events.into_iter().map(|event| request_event::ActiveModel {
-        request_id: Set(event.request_id),
-        at: Set(event.at),
-        kind: Set(event.kind.as_str().to_owned()),
-        customer_visible: Set(event.kind.customer_visible()),
-        body: Set(event.body),
-        actor_id: Set(event.actor_id),
+    request_event::Entity::insert(request_event::ActiveModel {
+        request_id: Set(request_id),
+        at: Set(at),
+        kind: Set(kind.as_str().to_owned()),
+        customer_visible: Set(kind.customer_visible()),
+        body: Set(body),
+        actor_id: Set(actor_id),
         ..Default::default()
-    });
-    request_event::Entity::insert_many(rows).exec_without_returning(txn).await?;
-    crate::webhooks::announce(txn, outbox, &announced).await
+    })
+    .exec_without_returning(txn)
+    .await?;
+    crate::webhooks::announce(txn, outbox, request_id, kind, at).await
 }
 
 /// An event the portal itself caused: no staff member, no text.

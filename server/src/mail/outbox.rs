@@ -12,10 +12,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use app::domain::case::LetterStatus;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, QueryTrait, Set, Statement,
+    QueryFilter, Set, Statement,
 };
 
 use super::Composed;
@@ -305,17 +305,17 @@ impl Outbox {
         letter: Composed,
     ) -> Result<(), DbErr> {
         let sealed = self.seal_to(to, letter)?;
-        insert(txn, vec![(request_id, sealed, None)]).await
+        self.enqueue_sealed(txn, request_id, sealed).await
     }
 
-    /// Adds letters sealed already, each with its request, inside the
-    /// caller's transaction: all of them in two statements.
     pub async fn enqueue_sealed(
         &self,
         txn: &impl ConnectionTrait,
-        letters: Vec<(Option<i64>, SealedLetter)>,
+        request_id: Option<i64>,
+        letter: SealedLetter,
     ) -> Result<(), DbErr> {
-        insert(txn, letters.into_iter().map(|(request_id, letter)| (request_id, letter, None)).collect()).await
+        let channel = letter.channel;
+        insert(txn, request_id, letter, channel, None).await
     }
 
     /// Adds a webhook delivery of `body` (JSON) for `event` to the endpoint
@@ -342,7 +342,7 @@ impl Outbox {
             message_id,
             channel: Channel::Webhook,
         };
-        insert(txn, vec![(request_id, delivery, Some(endpoint.0))]).await
+        insert(txn, request_id, delivery, Channel::Webhook, Some(endpoint.0)).await
     }
 
     /// A Message-ID fixed when the row is written, so a letter resent after
@@ -355,54 +355,40 @@ impl Outbox {
     }
 }
 
-/// Writes rows, each with its request and its webhook endpoint if any, due
-/// at once, and their bodies, in the caller's transaction: the rows in one
-/// statement and the bodies in another, however many there are.
-async fn insert(txn: &impl ConnectionTrait, rows: Vec<(Option<i64>, SealedLetter, Option<i64>)>) -> Result<(), DbErr> {
-    if rows.is_empty() {
-        return Ok(());
-    }
+/// Writes one row, due at once, and its bodies, in the caller's transaction.
+async fn insert(
+    txn: &impl ConnectionTrait,
+    request_id: Option<i64>,
+    row: SealedLetter,
+    channel: Channel,
+    endpoint_id: Option<i64>,
+) -> Result<(), DbErr> {
     let now = Utc::now();
-    let mut unwritten = HashMap::with_capacity(rows.len());
-    let mut models = Vec::with_capacity(rows.len());
-    for (request_id, row, endpoint_id) in rows {
-        unwritten.insert(row.message_id.clone(), (row.text_body, row.html_body));
-        models.push(outbox::ActiveModel {
-            request_id: Set(request_id),
-            template: Set(row.template.to_owned()),
-            recipient: Set(row.recipient),
-            subject: Set(row.subject),
-            secret: Set(row.secret),
-            message_id: Set(row.message_id),
-            channel: Set(row.channel.as_str().to_owned()),
-            endpoint_id: Set(endpoint_id),
-            status: Set(LetterStatus::Pending.as_str().to_owned()),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            created_at: Set(now),
-            ..Default::default()
-        });
-    }
-    let mut insert = outbox::Entity::insert_many(models).into_query();
-    insert.returning(Query::returning().columns([outbox::Column::Id, outbox::Column::MessageId]));
-    let written = txn.query_all_raw(txn.get_database_backend().build(&insert)).await?;
-    // RETURNING promises no order: each row's id finds its bodies by the
-    // letter's Message-ID.
-    let bodies = written
-        .iter()
-        .map(|row| {
-            let id: i64 = row.try_get("", "id")?;
-            let message_id: String = row.try_get("", "message_id")?;
-            let (text_body, html_body) = unwritten
-                .remove(&message_id)
-                .ok_or_else(|| DbErr::Custom(format!("letter {message_id} came back from its insert twice")))?;
-            Ok(outbox_body::ActiveModel { id: Set(id), text_body: Set(text_body), html_body: Set(html_body) })
-        })
-        .collect::<Result<Vec<_>, DbErr>>()?;
-    if !unwritten.is_empty() {
-        return Err(DbErr::Custom(format!("{} letters did not come back from their insert", unwritten.len())));
-    }
-    outbox_body::Entity::insert_many(bodies).exec_without_returning(txn).await?;
+    let id = outbox::Entity::insert(outbox::ActiveModel {
+        request_id: Set(request_id),
+        template: Set(row.template.to_owned()),
+        recipient: Set(row.recipient),
+        subject: Set(row.subject),
+        secret: Set(row.secret),
+        message_id: Set(row.message_id),
+        channel: Set(channel.as_str().to_owned()),
+        endpoint_id: Set(endpoint_id),
+        status: Set(LetterStatus::Pending.as_str().to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .exec(txn)
+    .await?
+    .last_insert_id;
+    outbox_body::Entity::insert(outbox_body::ActiveModel {
+        id: Set(id),
+        text_body: Set(row.text_body),
+        html_body: Set(row.html_body),
+    })
+    .exec_without_returning(txn)
+    .await?;
     Ok(())
 }
 

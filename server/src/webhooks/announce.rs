@@ -10,27 +10,27 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use crate::db::entities::{request, webhook_endpoint};
 use crate::mail::Outbox;
 
-/// Adds a delivery to every active endpoint that wants what each event,
-/// (request, kind, time), announces. Cheap when nobody listens: one look
-/// at the (small) endpoints table, however many events.
+/// Adds a delivery to every active endpoint that wants what `event` on
+/// request `request_id` announces. Cheap when nobody listens: one look at
+/// the (small) endpoints table.
 pub async fn announce(
     txn: &impl ConnectionTrait,
     outbox: &Outbox,
-    events: &[(i64, EventKind, DateTime<Utc>)],
+    request_id: i64,
+    event: EventKind,
+    at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let endpoints = webhook_endpoint::Entity::find().filter(webhook_endpoint::Column::Active.eq(true)).all(txn).await?;
     outbox.note_endpoints(!endpoints.is_empty());
     if endpoints.is_empty() {
         return Ok(());
     }
-    for &(request_id, event, at) in events {
-        let Some(row) = request::Entity::find_by_id(request_id).one(txn).await? else { continue };
-        let (Some(kind), Some(status)) = (RequestKind::parse(&row.kind), RequestStatus::parse(&row.status)) else {
-            continue;
-        };
-        for announced in WebhookEvent::announced_by(event, kind, status) {
-            deliver(txn, outbox, &endpoints, &row, announced, at).await?;
-        }
+    let Some(row) = request::Entity::find_by_id(request_id).one(txn).await? else { return Ok(()) };
+    let (Some(kind), Some(status)) = (RequestKind::parse(&row.kind), RequestStatus::parse(&row.status)) else {
+        return Ok(());
+    };
+    for announced in WebhookEvent::announced_by(event, kind, status) {
+        deliver(txn, outbox, &endpoints, &row, announced, at).await?;
     }
     Ok(())
 }
